@@ -1,0 +1,56 @@
+/* cmd — the command-line front end.  main.c looks the command up in a table;
+ * the table's flags say which shared set-up it needs (database, config), so no
+ * command repeats it.  A new command = one file here, one table row, one help
+ * text, one test. */
+#ifndef CC_CMD_H
+#define CC_CMD_H
+
+#include "carecard.h"
+
+/* Exit codes (cli.md). */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3, EXIT_INCOMPLETE = 4 };
+
+typedef struct {
+    const char *db_path;       /* --db, $CARECARD_DB, "carecard.db" */
+    const char *config_path;   /* --config, $CARECARD_CONFIG, "indicators.ini" */
+    int quiet, verbose;
+    int tty;                   /* stderr is a terminal: progress bars allowed */
+    cc_store *store;           /* opened by main when the command asks for it */
+    cc_config cfg;             /* loaded by main when the command asks for it */
+} cc_ctx;
+
+enum {
+    NEED_DB     = 1 << 0,      /* open an existing database (read-write) */
+    NEED_DB_NEW = 1 << 1,      /* open, creating it if missing */
+    NEED_CONFIG = 1 << 2       /* load and validate the config */
+};
+
+/* argv[0] is the command name; common options are already removed. */
+typedef int (*cmd_fn)(int argc, char **argv, cc_ctx *ctx);
+
+typedef struct {
+    const char *name;
+    cmd_fn fn;
+    int flags;
+    const char *summary;
+    const char *help;          /* full --help text */
+} cmd_def;
+
+/* Map a library error to an exit code. */
+int cmd_exit_code(cc_err e);
+/* Print "carecard: <cmd>: msg" + "Try 'carecard <cmd> --help'." and return EXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define DECLARE_CMD(x) int cmd_##x(int argc, char **argv, cc_ctx *ctx); extern const char cmd_##x##_help[]
+DECLARE_CMD(ingest);
+DECLARE_CMD(status);
+DECLARE_CMD(check);
+DECLARE_CMD(scorecard);
+DECLARE_CMD(warnings);
+DECLARE_CMD(report);
+DECLARE_CMD(ahp);
+DECLARE_CMD(entropy);
+DECLARE_CMD(topsis);
+DECLARE_CMD(kano);
+
+#endif

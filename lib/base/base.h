@@ -1,0 +1,90 @@
+/* base — errors, diagnostics and small helpers every other module uses.
+ *
+ * Errors: functions return cc_err (CC_OK == 0). The details of a data or
+ * configuration error are printed once, where they are found, through cc_diag
+ * (always "carecard: FILE:LINE: ..." on the diagnostic sink, stderr by default);
+ * the code travels up and becomes the exit code in cmd/.
+ * lib/ never calls exit() and never writes to stdout.
+ */
+#ifndef CC_BASE_H
+#define CC_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    CC_OK = 0,
+    CC_ERR_NOMEM,      /* out of memory */
+    CC_ERR_IO,         /* read/write/rename failed, disk full */
+    CC_ERR_DATA,       /* bad input file (the whole file is refused) */
+    CC_ERR_CONFIG,     /* bad indicators.ini */
+    CC_ERR_DB,         /* SQLite error */
+    CC_ERR_BUSY,       /* database locked longer than the busy timeout */
+    CC_ERR_USAGE,      /* bad arguments */
+    CC_ERR_NOTFOUND,   /* unknown period, unit, file ... */
+    CC_ERR_INTERRUPTED /* SIGINT/SIGTERM */
+} cc_err;
+
+const char *cc_strerror(cc_err e);
+
+/* ---- diagnostics ------------------------------------------------------ */
+typedef enum { CC_DIAG_ERROR, CC_DIAG_WARN, CC_DIAG_NOTICE, CC_DIAG_VERBOSE } cc_diag_level;
+
+/* verbosity: messages with level > verbosity are dropped.
+ * Default CC_DIAG_NOTICE; -q sets CC_DIAG_WARN; -v sets CC_DIAG_VERBOSE. */
+void cc_diag_set_verbosity(cc_diag_level max);
+/* Where diagnostics go (default stderr). Tests point it at a memstream. */
+void cc_diag_set_sink(FILE *f);
+FILE *cc_diag_sink(void);
+/* Prints "carecard: " + message + "\n". Returns the number of errors so far. */
+void cc_diag(cc_diag_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cc_vdiag(cc_diag_level lvl, const char *fmt, va_list ap);
+#define cc_error(...)   cc_diag(CC_DIAG_ERROR, __VA_ARGS__)
+#define cc_warn(...)    cc_diag(CC_DIAG_WARN, __VA_ARGS__)
+#define cc_notice(...)  cc_diag(CC_DIAG_NOTICE, __VA_ARGS__)
+#define cc_verbose(...) cc_diag(CC_DIAG_VERBOSE, __VA_ARGS__)
+/* A programmer error: prints file:line and aborts. */
+#define CC_BUG(msg) cc_bug_at(__FILE__, __LINE__, (msg))
+_Noreturn void cc_bug_at(const char *file, int line, const char *msg);
+
+/* ---- memory: abort-free wrappers return NULL; these die on OOM --------- */
+void *cc_xmalloc(size_t n);
+void *cc_xcalloc(size_t n, size_t sz);
+void *cc_xrealloc(void *p, size_t n);
+char *cc_xstrdup(const char *s);
+char *cc_xstrndup(const char *s, size_t n);
+char *cc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define CC_FREE(p) do { free(p); (p) = NULL; } while (0)
+
+/* ---- growable string ---------------------------------------------------- */
+typedef struct { char *s; size_t len, cap; } cc_buf;   /* s is NUL-terminated, owned */
+#define CC_BUF_INIT {NULL, 0, 0}
+void cc_buf_init(cc_buf *b);
+void cc_buf_release(cc_buf *b);                 /* frees s, back to init state */
+void cc_buf_reset(cc_buf *b);                   /* len = 0, keeps memory */
+void cc_buf_add(cc_buf *b, const char *s, size_t n);
+void cc_buf_adds(cc_buf *b, const char *s);
+void cc_buf_addc(cc_buf *b, char c);
+void cc_buf_addf(cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *cc_buf_detach(cc_buf *b);                 /* caller frees; b back to init */
+
+/* ---- UTF-8 -------------------------------------------------------------- */
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid/truncated. */
+int cc_utf8_seqlen(const unsigned char *s, size_t avail);
+int cc_utf8_valid(const char *s, size_t n);
+/* Decode one code point; returns bytes consumed (0 on invalid). */
+int cc_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Number of code points. */
+size_t cc_utf8_len(const char *s, size_t n);
+/* Display width: 2 for CJK/full-width code points, 1 otherwise. */
+size_t cc_utf8_width(const char *s);
+
+/* ---- misc --------------------------------------------------------------- */
+/* Trim ASCII and full-width/ideographic spaces; returns pointer into s and new len. */
+const char *cc_trim(const char *s, size_t *len);
+/* Interrupt flag set by the signal handler cmd/ installs. */
+extern volatile int cc_interrupted;
+
+#endif

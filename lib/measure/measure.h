@@ -1,0 +1,46 @@
+/* measure — the database turned into numbers: organisation units as of a day,
+ * the measure catalog (model/) computed in SQL per unit and window, and the
+ * other per-unit queries reports need (data quality, survey answers,
+ * resources, special children not reached).
+ * Depends on store/ and model/.
+ */
+#ifndef CC_MEASURE_H
+#define CC_MEASURE_H
+
+#include "base/base.h"
+#include "model/model.h"
+#include "store/store.h"
+
+typedef enum { CC_LEVEL_COMMUNITY, CC_LEVEL_STREET, CC_LEVEL_AREA } cc_level;
+const char *cc_level_name(cc_level l);        /* "community" "street" "area" */
+
+typedef struct {
+    cc_level level;
+    char *id;               /* community_id, street_id, or "all" */
+    char *name;             /* 社区名称 / 街道名称 / 全区 */
+    char *street_id;        /* community: its street; street: itself; area: NULL */
+    char *street_name;
+    size_t street;          /* community: index of its street unit in cc_units.u */
+} cc_unit;
+
+/* Units of the registry valid on `day`: communities sorted by id, then
+ * streets sorted by id, then the area ("all"). */
+typedef struct {
+    cc_unit *u; size_t n;
+    size_t ncomm, nstreet;  /* u[0..ncomm) communities, then nstreet streets, then area */
+    cc_day day;
+} cc_units;
+
+cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out);
+void cc_units_release(cc_units *u);
+/* Index of a unit by level and id, or -1. */
+long cc_units_find(const cc_units *u, cc_level level, const char *id);
+
+/* Values of the named measures for every unit of `units` over [from, to].
+ * out is units->n * nnames doubles, row-major by unit; NAN = missing.
+ * Registry measures are taken as of `to`. */
+cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *units,
+                           cc_day from, cc_day to,
+                           const char *const *names, size_t nnames, double *out);
+
+#endif

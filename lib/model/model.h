@@ -1,0 +1,149 @@
+/* model — what is measured and when: periods and windows, the formula
+ * language, the measure-name catalog, and indicators.ini.
+ * Depends on base/ and text/ (dates).
+ */
+#ifndef CC_MODEL_H
+#define CC_MODEL_H
+
+#include "base/base.h"
+#include "text/text.h"
+
+/* ---- periods ------------------------------------------------------------ */
+typedef enum { CC_PERIOD_WEEK, CC_PERIOD_MONTH, CC_PERIOD_QUARTER, CC_PERIOD_YEAR,
+               CC_PERIOD_CUSTOM } cc_period_kind;
+
+typedef struct {
+    cc_period_kind kind;
+    cc_day from, to;        /* inclusive */
+    char id[32];            /* "2026-W47" "2026-11" "2026-Q4" "2026" "2026-11-01..2026-11-30" */
+} cc_period;
+
+/* "2026-W47" "2026-11" "2026-Q4" "2026Q4" "2026". CC_OK or CC_ERR_USAGE. */
+cc_err cc_period_parse(const char *s, cc_period *out);
+cc_period cc_period_custom(cc_day from, cc_day to);
+/* The period containing day. */
+cc_period cc_period_of(cc_period_kind kind, cc_day day);
+/* The previous period of the same kind (custom: same length just before). */
+cc_period cc_period_prev(const cc_period *p);
+/* The last complete period of this kind that ends before today. */
+cc_period cc_period_last_complete(cc_period_kind kind, cc_day today);
+/* ISO week of a day. */
+void cc_iso_week(cc_day day, int *iso_year, int *week);
+/* 周/月/季度/期 (for explanations: 连续 2 周未达标) and 本周/本月/本季度/本期. */
+const char *cc_period_unit_zh(cc_period_kind kind);
+const char *cc_period_this_zh(cc_period_kind kind);
+
+/* ---- windows ------------------------------------------------------------ */
+typedef struct {
+    char unit;              /* 0 = the report period; 'd' 'w' 'm' 'q' = last:N<unit> */
+    int n;
+} cc_window;
+
+/* "period" | "last:13w" ...; CC_OK or CC_ERR_CONFIG. */
+cc_err cc_window_parse(const char *s, cc_window *out);
+/* The days the window covers for report period p: ends on p->to; when the
+ * period is longer than the window, the period itself. */
+void cc_window_range(const cc_window *w, const cc_period *p, cc_day *from, cc_day *to);
+
+/* ---- measure catalog (names only; measure/ computes them) --------------- */
+typedef enum {
+    CC_SRC_ACTIVITIES, CC_SRC_ATTENDANCE, CC_SRC_REGISTRY, CC_SRC_SURVEY,
+    CC_SRC_ASSESSMENT, CC_SRC_PROVIDERS, CC_SRC_TRAININGS, CC_SRC_TIMEBANK,
+    CC_SRC_FEEDBACK, CC_SRC_REPORTED
+} cc_source;
+/* Source of a measure name ("attended", "survey.parent_sat.top2",
+ * "assess.social.pairs" ...), or -1 when the name is unknown. Survey item
+ * names are not checked here (the config does that). */
+int cc_measure_source(const char *name);
+/* NULL-terminated list of the plain (non-survey, non-assess) measure names. */
+extern const char *const cc_measure_names[];
+extern const char *const cc_assess_domains[];   /* cognitive social emotion language motor, NULL */
+
+/* ---- formulas ----------------------------------------------------------- */
+typedef struct cc_formula cc_formula;
+
+/* Parse once into a tree. On error returns NULL, sets *errcol (1-based,
+ * in characters) and writes the reason to err (e.g. "expected ')'",
+ * "formula too deep (more than 64 levels)"). Caller frees. */
+cc_formula *cc_formula_parse(const char *src, int *errcol, char *err, size_t errlen);
+void cc_formula_free(cc_formula *f);
+/* The distinct measure names the formula uses, in order of first use. */
+size_t cc_formula_nrefs(const cc_formula *f);
+const char *cc_formula_ref(const cc_formula *f, size_t i);
+
+typedef struct {
+    double value;           /* NAN when missing */
+    double num, den;        /* operands of the outermost division (NAN if none/missing) */
+    int has_division;       /* the formula's outermost operator is '/' */
+    const char *why;        /* when missing: "division by zero", "missing measure 'x'" (static or ref name) */
+} cc_formula_result;
+/* vals[i] is the value of cc_formula_ref(f, i); NAN = missing. */
+void cc_formula_eval(const cc_formula *f, const double *vals, cc_formula_result *out);
+
+/* ---- configuration (indicators.ini) ------------------------------------- */
+typedef enum { CC_UNIT_PERCENT, CC_UNIT_NUMBER, CC_UNIT_PER1000, CC_UNIT_HOURS, CC_UNIT_RATIO } cc_unit_kind;
+typedef enum { CC_HIGHER = 1, CC_LOWER = -1 } cc_direction;
+typedef enum { CC_WEIGHTS_FIXED, CC_WEIGHTS_AHP, CC_WEIGHTS_ENTROPY } cc_weights_method;
+typedef enum { CC_RANK_SCORE, CC_RANK_TOPSIS } cc_ranking_method;
+typedef enum { CC_SCALE_LIKERT5, CC_SCALE_YESNO } cc_scale;
+
+#define CC_MAX_DIMS 8
+
+typedef struct {
+    char *id;               /* as written in the file ("P4") */
+    char *name, *name_en;
+    int dim;                /* index into cc_config.dims, or -1 for "extra" */
+    char *formula_src;
+    cc_formula *formula;
+    cc_unit_kind unit;
+    cc_direction direction;
+    double target, yellow, red, floor;
+    double weight;          /* configured weight (default 1) */
+    cc_window window;
+    double min_n;           /* default 0 */
+    int escalate_after;     /* default 2, 1..12 */
+    int line;               /* line of the [section] in the file */
+} cc_indicator;
+
+typedef struct {
+    char *id;               /* "parent_sat" */
+    char *column;           /* question text, matched against survey_answers.question */
+    cc_scale scale;
+    char **roles; size_t nroles;   /* empty = all roles */
+    char *group;            /* satisfaction | digital | culture | cohesion | NULL */
+} cc_item;
+
+typedef struct {
+    char *id, *name, *functional, *dysfunctional;
+} cc_kano_feature;
+
+typedef struct {
+    char *path;
+    cc_indicator *ind; size_t nind;          /* in file order */
+    cc_item *items; size_t nitems;
+    cc_kano_feature *kano; size_t nkano;
+    char *dims[CC_MAX_DIMS]; size_t ndims;   /* [scorecard] dimensions, in order */
+    double dim_weight[CC_MAX_DIMS];          /* [dimensions]; default equal */
+    cc_weights_method weights;
+    cc_ranking_method ranking;
+    double grades[3];                        /* 优秀, 良好, 合格 lower bounds: 90 75 60 */
+    int has_ahp;
+    double ahp[CC_MAX_DIMS][CC_MAX_DIMS];    /* [ahp] rows in dims order */
+    int has_ahp_dim[CC_MAX_DIMS];            /* [ahp.<dimension>] given */
+    double *ahp_dim[CC_MAX_DIMS];            /* n x n over that dimension's indicators (row-major) */
+    int feedback_respond_days;               /* [feedback] respond_days, default 3 */
+    double demand_rate;                      /* [resources] demand_rate, default 0.30 */
+} cc_config;
+
+/* Load and validate. Every problem is printed as "carecard: FILE:LINE: ..."
+ * and counted; returns CC_OK or CC_ERR_CONFIG (cfg then released). */
+cc_err cc_config_load(const char *path, cc_config *cfg);
+void cc_config_release(cc_config *cfg);
+/* Lookups; -1 when absent. Section ids are matched case-insensitively. */
+int cc_config_indicator(const cc_config *cfg, const char *id);
+int cc_config_item(const cc_config *cfg, const char *id);
+int cc_config_dim(const cc_config *cfg, const char *name);
+/* 达标 thresholds helpers */
+const char *cc_unit_name(cc_unit_kind u);
+
+#endif

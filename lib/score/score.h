@@ -1,0 +1,138 @@
+/* score — indicator values, levels, escalation, scores, weights and ranking:
+ * the balanced scorecard.  Also the evaluation methods (AHP, entropy, TOPSIS)
+ * and the KANO model, used both by the scorecard and by the standalone
+ * commands.  Depends on measure/ and everything to its left.
+ */
+#ifndef CC_SCORE_H
+#define CC_SCORE_H
+
+#include "base/base.h"
+#include "measure/measure.h"
+#include "model/model.h"
+
+/* ---- evaluation methods (pure functions, no database) ------------------ */
+typedef struct {
+    size_t n;
+    double *weights;        /* n, sums to 1 (caller frees the struct with cc_ahp_release) */
+    double lambda_max, ci, ri, cr;
+    int consistent;         /* cr < 0.10 */
+} cc_ahp_result;
+/* m: n x n row-major pairwise matrix. Validates (positive, reciprocal within
+ * 1e-6 relative, entries in [1/9, 9], diagonal 1); on a structural error
+ * returns CC_ERR_DATA and writes the reason to err. Inconsistency (CR >= 0.10)
+ * is not an error here: check res->consistent. */
+cc_err cc_ahp(const double *m, size_t n, cc_ahp_result *res, char *err, size_t errlen);
+void cc_ahp_release(cc_ahp_result *r);
+double cc_ahp_ri(size_t n);             /* Saaty (1980) RI table, n = 1..15 */
+
+/* Entropy weights of the columns of an m x n decision matrix x (row-major,
+ * NAN = missing: that cell's row is left out of that column).
+ * cost[j] != 0: smaller is better. raw != 0: p = x / sum x instead of min-max.
+ * weights and entropy: n doubles each (caller-allocated). */
+cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
+                  double *weights, double *entropy);
+
+/* TOPSIS: closeness of each of m rows over n columns with weights w.
+ * cost[j] != 0: smaller is better. NAN cells leave that column out of the
+ * row's distances and of the column's normalisation. Outputs m doubles each,
+ * rank 1 = best (ties: lower row index first). */
+cc_err cc_topsis(const double *x, size_t m, size_t n, const double *w, const int *cost,
+                 double *closeness, double *d_plus, double *d_minus, int *rank);
+
+/* ---- KANO -------------------------------------------------------------- */
+typedef enum { CC_KANO_A, CC_KANO_O, CC_KANO_M, CC_KANO_I, CC_KANO_R, CC_KANO_Q } cc_kano_cat;
+/* Answer codes 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
+cc_kano_cat cc_kano_classify(int functional, int dysfunctional);
+char cc_kano_letter(cc_kano_cat c);       /* 'A' 'O' 'M' 'I' 'R' 'Q' */
+typedef struct {
+    const cc_kano_feature *feature;       /* borrowed from the config */
+    long counts[6];                       /* by cc_kano_cat */
+    cc_kano_cat category;                 /* most frequent; ties M > O > A > I > R > Q */
+    double better, worse;                 /* NAN when A+O+M+I = 0 */
+    int priority;                         /* 1 = improve first */
+} cc_kano_row;
+/* Fill category/better/worse from counts, then sort rows by priority
+ * (M, O, A, I, then R, Q; within a category |worse| desc, then better desc)
+ * and number them. */
+void cc_kano_finish(cc_kano_row *rows, size_t n);
+/* Parse a KANO answer ("1".."5" or the Chinese labels); 0 if unparseable. */
+int cc_kano_answer(const char *s);
+/* Parse a Likert answer ("1".."5" or labels); 0 if unparseable. */
+int cc_likert_answer(const char *s);
+
+/* ---- the scorecard ------------------------------------------------------ */
+typedef enum { CC_ST_MET, CC_ST_BLUE, CC_ST_YELLOW, CC_ST_RED,
+               CC_ST_MISSING, CC_ST_INSUFFICIENT, CC_ST_NOT_REPORTED } cc_status;
+typedef enum { CC_COL_MET, CC_COL_BLUE, CC_COL_YELLOW, CC_COL_RED, CC_COL_GREY } cc_colour;
+typedef enum { CC_CHG_NONE, CC_CHG_NEW, CC_CHG_CONTINUING, CC_CHG_RESOLVED } cc_change;
+
+const char *cc_status_name(cc_status s);   /* "met" "blue" ... "not_reported" */
+const char *cc_status_zh(cc_status s);     /* 达标 蓝 黄 红 无数据 样本不足 未报 */
+const char *cc_colour_name(cc_colour c);   /* "met" "blue" "yellow" "red" "grey" */
+const char *cc_change_name(cc_change c);   /* NULL "new" "continuing" "resolved" */
+const char *cc_change_zh(cc_change c);     /* "" 新增 持续 已解除 */
+/* Is this status a warning (blue, yellow, red, not_reported)? */
+int cc_status_is_warning(cc_status s);
+
+#define CC_HISTORY 12      /* periods kept: this one and 11 before it */
+
+typedef struct {
+    double value, num, den;  /* NAN when none */
+    double score;            /* 0..100, NAN when no value */
+    cc_status status;        /* after escalation */
+    cc_colour colour;
+    int run;                 /* consecutive periods missed, this one included (0..12) */
+    int rectify;             /* 专项整治 */
+    cc_change change;
+    double prev_value;       /* 上期值, NAN when none */
+    cc_status prev_status;
+    char *explanation;       /* owned; "" when met */
+    const char *why;         /* reason for a missing value (static) */
+    double hist[CC_HISTORY]; /* values: hist[0] = this period, hist[k] = k periods back */
+} cc_cell;
+
+typedef struct {
+    cc_unit unit;            /* owned copy */
+    int reported;            /* community: had activity rows this period */
+    double total;            /* NAN when no dimension has a value */
+    double coverage;         /* share of dimension weight with values */
+    const char *grade;       /* 优秀 良好 合格 不合格, NULL without total */
+    int rank, rank_in_area;  /* 0 = not ranked */
+    double closeness;        /* TOPSIS closeness when ranking = topsis, else NAN */
+    double dim_score[CC_MAX_DIMS], dim_coverage[CC_MAX_DIMS];
+    double prev_total;       /* NAN when none */
+    double total_hist[CC_HISTORY];
+    int warnings[4];         /* counts by colour: [CC_COL_BLUE], [CC_COL_YELLOW], [CC_COL_RED] */
+    cc_cell *cells;          /* cfg->nind cells, config order */
+    /* score attribution: contribution of each indicator to total - prev_total */
+    double *contrib;         /* cfg->nind, NAN when not computable */
+    double contrib_coverage; /* effect of coverage changes */
+} cc_unit_result;
+
+typedef struct {
+    const cc_config *cfg;    /* borrowed */
+    cc_period period;
+    cc_period hist_period[CC_HISTORY];   /* hist_period[0] = period */
+    cc_units units;          /* owned */
+    cc_unit_result *res;     /* units.n entries, same order as units.u */
+    double dim_weight[CC_MAX_DIMS];      /* effective */
+    double *ind_weight;      /* effective weight of each indicator within its dimension (sums to 1 per dim) */
+    cc_ahp_result ahp;       /* when weights = ahp */
+    size_t nnot_reported;    /* communities with reported = 0 */
+} cc_scorecard;
+
+typedef struct {
+    const char *const *streets; size_t nstreets;         /* empty = all */
+    const char *const *communities; size_t ncommunities; /* empty = all */
+} cc_scope;
+
+/* Compute the scorecard of period p. Units outside the scope are still
+ * computed where the area or a street needs them but are left out of res.
+ * Caller frees with cc_scorecard_free. */
+cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
+                            const cc_scope *scope, cc_scorecard **out);
+void cc_scorecard_free(cc_scorecard *sc);
+/* Replace the audit record of this period's warnings for the units in sc. */
+cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
+
+#endif

@@ -1,0 +1,201 @@
+/* store — open/create the database, schema and migrations, transactions. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/schema.inc"   /* cc_schema_sql, built from schema.sql */
+
+/* Migrations: migrations[v] brings a version-v database to v+1.
+ * Version 0 is an empty file; the schema creates version 1. */
+static const char *const migrations[] = {
+    cc_schema_sql,          /* 0 -> 1 */
+};
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+cc_err cc_store_err(cc_store *s, int rc, const char *what)
+{
+    int base = rc & 0xff;
+    if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
+        cc_error("%s: %s: database is locked by another carecard run (waited %d s)",
+                 s->path, what, CC_BUSY_TIMEOUT_MS / 1000);
+        return CC_ERR_BUSY;
+    }
+    if (base == SQLITE_FULL) {
+        cc_error("%s: %s: disk full", s->path, what);
+        return CC_ERR_IO;
+    }
+    if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_READONLY) {
+        cc_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+        return CC_ERR_IO;
+    }
+    if (base == SQLITE_INTERRUPT) {
+        cc_error("%s: %s: interrupted", s->path, what);
+        return CC_ERR_INTERRUPTED;
+    }
+    cc_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return CC_ERR_DB;
+}
+
+cc_err cc_store_exec(cc_store *s, const char *sql)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "query");
+}
+
+static int user_version(cc_store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static cc_err migrate(cc_store *s)
+{
+    int v = user_version(s);
+    if (v < 0)
+        return cc_store_err(s, sqlite3_errcode(s->db), "reading the schema version");
+    if (v > CC_SCHEMA_VERSION) {
+        cc_error("%s: database schema version %d is newer than this carecard (%d)",
+                 s->path, v, CC_SCHEMA_VERSION);
+        return CC_ERR_DB;
+    }
+    if (v == CC_SCHEMA_VERSION)
+        return CC_OK;
+    cc_err e = cc_store_begin(s);
+    if (e)
+        return e;
+    /* Re-read under the write lock: another process may have migrated. */
+    v = user_version(s);
+    for (; v < CC_SCHEMA_VERSION && (size_t)v < NMIGRATIONS; v++) {
+        if ((e = cc_store_exec(s, migrations[v])) != CC_OK)
+            goto fail;
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        if ((e = cc_store_exec(s, sql)) != CC_OK)
+            goto fail;
+    }
+    return cc_store_commit(s);
+fail:
+    cc_store_rollback(s);
+    return e;
+}
+
+cc_store *cc_store_open(const char *path, int flags, cc_err *err)
+{
+    cc_err dummy;
+    if (!err)
+        err = &dummy;
+    *err = CC_OK;
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (!exists && !(flags & CC_STORE_CREATE)) {
+        cc_error("%s: no such database (run 'carecard ingest' first)", path);
+        *err = CC_ERR_NOTFOUND;
+        return NULL;
+    }
+    if (!exists) {
+        /* Create the file ourselves so it is 0600 whatever the umask. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            cc_error("%s: cannot create database: %s", path, strerror(errno));
+            *err = CC_ERR_IO;
+            return NULL;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    cc_store *s = cc_xcalloc(1, sizeof *s);
+    s->path = cc_xstrdup(path);
+    int oflags = (flags & CC_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    int rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        cc_error("%s: cannot open database: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        *err = CC_ERR_DB;
+        cc_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, CC_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(s->db, 1);
+    /* Not a database at all? */
+    rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        *err = cc_store_err(s, rc, "not a carecard database");
+        cc_store_close(s);
+        return NULL;
+    }
+    if (!(flags & CC_STORE_READONLY)) {
+        rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_READONLY) {
+            *err = cc_store_err(s, rc, "setting WAL mode");
+            cc_store_close(s);
+            return NULL;
+        }
+        if ((*err = migrate(s)) != CC_OK) {
+            cc_store_close(s);
+            return NULL;
+        }
+    } else if (user_version(s) != CC_SCHEMA_VERSION) {
+        cc_error("%s: database schema version %d, expected %d", path, user_version(s), CC_SCHEMA_VERSION);
+        *err = CC_ERR_DB;
+        cc_store_close(s);
+        return NULL;
+    }
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                 NULL, NULL, NULL);
+    return s;
+}
+
+void cc_store_close(cc_store *s)
+{
+    if (!s)
+        return;
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
+
+cc_err cc_store_begin(cc_store *s)
+{
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "starting a transaction");
+}
+
+cc_err cc_store_commit(cc_store *s)
+{
+    int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        cc_err e = cc_store_err(s, rc, "commit");
+        cc_store_rollback(s);
+        return e;
+    }
+    return CC_OK;
+}
+
+void cc_store_rollback(cc_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *cc_store_last_ingest(cc_store *s)
+{
+    sqlite3_stmt *st;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(ingested_at) FROM files", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        out = cc_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}

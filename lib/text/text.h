@@ -1,0 +1,78 @@
+/* text — bytes to fields: encodings, the CSV reader, and the value parsers
+ * (dates, times, numbers, booleans) every input file uses.
+ * Left of everything: depends on base/ only.
+ */
+#ifndef CC_TEXT_H
+#define CC_TEXT_H
+
+#include "base/base.h"
+#include <stdint.h>
+
+/* ---- encodings ---------------------------------------------------------- */
+typedef enum { CC_ENC_AUTO, CC_ENC_UTF8, CC_ENC_GB18030 } cc_encoding;
+/* "auto" | "utf8"/"utf-8" | "gb18030"/"gbk" ; returns -1 if unknown */
+int cc_encoding_parse(const char *s);
+const char *cc_encoding_name(cc_encoding e);
+
+/* ---- CSV reader --------------------------------------------------------- *
+ * Streaming RFC 4180 reader: comma or tab (CC_CSV_AUTO decides from the first
+ * line: tabs and no commas → tab), "" escapes, line breaks inside quotes,
+ * LF or CRLF, UTF-8 BOM stripped. Input is decoded to UTF-8 on the fly
+ * (GB18030 through iconv). Memory stays bounded whatever the file size. */
+typedef struct cc_csv cc_csv;
+enum { CC_CSV_AUTO = 0 };
+
+typedef struct {
+    size_t n;             /* number of fields */
+    const char **field;   /* NUL-terminated UTF-8, borrowed until the next call */
+    const size_t *len;    /* byte length of each field */
+    long line;            /* physical line where the record starts (header = 1) */
+} cc_csv_record;
+
+/* Open a file. enc AUTO: UTF-8 if the whole file is valid UTF-8, else GB18030
+ * (the decision is available from cc_csv_encoding). delim: ',' '\t' or CC_CSV_AUTO.
+ * On failure returns NULL and prints "carecard: PATH: reason". Caller frees. */
+cc_csv *cc_csv_open(const char *path, cc_encoding enc, int delim);
+/* Read from memory (UTF-8). data is borrowed until cc_csv_free. */
+cc_csv *cc_csv_open_mem(const char *data, size_t len, int delim);
+/* 1 = a record, 0 = end of file, -1 = error (message in cc_csv_error,
+ * e.g. "unterminated quoted field starting at line 12"). */
+int cc_csv_next(cc_csv *r, cc_csv_record *rec);
+const char *cc_csv_error(const cc_csv *r);
+cc_encoding cc_csv_encoding(const cc_csv *r);
+int cc_csv_delim(const cc_csv *r);
+/* Bytes of input consumed so far and total size (for progress bars). */
+uint64_t cc_csv_offset(const cc_csv *r);
+uint64_t cc_csv_size(const cc_csv *r);
+void cc_csv_free(cc_csv *r);
+
+/* ---- value parsers ------------------------------------------------------ *
+ * All take (s, len) of a raw field, trim surrounding spaces themselves, and
+ * return CC_PARSE_OK, CC_PARSE_EMPTY (empty cell = missing) or CC_PARSE_BAD. */
+enum { CC_PARSE_OK = 0, CC_PARSE_EMPTY = 1, CC_PARSE_BAD = 2 };
+
+/* Days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t cc_day;
+/* 2026-11-17, 2026/11/17, 2026/11/7, 2026.11.17, 2026年11月17日, Excel serial
+ * (1899-12-30 = 0; accepted 1..2958465), any of those followed by a time. */
+int cc_parse_date(const char *s, size_t len, cc_day *out);
+/* H:MM, HH:MM, HH:MM:SS, 12-hour "09:00:00 AM" "3:30 PM" "上午9:00" "下午03:30:00",
+ * full-width colon. Result: seconds since midnight. */
+int cc_parse_time(const char *s, size_t len, int *seconds);
+/* Y/N yes/no true/false 1/0 是/否 (case-insensitive). */
+int cc_parse_bool(const char *s, size_t len, int *out);
+/* Plain decimal integer; thousands separators (1,234) and full-width digits. */
+int cc_parse_int(const char *s, size_t len, int64_t *out);
+/* Plain decimal number, same conventions; no exponent, no percent. */
+int cc_parse_number(const char *s, size_t len, double *out);
+
+/* Calendar helpers. */
+cc_day cc_day_from_ymd(int y, int m, int d);
+void cc_day_to_ymd(cc_day day, int *y, int *m, int *d);
+int cc_ymd_valid(int y, int m, int d);
+/* "YYYY-MM-DD" into out (at least 11 bytes). */
+void cc_day_format(cc_day day, char out[11]);
+int cc_day_weekday(cc_day day);   /* ISO: 1 = Monday .. 7 = Sunday */
+cc_day cc_today(void);            /* local calendar date now */
+
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian packages carecard needs to build, test, fuzz and benchmark.
+# Does nothing when everything is present; runs `apt-get update` once otherwise.
+set -eu
+PKGS="build-essential pkg-config libxlsxwriter-dev libcairo2-dev libpango1.0-dev
+fonts-noto-cjk libsqlite3-dev sqlite3 libiniparser-dev libjansson-dev nettle-dev
+libcmocka-dev python3 python3-openpyxl python3-pytest clang libclang-rt-14-dev
+valgrind time"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "carecard: installing missing packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

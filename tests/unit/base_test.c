@@ -1,0 +1,56 @@
+/* Unit tests of lib/base: strings, UTF-8, trimming. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+
+static void test_buf(void **state)
+{
+    (void)state;
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_adds(&b, "社区");
+    cc_buf_addf(&b, "-%d", 47);
+    cc_buf_addc(&b, '!');
+    assert_string_equal(b.s, "社区-47!");
+    assert_int_equal(b.len, strlen("社区-47!"));
+    char *s = cc_buf_detach(&b);
+    assert_null(b.s);
+    free(s);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(cc_utf8_valid("凉水井", strlen("凉水井")));
+    assert_false(cc_utf8_valid("\xc0\xaf", 2));          /* overlong */
+    assert_false(cc_utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+    assert_false(cc_utf8_valid("\xe5\x87", 2));          /* truncated */
+    assert_int_equal(cc_utf8_len("凉水井ab", strlen("凉水井ab")), 5);
+    assert_int_equal(cc_utf8_width("凉水井ab"), 8);
+    assert_int_equal(cc_utf8_width("（A）"), 5);
+}
+
+static void test_trim(void **state)
+{
+    (void)state;
+    const char *s = "\xe3\x80\x80 P4 \t";
+    size_t n = strlen(s);
+    const char *t = cc_trim(s, &n);
+    assert_int_equal(n, 2);
+    assert_memory_equal(t, "P4", 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_trim),
+    };
+    return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}
