@@ -43,4 +43,7 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out);
 
+#include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
+#include "measure/quality.h"  /* data quality, resources, special children not reached */
+
 #endif

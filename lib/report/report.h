@@ -16,4 +16,7 @@ typedef enum { CC_FMT_TABLE, CC_FMT_CSV, CC_FMT_JSON, CC_FMT_XLSX } cc_format;
 cc_err cc_render_scorecard(FILE *f, const cc_scorecard *sc, cc_format fmt);
 cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int min_colour);
 
+#include "report/chart.h"     /* PNG charts (Cairo/Pango) */
+#include "report/workbook.h"  /* workbooks and report runs */
+
 #endif
