@@ -33,6 +33,8 @@ typedef struct {
     int lang_en;             /* English fixed texts */
     const char *subtitle;    /* drawn under the title (e.g. "2026-W47"); NULL = none */
     const char *font;        /* Pango family list; NULL = "Noto Sans CJK SC" with fallbacks */
+    const char *row_title;   /* bars/heat map: what the rows are ("社区", "街道");
+                              * NULL = 单位 / Unit */
     double grade_cut[3];     /* 优秀/良好/合格 thresholds; all 0 = 90, 75, 60 */
 } cc_chart_opts;
 
