@@ -197,6 +197,7 @@ double ch_text(ch_canvas *c, double x, double y, const char *s, double size, int
     ch_rgb(c->cr, hex);
     cairo_move_to(c->cr, round(tx), round(ty));
     pango_cairo_show_layout(c->cr, c->lay);
+    cairo_new_path(c->cr);
     return w;
 }
 
@@ -216,6 +217,7 @@ void ch_text_rot(ch_canvas *c, double x, double y, double angle, const char *s, 
     ch_rgb(c->cr, hex);
     cairo_move_to(c->cr, ha == 2 ? -w : ha == 1 ? -w / 2 : 0, -h / 2);
     pango_cairo_show_layout(c->cr, c->lay);
+    cairo_new_path(c->cr);
     cairo_restore(c->cr);
     pango_cairo_update_context(c->cr, c->pc);
     pango_layout_context_changed(c->lay);
@@ -374,7 +376,7 @@ void ch_legend(ch_canvas *c, double x_right, double y, size_t n, const ch_legend
 void ch_swatch(ch_canvas *c, double x, double y, unsigned hex, int style)
 {
     cairo_t *cr = c->cr;
-    if (style == 0) {
+    if (style == 0 || style == 3) {
         cairo_rectangle(cr, x, y - 7, 18, 14);
         ch_rgb(cr, hex);
         cairo_fill(cr);
