@@ -159,6 +159,18 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         cairo_set_line_width(cr, 1.5);
         cairo_stroke(cr);
     }
+    /* the key's row pitch: 22 px, down to 15 px for many features; features
+     * beyond what fits are summarised as "… k more" and get no number label */
+    double kavail = (y0 + S - 24) - (y0 + 28);
+    double kp = n ? kavail / (double)n : 22;
+    kp = kp > 22 ? 22 : kp < 15 ? 15 : kp;
+    double kfs = kp >= 20 ? 13 : 11;
+    size_t nkey = (size_t)floor(kavail / kp);
+    if (nkey >= n)
+        nkey = n;
+    else if (nkey > 0)
+        nkey--;                 /* room for the "… more" line */
+
     /* labels in input order (callers pass priority order): the name if it fits
      * somewhere free, else the point's number from the key, else nothing */
     for (size_t i = 0; i < n; i++) {
@@ -167,7 +179,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         double px = PX(fabs(worse[i])), py = PY(better[i]);
         char numl[24];
         snprintf(numl, sizeof(numl), "%zu", i + 1);
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = 0; pass < (i < nkey ? 2 : 1); pass++) {
             const char *txt = pass == 0 ? labels[i] : numl;
             double w, h;
             ch_layout(&c, txt, 13, pass, pass == 0 ? 150 : 0);
@@ -208,12 +220,11 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     ch_text(&c, cQ, ky, c.en ? "Q" : "象限", 13, 1, 2, 0, 0, CH_INK3);
     ky += 24;
     ch_line(cr, kx, round(ky) - 2.5, kx + kw, round(ky) - 2.5, 1, CH_GRID);
-    double kbottom = y0 + S - 24;
     for (size_t i = 0; i < n; i++) {
-        if (ky > kbottom && i + 1 < n) {
+        if (i == nkey) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 项", n - i);
-            ch_text(&c, kx, ky, more, 13, 0, 0, 0, kw, CH_INK3);
+            ch_text(&c, kx, ky, more, kfs, 0, 0, 0, kw, CH_INK3);
             break;
         }
         char t[32], b[32], wv[32], ql[4] = "–";
@@ -229,12 +240,12 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
             ql[1] = 0;
         }
         unsigned qh = nan ? CH_INK3 : q_hex[quadrant(fabs(worse[i]), better[i])];
-        ch_text(&c, kx, ky, t, 13, 1, 0, 0, 0, qh);
-        ch_text(&c, kx + 30, ky, labels[i], 13, 0, 0, 0, cB - 60 - kx - 30, CH_INK2);
-        ch_text(&c, cB, ky, b, 13, 0, 2, 0, 0, CH_INK2);
-        ch_text(&c, cW, ky, wv, 13, 0, 2, 0, 0, CH_INK2);
-        ch_text(&c, cQ, ky, ql, 13, 1, 2, 0, 0, qh);
-        ky += 22;
+        ch_text(&c, kx, ky, t, kfs, 1, 0, 0, 0, qh);
+        ch_text(&c, kx + 30, ky, labels[i], kfs, 0, 0, 0, cB - 60 - kx - 30, CH_INK2);
+        ch_text(&c, cB, ky, b, kfs, 0, 2, 0, 0, CH_INK2);
+        ch_text(&c, cW, ky, wv, kfs, 0, 2, 0, 0, CH_INK2);
+        ch_text(&c, cQ, ky, ql, kfs, 1, 2, 0, 0, qh);
+        ky += kp;
     }
     if (n == 0)
         ch_text(&c, kx, ky, c.en ? "No data" : "无数据", 14, 0, 0, 0, 0, CH_INK3);

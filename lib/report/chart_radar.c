@@ -44,7 +44,8 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
     double top = 100, bottom = H - 40;
     double cx = CH_MARGIN + (px - CH_MARGIN) / 2, cy = top + (bottom - top) / 2;
     /* room for the axis labels around the web */
-    double R = fmin((px - CH_MARGIN) / 2 - 130, (bottom - top) / 2 - 40);
+    size_t nvl = nseries < 4 ? nseries : 0;      /* value lines under each axis label */
+    double R = fmin((px - CH_MARGIN) / 2 - 130, (bottom - top) / 2 - 28 - 20 * (double)nvl);
     if (R < 60)
         R = 60;
 
@@ -145,7 +146,7 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
         double lx = cx + (R + 16) * ca, ly = cy + (R + 16) * sa;
         int ha = ca > 0.25 ? 0 : ca < -0.25 ? 2 : 1;
         /* block of 1 + nseries lines */
-        size_t nl = 1 + (nseries < 4 ? nseries : 0);
+        size_t nl = 1 + nvl;
         double lh = 20, bh = lh * (double)nl;
         double by = sa < -0.25 ? ly - bh : sa > 0.25 ? ly : ly - bh / 2;
         ch_text(&c, lx, by, axis_labels[a], 16, 1, ha, 0, 120, CH_INK);
