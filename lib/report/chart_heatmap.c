@@ -36,15 +36,21 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
     size_t count[5] = { 0 };
     for (size_t i = 0; i < nrows * ncols; i++)
         count[cells[i]]++;
+    /* the legend lists the levels present, so every colour on the chart is
+     * one of the input's */
     char lt[5][48];
     ch_legend_item leg[5];
+    size_t nleg = 0;
     for (int k = 0; k < 5; k++) {
-        snprintf(lt[k], sizeof(lt[k]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
-        leg[k] = (ch_legend_item){ lt[k], ch_level_hex(order[k]), 0 };
+        if (!count[order[k]])
+            continue;
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
+        leg[nleg] = (ch_legend_item){ lt[nleg], ch_level_hex(order[k]), 0 };
+        nleg++;
     }
-    double legw = ch_legend_width(&c, 5, leg);
+    double legw = ch_legend_width(&c, nleg, leg);
     ch_header(&c, title, legw);
-    ch_legend(&c, W - CH_MARGIN, CH_LINE2, 5, leg);
+    ch_legend(&c, W - CH_MARGIN, CH_LINE2, nleg, leg);
     if (nrows == 0 || ncols == 0) {
         ch_no_data(&c);
         return ch_finish(&c, path);
