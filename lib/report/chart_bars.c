@@ -120,7 +120,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         double x = round(x0 + pw * t / 100.0) + 0.5;
         ch_line(cr, x, top, x, plot_bottom, 1, t == 0 ? CH_AXIS : CH_GRID);
         if (t % 20 == 0) {
-            char tl[8];
+            char tl[16];
             snprintf(tl, sizeof(tl), "%d", t);
             ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
             ch_text(&c, x, plot_bottom + 7, tl, 13, 0, 1, 0, 0, CH_INK2);

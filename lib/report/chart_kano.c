@@ -113,7 +113,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         ch_line(cr, x, y0, x, y0 + S, 1, g);
         ch_line(cr, x0, y, x0 + S, y, 1, g);
         if (t % 2 == 0) {
-            char tl[8];
+            char tl[16];
             ch_fmt(tl, sizeof(tl), t / 10.0, 1);
             ch_text(&c, x, y0 + S + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
             ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);

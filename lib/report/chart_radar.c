@@ -77,7 +77,7 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
     /* scale between the first two axes, away from the points */
     double sang = -M_PI / 2 + M_PI / (double)(naxes < 2 ? 2 : naxes);
     for (int t = 20; t <= 100; t += 20) {
-        char tl[8];
+        char tl[16];
         snprintf(tl, sizeof(tl), "%d", t);
         double r = R * t / 100.0 * (naxes >= 3 ? cos(M_PI / (double)naxes) : 1);
         ch_text(&c, cx + r * cos(sang) + 3, cy + r * sin(sang), tl, 12, 0, 0, 1, 0, CH_INK3);

@@ -67,7 +67,7 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         double y = round(YV(t)) + 0.5;
         ch_line(cr, x0, y, x1, y, 1, t == 0 ? CH_AXIS : 0xFFFFFF);
         if (t % 20 == 0) {
-            char tl[8];
+            char tl[16];
             snprintf(tl, sizeof(tl), "%d", t);
             ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
         }
