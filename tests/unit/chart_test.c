@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cairo.h>
@@ -625,6 +628,40 @@ static void test_errors(void **state)
     free(keep);
 }
 
+/* A full disk (here: a 2 KB file-size limit, writes fail with EFBIG) is
+ * CC_ERR_IO, leaves no temporary file and keeps the previous PNG. */
+static void test_disk_full(void **state)
+{
+    (void)state;
+    const char *lab[2] = { "凉水井社区", "东城社区" };
+    double v[2] = { 88, 55 };
+    char *p = pathf("full.png");
+    assert_int_equal(cc_chart_bars(p, NULL, "旧", 2, lab, v, NULL), CC_OK);
+    struct stat before;
+    assert_int_equal(stat(p, &before), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *null = fopen("/dev/null", "w");
+        cc_diag_set_sink(null);
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = { 2048, 2048 };
+        setrlimit(RLIMIT_FSIZE, &rl);
+        cc_err rc = cc_chart_bars(p, NULL, "新", 2, lab, v, NULL);
+        _exit(rc == CC_ERR_IO ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    struct stat after;
+    assert_int_equal(stat(p, &after), 0);
+    assert_int_equal(after.st_ino, before.st_ino);
+    assert_int_equal(after.st_size, before.st_size);
+    assert_int_equal(tmp_left(), 0);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_hostile_labels),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_disk_full),
     };
     return cmocka_run_group_tests_name("chart", tests, setup, teardown);
 }
