@@ -550,7 +550,7 @@ static void test_hostile_labels(void **state)
 {
     (void)state;
     const char *lab[5] = { "bad\xff\xfe", "two\nlines\t", "=cmd|' /C calc'!A0",
-                           "非常非常非常非常非常非常非常非常非常非常非常非常非常非常长的名字", NULL };
+                           "非常非常非常非常非常非常非常非常非常非常非常非常长的名字", NULL };
     double v[5] = { 10, 20, 30, 40, 50 };
     char *p = pathf("hostile.png");
     assert_int_equal(cc_chart_bars(p, NULL, "\xc3(", 5, lab, v, NULL), CC_OK);
@@ -572,7 +572,8 @@ static void test_deterministic(void **state)
         v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
     for (size_t i = 0; i < n * 12; i++)
         cells[i] = (cc_colour)((i * 7) % 5);
-    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2", "R3", "G1", "G2", "C1", "C2", "X5" };
+    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
+                             "R3", "G1", "G2", "C1", "C2", "X5" };
     cc_chart_opts o;
     cc_chart_opts_init(&o);
     o.subtitle = "2026年第47周";
