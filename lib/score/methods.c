@@ -1,0 +1,399 @@
+/* methods — the evaluation methods: AHP weights and consistency, entropy
+ * weights, TOPSIS closeness and rank.  Pure functions over arrays of doubles
+ * (no database, nothing printed except where noted), shared by the scorecard
+ * and the `carecard ahp|entropy|topsis` commands.  docs/methods.md describes
+ * the conventions.
+ */
+#include "score/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- AHP ------------------------------------------------------------------ */
+
+/* Saaty (1980), random consistency index for n = 1..15. */
+static const double saaty_ri[15] = {
+    0.00, 0.00, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49,
+    1.51, 1.48, 1.56, 1.57, 1.59
+};
+
+double cc_ahp_ri(size_t n)
+{
+    if (n < 1 || n > 15)
+        return NAN;
+    return saaty_ri[n - 1];
+}
+
+void cc_ahp_release(cc_ahp_result *r)
+{
+    if (!r)
+        return;
+    CC_FREE(r->weights);
+    r->n = 0;
+}
+
+#define AHP_TOL 1e-6             /* relative tolerance of the structural checks */
+#define AHP_EPS 1e-12            /* power-iteration convergence */
+#define AHP_MAX_ITER 100000
+
+/* Is v within [1/9, 9], allowing a written-out 0.111 for 1/9 to pass? */
+static int ahp_in_scale(double v)
+{
+    return v >= (1.0 / 9.0) * (1 - AHP_TOL) && v <= 9.0 * (1 + AHP_TOL);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
+{
+    if (n < 1) {
+        set_err(err, errlen, "the matrix is empty");
+        return CC_ERR_DATA;
+    }
+    if (n > 15) {
+        set_err(err, errlen, "%zu criteria: Saaty's random index is tabulated for n = 1..15 only", n);
+        return CC_ERR_DATA;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double v = m[i * n + j];
+            if (!isfinite(v)) {
+                set_err(err, errlen, "row %zu, column %zu: missing or not a number", i + 1, j + 1);
+                return CC_ERR_DATA;
+            }
+            if (v <= 0) {
+                set_err(err, errlen, "row %zu, column %zu: %g is not positive", i + 1, j + 1, v);
+                return CC_ERR_DATA;
+            }
+        }
+    for (size_t i = 0; i < n; i++) {
+        double v = m[i * n + i];
+        if (fabs(v - 1) > AHP_TOL) {
+            set_err(err, errlen, "row %zu, column %zu: the diagonal must be 1, not %g", i + 1, i + 1, v);
+            return CC_ERR_DATA;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double v = m[i * n + j];
+            if (!ahp_in_scale(v)) {
+                set_err(err, errlen, "row %zu, column %zu: %g is outside Saaty's scale 1/9..9",
+                        i + 1, j + 1, v);
+                return CC_ERR_DATA;
+            }
+        }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            double a = m[i * n + j], b = m[j * n + i];
+            if (fabs(a * b - 1) > AHP_TOL) {
+                set_err(err, errlen, "row %zu, column %zu (%g) and row %zu, column %zu (%g) are not "
+                        "reciprocal: expected %g", i + 1, j + 1, a, j + 1, i + 1, b, 1 / a);
+                return CC_ERR_DATA;
+            }
+        }
+    return CC_OK;
+}
+
+cc_err cc_ahp(const double *m, size_t n, cc_ahp_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    if (err && errlen)
+        err[0] = '\0';
+    cc_err e = ahp_validate(m, n, err, errlen);
+    if (e != CC_OK)
+        return e;
+
+    double *w = cc_xmalloc(n * sizeof *w);
+    double *aw = cc_xmalloc(n * sizeof *aw);
+    for (size_t i = 0; i < n; i++)
+        w[i] = 1.0 / (double)n;
+    double lambda = (double)n;
+    for (int it = 0; it < AHP_MAX_ITER; it++) {
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            double s = 0;
+            for (size_t j = 0; j < n; j++)
+                s += m[i * n + j] * w[j];
+            aw[i] = s;
+            sum += s;
+        }
+        /* w sums to 1, so sum(Aw) = lambda * sum(w) = lambda at the fixed point */
+        lambda = sum;
+        double delta = 0;
+        for (size_t i = 0; i < n; i++) {
+            double nw = aw[i] / sum;
+            double d = fabs(nw - w[i]);
+            if (d > delta)
+                delta = d;
+            w[i] = nw;
+        }
+        if (delta < AHP_EPS)
+            break;
+    }
+    /* One more product with the converged vector for lambda. */
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double s = 0;
+        for (size_t j = 0; j < n; j++)
+            s += m[i * n + j] * w[j];
+        sum += s;
+    }
+    lambda = sum;
+    free(aw);
+    /* For a positive reciprocal matrix lambda_max >= n; below that is rounding. */
+    if (lambda < (double)n)
+        lambda = (double)n;
+
+    res->n = n;
+    res->weights = w;
+    res->lambda_max = lambda;
+    res->ci = n > 1 ? (lambda - (double)n) / (double)(n - 1) : 0;
+    res->ri = cc_ahp_ri(n);
+    res->cr = n <= 2 ? 0 : res->ci / res->ri;
+    res->consistent = res->cr < 0.10;
+    return CC_OK;
+}
+
+/* ---- entropy -------------------------------------------------------------- */
+
+cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
+                  double *weights, double *entropy)
+{
+    int few = 0;
+    double *d = cc_xcalloc(n ? n : 1, sizeof *d);
+
+    for (size_t j = 0; j < n; j++) {
+        size_t mj = 0;
+        double lo = INFINITY, hi = -INFINITY, sum = 0;
+        for (size_t i = 0; i < m; i++) {
+            double v = x[i * n + j];
+            if (isnan(v))
+                continue;
+            if (raw && v < 0) {
+                cc_error("entropy: column %zu, row %zu: %g is negative; raw proportions need values >= 0",
+                         j + 1, i + 1, v);
+                free(d);
+                return CC_ERR_DATA;
+            }
+            mj++;
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+            sum += v;
+        }
+        if (mj < 2) {
+            entropy[j] = NAN;
+            few = 1;
+            continue;
+        }
+        /* y_ij >= 0 and their sum */
+        double ysum = 0;
+        if (raw)
+            ysum = sum;
+        else if (hi > lo) {
+            for (size_t i = 0; i < m; i++) {
+                double v = x[i * n + j];
+                if (!isnan(v))
+                    ysum += (cost && cost[j]) ? (hi - v) / (hi - lo) : (v - lo) / (hi - lo);
+            }
+        }
+        if (!(ysum > 0) || (!raw && !(hi > lo))) {
+            /* constant column (or all zero): no information */
+            entropy[j] = 1;
+            d[j] = 0;
+            continue;
+        }
+        double h = 0;
+        for (size_t i = 0; i < m; i++) {
+            double v = x[i * n + j];
+            if (isnan(v))
+                continue;
+            double y = raw ? v : (cost && cost[j]) ? (hi - v) / (hi - lo) : (v - lo) / (hi - lo);
+            double p = y / ysum;
+            if (p > 0)
+                h += p * log(p);
+        }
+        double e = -h / log((double)mj);
+        if (e > 1) e = 1;      /* rounding */
+        if (e < 0) e = 0;
+        entropy[j] = e;
+        d[j] = 1 - e;
+    }
+
+    if (few) {
+        for (size_t j = 0; j < n; j++)
+            weights[j] = NAN;
+        free(d);
+        return CC_ERR_DATA;
+    }
+    double dsum = 0;
+    for (size_t j = 0; j < n; j++)
+        dsum += d[j];
+    for (size_t j = 0; j < n; j++)
+        weights[j] = dsum > 0 ? d[j] / dsum : 1.0 / (double)n;
+    free(d);
+    return CC_OK;
+}
+
+/* ---- TOPSIS --------------------------------------------------------------- */
+
+typedef struct { size_t row; long long key; } topsis_order;
+
+static int topsis_cmp(const void *a, const void *b)
+{
+    const topsis_order *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;        /* higher closeness first */
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+cc_err cc_topsis(const double *x, size_t m, size_t n, const double *w, const int *cost,
+                 double *closeness, double *d_plus, double *d_minus, int *rank)
+{
+    double *norm = cc_xcalloc(n ? n : 1, sizeof *norm);
+    double *best = cc_xcalloc(n ? n : 1, sizeof *best);
+    double *worst = cc_xcalloc(n ? n : 1, sizeof *worst);
+    int *has = cc_xcalloc(n ? n : 1, sizeof *has);
+
+    for (size_t j = 0; j < n; j++) {
+        double s = 0;
+        for (size_t i = 0; i < m; i++) {
+            double v = x[i * n + j];
+            if (!isnan(v)) {
+                s += v * v;
+                has[j] = 1;
+            }
+        }
+        norm[j] = sqrt(s);
+    }
+    /* weighted normalised values v = w r; ideal and anti-ideal per column */
+    for (size_t j = 0; j < n; j++) {
+        double hi = -INFINITY, lo = INFINITY;
+        for (size_t i = 0; i < m; i++) {
+            double v = x[i * n + j];
+            if (isnan(v))
+                continue;
+            double r = norm[j] > 0 ? v / norm[j] : 0;
+            double vv = w[j] * r;
+            if (vv > hi) hi = vv;
+            if (vv < lo) lo = vv;
+        }
+        if (cost && cost[j]) {
+            best[j] = lo;
+            worst[j] = hi;
+        } else {
+            best[j] = hi;
+            worst[j] = lo;
+        }
+    }
+    topsis_order *ord = cc_xmalloc((m ? m : 1) * sizeof *ord);
+    size_t nord = 0;
+    for (size_t i = 0; i < m; i++) {
+        double dp = 0, dm = 0;
+        int any = 0;
+        for (size_t j = 0; j < n; j++) {
+            double v = x[i * n + j];
+            if (isnan(v) || !has[j])
+                continue;
+            any = 1;
+            double r = norm[j] > 0 ? v / norm[j] : 0;
+            double vv = w[j] * r;
+            dp += (vv - best[j]) * (vv - best[j]);
+            dm += (vv - worst[j]) * (vv - worst[j]);
+        }
+        if (!any) {
+            d_plus[i] = d_minus[i] = closeness[i] = NAN;
+            rank[i] = 0;
+            continue;
+        }
+        dp = sqrt(dp);
+        dm = sqrt(dm);
+        d_plus[i] = dp;
+        d_minus[i] = dm;
+        closeness[i] = dp + dm > 0 ? dm / (dp + dm) : 0.5;
+        ord[nord].row = i;
+        /* compare at 12 decimals so that equal rows computed in a different
+         * order still tie (closeness is in [0, 1]) */
+        ord[nord].key = llround(closeness[i] * 1e12);
+        nord++;
+    }
+    qsort(ord, nord, sizeof *ord, topsis_cmp);
+    for (size_t k = 0; k < nord; k++)
+        rank[ord[k].row] = (int)k + 1;
+
+    free(ord);
+    free(has);
+    free(worst);
+    free(best);
+    free(norm);
+    return CC_OK;
+}
+
+/* ---- the configuration's AHP matrices ---------------------------------------- */
+
+static cc_err check_one(const cc_config *cfg, const char *section, const double *m, size_t n,
+                        cc_ahp_result *out)
+{
+    char why[256];
+    const char *path = cfg->path ? cfg->path : "indicators.ini";
+    cc_err e = cc_ahp(m, n, out, why, sizeof why);
+    if (e != CC_OK) {
+        cc_error("%s: [%s] %s", path, section, why);
+        return CC_ERR_CONFIG;
+    }
+    if (!out->consistent) {
+        cc_error("%s: [%s] matrix is inconsistent: CR = %.4f \xe2\x89\xa5 0.10", path, section, out->cr);
+        return CC_ERR_CONFIG;
+    }
+    return CC_OK;
+}
+
+cc_err cc_config_check_weights(const cc_config *cfg, cc_ahp_result *dims_out)
+{
+    cc_ahp_result tmp;
+    cc_ahp_result *dims = dims_out ? dims_out : &tmp;
+    memset(dims, 0, sizeof *dims);
+    if (cfg->weights != CC_WEIGHTS_AHP)
+        return CC_OK;
+    const char *path = cfg->path ? cfg->path : "indicators.ini";
+    if (!cfg->has_ahp) {
+        cc_error("%s: [scorecard] weights = ahp needs an [ahp] section (one row per dimension)", path);
+        return CC_ERR_CONFIG;
+    }
+    size_t nd = cfg->ndims;
+    double m[CC_MAX_DIMS * CC_MAX_DIMS] = {0};
+    for (size_t i = 0; i < nd; i++)
+        for (size_t j = 0; j < nd; j++)
+            m[i * nd + j] = cfg->ahp[i][j];
+    cc_err rc = check_one(cfg, "ahp", m, nd, dims);
+    if (rc != CC_OK)
+        cc_ahp_release(dims);
+
+    for (size_t d = 0; d < nd && d < CC_MAX_DIMS; d++) {
+        if (!cfg->has_ahp_dim[d] || !cfg->ahp_dim[d])
+            continue;
+        size_t k = 0;
+        for (size_t i = 0; i < cfg->nind; i++)
+            if (cfg->ind[i].dim == (int)d)
+                k++;
+        char section[96];
+        snprintf(section, sizeof section, "ahp.%s", cfg->dims[d] ? cfg->dims[d] : "?");
+        cc_ahp_result r;
+        if (check_one(cfg, section, cfg->ahp_dim[d], k, &r) != CC_OK)
+            rc = CC_ERR_CONFIG;
+        cc_ahp_release(&r);
+    }
+    if (!dims_out)
+        cc_ahp_release(&tmp);
+    return rc;
+}
