@@ -397,3 +397,144 @@ cc_err cc_config_check_weights(const cc_config *cfg, cc_ahp_result *dims_out)
         cc_ahp_release(&tmp);
     return rc;
 }
+
+/* ---- decision matrices from CSV (the method commands) ------------------------- */
+
+void cc_matrix_release(cc_matrix *mx)
+{
+    if (!mx)
+        return;
+    for (size_t i = 0; i < mx->m; i++)
+        free(mx->rows[i]);
+    for (size_t j = 0; j < mx->n; j++)
+        free(mx->cols[j]);
+    free(mx->rows);
+    free(mx->cols);
+    free(mx->x);
+    memset(mx, 0, sizeof *mx);
+}
+
+/* A number, or with fractions "a/b" (both plain numbers, b != 0). */
+static int parse_cell(const char *s, size_t len, int fractions, double *out)
+{
+    size_t n = len;
+    const char *t = cc_trim(s, &n);
+    if (n == 0)
+        return CC_PARSE_EMPTY;
+    const char *slash = fractions ? memchr(t, '/', n) : NULL;
+    if (slash) {
+        double a, b;
+        if (cc_parse_number(t, (size_t)(slash - t), &a) != CC_PARSE_OK ||
+            cc_parse_number(slash + 1, n - (size_t)(slash - t) - 1, &b) != CC_PARSE_OK || b == 0)
+            return CC_PARSE_BAD;
+        *out = a / b;
+        return CC_PARSE_OK;
+    }
+    return cc_parse_number(t, n, out);
+}
+
+static char *trimmed_dup(const char *s, size_t len)
+{
+    const char *t = cc_trim(s, &len);
+    return cc_xstrndup(t, len);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+cc_err cc_matrix_load(const char *path, int fractions, cc_matrix *mx)
+{
+    memset(mx, 0, sizeof *mx);
+    cc_csv *r = cc_csv_open(path, CC_ENC_AUTO, CC_CSV_AUTO);
+    if (!r)
+        return CC_ERR_IO;
+    const char *name = base_name(path);
+    cc_csv_record rec;
+    cc_err e = CC_OK;
+    size_t cap = 0;
+    int rc;
+    int header = 1;
+    while ((rc = cc_csv_next(r, &rec)) == 1) {
+        /* blank lines */
+        if (rec.n == 1) {
+            size_t l = rec.len[0];
+            cc_trim(rec.field[0], &l);
+            if (l == 0)
+                continue;
+        }
+        if (header) {
+            if (rec.n < 2) {
+                cc_error("%s:%ld: the header needs a name column and at least one criterion",
+                         name, rec.line);
+                e = CC_ERR_DATA;
+                break;
+            }
+            mx->n = rec.n - 1;
+            mx->cols = cc_xcalloc(mx->n, sizeof *mx->cols);
+            for (size_t j = 0; j < mx->n; j++) {
+                mx->cols[j] = trimmed_dup(rec.field[j + 1], rec.len[j + 1]);
+                if (!*mx->cols[j]) {
+                    cc_error("%s:%ld: column %zu has no name", name, rec.line, j + 2);
+                    e = CC_ERR_DATA;
+                }
+                for (size_t k = 0; k < j && e == CC_OK; k++)
+                    if (!strcmp(mx->cols[k], mx->cols[j])) {
+                        cc_error("%s:%ld: column '%s' appears twice", name, rec.line, mx->cols[j]);
+                        e = CC_ERR_DATA;
+                    }
+            }
+            if (e != CC_OK)
+                break;
+            header = 0;
+            continue;
+        }
+        if (rec.n != mx->n + 1) {
+            cc_error("%s:%ld: %zu fields, expected %zu (a name and %zu values)",
+                     name, rec.line, rec.n, mx->n + 1, mx->n);
+            e = CC_ERR_DATA;
+            break;
+        }
+        if (mx->m == cap) {
+            cap = cap ? 2 * cap : 16;
+            mx->rows = cc_xrealloc(mx->rows, cap * sizeof *mx->rows);
+            mx->x = cc_xrealloc(mx->x, cap * mx->n * sizeof *mx->x);
+        }
+        size_t i = mx->m;
+        mx->rows[i] = trimmed_dup(rec.field[0], rec.len[0]);
+        mx->m++;
+        for (size_t j = 0; j < mx->n; j++) {
+            double v;
+            int p = parse_cell(rec.field[j + 1], rec.len[j + 1], fractions, &v);
+            if (p == CC_PARSE_EMPTY)
+                v = NAN;
+            else if (p != CC_PARSE_OK) {
+                cc_error("%s:%ld: column '%s': value '%s' is not a number%s", name, rec.line,
+                         mx->cols[j], rec.field[j + 1], fractions ? " or a fraction like 1/3" : "");
+                e = CC_ERR_DATA;
+                break;
+            }
+            mx->x[i * mx->n + j] = v;
+        }
+        if (e != CC_OK)
+            break;
+    }
+    if (rc < 0) {
+        cc_error("%s: %s", name, cc_csv_error(r));
+        e = CC_ERR_DATA;
+    }
+    cc_csv_free(r);
+    if (e == CC_OK && header) {
+        cc_error("%s: the file is empty (expected a header and rows)", name);
+        e = CC_ERR_DATA;
+    }
+    if (e == CC_OK && mx->m == 0) {
+        cc_error("%s: no rows below the header", name);
+        e = CC_ERR_DATA;
+    }
+    if (e != CC_OK)
+        cc_matrix_release(mx);
+    return e;
+}

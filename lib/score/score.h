@@ -50,6 +50,19 @@ cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
 cc_err cc_topsis(const double *x, size_t m, size_t n, const double *w, const int *cost,
                  double *closeness, double *d_plus, double *d_minus, int *rank);
 
+/* A named matrix read from CSV for the method commands: the header names
+ * the columns (its first cell is ignored), the first column names the rows.
+ * Empty cells are NAN; fractions != 0 accepts "1/3". Errors are printed as
+ * "carecard: FILE:LINE: ..." (CC_ERR_DATA, CC_ERR_IO). Caller releases. */
+typedef struct {
+    size_t m, n;
+    char **rows;            /* m names */
+    char **cols;            /* n names, distinct */
+    double *x;              /* m x n row-major */
+} cc_matrix;
+cc_err cc_matrix_load(const char *path, int fractions, cc_matrix *mx);
+void cc_matrix_release(cc_matrix *mx);
+
 /* ---- KANO -------------------------------------------------------------- */
 typedef enum { CC_KANO_A, CC_KANO_O, CC_KANO_M, CC_KANO_I, CC_KANO_R, CC_KANO_Q } cc_kano_cat;
 /* Answer codes 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
