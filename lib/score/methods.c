@@ -207,8 +207,8 @@ cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
                     ysum += (cost && cost[j]) ? (hi - v) / (hi - lo) : (v - lo) / (hi - lo);
             }
         }
-        if (!(ysum > 0) || (!raw && !(hi > lo))) {
-            /* constant column (or all zero): no information */
+        if (!(hi > lo) || !(ysum > 0)) {
+            /* constant column (all zero included): no information, exactly */
             entropy[j] = 1;
             d[j] = 0;
             continue;
