@@ -225,7 +225,7 @@ cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
         }
         double e = -h / log((double)mj);
         if (e > 1) e = 1;      /* rounding */
-        if (e < 0) e = 0;
+        if (!(e > 0)) e = 0;   /* also -0.0 */
         entropy[j] = e;
         d[j] = 1 - e;
     }
