@@ -1,7 +1,6 @@
 /* carecard ahp — weights and consistency of a pairwise comparison matrix. */
 #include "methods_out.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,31 +48,6 @@ const char cmd_ahp_help[] =
     "\n"
     "Exit: 0 consistent, 1 refused or inconsistent, 2 usage error.\n";
 
-/* Rewrite "row 2, column 3" of cc_ahp's message with the criteria's names. */
-static void name_positions(const char *err, const cc_matrix *mx, cc_buf *out)
-{
-    const char *p = err;
-    while (*p) {
-        const char *kw = NULL;
-        if (!strncmp(p, "row ", 4))
-            kw = "row ";
-        else if (!strncmp(p, "column ", 7))
-            kw = "column ";
-        if (kw && isdigit((unsigned char)p[strlen(kw)])) {
-            char *end;
-            unsigned long k = strtoul(p + strlen(kw), &end, 10);
-            char **names = kw[0] == 'r' ? mx->rows : mx->cols;
-            size_t lim = kw[0] == 'r' ? mx->m : mx->n;
-            if (k >= 1 && k <= lim) {
-                cc_buf_addf(out, "%s'%s'", kw, names[k - 1]);
-                p = end;
-                continue;
-            }
-        }
-        cc_buf_addc(out, *p++);
-    }
-}
-
 int cmd_ahp(int argc, char **argv, cc_ctx *ctx)
 {
     (void)ctx;
@@ -118,11 +92,8 @@ int cmd_ahp(int argc, char **argv, cc_ctx *ctx)
 
     cc_ahp_result res;
     char err[512];
-    if (cc_ahp(mx.x, mx.n, &res, err, sizeof err) != CC_OK) {
-        cc_buf b = CC_BUF_INIT;
-        name_positions(err, &mx, &b);
-        cc_error("%s: %s", path, b.s);
-        cc_buf_release(&b);
+    if (cc_ahp_named(mx.x, mx.n, (const char *const *)mx.rows, &res, err, sizeof err) != CC_OK) {
+        cc_error("%s: %s", path, err);
         cc_matrix_release(&mx);
         return EXIT_FAIL;
     }

@@ -151,7 +151,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
                         dcol[k] = (long)j;
                 }
                 if (fcol[k] < 0 || dcol[k] < 0)
-                    cc_warn("%s: KANO feature '%s': no column '%s'", path, cfg.kano[k].id,
+                    cc_notice("%s: KANO feature '%s': no column '%s'", path, cfg.kano[k].id,
                             fcol[k] < 0 ? cfg.kano[k].functional : cfg.kano[k].dysfunctional);
                 else
                     found++;

@@ -55,8 +55,20 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
+/* "row 2, column 3", or with names "row 'a', column 'b'" */
+static const char *cell_name(char *buf, size_t len, const char *const *names, size_t i, size_t j)
 {
+    if (names)
+        snprintf(buf, len, "row '%s', column '%s'", names[i], names[j]);
+    else
+        snprintf(buf, len, "row %zu, column %zu", i + 1, j + 1);
+    return buf;
+}
+
+static cc_err ahp_validate(const double *m, size_t n, const char *const *names,
+                           char *err, size_t errlen)
+{
+    char c1[160], c2[160];
     if (n < 1) {
         set_err(err, errlen, "the matrix is empty");
         return CC_ERR_DATA;
@@ -69,18 +81,18 @@ static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
         for (size_t j = 0; j < n; j++) {
             double v = m[i * n + j];
             if (!isfinite(v)) {
-                set_err(err, errlen, "row %zu, column %zu: missing or not a number", i + 1, j + 1);
+                set_err(err, errlen, "%s: missing or not a number", cell_name(c1, sizeof c1, names, i, j));
                 return CC_ERR_DATA;
             }
             if (v <= 0) {
-                set_err(err, errlen, "row %zu, column %zu: %g is not positive", i + 1, j + 1, v);
+                set_err(err, errlen, "%s: %g is not positive", cell_name(c1, sizeof c1, names, i, j), v);
                 return CC_ERR_DATA;
             }
         }
     for (size_t i = 0; i < n; i++) {
         double v = m[i * n + i];
         if (fabs(v - 1) > AHP_TOL) {
-            set_err(err, errlen, "row %zu, column %zu: the diagonal must be 1, not %g", i + 1, i + 1, v);
+            set_err(err, errlen, "%s: the diagonal must be 1, not %g", cell_name(c1, sizeof c1, names, i, i), v);
             return CC_ERR_DATA;
         }
     }
@@ -88,8 +100,8 @@ static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
         for (size_t j = 0; j < n; j++) {
             double v = m[i * n + j];
             if (!ahp_in_scale(v)) {
-                set_err(err, errlen, "row %zu, column %zu: %g is outside Saaty's scale 1/9..9",
-                        i + 1, j + 1, v);
+                set_err(err, errlen, "%s: %g is outside Saaty's scale 1/9..9",
+                        cell_name(c1, sizeof c1, names, i, j), v);
                 return CC_ERR_DATA;
             }
         }
@@ -97,8 +109,9 @@ static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
         for (size_t j = i + 1; j < n; j++) {
             double a = m[i * n + j], b = m[j * n + i];
             if (fabs(a * b - 1) > AHP_TOL) {
-                set_err(err, errlen, "row %zu, column %zu (%g) and row %zu, column %zu (%g) are not "
-                        "reciprocal: expected %g", i + 1, j + 1, a, j + 1, i + 1, b, 1 / a);
+                set_err(err, errlen, "%s (%g) and %s (%g) are not reciprocal: expected %g",
+                        cell_name(c1, sizeof c1, names, i, j), a,
+                        cell_name(c2, sizeof c2, names, j, i), b, 1 / a);
                 return CC_ERR_DATA;
             }
         }
@@ -107,10 +120,16 @@ static cc_err ahp_validate(const double *m, size_t n, char *err, size_t errlen)
 
 cc_err cc_ahp(const double *m, size_t n, cc_ahp_result *res, char *err, size_t errlen)
 {
+    return cc_ahp_named(m, n, NULL, res, err, errlen);
+}
+
+cc_err cc_ahp_named(const double *m, size_t n, const char *const *names,
+                    cc_ahp_result *res, char *err, size_t errlen)
+{
     memset(res, 0, sizeof *res);
     if (err && errlen)
         err[0] = '\0';
-    cc_err e = ahp_validate(m, n, err, errlen);
+    cc_err e = ahp_validate(m, n, names, err, errlen);
     if (e != CC_OK)
         return e;
 
@@ -342,11 +361,11 @@ cc_err cc_topsis(const double *x, size_t m, size_t n, const double *w, const int
 /* ---- the configuration's AHP matrices ---------------------------------------- */
 
 static cc_err check_one(const cc_config *cfg, const char *section, const double *m, size_t n,
-                        cc_ahp_result *out)
+                        const char *const *names, cc_ahp_result *out)
 {
-    char why[256];
+    char why[512];
     const char *path = cfg->path ? cfg->path : "indicators.ini";
-    cc_err e = cc_ahp(m, n, out, why, sizeof why);
+    cc_err e = cc_ahp_named(m, n, names, out, why, sizeof why);
     if (e != CC_OK) {
         cc_error("%s: [%s] %s", path, section, why);
         return CC_ERR_CONFIG;
@@ -375,7 +394,7 @@ cc_err cc_config_check_weights(const cc_config *cfg, cc_ahp_result *dims_out)
     for (size_t i = 0; i < nd; i++)
         for (size_t j = 0; j < nd; j++)
             m[i * nd + j] = cfg->ahp[i][j];
-    cc_err rc = check_one(cfg, "ahp", m, nd, dims);
+    cc_err rc = check_one(cfg, "ahp", m, nd, (const char *const *)cfg->dims, dims);
     if (rc != CC_OK)
         cc_ahp_release(dims);
 
@@ -383,15 +402,17 @@ cc_err cc_config_check_weights(const cc_config *cfg, cc_ahp_result *dims_out)
         if (!cfg->has_ahp_dim[d] || !cfg->ahp_dim[d])
             continue;
         size_t k = 0;
+        const char **ids = cc_xcalloc(cfg->nind ? cfg->nind : 1, sizeof *ids);
         for (size_t i = 0; i < cfg->nind; i++)
             if (cfg->ind[i].dim == (int)d)
-                k++;
+                ids[k++] = cfg->ind[i].id ? cfg->ind[i].id : "?";
         char section[96];
         snprintf(section, sizeof section, "ahp.%s", cfg->dims[d] ? cfg->dims[d] : "?");
         cc_ahp_result r;
-        if (check_one(cfg, section, cfg->ahp_dim[d], k, &r) != CC_OK)
+        if (check_one(cfg, section, cfg->ahp_dim[d], k, ids, &r) != CC_OK)
             rc = CC_ERR_CONFIG;
         cc_ahp_release(&r);
+        free(ids);
     }
     if (!dims_out)
         cc_ahp_release(&tmp);

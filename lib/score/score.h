@@ -22,6 +22,10 @@ typedef struct {
  * returns CC_ERR_DATA and writes the reason to err. Inconsistency (CR >= 0.10)
  * is not an error here: check res->consistent. */
 cc_err cc_ahp(const double *m, size_t n, cc_ahp_result *res, char *err, size_t errlen);
+/* The same; names (n strings, may be NULL) label rows and columns in err:
+ * "row 'growth', column 'process' (3) and ... are not reciprocal". */
+cc_err cc_ahp_named(const double *m, size_t n, const char *const *names,
+                    cc_ahp_result *res, char *err, size_t errlen);
 void cc_ahp_release(cc_ahp_result *r);
 double cc_ahp_ri(size_t n);             /* Saaty (1980) RI table, n = 1..15 */
 /* When cfg->weights = ahp: the dimension weights from [ahp] into dims_out
