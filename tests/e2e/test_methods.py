@@ -289,6 +289,32 @@ def test_topsis_missing():
     assert [x["rank"] for x in rows] == [2, 1, 3]
 
 
+# Published example: R. Hodgett's car-selection TOPSIS example
+# (http://hodgett.co.uk/topsis-in-excel/), also the example of the TOPSIS
+# function of the R package MCDA, which publishes the ideal solutions
+# A+ = 0.179573776 0.171636015 0.159499658 0.087302767 and
+# A- = 0.212610118 0.124958799 0.131352659 0.085797547 (price a cost).
+# From them by hand (steps in tests/unit/methods_test.c, test_topsis_cars):
+# C = Corsa 0.481685290, Clio 0.518207666, Fiesta 0.177955362.
+def test_topsis_published_cars():
+    r = run(["topsis", fx("topsis_cars.csv"), "--weights", "0.35,0.25,0.25,0.15",
+             "--cost", "price", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    rows = {x["name"]: x for x in json.loads(r.stdout)["rows"]}
+    assert near(rows["Corsa"]["closeness"], 0.481685290)
+    assert near(rows["Clio"]["closeness"], 0.518207666)
+    assert near(rows["Fiesta"]["closeness"], 0.177955362)
+    assert near(rows["Corsa"]["d_plus"], 0.046701480)
+    assert near(rows["Fiesta"]["d_minus"], 0.011837597)
+    assert [rows[k]["rank"] for k in ("Corsa", "Clio", "Fiesta")] == [2, 1, 3]
+    # weights given as percentages are scaled to sum 1: same closeness
+    r2 = run(["topsis", fx("topsis_cars.csv"), "--weights", "35,25,25,15",
+              "--cost", "price", "--format", "json"])
+    rows2 = {x["name"]: x for x in json.loads(r2.stdout)["rows"]}
+    assert near(rows2["Clio"]["closeness"], 0.518207666)
+    assert near(rows2["Clio"]["d_plus"], rows["Clio"]["d_plus"], 1e-15)
+
+
 def test_topsis_usage():
     r = run(["topsis", fx("topsis.csv")])
     assert r.returncode == 2 and "--weights" in r.stderr

@@ -446,6 +446,56 @@ static void test_topsis_missing(void **state)
     assert_near(c[1], 0.5, 0);       /* alone: D+ = D− = 0 → 0.5 */
 }
 
+/* Published example: the car-selection TOPSIS example of R. Hodgett,
+ * "TOPSIS in Excel" (http://hodgett.co.uk/topsis-in-excel/), reproduced as the
+ * example of the TOPSIS function of the R package MCDA (Meyer & Bigaret),
+ * which publishes the ideal solutions:
+ *            price    economy  aesthetics  boot      (price is a cost)
+ *   Corsa    5490     51.4     8.5         285
+ *   Clio     6500     70.6     7           288
+ *   Fiesta   6489     54.3     7.5         290
+ *   w        0.35     0.25     0.25        0.15
+ *   positive ideal  0.179573776 0.171636015 0.159499658 0.087302767
+ *   negative ideal  0.212610118 0.124958799 0.131352659 0.085797547
+ * By hand: column norms 10700.337425, 102.833895, 13.322913, 498.265993;
+ * v = w·x/norm:
+ *   Corsa  0.179573776 0.124958799 0.159499658 0.085797547
+ *   Clio   0.212610118 0.171636015 0.131352659 0.086700679
+ *   Fiesta 0.212250316 0.132009003 0.140734992 0.087302767
+ * (column min/max reproduce the published ideals), then
+ *   Corsa  D+ = √(0 + .046677216² + 0 + .001505220²)              = 0.046701480
+ *          D− = √(.033036342² + 0 + .028146999² + 0)              = 0.043401076
+ *   Clio   D+ = √(.033036342² + 0 + .028146999² + .000602088²)    = 0.043405252
+ *          D− = √(0 + .046677216² + 0 + .000903132²)              = 0.046685953
+ *   Fiesta D+ = √(.032676540² + .039627012² + .018764666² + 0)   = 0.054682438
+ *          D− = √(.000359802² + .007050204² + .009382333² + .001505220²) = 0.011837597
+ *   C = D−/(D+ + D−): Corsa 0.481685290, Clio 0.518207666, Fiesta 0.177955362;
+ *   ranks Clio 1, Corsa 2, Fiesta 3. */
+static void test_topsis_cars(void **state)
+{
+    (void)state;
+    const double x[12] = {5490, 51.4, 8.5, 285,
+                          6500, 70.6, 7, 288,
+                          6489, 54.3, 7.5, 290};
+    const double w[4] = {0.35, 0.25, 0.25, 0.15};
+    const int cost[4] = {1, 0, 0, 0};
+    double c[3], dp[3], dm[3];
+    int rank[3];
+    assert_int_equal(cc_topsis(x, 3, 4, w, cost, c, dp, dm, rank), CC_OK);
+    assert_near(dp[0], 0.046701480, 1e-9);
+    assert_near(dm[0], 0.043401076, 1e-9);
+    assert_near(dp[1], 0.043405252, 1e-9);
+    assert_near(dm[1], 0.046685953, 1e-9);
+    assert_near(dp[2], 0.054682438, 1e-9);
+    assert_near(dm[2], 0.011837597, 1e-9);
+    assert_near(c[0], 0.481685290, 1e-9);
+    assert_near(c[1], 0.518207666, 1e-9);
+    assert_near(c[2], 0.177955362, 1e-9);
+    assert_int_equal(rank[0], 2);
+    assert_int_equal(rank[1], 1);
+    assert_int_equal(rank[2], 3);
+}
+
 /* All rows equal: D+ = D− = 0 → C = 0.5 for every row, ranks by row order. */
 static void test_topsis_all_equal(void **state)
 {
@@ -553,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_topsis_tie),
         cmocka_unit_test(test_topsis_cost),
         cmocka_unit_test(test_topsis_missing),
+        cmocka_unit_test(test_topsis_cars),
         cmocka_unit_test(test_topsis_all_equal),
         cmocka_unit_test(test_config_weights),
     };
