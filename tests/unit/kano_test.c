@@ -390,6 +390,43 @@ static void test_survey_yesno(void **state)
     cc_item_stats_release(&st);
 }
 
+/* A database without the survey tables: CC_ERR_DB, an error printed, nothing
+ * leaked, and the outputs left empty. */
+static void test_survey_db_error(void **state)
+{
+    cc_store *s = *state;
+    assert_int_equal(sqlite3_exec(s->db, "ALTER TABLE survey_answers RENAME TO sa_hidden", NULL, NULL, NULL),
+                     SQLITE_OK);
+    char buf[2048] = {0};
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    cc_diag_set_sink(f);
+    char col[] = "SAT";
+    cc_item item = {NULL, col, CC_SCALE_LIKERT5, NULL, 0, NULL};
+    cc_survey_filter flt = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
+    cc_item_stats st;
+    cc_err e1 = cc_survey_item(s, &item, &flt, 0, &st);
+    char id0[] = "flex", name0[] = "x", f0[] = "F", d0[] = "D";
+    cc_kano_feature feat[1] = {{id0, name0, f0, d0}};
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.kano = feat;
+    cfg.nkano = 1;
+    cc_kano_row *rows = (cc_kano_row *)1;
+    cc_err e2 = cc_kano_collect(s, &cfg, &flt, &rows, NULL);
+    fflush(f);
+    cc_diag_set_sink(stderr);
+    fclose(f);
+    assert_int_equal(sqlite3_exec(s->db, "ALTER TABLE sa_hidden RENAME TO survey_answers", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(e1, CC_ERR_DB);
+    assert_int_equal(st.nrole, 0);
+    assert_null(st.role);
+    assert_int_equal(e2, CC_ERR_DB);
+    assert_null(rows);
+    assert_non_null(strstr(buf, "carecard: "));
+    assert_non_null(strstr(buf, "survey_answers"));
+}
+
 int main(void)
 {
     /* one group (the runner reads one PASSED line); the database is built once */
@@ -400,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_survey_kano),
         cmocka_unit_test(test_survey_likert),
         cmocka_unit_test(test_survey_yesno),
+        cmocka_unit_test(test_survey_db_error),
     };
     return cmocka_run_group_tests_name("kano", tests, db_setup, db_teardown);
 }
