@@ -149,7 +149,7 @@ static void print_weights(FILE *f, const cc_config *cfg)
             else if (cfg->weights == CC_WEIGHTS_ENTROPY)
                 cc_buf_addf(&b, "%s%s", b.len ? " " : "", cfg->ind[i].id);
             else
-                cc_buf_addf(&b, "%s%s %.3f", b.len ? " " : "", cfg->ind[i].id,
+                cc_buf_addf(&b, "%s%s=%.3f", b.len ? " " : "", cfg->ind[i].id,
                             sum > 0 ? cfg->ind[i].weight / sum : 0.0);
         }
         char w[32];
@@ -173,9 +173,12 @@ static void print_catalog(FILE *f, const cc_config *cfg)
     for (size_t i = 0; i < cfg->nind; i++)
         if (cfg->ind[i].dim < 0)
             extra++;
-    fprintf(f, "%s: %zu indicators (%zu scored in %zu dimensions, %zu extra), %zu survey items, "
-               "%zu KANO features\n\n",
-            cfg->path, cfg->nind, cfg->nind - extra, cfg->ndims, extra, cfg->nitems, cfg->nkano);
+    char *sum = cc_xasprintf("%s: %zu indicators (%zu scored in %zu dimensions, %zu extra), %zu survey "
+                             "items, %zu KANO features", cfg->path, cfg->nind, cfg->nind - extra, cfg->ndims,
+                             extra, cfg->nitems, cfg->nkano);
+    wrapped(f, sum, 0);
+    fputc('\n', f);
+    free(sum);
 
     cell(f, "ID", 5); cell(f, "dimension", 11); cell(f, "name", 22); cell(f, "dir", 7);
     cell(f, "target", 8); cell(f, "yellow", 8); cell(f, "red", 8); fputs("window\n", f);

@@ -35,17 +35,57 @@ typedef struct {
 typedef struct {
     char *key, *lkey;
     char *value;                /* our own reading of the value */
+    int bad;                    /* reported already; not given to iniparser */
     int line;
     int vcol;                   /* 1-based character column of the value's first character */
 } key_rec;
 
 typedef struct {
+    int line;                   /* 0: about the whole file (sorted last) */
+    size_t seq;
+    char *text;                 /* the whole message after "carecard: " */
+} message;
+
+typedef struct {
     const char *path;
     int errors;
+    message *msgs; size_t nmsgs;
     sec_rec *secs; size_t nsecs;
     key_rec *keys; size_t nkeys;
     dictionary *dict;
 } loader;
+
+/* Messages are collected and printed in line order at the end. */
+static void add_msg(loader *L, int line, char *text)
+{
+    L->msgs = cc_xrealloc(L->msgs, (L->nmsgs + 1) * sizeof *L->msgs);
+    L->msgs[L->nmsgs].line = line;
+    L->msgs[L->nmsgs].seq = L->nmsgs;
+    L->msgs[L->nmsgs].text = text;
+    L->nmsgs++;
+    L->errors++;
+}
+
+static int msg_cmp(const void *a, const void *b)
+{
+    const message *x = a, *y = b;
+    unsigned lx = x->line > 0 ? (unsigned)x->line : ~0u, ly = y->line > 0 ? (unsigned)y->line : ~0u;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void flush_msgs(loader *L)
+{
+    qsort(L->msgs, L->nmsgs, sizeof *L->msgs, msg_cmp);
+    for (size_t i = 0; i < L->nmsgs; i++) {
+        cc_error("%s", L->msgs[i].text);
+        free(L->msgs[i].text);
+    }
+    free(L->msgs);
+    L->msgs = NULL;
+    L->nmsgs = 0;
+}
 
 static void err_at(loader *L, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void err_at(loader *L, int line, const char *fmt, ...)
@@ -56,10 +96,9 @@ static void err_at(loader *L, int line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (line > 0)
-        cc_error("%s:%d: %s", L->path, line, msg);
+        add_msg(L, line, cc_xasprintf("%s:%d: %s", L->path, line, msg));
     else
-        cc_error("%s: %s", L->path, msg);
-    L->errors++;
+        add_msg(L, 0, cc_xasprintf("%s: %s", L->path, msg));
 }
 
 /* FILE:LINE:COL: message (col = 1-based character column). */
@@ -71,8 +110,7 @@ static void err_col(loader *L, int line, int col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cc_error("%s:%d:%d: %s", L->path, line, col, msg);
-    L->errors++;
+    add_msg(L, line, cc_xasprintf("%s:%d:%d: %s", L->path, line, col, msg));
 }
 
 static char *lower_dup(const char *s)
@@ -199,19 +237,21 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
     size_t v = skip_left(s, (size_t)(eq - s) + 1, n);
     size_t vend;
     char *value;
+    int bad = 0;
     if (v < n && s[v] == '"') {
         const char *q = memchr(s + v + 1, '"', n - v - 1);
+        size_t after = q ? skip_left(s, (size_t)(q - s) + 1, n) : n;
         if (!q) {
             err_at(L, lineno, "the quoted value of '%.*s' has no closing '\"'; expected \"...\" on one line",
                    (int)(kend - i), s + i);
-            return;
-        }
-        size_t after = skip_left(s, (size_t)(q - s) + 1, n);
-        if (after < n && s[after] != ';' && s[after] != '#') {
+            bad = 1;
+        } else if (after < n && s[after] != ';' && s[after] != '#') {
             err_at(L, lineno, "unexpected text '%.*s' after the quoted value of '%.*s'; values cannot contain '\"'",
                    (int)(n - after > 40 ? 40 : n - after), s + after, (int)(kend - i), s + i);
-            return;
+            bad = 1;
         }
+        if (bad)
+            q = s + n;
         value = cc_xstrndup(s + v + 1, (size_t)(q - s) - v - 1);
         vend = v + 1;           /* the column reported is that of the text inside the quotes */
         v = v + 1;
@@ -224,7 +264,7 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
         if (dq) {
             err_at(L, lineno, "the value of '%.*s' contains '\"'; expected a value without quotes, or the whole "
                    "value in double quotes (needed when it contains ';' or '#')", (int)(kend - i), s + i);
-            return;
+            bad = 1;
         }
         value = cc_xstrndup(s + v, e > v ? e - v : 0);
     }
@@ -256,6 +296,7 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
     k->lkey = lkey;
     k->value = value;
     k->line = lineno;
+    k->bad = bad;
     k->vcol = (int)cc_utf8_len(s, v) + 1;
     (*cur)->nkeys++;
 }
@@ -310,7 +351,7 @@ static void load_dict(loader *L)
         cc_buf_addf(&b, "[%s]\n", L->secs[i].lname);
         for (size_t k = L->secs[i].first; k < L->secs[i].first + L->secs[i].nkeys; k++) {
             const key_rec *r = &L->keys[k];
-            if (strlen(r->lkey) + strlen(r->value) + 3 > INIPARSER_LINE)
+            if (r->bad || strlen(r->lkey) + strlen(r->value) + 3 > INIPARSER_LINE)
                 continue;       /* too long for iniparser's line buffer: our own reading is used */
             cc_buf_addf(&b, "%s=\"%s\"\n", r->lkey, r->value);
         }
@@ -373,7 +414,7 @@ static const char *get(const loader *L, const sec_rec *s, const char *lkey, cons
     const key_rec *k = find_key(L, s, lkey);
     if (kr)
         *kr = k;
-    return k ? value_of(L, s, k) : NULL;
+    return k && !k->bad ? value_of(L, s, k) : NULL;     /* a bad value was reported already */
 }
 
 static int parse_double(const char *v, double *out)
@@ -771,10 +812,10 @@ static void load_item(loader *L, cc_config *cfg, const sec_rec *s)
     it->scale = CC_SCALE_LIKERT5;
     const key_rec *k;
     const char *v;
-    if (!(v = get(L, s, "column", &k)) || !*v)
+    if ((!(v = get(L, s, "column", &k)) || !*v) && !(k && k->bad))
         err_at(L, k ? k->line : s->line, "[%s] no question text: expected column = <the survey question "
                "exactly as in the survey file's header>", s->name);
-    else
+    else if (v)
         it->column = cc_xstrdup(v);
     if ((v = get(L, s, "scale", &k))) {
         if (!strcmp(v, "likert5"))
@@ -826,20 +867,20 @@ static void load_kano(loader *L, cc_config *cfg, const sec_rec *s)
     f->line = s->line;
     const key_rec *k;
     const char *v;
-    if (!(v = get(L, s, "name", &k)) || !*v)
+    if ((!(v = get(L, s, "name", &k)) || !*v) && !(k && k->bad))
         err_at(L, k ? k->line : s->line, "[%s] no name: expected name = <the feature's name, e.g. 延时托管>",
                s->name);
-    else
+    else if (v)
         f->name = cc_xstrdup(v);
-    if (!(v = get(L, s, "functional", &k)) || !*v)
+    if ((!(v = get(L, s, "functional", &k)) || !*v) && !(k && k->bad))
         err_at(L, k ? k->line : s->line, "[%s] no functional question: expected functional = <the question "
                "asked if the service is provided, as in the survey header>", s->name);
-    else
+    else if (v)
         f->functional = cc_xstrdup(v);
-    if (!(v = get(L, s, "dysfunctional", &k)) || !*v)
+    if ((!(v = get(L, s, "dysfunctional", &k)) || !*v) && !(k && k->bad))
         err_at(L, k ? k->line : s->line, "[%s] no dysfunctional question: expected dysfunctional = <the "
                "question asked if the service is not provided>", s->name);
-    else
+    else if (v)
         f->dysfunctional = cc_xstrdup(v);
     if (f->functional && f->dysfunctional && !strcmp(f->functional, f->dysfunctional))
         err_at(L, k->line, "[%s] functional and dysfunctional are the same question; expected two different "
@@ -851,7 +892,8 @@ static int need_number(loader *L, const sec_rec *s, const char *key, const char 
     const key_rec *k;
     const char *v = get(L, s, key, &k);
     if (!v) {
-        err_at(L, s->line, "[%s] missing key '%s'; expected %s", s->name, key, what);
+        if (!k)
+            err_at(L, s->line, "[%s] missing key '%s'; expected %s", s->name, key, what);
         return -1;
     }
     if (parse_double(v, out)) {
@@ -891,7 +933,16 @@ static void check_formula_refs(loader *L, const cc_config *cfg, const sec_rec *s
             }
             char *id = cc_xstrndup(item, ilen);
             int it = cc_config_item(cfg, id);
-            if (it < 0) {
+            int seen = 0;       /* report an unknown item once per formula */
+            for (size_t j = 0; j < i; j++) {
+                size_t jl;
+                const char *ji = cc_measure_survey_item(cc_formula_ref(f, j), &jl);
+                if (ji && jl == ilen && !strncasecmp(ji, item, ilen))
+                    seen = 1;
+            }
+            if (it < 0 && seen) {
+                /* already reported */
+            } else if (it < 0) {
                 char list[512] = "";
                 size_t o = 0;
                 for (size_t j = 0; j < cfg->nitems && o < sizeof list; j++)
@@ -944,10 +995,10 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
     const key_rec *k;
     const char *v;
 
-    if (!(v = get(L, s, "name", &k)) || !*v)
+    if ((!(v = get(L, s, "name", &k)) || !*v) && !(k && k->bad))
         err_at(L, k ? k->line : s->line, "[%s] missing key 'name'; expected the indicator's Chinese name, "
                "e.g. name = 活动出勤率", s->name);
-    else
+    else if (v)
         ind->name = cc_xstrdup(v);
     v = get(L, s, "name_en", &k);
     ind->name_en = cc_xstrdup(v && *v ? v : ind->name ? ind->name : ind->id);
@@ -961,6 +1012,7 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         snprintf(dims + o, sizeof dims - o, "extra");
     }
     if (!(v = get(L, s, "dimension", &k))) {
+        if (!k)
         err_at(L, s->line, "[%s] missing key 'dimension'; expected one of %s", s->name, dims);
     } else if (strcasecmp(v, "extra") != 0) {
         ind->dim = cc_config_dim(cfg, v);
@@ -971,10 +1023,10 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         }
     }
 
-    if (!(v = get(L, s, "formula", &k)) || !*v) {
+    if ((!(v = get(L, s, "formula", &k)) || !*v) && !(k && k->bad)) {
         err_at(L, k ? k->line : s->line, "[%s] missing key 'formula'; expected an arithmetic expression over "
                "measure names, e.g. formula = attended / registered", s->name);
-    } else {
+    } else if (v) {
         ind->formula_src = cc_xstrdup(v);
         int col;
         char msg[256];
@@ -994,7 +1046,8 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
     }
     int dir_ok = 0;
     if (!(v = get(L, s, "direction", &k))) {
-        err_at(L, s->line, "[%s] missing key 'direction'; expected higher or lower (which way is better)", s->name);
+        if (!k)
+            err_at(L, s->line, "[%s] missing key 'direction'; expected higher or lower (which way is better)", s->name);
     } else if (!strcmp(v, "higher")) {
         ind->direction = CC_HIGHER;
         dir_ok = 1;
@@ -1013,12 +1066,13 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         const char *side = ind->direction == CC_HIGHER ? "above" : "below";
         const char *order = ind->direction == CC_HIGHER ? "target ≥ yellow ≥ red" : "target ≤ yellow ≤ red";
         double sg = ind->direction == CC_HIGHER ? 1 : -1;
+        const char *ts = get(L, s, "target", NULL), *ys = get(L, s, "yellow", NULL), *rs = get(L, s, "red", NULL);
         if (sg * (ind->yellow - ind->target) > 0)
-            err_at(L, key_line(L, s, "yellow"), "[%s] yellow = %g is %s target = %g; for direction = %s "
-                   "expected %s", s->name, ind->yellow, side, ind->target, cc_direction_name(ind->direction), order);
+            err_at(L, key_line(L, s, "yellow"), "[%s] yellow = %s is %s target = %s; for direction = %s "
+                   "expected %s", s->name, ys, side, ts, cc_direction_name(ind->direction), order);
         else if (sg * (ind->red - ind->yellow) > 0)
-            err_at(L, key_line(L, s, "red"), "[%s] red = %g is %s yellow = %g; for direction = %s expected %s",
-                   s->name, ind->red, side, ind->yellow, cc_direction_name(ind->direction), order);
+            err_at(L, key_line(L, s, "red"), "[%s] red = %s is %s yellow = %s; for direction = %s expected %s",
+                   s->name, rs, side, ys, cc_direction_name(ind->direction), order);
     }
     if ((v = get(L, s, "floor", &k))) {
         if (parse_double(v, &ind->floor))
@@ -1026,9 +1080,9 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
                    s->name, v);
         else if (ok == 0 && dir_ok && (ind->direction == CC_HIGHER ? ind->floor >= ind->target
                                                                    : ind->floor <= ind->target))
-            err_at(L, k->line, "[%s] floor = %g is not %s target = %g; expected the value that scores 0 %s "
-                   "the target (direction = %s)", s->name, ind->floor,
-                   ind->direction == CC_HIGHER ? "below" : "above", ind->target,
+            err_at(L, k->line, "[%s] floor = %s is not %s target = %s; expected the value that scores 0 %s "
+                   "the target (direction = %s)", s->name, v,
+                   ind->direction == CC_HIGHER ? "below" : "above", get(L, s, "target", NULL),
                    ind->direction == CC_HIGHER ? "below" : "above", cc_direction_name(ind->direction));
     } else if (dir_ok && ind->direction == CC_LOWER) {
         err_at(L, s->line, "[%s] missing key 'floor'; expected the value that scores 0, above target "
@@ -1217,6 +1271,7 @@ cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_con
     load_dict(&L);
     load_sections(&L, cfg);
     int errors = L.errors;
+    flush_msgs(&L);
     loader_release(&L);
     if (errors) {
         cc_error("%s: %d configuration error%s", name, errors, errors == 1 ? "" : "s");
