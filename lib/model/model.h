@@ -92,7 +92,8 @@ typedef struct {
     double value;           /* NAN when missing */
     double num, den;        /* operands of the outermost division (NAN if none/missing) */
     int has_division;       /* the formula's outermost operator is '/' */
-    const char *why;        /* when missing: "division by zero", "missing measure 'x'" (static or ref name) */
+    const char *why;        /* when missing: "division by zero", "missing measure 'x'"
+                             * (static, or owned by the formula: valid while f lives) */
 } cc_formula_result;
 /* vals[i] is the value of cc_formula_ref(f, i); NAN = missing. */
 void cc_formula_eval(const cc_formula *f, const double *vals, cc_formula_result *out);
