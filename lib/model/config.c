@@ -77,7 +77,8 @@ static int msg_cmp(const void *a, const void *b)
 
 static void flush_msgs(loader *L)
 {
-    qsort(L->msgs, L->nmsgs, sizeof *L->msgs, msg_cmp);
+    if (L->nmsgs)
+        qsort(L->msgs, L->nmsgs, sizeof *L->msgs, msg_cmp);
     for (size_t i = 0; i < L->nmsgs; i++) {
         cc_error("%s", L->msgs[i].text);
         free(L->msgs[i].text);
