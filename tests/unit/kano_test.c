@@ -246,7 +246,8 @@ static void test_survey_kano(void **state)
     assert_int_equal(ymd(2026, 11, 23), 20780);
     char id0[] = "flex", name0[] = "延时托管", f0[] = "F", d0[] = "D";
     char id1[] = "none", name1[] = "无人回答", f1[] = "NF", d1[] = "ND";
-    cc_kano_feature feat[2] = {{id0, name0, f0, d0}, {id1, name1, f1, d1}};
+    cc_kano_feature feat[2] = {{.id = id0, .name = name0, .functional = f0, .dysfunctional = d0},
+                                  {.id = id1, .name = name1, .functional = f1, .dysfunctional = d1}};
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.kano = feat;
@@ -302,7 +303,7 @@ static void test_survey_likert(void **state)
     cc_store *s = *state;
     char col[] = "SAT", r0[] = "parent", r1[] = "grandparent";
     char *roles[] = {r0, r1};
-    cc_item item = {NULL, col, CC_SCALE_LIKERT5, roles, 2, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_LIKERT5, .roles = roles, .nroles = 2};
     cc_survey_filter f = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     assert_int_equal(cc_survey_item(s, &item, &f, 0, &st), CC_OK);
@@ -353,7 +354,7 @@ static void test_survey_yesno(void **state)
     cc_store *s = *state;
     char col[] = "DIG", r0[] = "grandparent";
     char *roles[] = {r0};
-    cc_item item = {NULL, col, CC_SCALE_YESNO, roles, 1, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_YESNO, .roles = roles, .nroles = 1};
     cc_survey_filter f = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     assert_int_equal(cc_survey_item(s, &item, &f, 1, &st), CC_OK);
@@ -391,12 +392,12 @@ static void test_survey_db_error(void **state)
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     cc_diag_set_sink(f);
     char col[] = "SAT";
-    cc_item item = {NULL, col, CC_SCALE_LIKERT5, NULL, 0, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_LIKERT5};
     cc_survey_filter flt = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     cc_err e1 = cc_survey_item(s, &item, &flt, 0, &st);
     char id0[] = "flex", name0[] = "x", f0[] = "F", d0[] = "D";
-    cc_kano_feature feat[1] = {{id0, name0, f0, d0}};
+    cc_kano_feature feat[1] = {{.id = id0, .name = name0, .functional = f0, .dysfunctional = d0}};
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.kano = feat;
