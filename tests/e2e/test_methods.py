@@ -144,7 +144,16 @@ def test_usage_errors(cmd):
     assert r.returncode == 2
 
 
+def _width(line):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
 def test_help_texts():
+    for cmd in ("ahp", "entropy", "topsis", "kano"):
+        h = run([cmd, "--help"])
+        assert h.returncode == 0 and h.stdout.startswith("usage: carecard %s" % cmd)
+        assert max(_width(l) for l in h.stdout.splitlines()) <= 80, cmd
     h = run(["ahp", "--help"])
     assert h.returncode == 0
     for s in ["0.58", "1.59", "n <= 2", "CR < 0.10", "1e-12", "1/3"]:
