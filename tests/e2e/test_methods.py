@@ -120,6 +120,20 @@ def test_ahp_refused():
     assert r.stderr.startswith("carecard: ")
 
 
+def test_ahp_long_names_fit(tmp_path):
+    # a CJK name wider than the 40-column name cell is cut with an ellipsis
+    long = "社区育儿服务过程质量与家庭参与程度综合评价维度名称很长"
+    p = tmp_path / "m.csv"
+    p.write_text(",%s,B\n%s,1,3\nB,1/3,1\n" % (long, long), encoding="utf-8")
+    r = run(["ahp", str(p)])
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(_width(l) for l in lines) <= 80
+    assert "…" in lines[1] and lines[1].split()[-2:] == ["0.7500", "75.0%"]
+    j = json.loads(run(["ahp", str(p), "--format", "json"]).stdout)
+    assert near(j["weights"][long], 0.75, 1e-12)     # json keeps the full name
+
+
 def test_ahp_gb18030():
     # 过程 is 4 times as important as 对象: w = 4/5, 1/5; n = 2 → CR = 0
     r = run(["ahp", fx("ahp_gb18030.csv"), "--format", "json"])
@@ -388,6 +402,7 @@ def test_kano_table_csv_and_config_env():
     assert lines[0].split() == ["#", "feature", "A", "O", "M", "I", "R", "Q", "category", "Better", "Worse"]
     assert lines[1].split() == ["1", "延时托管", "1", "2", "3", "1", "1", "0", "M", "必备", "0.429", "-0.714"]
     assert lines[2].split() == ["2", "周末亲子活动", "3", "3", "1", "2", "0", "1", "O", "期望", "0.667", "-0.444"]
+    assert max(_width(l) for l in lines) <= 80
     c = run(["kano", fx("kano_survey.csv"), "--format", "csv", "-q"], env=env)
     rows = list(csv.reader(io.StringIO(c.stdout)))
     assert rows[0] == ["priority", "id", "name", "A", "O", "M", "I", "R", "Q", "category", "better", "worse"]
