@@ -11,6 +11,7 @@
 #include "ingest/kinds.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
@@ -155,6 +156,13 @@ typedef struct {
     char *rej_path, *rej_tmp;
     FILE *rej;
     int rej_failed;
+    /* column indices the rules name (-1 when the kind has no such column) */
+    int x_places, x_inclusive, x_start, x_end, x_hours, x_status, x_attended, x_children, x_special,
+        x_checks_passed, x_checks_total, x_registered, x_online, x_received, x_responded, x_partners,
+        x_capacity, x_community, x_as_of;
+    /* secondary indexes dropped for a big load, recreated before commit */
+    char **index_sql;
+    int nindex;
     /* activities: derived hours */
     double hours;
     int hours_set;
@@ -367,12 +375,6 @@ static int range_ok(const cc_col_def *c, const val *v)
 
 #define OK(ci) ((ci) >= 0 && f->v[ci].st == CC_PARSE_OK)
 
-/* Indices of the columns the pair rules name (per kind, looked up once). */
-static int ix(const file_ctx *f, const char *key)
-{
-    return cc_col_index(f->kd, key);
-}
-
 static int ref_exists(file_ctx *f, sqlite3_stmt *q, char *cache, const char *s, size_t n)
 {
     if (strlen(cache) == n && !memcmp(cache, s, n))
@@ -426,74 +428,60 @@ static int check_row(file_ctx *f)
             return fail_value(f, ci, "no such provider (not in the providers register)");
 
         /* pair rules */
-        const char *k = c->key;
         char num[64];
-        if (f->kind == CC_KIND_COMMUNITIES && !strcmp(k, "inclusive_places")) {
-            int p = ix(f, "places");
-            if (v->st == CC_PARSE_OK && OK(p) && v->i > f->v[p].i) {
-                snprintf(num, sizeof num, "expected ≤ places (%lld)", (long long)f->v[p].i);
-                return fail_value(f, ci, num);
-            }
-        } else if (f->kind == CC_KIND_ACTIVITIES) {
-            if (!strcmp(k, "end_time")) {
-                int a = ix(f, "start_time");
-                if (v->st == CC_PARSE_OK && OK(a) && !(v->secs > f->v[a].secs)) {
-                    snprintf(num, sizeof num, "expected later than start_time (%s)", f->v[a].fmt);
-                    return fail_value(f, ci, num);
-                }
-            } else if (!strcmp(k, "hours")) {
-                int a = ix(f, "start_time"), b = ix(f, "end_time");
-                if (v->st == CC_PARSE_OK) {
-                    f->hours = v->d;
-                    f->hours_set = 1;
-                } else if (OK(a) && OK(b)) {
+        if (v->st == CC_PARSE_EMPTY) {
+            if (ci == f->x_hours) {
+                int a = f->x_start, b = f->x_end;
+                if (OK(a) && OK(b)) {
                     f->hours = (f->v[b].secs - f->v[a].secs) / 3600.0;
                     f->hours_set = 1;
                 } else {
                     return fail_col(f, ci, "missing — give hours (时长) or both start_time and end_time");
                 }
-            } else if (!strcmp(k, "attended")) {
-                int s = ix(f, "status");
-                if (v->st == CC_PARSE_OK && OK(s) && !strcmp(f->v[s].code, "cancelled") && v->i != 0)
-                    return fail_value(f, ci, "expected 0 when status is cancelled");
-            } else if (!strcmp(k, "children")) {
-                int a = ix(f, "attended");
-                if (v->st == CC_PARSE_OK && OK(a) && v->i > f->v[a].i) {
-                    snprintf(num, sizeof num, "expected ≤ attended (%lld)", (long long)f->v[a].i);
-                    return fail_value(f, ci, num);
-                }
-            } else if (!strcmp(k, "special_attended")) {
-                int ch = ix(f, "children"), a = ix(f, "attended");
-                int other = OK(ch) ? ch : a;
-                if (v->st == CC_PARSE_OK && OK(other) && v->i > f->v[other].i) {
-                    snprintf(num, sizeof num, "expected ≤ %s (%lld)", kd->cols[other].key, (long long)f->v[other].i);
-                    return fail_value(f, ci, num);
-                }
-            } else if (!strcmp(k, "checks_passed")) {
-                int t = ix(f, "checks_total");
-                if (v->st == CC_PARSE_EMPTY && f->v[t].st != CC_PARSE_EMPTY)
-                    return fail_col(f, ci, "missing — required with checks_total");
-                if (v->st == CC_PARSE_OK && OK(t) && range_ok(&kd->cols[t], &f->v[t]) && v->i > f->v[t].i) {
-                    snprintf(num, sizeof num, "expected ≤ checks_total (%lld)", (long long)f->v[t].i);
-                    return fail_value(f, ci, num);
-                }
-            } else if (!strcmp(k, "checks_total")) {
-                int p = ix(f, "checks_passed");
-                if (v->st == CC_PARSE_EMPTY && f->v[p].st != CC_PARSE_EMPTY)
-                    return fail_col(f, ci, "missing — required with checks_passed");
-            } else if (!strcmp(k, "online_booked")) {
-                int r = ix(f, "registered");
-                if (v->st == CC_PARSE_OK && OK(r) && v->i > f->v[r].i) {
-                    snprintf(num, sizeof num, "expected ≤ registered (%lld)", (long long)f->v[r].i);
-                    return fail_value(f, ci, num);
-                }
+            } else if (ci == f->x_checks_passed && f->v[f->x_checks_total].st != CC_PARSE_EMPTY) {
+                return fail_col(f, ci, "missing — required with checks_total");
+            } else if (ci == f->x_checks_total && f->v[f->x_checks_passed].st != CC_PARSE_EMPTY) {
+                return fail_col(f, ci, "missing — required with checks_passed");
             }
-        } else if (f->kind == CC_KIND_FEEDBACK && !strcmp(k, "responded")) {
-            int r = ix(f, "received");
-            if (v->st == CC_PARSE_OK && OK(r) && v->day < f->v[r].day) {
+            continue;
+        }
+        int other = -1;
+        const char *rel = NULL;
+        if (ci == f->x_inclusive) {
+            other = f->x_places;
+        } else if (ci == f->x_end) {
+            int a = f->x_start;
+            if (OK(a) && !(v->secs > f->v[a].secs)) {
+                snprintf(num, sizeof num, "expected later than start_time (%s)", f->v[a].fmt);
+                return fail_value(f, ci, num);
+            }
+        } else if (ci == f->x_hours) {
+            f->hours = v->d;
+            f->hours_set = 1;
+        } else if (ci == f->x_attended) {
+            int s = f->x_status;
+            if (OK(s) && f->v[s].code[0] == 'c' && f->v[s].code[1] == 'a' && v->i != 0)
+                return fail_value(f, ci, "expected 0 when status is cancelled");
+        } else if (ci == f->x_children) {
+            other = f->x_attended;
+        } else if (ci == f->x_special) {
+            other = OK(f->x_children) ? f->x_children : f->x_attended;
+        } else if (ci == f->x_checks_passed) {
+            if (range_ok(&kd->cols[f->x_checks_total], &f->v[f->x_checks_total]))
+                other = f->x_checks_total;
+        } else if (ci == f->x_online) {
+            other = f->x_registered;
+        } else if (ci == f->x_responded) {
+            int r = f->x_received;
+            if (OK(r) && v->day < f->v[r].day) {
                 snprintf(num, sizeof num, "expected on or after received (%s)", f->v[r].fmt);
                 return fail_value(f, ci, num);
             }
+        }
+        if (OK(other) && v->i > f->v[other].i) {
+            rel = kd->cols[other].key;
+            snprintf(num, sizeof num, "expected ≤ %s (%lld)", rel, (long long)f->v[other].i);
+            return fail_value(f, ci, num);
         }
     }
     return 0;
@@ -630,14 +618,14 @@ static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
         const cc_col_def *c = &kd->cols[ci];
         const val *v = &f->v[ci];
         int pos = ci + 1;
-        if (f->kind == CC_KIND_ACTIVITIES && !strcmp(c->key, "hours")) {
+        if (ci == f->x_hours) {
             if (f->hours_set)
                 sqlite3_bind_double(st, pos, f->hours);
             else
                 sqlite3_bind_null(st, pos);
-        } else if (f->kind == CC_KIND_ACTIVITIES && !strcmp(c->key, "status") && v->st != CC_PARSE_OK) {
+        } else if (ci == f->x_status && v->st != CC_PARSE_OK) {
             sqlite3_bind_text(st, pos, "completed", -1, SQLITE_STATIC);
-        } else if (f->kind == CC_KIND_COMMUNITIES && !strcmp(c->key, "as_of") && v->st != CC_PARSE_OK) {
+        } else if (ci == f->x_as_of && v->st != CC_PARSE_OK) {
             sqlite3_bind_text(st, pos, "0000-01-01", -1, SQLITE_STATIC);
         } else {
             bind_val(st, pos, c, v);
@@ -654,7 +642,7 @@ static void bind_key(file_ctx *f, sqlite3_stmt *st)
         const cc_col_def *c = &f->kd->cols[ci];
         if (!(c->flags & CC_F_KEY))
             continue;
-        if (f->kind == CC_KIND_COMMUNITIES && !strcmp(c->key, "as_of") && f->v[ci].st != CC_PARSE_OK)
+        if (ci == f->x_as_of && f->v[ci].st != CC_PARSE_OK)
             sqlite3_bind_text(st, pos, "0000-01-01", -1, SQLITE_STATIC);
         else
             bind_val(st, pos, c, &f->v[ci]);
@@ -780,7 +768,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
         return -1;
     }
     (void)existed;
-    if (f->kind == CC_KIND_ACTIVITIES && split_partners(f, &f->v[0], &f->v[cc_col_index(f->kd, "partners")]) < 0)
+    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
         return -1;
     if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
         return -1;
@@ -899,7 +887,7 @@ static int plausibility(file_ctx *f, long line, const char *msg, const char *dat
 {
     char key[512];
     key_text(f, key, sizeof key);
-    int cc = cc_col_index(f->kd, "community_id");
+    int cc = f->x_community;
     sqlite3_stmt *st = f->plaus_ins;
     sqlite3_bind_int64(st, 1, f->file_id);
     sqlite3_bind_int64(st, 2, line);
@@ -938,8 +926,8 @@ static int check_plausible(file_ctx *f, long line)
                 return -1;
         }
     }
-    if (f->kind == CC_KIND_ACTIVITIES) {
-        int a = cc_col_index(kd, "attended"), c = cc_col_index(kd, "capacity");
+    if (f->x_capacity >= 0) {
+        int a = f->x_attended, c = f->x_capacity;
         if (f->v[a].i * 2 > f->v[c].i * 3) {
             snprintf(msg, sizeof msg, "attended %lld is more than 1.5 × capacity %lld",
                      (long long)f->v[a].i, (long long)f->v[c].i);
@@ -1061,6 +1049,9 @@ static void file_release(file_ctx *f)
     if (f->header)
         for (size_t i = 0; i < f->ncols_in; i++)
             free(f->header[i]);
+    for (int i = 0; i < f->nindex; i++)
+        free(f->index_sql[i]);
+    free(f->index_sql);
     free(f->questions);
     free(f->header);
     free(f->map);
@@ -1132,6 +1123,36 @@ static int remove_earlier_versions(file_ctx *f)
             return -1;
         cc_verbose("%s: replaces the earlier version of %s (file %lld)", f->path, f->name, (long long)ids[i]);
     }
+    return 0;
+}
+
+/* A big file loads much faster into a table without its secondary indexes,
+ * which are then built by sorting: drop them (inside the transaction) and
+ * remember their SQL. */
+#define BIG_FILE (8u << 20)
+static int drop_indexes(file_ctx *f)
+{
+    sqlite3_stmt *q;
+    if (prep(f, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?", &q) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, f->kd->table, -1, SQLITE_STATIC);
+    cc_buf drop = CC_BUF_INIT;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        f->index_sql = cc_xrealloc(f->index_sql, (size_t)(f->nindex + 1) * sizeof *f->index_sql);
+        f->index_sql[f->nindex++] = cc_xstrdup((const char *)sqlite3_column_text(q, 1));
+        cc_buf_addf(&drop, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    int rc = drop.len && cc_store_exec(f->s, drop.s) != CC_OK ? -1 : 0;
+    cc_buf_release(&drop);
+    return rc;
+}
+
+static int recreate_indexes(file_ctx *f)
+{
+    for (int i = 0; i < f->nindex; i++)
+        if (cc_store_exec(f->s, f->index_sql[i]) != CC_OK)
+            return -1;
     return 0;
 }
 
@@ -1237,6 +1258,28 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     }
     f->kind = kind;
     f->kd = &cc_kinds[kind];
+    {
+        static const struct { const char *key; size_t off; } rules[] = {
+#define R(k, x) {k, offsetof(file_ctx, x)}
+            R("places", x_places), R("inclusive_places", x_inclusive), R("start_time", x_start),
+            R("end_time", x_end), R("hours", x_hours), R("status", x_status), R("attended", x_attended),
+            R("children", x_children), R("special_attended", x_special), R("checks_passed", x_checks_passed),
+            R("checks_total", x_checks_total), R("registered", x_registered), R("online_booked", x_online),
+            R("received", x_received), R("responded", x_responded), R("partners", x_partners),
+            R("capacity", x_capacity), R("community_id", x_community), R("as_of", x_as_of),
+#undef R
+        };
+        for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+            int x = cc_col_index(f->kd, rules[i].key);
+            /* hours of trainings/timebank and places of communities are plain columns */
+            if (kind != CC_KIND_ACTIVITIES && strcmp(rules[i].key, "community_id") &&
+                strcmp(rules[i].key, "places") && strcmp(rules[i].key, "inclusive_places") &&
+                strcmp(rules[i].key, "as_of") && strcmp(rules[i].key, "received") &&
+                strcmp(rules[i].key, "responded"))
+                x = -1;
+            *(int *)((char *)f + rules[i].off) = x;
+        }
+    }
     f->map = cc_xmalloc((rec.n + 1) * sizeof *f->map);
     f->where = cc_xmalloc((size_t)f->kd->ncols * sizeof *f->where);
     f->v = cc_xcalloc((size_t)f->kd->ncols, sizeof *f->v);
@@ -1314,7 +1357,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         }
         f->file_id = sqlite3_last_insert_rowid(s->db);
     }
-    if (remove_earlier_versions(f) < 0 || prepare_kind(f) < 0 ||
+    if (remove_earlier_versions(f) < 0 || (cc_csv_size(r) >= BIG_FILE && drop_indexes(f) < 0) ||
+        prepare_kind(f) < 0 ||
         (kind != CC_KIND_COMMUNITIES && load_communities(f) < 0)) {
         err = CC_ERR_DB;
         goto fail;
@@ -1431,6 +1475,10 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     }
     finalize_all(f);
+    if (recreate_indexes(f) < 0) {
+        err = CC_ERR_DB;
+        goto fail;
+    }
     if ((err = cc_store_commit(s)) != CC_OK)
         goto fail_committed;
     st->stored = 1;
