@@ -67,9 +67,13 @@ row() {   # step rows wall cpu rss rps note
 LAST_WALL=
 measure() {
   step=$1; rows=$2; okc=$3; shift 3
+  note=${NOTE:-}
+  NOTE=
   log=$WORK/logs/$(printf '%s' "$step" | tr -c 'A-Za-z0-9_.-' '_' | tr -s '_').log
+  t0=$(date +%s.%N)
   /usr/bin/time -f '%e %U %S %M' -o "$TIMEF" "$@" >"$log" 2>&1
   rc=$?
+  t1=$(date +%s.%N)
   ok=0
   for c in $okc; do [ "$rc" -eq "$c" ] && ok=1; done
   if [ "$ok" -eq 0 ]; then
@@ -78,18 +82,18 @@ measure() {
     return 1
   fi
   set -- $(tail -n 1 "$TIMEF")
-  LAST_WALL=$1
+  # wall time from the shell's clock (ms resolution; time(1) rounds to 10 ms)
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  LAST_WALL=$wall
   cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
   rss=$(awk -v k="$4" 'BEGIN { printf "%.1f", k / 1024 }')
   rps=
   if [ -n "$rows" ] && [ "$rows" != "-" ]; then
-    rps=$(awk -v n="$rows" -v w="$1" 'BEGIN { if (w > 0) printf "%.0f", n / w; else print "" }')
+    rps=$(awk -v n="$rows" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", n / w; else print "" }')
   fi
-  note=${NOTE:-}
   [ "$rc" -eq 3 ] && note="${note:+$note; }some rows rejected (exit 3)"
   [ "$rc" -eq 4 ] && note="${note:+$note; }data incomplete (exit 4)"
-  row "$step" "${rows:--}" "$1" "$cpu" "$rss" "${rps:--}" "$note"
-  NOTE=
+  row "$step" "${rows:--}" "$wall" "$cpu" "$rss" "${rps:--}" "$note"
   return 0
 }
 NOTE=
