@@ -11,7 +11,7 @@
 #   communities (linearity).  Prints a table and writes it to reports/bench/<profile>-<date>.csv.
 # A command that fails (or does not exist yet) is shown as "n/a (command failed)"; the
 # script goes on.  Environment:
-#   BUILD=dir      build directory (default build)
+#   BUILD=dir      build directory (default build); CARECARD_BIN, CARECARD_GEN override the binaries
 #   FIVE_YEAR=0    skip the five-year database (it is big for the city profile)
 #   LINEAR=0       skip the half-size run
 #   KEEP_DB=1      reuse a five-year database built by the same carecard binary
@@ -19,8 +19,8 @@ set -u
 cd "$(dirname "$0")/.."
 PROFILE=${1:-small}
 BUILD=${BUILD:-build}
-BIN=$BUILD/carecard
-GEN=$BUILD/carecard-gen
+BIN=${CARECARD_BIN:-$BUILD/carecard}
+GEN=${CARECARD_GEN:-$BUILD/carecard-gen}
 FIVE_YEAR=${FIVE_YEAR:-1}
 LINEAR=${LINEAR:-1}
 KEEP_DB=${KEEP_DB:-1}
