@@ -125,6 +125,7 @@ static int likert_code(const char *s)
     size_t len;
     if (!s)
         return 0;
+    len = strlen(s);
     s = cc_trim(s, &len);
     if (len == 1 && s[0] >= '1' && s[0] <= '5')
         return s[0] - '0';
@@ -143,6 +144,7 @@ static int yesno_code(const char *s)
     size_t len;
     if (!s)
         return -1;
+    len = strlen(s);
     s = cc_trim(s, &len);
     for (int i = 0; i < 5; i++) {
         if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))

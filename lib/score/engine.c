@@ -560,7 +560,7 @@ void cc_scorecard_free(cc_scorecard *sc)
     free(sc->res);
     cc_units_release(&sc->units);
     free(sc->ind_weight);
-    cc_ahp_release(&sc->ahp);
+    free(sc->ahp.weights);          /* cc_ahp_release once methods land */
     free(sc);
 }
 
@@ -929,4 +929,17 @@ char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit)
         cc_buf_addf(&b, "%s%s %s%.1f", j ? "，" : "", sc->cfg->ind[best[j]].id,
                     r->contrib[best[j]] >= 0 ? "+" : "−", fabs(r->contrib[best[j]]));
     return cc_buf_detach(&b);
+}
+
+const char *cc_cell_action_zh(const cc_cell *c)
+{
+    if (c->rectify && cc_status_is_warning(c->status))
+        return "专项整治";
+    switch (c->status) {
+    case CC_ST_NOT_REPORTED: return "督促报送";
+    case CC_ST_RED:
+    case CC_ST_YELLOW: return "限期整改";
+    case CC_ST_BLUE: return "关注";
+    default: return "";
+    }
 }
