@@ -163,10 +163,10 @@ static void wtab_add(wtab *w, const char *name)
 
 /* Weights of the period: fills p->dimw and p->indw (within each dimension,
  * summing to 1 per dimension). */
-static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp);
+static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices);
 
 static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             pstate *p, const cc_ahp_result *ahp)
+                             pstate *p, const cc_ahp_result *ahp, int notices)
 {
     cc_err e;
     size_t nind = cfg->nind, n;
@@ -273,7 +273,7 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
             }
         }
     }
-    e = period_weights(cfg, p, ahp);
+    e = period_weights(cfg, p, ahp, notices);
     if (e)
         goto out;
 
@@ -352,7 +352,35 @@ static void fixed_indicator_weights(const cc_config *cfg, double *indw, int dim)
             indw[i] = sum > 0 ? (cfg->ind[i].weight > 0 ? cfg->ind[i].weight : 0) / sum : 0;
 }
 
-static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp)
+/* Entropy weights of dimension d's indicators over every community of the
+ * period; returns 0 when fewer than 2 communities have a value for one of
+ * them (the caller keeps the fixed weights). */
+static int entropy_weights(const cc_config *cfg, const pstate *p, int d, double *indw)
+{
+    size_t m = p->units.ncomm, k = 0, *cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+    for (size_t i = 0; i < cfg->nind; i++)
+        if (cfg->ind[i].dim == d)
+            cols[k++] = i;
+    if (k == 0 || m < 2) {
+        free(cols);
+        return 0;
+    }
+    double *x = cc_xmalloc(m * k * sizeof *x), *w = cc_xmalloc(k * sizeof *w), *en = cc_xmalloc(k * sizeof *en);
+    int *cost = cc_xcalloc(k, sizeof *cost);
+    for (size_t j = 0; j < k; j++)
+        cost[j] = cfg->ind[cols[j]].direction == CC_LOWER;
+    for (size_t u = 0; u < m; u++)
+        for (size_t j = 0; j < k; j++)
+            x[u * k + j] = p->val[u * cfg->nind + cols[j]];
+    cc_err e = cc_entropy(x, m, k, cost, 0, w, en);
+    if (e == CC_OK)
+        for (size_t j = 0; j < k; j++)
+            indw[cols[j]] = w[j];
+    free(x); free(w); free(en); free(cost); free(cols);
+    return e == CC_OK;
+}
+
+static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices)
 {
     double sum = 0;
     p->indw = cc_xcalloc(cfg->nind + 1, sizeof(double));
@@ -368,8 +396,28 @@ static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_resul
             p->dimw[d] = sum > 0 ? (cfg->dim_weight[d] > 0 ? cfg->dim_weight[d] : 0) / sum
                                  : 1.0 / (double)cfg->ndims;
     }
-    for (size_t d = 0; d < cfg->ndims; d++)
+    for (size_t d = 0; d < cfg->ndims; d++) {
         fixed_indicator_weights(cfg, p->indw, (int)d);
+        if (cfg->weights == CC_WEIGHTS_AHP && d < CC_MAX_DIMS && cfg->has_ahp_dim[d] && cfg->ahp_dim[d]) {
+            /* [ahp.<dimension>]: indicator weights within the dimension */
+            size_t k = 0;
+            for (size_t i = 0; i < cfg->nind; i++)
+                k += cfg->ind[i].dim == (int)d;
+            cc_ahp_result r;
+            char err[256];
+            memset(&r, 0, sizeof r);
+            if (cc_ahp(cfg->ahp_dim[d], k, &r, err, sizeof err) == CC_OK && r.weights) {
+                size_t j = 0;
+                for (size_t i = 0; i < cfg->nind; i++)
+                    if (cfg->ind[i].dim == (int)d)
+                        p->indw[i] = r.weights[j++];
+            }
+            cc_ahp_release(&r);
+        }
+        if (cfg->weights == CC_WEIGHTS_ENTROPY && !entropy_weights(cfg, p, (int)d, p->indw) && notices)
+            cc_notice("%s: entropy weights of dimension '%s' need values of every indicator in at least "
+                      "2 communities; using the fixed weights", p->per.id, cfg->dims[d]);
+    }
     fixed_indicator_weights(cfg, p->indw, -1);
     return CC_OK;
 }
@@ -438,8 +486,10 @@ static char *explain(const cc_config *cfg, const cc_period *per, const cc_indica
         if (c->why && !strcmp(c->why, "未报"))
             return cc_xstrdup("未报");
         cc_buf_addf(&b, "%s 无数据", ind->name);
-        if (c->why && strcmp(c->why, "无数据"))
-            cc_buf_addf(&b, "（%s）", c->why);
+        if (c->why && !strncmp(c->why, "missing measure '", 17))
+            cc_buf_addf(&b, "（缺 %.*s）", (int)strcspn(c->why + 17, "'"), c->why + 17);
+        else if (c->why && !strcmp(c->why, "division by zero"))
+            cc_buf_adds(&b, "（分母为 0）");
         return cc_buf_detach(&b);
     case CC_ST_INSUFFICIENT:
         fmt_num(d, sizeof d, c->den, 2);
@@ -477,8 +527,8 @@ static int cmp_rank(const void *a, const void *b)
 {
     const cc_unit_result *x = &g_rank.sc->res[*(const size_t *)a];
     const cc_unit_result *y = &g_rank.sc->res[*(const size_t *)b];
-    double kx = g_rank.topsis ? x->closeness : x->total;
-    double ky = g_rank.topsis ? y->closeness : y->total;
+    double kx = g_rank.topsis ? round(x->closeness * 1e12) : x->total;
+    double ky = g_rank.topsis ? round(y->closeness * 1e12) : y->total;
     if (kx != ky)
         return kx > ky ? -1 : 1;
     if (!g_rank.topsis && g_rank.pdim >= 0) {
@@ -492,21 +542,55 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 /* ---- weights and ranking methods ---------------------------------------------------------- */
-/* AHP dimension weights from the [ahp] matrix. */
+/* AHP dimension weights from the [ahp] matrix (printed error when inconsistent). */
 static cc_err score_ahp(const cc_config *cfg, cc_ahp_result *res)
 {
-    (void)res;
-    cc_error("%s: weights = ahp is not available in this build yet", cfg->path ? cfg->path : "config");
-    return CC_ERR_CONFIG;
+    return cc_config_check_weights(cfg, res);
 }
 
-/* TOPSIS closeness (ranking = topsis). */
+/* TOPSIS closeness over the indicator scores with the effective weights:
+ * communities among all communities, streets among streets. */
+static void topsis_rows(const cc_scorecard *sc, size_t from, size_t to, double *cl)
+{
+    const cc_config *cfg = sc->cfg;
+    size_t m = to - from, k = 0, *cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+    for (size_t i = 0; i < cfg->nind; i++)
+        if (cfg->ind[i].dim >= 0)
+            cols[k++] = i;
+    if (m == 0 || k == 0) {
+        free(cols);
+        return;
+    }
+    double *x = cc_xmalloc(m * k * sizeof *x), *w = cc_xmalloc(k * sizeof *w);
+    double *dp = cc_xmalloc(m * sizeof *dp), *dm = cc_xmalloc(m * sizeof *dm);
+    int *cost = cc_xcalloc(k, sizeof *cost), *rank = cc_xcalloc(m, sizeof *rank);
+    for (size_t j = 0; j < k; j++) {
+        const cc_indicator *ind = &cfg->ind[cols[j]];
+        w[j] = sc->dim_weight[ind->dim] * sc->ind_weight[cols[j]];
+    }
+    for (size_t u = 0; u < m; u++)
+        for (size_t j = 0; j < k; j++)
+            x[u * k + j] = sc->res[from + u].cells[cols[j]].score;
+    if (cc_topsis(x, m, k, w, cost, cl, dp, dm, rank) != CC_OK)
+        for (size_t u = 0; u < m; u++)
+            cl[u] = NAN;
+    free(x); free(w); free(dp); free(dm); free(cost); free(rank); free(cols);
+}
+
 static cc_err score_methods(cc_store *s, const cc_config *cfg, cc_scorecard *sc)
 {
     (void)s;
-    (void)sc;
-    if (cfg->ranking == CC_RANK_TOPSIS)
-        cc_notice("ranking = topsis is not available in this build yet; ranking by total score");
+    if (cfg->ranking != CC_RANK_TOPSIS)
+        return CC_OK;
+    size_t nc = sc->units.ncomm, ns = sc->units.nstreet;
+    double *cl = cc_xmalloc((sc->units.n + 1) * sizeof *cl);
+    for (size_t i = 0; i < sc->units.n; i++)
+        cl[i] = NAN;
+    topsis_rows(sc, 0, nc, cl);
+    topsis_rows(sc, nc, nc + ns, cl + nc);
+    for (size_t i = 0; i < nc + ns; i++)
+        sc->res[i].closeness = cl[i];
+    free(cl);
     return CC_OK;
 }
 
@@ -560,7 +644,7 @@ void cc_scorecard_free(cc_scorecard *sc)
     free(sc->res);
     cc_units_release(&sc->units);
     free(sc->ind_weight);
-    free(sc->ahp.weights);          /* cc_ahp_release once methods land */
+    cc_ahp_release(&sc->ahp);
     free(sc);
 }
 
@@ -674,7 +758,7 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
         e = score_ahp(cfg, &sc->ahp);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL);
+                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
