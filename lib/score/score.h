@@ -170,6 +170,18 @@ typedef struct {
 cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
                             const cc_scope *scope, cc_scorecard **out);
 void cc_scorecard_free(cc_scorecard *sc);
+/* A value formatted by unit for explanations and tables: percent "62.5%"
+ * (one decimal), ratio up to 3 decimals, others up to 2 (trailing zeros
+ * dropped); "—" for NAN. */
+void cc_format_value(char *out, size_t len, cc_unit_kind unit, double v);
+/* 处置 of a cell: 专项整治 (escalated), 督促报送 (未报), 限期整改 (red, yellow),
+ * 关注 (blue), "" otherwise. */
+const char *cc_cell_action_zh(const cc_cell *c);
+/* The three indicators that moved the unit's total most since the previous
+ * period ("P4 −3.1，R1 +2.0，C4 −1.2"), or "" when not computable.
+ * Caller frees. */
+char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit);
+
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
 
