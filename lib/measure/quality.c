@@ -23,7 +23,11 @@ static void day_str(cc_day day, char out[11])
     long m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2)
         y++;
-    snprintf(out, 11, "%04d-%02d-%02d", (int)(y % 10000 + 10000) % 10000, (int)m % 100, (int)d % 100);
+    unsigned yy = (unsigned)((y % 10000 + 10000) % 10000), mm = (unsigned)m % 13, dd = (unsigned)d % 32;
+    out[0] = (char)('0' + yy / 1000); out[1] = (char)('0' + yy / 100 % 10);
+    out[2] = (char)('0' + yy / 10 % 10); out[3] = (char)('0' + yy % 10); out[4] = '-';
+    out[5] = (char)('0' + mm / 10); out[6] = (char)('0' + mm % 10); out[7] = '-';
+    out[8] = (char)('0' + dd / 10); out[9] = (char)('0' + dd % 10); out[10] = '\0';
 }
 
 static long day_of(const char *s)
