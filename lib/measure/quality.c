@@ -348,7 +348,7 @@ char *cc_mask_name(const char *name)
 {
     if (!name)
         return cc_xstrdup("");
-    size_t len;
+    size_t len = strlen(name);
     const char *t = cc_trim(name, &len);
     if (len == 0)
         return cc_xstrdup("");
@@ -421,7 +421,7 @@ static const char *const likert_labels[6][4] = {
 
 static int likert(const char *s)
 {
-    size_t len;
+    size_t len = strlen(s);
     s = cc_trim(s, &len);
     if (len == 1 && s[0] >= '1' && s[0] <= '5')
         return s[0] - '0';
@@ -437,7 +437,7 @@ static int yesno(const char *s)
 {
     static const char *const yes[] = {"y", "yes", "true", "1", "是", NULL};
     static const char *const no[] = {"n", "no", "false", "0", "否", NULL};
-    size_t len;
+    size_t len = strlen(s);
     s = cc_trim(s, &len);
     for (int i = 0; yes[i]; i++)
         if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))
@@ -455,7 +455,7 @@ static const char *const kano_labels[6][5] = {
 
 static int kano_code(const char *s)
 {
-    size_t len;
+    size_t len = strlen(s);
     s = cc_trim(s, &len);
     if (len == 1 && s[0] >= '1' && s[0] <= '5')
         return s[0] - '0';
@@ -498,8 +498,10 @@ cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
             snprintf((*out)[k].role, sizeof (*out)[k].role, "%s", role);
             (*nout)++;
         }
-        size_t alen;
-        cc_trim(ans ? ans : "", &alen);
+        if (!ans)
+            ans = "";
+        size_t alen = strlen(ans);
+        cc_trim(ans, &alen);
         if (alen == 0)
             continue;                   /* empty = no answer, not unparseable */
         int v = yn ? yesno(ans) : likert(ans);
@@ -544,8 +546,10 @@ cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
             continue;
-        int f = kano_code((const char *)sqlite3_column_text(st, 1));
-        int d = kano_code((const char *)sqlite3_column_text(st, 2));
+        const char *fa = (const char *)sqlite3_column_text(st, 1);
+        const char *da = (const char *)sqlite3_column_text(st, 2);
+        int f = kano_code(fa ? fa : "");
+        int d = kano_code(da ? da : "");
         if (f && d)
             pairs[(f - 1) * 5 + (d - 1)]++;
     }
