@@ -149,7 +149,7 @@ static cc_special_child special[2] = {
     {"L01", "C7", "张三丰", "2026-09-10"},
 };
 static cc_answer_stats digital_roles[2] = {
-    {"", 12, 1, {4, 8, 0, 0, 0, 0}}, {"grandparent", 10, 0, {7, 3, 0, 0, 0, 0}},
+    {"", 12, 1, {4, 8, 0, 0, 0, 0}}, {"grandparent", 10, 0, {3, 7, 0, 0, 0, 0}},
 };
 static cc_item digital_item = {"digital_skill", "您能熟练使用社区育儿小程序吗", CC_SCALE_YESNO,
                                NULL, 0, "digital"};
