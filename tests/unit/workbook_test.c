@@ -169,7 +169,7 @@ static void input(cc_wb_input *in, cc_report_kind kind)
     in->quality = quality;
     for (int i = 0; i < 3; i++) {
         resources[i] = (cc_resources){.population = 5000.0 * (i == 2 ? 2 : 1),
-            .children_0_3 = 100.0 * (i == 2 ? 2 : 1), .places = i == 1 ? 21 : 25,
+            .children_0_3 = 100.0 * (i == 2 ? 2 : 1), .places = i == 0 ? 21 : 25,   /* resources[k] goes with rows[k]: [0] = L02 */
             .inclusive_places = 10, .monthly_fee = 1500, .monthly_income = 7500};
         if (i == 2)
             resources[i].places = 46;
