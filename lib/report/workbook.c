@@ -527,9 +527,14 @@ static void sheet_overview(book *b)
     /* The scope's own row and the area below the table. */
     if (!scorecard) {
         row++;
-        size_t sums[2];
+        size_t sums[3];
         size_t ns = 0;
-        sums[ns++] = in->scope;
+        long street = scope->level == CC_LEVEL_COMMUNITY
+                      ? cc_wb_find(sc, CC_LEVEL_STREET, scope->street_id) : -1;
+        if (scope->level != CC_LEVEL_COMMUNITY)
+            sums[ns++] = in->scope;
+        if (street >= 0)
+            sums[ns++] = (size_t)street;
         long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
         if (area >= 0 && (size_t)area != in->scope)
             sums[ns++] = (size_t)area;
@@ -569,7 +574,7 @@ static void sheet_overview(book *b)
 static size_t block_units(const cc_wb_input *in, size_t **out)
 {
     const cc_scorecard *sc = in->sc;
-    size_t *u = cc_xmalloc((in->nrows + 2) * sizeof *u);
+    size_t *u = cc_xmalloc((in->nrows + 3) * sizeof *u);
     size_t n = 0;
     if (in->kind == CC_REPORT_SCORECARD) {
         for (size_t k = 0; k < in->nrows; k++)
@@ -578,6 +583,10 @@ static size_t block_units(const cc_wb_input *in, size_t **out)
         return n;
     }
     u[n++] = in->scope;
+    const cc_unit *su = &sc->res[in->scope].unit;
+    long street = su->level == CC_LEVEL_COMMUNITY ? cc_wb_find(sc, CC_LEVEL_STREET, su->street_id) : -1;
+    if (street >= 0)
+        u[n++] = (size_t)street;
     long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
     if (area >= 0 && (size_t)area != in->scope)
         u[n++] = (size_t)area;
