@@ -75,6 +75,11 @@ $(GEN): $(GEN_SRC:%.c=$(BUILD)/%.o) $(LIBA)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	$(call say,LINK,$@)mkdir -p $(dir $@) && $(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBA) $(PKG_LIBS) -lcmocka
 
+# LD_PRELOAD library for the disk-full tests (tests/e2e/test_faults.py).
+FAULT_LIB := $(BUILD)/tests/failwrite.so
+$(FAULT_LIB): tests/faults/failwrite.c
+	$(call say,CC,$<)mkdir -p $(dir $@) && $(CC) -shared -fPIC -O2 -o $@ $< -ldl
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -83,13 +88,13 @@ demo: deps
 	$(Q)scripts/demo.sh $(BUILD)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(FAULT_LIB)
 	$(Q)BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh
 
 unit: all $(UNIT_BIN)
 	$(Q)BUILD=$(BUILD) ONLY=unit tests/run.sh
 
-e2e: all
+e2e: all $(FAULT_LIB)
 	$(Q)BUILD=$(BUILD) ONLY=e2e tests/run.sh
 
 bench: deps all

@@ -54,5 +54,16 @@ if [ "$ONLY" != unit ] && ls tests/e2e/test_*.py >/dev/null 2>&1; then
   if [ "$f" -ne 0 ]; then cat "$log"; else tail -1 "$log"; fi
 fi
 
+# Brief fuzzing of the parsers (make fuzz FUZZ_SECONDS=600 for a long run).
+if [ "$ONLY" = "" ] && [ "${SANITIZE:-}" != 1 ] && ls tests/fuzz/fuzz_*.c >/dev/null 2>&1 \
+   && command -v clang >/dev/null; then
+  scripts/fuzz.sh "${FUZZ_SECONDS:-5}" >"$log" 2>&1
+  grep -E '^(ok|FAIL)' "$log"
+  p=$(tail -1 "$log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p'); p=${p:-0}
+  f=$(tail -1 "$log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p'); f=${f:-1}
+  [ "$f" -ne 0 ] && cat "$log"
+  passed=$((passed + p)); failed=$((failed + f))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
