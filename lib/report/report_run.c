@@ -67,8 +67,15 @@ static void csv_field(cc_buf *b, const char *s)
 
 static void csv_num(cc_buf *b, double v)
 {
-    if (!isnan(v) && !isinf(v))
-        cc_buf_addf(b, "%.17g", v);
+    if (isnan(v) || isinf(v))
+        return;
+    char t[40];
+    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
+        snprintf(t, sizeof t, "%.*g", prec, v);
+        if (strtod(t, NULL) == v)
+            break;
+    }
+    cc_buf_adds(b, t);
 }
 
 cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
