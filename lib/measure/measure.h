@@ -43,6 +43,12 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out);
 
+/* The week cache of the attendance measures (a scorecard's twelve periods
+ * read each week of attendance once): on for s between begin and end.  Only
+ * while the database does not change.  Off by default. */
+cc_err cc_measures_cache_begin(cc_store *s);
+void cc_measures_cache_end(cc_store *s);
+
 #include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
 #include "measure/quality.h"  /* data quality, resources, special children not reached */
 
