@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ enum { F_CHILD = 1, F_VOL = 2, F_SP = 4 };
 /* ---- string interning ------------------------------------------------------ */
 typedef struct {
     uint32_t *slot;         /* id + 1, 0 = empty */
+    uint8_t *tag;           /* per slot: the hash's top byte (fewer string compares) */
     size_t cap;             /* power of two */
     size_t n;
     uint32_t *off;          /* id -> offset of its NUL-terminated text in arena */
@@ -42,6 +44,11 @@ static uint32_t hash_bytes(const unsigned char *s, size_t len)
         h ^= s[i];
         h *= 16777619u;
     }
+    h ^= h >> 16;           /* FNV's low bits are weak: mix (murmur3's finaliser) */
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -49,15 +56,20 @@ static void interner_grow(interner *t)
 {
     size_t ncap = t->cap ? t->cap * 2 : 1024;
     uint32_t *ns = cc_xcalloc(ncap, sizeof *ns);
+    uint8_t *nt = cc_xmalloc(ncap);
     for (size_t id = 0; id < t->n; id++) {
         const char *s = t->arena + t->off[id];
-        size_t i = hash_bytes((const unsigned char *)s, strlen(s)) & (ncap - 1);
+        uint32_t h = hash_bytes((const unsigned char *)s, strlen(s));
+        size_t i = h & (ncap - 1);
         while (ns[i])
             i = (i + 1) & (ncap - 1);
         ns[i] = (uint32_t)id + 1;
+        nt[i] = (uint8_t)(h >> 24);
     }
     free(t->slot);
+    free(t->tag);
     t->slot = ns;
+    t->tag = nt;
     t->cap = ncap;
 }
 
@@ -65,12 +77,16 @@ static uint32_t intern(interner *t, const char *s, size_t len)
 {
     if ((t->n + 1) * 4 > t->cap * 3)
         interner_grow(t);
-    size_t i = hash_bytes((const unsigned char *)s, len) & (t->cap - 1);
+    uint32_t h = hash_bytes((const unsigned char *)s, len);
+    uint8_t tg = (uint8_t)(h >> 24);
+    size_t i = h & (t->cap - 1);
     while (t->slot[i]) {
-        uint32_t id = t->slot[i] - 1;
-        const char *o = t->arena + t->off[id];
-        if (!memcmp(o, s, len) && o[len] == '\0')
-            return id;
+        if (t->tag[i] == tg) {
+            uint32_t id = t->slot[i] - 1;
+            const char *o = t->arena + t->off[id];
+            if (!memcmp(o, s, len) && o[len] == '\0')
+                return id;
+        }
         i = (i + 1) & (t->cap - 1);
     }
     if (t->alen + len + 1 > t->acap) {
@@ -90,12 +106,14 @@ static uint32_t intern(interner *t, const char *s, size_t len)
     t->off[t->n] = (uint32_t)t->alen;
     t->alen += len + 1;
     t->slot[i] = (uint32_t)t->n + 1;
+    t->tag[i] = tg;
     return (uint32_t)t->n++;
 }
 
 static void interner_release(interner *t)
 {
     free(t->slot);
+    free(t->tag);
     free(t->off);
     free(t->arena);
     memset(t, 0, sizeof *t);
@@ -301,6 +319,7 @@ typedef struct {
     ctable people, homes;
     uint64_t *known;        /* per interned ID (communities): weeks with special known */
     size_t nknown;
+    int pages;              /* the connection's cache_size to restore, 0 = unchanged */
 } wcache;
 
 static wcache cache;
@@ -359,17 +378,41 @@ static void cache_free(void)
     memset(&cache, 0, sizeof cache);
 }
 
+/* While the cache holds the attendance, SQLite's page cache gives memory
+ * back: the weeks are read once, so pages are rarely met again. */
+#define CACHE_PAGES_KB 16384
+
 cc_err cc_measures_cache_begin(cc_store *s)
 {
+    sqlite3_stmt *st;
     cache_free();
     cache.db = s->db;
+    cache.pages = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            cache.pages = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (cache.pages && (cache.pages > 0 || cache.pages < -CACHE_PAGES_KB)) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", -CACHE_PAGES_KB);
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    } else {
+        cache.pages = 0;
+    }
     return CC_OK;
 }
 
 void cc_measures_cache_end(cc_store *s)
 {
-    if (cache.db == s->db)
-        cache_free();
+    if (cache.db != s->db)
+        return;
+    if (cache.pages) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cache.pages);
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    }
+    cache_free();
 }
 
 static int monday(cc_day d)
