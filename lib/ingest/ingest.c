@@ -141,7 +141,7 @@ typedef struct {
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
     sqlite3_stmt *ins, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
-    sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins;
+    sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
     char last_activity[ID_MAX * 4 + 1];
     char last_provider[ID_MAX * 4 + 1];
     strmap communities, community_names;
@@ -200,6 +200,15 @@ static void show_value(const char *s, size_t n, char *out, size_t cap)
             i++;
             continue;
         }
+        uint32_t cp = 0;
+        if (k > 1 && cc_utf8_decode(s + i, n - i, &cp) > 0 &&
+            (cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)) {
+            if (o + 12 >= cap)
+                break;
+            o += (size_t)snprintf(out + o, cap - o, "<U+%04X>", (unsigned)cp);
+            i += (size_t)k;
+            continue;
+        }
         memcpy(out + o, s + i, (size_t)k);
         o += (size_t)k;
         i += (size_t)k;
@@ -238,7 +247,7 @@ static void expect_text(const cc_col_def *c, char *out, size_t cap)
             snprintf(out, cap, "%s", what);
         break;
     case CC_T_DATE:
-        snprintf(out, cap, "a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel serial)");
+        snprintf(out, cap, "a date (2026-11-17, 2026/11/17, 2026年11月17日 or an Excel serial)");
         break;
     case CC_T_TIME:
         snprintf(out, cap, "a time (HH:MM, HH:MM:SS, 3:30 PM, 下午3:30)");
@@ -284,8 +293,28 @@ static int fail_value(file_ctx *f, int ci, const char *what)
     return fail_col(f, ci, "value '%s' — %s", shown, what);
 }
 
+/* 2026-02-30, 2026年2月30日: the shape of a date but no such day */
+static int no_such_day(const char *s, size_t n)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        return 0;
+    size_t m = cc_fold_fullwidth(s, n, buf, sizeof buf);
+    if (m == (size_t)-1)
+        return 0;
+    int y, mo, d, used = 0;
+    char s1, s2;
+    if ((sscanf(buf, "%4d%c%2d%c%2d%n", &y, &s1, &mo, &s2, &d, &used) == 5 && s1 == s2 &&
+         (s1 == '-' || s1 == '/' || s1 == '.')) ||
+        (sscanf(buf, "%4d年%2d月%2d日%n", &y, &mo, &d, &used) == 3))
+        return used > 0 && !cc_ymd_valid(y, mo, d);
+    return 0;
+}
+
 static int fail_expected(file_ctx *f, int ci)
 {
+    if (f->kd->cols[ci].type == CC_T_DATE && f->v[ci].st == CC_PARSE_BAD && no_such_day(f->v[ci].s, f->v[ci].n))
+        return fail_value(f, ci, "no such day in the calendar");
     char exp[512], what[600];
     expect_text(&f->kd->cols[ci], exp, sizeof exp);
     snprintf(what, sizeof what, "expected %s", exp);
@@ -452,7 +481,7 @@ static int check_row(file_ctx *f)
         } else if (ci == f->x_end) {
             int a = f->x_start;
             if (OK(a) && !(v->secs > f->v[a].secs)) {
-                snprintf(num, sizeof num, "expected later than start_time (%s)", f->v[a].fmt);
+                snprintf(num, sizeof num, "expected later than start_time (%.*s)", (int)f->v[a].n, f->v[a].s);
                 return fail_value(f, ci, num);
             }
         } else if (ci == f->x_hours) {
@@ -474,7 +503,7 @@ static int check_row(file_ctx *f)
         } else if (ci == f->x_responded) {
             int r = f->x_received;
             if (OK(r) && v->day < f->v[r].day) {
-                snprintf(num, sizeof num, "expected on or after received (%s)", f->v[r].fmt);
+                snprintf(num, sizeof num, "expected on or after received (%.*s)", (int)f->v[r].n, f->v[r].s);
                 return fail_value(f, ci, num);
             }
         }
@@ -508,7 +537,7 @@ static void finalize_all(file_ctx *f)
 {
     sqlite3_stmt **all[] = {&f->ins, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
                             &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
-                            &f->reject_ins, &f->plaus_ins};
+                            &f->reject_ins, &f->plaus_ins, &f->plaus_del};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -552,6 +581,7 @@ static int prepare_kind(file_ctx *f)
                &f->reject_ins);
     rc |= prep(f, "INSERT INTO plausibility (file_id, line, kind, row_key, community_id, date, message) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?)", &f->plaus_ins);
+    rc |= prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ?", &f->plaus_del);
     return rc ? -1 : 0;
 }
 
@@ -758,6 +788,14 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
         if (f->answers_del) {
             sqlite3_bind_text(f->answers_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
             if (step_done(f, f->answers_del, "replacing answers") < 0)
+                return -1;
+        }
+        {
+            char key[512];
+            key_text(f, key, sizeof key);
+            sqlite3_bind_text(f->plaus_del, 1, f->kd->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(f->plaus_del, 2, key, -1, SQLITE_TRANSIENT);
+            if (step_done(f, f->plaus_del, "replacing plausibility warnings") < 0)
                 return -1;
         }
         bind_row(f, f->ins_replace, rec->line);
