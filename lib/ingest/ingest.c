@@ -1014,9 +1014,12 @@ static int map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map,
         if (ci < 0)
             continue;
         if (where[ci] >= 0) {
-            if (report)
-                cc_error("%s: column '%s' (%s) appears twice (columns %d and %zu)", path, kd->cols[ci].key,
-                         kd->cols[ci].zh, where[ci] + 1, i + 1);
+            if (!report) {
+                map[i] = -1;
+                continue;
+            }
+            cc_error("%s: column '%s' (%s) appears twice (columns %d and %zu)", path, kd->cols[ci].key,
+                     kd->cols[ci].zh, where[ci] + 1, i + 1);
             return -1;
         }
         where[ci] = (int)i;
@@ -1210,6 +1213,27 @@ static int sha_known(cc_store *s, const char *hex, char **when, char **name)
     return found;
 }
 
+/* The first line is valid UTF-8 with some non-ASCII characters. */
+static int header_is_utf8(const char *path)
+{
+    char buf[8192];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    const char *nl = memchr(buf, '\n', (size_t)n);
+    if (!nl)
+        return 0;
+    size_t len = (size_t)(nl - buf);
+    int high = 0;
+    for (size_t i = 0; i < len; i++)
+        high |= (unsigned char)buf[i] >= 0x80;
+    return high && cc_utf8_valid(buf, len);
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
 {
     file_ctx fc, *f = &fc;
@@ -1271,6 +1295,13 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         size_t n = rec.len[i];
         const char *t = cc_trim(rec.field[i], &n);
         f->header[i] = cc_xstrndup(t, n);
+    }
+    if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && header_is_utf8(path)) {
+        cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header is UTF-8 but the file is not; "
+                 "save the whole file in one encoding", path);
+        file_release(f);
+        cc_csv_free(r);
+        return CC_ERR_DATA;
     }
     cc_kind kind = opts->kind, best = CC_KIND_UNKNOWN;
     if (kind == CC_KIND_UNKNOWN)
@@ -1408,7 +1439,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
             break;
         if (rc < 0) {
             progress(f, r, 1);
-            cc_error("%s: %s; file not stored", path, cc_csv_error(r));
+            cc_error("%s: %s", path, cc_csv_error(r));
             err = CC_ERR_DATA;
             goto fail;
         }
