@@ -64,7 +64,7 @@ int cmd_status(int argc, char **argv, cc_ctx *ctx)
         if (nfiles++ == 0) {
             fprintf(out, "\nFiles ingested:\n  ");
             pad(out, "file", 32);
-            fprintf(out, "%-12s %10s %9s  %-8s %s\n", "kind", "stored", "rejected", "encoding", "ingested at");
+            fprintf(out, "%-12s %10s %9s  %-8s %s\n", "kind", "accepted", "rejected", "encoding", "ingested at");
         }
         fputs("  ", out);
         const char *name = (const char *)sqlite3_column_text(st, 0);

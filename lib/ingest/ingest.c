@@ -1610,9 +1610,10 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     int *kinds = cc_xmalloc((npaths + 1) * sizeof *kinds);
     for (size_t i = 0; i < npaths; i++) {
         order[i] = i;
-        kinds[i] = sniff_kind(paths[i], opts);
-        if (kinds[i] < 0)
-            kinds[i] = CC_KIND_COUNT;   /* unknown: last, it will be refused */
+        /* dependency tiers: communities; providers and activities; the rest;
+         * a file of unknown kind last (it will be refused) */
+        int k = sniff_kind(paths[i], opts);
+        kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
         memset(&stats[i], 0, sizeof stats[i]);
     }
     /* stable insertion sort by dependency order */
