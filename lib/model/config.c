@@ -571,7 +571,7 @@ static void suggest(const char *word, const char *const *cands, char *out, size_
         }
     }
     size_t wl = strlen(word);
-    if (best && bd > 0 && bd <= (wl < 5 ? 1u : wl < 9 ? 2u : 3u))
+    if (best && strcmp(word, best) != 0 && bd <= (wl < 5 ? 1u : wl < 9 ? 2u : 3u))
         snprintf(out, len, " (did you mean '%s'?)", best);
     else if (len)
         out[0] = '\0';
