@@ -189,9 +189,13 @@ static void full_num(char *out, size_t len, double v)
         out[0] = '\0';
         return;
     }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(out, len, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(out, len, "%.*g", p, v);
-        if (strtod(out, NULL) == v)
+        if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4 || p == 17))
             return;
     }
 }
@@ -205,8 +209,6 @@ static void csv_cell(FILE *f, const char *s, int text)
     for (const char *p = s; *p; p++)
         if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
             quote = 1;
-    if (text && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
-        quote = 1;
     if (quote)
         fputc('"', f);
     if (text && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
