@@ -250,6 +250,25 @@ static cc_err scorecard_json(FILE *f, const cc_scorecard *sc)
     for (size_t u = 0; u < sc->units.n; u++)
         json_array_append_new(units, unit_json(sc, &sc->res[u]));
     json_object_set_new(root, "units", units);
+    if (sc->kano) {
+        static const char *const letters[] = {"A", "O", "M", "I", "R", "Q"};
+        json_t *arr = json_array();
+        for (size_t k = 0; k < sc->nkano; k++) {
+            const cc_kano_row *r = &sc->kano[k];
+            json_t *o = json_object(), *c = json_object();
+            json_object_set_new(o, "id", json_string(r->feature->id));
+            json_object_set_new(o, "name", jstr(r->feature->name ? r->feature->name : r->feature->id));
+            for (int t = 0; t < 6; t++)
+                json_object_set_new(c, letters[t], json_integer(r->counts[t]));
+            json_object_set_new(o, "counts", c);
+            json_object_set_new(o, "category", json_string(letters[r->category]));
+            json_object_set_new(o, "better", jnum(r->better));
+            json_object_set_new(o, "worse", jnum(r->worse));
+            json_object_set_new(o, "priority", json_integer(r->priority));
+            json_array_append_new(arr, o);
+        }
+        json_object_set_new(root, "kano", arr);
+    }
     int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(root);
     fputc('\n', f);

@@ -937,6 +937,54 @@ static void test_entropy_fallback_and_topsis(void **state)
     free(ini);
 }
 
+/* KANO: present for a quarter; S06 (like, dislike) = O, S07 (like,
+ * live-with) = A, S08 (must-be, dislike) = M: one each, the tie goes to M;
+ * Better = (A + O) / (A + O + M + I) = 2/3, Worse = -(O + M) / 3 = -2/3. */
+static void test_kano(void **state)
+{
+    (void)state;
+    assert_null(w47->kano);                    /* no KANO answer in W47 */
+    cc_scorecard *sc = compute(&cfg, "2026-Q4", NULL);
+    assert_non_null(sc->kano);
+    assert_int_equal(sc->nkano, cfg.nkano);
+    const cc_kano_row *r = &sc->kano[0];       /* priority 1: the only M */
+    assert_string_equal(r->feature->id, "flex_hours");
+    assert_int_equal(r->priority, 1);
+    assert_int_equal(r->category, CC_KANO_M);
+    assert_int_equal(r->counts[CC_KANO_A], 1);
+    assert_int_equal(r->counts[CC_KANO_O], 1);
+    assert_int_equal(r->counts[CC_KANO_M], 1);
+    assert_near(r->better, 2.0 / 3);
+    assert_near(r->worse, -2.0 / 3);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(cc_render_scorecard(fp, sc, CC_FMT_JSON), CC_OK);
+    fclose(fp);
+    json_t *root = json_loads(buf, 0, NULL);
+    json_t *k = json_array_get(json_object_get(root, "kano"), 0);
+    assert_string_equal(json_string_value(json_object_get(k, "id")), "flex_hours");
+    assert_string_equal(json_string_value(json_object_get(k, "name")), "延时托管");
+    assert_string_equal(json_string_value(json_object_get(k, "category")), "M");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(k, "counts"), "O")), 1);
+    assert_near(json_real_value(json_object_get(k, "worse")), -2.0 / 3);
+    assert_int_equal(json_integer_value(json_object_get(k, "priority")), 1);
+    json_decref(root);
+    free(buf);
+    cc_scorecard_free(sc);
+    /* a street without those answers: the quarter still lists the features, all zero */
+    const char *st[] = {"S02"};
+    cc_scope scope = {st, 1, NULL, 0};
+    sc = compute(&cfg, "2026-Q4", &scope);
+    assert_non_null(sc->kano);
+    long n = 0;
+    for (size_t i = 0; i < sc->nkano; i++)
+        for (int c = 0; c < 6; c++)
+            n += sc->kano[i].counts[c];
+    assert_int_equal(n, 0);
+    cc_scorecard_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -956,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_month),
         cmocka_unit_test(test_ahp),
         cmocka_unit_test(test_entropy_fallback_and_topsis),
+        cmocka_unit_test(test_kano),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
