@@ -6,7 +6,8 @@
 #include <string.h>
 
 const char cmd_entropy_help[] =
-    "usage: carecard entropy DATA.csv [--cost COL,...] [--raw] [--format table|csv|json]\n"
+    "usage: carecard entropy DATA.csv [--cost COL,...] [--raw]\n"
+    "                        [--format table|csv|json]\n"
     "\n"
     "Entropy weights of the columns (criteria) of a decision matrix -- what\n"
     "'[scorecard] weights = entropy' computes over the communities of a period.\n"

@@ -1,7 +1,7 @@
 /* carecard kano — the KANO table of a survey file, without a database. */
 #include "methods_out.h"
+#include "ingest/kinds.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,45 +54,13 @@ const char cmd_kano_help[] =
     "Exit: 0 success, 1 unreadable file or config, or no feature's questions in\n"
     "the file, 2 usage error.\n";
 
-/* Remove surrounding spaces and a leading question number: "12、" "12." "Q12."
- * "Q12、" "第12题" (also the full-width full stop). Returns a pointer into s. */
-static const char *question_text(const char *s, size_t *len)
-{
-    const char *t = cc_trim(s, len);
-    const char *e = t + *len, *p = t;
-    if (*len >= 3 && !strncmp(p, "第", 3)) {
-        const char *q = p + 3;
-        while (q < e && isdigit((unsigned char)*q))
-            q++;
-        if (q > p + 3 && e - q >= 3 && !strncmp(q, "题", 3)) {
-            p = q + 3;
-            *len = (size_t)(e - p);
-            return cc_trim(p, len);
-        }
-        return t;
-    }
-    if (p < e && (*p == 'Q' || *p == 'q'))
-        p++;
-    const char *d = p;
-    while (p < e && isdigit((unsigned char)*p))
-        p++;
-    if (p == d)
-        return t;
-    if (p < e && *p == '.')
-        p++;
-    else if (e - p >= 3 && (!strncmp(p, "、", 3) || !strncmp(p, "．", 3)))
-        p += 3;
-    else
-        return t;
-    *len = (size_t)(e - p);
-    return cc_trim(p, len);
-}
-
+/* Header and configured question compared as ingest stores questions:
+ * trimmed, without a leading question number (cc_question_strip). */
 static int same_question(const char *header, size_t hlen, const char *want)
 {
-    size_t wl = strlen(want);
-    const char *w = question_text(want, &wl);
-    const char *h = question_text(header, &hlen);
+    const char *w, *h;
+    size_t wl = cc_question_strip(want, strlen(want), &w);
+    hlen = cc_question_strip(header, hlen, &h);
     return hlen == wl && !memcmp(h, w, wl);
 }
 

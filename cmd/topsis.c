@@ -6,7 +6,8 @@
 #include <string.h>
 
 const char cmd_topsis_help[] =
-    "usage: carecard topsis DATA.csv --weights W,... [--cost COL,...] [--format table|csv|json]\n"
+    "usage: carecard topsis DATA.csv --weights W,... [--cost COL,...]\n"
+    "                       [--format table|csv|json]\n"
     "\n"
     "TOPSIS (technique for order preference by similarity to an ideal solution):\n"
     "the closeness of each alternative (row) to the ideal -- what\n"
@@ -32,7 +33,8 @@ const char cmd_topsis_help[] =
     "all has no closeness and no rank.\n"
     "\n"
     "Options:\n"
-    "  --weights W,...  the criteria weights (required; fractions like 1/3 not accepted)\n"
+    "  --weights W,...  the criteria weights, one per column (required; plain\n"
+    "                   numbers, not fractions)\n"
     "  --cost COL,...   columns where smaller is better (names as in the header)\n"
     "  --format table|csv|json  output (default table, in rank order). csv:\n"
     "                   name,closeness,d_plus,d_minus,rank in file order; json:\n"

@@ -10,27 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 'YYYY-MM-DD' of a cc_day (days since 1970-01-01, proleptic Gregorian;
- * H. Hinnant's civil_from_days). Kept here so this file needs no more of
- * text/ than the types. */
-static void day_text(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    if (y < 0) y = 0;
-    if (y > 9999) y = 9999;
-    snprintf(out, 11, "%04d-%02d-%02d", (int)y, (int)m & 15, (int)d & 31);
-}
-
 /* " AND r.community_id IN (?,?,...)" and the date window; parameters are
  * bound from index `first`. */
 static void filter_sql(cc_buf *b, const cc_survey_filter *f)
@@ -47,8 +26,8 @@ static void filter_sql(cc_buf *b, const cc_survey_filter *f)
 static int filter_bind(sqlite3_stmt *st, int first, const cc_survey_filter *f)
 {
     char from[11], to[11];
-    day_text(f->from, from);
-    day_text(f->to, to);
+    cc_day_format(f->from, from);
+    cc_day_format(f->to, to);
     int rc = sqlite3_bind_text(st, first, from, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, first + 1, to, -1, SQLITE_TRANSIENT);

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* Functional answer (rows) x dysfunctional answer (columns), both
  * 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
@@ -164,21 +163,14 @@ int cc_likert_answer(const char *s)
     return parse_answer(s, likert_labels);
 }
 
+/* The booleans of every input file (cc_parse_bool: Y/N yes/no true/false
+ * 1/0 是/否, case-insensitive). */
 int cc_yesno_answer(const char *s)
 {
-    static const char *const yes[] = {"y", "yes", "true", "1", "是", NULL};
-    static const char *const no[] = {"n", "no", "false", "0", "否", NULL};
-    if (!s)
+    int v;
+    if (!s || cc_parse_bool(s, strlen(s), &v) != CC_PARSE_OK)
         return 0;
-    size_t len = strlen(s);
-    const char *t = cc_trim(s, &len);
-    for (int k = 0; yes[k]; k++)
-        if (strlen(yes[k]) == len && strncasecmp(yes[k], t, len) == 0)
-            return 1;
-    for (int k = 0; no[k]; k++)
-        if (strlen(no[k]) == len && strncasecmp(no[k], t, len) == 0)
-            return 2;
-    return 0;
+    return v ? 1 : 2;
 }
 
 /* ---- the KANO table of the database --------------------------------------------- */

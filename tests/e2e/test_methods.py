@@ -120,6 +120,20 @@ def test_ahp_refused():
     assert r.stderr.startswith("carecard: ")
 
 
+def test_ahp_long_names_fit(tmp_path):
+    # a CJK name wider than the 40-column name cell is cut with an ellipsis
+    long = "社区育儿服务过程质量与家庭参与程度综合评价维度名称很长"
+    p = tmp_path / "m.csv"
+    p.write_text(",%s,B\n%s,1,3\nB,1/3,1\n" % (long, long), encoding="utf-8")
+    r = run(["ahp", str(p)])
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(_width(l) for l in lines) <= 80
+    assert "…" in lines[1] and lines[1].split()[-2:] == ["0.7500", "75.0%"]
+    j = json.loads(run(["ahp", str(p), "--format", "json"]).stdout)
+    assert near(j["weights"][long], 0.75, 1e-12)     # json keeps the full name
+
+
 def test_ahp_gb18030():
     # 过程 is 4 times as important as 对象: w = 4/5, 1/5; n = 2 → CR = 0
     r = run(["ahp", fx("ahp_gb18030.csv"), "--format", "json"])
@@ -144,7 +158,16 @@ def test_usage_errors(cmd):
     assert r.returncode == 2
 
 
+def _width(line):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
 def test_help_texts():
+    for cmd in ("ahp", "entropy", "topsis", "kano"):
+        h = run([cmd, "--help"])
+        assert h.returncode == 0 and h.stdout.startswith("usage: carecard %s" % cmd)
+        assert max(_width(l) for l in h.stdout.splitlines()) <= 80, cmd
     h = run(["ahp", "--help"])
     assert h.returncode == 0
     for s in ["0.58", "1.59", "n <= 2", "CR < 0.10", "1e-12", "1/3"]:
@@ -379,6 +402,7 @@ def test_kano_table_csv_and_config_env():
     assert lines[0].split() == ["#", "feature", "A", "O", "M", "I", "R", "Q", "category", "Better", "Worse"]
     assert lines[1].split() == ["1", "延时托管", "1", "2", "3", "1", "1", "0", "M", "必备", "0.429", "-0.714"]
     assert lines[2].split() == ["2", "周末亲子活动", "3", "3", "1", "2", "0", "1", "O", "期望", "0.667", "-0.444"]
+    assert max(_width(l) for l in lines) <= 80
     c = run(["kano", fx("kano_survey.csv"), "--format", "csv", "-q"], env=env)
     rows = list(csv.reader(io.StringIO(c.stdout)))
     assert rows[0] == ["priority", "id", "name", "A", "O", "M", "I", "R", "Q", "category", "better", "worse"]

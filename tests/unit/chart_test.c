@@ -513,13 +513,44 @@ static void test_no_data(void **state)
     free(p);
 }
 
+/* Every value missing, a single period, a single axis: drawn, not refused. */
+static void test_all_missing(void **state)
+{
+    (void)state;
+    const char *lab[3] = { "甲", "乙", "丙" };
+    double nan3[6] = { NAN, NAN, NAN, NAN, NAN, NAN };
+    char *p = pathf("nan.png");
+    assert_int_equal(cc_chart_bars(p, NULL, "无总分", 3, lab, nan3, NULL), CC_OK);
+    check_png_share(p, 1200, 800, 20, 0.005);
+    img im;
+    img_load(&im, p);
+    for (int y = 128; y <= 256; y += 64) {      /* the three rows: grey stubs only */
+        assert_true(row_has_run(&im, y, GREY, 8));
+        assert_false(row_has_run(&im, y, G_EXC, 3));
+        assert_false(row_has_run(&im, y, G_FAIL, 3));
+    }
+    img_free(&im);
+    assert_int_equal(cc_chart_radar(p, NULL, "雷达", 3, lab, 2, lab, nan3), CC_OK);
+    check_png_share(p, 1200, 800, 20, 0.005);
+    assert_int_equal(cc_chart_trend(p, NULL, "趋势", 3, lab, 2, lab, nan3), CC_OK);
+    check_png(p, 1200, 800, 20);
+    double one[1] = { 77 };
+    assert_int_equal(cc_chart_trend(p, NULL, "一期", 1, lab, 1, lab, one), CC_OK);
+    check_png(p, 1200, 800, 20);
+    assert_int_equal(cc_chart_radar(p, NULL, "一轴", 1, lab, 1, lab, one), CC_OK);
+    check_png_share(p, 1200, 800, 20, 0.005);
+    assert_int_equal(cc_chart_kano(p, NULL, "KANO", 3, lab, nan3, nan3), CC_OK);
+    check_png(p, 1200, 800, 20);
+    free(p);
+}
+
 /* Hostile labels: invalid UTF-8, control characters, formula-looking text,
  * very long names, NULL entries. */
 static void test_hostile_labels(void **state)
 {
     (void)state;
     const char *lab[5] = { "bad\xff\xfe", "two\nlines\t", "=cmd|' /C calc'!A0",
-                           "非常非常非常非常非常非常非常非常非常非常非常非常非常非常长的名字", NULL };
+                           "非常非常非常非常非常非常非常非常非常非常非常非常长的名字", NULL };
     double v[5] = { 10, 20, 30, 40, 50 };
     char *p = pathf("hostile.png");
     assert_int_equal(cc_chart_bars(p, NULL, "\xc3(", 5, lab, v, NULL), CC_OK);
@@ -541,7 +572,8 @@ static void test_deterministic(void **state)
         v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
     for (size_t i = 0; i < n * 12; i++)
         cells[i] = (cc_colour)((i * 7) % 5);
-    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2", "R3", "G1", "G2", "C1", "C2", "X5" };
+    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
+                             "R3", "G1", "G2", "C1", "C2", "X5" };
     cc_chart_opts o;
     cc_chart_opts_init(&o);
     o.subtitle = "2026年第47周";
@@ -673,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_trend),
         cmocka_unit_test(test_kano),
         cmocka_unit_test(test_no_data),
+        cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_hostile_labels),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_errors),

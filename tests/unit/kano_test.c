@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "score/score.h"
+#include "ingest/ingest.h"
 
 #define assert_near(a, b, tol) do {                                         \
         double a_ = (a), b_ = (b);                                          \
@@ -139,17 +140,7 @@ static void test_finish(void **state)
     assert_int_equal(rows[3].counts[CC_KANO_Q], 1);
 }
 
-/* Days since 1970-01-01 (H. Hinnant's days_from_civil), so this test does
- * not depend on text/. */
-static cc_day ymd(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (cc_day)(era * 146097 + doe - 719468);
-}
+#define ymd cc_day_from_ymd
 
 /* ---- the database ---------------------------------------------------------- */
 
@@ -256,7 +247,8 @@ static void test_survey_kano(void **state)
     assert_int_equal(ymd(2026, 11, 23), 20780);
     char id0[] = "flex", name0[] = "延时托管", f0[] = "F", d0[] = "D";
     char id1[] = "none", name1[] = "无人回答", f1[] = "NF", d1[] = "ND";
-    cc_kano_feature feat[2] = {{id0, name0, f0, d0}, {id1, name1, f1, d1}};
+    cc_kano_feature feat[2] = {{.id = id0, .name = name0, .functional = f0, .dysfunctional = d0},
+                                  {.id = id1, .name = name1, .functional = f1, .dysfunctional = d1}};
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.kano = feat;
@@ -312,7 +304,7 @@ static void test_survey_likert(void **state)
     cc_store *s = *state;
     char col[] = "SAT", r0[] = "parent", r1[] = "grandparent";
     char *roles[] = {r0, r1};
-    cc_item item = {NULL, col, CC_SCALE_LIKERT5, roles, 2, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_LIKERT5, .roles = roles, .nroles = 2};
     cc_survey_filter f = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     assert_int_equal(cc_survey_item(s, &item, &f, 0, &st), CC_OK);
@@ -363,7 +355,7 @@ static void test_survey_yesno(void **state)
     cc_store *s = *state;
     char col[] = "DIG", r0[] = "grandparent";
     char *roles[] = {r0};
-    cc_item item = {NULL, col, CC_SCALE_YESNO, roles, 1, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_YESNO, .roles = roles, .nroles = 1};
     cc_survey_filter f = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     assert_int_equal(cc_survey_item(s, &item, &f, 1, &st), CC_OK);
@@ -401,12 +393,12 @@ static void test_survey_db_error(void **state)
     FILE *f = fmemopen(buf, sizeof buf - 1, "w");
     cc_diag_set_sink(f);
     char col[] = "SAT";
-    cc_item item = {NULL, col, CC_SCALE_LIKERT5, NULL, 0, NULL};
+    cc_item item = {.column = col, .scale = CC_SCALE_LIKERT5};
     cc_survey_filter flt = {NULL, 0, ymd(2026, 11, 1), ymd(2026, 11, 30)};
     cc_item_stats st;
     cc_err e1 = cc_survey_item(s, &item, &flt, 0, &st);
     char id0[] = "flex", name0[] = "x", f0[] = "F", d0[] = "D";
-    cc_kano_feature feat[1] = {{id0, name0, f0, d0}};
+    cc_kano_feature feat[1] = {{.id = id0, .name = name0, .functional = f0, .dysfunctional = d0}};
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.kano = feat;
@@ -427,6 +419,85 @@ static void test_survey_db_error(void **state)
     assert_non_null(strstr(buf, "survey_answers"));
 }
 
+/* Ingest and survey queries agree: fixtures/test/methods/kano_survey.csv
+ * (numbered question headers 5、 Q6. 第7题 第8题, roles 家长/祖辈/parent)
+ * ingested for real, then counted with the features of kano.ini. The counts
+ * are those worked out in tests/e2e/test_methods.py for `carecard kano`:
+ *   flex_hours A1 O2 M3 I1 R1 Q0 (M), weekend_activity A3 O3 M1 I2 R0 Q1 (O). */
+static void test_ingested_survey(void **state)
+{
+    (void)state;
+    const char *root = getenv("CARECARD_ROOT");
+    if (!root)
+        root = ".";
+    char db[128], comm[1024], surv[1024], ini[1024], rej[128];
+    snprintf(db, sizeof db, "/tmp/cc_kano_ingest_%ld.db", (long)getpid());
+    snprintf(rej, sizeof rej, "/tmp");
+    snprintf(comm, sizeof comm, "%s/fixtures/test/methods/communities.csv", root);
+    snprintf(surv, sizeof surv, "%s/fixtures/test/methods/kano_survey.csv", root);
+    snprintf(ini, sizeof ini, "%s/fixtures/test/methods/kano.ini", root);
+    unlink(db);
+    char buf[8192] = {0};
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    cc_diag_set_sink(f);
+    cc_err e;
+    cc_store *s = cc_store_open(db, CC_STORE_CREATE, &e);
+    assert_non_null(s);
+    const char *paths[2] = {surv, comm};
+    cc_ingest_opts o = {.kind = CC_KIND_UNKNOWN, .encoding = CC_ENC_AUTO, .rejects_dir = rej};
+    cc_ingest_stats st[2];
+    e = cc_ingest_files(s, paths, 2, &o, st);
+    cc_config cfg;
+    cc_err ce = cc_config_load(ini, &cfg);
+    fflush(f);
+    cc_diag_set_sink(stderr);
+    fclose(f);
+    if (e != CC_OK || ce != CC_OK)
+        fail_msg("ingest %d config %d: %s", e, ce, buf);
+    assert_int_equal(st[0].rows_accepted, 11);
+
+    cc_survey_filter all = {NULL, 0, ymd(2026, 1, 1), ymd(2026, 12, 31)};
+    cc_kano_row *rows;
+    long unparsed = 0;
+    assert_int_equal(cc_kano_collect(s, &cfg, &all, &rows, &unparsed), CC_OK);
+    assert_int_equal(unparsed, 1);
+    assert_string_equal(rows[0].feature->id, "flex_hours");
+    static const long flex[6] = {1, 2, 3, 1, 1, 0}, weekend[6] = {3, 3, 1, 2, 0, 1};
+    for (int c = 0; c < 6; c++) {
+        assert_int_equal(rows[0].counts[c], flex[c]);
+        assert_int_equal(rows[1].counts[c], weekend[c]);
+        assert_int_equal(rows[2].counts[c], 0);      /* online_booking: not asked */
+    }
+    assert_int_equal(rows[0].category, CC_KANO_M);
+    assert_string_equal(rows[1].feature->id, "weekend_activity");
+    assert_int_equal(rows[1].category, CC_KANO_O);
+    assert_string_equal(rows[2].feature->id, "online_booking");
+    free(rows);
+
+    /* the Likert column by role: 家长 K01 (5), 祖辈 K02 (4), parent K03..K11
+     * (3 5 5 5 5 5 5 5 5): parent n 10 (家长 is parent), grandparent n 1. */
+    char col[] = "您对社区育儿服务的总体满意度";
+    cc_item item = {.column = col, .scale = CC_SCALE_LIKERT5};
+    cc_item_stats is;
+    assert_int_equal(cc_survey_item(s, &item, &all, 0, &is), CC_OK);
+    assert_int_equal(is.all.n, 11);
+    assert_near(is.all.mean, (5 + 4 + 3 + 5.0 * 8) / 11, 1e-12);
+    assert_near(is.all.share, 10.0 / 11, 1e-12);
+    assert_int_equal(is.nrole, 2);
+    assert_string_equal(is.role[0].role, "grandparent");
+    assert_int_equal(is.role[0].n, 1);
+    assert_string_equal(is.role[1].role, "parent");
+    assert_int_equal(is.role[1].n, 10);
+    cc_item_stats_release(&is);
+
+    cc_config_release(&cfg);
+    cc_store_close(s);
+    unlink(db);
+    char p[160];
+    snprintf(p, sizeof p, "%s-wal", db); unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db); unlink(p);
+}
+
 int main(void)
 {
     /* one group (the runner reads one PASSED line); the database is built once */
@@ -438,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_survey_likert),
         cmocka_unit_test(test_survey_yesno),
         cmocka_unit_test(test_survey_db_error),
+        cmocka_unit_test(test_ingested_survey),
     };
     return cmocka_run_group_tests_name("kano", tests, db_setup, db_teardown);
 }

@@ -585,6 +585,37 @@ static void test_config_weights(void **state)
     cc_ahp_release(&r);
 }
 
+/* The same check on a file read by the real loader:
+ * fixtures/test/methods/ahp_config.ini has the consistent 3x3 [ahp] of
+ * test_ahp_3x3 and the circular [ahp.process] of test_ahp_inconsistent. */
+static void test_config_file(void **state)
+{
+    (void)state;
+    const char *root = getenv("CARECARD_ROOT");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/fixtures/test/methods/ahp_config.ini", root ? root : ".");
+    cc_config cfg;
+    FILE *f = capture();
+    cc_err e = cc_config_load(path, &cfg);
+    uncapture(f);
+    assert_int_equal(e, CC_OK);
+    cc_ahp_result r;
+    f = capture();
+    e = cc_config_check_weights(&cfg, &r);
+    uncapture(f);
+    assert_int_equal(e, CC_ERR_CONFIG);
+    /* the dimension weights are still there: only [ahp.process] is bad */
+    assert_int_equal(r.n, 3);
+    assert_near(r.weights[0], 0.636985572, 1e-8);
+    assert_near(r.cr, 0.033199216, 1e-8);
+    char want[1200];
+    snprintf(want, sizeof want, "carecard: %s: [ahp.process] matrix is inconsistent: CR = 6.1303 \xe2\x89\xa5 0.10\n",
+             path);
+    assert_string_equal(diag_buf, want);
+    cc_ahp_release(&r);
+    cc_config_release(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_topsis_cars),
         cmocka_unit_test(test_topsis_all_equal),
         cmocka_unit_test(test_config_weights),
+        cmocka_unit_test(test_config_file),
     };
     return cmocka_run_group_tests_name("methods", tests, NULL, NULL);
 }
