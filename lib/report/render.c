@@ -148,7 +148,8 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
 }
 
 /* ---- text helpers ---------------------------------------------------------------- */
-/* Print s padded (or cut with …) to display width w; right-aligned if right. */
+/* Print s padded (or cut with …) to display width w; right > 0: aligned
+ * right; right < 0: cut but never padded (the last column). */
 static void pad(FILE *f, const char *s, size_t w, int right)
 {
     size_t width = cc_utf8_width(s);
@@ -169,15 +170,15 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             i += (size_t)k;
         }
         fputs("…", f);
-        for (used++; used < w; used++)
+        for (used++; right >= 0 && used < w; used++)
             fputc(' ', f);
         return;
     }
-    if (right)
+    if (right > 0)
         for (size_t k = width; k < w; k++)
             fputc(' ', f);
     fputs(s, f);
-    if (!right)
+    if (right == 0)
         for (size_t k = width; k < w; k++)
             fputc(' ', f);
 }
@@ -572,10 +573,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             fputc('\n', f);
             if (c->explanation && *c->explanation) {
                 fputs("      ", f);
-                if (cc_utf8_width(c->explanation) > 73)
-                    pad(f, c->explanation, 73, 0);
-                else
-                    fputs(c->explanation, f);
+                pad(f, c->explanation, 73, -1);
                 fputc('\n', f);
             }
         }
