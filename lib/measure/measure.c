@@ -426,90 +426,214 @@ static const char partners_sql[] =
     " GROUP BY m.UNIT";
 
 /* ---- attendance ----------------------------------------------------------- */
-/* Distinct (unit, participant) rows of completed activities of a window. */
-static void att_table(ctx *c, const char *name, const char *from, const char *to)
+/* Distinct counts are done in C: one scan of the window's rows (completed
+ * activities), participant and household IDs interned to integers, and a
+ * hash set of (unit, kind, id) keys per window, where unit is a community,
+ * street or area index — so a street counts a child who came to two of its
+ * communities once. */
+typedef struct {
+    char **s; uint32_t *slot; size_t n, cap, nslot;
+} intern;
+
+static uint64_t hash_str(const char *s)
 {
-    char sql[1024];
-    snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s", name);
-    exec(c, sql);
-    snprintf(sql, sizeof sql,
-             "CREATE TEMP TABLE %s AS SELECT m.cidx, m.sidx, m.aidx, t.participant_id AS p,"
-             " t.household_id AS h, t.role AS r, t.special AS s"
-             " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
-             " JOIN attendance t ON t.activity_id = a.activity_id"
-             " WHERE a.date BETWEEN %s AND %s AND " DONE,
-             name, from, to);
-    sqlite3_stmt *st = prep(c, sql);
-    if (!st)
-        return;
-    bind_window(st, c);
-    step(c, st);
-    sqlite3_finalize(st);
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
-static const char att_sql[] =
-    "SELECT UNIT, COUNT(DISTINCT p),"
-    " COUNT(DISTINCT CASE WHEN r = 'child' THEN p END),"
-    " NULLIF(COUNT(DISTINCT h), 0),"
-    " CASE WHEN COUNT(s) > 0 THEN COUNT(DISTINCT CASE WHEN s = 1 THEN p END) END,"
-    " COUNT(DISTINCT CASE WHEN r = 'volunteer' THEN p END)"
-    " FROM temp.cc_att GROUP BY UNIT";
+static uint32_t intern_id(intern *t, const char *s)
+{
+    if (t->n * 2 >= t->nslot) {
+        size_t ns = t->nslot ? t->nslot * 2 : 1024;
+        uint32_t *sl = cc_xmalloc(ns * sizeof *sl);
+        for (size_t i = 0; i < ns; i++)
+            sl[i] = UINT32_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t h = (size_t)(hash_str(t->s[i]) & (ns - 1));
+            while (sl[h] != UINT32_MAX)
+                h = (h + 1) & (ns - 1);
+            sl[h] = (uint32_t)i;
+        }
+        free(t->slot);
+        t->slot = sl;
+        t->nslot = ns;
+    }
+    size_t h = (size_t)(hash_str(s) & (t->nslot - 1));
+    while (t->slot[h] != UINT32_MAX) {
+        if (!strcmp(t->s[t->slot[h]], s))
+            return t->slot[h];
+        h = (h + 1) & (t->nslot - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 1024;
+        t->s = cc_xrealloc(t->s, t->cap * sizeof *t->s);
+    }
+    t->s[t->n] = cc_xstrdup(s);
+    t->slot[h] = (uint32_t)t->n;
+    return (uint32_t)t->n++;
+}
 
-static const char prev_sql[] =
-    "SELECT UNIT, COUNT(DISTINCT p), COUNT(DISTINCT CASE WHEN r = 'volunteer' THEN p END)"
-    " FROM temp.cc_attp GROUP BY UNIT";
+static void intern_free(intern *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    free(t->slot);
+}
 
-/* returning / retained: participants (volunteers) of this window who were
- * there in the previous one, in the same unit; 0 when the unit has rows in
- * this window and none came back. */
-static const char ret_sql[] =
-    "SELECT c.UNIT, COUNT(DISTINCT c.p),"
-    " COUNT(DISTINCT CASE WHEN c.r = 'volunteer' AND EXISTS (SELECT 1 FROM temp.cc_attp q"
-    "   WHERE q.UNIT = c.UNIT AND q.p = c.p AND q.r = 'volunteer') THEN c.p END)"
-    " FROM temp.cc_att c JOIN (SELECT DISTINCT UNIT, p FROM temp.cc_attp) q"
-    "   ON q.UNIT = c.UNIT AND q.p = c.p"
-    " GROUP BY c.UNIT";
+/* A set of 64-bit keys (0 is never a key: keys carry kind + 1). */
+typedef struct {
+    uint64_t *k; size_t n, cap;
+} kset;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+static int kset_has(const kset *s, uint64_t key)
+{
+    if (!s->cap)
+        return 0;
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 1;
+        h = (h + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+/* 1 when newly added. */
+static int kset_add(kset *s, uint64_t key)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 4096;
+        uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->k[i]) {
+                size_t h = (size_t)(mix64(s->k[i]) & (nc - 1));
+                while (nk[h])
+                    h = (h + 1) & (nc - 1);
+                nk[h] = s->k[i];
+            }
+        free(s->k);
+        s->k = nk;
+        s->cap = nc;
+    }
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->k[h] = key;
+    s->n++;
+    return 1;
+}
+
+enum { K_PART = 1, K_CHILD, K_SPECIAL, K_VOL, K_HOUSE, K_SPECIAL_GIVEN };
+#define KEY(u, kind, id) (((uint64_t)(u) << 35) | ((uint64_t)(kind) << 32) | (uint64_t)(id))
+
+static const char att_rows_sql[] =
+    "SELECT m.cidx, m.sidx, m.aidx, t.participant_id, t.household_id, t.role, t.special"
+    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
+    " JOIN attendance t ON t.activity_id = a.activity_id"
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+/* Count the window [from, to]: cnt[kind][unit] for kinds K_PART..K_SPECIAL_GIVEN;
+ * set gets every (unit, K_PART|K_VOL, participant) key. */
+static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset *set, double **cnt)
+{
+    sqlite3_stmt *st = prep(c, att_rows_sql);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        uint64_t unit[3];
+        unit[0] = (uint64_t)sqlite3_column_int64(st, 0);
+        unit[1] = (uint64_t)sqlite3_column_int64(st, 1);
+        unit[2] = (uint64_t)sqlite3_column_int64(st, 2);
+        const char *pid = (const char *)sqlite3_column_text(st, 3);
+        const char *hid = (const char *)sqlite3_column_text(st, 4);
+        const char *role = (const char *)sqlite3_column_text(st, 5);
+        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+        if (!pid || !role)
+            continue;
+        uint32_t p = intern_id(ids, pid);
+        uint32_t h = hid ? intern_id(ids, hid) : 0;
+        int child = !strcmp(role, "child"), vol = !strcmp(role, "volunteer");
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = unit[l];
+            if (u >= c->n)
+                continue;
+            if (kset_add(set, KEY(u, K_PART, p)))
+                cnt[K_PART][u] += 1;
+            if (child && kset_add(set, KEY(u, K_CHILD, p)))
+                cnt[K_CHILD][u] += 1;
+            if (vol && kset_add(set, KEY(u, K_VOL, p)))
+                cnt[K_VOL][u] += 1;
+            if (hid && kset_add(set, KEY(u, K_HOUSE, h)))
+                cnt[K_HOUSE][u] += 1;
+            if (sp >= 0)
+                cnt[K_SPECIAL_GIVEN][u] += 1;
+            if (sp == 1 && kset_add(set, KEY(u, K_SPECIAL, p)))
+                cnt[K_SPECIAL][u] += 1;
+        }
+    }
+    sqlite3_finalize(st);
+}
 
 static void do_attendance(ctx *c, double **pv)
 {
     int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
                     pv[M_VOLUNTEERS_PREV];
-    att_table(c, "cc_att", ":from", ":to");
-    exec(c, "CREATE INDEX temp.cc_att_p ON cc_att(p)");
-    {
-        double *cols[] = {pv[M_PARTICIPANTS], pv[M_CHILD_PARTICIPANTS], pv[M_HOUSEHOLDS],
-                          pv[M_SPECIAL_SERVED], pv[M_VOLUNTEERS_ACTIVE]};
-        /* participants is needed to know which units have rows */
-        double *part = pv[M_PARTICIPANTS] ? NULL : newcol(c->n);
-        if (part)
-            cols[0] = part;
-        fill3(c, att_sql, cols, 5);
-        if (need_prev) {
-            double *pp = newcol(c->n), *vp = newcol(c->n);
-            double *pcols[] = {pp, vp};
-            att_table(c, "cc_attp", ":pfrom", ":pto");
-            exec(c, "CREATE INDEX temp.cc_attp_p ON cc_attp(p)");
-            fill3(c, prev_sql, pcols, 2);
-            double *ret = newcol(c->n), *vret = newcol(c->n);
-            double *rcols[] = {ret, vret};
-            fill3(c, ret_sql, rcols, 2);
-            for (size_t i = 0; i < c->n; i++) {
-                int has = !isnan(cols[0][i]);
-                if (pv[M_RETURNING])
-                    pv[M_RETURNING][i] = has ? (isnan(ret[i]) ? 0 : ret[i]) : NAN;
-                if (pv[M_VOLUNTEERS_RETAINED])
-                    pv[M_VOLUNTEERS_RETAINED][i] = has ? (isnan(vret[i]) ? 0 : vret[i]) : NAN;
-                if (pv[M_PREV_PARTICIPANTS])
-                    pv[M_PREV_PARTICIPANTS][i] = pp[i];
-                if (pv[M_VOLUNTEERS_PREV])
-                    pv[M_VOLUNTEERS_PREV][i] = vp[i];
-            }
-            free(pp); free(vp); free(ret); free(vret);
-            exec(c, "DROP TABLE IF EXISTS temp.cc_attp");
-        }
-        free(part);
+    intern ids = {0};
+    kset cur = {0}, prev = {0};
+    double *cnt[K_SPECIAL_GIVEN + 1] = {0}, *pcnt[K_SPECIAL_GIVEN + 1] = {0};
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        cnt[k] = cc_xcalloc(c->n, sizeof(double));
+        pcnt[k] = cc_xcalloc(c->n, sizeof(double));
     }
-    exec(c, "DROP TABLE IF EXISTS temp.cc_att");
+    att_scan(c, c->from, c->to, &ids, &cur, cnt);
+    if (need_prev)
+        att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
+    double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
+    if (need_prev)
+        for (size_t i = 0; i < cur.cap; i++) {
+            uint64_t k = cur.k[i];
+            unsigned kind = (unsigned)((k >> 32) & 7);
+            if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
+                (kind == K_PART ? ret : vret)[k >> 35] += 1;
+        }
+    for (size_t u = 0; u < c->n; u++) {
+        int has = cnt[K_PART][u] > 0, phas = pcnt[K_PART][u] > 0;
+        if (pv[M_PARTICIPANTS]) pv[M_PARTICIPANTS][u] = has ? cnt[K_PART][u] : NAN;
+        if (pv[M_CHILD_PARTICIPANTS]) pv[M_CHILD_PARTICIPANTS][u] = has ? cnt[K_CHILD][u] : NAN;
+        /* rows that all lack household_id / special: missing, not 0 */
+        if (pv[M_HOUSEHOLDS]) pv[M_HOUSEHOLDS][u] = cnt[K_HOUSE][u] > 0 ? cnt[K_HOUSE][u] : NAN;
+        if (pv[M_SPECIAL_SERVED])
+            pv[M_SPECIAL_SERVED][u] = cnt[K_SPECIAL_GIVEN][u] > 0 ? cnt[K_SPECIAL][u] : NAN;
+        if (pv[M_VOLUNTEERS_ACTIVE]) pv[M_VOLUNTEERS_ACTIVE][u] = has ? cnt[K_VOL][u] : NAN;
+        if (pv[M_RETURNING]) pv[M_RETURNING][u] = has ? ret[u] : NAN;
+        if (pv[M_VOLUNTEERS_RETAINED]) pv[M_VOLUNTEERS_RETAINED][u] = has ? vret[u] : NAN;
+        if (pv[M_PREV_PARTICIPANTS]) pv[M_PREV_PARTICIPANTS][u] = phas ? pcnt[K_PART][u] : NAN;
+        if (pv[M_VOLUNTEERS_PREV]) pv[M_VOLUNTEERS_PREV][u] = phas ? pcnt[K_VOL][u] : NAN;
+    }
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        free(cnt[k]);
+        free(pcnt[k]);
+    }
+    free(ret);
+    free(vret);
+    free(cur.k);
+    free(prev.k);
+    intern_free(&ids);
 }
 
 /* ---- registry ------------------------------------------------------------- */

@@ -594,6 +594,44 @@ static cc_err score_methods(cc_store *s, const cc_config *cfg, cc_scorecard *sc)
     return CC_OK;
 }
 
+/* KANO table of the scope's communities for the period: kept when the period
+ * is a quarter or any response of the range gives a KANO pair. */
+static cc_err scorecard_kano(cc_store *s, const cc_config *cfg, cc_scorecard *sc, int scoped)
+{
+    cc_survey_filter f;
+    cc_kano_row *rows = NULL;
+    long any = 0;
+    const char **ids = NULL;
+    cc_err e;
+    if (cfg->nkano == 0)
+        return CC_OK;
+    memset(&f, 0, sizeof f);
+    f.from = sc->period.from;
+    f.to = sc->period.to;
+    /* a scoped scorecard: only its communities' responses */
+    if (scoped) {
+        ids = cc_xcalloc(sc->units.ncomm + 1, sizeof *ids);
+        for (size_t i = 0; i < sc->units.ncomm; i++)
+            ids[i] = sc->res[i].unit.id;
+        f.communities = ids;
+        f.ncommunities = sc->units.ncomm;
+    }
+    e = cc_kano_collect(s, cfg, &f, &rows, NULL);
+    free(ids);
+    if (e)
+        return e;
+    for (size_t k = 0; k < cfg->nkano; k++)
+        for (int c = 0; c < 6; c++)
+            any += rows[k].counts[c];
+    if (any == 0 && sc->period.kind != CC_PERIOD_QUARTER) {
+        free(rows);
+        return CC_OK;
+    }
+    sc->kano = rows;
+    sc->nkano = cfg->nkano;
+    return CC_OK;
+}
+
 /* ---- the scorecard --------------------------------------------------------------------- */
 static int in_scope(const cc_scope *sc, const cc_unit *u)
 {
@@ -645,6 +683,7 @@ void cc_scorecard_free(cc_scorecard *sc)
     cc_units_release(&sc->units);
     free(sc->ind_weight);
     cc_ahp_release(&sc->ahp);
+    free(sc->kano);
     free(sc);
 }
 
@@ -902,6 +941,9 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
                 sc->nnot_reported++;
     }
 
+    e = scorecard_kano(s, cfg, sc, scope && (scope->nstreets || scope->ncommunities));
+    if (e)
+        goto fail;
     for (int k = 0; k < CC_HISTORY; k++)
         pstate_release(&ps[k]);
     *out = sc;
