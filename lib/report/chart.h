@@ -1,5 +1,97 @@
-/* chart — see the owning layer's header for context. */
+/* chart — PNG charts drawn with Cairo, text laid out with Pango (so Chinese
+ * renders with the Noto Sans CJK SC font, falling back to any CJK sans).
+ *
+ * Data-only: plain arrays and strings in, one PNG file out. No database, no
+ * scorecard struct, so any caller can draw from anything. Every function:
+ *   - writes atomically: to "<path>.tmp.<pid>", then rename(2) into place;
+ *     on failure nothing is left behind and a previous file at path is intact;
+ *   - returns CC_OK, CC_ERR_IO (the message names the path), or CC_ERR_USAGE
+ *     (NULL path/arrays with n > 0; reported through cc_error);
+ *   - is deterministic: the same input gives a byte-identical PNG (no clock,
+ *     no environment-dependent hinting);
+ *   - borrows every argument only for the duration of the call.
+ * Strings are UTF-8; invalid UTF-8 is drawn as U+FFFD, never trusted.
+ * Fixed texts (axis titles, legends, quadrant names) are Chinese, or English
+ * with opts.lang_en. Colours and label rules: docs/charts.md.
+ */
 #ifndef CC_REPORT_CHART_H
 #define CC_REPORT_CHART_H
+
+#include <stddef.h>
+
+#include "base/base.h"
+#include "score/score.h"      /* cc_colour */
+
+typedef enum {
+    CC_CHART_BARS, CC_CHART_HEATMAP, CC_CHART_RADAR, CC_CHART_TREND, CC_CHART_KANO
+} cc_chart_kind;
+
+typedef struct {
+    int width, height;       /* pixels; 0 = 1200 x 800. Bars and heat map grow
+                              * taller (and the heat map wider) when the rows
+                              * would not fit: see cc_chart_size */
+    int lang_en;             /* English fixed texts */
+    const char *subtitle;    /* drawn under the title (e.g. "2026-W47"); NULL = none */
+    const char *font;        /* Pango family list; NULL = "Noto Sans CJK SC" with fallbacks */
+    const char *row_title;   /* bars/heat map: what the rows are ("社区", "街道");
+                              * NULL = 单位 / Unit */
+    double grade_cut[3];     /* 优秀/良好/合格 thresholds; all 0 = 90, 75, 60 */
+} cc_chart_opts;
+
+/* Zero the struct: width 1200, height 800, Chinese, default font and cuts.
+ * A zero-initialised cc_chart_opts (or NULL) means the same. */
+void cc_chart_opts_init(cc_chart_opts *o);
+
+/* "bars" "heatmap" "radar" "trend" "kano" (the file-name part, reports.md). */
+const char *cc_chart_name(cc_chart_kind k);
+
+/* The pixel size the chart will have: opts' size, grown for bars (rows) and
+ * heat map (rows x cols) so each row gets at least 16 px and each heat-map
+ * column at least 18 px. nrows/ncols are ignored by the other kinds. */
+void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t ncols,
+                   int *width, int *height);
+
+/* Horizontal bars of total scores, best at the top. The chart sorts: by value
+ * descending, NAN (no total) last, ties in the caller's order (stable), so pass
+ * units in your rank order. grades[i]: "优秀" "良好" "合格" "不合格" (or
+ * English Excellent/Good/Pass/Fail), NULL = no total; grades == NULL derives
+ * the grade from the value and opts' cuts. A NAN value is a grey stub
+ * labelled 无总分. Colours: docs/charts.md. x axis 总分 (0–100). */
+cc_err cc_chart_bars(const char *path, const cc_chart_opts *o, const char *title,
+                     size_t n, const char *const labels[], const double values[],
+                     const char *const grades[]);
+
+/* Heat map: rows = units (drawn in the caller's order), cols = indicators
+ * (col_labels are short ids like "P4"). cells[r * ncols + c] is the level
+ * colour; legend 达标/蓝/黄/红/无数据. */
+cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *title,
+                        size_t nrows, const char *const row_labels[],
+                        size_t ncols, const char *const col_labels[],
+                        const cc_colour cells[]);
+
+/* Radar: naxes axes (>= 3 give a polygon web; fewer, circles and spokes),
+ * nseries polygons; values[s * naxes + a] in 0..100, NAN = no score (the
+ * outline breaks there and the point is not drawn). Series 0 is the subject
+ * (solid, filled), the others references (dashed). */
+cc_err cc_chart_radar(const char *path, const cc_chart_opts *o, const char *title,
+                      size_t naxes, const char *const axis_labels[],
+                      size_t nseries, const char *const series_labels[],
+                      const double values[]);
+
+/* Trend lines over npoints periods (x_labels like "W36"), nseries lines;
+ * values[s * npoints + p] 0..100, NAN = gap. Background bands at the grade
+ * cuts (90/75/60 by default). y axis 总分 (0–100), x axis 周 (periods). */
+cc_err cc_chart_trend(const char *path, const cc_chart_opts *o, const char *title,
+                      size_t npoints, const char *const x_labels[],
+                      size_t nseries, const char *const series_labels[],
+                      const double values[]);
+
+/* KANO scatter: x = |worse[i]|, y = better[i] (both 0..1; worse may be given
+ * negative as computed, its absolute value is used), quadrant lines at 0.5,
+ * quadrant names 魅力 A / 期望 O / 必备 M / 无差异 I; NAN points are skipped
+ * (and counted in a footnote). Point labels are placed to avoid overlaps. */
+cc_err cc_chart_kano(const char *path, const cc_chart_opts *o, const char *title,
+                     size_t n, const char *const labels[],
+                     const double better[], const double worse[]);
 
 #endif

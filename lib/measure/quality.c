@@ -1,0 +1,559 @@
+/* quality — data quality, resources, special children not reached, the
+ * ingest log and survey answers by role, for the report workbooks. */
+#include "measure/quality.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Civil date of a day number (days since 1970-01-01), Howard Hinnant's algorithm. */
+static void day_str(cc_day day, char out[11])
+{
+    long z = (long)day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2)
+        y++;
+    unsigned yy = (unsigned)((y % 10000 + 10000) % 10000), mm = (unsigned)m % 13, dd = (unsigned)d % 32;
+    out[0] = (char)('0' + yy / 1000); out[1] = (char)('0' + yy / 100 % 10);
+    out[2] = (char)('0' + yy / 10 % 10); out[3] = (char)('0' + yy % 10); out[4] = '-';
+    out[5] = (char)('0' + mm / 10); out[6] = (char)('0' + mm % 10); out[7] = '-';
+    out[8] = (char)('0' + dd / 10); out[9] = (char)('0' + dd % 10); out[10] = '\0';
+}
+
+static long day_of(const char *s)
+{
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return 0;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int weekday(long d) { return (int)(((d % 7) + 7 + 3) % 7) + 1; }   /* 1 = Monday */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index of id in the sorted list, or -1. */
+static long find_id(const char *const *ids, size_t n, const char *id)
+{
+    if (!id)
+        return -1;
+    const char *const *p = bsearch(&id, ids, n, sizeof *ids, cmp_str);
+    return p ? (long)(p - ids) : -1;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? cc_xstrdup((const char *)t) : NULL;
+}
+
+static cc_err prepare(cc_store *s, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "prepare");
+    return CC_OK;
+}
+
+static void bind_range(sqlite3_stmt *st, int first, cc_day from, cc_day to)
+{
+    char a[11], b[11];
+    day_str(from, a);
+    day_str(to, b);
+    sqlite3_bind_text(st, first, a, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, first + 1, b, -1, SQLITE_TRANSIENT);
+}
+
+/* Run a "community_id, count" query with ?1 ?2 = from, to and add the counts
+ * into the long at byte offset `off` of each cc_quality. */
+static cc_err count_into(cc_store *s, const char *sql, const char *const *ids, size_t n,
+                         cc_day from, cc_day to, cc_quality *out, size_t off)
+{
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, sql, &st);
+    if (e)
+        return e;
+    bind_range(st, 1, from, to);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
+        if (i >= 0)
+            *(long *)((char *)&out[i] + off) += (long)sqlite3_column_int64(st, 1);
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "data quality");
+    sqlite3_finalize(st);
+    return e;
+}
+
+/* ---- data quality ---------------------------------------------------------- */
+
+cc_err cc_quality_query(cc_store *s, const char *const *ids, size_t n,
+                        cc_day from, cc_day to, cc_quality *out)
+{
+    memset(out, 0, n * sizeof *out);
+    if (n == 0)
+        return CC_OK;
+    cc_err e;
+    if ((e = count_into(s, "SELECT community_id, count(*) FROM activities"
+                           " WHERE date BETWEEN ?1 AND ?2 GROUP BY community_id",
+                        ids, n, from, to, out, offsetof(cc_quality, activities))))
+        return e;
+    if ((e = count_into(s, "SELECT v.community_id, count(*) FROM attendance a"
+                           " JOIN activities v ON v.activity_id = a.activity_id"
+                           " WHERE v.date BETWEEN ?1 AND ?2 GROUP BY v.community_id",
+                        ids, n, from, to, out, offsetof(cc_quality, attendance))))
+        return e;
+    if ((e = count_into(s, "SELECT community_id, count(*) FROM survey_responses"
+                           " WHERE date BETWEEN ?1 AND ?2 GROUP BY community_id",
+                        ids, n, from, to, out, offsetof(cc_quality, responses))))
+        return e;
+    if ((e = count_into(s, "SELECT r.community_id, count(*) FROM rejects r"
+                           " LEFT JOIN files f ON f.file_id = r.file_id"
+                           " WHERE r.community_id IS NOT NULL AND"
+                           " COALESCE(r.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                           " GROUP BY r.community_id",
+                        ids, n, from, to, out, offsetof(cc_quality, rejects))))
+        return e;
+    if ((e = count_into(s, "SELECT p.community_id, count(*) FROM plausibility p"
+                           " LEFT JOIN files f ON f.file_id = p.file_id"
+                           " WHERE p.community_id IS NOT NULL AND"
+                           " COALESCE(p.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                           " GROUP BY p.community_id",
+                        ids, n, from, to, out, offsetof(cc_quality, plausibility))))
+        return e;
+
+    /* 未报 weeks: ISO weeks whose Thursday lies in the period. */
+    long first = from + (4 - weekday(from) + 7) % 7;
+    long nweeks = first > to ? 0 : (to - first) / 7 + 1;
+    if (nweeks == 0)
+        return CC_OK;
+    unsigned char *seen = cc_xcalloc(n * (size_t)nweeks, 1);
+    sqlite3_stmt *st;
+    if ((e = prepare(s, "SELECT DISTINCT community_id, date FROM activities"
+                        " WHERE date BETWEEN ?1 AND ?2", &st))) {
+        free(seen);
+        return e;
+    }
+    bind_range(st, 1, (cc_day)(first - 3), (cc_day)(first + 7 * (nweeks - 1) + 3));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
+        long d = day_of((const char *)sqlite3_column_text(st, 1));
+        long w = (d - (first - 3)) / 7;
+        if (i >= 0 && w >= 0 && w < nweeks)
+            seen[(size_t)i * (size_t)nweeks + (size_t)w] = 1;
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "data quality");
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        out[i].weeks = nweeks;
+        for (long w = 0; w < nweeks; w++)
+            out[i].unreported_weeks += !seen[i * (size_t)nweeks + (size_t)w];
+    }
+    free(seen);
+    return e;
+}
+
+cc_err cc_plausibility_query(cc_store *s, const char *const *ids, size_t n,
+                             cc_day from, cc_day to, cc_plausibility **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, "SELECT p.community_id, f.name, p.line, p.date, p.message"
+                          " FROM plausibility p LEFT JOIN files f ON f.file_id = p.file_id"
+                          " WHERE COALESCE(p.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                          " ORDER BY p.community_id, f.name, p.line, p.kind, p.message", &st);
+    if (e)
+        return e;
+    bind_range(st, 1, from, to);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *cid = (const char *)sqlite3_column_text(st, 0);
+        if (find_id(ids, n, cid) < 0)
+            continue;
+        if (*nout == cap) {
+            cap = cap ? 2 * cap : 16;
+            *out = cc_xrealloc(*out, cap * sizeof **out);
+        }
+        cc_plausibility *p = &(*out)[(*nout)++];
+        p->community_id = col_dup(st, 0);
+        p->file = col_dup(st, 1);
+        p->line = (long)sqlite3_column_int64(st, 2);
+        p->date = col_dup(st, 3);
+        p->message = col_dup(st, 4);
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "plausibility");
+    sqlite3_finalize(st);
+    return e;
+}
+
+void cc_plausibility_free(cc_plausibility *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].community_id);
+        free(p[i].file);
+        free(p[i].date);
+        free(p[i].message);
+    }
+    free(p);
+}
+
+/* ---- resources -------------------------------------------------------------- */
+
+static double col_num(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+void cc_resources_finish(cc_resources *r, double demand_rate)
+{
+    r->per1000 = r->population > 0 ? 1000.0 * r->places / r->population : NAN;
+    r->demand = demand_rate * r->children_0_3;
+    r->gap = r->demand - r->places;
+    r->inclusive_share = r->places > 0 ? r->inclusive_places / r->places : NAN;
+    r->fee_burden = r->monthly_income > 0 ? r->monthly_fee / r->monthly_income : NAN;
+}
+
+cc_err cc_resources_query(cc_store *s, const char *const *ids, size_t n, cc_day day,
+                          double demand_rate, cc_resources *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        cc_resources *r = &out[i];
+        r->population = r->children_0_3 = r->places = r->inclusive_places = NAN;
+        r->monthly_fee = r->monthly_income = NAN;
+        cc_resources_finish(r, demand_rate);
+    }
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, "SELECT c.community_id, c.population, c.children_0_3, c.places,"
+                          " c.inclusive_places, c.monthly_fee,"
+                          " c.disposable_income / 12.0 * c.household_size"
+                          " FROM communities c WHERE c.as_of = (SELECT max(as_of) FROM communities x"
+                          "   WHERE x.community_id = c.community_id AND x.as_of <= ?1)", &st);
+    if (e)
+        return e;
+    char d[11];
+    day_str(day, d);
+    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
+            continue;
+        cc_resources *r = &out[i];
+        r->population = col_num(st, 1);
+        r->children_0_3 = col_num(st, 2);
+        r->places = col_num(st, 3);
+        r->inclusive_places = col_num(st, 4);
+        r->monthly_fee = col_num(st, 5);
+        r->monthly_income = col_num(st, 6);
+        cc_resources_finish(r, demand_rate);
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "resources");
+    sqlite3_finalize(st);
+    return e;
+}
+
+/* ---- special children not reached ----------------------------------------- */
+
+cc_err cc_special_unserved(cc_store *s, const char *const *ids, size_t n,
+                           cc_day from, cc_day to, cc_special_child **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    /* Each special child's latest activity (community, date) and latest
+     * non-empty name, up to `to`; kept when not served in [from, to]. */
+    static const char sql[] =
+        "WITH sp AS (SELECT DISTINCT a.participant_id FROM attendance a"
+        "   JOIN activities v ON v.activity_id = a.activity_id"
+        "   WHERE a.special = 1 AND v.date <= ?2),"
+        " seen AS (SELECT a.participant_id, v.community_id, v.date, a.name,"
+        "   row_number() OVER (PARTITION BY a.participant_id"
+        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
+        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
+        "   WHERE v.date <= ?2 AND a.participant_id IN (SELECT participant_id FROM sp)),"
+        " named AS (SELECT a.participant_id, a.name,"
+        "   row_number() OVER (PARTITION BY a.participant_id"
+        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
+        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
+        "   WHERE v.date <= ?2 AND a.name IS NOT NULL AND a.name <> ''"
+        "     AND a.participant_id IN (SELECT participant_id FROM sp))"
+        " SELECT s.community_id, s.participant_id, nm.name, s.date FROM seen s"
+        " LEFT JOIN named nm ON nm.participant_id = s.participant_id AND nm.k = 1"
+        " WHERE s.k = 1 AND s.participant_id NOT IN ("
+        "   SELECT a.participant_id FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
+        "   WHERE v.status = 'completed' AND v.date BETWEEN ?1 AND ?2)"
+        " ORDER BY s.community_id, s.participant_id";
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, sql, &st);
+    if (e)
+        return e;
+    bind_range(st, 1, from, to);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+            continue;
+        if (*nout == cap) {
+            cap = cap ? 2 * cap : 16;
+            *out = cc_xrealloc(*out, cap * sizeof **out);
+        }
+        cc_special_child *c = &(*out)[(*nout)++];
+        c->community_id = col_dup(st, 0);
+        c->participant_id = col_dup(st, 1);
+        c->name = col_dup(st, 2);
+        c->last_seen = col_dup(st, 3);
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "special children");
+    sqlite3_finalize(st);
+    return e;
+}
+
+void cc_special_free(cc_special_child *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].community_id);
+        free(c[i].participant_id);
+        free(c[i].name);
+        free(c[i].last_seen);
+    }
+    free(c);
+}
+
+static const char *const compound_surnames[] = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "百里", NULL
+};
+
+char *cc_mask_name(const char *name)
+{
+    if (!name)
+        return cc_xstrdup("");
+    size_t len = strlen(name);
+    const char *t = cc_trim(name, &len);
+    if (len == 0)
+        return cc_xstrdup("");
+    for (size_t i = 0; compound_surnames[i]; i++) {
+        size_t cl = strlen(compound_surnames[i]);
+        if (len >= cl && memcmp(t, compound_surnames[i], cl) == 0)
+            return cc_xasprintf("%s**", compound_surnames[i]);
+    }
+    int sl = cc_utf8_seqlen((const unsigned char *)t, len);
+    if (sl <= 0)
+        sl = 1;         /* not UTF-8: keep one byte (never echo more) */
+    char *r = cc_xmalloc((size_t)sl + 3);
+    memcpy(r, t, (size_t)sl);
+    memcpy(r + sl, "**", 3);
+    if (!cc_utf8_valid(r, strlen(r)))
+        memcpy(r, "?**", 4);
+    return r;
+}
+
+/* ---- ingest log ------------------------------------------------------------- */
+
+cc_err cc_input_files(cc_store *s, cc_input_file **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, "SELECT name, sha256, kind, ingested_at, rows_read, rows_accepted,"
+                          " rows_rejected FROM files WHERE superseded_by IS NULL"
+                          " ORDER BY file_id", &st);
+    if (e)
+        return e;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*nout == cap) {
+            cap = cap ? 2 * cap : 16;
+            *out = cc_xrealloc(*out, cap * sizeof **out);
+        }
+        cc_input_file *f = &(*out)[(*nout)++];
+        f->name = col_dup(st, 0);
+        f->sha256 = col_dup(st, 1);
+        f->kind = col_dup(st, 2);
+        f->ingested_at = col_dup(st, 3);
+        f->rows_read = (long)sqlite3_column_int64(st, 4);
+        f->rows_accepted = (long)sqlite3_column_int64(st, 5);
+        f->rows_rejected = (long)sqlite3_column_int64(st, 6);
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "files");
+    sqlite3_finalize(st);
+    return e;
+}
+
+void cc_input_files_free(cc_input_file *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].name);
+        free(f[i].sha256);
+        free(f[i].kind);
+        free(f[i].ingested_at);
+    }
+    free(f);
+}
+
+/* ---- survey answers ----------------------------------------------------------- */
+
+static const char *const likert_labels[6][4] = {
+    {NULL}, {"非常不满意", "非常不同意", NULL}, {"不满意", "不同意", NULL},
+    {"一般", NULL}, {"满意", "同意", NULL}, {"非常满意", "非常同意", NULL},
+};
+
+static int likert(const char *s)
+{
+    size_t len = strlen(s);
+    s = cc_trim(s, &len);
+    if (len == 1 && s[0] >= '1' && s[0] <= '5')
+        return s[0] - '0';
+    for (int k = 1; k <= 5; k++)
+        for (int j = 0; likert_labels[k][j]; j++)
+            if (strlen(likert_labels[k][j]) == len && !memcmp(s, likert_labels[k][j], len))
+                return k;
+    return 0;
+}
+
+/* 1 yes, 0 no, -1 unparseable. */
+static int yesno(const char *s)
+{
+    static const char *const yes[] = {"y", "yes", "true", "1", "是", NULL};
+    static const char *const no[] = {"n", "no", "false", "0", "否", NULL};
+    size_t len = strlen(s);
+    s = cc_trim(s, &len);
+    for (int i = 0; yes[i]; i++)
+        if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))
+            return 1;
+    for (int i = 0; no[i]; i++)
+        if (strlen(no[i]) == len && !strncasecmp(s, no[i], len))
+            return 0;
+    return -1;
+}
+
+static const char *const kano_labels[6][5] = {
+    {NULL}, {"我很喜欢", "非常喜欢", "喜欢", NULL}, {"理所当然", "理应如此", "必须这样", NULL},
+    {"无所谓", NULL}, {"能忍受", "可以忍受", NULL}, {"我很不喜欢", "很不喜欢", "不喜欢", NULL},
+};
+
+static int kano_code(const char *s)
+{
+    size_t len = strlen(s);
+    s = cc_trim(s, &len);
+    if (len == 1 && s[0] >= '1' && s[0] <= '5')
+        return s[0] - '0';
+    for (int k = 1; k <= 5; k++)
+        for (int j = 0; kano_labels[k][j]; j++)
+            if (strlen(kano_labels[k][j]) == len && !memcmp(s, kano_labels[k][j], len))
+                return k;
+    return 0;
+}
+
+cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *question, int yn,
+                          cc_answer_stats **out, size_t *nout)
+{
+    *nout = 1;
+    *out = cc_xcalloc(1, sizeof **out);      /* [0] = all roles */
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, "SELECT r.community_id, r.role, a.answer FROM survey_answers a"
+                          " JOIN survey_responses r ON r.response_id = a.response_id"
+                          " WHERE a.question = ?3 AND r.date BETWEEN ?1 AND ?2", &st);
+    if (e)
+        return e;
+    bind_range(st, 1, from, to);
+    sqlite3_bind_text(st, 3, question, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+            continue;
+        const char *role = (const char *)sqlite3_column_text(st, 1);
+        const char *ans = (const char *)sqlite3_column_text(st, 2);
+        if (!role)
+            role = "";
+        size_t k;
+        for (k = 1; k < *nout; k++)
+            if (!strcmp((*out)[k].role, role))
+                break;
+        if (k == *nout) {
+            *out = cc_xrealloc(*out, (*nout + 1) * sizeof **out);
+            memset(&(*out)[k], 0, sizeof **out);
+            snprintf((*out)[k].role, sizeof (*out)[k].role, "%s", role);
+            (*nout)++;
+        }
+        if (!ans)
+            ans = "";
+        size_t alen = strlen(ans);
+        cc_trim(ans, &alen);
+        if (alen == 0)
+            continue;                   /* empty = no answer, not unparseable */
+        int v = yn ? yesno(ans) : likert(ans);
+        cc_answer_stats *ss[2] = {&(*out)[0], &(*out)[k]};
+        for (int j = 0; j < 2; j++) {
+            if (yn ? v < 0 : v == 0) {
+                ss[j]->unparsed++;
+            } else {
+                ss[j]->n++;
+                ss[j]->count[v]++;
+            }
+        }
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "survey answers");
+    sqlite3_finalize(st);
+    /* roles alphabetically after the all-roles entry */
+    for (size_t i = 2; i < *nout; i++)
+        for (size_t j = i; j > 1 && strcmp((*out)[j - 1].role, (*out)[j].role) > 0; j--) {
+            cc_answer_stats t = (*out)[j];
+            (*out)[j] = (*out)[j - 1];
+            (*out)[j - 1] = t;
+        }
+    return e;
+}
+
+cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
+                     cc_day from, cc_day to, const char *functional,
+                     const char *dysfunctional, long pairs[25])
+{
+    memset(pairs, 0, 25 * sizeof *pairs);
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, "SELECT r.community_id, f.answer, d.answer FROM survey_responses r"
+                          " JOIN survey_answers f ON f.response_id = r.response_id AND f.question = ?3"
+                          " JOIN survey_answers d ON d.response_id = r.response_id AND d.question = ?4"
+                          " WHERE r.date BETWEEN ?1 AND ?2", &st);
+    if (e)
+        return e;
+    bind_range(st, 1, from, to);
+    sqlite3_bind_text(st, 3, functional, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, dysfunctional, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+            continue;
+        const char *fa = (const char *)sqlite3_column_text(st, 1);
+        const char *da = (const char *)sqlite3_column_text(st, 2);
+        int f = kano_code(fa ? fa : "");
+        int d = kano_code(da ? da : "");
+        if (f && d)
+            pairs[(f - 1) * 5 + (d - 1)]++;
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
+    sqlite3_finalize(st);
+    return e;
+}

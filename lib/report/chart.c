@@ -1,0 +1,414 @@
+/* chart — the canvas shared by every chart: opening a Cairo image surface,
+ * Pango text (sanitised, ellipsised, aligned), the title block, legends, and
+ * the atomic PNG write. The charts themselves are in chart_*.c.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/chart_int.h"
+
+#define DEF_FONT "Noto Sans CJK SC, Noto Sans CJK, Source Han Sans SC, " \
+                 "WenQuanYi Micro Hei, Droid Sans Fallback, sans-serif"
+
+void cc_chart_opts_init(cc_chart_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+}
+
+const char *cc_chart_name(cc_chart_kind k)
+{
+    switch (k) {
+    case CC_CHART_BARS: return "bars";
+    case CC_CHART_HEATMAP: return "heatmap";
+    case CC_CHART_RADAR: return "radar";
+    case CC_CHART_TREND: return "trend";
+    case CC_CHART_KANO: return "kano";
+    }
+    return "chart";
+}
+
+/* Fill in the defaults of a caller's options (which may be NULL). */
+void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out)
+{
+    if (in)
+        *out = *in;
+    else
+        cc_chart_opts_init(out);
+    if (out->width <= 0)
+        out->width = CH_DEF_W;
+    if (out->height <= 0)
+        out->height = CH_DEF_H;
+    if (out->width < CH_MIN_W)
+        out->width = CH_MIN_W;
+    if (out->height < CH_MIN_H)
+        out->height = CH_MIN_H;
+    if (out->width > CH_MAX_DIM)
+        out->width = CH_MAX_DIM;
+    if (out->height > CH_MAX_DIM)
+        out->height = CH_MAX_DIM;
+    if (!out->font || !*out->font)
+        out->font = DEF_FONT;
+    if (out->grade_cut[0] == 0 && out->grade_cut[1] == 0 && out->grade_cut[2] == 0) {
+        out->grade_cut[0] = 90;
+        out->grade_cut[1] = 75;
+        out->grade_cut[2] = 60;
+    }
+}
+
+static int grow(int base, size_t n, int per, int fixed)
+{
+    double need = (double)fixed + (double)n * per;
+    if (need > CH_MAX_DIM)
+        need = CH_MAX_DIM;
+    return need > base ? (int)need : base;
+}
+
+void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t ncols,
+                   int *width, int *height)
+{
+    cc_chart_opts op;
+    cc_ch_opts(o, &op);
+    int w = op.width, h = op.height;
+    if (k == CC_CHART_BARS) {
+        h = grow(h, nrows, CH_ROW_MIN, CH_BARS_TOP + CH_BARS_FOOT);
+    } else if (k == CC_CHART_HEATMAP) {
+        h = grow(h, nrows, CH_ROW_MIN, CH_HEAT_TOP + CH_HEAT_FOOT);
+        w = grow(w, ncols, CH_COL_MIN, CH_HEAT_SIDE);
+    }
+    if (width)
+        *width = w;
+    if (height)
+        *height = h;
+}
+
+/* ---- colours ---------------------------------------------------------- */
+void cc_ch_rgb(cairo_t *cr, unsigned hex)
+{
+    cairo_set_source_rgb(cr, ((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0,
+                         (hex & 0xff) / 255.0);
+}
+
+void cc_ch_rgba(cairo_t *cr, unsigned hex, double a)
+{
+    cairo_set_source_rgba(cr, ((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0,
+                          (hex & 0xff) / 255.0, a);
+}
+
+unsigned cc_ch_level_hex(cc_colour c)
+{
+    switch (c) {
+    case CC_COL_MET: return CH_MET;
+    case CC_COL_BLUE: return CH_BLUE;
+    case CC_COL_YELLOW: return CH_YELLOW;
+    case CC_COL_RED: return CH_RED;
+    case CC_COL_GREY: break;
+    }
+    return CH_GREY;
+}
+
+const unsigned cc_ch_grade_hex[5] = { 0x2E7D4F, 0x7CBF6E, 0xF2B134, 0xD9383A, CH_GREY };
+const unsigned cc_ch_series_hex[CH_NSERIES] = {
+    0x3A78D9, 0xE07B39, 0x7A5CC4, 0x2A9D8F, 0xC2477F, 0x8C6D31, 0x5B6B7F, 0x9BB53A
+};
+
+/* ---- numbers ----------------------------------------------------------- */
+/* printf("%.*f") without the locale's decimal comma. */
+void cc_ch_fmt(char *buf, size_t len, double v, int prec)
+{
+    snprintf(buf, len, "%.*f", prec, v);
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
+}
+
+/* ---- text ---------------------------------------------------------------- */
+/* Copy s for Pango: invalid UTF-8 becomes U+FFFD, control characters
+ * (newlines too: every label is one line) become spaces. */
+static const char *clean(cc_ch_canvas *c, const char *s)
+{
+    cc_buf_reset(&c->tmp);
+    cc_buf_add(&c->tmp, "", 0);
+    if (!s)
+        return c->tmp.s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        int k = cc_utf8_seqlen(p, n - i);
+        if (k <= 0) {
+            cc_buf_adds(&c->tmp, "\xef\xbf\xbd");
+            i++;
+        } else if (k == 1 && (*p < 0x20 || *p == 0x7f)) {
+            cc_buf_addc(&c->tmp, ' ');
+            i++;
+        } else {
+            cc_buf_add(&c->tmp, s + i, (size_t)k);
+            i += (size_t)k;
+        }
+    }
+    return c->tmp.s;
+}
+
+void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw)
+{
+    pango_font_description_set_absolute_size(c->fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(c->fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(c->lay, c->fd);
+    if (maxw > 0) {
+        pango_layout_set_width(c->lay, (int)(maxw * PANGO_SCALE));
+        pango_layout_set_ellipsize(c->lay, PANGO_ELLIPSIZE_END);
+    } else {
+        pango_layout_set_width(c->lay, -1);
+        pango_layout_set_ellipsize(c->lay, PANGO_ELLIPSIZE_NONE);
+    }
+    pango_layout_set_text(c->lay, clean(c, s), -1);
+}
+
+void cc_ch_extent(cc_ch_canvas *c, double *w, double *h)
+{
+    PangoRectangle log;
+    pango_layout_get_pixel_extents(c->lay, NULL, &log);
+    if (w)
+        *w = log.width;
+    if (h)
+        *h = log.height;
+}
+
+double cc_ch_text_width(cc_ch_canvas *c, const char *s, double size, int bold)
+{
+    double w;
+    cc_ch_layout(c, s, size, bold, 0);
+    cc_ch_extent(c, &w, NULL);
+    return w;
+}
+
+/* Draw s with its anchor at (x, y): ha/va 0 = left/top, 1 = centre,
+ * 2 = right/bottom. maxw > 0 ellipsises. Returns the drawn width. */
+double cc_ch_text(cc_ch_canvas *c, double x, double y, const char *s, double size, int bold,
+                  int ha, int va, double maxw, unsigned hex)
+{
+    double w, h;
+    cc_ch_layout(c, s, size, bold, maxw);
+    cc_ch_extent(c, &w, &h);
+    double tx = x - (ha == 1 ? w / 2 : ha == 2 ? w : 0);
+    double ty = y - (va == 1 ? h / 2 : va == 2 ? h : 0);
+    cc_ch_rgb(c->cr, hex);
+    cairo_move_to(c->cr, round(tx), round(ty));
+    pango_cairo_show_layout(c->cr, c->lay);
+    cairo_new_path(c->cr);
+    return w;
+}
+
+/* Text rotated by angle (radians, negative = counter-clockwise), anchored at
+ * (x, y) by its left (ha 0) or right (ha 2) end, vertically centred. */
+void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const char *s, double size,
+                    int bold, int ha, double maxw, unsigned hex)
+{
+    double w, h;
+    cairo_save(c->cr);
+    cairo_translate(c->cr, x, y);
+    cairo_rotate(c->cr, angle);
+    pango_cairo_update_context(c->cr, c->pc);
+    pango_layout_context_changed(c->lay);
+    cc_ch_layout(c, s, size, bold, maxw);
+    cc_ch_extent(c, &w, &h);
+    cc_ch_rgb(c->cr, hex);
+    cairo_move_to(c->cr, ha == 2 ? -w : ha == 1 ? -w / 2 : 0, -h / 2);
+    pango_cairo_show_layout(c->cr, c->lay);
+    cairo_new_path(c->cr);
+    cairo_restore(c->cr);
+    pango_cairo_update_context(c->cr, c->pc);
+    pango_layout_context_changed(c->lay);
+}
+
+/* ---- canvas ------------------------------------------------------------- */
+cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
+{
+    memset(c, 0, sizeof(*c));
+    cc_buf_init(&c->tmp);
+    c->o = *o;
+    c->en = o->lang_en != 0;
+    c->w = w;
+    c->h = h;
+    c->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(c->sf) != CAIRO_STATUS_SUCCESS) {
+        cc_error("cannot create a %dx%d chart: %s", w, h,
+                 cairo_status_to_string(cairo_surface_status(c->sf)));
+        cairo_surface_destroy(c->sf);
+        c->sf = NULL;
+        return CC_ERR_NOMEM;
+    }
+    c->cr = cairo_create(c->sf);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_subpixel_order(fo, CAIRO_SUBPIXEL_ORDER_DEFAULT);
+    cairo_set_font_options(c->cr, fo);
+    c->pc = pango_cairo_create_context(c->cr);
+    pango_cairo_context_set_font_options(c->pc, fo);
+    pango_cairo_context_set_resolution(c->pc, 96);
+    cairo_font_options_destroy(fo);
+    c->lay = pango_layout_new(c->pc);
+    pango_layout_set_single_paragraph_mode(c->lay, TRUE);
+    c->fd = pango_font_description_from_string("sans");
+    pango_font_description_set_family(c->fd, o->font);
+    cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(c->cr, CAIRO_LINE_CAP_BUTT);
+    cc_ch_rgb(c->cr, 0xFFFFFF);
+    cairo_paint(c->cr);
+    return CC_OK;
+}
+
+void cc_ch_close(cc_ch_canvas *c)
+{
+    if (c->fd)
+        pango_font_description_free(c->fd);
+    if (c->lay)
+        g_object_unref(c->lay);
+    if (c->pc)
+        g_object_unref(c->pc);
+    if (c->cr)
+        cairo_destroy(c->cr);
+    if (c->sf)
+        cairo_surface_destroy(c->sf);
+    cc_buf_release(&c->tmp);
+    memset(c, 0, sizeof(*c));
+}
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    FILE *f = closure;
+    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Write the PNG atomically and close the canvas. */
+cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
+{
+    cc_err rc = CC_OK;
+    cairo_surface_flush(c->sf);
+    if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
+        cc_error("cannot draw chart %s: %s", path, cairo_status_to_string(cairo_status(c->cr)));
+        cc_ch_close(c);
+        return CC_ERR_NOMEM;
+    }
+    char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        cc_error("cannot write chart %s: %s", path, strerror(errno));
+        rc = CC_ERR_IO;
+        goto out;
+    }
+    cairo_status_t st = cairo_surface_write_to_png_stream(c->sf, png_write, f);
+    int err = 0;
+    if (st != CAIRO_STATUS_SUCCESS || ferror(f))
+        err = errno ? errno : EIO;
+    if (fclose(f) != 0 && !err)
+        err = errno ? errno : EIO;
+    if (st != CAIRO_STATUS_SUCCESS || err) {
+        cc_error("cannot write chart %s: %s", path,
+                 st != CAIRO_STATUS_SUCCESS && st != CAIRO_STATUS_WRITE_ERROR
+                     ? cairo_status_to_string(st) : strerror(err));
+        unlink(tmp);
+        rc = CC_ERR_IO;
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        cc_error("cannot write chart %s: %s", path, strerror(errno));
+        unlink(tmp);
+        rc = CC_ERR_IO;
+    }
+out:
+    free(tmp);
+    cc_ch_close(c);
+    return rc;
+}
+
+/* Argument checks common to every chart. */
+cc_err cc_ch_check(const char *path, const char *what, int ok)
+{
+    if (!path || !*path) {
+        cc_error("chart %s: no output path", what);
+        return CC_ERR_USAGE;
+    }
+    if (!ok) {
+        cc_error("chart %s: missing data arrays for %s", what, path);
+        return CC_ERR_USAGE;
+    }
+    return CC_OK;
+}
+
+/* ---- shared drawing ------------------------------------------------------- */
+void cc_ch_header(cc_ch_canvas *c, const char *title, double right_reserve)
+{
+    const char *t = title && *title ? title : c->en ? "Chart" : "图表";
+    cc_ch_text(c, CH_MARGIN, 16, t, 24, 1, 0, 0, c->w - 2 * CH_MARGIN, CH_INK);
+    if (c->o.subtitle && *c->o.subtitle) {
+        double maxw = c->w - 2 * CH_MARGIN - right_reserve - 16;
+        if (maxw < 80)
+            maxw = 80;
+        cc_ch_text(c, CH_MARGIN, CH_LINE2, c->o.subtitle, 14, 0, 0, 1, maxw, CH_INK2);
+    }
+}
+
+double cc_ch_legend_width(cc_ch_canvas *c, size_t n, const cc_ch_legend_item *it)
+{
+    double w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += 18 + 6 + cc_ch_text_width(c, it[i].text, 13, 0) + (i + 1 < n ? 18 : 0);
+    return w;
+}
+
+/* A one-line legend, right-aligned at x_right, centred on y. */
+void cc_ch_legend(cc_ch_canvas *c, double x_right, double y, size_t n, const cc_ch_legend_item *it)
+{
+    double x = x_right - cc_ch_legend_width(c, n, it);
+    for (size_t i = 0; i < n; i++) {
+        cc_ch_swatch(c, x, y, it[i].hex, it[i].style);
+        x += 24;
+        x += cc_ch_text(c, x, y, it[i].text, 13, 0, 0, 1, 0, CH_INK2) + 18;
+    }
+}
+
+/* style 0: filled square; 1: line with a dot; 2: dashed line with a dot. */
+void cc_ch_swatch(cc_ch_canvas *c, double x, double y, unsigned hex, int style)
+{
+    cairo_t *cr = c->cr;
+    if (style == 0 || style == 3) {
+        cairo_rectangle(cr, x, y - 7, 18, 14);
+        cc_ch_rgb(cr, hex);
+        cairo_fill(cr);
+        return;
+    }
+    cairo_save(cr);
+    if (style == 2) {
+        double d[2] = { 4, 3 };
+        cairo_set_dash(cr, d, 2, 0);
+    }
+    cairo_set_line_width(cr, 2.5);
+    cc_ch_rgb(cr, hex);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + 18, y);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_arc(cr, x + 9, y, 3.5, 0, 2 * M_PI);
+    cc_ch_rgb(cr, hex);
+    cairo_fill(cr);
+}
+
+void cc_ch_no_data(cc_ch_canvas *c)
+{
+    cc_ch_text(c, c->w / 2.0, c->h / 2.0, c->en ? "No data" : "无数据", 22, 0, 1, 1, 0, CH_INK3);
+}
+
+void cc_ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
+                unsigned hex)
+{
+    cairo_set_line_width(cr, width);
+    cc_ch_rgb(cr, hex);
+    cairo_move_to(cr, x0, y0);
+    cairo_line_to(cr, x1, y1);
+    cairo_stroke(cr);
+}

@@ -1,0 +1,843 @@
+/* report_run — carecard report: compute the period's scorecard once, then
+ * write one workbook (with its charts) per street, the area summary and
+ * warnings.csv.  Street workbooks are written by a small pool of threads:
+ * the scorecard is shared read-only, each worker has its own SQLite
+ * connection, and libxlsxwriter and Cairo objects are per workbook. */
+#include "report/report.h"
+#include "report/workbook_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- files and directories ------------------------------------------------- */
+
+static cc_err mkdir_p(const char *path)
+{
+    char *p = cc_xstrdup(path);
+    for (char *q = p + 1; *q; q++) {
+        if (*q != '/')
+            continue;
+        *q = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            cc_error("%s: cannot create directory: %s", p, strerror(errno));
+            free(p);
+            return CC_ERR_IO;
+        }
+        *q = '/';
+    }
+    struct stat st;
+    if (mkdir(p, 0755) != 0 && (errno != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        cc_error("%s: cannot create directory: %s", p, errno == EEXIST ? "not a directory"
+                                                                     : strerror(errno));
+        free(p);
+        return CC_ERR_IO;
+    }
+    free(p);
+    return CC_OK;
+}
+
+/* ---- warnings.csv ---------------------------------------------------------------- */
+
+static void csv_field(cc_buf *b, const char *s)
+{
+    if (!s)
+        s = "";
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    int prefix = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    if (quote || prefix) {
+        cc_buf_addc(b, '"');
+        if (prefix)
+            cc_buf_addc(b, '\'');
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                cc_buf_addc(b, '"');
+            cc_buf_addc(b, *p);
+        }
+        cc_buf_addc(b, '"');
+    } else {
+        cc_buf_adds(b, s);
+    }
+}
+
+static void csv_num(cc_buf *b, double v)
+{
+    if (isnan(v) || isinf(v))
+        return;
+    char t[40];
+    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
+        snprintf(t, sizeof t, "%.*g", prec, v);
+        if (strtod(t, NULL) == v)
+            break;
+    }
+    cc_buf_adds(b, t);
+}
+
+cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
+{
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_adds(&b, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,"
+                    "status,value,target,run,rectify,change,explanation\r\n");
+    size_t *units = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *units);
+    for (size_t i = 0; i < sc->units.n; i++)
+        units[i] = i;
+    size_t *wu, *wi;
+    size_t n = cc_wb_warning_rows(sc, units, sc->units.n, 0, &wu, &wi);
+    free(units);
+    static const char *const status[] = {"met", "blue", "yellow", "red", "missing",
+                                         "insufficient", "not_reported"};
+    static const char *const change[] = {"", "new", "continuing", "resolved"};
+    static const char *const level[] = {"community", "street", "area"};
+    for (size_t k = 0; k < n; k++) {
+        const cc_unit_result *r = &sc->res[wu[k]];
+        const cc_indicator *ind = &sc->cfg->ind[wi[k]];
+        const cc_cell *c = &r->cells[wi[k]];
+        csv_field(&b, sc->period.id);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, level[r->unit.level <= CC_LEVEL_AREA ? r->unit.level : 0]);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, r->unit.id);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, r->unit.name);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, ind->id);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, ind->name);
+        cc_buf_addc(&b, ',');
+        csv_field(&b, c->status <= CC_ST_NOT_REPORTED ? status[c->status] : "");
+        cc_buf_addc(&b, ',');
+        csv_num(&b, c->value);
+        cc_buf_addc(&b, ',');
+        csv_num(&b, ind->target);
+        cc_buf_addf(&b, ",%d,%s,", c->run, c->rectify ? "true" : "false");
+        csv_field(&b, c->change <= CC_CHG_RESOLVED ? change[c->change] : "");
+        cc_buf_addc(&b, ',');
+        csv_field(&b, c->explanation);
+        cc_buf_adds(&b, "\r\n");
+    }
+    free(wu);
+    free(wi);
+    size_t w = fwrite(b.s, 1, b.len, f);
+    cc_err e = w == b.len ? CC_OK : CC_ERR_IO;
+    cc_buf_release(&b);
+    return e;
+}
+
+static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
+{
+    char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    cc_err e = CC_OK;
+    if (!f) {
+        cc_error("%s: %s", path, strerror(errno));
+        free(tmp);
+        return CC_ERR_IO;
+    }
+    e = cc_report_warnings_csv(f, sc);
+    if (fclose(f) != 0 || e != CC_OK) {
+        cc_error("%s: write failed: %s", path, strerror(errno));
+        e = CC_ERR_IO;
+    }
+    if (e == CC_OK && rename(tmp, path) != 0) {
+        cc_error("%s: %s", path, strerror(errno));
+        e = CC_ERR_IO;
+    }
+    if (e != CC_OK)
+        unlink(tmp);
+    free(tmp);
+    return e;
+}
+
+/* ---- one workbook's job --------------------------------------------------------- */
+
+typedef struct {
+    size_t scope;               /* index in sc->res */
+    size_t *rows; size_t nrows; /* 总览 units in rank order */
+    char *ids_buf;              /* unused */
+    const char **ids; size_t nids;  /* sorted community ids of the scope */
+    char *base;                 /* file name stem: S01-东城街道, all, L01-凉水井社区 */
+} job;
+
+typedef struct {
+    cc_store *main_store;
+    const cc_config *cfg;
+    const cc_report_opts *o;
+    const cc_scorecard *sc;
+    const cc_scorecard *const *weeks; size_t nweeks;
+    const char *dir;            /* <out>/<period> */
+    const char *stamp;
+    char *last_ingest;
+    cc_input_file *files; size_t nfiles;
+    job *jobs; size_t njobs;
+    size_t next, done;
+    cc_err err;
+    pthread_mutex_t lock;
+} run;
+
+static int cmp_rank(const cc_scorecard *sc, size_t a, size_t b)
+{
+    const cc_unit_result *x = &sc->res[a], *y = &sc->res[b];
+    int ra = x->rank > 0 ? x->rank : 1 << 30, rb = y->rank > 0 ? y->rank : 1 << 30;
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    return strcmp(x->unit.id, y->unit.id);
+}
+
+static void sort_rank(const cc_scorecard *sc, size_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && cmp_rank(sc, v[j - 1], v[j]) > 0; j--) {
+            size_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Communities of the scope unit (all of them for the area). */
+static void scope_ids(const cc_scorecard *sc, size_t scope, job *j)
+{
+    const cc_unit *u = &sc->res[scope].unit;
+    j->ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *j->ids);
+    j->nids = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *c = &sc->res[i].unit;
+        if (c->level != CC_LEVEL_COMMUNITY)
+            continue;
+        if (u->level == CC_LEVEL_AREA ||
+            (u->level == CC_LEVEL_STREET && c->street_id && !strcmp(c->street_id, u->id)) ||
+            (u->level == CC_LEVEL_COMMUNITY && !strcmp(c->id, u->id)))
+            j->ids[j->nids++] = c->id;
+    }
+    qsort(j->ids, j->nids, sizeof *j->ids, cmp_cstr);
+}
+
+static long id_index(const job *j, const char *id)
+{
+    const char *const *p = bsearch(&id, j->ids, j->nids, sizeof *j->ids, cmp_cstr);
+    return p ? (long)(p - j->ids) : -1;
+}
+
+/* Does community id belong to row unit r (itself, or its street)? */
+static int belongs(const cc_scorecard *sc, const cc_unit *r, const char *cid)
+{
+    if (r->level == CC_LEVEL_COMMUNITY)
+        return !strcmp(r->id, cid);
+    if (r->level == CC_LEVEL_AREA)
+        return 1;
+    long k = cc_wb_find(sc, CC_LEVEL_COMMUNITY, cid);
+    return k >= 0 && sc->res[k].unit.street_id && !strcmp(sc->res[k].unit.street_id, r->id);
+}
+
+static double nadd(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a + b; }
+
+/* Add community resources into a street/area total (population-weighted fee and income). */
+static void res_add(cc_resources *t, const cc_resources *c, double *wfee, double *wpop_fee,
+                    double *winc, double *wpop_inc)
+{
+    t->population = nadd(t->population, c->population);
+    t->children_0_3 = nadd(t->children_0_3, c->children_0_3);
+    t->places = nadd(t->places, c->places);
+    t->inclusive_places = nadd(t->inclusive_places, c->inclusive_places);
+    if (!isnan(c->monthly_fee) && !isnan(c->population)) {
+        *wfee += c->monthly_fee * c->population;
+        *wpop_fee += c->population;
+    }
+    if (!isnan(c->monthly_income) && !isnan(c->population)) {
+        *winc += c->monthly_income * c->population;
+        *wpop_inc += c->population;
+    }
+}
+
+static void res_total(const cc_scorecard *sc, const job *j, const cc_resources *comm,
+                      const cc_unit *r, double rate, cc_resources *out)
+{
+    cc_resources t;
+    t.population = t.children_0_3 = t.places = t.inclusive_places = NAN;
+    double wf = 0, pf = 0, wi = 0, pi = 0;
+    for (size_t k = 0; k < j->nids; k++)
+        if (belongs(sc, r, j->ids[k]))
+            res_add(&t, &comm[k], &wf, &pf, &wi, &pi);
+    t.monthly_fee = pf > 0 ? wf / pf : NAN;
+    t.monthly_income = pi > 0 ? wi / pi : NAN;
+    cc_resources_finish(&t, rate);
+    *out = t;
+}
+
+static char *stem(const cc_unit *u)
+{
+    if (u->level == CC_LEVEL_AREA)
+        return cc_xstrdup("all");
+    char *raw = cc_xasprintf("%s-%s", u->id, u->name ? u->name : "");
+    char *s = cc_safe_filename(raw);
+    free(raw);
+    return s;
+}
+
+static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *paths[5])
+{
+    const cc_scorecard *sc = R->sc;
+    const cc_config *cfg = sc->cfg;
+    const cc_unit_result *scope = &sc->res[j->scope];
+    cc_chart_opts co;
+    cc_chart_opts_init(&co);
+    co.lang_en = R->o->lang_en;
+    co.subtitle = sc->period.id;
+    co.grade_cut[0] = cfg->grades[0];
+    co.grade_cut[1] = cfg->grades[1];
+    co.grade_cut[2] = cfg->grades[2];
+    cc_err e = CC_OK;
+    for (int k = 0; k < 5; k++) {
+        charts[k] = NULL;
+        paths[k] = NULL;
+    }
+    int community = scope->unit.level == CC_LEVEL_COMMUNITY;
+    const char *sname = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "area" : "全区")
+                                                           : scope->unit.name;
+    for (int k = 0; k < 5; k++) {
+        if (community && k != CC_CHART_RADAR && k != CC_CHART_TREND)
+            continue;
+        if (k == CC_CHART_KANO && R->o->kind != CC_REPORT_QUARTERLY)
+            continue;
+        paths[k] = cc_xasprintf("%s/charts/%s-%s.png", R->dir, j->base,
+                                cc_chart_name((cc_chart_kind)k));
+    }
+    size_t n = j->nrows;
+    const char **labels = cc_xcalloc(n + 2, sizeof *labels);
+    double *vals = cc_xcalloc((n + 2) * (cfg->nind + CC_MAX_DIMS + 64), sizeof *vals);
+    const char **grades = cc_xcalloc(n + 2, sizeof *grades);
+    char *title = NULL;
+    if (paths[CC_CHART_BARS]) {
+        for (size_t i = 0; i < n; i++) {
+            const cc_unit_result *r = &sc->res[j->rows[i]];
+            labels[i] = r->unit.name;
+            vals[i] = r->total;
+            grades[i] = r->grade;
+        }
+        title = cc_xasprintf(R->o->lang_en ? "%s: total score ranking" : "%s 总分排名", sname);
+        e = cc_chart_bars(paths[CC_CHART_BARS], &co, title, n, labels, vals, grades);
+        free(title);
+    }
+    if (!e && paths[CC_CHART_HEATMAP]) {
+        const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+        cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
+        for (size_t c = 0; c < cfg->nind; c++)
+            cols[c] = cfg->ind[c].id;
+        for (size_t i = 0; i < n; i++) {
+            const cc_unit_result *r = &sc->res[j->rows[i]];
+            labels[i] = r->unit.name;
+            for (size_t c = 0; c < cfg->nind; c++)
+                cells[i * cfg->nind + c] = r->cells[c].colour;
+        }
+        title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
+        e = cc_chart_heatmap(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells);
+        free(title);
+        free(cols);
+        free(cells);
+    }
+    if (!e && paths[CC_CHART_RADAR]) {
+        /* the scope against its reference: a community against its street,
+         * a street against the area; the area alone */
+        long ref = -1;
+        if (scope->unit.level == CC_LEVEL_COMMUNITY)
+            ref = cc_wb_find(sc, CC_LEVEL_STREET, scope->unit.street_id);
+        else if (scope->unit.level == CC_LEVEL_STREET)
+            ref = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        const char *axes[CC_MAX_DIMS];
+        static const struct { const char *id, *zh, *en; } dn[] = {
+            {"process", "服务过程", "Process"}, {"recipients", "服务对象", "Recipients"},
+            {"growth", "学习成长", "Growth"}, {"community", "社区发展", "Community"},
+        };
+        for (size_t d = 0; d < cfg->ndims; d++) {
+            axes[d] = cfg->dims[d];
+            for (size_t q = 0; q < 4; q++)
+                if (!strcmp(dn[q].id, cfg->dims[d]))
+                    axes[d] = R->o->lang_en ? dn[q].en : dn[q].zh;
+        }
+        const char *series[2] = {scope->unit.level == CC_LEVEL_AREA ? sname : scope->unit.name, NULL};
+        size_t ns = 1;
+        for (size_t d = 0; d < cfg->ndims; d++)
+            vals[d] = scope->dim_score[d];
+        if (ref >= 0) {
+            series[1] = sc->res[ref].unit.level == CC_LEVEL_AREA
+                        ? (R->o->lang_en ? "area" : "全区") : sc->res[ref].unit.name;
+            for (size_t d = 0; d < cfg->ndims; d++)
+                vals[cfg->ndims + d] = sc->res[ref].dim_score[d];
+            ns = 2;
+        }
+        title = cc_xasprintf(R->o->lang_en ? "%s: dimension scores" : "%s 四维度得分", sname);
+        e = cc_chart_radar(paths[CC_CHART_RADAR], &co, title, cfg->ndims, axes, ns, series, vals);
+        free(title);
+    }
+    if (!e && paths[CC_CHART_TREND]) {
+        size_t np = R->nweeks ? R->nweeks : CC_HISTORY;
+        const char **xl = cc_xcalloc(np, sizeof *xl);
+        char (*xb)[40] = cc_xcalloc(np, sizeof *xb);
+        long ref = scope->unit.level == CC_LEVEL_COMMUNITY
+                   ? cc_wb_find(sc, CC_LEVEL_STREET, scope->unit.street_id)
+                   : scope->unit.level == CC_LEVEL_STREET ? cc_wb_find(sc, CC_LEVEL_AREA, "all") : -1;
+        size_t ns = ref >= 0 ? 2 : 1;
+        double *tv = cc_xcalloc(np * 2, sizeof *tv);
+        const char *series[2] = {scope->unit.level == CC_LEVEL_AREA ? sname : scope->unit.name,
+                                 ref >= 0 ? (sc->res[ref].unit.level == CC_LEVEL_AREA
+                                             ? (R->o->lang_en ? "area" : "全区")
+                                             : sc->res[ref].unit.name) : NULL};
+        for (size_t p = 0; p < np; p++) {
+            const char *id = R->nweeks ? (R->weeks[p] ? R->weeks[p]->period.id : "")
+                                       : sc->hist_period[np - 1 - p].id;
+            const char *w = strstr(id, "-W");
+            snprintf(xb[p], sizeof xb[p], "%s", w ? w + 1 : id);
+            xl[p] = xb[p];
+            for (size_t s = 0; s < ns; s++) {
+                size_t u = s == 0 ? j->scope : (size_t)ref;
+                if (R->nweeks == 0) {
+                    tv[s * np + p] = sc->res[u].total_hist[np - 1 - p];
+                } else {
+                    const cc_scorecard *wk = R->weeks[p];
+                    long x = wk ? cc_wb_find(wk, sc->res[u].unit.level, sc->res[u].unit.id) : -1;
+                    tv[s * np + p] = x >= 0 ? wk->res[x].total : NAN;
+                }
+            }
+        }
+        title = cc_xasprintf(R->o->lang_en ? "%s: total score trend" : "%s 总分趋势", sname);
+        e = cc_chart_trend(paths[CC_CHART_TREND], &co, title, np, xl, ns, series, tv);
+        free(title);
+        free(xl);
+        free(xb);
+        free(tv);
+    }
+    free(labels);
+    free(vals);
+    free(grades);
+    for (int k = 0; k < 5; k++)
+        charts[k] = paths[k];
+    return e;
+}
+
+/* KANO of the scope: counts per configured feature over its communities. */
+static cc_err gather_kano(cc_store *s, const cc_config *cfg, const job *j, const cc_period *p,
+                          cc_kano_row **out)
+{
+    cc_kano_row *rows = cc_xcalloc(cfg->nkano + 1, sizeof *rows);
+    for (size_t k = 0; k < cfg->nkano; k++) {
+        long pairs[25];
+        cc_err e = cc_kano_pairs(s, j->ids, j->nids, p->from, p->to, cfg->kano[k].functional,
+                                 cfg->kano[k].dysfunctional, pairs);
+        if (e) {
+            free(rows);
+            return e;
+        }
+        rows[k].feature = &cfg->kano[k];
+        for (int f = 1; f <= 5; f++)
+            for (int d = 1; d <= 5; d++)
+                rows[k].counts[cc_kano_classify(f, d)] += pairs[(f - 1) * 5 + (d - 1)];
+    }
+    cc_kano_finish(rows, cfg->nkano);
+    *out = rows;
+    return CC_OK;
+}
+
+static int item_indicator(const cc_config *cfg, const cc_item *it)
+{
+    char *needle = cc_xasprintf("survey.%s.", it->id);
+    int found = -1;
+    for (size_t i = 0; i < cfg->nind && found < 0; i++)
+        if (cfg->ind[i].formula_src && strcasestr(cfg->ind[i].formula_src, needle))
+            found = (int)i;
+    free(needle);
+    return found;
+}
+
+static cc_err do_job(run *R, cc_store *s, const job *j)
+{
+    const cc_scorecard *sc = R->sc;
+    const cc_config *cfg = R->cfg;
+    const cc_period *p = &sc->period;
+    cc_wb_input in;
+    memset(&in, 0, sizeof in);
+    in.kind = R->o->kind;
+    in.lang_en = R->o->lang_en;
+    in.personal = R->o->personal;
+    in.stamp = R->stamp;
+    in.sc = sc;
+    in.scope = j->scope;
+    in.rows = j->rows;
+    in.nrows = j->nrows;
+    in.weeks = R->weeks;
+    in.nweeks = R->nweeks;
+    in.files = R->files;
+    in.nfiles = R->nfiles;
+    in.last_ingest = R->last_ingest;
+    for (size_t k = 0; k < j->nids; k++) {
+        long u = cc_wb_find(sc, CC_LEVEL_COMMUNITY, j->ids[k]);
+        in.ncommunities++;
+        in.nreported += u >= 0 && sc->res[u].reported;
+    }
+
+    cc_quality *q = cc_xcalloc(j->nids + 1, sizeof *q);
+    cc_quality *rowq = cc_xcalloc(j->nrows + 1, sizeof *rowq);
+    cc_resources *res = cc_xcalloc(j->nids + 1, sizeof *res);
+    cc_resources *rowr = cc_xcalloc(j->nrows + 1, sizeof *rowr);
+    cc_plausibility *pl = NULL;
+    size_t npl = 0;
+    cc_special_child *sp = NULL;
+    size_t nsp = 0;
+    cc_kano_row *kano = NULL;
+    cc_answer_stats **astats = cc_xcalloc(cfg->nitems + 1, sizeof *astats);
+    cc_wb_item *items = cc_xcalloc(cfg->nitems + 1, sizeof *items);
+    const char *charts[5];
+    char *paths[5] = {NULL};
+    char *xlsx = NULL;
+    cc_err e;
+
+    if ((e = cc_quality_query(s, j->ids, j->nids, p->from, p->to, q)))
+        goto out;
+    for (size_t r = 0; r < j->nrows; r++) {
+        const cc_unit *u = &sc->res[j->rows[r]].unit;
+        for (size_t k = 0; k < j->nids; k++) {
+            if (!belongs(sc, u, j->ids[k]))
+                continue;
+            rowq[r].activities += q[k].activities;
+            rowq[r].attendance += q[k].attendance;
+            rowq[r].responses += q[k].responses;
+            rowq[r].rejects += q[k].rejects;
+            rowq[r].plausibility += q[k].plausibility;
+            rowq[r].unreported_weeks += q[k].unreported_weeks;
+            rowq[r].weeks += q[k].weeks;
+        }
+    }
+    in.quality = rowq;
+    if ((e = cc_plausibility_query(s, j->ids, j->nids, p->from, p->to, &pl, &npl)))
+        goto out;
+    in.plaus = pl;
+    in.nplaus = npl;
+    if (R->o->kind != CC_REPORT_WEEKLY) {
+        if ((e = cc_resources_query(s, j->ids, j->nids, p->to, cfg->demand_rate, res)))
+            goto out;
+        for (size_t r = 0; r < j->nrows; r++) {
+            const cc_unit *u = &sc->res[j->rows[r]].unit;
+            if (u->level == CC_LEVEL_COMMUNITY) {
+                long k = id_index(j, u->id);
+                if (k >= 0)
+                    rowr[r] = res[k];
+                else
+                    res_total(sc, j, res, u, cfg->demand_rate, &rowr[r]);
+            } else {
+                res_total(sc, j, res, u, cfg->demand_rate, &rowr[r]);
+            }
+        }
+        res_total(sc, j, res, &sc->res[j->scope].unit, cfg->demand_rate, &rowr[j->nrows]);
+        in.resources = rowr;
+    }
+    if (R->o->kind == CC_REPORT_QUARTERLY) {
+        if ((e = cc_special_unserved(s, j->ids, j->nids, p->from, p->to, &sp, &nsp)))
+            goto out;
+        in.special = sp;
+        in.nspecial = nsp;
+        if ((e = gather_kano(s, cfg, j, p, &kano)))
+            goto out;
+        in.kano = kano;
+        in.nkano = cfg->nkano;
+    }
+    for (size_t k = 0; k < cfg->nitems; k++) {
+        size_t nr = 0;
+        const cc_item *it = &cfg->items[k];
+        if ((e = cc_answers_by_role(s, j->ids, j->nids, p->from, p->to, it->column,
+                                    it->scale == CC_SCALE_YESNO, &astats[k], &nr)))
+            goto out;
+        items[k].item = it;
+        items[k].roles = astats[k];
+        items[k].nroles = nr;
+        items[k].indicator = item_indicator(cfg, it);
+    }
+    in.items = items;
+    in.nitems = cfg->nitems;
+
+    if ((e = draw_charts(R, j, charts, paths)))
+        goto out;
+    if (R->o->kind == CC_REPORT_QUARTERLY && paths[CC_CHART_KANO]) {
+        const char **lab = cc_xcalloc(cfg->nkano + 1, sizeof *lab);
+        double *bt = cc_xcalloc(cfg->nkano + 1, sizeof *bt), *wt = cc_xcalloc(cfg->nkano + 1, sizeof *wt);
+        for (size_t k = 0; k < cfg->nkano; k++) {
+            lab[k] = kano[k].feature->name;
+            bt[k] = kano[k].better;
+            wt[k] = kano[k].worse;
+        }
+        char *title = cc_xasprintf(R->o->lang_en ? "%s: KANO" : "%s KANO 需求分类",
+                                   sc->res[j->scope].unit.level == CC_LEVEL_AREA
+                                   ? (R->o->lang_en ? "area" : "全区") : sc->res[j->scope].unit.name);
+        cc_chart_opts co;
+        cc_chart_opts_init(&co);
+        co.lang_en = R->o->lang_en;
+        co.subtitle = sc->period.id;
+        e = cc_chart_kano(paths[CC_CHART_KANO], &co, title, cfg->nkano, lab, bt, wt);
+        free(title);
+        free(lab);
+        free(bt);
+        free(wt);
+        if (e)
+            goto out;
+    }
+    for (int k = 0; k < 5; k++)
+        in.charts[k] = charts[k];
+    xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
+    e = cc_workbook_write(xlsx, &in);
+out:
+    free(xlsx);
+    for (int k = 0; k < 5; k++)
+        free(paths[k]);
+    for (size_t k = 0; k < cfg->nitems; k++)
+        free(astats[k]);
+    free(astats);
+    free(items);
+    free(kano);
+    cc_special_free(sp, nsp);
+    cc_plausibility_free(pl, npl);
+    free(q);
+    free(rowq);
+    free(res);
+    free(rowr);
+    return e;
+}
+
+static void progress(run *R)
+{
+    if (!R->o->progress)
+        return;
+    fprintf(stderr, "\rcarecard: report: %zu/%zu workbooks", R->done, R->njobs);
+    if (R->done == R->njobs)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+    run *R = arg;
+    cc_err e = CC_OK;
+    cc_store *s = cc_store_open(R->main_store->path, CC_STORE_READONLY, &e);
+    if (!s) {
+        pthread_mutex_lock(&R->lock);
+        if (!R->err)
+            R->err = e ? e : CC_ERR_DB;
+        pthread_mutex_unlock(&R->lock);
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&R->lock);
+        size_t k = R->next < R->njobs && !R->err && !cc_interrupted ? R->next++ : R->njobs;
+        pthread_mutex_unlock(&R->lock);
+        if (k >= R->njobs)
+            break;
+        e = do_job(R, s, &R->jobs[k]);
+        pthread_mutex_lock(&R->lock);
+        if (e && !R->err)
+            R->err = e;
+        R->done++;
+        progress(R);
+        pthread_mutex_unlock(&R->lock);
+    }
+    cc_store_close(s);
+    return NULL;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static void add_job(run *R, size_t *cap, size_t scope)
+{
+    if (R->njobs == *cap) {
+        *cap = *cap ? 2 * *cap : 8;
+        R->jobs = cc_xrealloc(R->jobs, *cap * sizeof *R->jobs);
+    }
+    job *j = &R->jobs[R->njobs++];
+    memset(j, 0, sizeof *j);
+    const cc_scorecard *sc = R->sc;
+    const cc_unit *u = &sc->res[scope].unit;
+    j->scope = scope;
+    j->base = stem(u);
+    j->rows = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *j->rows);
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *c = &sc->res[i].unit;
+        int in = 0;
+        if (u->level == CC_LEVEL_AREA)
+            in = c->level == CC_LEVEL_STREET;
+        else if (u->level == CC_LEVEL_STREET)
+            in = c->level == CC_LEVEL_COMMUNITY && c->street_id && !strcmp(c->street_id, u->id);
+        else
+            in = i == scope;
+        if (in)
+            j->rows[j->nrows++] = i;
+    }
+    sort_rank(sc, j->rows, j->nrows);
+    scope_ids(sc, scope, j);
+}
+
+/* The ISO weeks whose Thursday lies in p. */
+static size_t trend_weeks(const cc_period *p, cc_period **out)
+{
+    long wd = ((p->from % 7) + 7 + 3) % 7 + 1;         /* 1 = Monday */
+    long first = p->from + (4 - wd + 7) % 7;
+    size_t n = first > p->to ? 0 : (size_t)((p->to - first) / 7 + 1);
+    *out = cc_xcalloc(n + 1, sizeof **out);
+    for (size_t k = 0; k < n; k++)
+        (*out)[k] = cc_period_of(CC_PERIOD_WEEK, (cc_day)(first + 7 * (long)k));
+    return n;
+}
+
+cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
+                     size_t *not_reported)
+{
+    if (not_reported)
+        *not_reported = 0;
+    run R;
+    memset(&R, 0, sizeof R);
+    R.main_store = s;
+    R.cfg = cfg;
+    R.o = o;
+    pthread_mutex_init(&R.lock, NULL);
+    cc_scope scope = {o->streets, o->nstreets, o->communities, o->ncommunities};
+    cc_scorecard *sc = NULL;
+    cc_scorecard **weeks = NULL;
+    cc_period *wp = NULL;
+    size_t nweeks = 0;
+    char *dir = NULL, *charts = NULL, *stamp = NULL;
+    cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
+    if (e)
+        goto out;
+    R.sc = sc;
+    int full = o->nstreets == 0 && o->ncommunities == 0;
+
+    /* directories first: an unwritable --out fails before any work */
+    const char *outd = o->out_dir ? o->out_dir : "reports";
+    dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    charts = cc_xasprintf("%s/charts", dir);
+    if ((e = mkdir_p(dir)) || (e = mkdir_p(charts)))
+        goto out;
+    R.dir = dir;
+
+    if (o->kind != CC_REPORT_WEEKLY) {
+        nweeks = trend_weeks(&sc->period, &wp);
+        weeks = cc_xcalloc(nweeks + 1, sizeof *weeks);
+        for (size_t k = 0; k < nweeks && !e; k++)
+            e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &weeks[k]);
+        if (e)
+            goto out;
+        R.weeks = (const cc_scorecard *const *)weeks;
+        R.nweeks = nweeks;
+    }
+    if (o->stamp) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        char buf[32];
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        stamp = cc_xasprintf(o->lang_en ? "Generated at %s" : "生成时间 %s", buf);
+        R.stamp = stamp;
+    }
+    R.last_ingest = cc_store_last_ingest(s);
+    if ((e = cc_input_files(s, &R.files, &R.nfiles)))
+        goto out;
+
+    /* the workbooks: streets (or the communities asked for), then the area */
+    size_t cap = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *u = &sc->res[i].unit;
+        if (o->ncommunities) {
+            for (size_t k = 0; k < o->ncommunities; k++)
+                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k]))
+                    add_job(&R, &cap, i);
+        } else if (u->level == CC_LEVEL_STREET) {
+            int want = full;
+            for (size_t k = 0; k < o->nstreets; k++)
+                want |= !strcmp(u->id, o->streets[k]);
+            if (want)
+                add_job(&R, &cap, i);
+        }
+    }
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
+    if (R.njobs == 0) {
+        cc_error("report %s: no street or community to report", sc->period.id);
+        e = CC_ERR_NOTFOUND;
+        goto out;
+    }
+
+    int nt = o->threads > 0 ? o->threads : 2;
+    if ((size_t)nt > R.njobs)
+        nt = (int)R.njobs;
+    pthread_t th[16];
+    if (nt > 16)
+        nt = 16;
+    int started = 0;
+    for (int t = 0; t < nt; t++)
+        if (pthread_create(&th[t], NULL, worker, &R) == 0)
+            started++;
+    if (started == 0)
+        worker(&R);
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    if (!R.err && cc_interrupted)
+        R.err = CC_ERR_INTERRUPTED;
+    if ((e = R.err))
+        goto out;
+
+    if (full) {
+        char *csv = cc_xasprintf("%s/warnings.csv", dir);
+        e = write_csv_file(csv, sc);
+        free(csv);
+        if (e)
+            goto out;
+    }
+    if ((e = cc_scorecard_record(s, sc)))
+        goto out;
+
+    /* communities that did not report: one line on stderr */
+    cc_buf b = CC_BUF_INIT;
+    size_t nnr = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit_result *r = &sc->res[i];
+        if (r->unit.level != CC_LEVEL_COMMUNITY || r->reported)
+            continue;
+        cc_buf_addf(&b, "%s%s (%s)", nnr ? ", " : "", r->unit.id, r->unit.name);
+        nnr++;
+    }
+    if (nnr) {
+        cc_warn("report %s: %zu %s did not report: %s", sc->period.id, nnr,
+                nnr == 1 ? "community" : "communities", b.s);
+    }
+    cc_buf_release(&b);
+    if (not_reported)
+        *not_reported = nnr;
+out:
+    for (size_t k = 0; k < R.njobs; k++) {
+        free(R.jobs[k].rows);
+        free(R.jobs[k].ids);
+        free(R.jobs[k].base);
+    }
+    free(R.jobs);
+    cc_input_files_free(R.files, R.nfiles);
+    free(R.last_ingest);
+    for (size_t k = 0; k < nweeks; k++)
+        if (weeks[k])
+            cc_scorecard_free(weeks[k]);
+    free(weeks);
+    free(wp);
+    if (sc)
+        cc_scorecard_free(sc);
+    free(dir);
+    free(charts);
+    free(stamp);
+    pthread_mutex_destroy(&R.lock);
+    return e;
+}

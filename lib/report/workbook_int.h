@@ -1,0 +1,26 @@
+/* workbook_int — helpers shared by workbook.c and report.c (not exported
+ * beyond lib/report). */
+#ifndef CC_REPORT_WORKBOOK_INT_H
+#define CC_REPORT_WORKBOOK_INT_H
+
+#include "report/report.h"
+
+/* Colours of reports.md (0xRRGGBB). */
+#define CC_WB_RED    0xD9383A
+#define CC_WB_YELLOW 0xF2B134
+#define CC_WB_BLUE   0x3A78D9
+#define CC_WB_MET    0x4CA36B
+#define CC_WB_GREY   0xB0B0B0
+
+int cc_wb_is_warning(cc_status s);
+void cc_wb_ymd(cc_day day, int *y, int *m, int *d);
+/* Index of the unit (level, id) in sc->res, or -1. */
+long cc_wb_find(const cc_scorecard *sc, cc_level level, const char *id);
+/* Level of a value against an indicator's thresholds (no escalation). */
+cc_colour cc_wb_level(const cc_indicator *ind, double v, cc_status *st);
+/* Warning rows of the listed units, red first (total order); caller frees
+ * both arrays.  with_resolved: also 已解除 cells, after the warnings. */
+size_t cc_wb_warning_rows(const cc_scorecard *sc, const size_t *units, size_t nu,
+                          int with_resolved, size_t **unit_out, size_t **ind_out);
+
+#endif
