@@ -211,3 +211,15 @@ def test_config_error_stops_other_commands(tmp_path):
     r = run(["warnings", "--config", BAD + "/escalate_after_13.ini", "--db", str(tmp_path / "x.db")], cwd=ROOT)
     assert r.returncode == 1
     assert "escalate_after_13.ini:10: [P4] escalate_after = 13" in r.stderr
+
+
+def test_unreadable_and_empty(tmp_path):
+    r = run(["check", "--config", str(tmp_path)], cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stderr == "carecard: %s: cannot read the indicator catalog: Is a directory\n" % tmp_path
+    empty = tmp_path / "empty.ini"
+    empty.write_bytes(b"\xef\xbb\xbf\r\n; nothing\r\n")
+    r = run(["check", "--config", str(empty)], cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stderr == ("carecard: %s: no indicators; expected at least one indicator section such as [P1]\n"
+                        "carecard: %s: 1 configuration error\n" % (empty, empty))
