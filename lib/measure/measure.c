@@ -198,6 +198,8 @@ typedef struct {
     const cc_units *units;
     size_t n, ncomm, area;
     char from[11], to[11], pfrom[11], pto[11];   /* window and the previous window */
+    cc_day dfrom, dto, dpfrom, dpto;
+    cc_measure_cache *cache;
     cc_err err;
 } ctx;
 
@@ -539,6 +541,9 @@ static int kset_add(kset *s, uint64_t key)
 enum { K_PART = 1, K_CHILD, K_SPECIAL, K_VOL, K_HOUSE, K_SPECIAL_GIVEN };
 #define KEY(u, kind, id) (((uint64_t)(u) << 35) | ((uint64_t)(kind) << 32) | (uint64_t)(id))
 
+static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
+                      kset *set, double **cnt);
+
 static const char att_rows_sql[] =
     "SELECT m.cidx, m.sidx, m.aidx, t.participant_id, t.household_id, t.role, t.special"
     " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
@@ -562,31 +567,156 @@ static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset
         const char *pid = (const char *)sqlite3_column_text(st, 3);
         const char *hid = (const char *)sqlite3_column_text(st, 4);
         const char *role = (const char *)sqlite3_column_text(st, 5);
-        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6) != 0;
         if (!pid || !role)
             continue;
         uint32_t p = intern_id(ids, pid);
         uint32_t h = hid ? intern_id(ids, hid) : 0;
-        int child = !strcmp(role, "child"), vol = !strcmp(role, "volunteer");
-        for (int l = 0; l < 3; l++) {
-            uint64_t u = unit[l];
-            if (u >= c->n)
-                continue;
-            if (kset_add(set, KEY(u, K_PART, p)))
-                cnt[K_PART][u] += 1;
-            if (child && kset_add(set, KEY(u, K_CHILD, p)))
-                cnt[K_CHILD][u] += 1;
-            if (vol && kset_add(set, KEY(u, K_VOL, p)))
-                cnt[K_VOL][u] += 1;
-            if (hid && kset_add(set, KEY(u, K_HOUSE, h)))
-                cnt[K_HOUSE][u] += 1;
-            if (sp >= 0)
-                cnt[K_SPECIAL_GIVEN][u] += 1;
-            if (sp == 1 && kset_add(set, KEY(u, K_SPECIAL, p)))
-                cnt[K_SPECIAL][u] += 1;
-        }
+        int role_k = !strcmp(role, "child") ? 1 : !strcmp(role, "volunteer") ? 2 : 0;
+        count_row(c, unit, p, h, hid != NULL, role_k, sp, set, cnt);
     }
     sqlite3_finalize(st);
+}
+
+/* ---- the attendance cache ------------------------------------------------- */
+typedef struct {
+    uint32_t comm, pid, hid;    /* interned; hid UINT32_MAX = none */
+    int32_t day;
+    uint8_t role;               /* 0 other, 1 child, 2 volunteer */
+    int8_t special;             /* -1 not given */
+} att_row;
+
+struct cc_measure_cache {
+    cc_day lo, hi;
+    int loaded;
+    intern comm, ids;
+    att_row *rows; size_t n, cap;
+};
+
+cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi)
+{
+    cc_measure_cache *c = cc_xcalloc(1, sizeof *c);
+    c->lo = lo;
+    c->hi = hi;
+    return c;
+}
+
+void cc_measure_cache_free(cc_measure_cache *c)
+{
+    if (!c)
+        return;
+    intern_free(&c->comm);
+    intern_free(&c->ids);
+    free(c->rows);
+    free(c);
+}
+
+/* 'YYYY-MM-DD' -> day number (the stored dates are always in this form). */
+static int32_t text_day(const unsigned char *t)
+{
+    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int m = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
+    long yy = m <= 2 ? y - 1 : y;
+    long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long yoe = yy - era * 400;
+    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+static void cache_load(ctx *c, cc_measure_cache *k)
+{
+    char lo[11], hi[11];
+    sqlite3_stmt *st = prep(c,
+        "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
+        " FROM activities a JOIN attendance t ON t.activity_id = a.activity_id"
+        " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE " ORDER BY a.date");
+    if (!st)
+        return;
+    day_text(k->lo, lo);
+    day_text(k->hi, hi);
+    sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *comm = (const char *)sqlite3_column_text(st, 0);
+        const unsigned char *date = sqlite3_column_text(st, 1);
+        const char *pid = (const char *)sqlite3_column_text(st, 2);
+        const char *hid = (const char *)sqlite3_column_text(st, 3);
+        const char *role = (const char *)sqlite3_column_text(st, 4);
+        if (!comm || !date || sqlite3_column_bytes(st, 1) != 10 || !pid || !role)
+            continue;
+        if (k->n == k->cap) {
+            k->cap = k->cap ? 2 * k->cap : 65536;
+            k->rows = cc_xrealloc(k->rows, k->cap * sizeof *k->rows);
+        }
+        att_row *r = &k->rows[k->n++];
+        r->comm = intern_id(&k->comm, comm);
+        r->day = text_day(date);
+        r->pid = intern_id(&k->ids, pid);
+        r->hid = hid ? intern_id(&k->ids, hid) : UINT32_MAX;
+        r->role = !strcmp(role, "child") ? 1 : !strcmp(role, "volunteer") ? 2 : 0;
+        r->special = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : (int8_t)(sqlite3_column_int(st, 5) != 0);
+    }
+    sqlite3_finalize(st);
+    k->loaded = 1;
+}
+
+static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
+                      kset *set, double **cnt)
+{
+    for (int l = 0; l < 3; l++) {
+        uint64_t u = unit[l];
+        if (u >= c->n)
+            continue;
+        if (kset_add(set, KEY(u, K_PART, p)))
+            cnt[K_PART][u] += 1;
+        if (role == 1 && kset_add(set, KEY(u, K_CHILD, p)))
+            cnt[K_CHILD][u] += 1;
+        if (role == 2 && kset_add(set, KEY(u, K_VOL, p)))
+            cnt[K_VOL][u] += 1;
+        if (hasid && kset_add(set, KEY(u, K_HOUSE, h)))
+            cnt[K_HOUSE][u] += 1;
+        if (sp >= 0)
+            cnt[K_SPECIAL_GIVEN][u] += 1;
+        if (sp == 1 && kset_add(set, KEY(u, K_SPECIAL, p)))
+            cnt[K_SPECIAL][u] += 1;
+    }
+}
+
+/* The window [from, to] from the cache (inside its span). */
+static void att_scan_cached(ctx *c, cc_measure_cache *k, cc_day from, cc_day to, kset *set, double **cnt)
+{
+    if (!k->loaded)
+        cache_load(c, k);
+    /* community (interned in the cache) -> unit index of this call */
+    long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
+    for (size_t i = 0; i < k->comm.n; i++)
+        cidx[i] = cc_units_find(c->units, CC_LEVEL_COMMUNITY, k->comm.s[i]);
+    size_t lo = 0, hi = k->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (k->rows[mid].day < from) lo = mid + 1; else hi = mid;
+    }
+    for (size_t i = lo; i < k->n && k->rows[i].day <= to; i++) {
+        const att_row *r = &k->rows[i];
+        long ci = cidx[r->comm];
+        if (ci < 0)
+            continue;
+        uint64_t unit[3] = {(uint64_t)ci, (uint64_t)c->units->u[ci].street, (uint64_t)c->area};
+        count_row(c, unit, r->pid, r->hid, r->hid != UINT32_MAX, r->role, r->special, set, cnt);
+    }
+    free(cidx);
+}
+
+/* Both windows of one call come from the cache or both from the database
+ * (participant IDs are interned by whichever reads them). */
+static void att_window(ctx *c, int prev, int cached, intern *ids, kset *set, double **cnt)
+{
+    cc_day f = prev ? c->dpfrom : c->dfrom, t = prev ? c->dpto : c->dto;
+    if (cached)
+        att_scan_cached(c, c->cache, f, t, set, cnt);
+    else
+        att_scan(c, prev ? c->pfrom : c->from, prev ? c->pto : c->to, ids, set, cnt);
 }
 
 static void do_attendance(ctx *c, double **pv)
@@ -600,9 +730,11 @@ static void do_attendance(ctx *c, double **pv)
         cnt[k] = cc_xcalloc(c->n, sizeof(double));
         pcnt[k] = cc_xcalloc(c->n, sizeof(double));
     }
-    att_scan(c, c->from, c->to, &ids, &cur, cnt);
+    int cached = c->cache && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
+                 (!need_prev || c->dpfrom >= c->cache->lo);
+    att_window(c, 0, cached, &ids, &cur, cnt);
     if (need_prev)
-        att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
+        att_window(c, 1, cached, &ids, &prev, pcnt);
     double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
     if (need_prev)
         for (size_t i = 0; i < cur.cap; i++) {
@@ -894,6 +1026,14 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out)
 {
+    return cc_measures_compute_cached(s, cfg, units, from, to, names, nnames, out, NULL);
+}
+
+cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_units *units,
+                                  cc_day from, cc_day to,
+                                  const char *const *names, size_t nnames, double *out,
+                                  cc_measure_cache *cache)
+{
     ctx c;
     double *pv[M_NPLAIN] = {0};
     size_t nitems = cfg ? cfg->nitems : 0;
@@ -909,6 +1049,11 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
     c.n = n;
     c.ncomm = units->ncomm;
     c.area = n ? n - 1 : 0;
+    c.cache = cache;
+    c.dfrom = from;
+    c.dto = to;
+    c.dpfrom = from - (to - from + 1);
+    c.dpto = from - 1;
     day_text(from, c.from);
     day_text(to, c.to);
     day_text(from - (to - from + 1), c.pfrom);
