@@ -510,6 +510,19 @@ static int kset_has(const kset *s, uint64_t key)
     return 0;
 }
 
+/* Room for about n keys without rehashing. */
+static void kset_reserve(kset *s, size_t n)
+{
+    size_t cap = 4096;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (s->cap >= cap || s->n)
+        return;
+    free(s->k);
+    s->k = cc_xcalloc(cap, sizeof *s->k);
+    s->cap = cap;
+}
+
 /* 1 when newly added. */
 static int kset_add(kset *s, uint64_t key)
 {
@@ -586,9 +599,15 @@ typedef struct {
     int8_t special;             /* -1 not given */
 } att_row;
 
+/* Above this many rows the cache gives up (memory: ~20 bytes a row plus
+ * the interned IDs) and windows are read from the database one by one. */
+#ifndef CACHE_MAX_ROWS
+#define CACHE_MAX_ROWS 5000000
+#endif
+
 struct cc_measure_cache {
     cc_day lo, hi;
-    int loaded;
+    int loaded, disabled;
     intern comm, ids;
     att_row *rows; size_t n, cap;
 };
@@ -645,6 +664,12 @@ static void cache_load(ctx *c, cc_measure_cache *k)
         const char *role = (const char *)sqlite3_column_text(st, 4);
         if (!comm || !date || sqlite3_column_bytes(st, 1) != 10 || !pid || !role)
             continue;
+        if (k->n == CACHE_MAX_ROWS) {
+            cc_verbose("attendance cache: more than %d rows in the history span; reading windows one by one",
+                       CACHE_MAX_ROWS);
+            k->disabled = 1;
+            break;
+        }
         if (k->n == k->cap) {
             k->cap = k->cap ? 2 * k->cap : 65536;
             k->rows = cc_xrealloc(k->rows, k->cap * sizeof *k->rows);
@@ -659,6 +684,14 @@ static void cache_load(ctx *c, cc_measure_cache *k)
     }
     sqlite3_finalize(st);
     k->loaded = 1;
+    if (k->disabled) {
+        intern_free(&k->comm);
+        intern_free(&k->ids);
+        memset(&k->comm, 0, sizeof k->comm);
+        memset(&k->ids, 0, sizeof k->ids);
+        CC_FREE(k->rows);
+        k->n = k->cap = 0;
+    }
 }
 
 static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
@@ -692,12 +725,17 @@ static void att_scan_cached(ctx *c, cc_measure_cache *k, cc_day from, cc_day to,
     long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
     for (size_t i = 0; i < k->comm.n; i++)
         cidx[i] = cc_units_find(c->units, CC_LEVEL_COMMUNITY, k->comm.s[i]);
-    size_t lo = 0, hi = k->n;
+    size_t lo = 0, hi = k->n, end;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (k->rows[mid].day < from) lo = mid + 1; else hi = mid;
     }
-    for (size_t i = lo; i < k->n && k->rows[i].day <= to; i++) {
+    for (end = lo, hi = k->n; end < hi;) {
+        size_t mid = (end + hi) / 2;
+        if (k->rows[mid].day <= to) end = mid + 1; else hi = mid;
+    }
+    kset_reserve(set, (end - lo) * 6);
+    for (size_t i = lo; i < end; i++) {
         const att_row *r = &k->rows[i];
         long ci = cidx[r->comm];
         if (ci < 0)
@@ -730,7 +768,9 @@ static void do_attendance(ctx *c, double **pv)
         cnt[k] = cc_xcalloc(c->n, sizeof(double));
         pcnt[k] = cc_xcalloc(c->n, sizeof(double));
     }
-    int cached = c->cache && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
+    if (c->cache && !c->cache->loaded)
+        cache_load(c, c->cache);
+    int cached = c->cache && !c->cache->disabled && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
                  (!need_prev || c->dpfrom >= c->cache->lo);
     att_window(c, 0, cached, &ids, &cur, cnt);
     if (need_prev)
