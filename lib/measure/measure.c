@@ -1015,48 +1015,111 @@ static void do_survey(ctx *c, int item, double **fv, const unsigned char *ever)
 }
 
 /* ---- assessments ------------------------------------------------------------ */
-static const char as_sql[] =
-    "WITH a AS (SELECT m.UNIT AS u, s.participant_id AS p, s.phase AS ph, s.date AS d, s.score AS sc"
-    "           FROM assessments s JOIN temp.cc_map m ON m.community_id = s.community_id"
-    "           WHERE s.domain = ?1 AND s.date BETWEEN :from AND :to),"
-    " pre AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
-    "           (PARTITION BY u, p ORDER BY d ASC) AS rn FROM a WHERE ph = 'pre') WHERE rn = 1),"
-    " post AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
-    "           (PARTITION BY u, p ORDER BY d DESC) AS rn FROM a WHERE ph = 'post') WHERE rn = 1)"
-    " SELECT pre.u, COUNT(*), SUM(pre.sc), SUM(post.sc)"
-    " FROM pre JOIN post ON post.u = pre.u AND post.p = pre.p GROUP BY pre.u";
+/* One scan per window and domain; per (unit, participant) the earliest pre
+ * and the latest post are kept in a hash map, for the three levels at once. */
+typedef struct {
+    int32_t pre_day, post_day;
+    double pre, post;
+    uint32_t unit;
+    uint8_t has_pre, has_post;
+} as_pair;
+
+static const char as_rows_sql[] =
+    "SELECT m.cidx, m.sidx, m.aidx, s.participant_id, s.phase, s.date, s.score"
+    " FROM assessments s JOIN temp.cc_map m ON m.community_id = s.community_id"
+    " WHERE s.domain = ?1 AND s.date BETWEEN ?2 AND ?3";
 static const char as_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM assessments s"
     " WHERE s.community_id = m.community_id)";
 
+
 static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
 {
-    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
-    for (int l = 0; l < 3; l++) {
-        cc_buf b = CC_BUF_INIT;
-        for (const char *p = as_sql; *p; p++) {
-            if (!strncmp(p, "UNIT", 4)) {
-                cc_buf_adds(&b, unitcol[l]);
-                p += 3;
-            } else {
-                cc_buf_addc(&b, *p);
+    sqlite3_stmt *st = prep(c, as_rows_sql);
+    intern ids = {0};
+    kset keys = {0};
+    uint32_t *slot = NULL;      /* parallel to keys.k: index into pairs */
+    as_pair *pairs = NULL;
+    size_t np = 0, cap = 0;
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, domains[dom], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *pid = (const char *)sqlite3_column_text(st, 3);
+        const char *ph = (const char *)sqlite3_column_text(st, 4);
+        const unsigned char *date = sqlite3_column_text(st, 5);
+        if (!pid || !ph || !date || sqlite3_column_bytes(st, 5) != 10)
+            continue;
+        int pre = !strcmp(ph, "pre");
+        if (!pre && strcmp(ph, "post"))
+            continue;
+        int32_t day = text_day(date);
+        double score = sqlite3_column_double(st, 6);
+        uint32_t p = intern_id(&ids, pid);
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+            if (u >= c->n)
+                continue;
+            uint64_t key = KEY(u, K_PART, p);
+            /* find or add the key; keys.k and slot grow together */
+            if ((keys.n + 1) * 2 > keys.cap) {
+                size_t nc = keys.cap ? keys.cap * 2 : 4096;
+                uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+                uint32_t *ns = cc_xcalloc(nc, sizeof *ns);
+                for (size_t i = 0; i < keys.cap; i++)
+                    if (keys.k[i]) {
+                        size_t h = (size_t)(mix64(keys.k[i]) & (nc - 1));
+                        while (nk[h])
+                            h = (h + 1) & (nc - 1);
+                        nk[h] = keys.k[i];
+                        ns[h] = slot[i];
+                    }
+                free(keys.k);
+                free(slot);
+                keys.k = nk;
+                slot = ns;
+                keys.cap = nc;
+            }
+            size_t h = (size_t)(mix64(key) & (keys.cap - 1));
+            while (keys.k[h] && keys.k[h] != key)
+                h = (h + 1) & (keys.cap - 1);
+            if (!keys.k[h]) {
+                if (np == cap) {
+                    cap = cap ? 2 * cap : 1024;
+                    pairs = cc_xrealloc(pairs, cap * sizeof *pairs);
+                }
+                memset(&pairs[np], 0, sizeof pairs[np]);
+                pairs[np].unit = (uint32_t)u;
+                keys.k[h] = key;
+                slot[h] = (uint32_t)np++;
+                keys.n++;
+            }
+            as_pair *e = &pairs[slot[h]];
+            if (pre && (!e->has_pre || day < e->pre_day)) {
+                e->has_pre = 1; e->pre_day = day; e->pre = score;
+            } else if (!pre && (!e->has_post || day > e->post_day)) {
+                e->has_post = 1; e->post_day = day; e->post = score;
             }
         }
-        sqlite3_stmt *st = prep(c, b.s);
-        cc_buf_release(&b);
-        if (!st)
-            return;
-        bind_window(st, c);
-        sqlite3_bind_text(st, 1, domains[dom], -1, SQLITE_STATIC);
-        while (step(c, st)) {
-            sqlite3_int64 u = sqlite3_column_int64(st, 0);
-            if (u < 0 || (size_t)u >= c->n)
-                continue;
-            for (int f = 0; f < AS_NFIELD; f++)
-                fv[f][u] = col(st, f + 1);
-        }
-        sqlite3_finalize(st);
     }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < np; i++) {
+        const as_pair *e = &pairs[i];
+        if (!e->has_pre || !e->has_post)
+            continue;
+        size_t u = e->unit;
+        if (isnan(fv[AS_PAIRS][u]))
+            fv[AS_PAIRS][u] = fv[AS_PRE_SUM][u] = fv[AS_POST_SUM][u] = 0;
+        fv[AS_PAIRS][u] += 1;
+        fv[AS_PRE_SUM][u] += e->pre;
+        fv[AS_POST_SUM][u] += e->post;
+    }
+    free(pairs);
+    free(slot);
+    free(keys.k);
+    intern_free(&ids);
     for (int f = 0; f < AS_NFIELD; f++)
         zero_fill(c, ever, fv[f]);
 }
