@@ -420,12 +420,15 @@ static void do_activities(ctx *c, double **pv)
     }
 }
 
+/* partners: distinct names over completed sessions, counted per level in C;
+ * 0 for a unit with completed sessions that name none. */
 static const char partners_sql[] =
-    "SELECT m.UNIT, COUNT(DISTINCT p.partner)"
+    "SELECT m.cidx, m.sidx, m.aidx, p.partner"
     " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
     " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN :from AND :to AND " DONE
-    " GROUP BY m.UNIT";
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+static void do_partners(ctx *c, double *v);
 
 /* ---- attendance ----------------------------------------------------------- */
 /* Distinct counts are done in C: one scan of the window's rows (completed
@@ -806,6 +809,33 @@ static void do_attendance(ctx *c, double **pv)
     free(cur.k);
     free(prev.k);
     intern_free(&ids);
+}
+
+static void do_partners(ctx *c, double *v)
+{
+    sqlite3_stmt *st = prep(c, partners_sql);
+    intern names = {0};
+    kset set = {0};
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, c->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *name = (const char *)sqlite3_column_text(st, 3);
+        uint32_t id = name ? intern_id(&names, name) : 0;
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+            if (u >= c->n)
+                continue;
+            if (isnan(v[u]))
+                v[u] = 0;
+            if (name && kset_add(&set, KEY(u, K_PART, id)))
+                v[u] += 1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(set.k);
+    intern_free(&names);
 }
 
 /* ---- registry ------------------------------------------------------------- */
@@ -1203,10 +1233,8 @@ cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_un
             if (isnan(pv[M_COMMUNITIES][i]))
                 pv[M_COMMUNITIES][i] = 0;
     }
-    if (pv[M_PARTNERS]) {
-        double *cols[] = {pv[M_PARTNERS]};
-        fill3(&c, partners_sql, cols, 1);
-    }
+    if (pv[M_PARTNERS])
+        do_partners(&c, pv[M_PARTNERS]);
     for (int k = M_PARTICIPANTS; k <= M_VOLUNTEERS_PREV; k++)
         if (pv[k]) {
             do_attendance(&c, pv);
