@@ -700,21 +700,24 @@ static void cache_load(ctx *c, cc_measure_cache *k)
 static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
                       kset *set, double **cnt)
 {
+    /* A key already seen in the community is already seen in its street and
+     * the area: go up a level only while the key is new. */
+    int part = 1, child = role == 1, vol = role == 2, house = hasid, spec = sp == 1;
     for (int l = 0; l < 3; l++) {
         uint64_t u = unit[l];
         if (u >= c->n)
             continue;
-        if (kset_add(set, KEY(u, K_PART, p)))
+        if (part && (part = kset_add(set, KEY(u, K_PART, p))))
             cnt[K_PART][u] += 1;
-        if (role == 1 && kset_add(set, KEY(u, K_CHILD, p)))
+        if (child && (child = kset_add(set, KEY(u, K_CHILD, p))))
             cnt[K_CHILD][u] += 1;
-        if (role == 2 && kset_add(set, KEY(u, K_VOL, p)))
+        if (vol && (vol = kset_add(set, KEY(u, K_VOL, p))))
             cnt[K_VOL][u] += 1;
-        if (hasid && kset_add(set, KEY(u, K_HOUSE, h)))
+        if (house && (house = kset_add(set, KEY(u, K_HOUSE, h))))
             cnt[K_HOUSE][u] += 1;
         if (sp >= 0)
             cnt[K_SPECIAL_GIVEN][u] += 1;
-        if (sp == 1 && kset_add(set, KEY(u, K_SPECIAL, p)))
+        if (spec && (spec = kset_add(set, KEY(u, K_SPECIAL, p))))
             cnt[K_SPECIAL][u] += 1;
     }
 }
@@ -737,7 +740,7 @@ static void att_scan_cached(ctx *c, cc_measure_cache *k, cc_day from, cc_day to,
         size_t mid = (end + hi) / 2;
         if (k->rows[mid].day <= to) end = mid + 1; else hi = mid;
     }
-    kset_reserve(set, (end - lo) * 6);
+    kset_reserve(set, (end - lo) * 2);
     for (size_t i = lo; i < end; i++) {
         const att_row *r = &k->rows[i];
         long ci = cidx[r->comm];
