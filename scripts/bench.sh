@@ -15,6 +15,8 @@
 #   FIVE_YEAR=0    skip the five-year database (it is big for the city profile)
 #   LINEAR=0       skip the half-size run
 #   KEEP_DB=1      reuse a five-year database built by the same carecard binary
+#   BENCH_TIMEOUT=s  stop a step after s seconds (default 10 for small, 1800 for city);
+#                  a step that needs more than 10 s for 40 communities misses the targets anyway
 set -u
 cd "$(dirname "$0")/.."
 PROFILE=${1:-small}
@@ -26,8 +28,8 @@ LINEAR=${LINEAR:-1}
 KEEP_DB=${KEEP_DB:-1}
 
 case $PROFILE in
-  small) STREETS=4;   START=2026-05-25; WEEKS=26 ;;
-  city)  STREETS=150; START=2025-11-24; WEEKS=52 ;;
+  small) STREETS=4;   START=2026-05-25; WEEKS=26; TLIMIT=${BENCH_TIMEOUT:-10} ;;
+  city)  STREETS=150; START=2025-11-24; WEEKS=52; TLIMIT=${BENCH_TIMEOUT:-1800} ;;
   *) echo "usage: scripts/bench.sh city|small" >&2; exit 2 ;;
 esac
 for f in "$BIN" "$GEN" /usr/bin/time; do
@@ -71,11 +73,16 @@ measure() {
   NOTE=
   log=$WORK/logs/$(printf '%s' "$step" | tr -c 'A-Za-z0-9_.-' '_' | tr -s '_').log
   t0=$(date +%s.%N)
-  /usr/bin/time -f '%e %U %S %M' -o "$TIMEF" "$@" >"$log" 2>&1
+  /usr/bin/time -f '%e %U %S %M' -o "$TIMEF" timeout "$TLIMIT" "$@" >"$log" 2>&1
   rc=$?
   t1=$(date +%s.%N)
   ok=0
   for c in $okc; do [ "$rc" -eq "$c" ] && ok=1; done
+  if [ "$rc" -eq 124 ]; then
+    LAST_WALL=
+    row "$step" "$rows" "n/a" "n/a" "n/a" "n/a" "n/a (timed out after $TLIMIT s; see $log)"
+    return 1
+  fi
   if [ "$ok" -eq 0 ]; then
     LAST_WALL=
     row "$step" "$rows" "n/a" "n/a" "n/a" "n/a" "n/a (command failed, exit $rc; see $log)"
