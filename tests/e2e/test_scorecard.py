@@ -176,7 +176,7 @@ def test_csv(db, tmp_path):
     assert "'@SUM(A1)" in names and "@SUM(A1)" not in names
     p4 = [r for r in rows if r["unit_id"] == "L01" and r["indicator_id"] == "P4"][0]
     assert p4["value"] == "0.625" and p4["numerator"] == "25" and p4["denominator"] == "40"
-    assert p4["status"] == "red" and p4["run"] == "2" and p4["rectify"] == "1"
+    assert p4["status"] == "red" and p4["run"] == "2" and p4["rectify"] == "true"
     assert p4["prev_value"] == "0.75"
 
 
@@ -206,7 +206,7 @@ def test_warnings_csv_and_levels(db):
     seen = [sev[r["status"]] for r in rows]
     assert seen == sorted(seen, reverse=True)
     x5 = [r for r in rows if r["unit_id"] == "L03" and r["indicator_id"] == "X5"][0]
-    assert x5["status"] == "not_reported" and x5["rectify"] == "1" and x5["run"] == "2"
+    assert x5["status"] == "not_reported" and x5["rectify"] == "true" and x5["run"] == "2"
     resolved = [(r["unit_id"], r["indicator_id"]) for r in rows if r["change"] == "resolved"]
     assert ("L01", "R5") in resolved and ("L01", "C4") in resolved
     # --level red: red (and red 未报) only
