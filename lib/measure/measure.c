@@ -513,19 +513,6 @@ static int kset_has(const kset *s, uint64_t key)
     return 0;
 }
 
-/* Room for about n keys without rehashing. */
-static void kset_reserve(kset *s, size_t n)
-{
-    size_t cap = 4096;
-    while (cap < 2 * n)
-        cap *= 2;
-    if (s->cap >= cap || s->n)
-        return;
-    free(s->k);
-    s->k = cc_xcalloc(cap, sizeof *s->k);
-    s->cap = cap;
-}
-
 /* 1 when newly added. */
 static int kset_add(kset *s, uint64_t key)
 {
@@ -595,24 +582,32 @@ static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset
 }
 
 /* ---- the attendance cache ------------------------------------------------- */
+/* The attendance of completed activities in the span [lo, hi], read once and
+ * kept per entry = (community, participant, household): the sorted days it
+ * was seen, each with flags.  A window's distinct counts then cost one pass
+ * over the entries (and their days in the window), however many windows the
+ * history has. */
+enum { F_CHILD = 1, F_VOL = 2, F_SPGIVEN = 4, F_SPYES = 8, F_ANY = 16 };
+
 typedef struct {
     uint32_t comm, pid, hid;    /* interned; hid UINT32_MAX = none */
-    int32_t day;
-    uint8_t role;               /* 0 other, 1 child, 2 volunteer */
-    int8_t special;             /* -1 not given */
-} att_row;
+    uint32_t first, n;          /* items[first .. first + n), by day */
+} att_entry;
 
-/* Above this many rows the cache gives up (memory: ~20 bytes a row plus
- * the interned IDs) and windows are read from the database one by one. */
+/* Above this many rows the cache gives up and windows are read from the
+ * database one by one (memory: about 12 bytes a row, plus the IDs). */
 #ifndef CACHE_MAX_ROWS
-#define CACHE_MAX_ROWS 5000000
+#define CACHE_MAX_ROWS 30000000
 #endif
 
 struct cc_measure_cache {
     cc_day lo, hi;
     int loaded, disabled;
     intern comm, ids;
-    att_row *rows; size_t n, cap;
+    att_entry *e; size_t ne;
+    uint32_t *items;            /* (day - lo) << 8 | flags */
+    uint32_t *by_pid;           /* entries ordered by (pid, comm) */
+    uint32_t *by_hid; size_t nhid;   /* entries with a household, by (hid, comm) */
 };
 
 cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi)
@@ -623,13 +618,24 @@ cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi)
     return c;
 }
 
+static void cache_clear(cc_measure_cache *c)
+{
+    intern_free(&c->comm);
+    intern_free(&c->ids);
+    memset(&c->comm, 0, sizeof c->comm);
+    memset(&c->ids, 0, sizeof c->ids);
+    CC_FREE(c->e);
+    CC_FREE(c->items);
+    CC_FREE(c->by_pid);
+    CC_FREE(c->by_hid);
+    c->ne = c->nhid = 0;
+}
+
 void cc_measure_cache_free(cc_measure_cache *c)
 {
     if (!c)
         return;
-    intern_free(&c->comm);
-    intern_free(&c->ids);
-    free(c->rows);
+    cache_clear(c);
     free(c);
 }
 
@@ -646,15 +652,38 @@ static int32_t text_day(const unsigned char *t)
     return (int32_t)(era * 146097 + doe - 719468);
 }
 
+static const att_entry *g_sort_e;      /* qsort has no context argument */
+static int cmp_by_pid(const void *a, const void *b)
+{
+    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
+    if (x->pid != y->pid) return x->pid < y->pid ? -1 : 1;
+    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
+    return 0;
+}
+static int cmp_by_hid(const void *a, const void *b)
+{
+    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
+    if (x->hid != y->hid) return x->hid < y->hid ? -1 : 1;
+    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
+    return 0;
+}
+
 static void cache_load(ctx *c, cc_measure_cache *k)
 {
     char lo[11], hi[11];
+    uint32_t *tent = NULL, *tval = NULL;     /* per row: entry, item */
+    size_t nrow = 0, rcap = 0, ecap = 0;
+    kset map = {0};                           /* (comm, pid, hid) -> entry, via slot */
+    uint32_t *slot = NULL;
     sqlite3_stmt *st = prep(c,
         "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
         " FROM activities a JOIN attendance t ON t.activity_id = a.activity_id"
         " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE " ORDER BY a.date");
-    if (!st)
+    k->loaded = 1;
+    if (!st) {
+        k->disabled = 1;
         return;
+    }
     day_text(k->lo, lo);
     day_text(k->hi, hi);
     sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
@@ -667,34 +696,240 @@ static void cache_load(ctx *c, cc_measure_cache *k)
         const char *role = (const char *)sqlite3_column_text(st, 4);
         if (!comm || !date || sqlite3_column_bytes(st, 1) != 10 || !pid || !role)
             continue;
-        if (k->n == CACHE_MAX_ROWS) {
+        if (nrow == CACHE_MAX_ROWS) {
             cc_verbose("attendance cache: more than %d rows in the history span; reading windows one by one",
                        CACHE_MAX_ROWS);
             k->disabled = 1;
             break;
         }
-        if (k->n == k->cap) {
-            k->cap = k->cap ? 2 * k->cap : 65536;
-            k->rows = cc_xrealloc(k->rows, k->cap * sizeof *k->rows);
+        uint32_t cm = intern_id(&k->comm, comm), p = intern_id(&k->ids, pid);
+        uint32_t h = hid ? intern_id(&k->ids, hid) : UINT32_MAX;
+        uint32_t fl = F_ANY;
+        if (!strcmp(role, "child")) fl |= F_CHILD;
+        else if (!strcmp(role, "volunteer")) fl |= F_VOL;
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+            fl |= F_SPGIVEN;
+            if (sqlite3_column_int(st, 5) != 0)
+                fl |= F_SPYES;
         }
-        att_row *r = &k->rows[k->n++];
-        r->comm = intern_id(&k->comm, comm);
-        r->day = text_day(date);
-        r->pid = intern_id(&k->ids, pid);
-        r->hid = hid ? intern_id(&k->ids, hid) : UINT32_MAX;
-        r->role = !strcmp(role, "child") ? 1 : !strcmp(role, "volunteer") ? 2 : 0;
-        r->special = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : (int8_t)(sqlite3_column_int(st, 5) != 0);
+        /* find or add the entry */
+        uint64_t key = ((uint64_t)mix64(((uint64_t)cm << 32) | p) ^ (uint64_t)h * 0x9E3779B97F4A7C15ULL) | 1;
+        if ((map.n + 1) * 2 > map.cap) {
+            size_t nc = map.cap ? map.cap * 2 : 65536;
+            uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+            uint32_t *ns = cc_xcalloc(nc, sizeof *ns);
+            for (size_t i = 0; i < map.cap; i++)
+                if (map.k[i]) {
+                    size_t j = (size_t)(mix64(map.k[i]) & (nc - 1));
+                    while (nk[j])
+                        j = (j + 1) & (nc - 1);
+                    nk[j] = map.k[i];
+                    ns[j] = slot[i];
+                }
+            free(map.k);
+            free(slot);
+            map.k = nk;
+            slot = ns;
+            map.cap = nc;
+        }
+        size_t j = (size_t)(mix64(key) & (map.cap - 1));
+        uint32_t ei = UINT32_MAX;
+        while (map.k[j]) {
+            if (map.k[j] == key) {
+                const att_entry *e = &k->e[slot[j]];
+                if (e->comm == cm && e->pid == p && e->hid == h) {
+                    ei = slot[j];
+                    break;
+                }
+            }
+            j = (j + 1) & (map.cap - 1);
+        }
+        if (ei == UINT32_MAX) {
+            if (k->ne == ecap) {
+                ecap = ecap ? 2 * ecap : 65536;
+                k->e = cc_xrealloc(k->e, ecap * sizeof *k->e);
+            }
+            ei = (uint32_t)k->ne++;
+            k->e[ei] = (att_entry){cm, p, h, 0, 0};
+            map.k[j] = key;
+            slot[j] = ei;
+            map.n++;
+        }
+        k->e[ei].n++;
+        if (nrow == rcap) {
+            rcap = rcap ? 2 * rcap : 65536;
+            tent = cc_xrealloc(tent, rcap * sizeof *tent);
+            tval = cc_xrealloc(tval, rcap * sizeof *tval);
+        }
+        tent[nrow] = ei;
+        tval[nrow] = ((uint32_t)(text_day(date) - k->lo) << 8) | fl;
+        nrow++;
     }
     sqlite3_finalize(st);
-    k->loaded = 1;
-    if (k->disabled) {
-        intern_free(&k->comm);
-        intern_free(&k->ids);
-        memset(&k->comm, 0, sizeof k->comm);
-        memset(&k->ids, 0, sizeof k->ids);
-        CC_FREE(k->rows);
-        k->n = k->cap = 0;
+    free(map.k);
+    free(slot);
+    if (k->disabled || c->err) {
+        free(tent);
+        free(tval);
+        cache_clear(k);
+        k->disabled = 1;
+        return;
     }
+    /* items grouped by entry, in row (= date) order */
+    uint32_t pos = 0;
+    for (size_t i = 0; i < k->ne; i++) {
+        k->e[i].first = pos;
+        pos += k->e[i].n;
+        k->e[i].n = 0;
+    }
+    k->items = cc_xmalloc((nrow + 1) * sizeof *k->items);
+    for (size_t r = 0; r < nrow; r++) {
+        att_entry *e = &k->e[tent[r]];
+        k->items[e->first + e->n++] = tval[r];
+    }
+    free(tent);
+    free(tval);
+    k->by_pid = cc_xmalloc((k->ne + 1) * sizeof *k->by_pid);
+    k->by_hid = cc_xmalloc((k->ne + 1) * sizeof *k->by_hid);
+    for (size_t i = 0; i < k->ne; i++) {
+        k->by_pid[i] = (uint32_t)i;
+        if (k->e[i].hid != UINT32_MAX)
+            k->by_hid[k->nhid++] = (uint32_t)i;
+    }
+    g_sort_e = k->e;
+    qsort(k->by_pid, k->ne, sizeof *k->by_pid, cmp_by_pid);
+    qsort(k->by_hid, k->nhid, sizeof *k->by_hid, cmp_by_hid);
+    g_sort_e = NULL;
+}
+
+/* Flags of entry e over the days [f, t] (offsets from the span start). */
+static unsigned entry_mask(const cc_measure_cache *k, const att_entry *e, uint32_t f, uint32_t t)
+{
+    const uint32_t *it = k->items + e->first;
+    size_t lo = 0, hi = e->n;
+    unsigned m = 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((it[mid] >> 8) < f) lo = mid + 1; else hi = mid;
+    }
+    for (; lo < e->n && (it[lo] >> 8) <= t; lo++)
+        m |= it[lo] & 0xff;
+    return m;
+}
+
+/* Add the counts of one unit for one participant: its flags now (m) and in
+ * the previous window (pm). */
+static void add_unit(size_t u, unsigned m, unsigned pm, double **cnt, double **pcnt, double *ret, double *vret)
+{
+    if (m & F_ANY) {
+        cnt[K_PART][u] += 1;
+        if (m & F_CHILD) cnt[K_CHILD][u] += 1;
+        if (m & F_VOL) cnt[K_VOL][u] += 1;
+        if (m & F_SPGIVEN) cnt[K_SPECIAL_GIVEN][u] += 1;
+        if (m & F_SPYES) cnt[K_SPECIAL][u] += 1;
+        if (pm & F_ANY) ret[u] += 1;
+        if ((m & F_VOL) && (pm & F_VOL)) vret[u] += 1;
+    }
+    if (pm & F_ANY) {
+        pcnt[K_PART][u] += 1;
+        if (pm & F_VOL) pcnt[K_VOL][u] += 1;
+    }
+}
+
+/* Every attendance count of the window (and of the previous one when
+ * need_prev) from the cache. */
+static void att_count_cached(ctx *c, cc_measure_cache *k, int need_prev, double **cnt, double **pcnt,
+                             double *ret, double *vret)
+{
+    const cc_units *U = c->units;
+    long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
+    for (size_t i = 0; i < k->comm.n; i++)
+        cidx[i] = cc_units_find(U, CC_LEVEL_COMMUNITY, k->comm.s[i]);
+    uint32_t f = (uint32_t)(c->dfrom - k->lo), t = (uint32_t)(c->dto - k->lo);
+    uint32_t pf = need_prev ? (uint32_t)(c->dpfrom - k->lo) : 0, pt = need_prev ? (uint32_t)(c->dpto - k->lo) : 0;
+    unsigned char *mc = cc_xmalloc(k->ne + 1), *mp = cc_xcalloc(k->ne + 1, 1);
+    for (size_t i = 0; i < k->ne; i++) {
+        mc[i] = (unsigned char)entry_mask(k, &k->e[i], f, t);
+        if (need_prev)
+            mp[i] = (unsigned char)entry_mask(k, &k->e[i], pf, pt);
+    }
+    /* participants: groups of one pid, entries ordered by community */
+    size_t nst = U->nstreet + 1;
+    unsigned *sm = cc_xcalloc(nst, sizeof *sm), *spm = cc_xcalloc(nst, sizeof *spm);
+    size_t *touched = cc_xmalloc(nst * sizeof *touched);
+    for (size_t g = 0; g < k->ne;) {
+        uint32_t pid = k->e[k->by_pid[g]].pid;
+        size_t end = g, nt = 0;
+        unsigned am = 0, apm = 0;
+        while (end < k->ne && k->e[k->by_pid[end]].pid == pid)
+            end++;
+        for (size_t i = g; i < end;) {
+            uint32_t cm = k->e[k->by_pid[i]].comm;
+            unsigned m = 0, pm = 0;
+            for (; i < end && k->e[k->by_pid[i]].comm == cm; i++) {
+                m |= mc[k->by_pid[i]];
+                pm |= mp[k->by_pid[i]];
+            }
+            long ci = cidx[cm];
+            if (ci < 0 || !((m | pm) & F_ANY))
+                continue;
+            add_unit((size_t)ci, m, pm, cnt, pcnt, ret, vret);
+            size_t s = U->u[ci].street - U->ncomm;
+            if (!(sm[s] | spm[s]))
+                touched[nt++] = s;
+            sm[s] |= m;
+            spm[s] |= pm;
+            am |= m;
+            apm |= pm;
+        }
+        for (size_t q = 0; q < nt; q++) {
+            size_t s = touched[q];
+            add_unit(U->ncomm + s, sm[s], spm[s], cnt, pcnt, ret, vret);
+            sm[s] = spm[s] = 0;
+        }
+        if ((am | apm) & F_ANY)
+            add_unit(c->area, am, apm, cnt, pcnt, ret, vret);
+        g = end;
+    }
+    /* households: groups of one hid */
+    unsigned char *sh = cc_xcalloc(nst, 1);
+    for (size_t g = 0; g < k->nhid;) {
+        uint32_t hid = k->e[k->by_hid[g]].hid;
+        size_t end = g, nt = 0;
+        int any = 0;
+        while (end < k->nhid && k->e[k->by_hid[end]].hid == hid)
+            end++;
+        for (size_t i = g; i < end;) {
+            uint32_t cm = k->e[k->by_hid[i]].comm;
+            int in = 0;
+            for (; i < end && k->e[k->by_hid[i]].comm == cm; i++)
+                in |= mc[k->by_hid[i]] & F_ANY;
+            long ci = cidx[cm];
+            if (ci < 0 || !in)
+                continue;
+            cnt[K_HOUSE][ci] += 1;
+            size_t s = U->u[ci].street - U->ncomm;
+            if (!sh[s]) {
+                sh[s] = 1;
+                touched[nt++] = s;
+            }
+            any = 1;
+        }
+        for (size_t q = 0; q < nt; q++) {
+            cnt[K_HOUSE][U->ncomm + touched[q]] += 1;
+            sh[touched[q]] = 0;
+        }
+        if (any)
+            cnt[K_HOUSE][c->area] += 1;
+        g = end;
+    }
+    free(sh);
+    free(sm);
+    free(spm);
+    free(touched);
+    free(mc);
+    free(mp);
+    free(cidx);
 }
 
 static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
@@ -722,47 +957,6 @@ static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int 
     }
 }
 
-/* The window [from, to] from the cache (inside its span). */
-static void att_scan_cached(ctx *c, cc_measure_cache *k, cc_day from, cc_day to, kset *set, double **cnt)
-{
-    if (!k->loaded)
-        cache_load(c, k);
-    /* community (interned in the cache) -> unit index of this call */
-    long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
-    for (size_t i = 0; i < k->comm.n; i++)
-        cidx[i] = cc_units_find(c->units, CC_LEVEL_COMMUNITY, k->comm.s[i]);
-    size_t lo = 0, hi = k->n, end;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (k->rows[mid].day < from) lo = mid + 1; else hi = mid;
-    }
-    for (end = lo, hi = k->n; end < hi;) {
-        size_t mid = (end + hi) / 2;
-        if (k->rows[mid].day <= to) end = mid + 1; else hi = mid;
-    }
-    kset_reserve(set, (end - lo) * 2);
-    for (size_t i = lo; i < end; i++) {
-        const att_row *r = &k->rows[i];
-        long ci = cidx[r->comm];
-        if (ci < 0)
-            continue;
-        uint64_t unit[3] = {(uint64_t)ci, (uint64_t)c->units->u[ci].street, (uint64_t)c->area};
-        count_row(c, unit, r->pid, r->hid, r->hid != UINT32_MAX, r->role, r->special, set, cnt);
-    }
-    free(cidx);
-}
-
-/* Both windows of one call come from the cache or both from the database
- * (participant IDs are interned by whichever reads them). */
-static void att_window(ctx *c, int prev, int cached, intern *ids, kset *set, double **cnt)
-{
-    cc_day f = prev ? c->dpfrom : c->dfrom, t = prev ? c->dpto : c->dto;
-    if (cached)
-        att_scan_cached(c, c->cache, f, t, set, cnt);
-    else
-        att_scan(c, prev ? c->pfrom : c->from, prev ? c->pto : c->to, ids, set, cnt);
-}
-
 static void do_attendance(ctx *c, double **pv)
 {
     int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
@@ -778,17 +972,21 @@ static void do_attendance(ctx *c, double **pv)
         cache_load(c, c->cache);
     int cached = c->cache && !c->cache->disabled && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
                  (!need_prev || c->dpfrom >= c->cache->lo);
-    att_window(c, 0, cached, &ids, &cur, cnt);
-    if (need_prev)
-        att_window(c, 1, cached, &ids, &prev, pcnt);
     double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
-    if (need_prev)
-        for (size_t i = 0; i < cur.cap; i++) {
-            uint64_t k = cur.k[i];
-            unsigned kind = (unsigned)((k >> 32) & 7);
-            if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
-                (kind == K_PART ? ret : vret)[k >> 35] += 1;
+    if (cached) {
+        att_count_cached(c, c->cache, need_prev, cnt, pcnt, ret, vret);
+    } else {
+        att_scan(c, c->from, c->to, &ids, &cur, cnt);
+        if (need_prev) {
+            att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
+            for (size_t i = 0; i < cur.cap; i++) {
+                uint64_t k = cur.k[i];
+                unsigned kind = (unsigned)((k >> 32) & 7);
+                if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
+                    (kind == K_PART ? ret : vret)[k >> 35] += 1;
+            }
         }
+    }
     for (size_t u = 0; u < c->n; u++) {
         int has = cnt[K_PART][u] > 0, phas = pcnt[K_PART][u] > 0;
         if (pv[M_PARTICIPANTS]) pv[M_PARTICIPANTS][u] = has ? cnt[K_PART][u] : NAN;
