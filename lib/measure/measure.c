@@ -1121,11 +1121,11 @@ static void do_providers(ctx *c, double **pv)
 static const char tb_sql[] =
     "SELECT m.cidx, SUM(CASE WHEN t.kind = 'deposit' THEN t.hours ELSE 0 END),"
     " SUM(CASE WHEN t.kind = 'redeem' THEN t.hours ELSE 0 END)"
-    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
+    " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
     " WHERE t.date BETWEEN :from AND :to GROUP BY m.cidx";
 static const char tb_members_sql[] =
     "SELECT m.UNIT, COUNT(DISTINCT t.member_id)"
-    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
+    " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
     " WHERE t.date BETWEEN :from AND :to GROUP BY m.UNIT";
 static const char tb_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM timebank t"
@@ -1154,7 +1154,7 @@ static const char fb_sql[] =
     "SELECT m.cidx, COUNT(*),"
     " SUM(f.responded IS NOT NULL AND julianday(f.responded) - julianday(f.received) <= ?1),"
     " SUM(f.resolved = 1)"
-    " FROM feedback f JOIN temp.cc_map m ON m.community_id = f.community_id"
+    " FROM temp.cc_map m CROSS JOIN feedback f ON f.community_id = m.community_id"
     " WHERE f.received BETWEEN :from AND :to GROUP BY m.cidx";
 static const char fb_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM feedback f"
@@ -1199,8 +1199,8 @@ static void do_survey(ctx *c, int item, double **fv, const unsigned char *ever)
     cc_buf_addf(&sql,
                 "SELECT m.cidx, COUNT(x.code), SUM(x.code), SUM(x.code >= 4), SUM(x.code = 1)"
                 " FROM (SELECT r.community_id, %s(a.answer) AS code"
-                "       FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id"
-                "        AND a.question = ?1"
+                "       FROM temp.cc_map mm CROSS JOIN survey_responses r ON r.community_id = mm.community_id"
+                "       JOIN survey_answers a ON a.response_id = r.response_id AND a.question = ?1"
                 "       WHERE r.date BETWEEN :from AND :to",
                 yesno ? "cc_yesno" : "cc_likert");
     if (it->nroles) {
@@ -1257,7 +1257,7 @@ typedef struct {
 
 static const char as_rows_sql[] =
     "SELECT m.cidx, m.sidx, m.aidx, s.participant_id, s.phase, s.date, s.score"
-    " FROM assessments s JOIN temp.cc_map m ON m.community_id = s.community_id"
+    " FROM temp.cc_map m CROSS JOIN assessments s ON s.community_id = m.community_id"
     " WHERE s.domain = ?1 AND s.date BETWEEN ?2 AND ?3";
 static const char as_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM assessments s"
