@@ -117,7 +117,7 @@ static mref parse_name(const cc_config *cfg, const char *name)
     return r;
 }
 
-/* ---- answer parsing (SQL functions) ------------------------------------- */
+/* ---- answer parsing ------------------------------------- */
 static int likert_code(const char *s)
 {
     static const char *const sat[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
@@ -153,20 +153,6 @@ static int yesno_code(const char *s)
             return 0;
     }
     return -1;
-}
-
-static void sql_likert(sqlite3_context *c, int argc, sqlite3_value **v)
-{
-    (void)argc;
-    int k = likert_code((const char *)sqlite3_value_text(v[0]));
-    if (k) sqlite3_result_int(c, k); else sqlite3_result_null(c);
-}
-
-static void sql_yesno(sqlite3_context *c, int argc, sqlite3_value **v)
-{
-    (void)argc;
-    int k = yesno_code((const char *)sqlite3_value_text(v[0]));
-    if (k >= 0) sqlite3_result_int(c, k); else sqlite3_result_null(c);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1191,57 +1177,77 @@ static const char sv_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM survey_responses r"
     " WHERE r.community_id = m.community_id)";
 
-static void do_survey(ctx *c, int item, double **fv, const unsigned char *ever)
+/* Every requested item in one scan of the window's answers to their
+ * questions; roles filtered and answers parsed in C. */
+static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ever)
 {
-    const cc_item *it = &c->cfg->items[item];
+    const cc_config *cfg = c->cfg;
     cc_buf sql = CC_BUF_INIT;
-    int yesno = it->scale == CC_SCALE_YESNO;
-    cc_buf_addf(&sql,
-                "SELECT m.cidx, COUNT(x.code), SUM(x.code), SUM(x.code >= 4), SUM(x.code = 1)"
-                " FROM (SELECT r.community_id, %s(a.answer) AS code"
-                "       FROM temp.cc_map mm CROSS JOIN survey_responses r ON r.community_id = mm.community_id"
-                "       JOIN survey_answers a ON a.response_id = r.response_id AND a.question = ?1"
-                "       WHERE r.date BETWEEN :from AND :to",
-                yesno ? "cc_yesno" : "cc_likert");
-    if (it->nroles) {
-        cc_buf_adds(&sql, " AND r.role IN (");
-        for (size_t k = 0; k < it->nroles; k++)
-            cc_buf_addf(&sql, "%s:role%zu", k ? ", " : "", k);
-        cc_buf_adds(&sql, ")");
-    }
-    cc_buf_adds(&sql, ") x JOIN temp.cc_map m ON m.community_id = x.community_id GROUP BY m.cidx");
+    size_t nq = 0;
+    cc_buf_adds(&sql, "SELECT mm.cidx, r.role, a.question, a.answer"
+                      " FROM temp.cc_map mm CROSS JOIN survey_responses r ON r.community_id = mm.community_id"
+                      " JOIN survey_answers a ON a.response_id = r.response_id"
+                      " WHERE r.date BETWEEN :from AND :to AND a.question IN (");
+    for (size_t i = 0; i < cfg->nitems; i++)
+        if (sv[i][0])
+            cc_buf_addf(&sql, "%s:q%zu", nq++ ? ", " : "", i);
+    cc_buf_adds(&sql, ")");
     sqlite3_stmt *st = prep(c, sql.s);
     cc_buf_release(&sql);
     if (!st)
         return;
     bind_window(st, c);
-    sqlite3_bind_text(st, 1, it->column, -1, SQLITE_STATIC);
-    for (size_t k = 0; k < it->nroles; k++) {
-        char nm[32];
-        snprintf(nm, sizeof nm, ":role%zu", k);
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, nm), it->roles[k], -1, SQLITE_STATIC);
-    }
+    for (size_t i = 0; i < cfg->nitems; i++)
+        if (sv[i][0]) {
+            char nm[32];
+            snprintf(nm, sizeof nm, ":q%zu", i);
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, nm), cfg->items[i].column, -1, SQLITE_STATIC);
+        }
+    /* counts start at 0 for the communities with an answer row */
     while (step(c, st)) {
         sqlite3_int64 u = sqlite3_column_int64(st, 0);
-        if (u < 0 || (size_t)u >= c->ncomm)
+        const char *role = (const char *)sqlite3_column_text(st, 1);
+        const char *q = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
+        if (u < 0 || (size_t)u >= c->ncomm || !q || !role)
             continue;
-        double n = col(st, 1);
-        fv[SV_N][u] = n;
-        fv[SV_SUM][u] = n > 0 ? col(st, 2) : 0;
-        fv[SV_TOP2][u] = n > 0 ? col(st, 3) : 0;
-        fv[SV_YES][u] = n > 0 ? col(st, 4) : 0;
+        for (size_t i = 0; i < cfg->nitems; i++) {
+            const cc_item *it = &cfg->items[i];
+            if (!sv[i][0] || strcmp(it->column, q))
+                continue;
+            int ok = it->nroles == 0;
+            for (size_t k = 0; k < it->nroles && !ok; k++)
+                ok = !strcmp(it->roles[k], role);
+            if (!ok)
+                continue;
+            int code = it->scale == CC_SCALE_YESNO ? yesno_code(ans) : likert_code(ans);
+            if (it->scale == CC_SCALE_YESNO ? code < 0 : code == 0)
+                continue;
+            double **fv = sv[i];
+            if (isnan(fv[SV_N][u]))
+                fv[SV_N][u] = fv[SV_SUM][u] = fv[SV_TOP2][u] = fv[SV_YES][u] = 0;
+            fv[SV_N][u] += 1;
+            fv[SV_SUM][u] += code;
+            fv[SV_TOP2][u] += code >= 4;
+            fv[SV_YES][u] += code == 1;
+        }
     }
     sqlite3_finalize(st);
-    for (int f = 0; f < SV_NFIELD; f++) {
-        roll_up(c, fv[f]);
-        zero_fill(c, ever, fv[f]);
-    }
-    if (yesno) {                 /* top2 means nothing for yes/no */
-        for (size_t i = 0; i < c->n; i++)
-            fv[SV_TOP2][i] = NAN;
-    } else {
-        for (size_t i = 0; i < c->n; i++)
-            fv[SV_YES][i] = NAN;
+    for (size_t i = 0; i < cfg->nitems; i++) {
+        double **fv = sv[i];
+        if (!fv[0])
+            continue;
+        for (int f = 0; f < SV_NFIELD; f++) {
+            roll_up(c, fv[f]);
+            zero_fill(c, ever, fv[f]);
+        }
+        if (cfg->items[i].scale == CC_SCALE_YESNO) {   /* top2 means nothing for yes/no */
+            for (size_t k = 0; k < c->n; k++)
+                fv[SV_TOP2][k] = NAN;
+        } else {
+            for (size_t k = 0; k < c->n; k++)
+                fv[SV_YES][k] = NAN;
+        }
     }
 }
 
@@ -1415,10 +1421,6 @@ cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_un
                 as[refs[j].id][f] = newcol(n);
     }
 
-    sqlite3_create_function(s->db, "cc_likert", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_likert, NULL, NULL);
-    sqlite3_create_function(s->db, "cc_yesno", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_yesno, NULL, NULL);
     build_map(&c);
 
     for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
@@ -1454,11 +1456,10 @@ cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_un
         do_feedback(&c, pv);
     {
         unsigned char *ever = NULL;
-        for (size_t i = 0; i < nitems; i++)
+        for (size_t i = 0; i < nitems && !ever; i++)
             if (sv[i][0]) {
-                if (!ever)
-                    ever = ever_rows(&c, sv_ever_sql);
-                do_survey(&c, (int)i, sv[i], ever);
+                ever = ever_rows(&c, sv_ever_sql);
+                do_surveys(&c, sv, ever);
             }
         free(ever);
         ever = NULL;
