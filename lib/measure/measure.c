@@ -319,26 +319,6 @@ static void fill(ctx *c, const char *sql, double **cols, int ncols)
     sqlite3_finalize(st);
 }
 
-/* Run the same distinct-count query at the three levels: `unit` in sql is
- * replaced by the community index, the street index and the area index. */
-static void fill3(ctx *c, const char *sql_fmt, double **cols, int ncols)
-{
-    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
-    for (int l = 0; l < 3; l++) {
-        cc_buf b = CC_BUF_INIT;
-        for (const char *p = sql_fmt; *p; p++) {
-            if (!strncmp(p, "UNIT", 4)) {
-                cc_buf_adds(&b, unitcol[l]);
-                p += 3;
-            } else {
-                cc_buf_addc(&b, *p);
-            }
-        }
-        fill(c, b.s, cols, ncols);
-        cc_buf_release(&b);
-    }
-}
-
 /* ---- the unit map -------------------------------------------------------- */
 static void build_map(ctx *c)
 {
@@ -1110,9 +1090,9 @@ static const char tb_sql[] =
     " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
     " WHERE t.date BETWEEN :from AND :to GROUP BY m.cidx";
 static const char tb_members_sql[] =
-    "SELECT m.UNIT, COUNT(DISTINCT t.member_id)"
+    "SELECT m.cidx, m.sidx, m.aidx, t.member_id"
     " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
-    " WHERE t.date BETWEEN :from AND :to GROUP BY m.UNIT";
+    " WHERE t.date BETWEEN ?1 AND ?2";
 static const char tb_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM timebank t"
     " WHERE t.community_id = m.community_id)";
@@ -1125,9 +1105,34 @@ static void do_timebank(ctx *c, double **pv)
         if (pv[M_TB_DEPOSIT_HOURS]) roll_up(c, pv[M_TB_DEPOSIT_HOURS]);
         if (pv[M_TB_REDEEM_HOURS]) roll_up(c, pv[M_TB_REDEEM_HOURS]);
     }
-    if (pv[M_TB_MEMBERS]) {
-        double *cols[] = {pv[M_TB_MEMBERS]};
-        fill3(c, tb_members_sql, cols, 1);
+    if (pv[M_TB_MEMBERS]) {          /* distinct members, per level in C */
+        double *v = pv[M_TB_MEMBERS];
+        sqlite3_stmt *st = prep(c, tb_members_sql);
+        intern ids = {0};
+        kset set = {0};
+        if (st) {
+            sqlite3_bind_text(st, 1, c->from, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, c->to, -1, SQLITE_STATIC);
+            while (step(c, st)) {
+                const char *mem = (const char *)sqlite3_column_text(st, 3);
+                if (!mem)
+                    continue;
+                uint32_t id = intern_id(&ids, mem);
+                for (int l = 0; l < 3; l++) {
+                    uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+                    if (u >= c->n)
+                        continue;
+                    if (isnan(v[u]))
+                        v[u] = 0;
+                    if (!kset_add(&set, KEY(u, K_PART, id)))
+                        break;          /* seen in the community: seen above too */
+                    v[u] += 1;
+                }
+            }
+            sqlite3_finalize(st);
+        }
+        free(set.k);
+        intern_free(&ids);
     }
     unsigned char *e = ever_rows(c, tb_ever_sql);
     for (int k = M_TB_DEPOSIT_HOURS; k <= M_TB_MEMBERS; k++)
