@@ -121,3 +121,4 @@ help:
 	@sed -n '1,/^VERSION/p' Makefile | grep '^#' | sed 's/^# \{0,1\}//'
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d) $(GEN_SRC:%.c=$(BUILD)/%.d)
+.SECONDARY:

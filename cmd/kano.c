@@ -1,12 +1,250 @@
-/* carecard kano — placeholder until the command lands. */
-#include "cmd.h"
+/* carecard kano — the KANO table of a survey file, without a database. */
+#include "methods_out.h"
+#include "ingest/kinds.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char cmd_kano_help[] =
-    "usage: carecard kano ...\n";
+    "usage: carecard kano SURVEY.csv [--config FILE] [--format table|csv|json]\n"
+    "\n"
+    "The KANO table of a survey file, read directly (no database): for every\n"
+    "[kano.<id>] feature of indicators.ini, the A O M I R Q counts, the\n"
+    "category, Better, Worse and the improvement priority -- the same table as\n"
+    "the quarterly report's 满意度与KANO sheet.\n"
+    "\n"
+    "SURVEY.csv is a surveys file as ingested (data-formats.md): one row per\n"
+    "response, one column per question. A feature's two questions are found by\n"
+    "header text, after removing surrounding spaces and a leading question\n"
+    "number (12、 12. Q12. Q12、 第12题). Every row counts (no community or date\n"
+    "filter). UTF-8 or GB18030, comma or tab.\n"
+    "\n"
+    "Answers: 1 like (我很喜欢 非常喜欢 喜欢), 2 must-be (理所当然 理应如此\n"
+    "必须这样), 3 neutral (无所谓), 4 live-with (能忍受 可以忍受), 5 dislike\n"
+    "(我很不喜欢 很不喜欢 不喜欢). A response counts for a feature when both its\n"
+    "answers are given; a pair with an answer that cannot be read is left out\n"
+    "and counted in a notice.\n"
+    "\n"
+    "Evaluation table (functional answer = row, dysfunctional = column):\n"
+    "                  like  must-be  neutral  live-with  dislike\n"
+    "    like           Q      A        A         A          O\n"
+    "    must-be        R      I        I         I          M\n"
+    "    neutral        R      I        I         I          M\n"
+    "    live-with      R      I        I         I          M\n"
+    "    dislike        R      R        R         R          Q\n"
+    "A attractive 魅力, O one-dimensional 期望, M must-be 必备, I indifferent\n"
+    "无差异, R reverse 反向, Q questionable 可疑.\n"
+    "Category: the most frequent; ties M > O > A > I > R > Q. A feature nobody\n"
+    "answered is shown as Q with no Better/Worse.\n"
+    "Better = (A + O) / (A + O + M + I);  Worse = -(O + M) / (A + O + M + I);\n"
+    "both undefined ('-', json null) when A + O + M + I = 0.\n"
+    "Priority (1 = improve first): M, then O, then A, then I, R, Q; within a\n"
+    "category by |Worse|, then Better, both descending; then config order.\n"
+    "\n"
+    "Options:\n"
+    "  --config FILE    the indicator catalog with the [kano.*] features\n"
+    "                   (default $CARECARD_CONFIG or indicators.ini)\n"
+    "  --format table|csv|json  output (default table). csv:\n"
+    "                   priority,id,name,A,O,M,I,R,Q,category,better,worse;\n"
+    "                   json: {\"kano\": [{\"id\", \"name\", \"counts\": {\"A\"...\"Q\"},\n"
+    "                   \"category\", \"better\", \"worse\", \"priority\"}, ...]} in\n"
+    "                   priority order, full precision.\n"
+    "\n"
+    "Exit: 0 success, 1 unreadable file or config, or no feature's questions in\n"
+    "the file, 2 usage error.\n";
+
+/* Header and configured question compared as ingest stores questions:
+ * trimmed, without a leading question number (cc_question_strip). */
+static int same_question(const char *header, size_t hlen, const char *want)
+{
+    const char *w, *h;
+    size_t wl = cc_question_strip(want, strlen(want), &w);
+    hlen = cc_question_strip(header, hlen, &h);
+    return hlen == wl && !memcmp(h, w, wl);
+}
+
+static const char *const cat_zh[6] = {"魅力", "期望", "必备", "无差异", "反向", "可疑"};
 
 int cmd_kano(int argc, char **argv, cc_ctx *ctx)
 {
-    (void)argc; (void)argv; (void)ctx;
-    cc_error("kano: not implemented yet");
-    return EXIT_FAIL;
+    const char *path = NULL, *fmt = "table";
+    for (int i = 1; i < argc; i++) {
+        int r = mo_opt(argc, argv, &i, "--format", &fmt);
+        if (r < 0)
+            return cmd_usage_error("kano", "option '--format' needs a value");
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cmd_usage_error("kano", "unknown option '%s'", argv[i]);
+        if (path)
+            return cmd_usage_error("kano", "one survey file only ('%s' and '%s')", path, argv[i]);
+        path = argv[i];
+    }
+    int format = mo_format(fmt);
+    if (format < 0)
+        return cmd_usage_error("kano", "--format must be table, csv or json, not '%s'", fmt);
+    if (!path)
+        return cmd_usage_error("kano", "missing SURVEY.csv");
+
+    cc_config cfg;
+    if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
+        return EXIT_FAIL;
+    if (cfg.nkano == 0) {
+        cc_error("%s: no [kano.<id>] feature is configured", ctx->config_path);
+        cc_config_release(&cfg);
+        return EXIT_FAIL;
+    }
+    cc_csv *r = cc_csv_open(path, CC_ENC_AUTO, CC_CSV_AUTO);
+    if (!r) {
+        cc_config_release(&cfg);
+        return EXIT_FAIL;
+    }
+
+    size_t nk = cfg.nkano;
+    long *fcol = cc_xcalloc(nk, sizeof *fcol), *dcol = cc_xcalloc(nk, sizeof *dcol);
+    cc_kano_row *rows = cc_xcalloc(nk, sizeof *rows);
+    long unparsed = 0, found = 0;
+    int rc = EXIT_OK, header = 1, got;
+    cc_csv_record rec;
+    while ((got = cc_csv_next(r, &rec)) == 1) {
+        if (header) {
+            header = 0;
+            for (size_t k = 0; k < nk; k++) {
+                fcol[k] = dcol[k] = -1;
+                for (size_t j = 0; j < rec.n; j++) {
+                    if (fcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].functional))
+                        fcol[k] = (long)j;
+                    if (dcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].dysfunctional))
+                        dcol[k] = (long)j;
+                }
+                if (fcol[k] < 0 || dcol[k] < 0)
+                    cc_notice("%s: KANO feature '%s': no column '%s'", path, cfg.kano[k].id,
+                            fcol[k] < 0 ? cfg.kano[k].functional : cfg.kano[k].dysfunctional);
+                else
+                    found++;
+            }
+            if (!found) {
+                cc_error("%s: none of the %zu KANO features' questions is in the file", path, nk);
+                rc = EXIT_FAIL;
+                break;
+            }
+            continue;
+        }
+        for (size_t k = 0; k < nk; k++) {
+            if (fcol[k] < 0 || dcol[k] < 0 || (size_t)fcol[k] >= rec.n || (size_t)dcol[k] >= rec.n)
+                continue;
+            size_t fl = rec.len[fcol[k]], dl = rec.len[dcol[k]];
+            cc_trim(rec.field[fcol[k]], &fl);
+            cc_trim(rec.field[dcol[k]], &dl);
+            if (!fl || !dl)
+                continue;
+            int fa = cc_kano_answer(rec.field[fcol[k]]), da = cc_kano_answer(rec.field[dcol[k]]);
+            if (!fa || !da) {
+                unparsed++;
+                cc_verbose("%s:%ld: KANO feature '%s': answer '%s' cannot be read", path, rec.line,
+                           cfg.kano[k].id, fa ? rec.field[dcol[k]] : rec.field[fcol[k]]);
+                continue;
+            }
+            rows[k].counts[cc_kano_classify(fa, da)]++;
+        }
+    }
+    if (got < 0) {
+        cc_error("%s: %s", path, cc_csv_error(r));
+        rc = EXIT_FAIL;
+    } else if (header) {
+        cc_error("%s: the file is empty", path);
+        rc = EXIT_FAIL;
+    }
+    cc_csv_free(r);
+
+    if (rc == EXIT_OK) {
+        if (unparsed)
+            cc_notice("%s: %ld answer pair%s could not be read and %s left out (-v lists them)",
+                      path, unparsed, unparsed == 1 ? "" : "s", unparsed == 1 ? "is" : "are");
+        size_t n = 0;
+        for (size_t k = 0; k < nk; k++)
+            if (fcol[k] >= 0 && dcol[k] >= 0) {
+                long counts[6];
+                memcpy(counts, rows[k].counts, sizeof counts);
+                memset(&rows[n], 0, sizeof rows[n]);
+                rows[n].feature = &cfg.kano[k];
+                memcpy(rows[n].counts, counts, sizeof counts);
+                n++;
+            }
+        cc_kano_finish(rows, n);
+
+        static const char letters[6][2] = {"A", "O", "M", "I", "R", "Q"};
+        if (format == MO_JSON) {
+            json_t *root = json_object(), *arr = json_array();
+            for (size_t k = 0; k < n; k++) {
+                json_t *o = json_object(), *c = json_object();
+                json_object_set_new(o, "id", json_string(rows[k].feature->id));
+                json_object_set_new(o, "name", json_string(rows[k].feature->name ? rows[k].feature->name
+                                                                                : rows[k].feature->id));
+                for (int t = 0; t < 6; t++)
+                    json_object_set_new(c, letters[t], json_integer(rows[k].counts[t]));
+                json_object_set_new(o, "counts", c);
+                json_object_set_new(o, "category", json_string(letters[rows[k].category]));
+                json_object_set_new(o, "better", mo_json_num(rows[k].better));
+                json_object_set_new(o, "worse", mo_json_num(rows[k].worse));
+                json_object_set_new(o, "priority", json_integer(rows[k].priority));
+                json_array_append_new(arr, o);
+            }
+            json_object_set_new(root, "kano", arr);
+            rc = mo_json_print(root);
+        } else if (format == MO_CSV) {
+            fputs("priority,id,name,A,O,M,I,R,Q,category,better,worse\n", stdout);
+            for (size_t k = 0; k < n; k++) {
+                printf("%d,", rows[k].priority);
+                mo_csv_text(stdout, rows[k].feature->id);
+                fputc(',', stdout);
+                mo_csv_text(stdout, rows[k].feature->name ? rows[k].feature->name : "");
+                for (int t = 0; t < 6; t++)
+                    printf(",%ld", rows[k].counts[t]);
+                printf(",%s,", letters[rows[k].category]);
+                mo_csv_num(stdout, rows[k].better);
+                fputc(',', stdout);
+                mo_csv_num(stdout, rows[k].worse);
+                fputc('\n', stdout);
+            }
+        } else {
+            FILE *f = stdout;
+            mo_cell(f, "#", 2, 1);
+            fputs("  ", f); mo_cell(f, "feature", 21, 0);
+            for (int t = 0; t < 6; t++) {
+                fputc(' ', f);
+                mo_cell(f, letters[t], 4, 1);
+            }
+            fputs("  ", f); mo_cell(f, "category", 9, 0);
+            fputs(" ", f); mo_cell(f, "Better", 6, 1);
+            fputs(" ", f); mo_cell(f, "Worse", 6, 1);
+            fputc('\n', f);
+            for (size_t k = 0; k < n; k++) {
+                char pr[16], cat[32];
+                snprintf(pr, sizeof pr, "%d", rows[k].priority);
+                snprintf(cat, sizeof cat, "%s %s", letters[rows[k].category], cat_zh[rows[k].category]);
+                const char *nm = rows[k].feature->name ? rows[k].feature->name : rows[k].feature->id;
+                mo_cell(f, pr, 2, 1);
+                fputs("  ", f); mo_cell(f, nm, 21, 0);
+                for (int t = 0; t < 6; t++) {
+                    char num[24];
+                    snprintf(num, sizeof num, "%ld", rows[k].counts[t]);
+                    fputc(' ', f);
+                    mo_cell(f, num, 4, 1);
+                }
+                fputs("  ", f); mo_cell(f, cat, 9, 0);
+                fputs(" ", f); mo_num(f, rows[k].better, 3, 6);
+                fputs(" ", f); mo_num(f, rows[k].worse, 3, 6);
+                fputc('\n', f);
+            }
+            fputs("\nA 魅力 attractive  O 期望 one-dimensional  M 必备 must-be  I 无差异 indifferent\n"
+                  "R 反向 reverse  Q 可疑 questionable.  Priority 1 = improve first.\n", f);
+        }
+    }
+    free(rows);
+    free(fcol);
+    free(dcol);
+    cc_config_release(&cfg);
+    return rc;
 }

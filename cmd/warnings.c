@@ -1,12 +1,139 @@
-/* carecard warnings — placeholder until the command lands. */
+/* carecard warnings — the red/yellow/blue warnings of a period, red first. */
 #include "cmd.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 const char cmd_warnings_help[] =
-    "usage: carecard warnings ...\n";
+    "usage: carecard warnings [--period P] [--level red|yellow|blue]\n"
+    "                         [--street ID | --community ID]\n"
+    "                         [--format table|csv|json]\n"
+    "\n"
+    "List the warnings of a period, red first: every indicator of every community,\n"
+    "street and the area that missed its target (蓝 blue, 黄 yellow, 红 red),\n"
+    "every community that did not report (未报), and the warnings of the previous\n"
+    "period that are resolved (已解除). Each line gives the value, the target, the\n"
+    "run of missed periods (连续未达标), the change (新增/持续/已解除), the action\n"
+    "(专项整治, 限期整改, 关注, 督促报送) and the explanation.\n"
+    "\n"
+    "Options:\n"
+    "  --period P       2026-W47, 2026-11, 2026-Q4 or 2026 (default: the last\n"
+    "                   complete ISO week before today)\n"
+    "  --level L        only warnings at this level or worse: red, yellow or blue\n"
+    "                   (blue = every warning; without --level resolved ones are\n"
+    "                   listed too)\n"
+    "  --street ID      only this street's communities and the street\n"
+    "  --community ID   only this community\n"
+    "  --format FMT     table (default), csv (the columns of warnings.csv:\n"
+    "                   period,unit_level,unit_id,unit_name,indicator_id,\n"
+    "                   indicator_name,status,value,target,run,rectify,change,\n"
+    "                   explanation; UTF-8 with BOM) or json\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+static int parse_day(const char *s, cc_day *out)
+{
+    int y, m, d, n = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0')
+        return -1;
+    long yy = m <= 2 ? y - 1 : y;
+    long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long yoe = yy - era * 400;
+    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = (cc_day)(era * 146097 + doe - 719468);
+    return 0;
+}
+
+static cc_day today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    char b[16];
+    cc_day d = 0;
+    localtime_r(&t, &tm);
+    strftime(b, sizeof b, "%Y-%m-%d", &tm);
+    parse_day(b, &d);
+    return d;
+}
+
+static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n))
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *bad = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
 
 int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
 {
-    (void)argc; (void)argv; (void)ctx;
-    cc_error("warnings: not implemented yet");
-    return EXIT_FAIL;
+    const char *period = NULL, *level = NULL, *format = NULL, *street = NULL, *community = NULL;
+    cc_format fmt = CC_FMT_TABLE;
+    int min_colour = CC_COL_MET;
+    cc_period p;
+    int bad = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if ((v = optval(argc, argv, &i, "--period", &bad))) period = v;
+        else if ((v = optval(argc, argv, &i, "--level", &bad))) level = v;
+        else if ((v = optval(argc, argv, &i, "--format", &bad))) format = v;
+        else if ((v = optval(argc, argv, &i, "--street", &bad))) street = v;
+        else if ((v = optval(argc, argv, &i, "--community", &bad))) community = v;
+        else if (bad)
+            return cmd_usage_error("warnings", "option '%s' needs a value", argv[i]);
+        else if (argv[i][0] == '-')
+            return cmd_usage_error("warnings", "unknown option '%s'", argv[i]);
+        else
+            return cmd_usage_error("warnings", "unexpected argument '%s'", argv[i]);
+    }
+    if (format) {
+        if (!strcmp(format, "table")) fmt = CC_FMT_TABLE;
+        else if (!strcmp(format, "csv")) fmt = CC_FMT_CSV;
+        else if (!strcmp(format, "json")) fmt = CC_FMT_JSON;
+        else return cmd_usage_error("warnings", "--format '%s': expected table, csv or json", format);
+    }
+    if (level) {
+        if (!strcmp(level, "red")) min_colour = CC_COL_RED;
+        else if (!strcmp(level, "yellow")) min_colour = CC_COL_YELLOW;
+        else if (!strcmp(level, "blue")) min_colour = CC_COL_BLUE;
+        else return cmd_usage_error("warnings", "--level '%s': expected red, yellow or blue", level);
+    }
+    if (street && community)
+        return cmd_usage_error("warnings", "give --street or --community, not both");
+    if (period) {
+        if (cc_period_parse(period, &p) != CC_OK)
+            return cmd_usage_error("warnings", "--period '%s': expected 2026-W47, 2026-11, 2026-Q4 or 2026",
+                                   period);
+    } else {
+        p = cc_period_last_complete(CC_PERIOD_WEEK, today());
+    }
+
+    cc_scope scope = {0};
+    const char *sv[1] = {street}, *cv[1] = {community};
+    if (street) { scope.streets = sv; scope.nstreets = 1; }
+    if (community) { scope.communities = cv; scope.ncommunities = 1; }
+    cc_scorecard *sc = NULL;
+    cc_err e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
+    if (e)
+        return cmd_exit_code(e);
+    if ((street && cc_units_find(&sc->units, CC_LEVEL_STREET, street) < 0) ||
+        (community && cc_units_find(&sc->units, CC_LEVEL_COMMUNITY, community) < 0)) {
+        cc_error("warnings: no %s '%s' in the register on %s", street ? "street" : "community",
+                 street ? street : community, p.id);
+        cc_scorecard_free(sc);
+        return EXIT_FAIL;
+    }
+    e = cc_render_warnings(stdout, sc, fmt, min_colour);
+    cc_scorecard_free(sc);
+    return cmd_exit_code(e);
 }

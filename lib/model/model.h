@@ -32,6 +32,8 @@ void cc_iso_week(cc_day day, int *iso_year, int *week);
 /* 周/月/季度/期 (for explanations: 连续 2 周未达标) and 本周/本月/本季度/本期. */
 const char *cc_period_unit_zh(cc_period_kind kind);
 const char *cc_period_this_zh(cc_period_kind kind);
+/* "week" "month" "quarter" "year" "custom". */
+const char *cc_period_kind_name(cc_period_kind kind);
 
 /* ---- windows ------------------------------------------------------------ */
 typedef struct {
@@ -44,6 +46,8 @@ cc_err cc_window_parse(const char *s, cc_window *out);
 /* The days the window covers for report period p: ends on p->to; when the
  * period is longer than the window, the period itself. */
 void cc_window_range(const cc_window *w, const cc_period *p, cc_day *from, cc_day *to);
+/* "period" or "last:13w" into out. */
+void cc_window_format(const cc_window *w, char *out, size_t len);
 
 /* ---- measure catalog (names only; measure/ computes them) --------------- */
 typedef enum {
@@ -58,9 +62,18 @@ int cc_measure_source(const char *name);
 /* NULL-terminated list of the plain (non-survey, non-assess) measure names. */
 extern const char *const cc_measure_names[];
 extern const char *const cc_assess_domains[];   /* cognitive social emotion language motor, NULL */
+/* "activities" "attendance" "communities" "surveys" ... (the input kind). */
+const char *cc_source_name(cc_source src);
+/* For "survey.<item>.<stat>": pointer to <item> inside name, its length in
+ * *len; NULL for any other name. */
+const char *cc_measure_survey_item(const char *name, size_t *len);
 
 /* ---- formulas ----------------------------------------------------------- */
 typedef struct cc_formula cc_formula;
+
+#define CC_FORMULA_MAX_DEPTH 64     /* nested parentheses, unary minus, min/max */
+#define CC_FORMULA_MAX_NODES 1024   /* numbers, names and operators */
+#define CC_FORMULA_MAX_NAME  64     /* bytes in one measure name */
 
 /* Parse once into a tree. On error returns NULL, sets *errcol (1-based,
  * in characters) and writes the reason to err (e.g. "expected ')'",
@@ -70,12 +83,17 @@ void cc_formula_free(cc_formula *f);
 /* The distinct measure names the formula uses, in order of first use. */
 size_t cc_formula_nrefs(const cc_formula *f);
 const char *cc_formula_ref(const cc_formula *f, size_t i);
+/* The outermost operator is '/' (num/den of the result are meaningful). */
+int cc_formula_has_division(const cc_formula *f);
+/* 1-based character column (in the formula text) of the first use of ref i. */
+int cc_formula_ref_col(const cc_formula *f, size_t i);
 
 typedef struct {
     double value;           /* NAN when missing */
     double num, den;        /* operands of the outermost division (NAN if none/missing) */
     int has_division;       /* the formula's outermost operator is '/' */
-    const char *why;        /* when missing: "division by zero", "missing measure 'x'" (static or ref name) */
+    const char *why;        /* when missing: "division by zero", "missing measure 'x'"
+                             * (static, or owned by the formula: valid while f lives) */
 } cc_formula_result;
 /* vals[i] is the value of cc_formula_ref(f, i); NAN = missing. */
 void cc_formula_eval(const cc_formula *f, const double *vals, cc_formula_result *out);
@@ -111,10 +129,12 @@ typedef struct {
     cc_scale scale;
     char **roles; size_t nroles;   /* empty = all roles */
     char *group;            /* satisfaction | digital | culture | cohesion | NULL */
+    int line;               /* line of the [item.x] section */
 } cc_item;
 
 typedef struct {
     char *id, *name, *functional, *dysfunctional;
+    int line;               /* line of the [kano.x] section */
 } cc_kano_feature;
 
 typedef struct {
@@ -138,12 +158,20 @@ typedef struct {
 /* Load and validate. Every problem is printed as "carecard: FILE:LINE: ..."
  * and counted; returns CC_OK or CC_ERR_CONFIG (cfg then released). */
 cc_err cc_config_load(const char *path, cc_config *cfg);
+/* The same from memory (name is used in messages and kept as cfg->path);
+ * data need not be NUL-terminated. */
+cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg);
 void cc_config_release(cc_config *cfg);
 /* Lookups; -1 when absent. Section ids are matched case-insensitively. */
 int cc_config_indicator(const cc_config *cfg, const char *id);
 int cc_config_item(const cc_config *cfg, const char *id);
 int cc_config_dim(const cc_config *cfg, const char *name);
 /* 达标 thresholds helpers */
-const char *cc_unit_name(cc_unit_kind u);
+const char *cc_unit_name(cc_unit_kind u);          /* "percent" "number" ... */
+const char *cc_direction_name(cc_direction d);     /* "higher" "lower" */
+/* Name of dimension index dim ("extra" for -1). */
+const char *cc_config_dim_name(const cc_config *cfg, int dim);
+/* The indicator's formula uses a measure of this source. */
+int cc_indicator_uses(const cc_indicator *ind, cc_source src);
 
 #endif

@@ -31,7 +31,7 @@ const char *cc_chart_name(cc_chart_kind k)
 }
 
 /* Fill in the defaults of a caller's options (which may be NULL). */
-void ch_opts(const cc_chart_opts *in, cc_chart_opts *out)
+void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out)
 {
     if (in)
         *out = *in;
@@ -70,7 +70,7 @@ void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t
                    int *width, int *height)
 {
     cc_chart_opts op;
-    ch_opts(o, &op);
+    cc_ch_opts(o, &op);
     int w = op.width, h = op.height;
     if (k == CC_CHART_BARS) {
         h = grow(h, nrows, CH_ROW_MIN, CH_BARS_TOP + CH_BARS_FOOT);
@@ -85,19 +85,19 @@ void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t
 }
 
 /* ---- colours ---------------------------------------------------------- */
-void ch_rgb(cairo_t *cr, unsigned hex)
+void cc_ch_rgb(cairo_t *cr, unsigned hex)
 {
     cairo_set_source_rgb(cr, ((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0,
                          (hex & 0xff) / 255.0);
 }
 
-void ch_rgba(cairo_t *cr, unsigned hex, double a)
+void cc_ch_rgba(cairo_t *cr, unsigned hex, double a)
 {
     cairo_set_source_rgba(cr, ((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0,
                           (hex & 0xff) / 255.0, a);
 }
 
-unsigned ch_level_hex(cc_colour c)
+unsigned cc_ch_level_hex(cc_colour c)
 {
     switch (c) {
     case CC_COL_MET: return CH_MET;
@@ -109,14 +109,14 @@ unsigned ch_level_hex(cc_colour c)
     return CH_GREY;
 }
 
-const unsigned ch_grade_hex[5] = { 0x2E7D4F, 0x7CBF6E, 0xF2B134, 0xD9383A, CH_GREY };
-const unsigned ch_series_hex[CH_NSERIES] = {
+const unsigned cc_ch_grade_hex[5] = { 0x2E7D4F, 0x7CBF6E, 0xF2B134, 0xD9383A, CH_GREY };
+const unsigned cc_ch_series_hex[CH_NSERIES] = {
     0x3A78D9, 0xE07B39, 0x7A5CC4, 0x2A9D8F, 0xC2477F, 0x8C6D31, 0x5B6B7F, 0x9BB53A
 };
 
 /* ---- numbers ----------------------------------------------------------- */
 /* printf("%.*f") without the locale's decimal comma. */
-void ch_fmt(char *buf, size_t len, double v, int prec)
+void cc_ch_fmt(char *buf, size_t len, double v, int prec)
 {
     snprintf(buf, len, "%.*f", prec, v);
     for (char *p = buf; *p; p++)
@@ -127,7 +127,7 @@ void ch_fmt(char *buf, size_t len, double v, int prec)
 /* ---- text ---------------------------------------------------------------- */
 /* Copy s for Pango: invalid UTF-8 becomes U+FFFD, control characters
  * (newlines too: every label is one line) become spaces. */
-static const char *clean(ch_canvas *c, const char *s)
+static const char *clean(cc_ch_canvas *c, const char *s)
 {
     cc_buf_reset(&c->tmp);
     cc_buf_add(&c->tmp, "", 0);
@@ -151,7 +151,7 @@ static const char *clean(ch_canvas *c, const char *s)
     return c->tmp.s;
 }
 
-void ch_layout(ch_canvas *c, const char *s, double size, int bold, double maxw)
+void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw)
 {
     pango_font_description_set_absolute_size(c->fd, size * PANGO_SCALE);
     pango_font_description_set_weight(c->fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -166,7 +166,7 @@ void ch_layout(ch_canvas *c, const char *s, double size, int bold, double maxw)
     pango_layout_set_text(c->lay, clean(c, s), -1);
 }
 
-void ch_extent(ch_canvas *c, double *w, double *h)
+void cc_ch_extent(cc_ch_canvas *c, double *w, double *h)
 {
     PangoRectangle log;
     pango_layout_get_pixel_extents(c->lay, NULL, &log);
@@ -176,25 +176,25 @@ void ch_extent(ch_canvas *c, double *w, double *h)
         *h = log.height;
 }
 
-double ch_text_width(ch_canvas *c, const char *s, double size, int bold)
+double cc_ch_text_width(cc_ch_canvas *c, const char *s, double size, int bold)
 {
     double w;
-    ch_layout(c, s, size, bold, 0);
-    ch_extent(c, &w, NULL);
+    cc_ch_layout(c, s, size, bold, 0);
+    cc_ch_extent(c, &w, NULL);
     return w;
 }
 
 /* Draw s with its anchor at (x, y): ha/va 0 = left/top, 1 = centre,
  * 2 = right/bottom. maxw > 0 ellipsises. Returns the drawn width. */
-double ch_text(ch_canvas *c, double x, double y, const char *s, double size, int bold,
-               int ha, int va, double maxw, unsigned hex)
+double cc_ch_text(cc_ch_canvas *c, double x, double y, const char *s, double size, int bold,
+                  int ha, int va, double maxw, unsigned hex)
 {
     double w, h;
-    ch_layout(c, s, size, bold, maxw);
-    ch_extent(c, &w, &h);
+    cc_ch_layout(c, s, size, bold, maxw);
+    cc_ch_extent(c, &w, &h);
     double tx = x - (ha == 1 ? w / 2 : ha == 2 ? w : 0);
     double ty = y - (va == 1 ? h / 2 : va == 2 ? h : 0);
-    ch_rgb(c->cr, hex);
+    cc_ch_rgb(c->cr, hex);
     cairo_move_to(c->cr, round(tx), round(ty));
     pango_cairo_show_layout(c->cr, c->lay);
     cairo_new_path(c->cr);
@@ -203,8 +203,8 @@ double ch_text(ch_canvas *c, double x, double y, const char *s, double size, int
 
 /* Text rotated by angle (radians, negative = counter-clockwise), anchored at
  * (x, y) by its left (ha 0) or right (ha 2) end, vertically centred. */
-void ch_text_rot(ch_canvas *c, double x, double y, double angle, const char *s, double size,
-                 int bold, int ha, double maxw, unsigned hex)
+void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const char *s, double size,
+                    int bold, int ha, double maxw, unsigned hex)
 {
     double w, h;
     cairo_save(c->cr);
@@ -212,9 +212,9 @@ void ch_text_rot(ch_canvas *c, double x, double y, double angle, const char *s, 
     cairo_rotate(c->cr, angle);
     pango_cairo_update_context(c->cr, c->pc);
     pango_layout_context_changed(c->lay);
-    ch_layout(c, s, size, bold, maxw);
-    ch_extent(c, &w, &h);
-    ch_rgb(c->cr, hex);
+    cc_ch_layout(c, s, size, bold, maxw);
+    cc_ch_extent(c, &w, &h);
+    cc_ch_rgb(c->cr, hex);
     cairo_move_to(c->cr, ha == 2 ? -w : ha == 1 ? -w / 2 : 0, -h / 2);
     pango_cairo_show_layout(c->cr, c->lay);
     cairo_new_path(c->cr);
@@ -224,7 +224,7 @@ void ch_text_rot(ch_canvas *c, double x, double y, double angle, const char *s, 
 }
 
 /* ---- canvas ------------------------------------------------------------- */
-cc_err ch_open(ch_canvas *c, const cc_chart_opts *o, int w, int h)
+cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
 {
     memset(c, 0, sizeof(*c));
     cc_buf_init(&c->tmp);
@@ -257,12 +257,12 @@ cc_err ch_open(ch_canvas *c, const cc_chart_opts *o, int w, int h)
     pango_font_description_set_family(c->fd, o->font);
     cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(c->cr, CAIRO_LINE_CAP_BUTT);
-    ch_rgb(c->cr, 0xFFFFFF);
+    cc_ch_rgb(c->cr, 0xFFFFFF);
     cairo_paint(c->cr);
     return CC_OK;
 }
 
-void ch_close(ch_canvas *c)
+void cc_ch_close(cc_ch_canvas *c)
 {
     if (c->fd)
         pango_font_description_free(c->fd);
@@ -285,13 +285,13 @@ static cairo_status_t png_write(void *closure, const unsigned char *data, unsign
 }
 
 /* Write the PNG atomically and close the canvas. */
-cc_err ch_finish(ch_canvas *c, const char *path)
+cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
 {
     cc_err rc = CC_OK;
     cairo_surface_flush(c->sf);
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
         cc_error("cannot draw chart %s: %s", path, cairo_status_to_string(cairo_status(c->cr)));
-        ch_close(c);
+        cc_ch_close(c);
         return CC_ERR_NOMEM;
     }
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -322,12 +322,12 @@ cc_err ch_finish(ch_canvas *c, const char *path)
     }
 out:
     free(tmp);
-    ch_close(c);
+    cc_ch_close(c);
     return rc;
 }
 
 /* Argument checks common to every chart. */
-cc_err ch_check(const char *path, const char *what, int ok)
+cc_err cc_ch_check(const char *path, const char *what, int ok)
 {
     if (!path || !*path) {
         cc_error("chart %s: no output path", what);
@@ -341,44 +341,44 @@ cc_err ch_check(const char *path, const char *what, int ok)
 }
 
 /* ---- shared drawing ------------------------------------------------------- */
-void ch_header(ch_canvas *c, const char *title, double right_reserve)
+void cc_ch_header(cc_ch_canvas *c, const char *title, double right_reserve)
 {
     const char *t = title && *title ? title : c->en ? "Chart" : "图表";
-    ch_text(c, CH_MARGIN, 16, t, 24, 1, 0, 0, c->w - 2 * CH_MARGIN, CH_INK);
+    cc_ch_text(c, CH_MARGIN, 16, t, 24, 1, 0, 0, c->w - 2 * CH_MARGIN, CH_INK);
     if (c->o.subtitle && *c->o.subtitle) {
         double maxw = c->w - 2 * CH_MARGIN - right_reserve - 16;
         if (maxw < 80)
             maxw = 80;
-        ch_text(c, CH_MARGIN, CH_LINE2, c->o.subtitle, 14, 0, 0, 1, maxw, CH_INK2);
+        cc_ch_text(c, CH_MARGIN, CH_LINE2, c->o.subtitle, 14, 0, 0, 1, maxw, CH_INK2);
     }
 }
 
-double ch_legend_width(ch_canvas *c, size_t n, const ch_legend_item *it)
+double cc_ch_legend_width(cc_ch_canvas *c, size_t n, const cc_ch_legend_item *it)
 {
     double w = 0;
     for (size_t i = 0; i < n; i++)
-        w += 18 + 6 + ch_text_width(c, it[i].text, 13, 0) + (i + 1 < n ? 18 : 0);
+        w += 18 + 6 + cc_ch_text_width(c, it[i].text, 13, 0) + (i + 1 < n ? 18 : 0);
     return w;
 }
 
 /* A one-line legend, right-aligned at x_right, centred on y. */
-void ch_legend(ch_canvas *c, double x_right, double y, size_t n, const ch_legend_item *it)
+void cc_ch_legend(cc_ch_canvas *c, double x_right, double y, size_t n, const cc_ch_legend_item *it)
 {
-    double x = x_right - ch_legend_width(c, n, it);
+    double x = x_right - cc_ch_legend_width(c, n, it);
     for (size_t i = 0; i < n; i++) {
-        ch_swatch(c, x, y, it[i].hex, it[i].style);
+        cc_ch_swatch(c, x, y, it[i].hex, it[i].style);
         x += 24;
-        x += ch_text(c, x, y, it[i].text, 13, 0, 0, 1, 0, CH_INK2) + 18;
+        x += cc_ch_text(c, x, y, it[i].text, 13, 0, 0, 1, 0, CH_INK2) + 18;
     }
 }
 
 /* style 0: filled square; 1: line with a dot; 2: dashed line with a dot. */
-void ch_swatch(ch_canvas *c, double x, double y, unsigned hex, int style)
+void cc_ch_swatch(cc_ch_canvas *c, double x, double y, unsigned hex, int style)
 {
     cairo_t *cr = c->cr;
     if (style == 0 || style == 3) {
         cairo_rectangle(cr, x, y - 7, 18, 14);
-        ch_rgb(cr, hex);
+        cc_ch_rgb(cr, hex);
         cairo_fill(cr);
         return;
     }
@@ -388,26 +388,26 @@ void ch_swatch(ch_canvas *c, double x, double y, unsigned hex, int style)
         cairo_set_dash(cr, d, 2, 0);
     }
     cairo_set_line_width(cr, 2.5);
-    ch_rgb(cr, hex);
+    cc_ch_rgb(cr, hex);
     cairo_move_to(cr, x, y);
     cairo_line_to(cr, x + 18, y);
     cairo_stroke(cr);
     cairo_restore(cr);
     cairo_arc(cr, x + 9, y, 3.5, 0, 2 * M_PI);
-    ch_rgb(cr, hex);
+    cc_ch_rgb(cr, hex);
     cairo_fill(cr);
 }
 
-void ch_no_data(ch_canvas *c)
+void cc_ch_no_data(cc_ch_canvas *c)
 {
-    ch_text(c, c->w / 2.0, c->h / 2.0, c->en ? "No data" : "无数据", 22, 0, 1, 1, 0, CH_INK3);
+    cc_ch_text(c, c->w / 2.0, c->h / 2.0, c->en ? "No data" : "无数据", 22, 0, 1, 1, 0, CH_INK3);
 }
 
-void ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
-             unsigned hex)
+void cc_ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
+                unsigned hex)
 {
     cairo_set_line_width(cr, width);
-    ch_rgb(cr, hex);
+    cc_ch_rgb(cr, hex);
     cairo_move_to(cr, x0, y0);
     cairo_line_to(cr, x1, y1);
     cairo_stroke(cr);

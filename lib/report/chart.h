@@ -69,7 +69,7 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *ti
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[]);
 
-/* Radar: naxes (>= 3 drawn as a polygon; fewer as a bar-like star) axes,
+/* Radar: naxes axes (>= 3 give a polygon web; fewer, circles and spokes),
  * nseries polygons; values[s * naxes + a] in 0..100, NAN = no score (the
  * outline breaks there and the point is not drawn). Series 0 is the subject
  * (solid, filled), the others references (dashed). */

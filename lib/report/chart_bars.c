@@ -46,42 +46,42 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
                      size_t n, const char *const labels[], const double values[],
                      const char *const grades[])
 {
-    cc_err rc = ch_check(path, "bars", n == 0 || (labels && values));
+    cc_err rc = cc_ch_check(path, "bars", n == 0 || (labels && values));
     if (rc)
         return rc;
     cc_chart_opts o;
-    ch_opts(opts, &o);
+    cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_BARS, &o, n, 0, &W, &H);
-    ch_canvas c;
-    if ((rc = ch_open(&c, &o, W, H)))
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     const double *cut = o.grade_cut;
 
     /* legend: the four grades with their cuts, and 无总分 */
     char lt[5][64], num[32];
-    ch_legend_item leg[5];
+    cc_ch_legend_item leg[5];
     for (int g = 0; g < 5; g++) {
         const char *name = g < 4 ? (c.en ? grade_en[g] : grade_zh[g])
                                  : (c.en ? "No total" : "无总分");
         if (g < 3) {
-            ch_fmt(num, sizeof(num), cut[g], cut[g] == floor(cut[g]) ? 0 : 1);
+            cc_ch_fmt(num, sizeof(num), cut[g], cut[g] == floor(cut[g]) ? 0 : 1);
             snprintf(lt[g], sizeof(lt[g]), "%s ≥%s", name, num);
         } else if (g == 3) {
-            ch_fmt(num, sizeof(num), cut[2], cut[2] == floor(cut[2]) ? 0 : 1);
+            cc_ch_fmt(num, sizeof(num), cut[2], cut[2] == floor(cut[2]) ? 0 : 1);
             snprintf(lt[g], sizeof(lt[g]), "%s <%s", name, num);
         } else {
             snprintf(lt[g], sizeof(lt[g]), "%s", name);
         }
-        leg[g] = (ch_legend_item){ lt[g], ch_grade_hex[g], 0 };
+        leg[g] = (cc_ch_legend_item){ lt[g], cc_ch_grade_hex[g], 0 };
     }
-    double legw = ch_legend_width(&c, 5, leg);
-    ch_header(&c, title, legw);
-    ch_legend(&c, W - CH_MARGIN, CH_LINE2, 5, leg);
+    double legw = cc_ch_legend_width(&c, 5, leg);
+    cc_ch_header(&c, title, legw);
+    cc_ch_legend(&c, W - CH_MARGIN, CH_LINE2, 5, leg);
     if (n == 0) {
-        ch_no_data(&c);
-        return ch_finish(&c, path);
+        cc_ch_no_data(&c);
+        return cc_ch_finish(&c, path);
     }
 
     ranked *r = cc_xmalloc(n * sizeof(*r));
@@ -102,7 +102,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     /* row-label column: as wide as the longest label, at most 30% of the width */
     double labw = 0;
     for (size_t i = 0; i < n; i++) {
-        double w = ch_text_width(&c, labels[i], fs, 0);
+        double w = cc_ch_text_width(&c, labels[i], fs, 0);
         if (w > labw)
             labw = w;
     }
@@ -111,22 +111,22 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     if (labw < 48)
         labw = 48;
     double x0 = CH_MARGIN + 22 + labw + 10;
-    double vlabw = ch_text_width(&c, c.en ? "100.0 Excellent" : "100.0 不合格", fs, 0) + 16;
+    double vlabw = cc_ch_text_width(&c, c.en ? "100.0 Excellent" : "100.0 不合格", fs, 0) + 16;
     double x1 = W - CH_MARGIN - vlabw;
     double pw = x1 - x0;
 
     /* grid: every 10, labelled every 20 */
     for (int t = 0; t <= 100; t += 10) {
         double x = round(x0 + pw * t / 100.0) + 0.5;
-        ch_line(cr, x, top, x, plot_bottom, 1, t == 0 ? CH_AXIS : CH_GRID);
+        cc_ch_line(cr, x, top, x, plot_bottom, 1, t == 0 ? CH_AXIS : CH_GRID);
         if (t % 20 == 0) {
-            char tl[8];
+            char tl[16];
             snprintf(tl, sizeof(tl), "%d", t);
-            ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
-            ch_text(&c, x, plot_bottom + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
+            cc_ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
+            cc_ch_text(&c, x, plot_bottom + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
         }
     }
-    ch_line(cr, x0, round(plot_bottom) + 0.5, x1, round(plot_bottom) + 0.5, 1, CH_AXIS);
+    cc_ch_line(cr, x0, round(plot_bottom) + 0.5, x1, round(plot_bottom) + 0.5, 1, CH_AXIS);
     /* grade cuts: dashed, in the grade's colour */
     cairo_save(cr);
     double dash[2] = { 5, 4 };
@@ -135,7 +135,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         if (cut[g] <= 0 || cut[g] >= 100)
             continue;
         double x = round(x0 + pw * cut[g] / 100.0) + 0.5;
-        ch_line(cr, x, top - 4, x, plot_bottom, 1.2, ch_grade_hex[g == 2 ? 3 : g]);
+        cc_ch_line(cr, x, top - 4, x, plot_bottom, 1.2, cc_ch_grade_hex[g == 2 ? 3 : g]);
     }
     cairo_restore(cr);
 
@@ -155,37 +155,37 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         if (isnan(v)) {
             bx1 = x0 + 10;
             cairo_rectangle(cr, x0 + 1, yc - bh / 2, 9, bh);
-            ch_rgb(cr, CH_GREY);
+            cc_ch_rgb(cr, CH_GREY);
             cairo_fill(cr);
             snprintf(vl, sizeof(vl), "%s", c.en ? "no total" : "无总分");
         } else {
             double vv = v < 0 ? 0 : v > 100 ? 100 : v;
             bx1 = x0 + 1 + (pw - 1) * vv / 100.0;
             cairo_rectangle(cr, x0 + 1, yc - bh / 2, bx1 - x0 - 1, bh);
-            ch_rgb(cr, ch_grade_hex[g]);
+            cc_ch_rgb(cr, cc_ch_grade_hex[g]);
             cairo_fill(cr);
-            ch_fmt(num, sizeof(num), v, 1);
+            cc_ch_fmt(num, sizeof(num), v, 1);
             snprintf(vl, sizeof(vl), "%s %s", num, c.en ? grade_en[g] : grade_zh[g]);
         }
         if (k % every == 0) {
-            ch_text(&c, x0 - 10, yc, labels[i], fs, 0, 2, 1, labw, CH_INK2);
+            cc_ch_text(&c, x0 - 10, yc, labels[i], fs, 0, 2, 1, labw, CH_INK2);
             /* on a white patch, so a grade-cut line never runs through it */
             double tw, th;
-            ch_layout(&c, vl, fs, 0, 0);
-            ch_extent(&c, &tw, &th);
+            cc_ch_layout(&c, vl, fs, 0, 0);
+            cc_ch_extent(&c, &tw, &th);
             cairo_rectangle(cr, bx1 + 3, yc - fs * 0.7, tw + 6, fs * 1.4);
-            ch_rgb(cr, 0xFFFFFF);
+            cc_ch_rgb(cr, 0xFFFFFF);
             cairo_fill(cr);
-            ch_text(&c, bx1 + 6, yc, vl, fs, 0, 0, 1, 0, isnan(v) ? CH_INK3 : CH_INK2);
+            cc_ch_text(&c, bx1 + 6, yc, vl, fs, 0, 0, 1, 0, isnan(v) ? CH_INK3 : CH_INK2);
         }
     }
     free(r);
 
     /* axis titles */
-    ch_text(&c, x0 + pw / 2, plot_bottom + 30, c.en ? "Total score (0–100)" : "总分 (0–100)",
-            14, 0, 1, 0, 0, CH_INK);
+    cc_ch_text(&c, x0 + pw / 2, plot_bottom + 30, c.en ? "Total score (0–100)" : "总分 (0–100)",
+               14, 0, 1, 0, 0, CH_INK);
     const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
-    ch_text_rot(&c, CH_MARGIN + 6, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
-                CH_INK);
-    return ch_finish(&c, path);
+    cc_ch_text_rot(&c, CH_MARGIN + 6, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
+                   CH_INK);
+    return cc_ch_finish(&c, path);
 }

@@ -11,7 +11,7 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
                         const cc_colour cells[])
 {
     int have = nrows == 0 || ncols == 0 || (row_labels && col_labels && cells);
-    cc_err rc = ch_check(path, "heatmap", have);
+    cc_err rc = cc_ch_check(path, "heatmap", have);
     if (rc)
         return rc;
     for (size_t i = 0; i < nrows * ncols; i++)
@@ -20,11 +20,11 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
             return CC_ERR_USAGE;
         }
     cc_chart_opts o;
-    ch_opts(opts, &o);
+    cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_HEATMAP, &o, nrows, ncols, &W, &H);
-    ch_canvas c;
-    if ((rc = ch_open(&c, &o, W, H)))
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
 
@@ -36,18 +36,24 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
     size_t count[5] = { 0 };
     for (size_t i = 0; i < nrows * ncols; i++)
         count[cells[i]]++;
+    /* the legend lists the levels present, so every colour on the chart is
+     * one of the input's */
     char lt[5][48];
-    ch_legend_item leg[5];
+    cc_ch_legend_item leg[5];
+    size_t nleg = 0;
     for (int k = 0; k < 5; k++) {
-        snprintf(lt[k], sizeof(lt[k]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
-        leg[k] = (ch_legend_item){ lt[k], ch_level_hex(order[k]), 0 };
+        if (!count[order[k]])
+            continue;
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
+        leg[nleg] = (cc_ch_legend_item){ lt[nleg], cc_ch_level_hex(order[k]), 0 };
+        nleg++;
     }
-    double legw = ch_legend_width(&c, 5, leg);
-    ch_header(&c, title, legw);
-    ch_legend(&c, W - CH_MARGIN, CH_LINE2, 5, leg);
+    double legw = cc_ch_legend_width(&c, nleg, leg);
+    cc_ch_header(&c, title, legw);
+    cc_ch_legend(&c, W - CH_MARGIN, CH_LINE2, nleg, leg);
     if (nrows == 0 || ncols == 0) {
-        ch_no_data(&c);
-        return ch_finish(&c, path);
+        cc_ch_no_data(&c);
+        return cc_ch_finish(&c, path);
     }
 
     double top = CH_HEAT_TOP, bottom = H - CH_HEAT_FOOT;
@@ -60,7 +66,7 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
 
     double labw = 0;
     for (size_t i = 0; i < nrows; i++) {
-        double w = ch_text_width(&c, row_labels[i], fs, 0);
+        double w = cc_ch_text_width(&c, row_labels[i], fs, 0);
         if (w > labw)
             labw = w;
     }
@@ -85,22 +91,23 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
         for (size_t k = 0; k < ncols; k++) {
             cairo_rectangle(cr, x0 + cw * (double)k, y, cw - 1, pitch - (pitch >= 6 ? 1 : 0));
             cc_colour col = cells[r * ncols + k];
-            ch_rgb(cr, ch_level_hex(col));
+            cc_ch_rgb(cr, cc_ch_level_hex(col));
             cairo_fill(cr);
             if (say && col != CC_COL_MET)
-                ch_text(&c, x0 + cw * ((double)k + 0.5) - 0.5, y + pitch / 2 - 0.5,
-                        c.en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]
+                cc_ch_text(&c, x0 + cw * ((double)k + 0.5) - 0.5, y + pitch / 2 - 0.5,
+                           c.en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]
                              : (const char *[]){ "", "蓝", "黄", "红", "–" }[col],
-                        13, 0, 1, 1, 0, col == CC_COL_YELLOW || col == CC_COL_GREY ? 0x333333 : 0xFFFFFF);
+                           13, 0, 1, 1, 0,
+                           col == CC_COL_YELLOW || col == CC_COL_GREY ? 0x333333 : 0xFFFFFF);
         }
         if (r % every == 0)
-            ch_text(&c, x0 - 8, y + pitch / 2, row_labels[r], fs, 0, 2, 1, labw, CH_INK2);
+            cc_ch_text(&c, x0 - 8, y + pitch / 2, row_labels[r], fs, 0, 2, 1, labw, CH_INK2);
     }
 
     /* column labels: horizontal when they fit, else vertical */
     double cfs = 13, maxcw = 0;
     for (size_t k = 0; k < ncols; k++) {
-        double w = ch_text_width(&c, col_labels[k], cfs, 0);
+        double w = cc_ch_text_width(&c, col_labels[k], cfs, 0);
         if (w > maxcw)
             maxcw = w;
     }
@@ -110,17 +117,17 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
     for (size_t k = 0; k < ncols; k++) {
         double xc = x0 + cw * ((double)k + 0.5) - 0.5;
         if (horiz)
-            ch_text(&c, xc, top - 4, col_labels[k], cfs, 0, 1, 2, 0, CH_INK2);
+            cc_ch_text(&c, xc, top - 4, col_labels[k], cfs, 0, 1, 2, 0, CH_INK2);
         else
-            ch_text_rot(&c, xc, top - 4, -M_PI / 2, col_labels[k], cfs, 0, 0,
-                        top - 4 - (CH_LINE2 + 14), CH_INK2);
+            cc_ch_text_rot(&c, xc, top - 4, -M_PI / 2, col_labels[k], cfs, 0, 0,
+                           top - 4 - (CH_LINE2 + 14), CH_INK2);
         if (horiz && nrows > 30)
-            ch_text(&c, xc, top + gh + 3, col_labels[k], cfs, 0, 1, 0, 0, CH_INK2);
+            cc_ch_text(&c, xc, top + gh + 3, col_labels[k], cfs, 0, 1, 0, 0, CH_INK2);
     }
     /* corner: what the rows and columns are */
     const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
     char corner[160];
     snprintf(corner, sizeof(corner), "%.100s / %s", rt, c.en ? "indicator" : "指标");
-    ch_text(&c, x0 - 8, top - 4, corner, 13, 0, 2, 2, labw, CH_INK3);
-    return ch_finish(&c, path);
+    cc_ch_text(&c, x0 - 8, top - 4, corner, 13, 0, 2, 2, labw, CH_INK3);
+    return cc_ch_finish(&c, path);
 }

@@ -1,4 +1,5 @@
-/* chart_int — internals shared by lib/report/chart*.c (not part of the API). */
+/* chart_int — internals shared by lib/report/chart*.c (not part of the API;
+ * prefixed cc_ch_ so the library exports nothing outside cc_). */
 #ifndef CC_REPORT_CHART_INT_H
 #define CC_REPORT_CHART_INT_H
 
@@ -40,8 +41,8 @@
 #define CH_GREY 0xB0B0B0
 
 #define CH_NSERIES 8
-extern const unsigned ch_grade_hex[5];      /* 优秀 良好 合格 不合格, none */
-extern const unsigned ch_series_hex[CH_NSERIES];
+extern const unsigned cc_ch_grade_hex[5];      /* 优秀 良好 合格 不合格, none */
+extern const unsigned cc_ch_series_hex[CH_NSERIES];
 
 typedef struct {
     cairo_surface_t *sf;
@@ -52,35 +53,35 @@ typedef struct {
     cc_chart_opts o;         /* resolved */
     int w, h, en;
     cc_buf tmp;
-} ch_canvas;
+} cc_ch_canvas;
 
-typedef struct { const char *text; unsigned hex; int style; } ch_legend_item;
+typedef struct { const char *text; unsigned hex; int style; } cc_ch_legend_item;
 
-void ch_opts(const cc_chart_opts *in, cc_chart_opts *out);
-cc_err ch_check(const char *path, const char *what, int ok);
-cc_err ch_open(ch_canvas *c, const cc_chart_opts *o, int w, int h);
-void ch_close(ch_canvas *c);
-cc_err ch_finish(ch_canvas *c, const char *path);   /* writes and closes */
+void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out);
+cc_err cc_ch_check(const char *path, const char *what, int ok);
+cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
+void cc_ch_close(cc_ch_canvas *c);
+cc_err cc_ch_finish(cc_ch_canvas *c, const char *path);   /* writes and closes */
 
-void ch_rgb(cairo_t *cr, unsigned hex);
-void ch_rgba(cairo_t *cr, unsigned hex, double a);
-unsigned ch_level_hex(cc_colour c);
-void ch_fmt(char *buf, size_t len, double v, int prec);
+void cc_ch_rgb(cairo_t *cr, unsigned hex);
+void cc_ch_rgba(cairo_t *cr, unsigned hex, double a);
+unsigned cc_ch_level_hex(cc_colour c);
+void cc_ch_fmt(char *buf, size_t len, double v, int prec);
 
-void ch_layout(ch_canvas *c, const char *s, double size, int bold, double maxw);
-void ch_extent(ch_canvas *c, double *w, double *h);
-double ch_text_width(ch_canvas *c, const char *s, double size, int bold);
-double ch_text(ch_canvas *c, double x, double y, const char *s, double size, int bold,
-               int ha, int va, double maxw, unsigned hex);
-void ch_text_rot(ch_canvas *c, double x, double y, double angle, const char *s, double size,
-                 int bold, int ha, double maxw, unsigned hex);
+void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw);
+void cc_ch_extent(cc_ch_canvas *c, double *w, double *h);
+double cc_ch_text_width(cc_ch_canvas *c, const char *s, double size, int bold);
+double cc_ch_text(cc_ch_canvas *c, double x, double y, const char *s, double size, int bold,
+                  int ha, int va, double maxw, unsigned hex);
+void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const char *s, double size,
+                    int bold, int ha, double maxw, unsigned hex);
 
-void ch_header(ch_canvas *c, const char *title, double right_reserve);
-double ch_legend_width(ch_canvas *c, size_t n, const ch_legend_item *it);
-void ch_legend(ch_canvas *c, double x_right, double y, size_t n, const ch_legend_item *it);
-void ch_swatch(ch_canvas *c, double x, double y, unsigned hex, int style);
-void ch_no_data(ch_canvas *c);
-void ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
-             unsigned hex);
+void cc_ch_header(cc_ch_canvas *c, const char *title, double right_reserve);
+double cc_ch_legend_width(cc_ch_canvas *c, size_t n, const cc_ch_legend_item *it);
+void cc_ch_legend(cc_ch_canvas *c, double x_right, double y, size_t n, const cc_ch_legend_item *it);
+void cc_ch_swatch(cc_ch_canvas *c, double x, double y, unsigned hex, int style);
+void cc_ch_no_data(cc_ch_canvas *c);
+void cc_ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
+                unsigned hex);
 
 #endif

@@ -79,18 +79,18 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
                      size_t n, const char *const labels[],
                      const double better[], const double worse[])
 {
-    cc_err rc = ch_check(path, "kano", n == 0 || (labels && better && worse));
+    cc_err rc = cc_ch_check(path, "kano", n == 0 || (labels && better && worse));
     if (rc)
         return rc;
     cc_chart_opts o;
-    ch_opts(opts, &o);
+    cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_KANO, &o, 0, 0, &W, &H);
-    ch_canvas c;
-    if ((rc = ch_open(&c, &o, W, H)))
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
-    ch_header(&c, title, 0);
+    cc_ch_header(&c, title, 0);
 
     double S = fmin(H - 100 - 76, (W - 2 * CH_MARGIN) * 0.56);
     double x0 = CH_MARGIN + 62, y0 = 100;
@@ -104,26 +104,26 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
                    { hx, hy, x0 + S - hx, y0 + S - hy }, { x0, hy, hx - x0, y0 + S - hy } };
     for (int q = 0; q < 4; q++) {
         cairo_rectangle(cr, qr[q].x, qr[q].y, qr[q].w, qr[q].h);
-        ch_rgba(cr, q_hex[q], 0.07);
+        cc_ch_rgba(cr, q_hex[q], 0.07);
         cairo_fill(cr);
     }
     for (int t = 0; t <= 10; t++) {
         double x = round(PX(t / 10.0)) + 0.5, y = round(PY(t / 10.0)) + 0.5;
         unsigned g = t == 0 || t == 10 ? CH_AXIS : 0xFFFFFF;
-        ch_line(cr, x, y0, x, y0 + S, 1, g);
-        ch_line(cr, x0, y, x0 + S, y, 1, g);
+        cc_ch_line(cr, x, y0, x, y0 + S, 1, g);
+        cc_ch_line(cr, x0, y, x0 + S, y, 1, g);
         if (t % 2 == 0) {
-            char tl[8];
-            ch_fmt(tl, sizeof(tl), t / 10.0, 1);
-            ch_text(&c, x, y0 + S + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
-            ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
+            char tl[16];
+            cc_ch_fmt(tl, sizeof(tl), t / 10.0, 1);
+            cc_ch_text(&c, x, y0 + S + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
+            cc_ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
         }
     }
     cairo_save(cr);
     double dash[2] = { 6, 4 };
     cairo_set_dash(cr, dash, 2, 0);
-    ch_line(cr, round(hx) + 0.5, y0, round(hx) + 0.5, y0 + S, 1.5, 0x666666);
-    ch_line(cr, x0, round(hy) + 0.5, x0 + S, round(hy) + 0.5, 1.5, 0x666666);
+    cc_ch_line(cr, round(hx) + 0.5, y0, round(hx) + 0.5, y0 + S, 1.5, 0x666666);
+    cc_ch_line(cr, x0, round(hy) + 0.5, x0 + S, round(hy) + 0.5, 1.5, 0x666666);
     cairo_restore(cr);
 
     rects obst = { NULL, 0, 0 };
@@ -131,11 +131,11 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     for (int q = 0; q < 4; q++) {
         const char *name = c.en ? q_en[q] : q_zh[q];
         double w, h;
-        ch_layout(&c, name, 18, 1, 0);
-        ch_extent(&c, &w, &h);
+        cc_ch_layout(&c, name, 18, 1, 0);
+        cc_ch_extent(&c, &w, &h);
         double tx = q == Q_A || q == Q_I ? x0 + 10 : x0 + S - 10 - w;
         double ty = q == Q_A || q == Q_O ? y0 + 8 : y0 + S - 8 - h;
-        ch_text(&c, tx, ty, name, 18, 1, 0, 0, 0, q_hex[q]);
+        cc_ch_text(&c, tx, ty, name, 18, 1, 0, 0, 0, q_hex[q]);
         add_rect(&obst, (rect){ tx, ty, w, h });
     }
 
@@ -153,12 +153,24 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
             continue;
         double aw = fabs(worse[i]);
         cairo_arc(cr, PX(aw), PY(better[i]), 6, 0, 2 * M_PI);
-        ch_rgb(cr, q_hex[quadrant(aw, better[i])]);
+        cc_ch_rgb(cr, q_hex[quadrant(aw, better[i])]);
         cairo_fill_preserve(cr);
-        ch_rgb(cr, 0xFFFFFF);
+        cc_ch_rgb(cr, 0xFFFFFF);
         cairo_set_line_width(cr, 1.5);
         cairo_stroke(cr);
     }
+    /* the key's row pitch: 22 px, down to 15 px for many features; features
+     * beyond what fits are summarised as "… k more" and get no number label */
+    double kavail = (y0 + S - 24) - (y0 + 28);
+    double kp = n ? kavail / (double)n : 22;
+    kp = kp > 22 ? 22 : kp < 15 ? 15 : kp;
+    double kfs = kp >= 20 ? 13 : 11;
+    size_t nkey = (size_t)floor(kavail / kp);
+    if (nkey >= n)
+        nkey = n;
+    else if (nkey > 0)
+        nkey--;                 /* room for the "… more" line */
+
     /* labels in input order (callers pass priority order): the name if it fits
      * somewhere free, else the point's number from the key, else nothing */
     for (size_t i = 0; i < n; i++) {
@@ -167,23 +179,23 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         double px = PX(fabs(worse[i])), py = PY(better[i]);
         char numl[24];
         snprintf(numl, sizeof(numl), "%zu", i + 1);
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = 0; pass < (i < nkey ? 2 : 1); pass++) {
             const char *txt = pass == 0 ? labels[i] : numl;
             double w, h;
-            ch_layout(&c, txt, 13, pass, pass == 0 ? 150 : 0);
-            ch_extent(&c, &w, &h);
+            cc_ch_layout(&c, txt, 13, pass, pass == 0 ? 150 : 0);
+            cc_ch_extent(&c, &w, &h);
             rect r;
             int near;
             if (!place(&obst, &plot, px, py, w, h, &r, &near))
                 continue;
             if (!near) {
                 double ex = fmax(r.x, fmin(px, r.x + r.w)), ey = fmax(r.y, fmin(py, r.y + r.h));
-                ch_line(cr, px, py, ex, ey, 1, 0xA0A0A0);
+                cc_ch_line(cr, px, py, ex, ey, 1, 0xA0A0A0);
             }
             cairo_rectangle(cr, r.x - 1, r.y + 1, r.w + 2, r.h - 2);
-            ch_rgba(cr, 0xFFFFFF, 0.75);
+            cc_ch_rgba(cr, 0xFFFFFF, 0.75);
             cairo_fill(cr);
-            ch_text(&c, r.x, r.y, txt, 13, pass, 0, 0, pass == 0 ? 150 : 0, CH_INK);
+            cc_ch_text(&c, r.x, r.y, txt, 13, pass, 0, 0, pass == 0 ? 150 : 0, CH_INK);
             add_rect(&obst, r);
             break;
         }
@@ -191,29 +203,30 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     free(obst.r);
 
     /* axis titles */
-    ch_text(&c, x0 + S / 2, y0 + S + 30,
-            c.en ? "|Worse|: dissatisfaction if absent (0–1)" : "|Worse| 不提供时的不满意影响 (0–1)",
-            14, 0, 1, 0, 0, CH_INK);
-    ch_text_rot(&c, CH_MARGIN + 2, y0 + S / 2, -M_PI / 2,
-                c.en ? "Better: satisfaction if provided (0–1)" : "Better 提供时的满意影响 (0–1)",
-                14, 0, 1, 0, CH_INK);
+    cc_ch_text(&c, x0 + S / 2, y0 + S + 30,
+               c.en ? "|Worse|: dissatisfaction if absent (0–1)"
+                    : "|Worse| 不提供时的不满意影响 (0–1)",
+               14, 0, 1, 0, 0, CH_INK);
+    cc_ch_text_rot(&c, CH_MARGIN + 2, y0 + S / 2, -M_PI / 2,
+                   c.en ? "Better: satisfaction if provided (0–1)"
+                        : "Better 提供时的满意影响 (0–1)",
+                   14, 0, 1, 0, CH_INK);
 
     /* key: number, name, Better, |Worse|, quadrant */
     double kx = x0 + S + 48, kw = W - CH_MARGIN - kx, ky = y0 + 4;
     double cB = kx + kw - 110, cW = kx + kw - 56, cQ = kx + kw - 6;
-    ch_text(&c, kx, ky, "#", 13, 1, 0, 0, 0, CH_INK3);
-    ch_text(&c, kx + 30, ky, c.en ? "Feature" : "需求项", 13, 1, 0, 0, 0, CH_INK3);
-    ch_text(&c, cB, ky, "Better", 13, 1, 2, 0, 0, CH_INK3);
-    ch_text(&c, cW, ky, "|Worse|", 13, 1, 2, 0, 0, CH_INK3);
-    ch_text(&c, cQ, ky, c.en ? "Q" : "象限", 13, 1, 2, 0, 0, CH_INK3);
+    cc_ch_text(&c, kx, ky, "#", 13, 1, 0, 0, 0, CH_INK3);
+    cc_ch_text(&c, kx + 30, ky, c.en ? "Feature" : "需求项", 13, 1, 0, 0, 0, CH_INK3);
+    cc_ch_text(&c, cB, ky, "Better", 13, 1, 2, 0, 0, CH_INK3);
+    cc_ch_text(&c, cW, ky, "|Worse|", 13, 1, 2, 0, 0, CH_INK3);
+    cc_ch_text(&c, cQ, ky, c.en ? "Q" : "象限", 13, 1, 2, 0, 0, CH_INK3);
     ky += 24;
-    ch_line(cr, kx, round(ky) - 2.5, kx + kw, round(ky) - 2.5, 1, CH_GRID);
-    double kbottom = y0 + S - 24;
+    cc_ch_line(cr, kx, round(ky) - 2.5, kx + kw, round(ky) - 2.5, 1, CH_GRID);
     for (size_t i = 0; i < n; i++) {
-        if (ky > kbottom && i + 1 < n) {
+        if (i == nkey) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 项", n - i);
-            ch_text(&c, kx, ky, more, 13, 0, 0, 0, kw, CH_INK3);
+            cc_ch_text(&c, kx, ky, more, kfs, 0, 0, 0, kw, CH_INK3);
             break;
         }
         char t[32], b[32], wv[32], ql[4] = "–";
@@ -223,28 +236,28 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
             snprintf(b, sizeof(b), "–");
             snprintf(wv, sizeof(wv), "–");
         } else {
-            ch_fmt(b, sizeof(b), better[i], 2);
-            ch_fmt(wv, sizeof(wv), fabs(worse[i]), 2);
+            cc_ch_fmt(b, sizeof(b), better[i], 2);
+            cc_ch_fmt(wv, sizeof(wv), fabs(worse[i]), 2);
             ql[0] = q_letter[quadrant(fabs(worse[i]), better[i])];
             ql[1] = 0;
         }
         unsigned qh = nan ? CH_INK3 : q_hex[quadrant(fabs(worse[i]), better[i])];
-        ch_text(&c, kx, ky, t, 13, 1, 0, 0, 0, qh);
-        ch_text(&c, kx + 30, ky, labels[i], 13, 0, 0, 0, cB - 60 - kx - 30, CH_INK2);
-        ch_text(&c, cB, ky, b, 13, 0, 2, 0, 0, CH_INK2);
-        ch_text(&c, cW, ky, wv, 13, 0, 2, 0, 0, CH_INK2);
-        ch_text(&c, cQ, ky, ql, 13, 1, 2, 0, 0, qh);
-        ky += 22;
+        cc_ch_text(&c, kx, ky, t, kfs, 1, 0, 0, 0, qh);
+        cc_ch_text(&c, kx + 30, ky, labels[i], kfs, 0, 0, 0, cB - 60 - kx - 30, CH_INK2);
+        cc_ch_text(&c, cB, ky, b, kfs, 0, 2, 0, 0, CH_INK2);
+        cc_ch_text(&c, cW, ky, wv, kfs, 0, 2, 0, 0, CH_INK2);
+        cc_ch_text(&c, cQ, ky, ql, kfs, 1, 2, 0, 0, qh);
+        ky += kp;
     }
     if (n == 0)
-        ch_text(&c, kx, ky, c.en ? "No data" : "无数据", 14, 0, 0, 0, 0, CH_INK3);
+        cc_ch_text(&c, kx, ky, c.en ? "No data" : "无数据", 14, 0, 0, 0, 0, CH_INK3);
     if (skipped) {
         char note[96];
         snprintf(note, sizeof(note), c.en ? "%zu feature(s) without answers not plotted"
                                           : "%zu 项无有效回答，未绘出", skipped);
-        ch_text(&c, kx, y0 + S, note, 13, 0, 0, 2, kw, CH_INK3);
+        cc_ch_text(&c, kx, y0 + S, note, 13, 0, 0, 2, kw, CH_INK3);
     }
 #undef PX
 #undef PY
-    return ch_finish(&c, path);
+    return cc_ch_finish(&c, path);
 }

@@ -19,21 +19,21 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
                       const double values[])
 {
     int have = naxes == 0 || nseries == 0 || (axis_labels && series_labels && values);
-    cc_err rc = ch_check(path, "radar", have);
+    cc_err rc = cc_ch_check(path, "radar", have);
     if (rc)
         return rc;
     cc_chart_opts o;
-    ch_opts(opts, &o);
+    cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_RADAR, &o, 0, 0, &W, &H);
-    ch_canvas c;
-    if ((rc = ch_open(&c, &o, W, H)))
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
-    ch_header(&c, title, 0);
+    cc_ch_header(&c, title, 0);
     if (naxes == 0 || nseries == 0) {
-        ch_no_data(&c);
-        return ch_finish(&c, path);
+        cc_ch_no_data(&c);
+        return cc_ch_finish(&c, path);
     }
 
     /* the legend panel on the right: series, then the scale note */
@@ -44,7 +44,8 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
     double top = 100, bottom = H - 40;
     double cx = CH_MARGIN + (px - CH_MARGIN) / 2, cy = top + (bottom - top) / 2;
     /* room for the axis labels around the web */
-    double R = fmin((px - CH_MARGIN) / 2 - 130, (bottom - top) / 2 - 40);
+    size_t nvl = nseries < 4 ? nseries : 0;      /* value lines under each axis label */
+    double R = fmin((px - CH_MARGIN) / 2 - 130, (bottom - top) / 2 - 28 - 20 * (double)nvl);
     if (R < 60)
         R = 60;
 
@@ -65,26 +66,26 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             cairo_arc(cr, cx, cy, r, 0, 2 * M_PI);
         }
         cairo_set_line_width(cr, t == 100 ? 1.4 : 1);
-        ch_rgb(cr, t == 100 ? CH_AXIS : 0xD6D6D6);
+        cc_ch_rgb(cr, t == 100 ? CH_AXIS : 0xD6D6D6);
         cairo_stroke(cr);
     }
     for (size_t a = 0; a < naxes; a++) {
         double x, y;
         point(cx, cy, R, a, naxes, &x, &y);
-        ch_line(cr, cx, cy, x, y, 1, 0xD6D6D6);
+        cc_ch_line(cr, cx, cy, x, y, 1, 0xD6D6D6);
     }
     /* scale between the first two axes, away from the points */
     double sang = -M_PI / 2 + M_PI / (double)(naxes < 2 ? 2 : naxes);
     for (int t = 20; t <= 100; t += 20) {
-        char tl[8];
+        char tl[16];
         snprintf(tl, sizeof(tl), "%d", t);
         double r = R * t / 100.0 * (naxes >= 3 ? cos(M_PI / (double)naxes) : 1);
-        ch_text(&c, cx + r * cos(sang) + 3, cy + r * sin(sang), tl, 12, 0, 0, 1, 0, CH_INK3);
+        cc_ch_text(&c, cx + r * cos(sang) + 3, cy + r * sin(sang), tl, 12, 0, 0, 1, 0, CH_INK3);
     }
 
     /* the series: references first (underneath), the subject (0) last */
     for (size_t k = nseries; k-- > 0;) {
-        unsigned hex = ch_series_hex[k % CH_NSERIES];
+        unsigned hex = cc_ch_series_hex[k % CH_NSERIES];
         const double *v = values + k * naxes;
         int all = 1;
         for (size_t a = 0; a < naxes; a++)
@@ -101,7 +102,7 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             for (size_t a = 0; a < naxes; a++)
                 (a ? cairo_line_to : cairo_move_to)(cr, px_[a], py_[a]);
             cairo_close_path(cr);
-            ch_rgba(cr, hex, k == 0 ? 0.22 : 0.08);
+            cc_ch_rgba(cr, hex, k == 0 ? 0.22 : 0.08);
             cairo_fill(cr);
         }
         /* outline: segments between neighbouring axes that both have a value */
@@ -111,7 +112,7 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             cairo_set_dash(cr, d, 2, 0);
         }
         cairo_set_line_width(cr, k == 0 ? 2.8 : 2.2);
-        ch_rgb(cr, hex);
+        cc_ch_rgb(cr, hex);
         size_t nseg = naxes >= 3 ? naxes : naxes - 1;
         for (size_t a = 0; a < nseg; a++) {
             size_t b = (a + 1) % naxes;
@@ -126,9 +127,9 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             if (isnan(v[a]))
                 continue;
             cairo_arc(cr, px_[a], py_[a], k == 0 ? 5 : 4, 0, 2 * M_PI);
-            ch_rgb(cr, k == 0 ? hex : 0xFFFFFF);
+            cc_ch_rgb(cr, k == 0 ? hex : 0xFFFFFF);
             cairo_fill_preserve(cr);
-            ch_rgb(cr, hex);
+            cc_ch_rgb(cr, hex);
             cairo_set_line_width(cr, 2);
             cairo_stroke(cr);
         }
@@ -145,34 +146,34 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
         double lx = cx + (R + 16) * ca, ly = cy + (R + 16) * sa;
         int ha = ca > 0.25 ? 0 : ca < -0.25 ? 2 : 1;
         /* block of 1 + nseries lines */
-        size_t nl = 1 + (nseries < 4 ? nseries : 0);
+        size_t nl = 1 + nvl;
         double lh = 20, bh = lh * (double)nl;
         double by = sa < -0.25 ? ly - bh : sa > 0.25 ? ly : ly - bh / 2;
-        ch_text(&c, lx, by, axis_labels[a], 16, 1, ha, 0, 120, CH_INK);
+        cc_ch_text(&c, lx, by, axis_labels[a], 16, 1, ha, 0, 120, CH_INK);
         for (size_t k = 0; k + 1 < nl; k++) {
             double v = values[k * naxes + a];
             char num[32];
             if (isnan(v))
                 snprintf(num, sizeof(num), "%s", c.en ? "n/a" : "无数据");
             else
-                ch_fmt(num, sizeof(num), v, 1);
-            ch_text(&c, lx, by + lh * (double)(k + 1) + 2, num, 14, k == 0, ha, 0, 0,
-                    isnan(v) ? CH_INK3 : ch_series_hex[k % CH_NSERIES]);
+                cc_ch_fmt(num, sizeof(num), v, 1);
+            cc_ch_text(&c, lx, by + lh * (double)(k + 1) + 2, num, 14, k == 0, ha, 0, 0,
+                       isnan(v) ? CH_INK3 : cc_ch_series_hex[k % CH_NSERIES]);
         }
     }
 
     /* legend panel */
     double ly = top + 20;
-    ch_text(&c, px, ly, c.en ? "Score (0–100)" : "得分 (0–100)", 15, 1, 0, 1, panel, CH_INK);
+    cc_ch_text(&c, px, ly, c.en ? "Score (0–100)" : "得分 (0–100)", 15, 1, 0, 1, panel, CH_INK);
     ly += 34;
     for (size_t k = 0; k < nseries; k++) {
-        ch_swatch(&c, px, ly, ch_series_hex[k % CH_NSERIES], k == 0 ? 1 : 2);
-        ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, panel - 26, CH_INK2);
+        cc_ch_swatch(&c, px, ly, cc_ch_series_hex[k % CH_NSERIES], k == 0 ? 1 : 2);
+        cc_ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, panel - 26, CH_INK2);
         ly += 28;
         if (ly > bottom - 40 && k + 1 < nseries) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 项", nseries - k - 1);
-            ch_text(&c, px, ly, more, 13, 0, 0, 1, panel, CH_INK3);
+            cc_ch_text(&c, px, ly, more, 13, 0, 0, 1, panel, CH_INK3);
             break;
         }
     }
@@ -182,8 +183,8 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             gaps = 1;
     if (gaps) {
         ly += 10;
-        ch_text(&c, px, ly, c.en ? "Gaps in an outline: no score on that axis"
+        cc_ch_text(&c, px, ly, c.en ? "Gaps in an outline: no score on that axis"
                                  : "轮廓断开处：该维度无得分", 13, 0, 0, 1, panel, CH_INK3);
     }
-    return ch_finish(&c, path);
+    return cc_ch_finish(&c, path);
 }

@@ -25,22 +25,22 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
                       const double values[])
 {
     int have = npoints == 0 || nseries == 0 || (x_labels && series_labels && values);
-    cc_err rc = ch_check(path, "trend", have);
+    cc_err rc = cc_ch_check(path, "trend", have);
     if (rc)
         return rc;
     cc_chart_opts o;
-    ch_opts(opts, &o);
+    cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_TREND, &o, 0, 0, &W, &H);
-    ch_canvas c;
-    if ((rc = ch_open(&c, &o, W, H)))
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     const double *cut = o.grade_cut;
-    ch_header(&c, title, 0);
+    cc_ch_header(&c, title, 0);
     if (npoints == 0 || nseries == 0) {
-        ch_no_data(&c);
-        return ch_finish(&c, path);
+        cc_ch_no_data(&c);
+        return cc_ch_finish(&c, path);
     }
 
     double panel = W * 0.2;
@@ -59,49 +59,49 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         if (hi[g] <= lo[g])
             continue;
         cairo_rectangle(cr, x0, YV(hi[g]), pw, YV(lo[g]) - YV(hi[g]));
-        ch_rgb(cr, band_hex[g]);
+        cc_ch_rgb(cr, band_hex[g]);
         cairo_fill(cr);
     }
     /* horizontal grid every 10, labelled every 20 */
     for (int t = 0; t <= 100; t += 10) {
         double y = round(YV(t)) + 0.5;
-        ch_line(cr, x0, y, x1, y, 1, t == 0 ? CH_AXIS : 0xFFFFFF);
+        cc_ch_line(cr, x0, y, x1, y, 1, t == 0 ? CH_AXIS : 0xFFFFFF);
         if (t % 20 == 0) {
-            char tl[8];
+            char tl[16];
             snprintf(tl, sizeof(tl), "%d", t);
-            ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
+            cc_ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
         }
     }
-    ch_line(cr, round(x0) + 0.5, y0, round(x0) + 0.5, y1, 1, CH_AXIS);
+    cc_ch_line(cr, round(x0) + 0.5, y0, round(x0) + 0.5, y1, 1, CH_AXIS);
 
     /* x positions: evenly spaced, half a step in from each end */
     double dx = pw / (double)npoints;
     double maxlw = 0;
     for (size_t p = 0; p < npoints; p++) {
-        double w = ch_text_width(&c, x_labels[p], 13, 0);
+        double w = cc_ch_text_width(&c, x_labels[p], 13, 0);
         if (w > maxlw)
             maxlw = w;
     }
     size_t every = maxlw + 10 <= dx ? 1 : (size_t)ceil((maxlw + 10) / dx);
     for (size_t p = 0; p < npoints; p++) {
         double x = x0 + dx * ((double)p + 0.5);
-        ch_line(cr, round(x) + 0.5, y1, round(x) + 0.5, y1 + 5, 1, CH_AXIS);
+        cc_ch_line(cr, round(x) + 0.5, y1, round(x) + 0.5, y1 + 5, 1, CH_AXIS);
         /* thin from the end so the latest period is always labelled */
         if ((npoints - 1 - p) % every == 0)
-            ch_text(&c, x, y1 + 8, x_labels[p], 13, 0, 1, 0, dx * (double)every - 6, CH_INK2);
+            cc_ch_text(&c, x, y1 + 8, x_labels[p], 13, 0, 1, 0, dx * (double)every - 6, CH_INK2);
     }
 
     /* lines: gaps at NAN; a lone point is a marker */
     for (size_t k = nseries; k-- > 0;) {
         const double *v = values + k * npoints;
-        unsigned hex = ch_series_hex[k % CH_NSERIES];
+        unsigned hex = cc_ch_series_hex[k % CH_NSERIES];
         cairo_save(cr);
         if (k >= CH_NSERIES) {
             double d[2] = { 6, 4 };
             cairo_set_dash(cr, d, 2, 0);
         }
         cairo_set_line_width(cr, k == 0 ? 3 : 2.2);
-        ch_rgb(cr, hex);
+        cc_ch_rgb(cr, hex);
         for (size_t p = 0; p + 1 < npoints; p++) {
             if (isnan(v[p]) || isnan(v[p + 1]))
                 continue;
@@ -116,9 +116,9 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
                     continue;
                 cairo_arc(cr, x0 + dx * ((double)p + 0.5), YV(v[p]), k == 0 ? 4.5 : 3.5, 0,
                           2 * M_PI);
-                ch_rgb(cr, 0xFFFFFF);
+                cc_ch_rgb(cr, 0xFFFFFF);
                 cairo_fill_preserve(cr);
-                ch_rgb(cr, hex);
+                cc_ch_rgb(cr, hex);
                 cairo_set_line_width(cr, 2);
                 cairo_stroke(cr);
             }
@@ -131,10 +131,10 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         for (size_t p = 0; p < npoints; p++) {
             if (isnan(values[p]))
                 continue;
-            ch_fmt(num, sizeof(num), values[p], 1);
+            cc_ch_fmt(num, sizeof(num), values[p], 1);
             double y = YV(values[p]);
-            ch_text(&c, x0 + dx * ((double)p + 0.5), y < y0 + 24 ? y + 8 : y - 8, num, 13, 1, 1,
-                    y < y0 + 24 ? 0 : 2, 0, ch_series_hex[0]);
+            cc_ch_text(&c, x0 + dx * ((double)p + 0.5), y < y0 + 24 ? y + 8 : y - 8, num, 13, 1, 1,
+                       y < y0 + 24 ? 0 : 2, 0, cc_ch_series_hex[0]);
         }
     } else {
         endlab *el = cc_xmalloc(nseries * sizeof(*el));
@@ -162,18 +162,18 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
                 el[i].y -= sh;
         }
         for (size_t i = 0; i < ne; i++) {
-            ch_fmt(num, sizeof(num), ex[el[i].k], 1);
-            ch_text(&c, x1 + 6, el[i].y, num, 13, 1, 0, 1, 0,
-                    ch_series_hex[el[i].k % CH_NSERIES]);
+            cc_ch_fmt(num, sizeof(num), ex[el[i].k], 1);
+            cc_ch_text(&c, x1 + 6, el[i].y, num, 13, 1, 0, 1, 0,
+                       cc_ch_series_hex[el[i].k % CH_NSERIES]);
         }
         free(el);
         free(ex);
     }
 
     /* axis titles */
-    ch_text(&c, x0 + pw / 2, y1 + 34, c.en ? "Period" : "周次", 14, 0, 1, 0, 0, CH_INK);
-    ch_text_rot(&c, CH_MARGIN, y0 + ph / 2, -M_PI / 2, c.en ? "Total score (0–100)" : "总分 (0–100)",
-                14, 0, 1, 0, CH_INK);
+    cc_ch_text(&c, x0 + pw / 2, y1 + 34, c.en ? "Period" : "周次", 14, 0, 1, 0, 0, CH_INK);
+    cc_ch_text_rot(&c, CH_MARGIN, y0 + ph / 2, -M_PI / 2,
+                   c.en ? "Total score (0–100)" : "总分 (0–100)", 14, 0, 1, 0, CH_INK);
 
     /* legend panel */
     double px = W - CH_MARGIN - panel + 40, ly = y0 + 8;
@@ -182,28 +182,29 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         if (ly > y1 - 5 * 26 - 40 && k + 1 < nseries) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 条", nseries - k);
-            ch_text(&c, px, ly, more, 13, 0, 0, 1, pwid, CH_INK3);
+            cc_ch_text(&c, px, ly, more, 13, 0, 0, 1, pwid, CH_INK3);
             break;
         }
-        ch_swatch(&c, px, ly, ch_series_hex[k % CH_NSERIES], k >= CH_NSERIES ? 2 : 1);
-        ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, pwid - 26, CH_INK2);
+        cc_ch_swatch(&c, px, ly, cc_ch_series_hex[k % CH_NSERIES], k >= CH_NSERIES ? 2 : 1);
+        cc_ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, pwid - 26, CH_INK2);
         ly += 26;
     }
     /* the grade bands, at the bottom of the panel */
     double by = y1 - 4 * 26 + 13;
-    ch_text(&c, px, by - 30, c.en ? "Grade bands" : "等级区间", 14, 1, 0, 1, pwid, CH_INK);
+    cc_ch_text(&c, px, by - 30, c.en ? "Grade bands" : "等级区间", 14, 1, 0, 1, pwid, CH_INK);
     for (int g = 0; g < 4; g++) {
         char bl[48];
-        ch_fmt(num, sizeof(num), cut[g < 3 ? g : 2], cut[g < 3 ? g : 2] == floor(cut[g < 3 ? g : 2]) ? 0 : 1);
+        double cv = cut[g < 3 ? g : 2];
+        cc_ch_fmt(num, sizeof(num), cv, cv == floor(cv) ? 0 : 1);
         snprintf(bl, sizeof(bl), g < 3 ? "%s ≥%s" : "%s <%s", c.en ? gen[g] : gzh[g], num);
         cairo_rectangle(cr, px + 0.5, by + 26 * g - 6.5, 18, 14);
-        ch_rgb(cr, band_hex[g]);
+        cc_ch_rgb(cr, band_hex[g]);
         cairo_fill_preserve(cr);
-        ch_rgb(cr, band_ink[g]);
+        cc_ch_rgb(cr, band_ink[g]);
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
-        ch_text(&c, px + 26, by + 26 * g, bl, 14, 0, 0, 1, pwid - 26, band_ink[g]);
+        cc_ch_text(&c, px + 26, by + 26 * g, bl, 14, 0, 0, 1, pwid - 26, band_ink[g]);
     }
 #undef YV
-    return ch_finish(&c, path);
+    return cc_ch_finish(&c, path);
 }

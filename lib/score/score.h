@@ -22,22 +22,50 @@ typedef struct {
  * returns CC_ERR_DATA and writes the reason to err. Inconsistency (CR >= 0.10)
  * is not an error here: check res->consistent. */
 cc_err cc_ahp(const double *m, size_t n, cc_ahp_result *res, char *err, size_t errlen);
+/* The same; names (n strings, may be NULL) label rows and columns in err:
+ * "row 'growth', column 'process' (3) and ... are not reciprocal". */
+cc_err cc_ahp_named(const double *m, size_t n, const char *const *names,
+                    cc_ahp_result *res, char *err, size_t errlen);
 void cc_ahp_release(cc_ahp_result *r);
 double cc_ahp_ri(size_t n);             /* Saaty (1980) RI table, n = 1..15 */
+/* When cfg->weights = ahp: the dimension weights from [ahp] into dims_out
+ * (may be NULL; caller releases), and every [ahp.<dimension>] checked too.
+ * A structural error or CR >= 0.10 is printed as
+ * "carecard: indicators.ini: [ahp] matrix is inconsistent: CR = 0.1234 ≥ 0.10"
+ * and returns CC_ERR_CONFIG. Other weight methods: CC_OK, dims_out->n = 0. */
+cc_err cc_config_check_weights(const cc_config *cfg, cc_ahp_result *dims_out);
 
 /* Entropy weights of the columns of an m x n decision matrix x (row-major,
  * NAN = missing: that cell's row is left out of that column).
  * cost[j] != 0: smaller is better. raw != 0: p = x / sum x instead of min-max.
- * weights and entropy: n doubles each (caller-allocated). */
+ * weights and entropy: n doubles each (caller-allocated).
+ * A constant column has entropy 1 and weight 0; when every column is constant
+ * the weights are equal. Returns CC_ERR_DATA when a column has fewer than 2
+ * values (its entropy NAN, every weight NAN: the caller falls back to fixed
+ * weights), or with raw when a value is negative (printed). */
 cc_err cc_entropy(const double *x, size_t m, size_t n, const int *cost, int raw,
                   double *weights, double *entropy);
 
 /* TOPSIS: closeness of each of m rows over n columns with weights w.
  * cost[j] != 0: smaller is better. NAN cells leave that column out of the
  * row's distances and of the column's normalisation. Outputs m doubles each,
- * rank 1 = best (ties: lower row index first). */
+ * rank 1 = best (ties: lower row index first; closeness compared at 12
+ * decimals). A row without any value: closeness/d_plus/d_minus NAN, rank 0. */
 cc_err cc_topsis(const double *x, size_t m, size_t n, const double *w, const int *cost,
                  double *closeness, double *d_plus, double *d_minus, int *rank);
+
+/* A named matrix read from CSV for the method commands: the header names
+ * the columns (its first cell is ignored), the first column names the rows.
+ * Empty cells are NAN; fractions != 0 accepts "1/3". Errors are printed as
+ * "carecard: FILE:LINE: ..." (CC_ERR_DATA, CC_ERR_IO). Caller releases. */
+typedef struct {
+    size_t m, n;
+    char **rows;            /* m names */
+    char **cols;            /* n names, distinct */
+    double *x;              /* m x n row-major */
+} cc_matrix;
+cc_err cc_matrix_load(const char *path, int fractions, cc_matrix *mx);
+void cc_matrix_release(cc_matrix *mx);
 
 /* ---- KANO -------------------------------------------------------------- */
 typedef enum { CC_KANO_A, CC_KANO_O, CC_KANO_M, CC_KANO_I, CC_KANO_R, CC_KANO_Q } cc_kano_cat;
@@ -50,6 +78,8 @@ typedef struct {
     cc_kano_cat category;                 /* most frequent; ties M > O > A > I > R > Q */
     double better, worse;                 /* NAN when A+O+M+I = 0 */
     int priority;                         /* 1 = improve first */
+    /* A feature without any answer gets category Q and better/worse NAN
+     * (NAN sorts after numbers within a category). */
 } cc_kano_row;
 /* Fill category/better/worse from counts, then sort rows by priority
  * (M, O, A, I, then R, Q; within a category |worse| desc, then better desc)
@@ -59,6 +89,14 @@ void cc_kano_finish(cc_kano_row *rows, size_t n);
 int cc_kano_answer(const char *s);
 /* Parse a Likert answer ("1".."5" or labels); 0 if unparseable. */
 int cc_likert_answer(const char *s);
+/* Parse a yes/no answer (Y/N yes/no true/false 1/0 是/否): 1 yes, 2 no, 0 unparseable. */
+int cc_yesno_answer(const char *s);
+/* The KANO table of the configured features over the surveys of filter f
+ * (measure/survey.h): rows gets cfg->nkano entries (caller frees), finished
+ * and in priority order. unparsed (may be NULL): pairs with an answer that
+ * could not be read. */
+cc_err cc_kano_collect(cc_store *s, const cc_config *cfg, const cc_survey_filter *f,
+                       cc_kano_row **rows, long *unparsed);
 
 /* ---- the scorecard ------------------------------------------------------ */
 typedef enum { CC_ST_MET, CC_ST_BLUE, CC_ST_YELLOW, CC_ST_RED,
@@ -119,6 +157,10 @@ typedef struct {
     double *ind_weight;      /* effective weight of each indicator within its dimension (sums to 1 per dim) */
     cc_ahp_result ahp;       /* when weights = ahp */
     size_t nnot_reported;    /* communities with reported = 0 */
+    /* KANO table of the scope's survey responses in the period (priority
+     * order), when the period is a quarter or the responses hold KANO pairs;
+     * NULL / 0 otherwise. */
+    cc_kano_row *kano; size_t nkano;
 } cc_scorecard;
 
 typedef struct {
@@ -132,6 +174,18 @@ typedef struct {
 cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
                             const cc_scope *scope, cc_scorecard **out);
 void cc_scorecard_free(cc_scorecard *sc);
+/* A value formatted by unit for explanations and tables: percent "62.5%"
+ * (one decimal), ratio up to 3 decimals, others up to 2 (trailing zeros
+ * dropped); "—" for NAN. */
+void cc_format_value(char *out, size_t len, cc_unit_kind unit, double v);
+/* 处置 of a cell: 专项整治 (escalated), 督促报送 (未报), 限期整改 (red, yellow),
+ * 关注 (blue), "" otherwise. */
+const char *cc_cell_action_zh(const cc_cell *c);
+/* The three indicators that moved the unit's total most since the previous
+ * period ("P4 −3.1，R1 +2.0，C4 −1.2"), or "" when not computable.
+ * Caller frees. */
+char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit);
+
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
 

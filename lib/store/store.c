@@ -17,12 +17,20 @@ static const char *const migrations[] = {
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
+/* The busy timeout: CC_BUSY_TIMEOUT_MS, or $CARECARD_BUSY_TIMEOUT_MS (tests). */
+static int busy_timeout_ms(void)
+{
+    const char *e = getenv("CARECARD_BUSY_TIMEOUT_MS");
+    int ms = e ? atoi(e) : 0;
+    return ms > 0 ? ms : CC_BUSY_TIMEOUT_MS;
+}
+
 cc_err cc_store_err(cc_store *s, int rc, const char *what)
 {
     int base = rc & 0xff;
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
-        cc_error("%s: %s: database is locked by another carecard run (waited %d s)",
-                 s->path, what, CC_BUSY_TIMEOUT_MS / 1000);
+        cc_error("%s: %s: database is locked by another carecard run (waited %.1f s)",
+                 s->path, what, busy_timeout_ms() / 1000.0);
         return CC_ERR_BUSY;
     }
     if (base == SQLITE_FULL) {
@@ -124,7 +132,7 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, CC_BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(s->db, busy_timeout_ms());
     sqlite3_extended_result_codes(s->db, 1);
     /* Not a database at all? */
     rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);

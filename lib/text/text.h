@@ -35,6 +35,25 @@ typedef struct {
 cc_csv *cc_csv_open(const char *path, cc_encoding enc, int delim);
 /* Read from memory (UTF-8). data is borrowed until cc_csv_free. */
 cc_csv *cc_csv_open_mem(const char *data, size_t len, int delim);
+/* Full control: the options cc_csv_open uses, plus
+ *   sniff      decide an AUTO encoding from the first 64 KiB only (no whole-file
+ *              pass; for a quick look at the header);
+ *   quiet      print nothing on failure (the reason is still in *why, if given);
+ *   scan       called with every raw chunk of the file, in order, during the
+ *              whole-file pass (e.g. to hash it); forces that pass;
+ *   max_record longest record in bytes (0 = CC_CSV_MAX_RECORD).
+ * why (may be NULL) receives the reason on failure (caller frees). */
+#define CC_CSV_MAX_RECORD (64u << 20)
+#define CC_CSV_MAX_FIELDS 100000
+typedef struct {
+    cc_encoding enc;
+    int delim;
+    int sniff, quiet;
+    void (*scan)(void *arg, const void *buf, size_t n);
+    void *scan_arg;
+    size_t max_record;
+} cc_csv_opts;
+cc_csv *cc_csv_open_opts(const char *path, const cc_csv_opts *o, char **why);
 /* 1 = a record, 0 = end of file, -1 = error (message in cc_csv_error,
  * e.g. "unterminated quoted field starting at line 12"). */
 int cc_csv_next(cc_csv *r, cc_csv_record *rec);
@@ -74,5 +93,11 @@ int cc_ymd_valid(int y, int m, int d);
 void cc_day_format(cc_day day, char out[11]);
 int cc_day_weekday(cc_day day);   /* ISO: 1 = Monday .. 7 = Sunday */
 cc_day cc_today(void);            /* local calendar date now */
+/* "HH:MM:SS" into out (at least 9 bytes). */
+void cc_time_format(int seconds, char out[9]);
+/* Copy s with full-width ASCII forms (U+FF01..U+FF5E) folded to ASCII and the
+ * ideographic space to ' ', at most cap-1 bytes; returns the length, or
+ * (size_t)-1 when it does not fit. */
+size_t cc_fold_fullwidth(const char *s, size_t len, char *out, size_t cap);
 
 #endif

@@ -1,0 +1,1720 @@
+/* ingest — fields to rows: header matching, kind detection, row validation,
+ * cross-file references, rejects, one transaction per file.
+ *
+ * Speed: one prepared INSERT per kind reused for every row, one transaction
+ * per file, nothing allocated per row (values point into the CSV reader's
+ * record buffer), references looked up through an in-memory set
+ * (communities) or an indexed prepared SELECT with a one-entry cache
+ * (activities, providers).
+ */
+#include "ingest/ingest.h"
+#include "ingest/kinds.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SHOWN 100          /* per file: rejected rows / duplicate notices printed */
+#define ID_MAX 64
+#define TEXT_MAX 1000
+
+/* ---- small string set / map (communities) -------------------------------- */
+
+typedef struct {
+    char **keys;
+    char **vals;              /* map value, or AMBIGUOUS */
+    size_t cap, n;
+} strmap;
+
+static char ambiguous_marker[] = "";
+#define AMBIGUOUS ambiguous_marker
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void map_release(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->keys[i]);
+        if (m->vals && m->vals[i] != AMBIGUOUS)
+            free(m->vals[i]);
+    }
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static size_t map_slot(const strmap *m, const char *s, size_t n)
+{
+    size_t i = (size_t)hash_bytes(s, n) & (m->cap - 1);
+    while (m->keys[i] && !(strlen(m->keys[i]) == n && !memcmp(m->keys[i], s, n)))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static void map_put(strmap *m, const char *k, size_t kn, const char *v)
+{
+    if (!m->cap || (m->n + 1) * 2 > m->cap) {
+        strmap old = *m;
+        m->cap = old.cap ? old.cap * 2 : 64;
+        m->keys = cc_xcalloc(m->cap, sizeof *m->keys);
+        m->vals = cc_xcalloc(m->cap, sizeof *m->vals);
+        m->n = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i]) {
+                size_t j = map_slot(m, old.keys[i], strlen(old.keys[i]));
+                m->keys[j] = old.keys[i];
+                m->vals[j] = old.vals[i];
+                m->n++;
+            }
+        free(old.keys);
+        free(old.vals);
+    }
+    size_t i = map_slot(m, k, kn);
+    if (m->keys[i]) {
+        if (m->vals[i] != AMBIGUOUS && v && strcmp(m->vals[i], v)) {
+            free(m->vals[i]);
+            m->vals[i] = AMBIGUOUS;
+        }
+        return;
+    }
+    m->keys[i] = cc_xstrndup(k, kn);
+    m->vals[i] = v ? cc_xstrdup(v) : NULL;
+    m->n++;
+}
+
+/* 1 and *v = value when found */
+static int map_get(const strmap *m, const char *k, size_t kn, const char **v)
+{
+    if (!m->cap)
+        return 0;
+    size_t i = map_slot(m, k, kn);
+    if (!m->keys[i])
+        return 0;
+    if (v)
+        *v = m->vals[i];
+    return 1;
+}
+
+/* ---- per-file state ------------------------------------------------------ */
+
+typedef struct {
+    int st;                   /* CC_PARSE_OK / EMPTY / BAD */
+    const char *s;            /* trimmed text */
+    size_t n;
+    int64_t i;
+    double d;
+    int b;
+    int secs;
+    cc_day day;
+    const char *code;         /* enum code, or resolved community id */
+    char fmt[12];             /* date/time as stored */
+} val;
+
+typedef struct {
+    cc_store *s;
+    const cc_ingest_opts *opts;
+    const char *path, *name;  /* as given, basename */
+    const cc_kind_def *kd;
+    cc_kind kind;
+    int64_t file_id;
+    /* header */
+    size_t ncols_in;
+    int *map;                 /* input column -> kind column, -1 ignored, -2 question */
+    char **questions;         /* input column -> question text (surveys) */
+    int *where;               /* kind column -> input column or -1 */
+    char **header;            /* input headers, as typed (trimmed) */
+    /* statements */
+    sqlite3_stmt *ins, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
+    sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
+    char last_activity[ID_MAX * 4 + 1];
+    char last_provider[ID_MAX * 4 + 1];
+    strmap communities, community_names;
+    /* rows */
+    val *v;
+    char reason[1536];
+    const char *reason_col;   /* column key of the failure */
+    cc_day today, too_old;
+    cc_ingest_stats *st;
+    long shown_rejects, shown_dups, plaus;
+    /* rejects file */
+    char *rej_path, *rej_tmp;
+    FILE *rej;
+    int rej_failed;
+    /* column indices the rules name (-1 when the kind has no such column) */
+    int x_places, x_inclusive, x_start, x_end, x_hours, x_status, x_attended, x_children, x_special,
+        x_checks_passed, x_checks_total, x_registered, x_online, x_received, x_responded, x_partners,
+        x_capacity, x_community, x_as_of;
+    /* secondary indexes dropped for a big load, recreated before commit */
+    char **index_sql;
+    int nindex;
+    /* activities: derived hours */
+    double hours;
+    int hours_set;
+} file_ctx;
+
+static void utc_now(char out[24])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Value for a message: at most ~60 bytes, whole UTF-8 characters, control
+ * characters shown as '?'. */
+static void show_value(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0, i = 0;
+    while (i < n && o + 8 < cap && o < 60) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F) {
+            out[o++] = '?';
+            i++;
+            continue;
+        }
+        int k = c < 0x80 ? 1 : cc_utf8_seqlen((const unsigned char *)s + i, n - i);
+        if (k <= 0) {
+            out[o++] = '?';
+            i++;
+            continue;
+        }
+        uint32_t cp = 0;
+        if (k > 1 && cc_utf8_decode(s + i, n - i, &cp) > 0 &&
+            (cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)) {
+            if (o + 12 >= cap)
+                break;
+            o += (size_t)snprintf(out + o, cap - o, "<U+%04X>", (unsigned)cp);
+            i += (size_t)k;
+            continue;
+        }
+        memcpy(out + o, s + i, (size_t)k);
+        o += (size_t)k;
+        i += (size_t)k;
+    }
+    if (i < n && o + 4 < cap) {
+        memcpy(out + o, "\xE2\x80\xA6", 3);   /* … */
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+static void fmt_num(double x, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.15g", x);
+}
+
+/* "integer ≥ 0", "number 1–7", "a date (YYYY-MM-DD)" ... */
+static void expect_text(const cc_col_def *c, char *out, size_t cap)
+{
+    char lo[32], hi[32];
+    fmt_num(c->lo, lo, sizeof lo);
+    fmt_num(c->hi, hi, sizeof hi);
+    const char *what = c->type == CC_T_INT ? "integer" : "number";
+    switch (c->type) {
+    case CC_T_INT:
+    case CC_T_NUM:
+        if ((c->flags & CC_F_GE) && (c->flags & CC_F_LE))
+            snprintf(out, cap, "%s %s–%s", what, lo, hi);
+        else if ((c->flags & CC_F_GT) && (c->flags & CC_F_LE))
+            snprintf(out, cap, "%s > %s and ≤ %s", what, lo, hi);
+        else if (c->flags & CC_F_GE)
+            snprintf(out, cap, "%s ≥ %s", what, lo);
+        else if (c->flags & CC_F_GT)
+            snprintf(out, cap, "%s > %s", what, lo);
+        else
+            snprintf(out, cap, "%s", what);
+        break;
+    case CC_T_DATE:
+        snprintf(out, cap, "a date (2026-11-17, 2026/11/17, 2026年11月17日 or an Excel serial)");
+        break;
+    case CC_T_TIME:
+        snprintf(out, cap, "a time (HH:MM, HH:MM:SS, 3:30 PM, 下午3:30)");
+        break;
+    case CC_T_BOOL:
+        snprintf(out, cap, "yes or no (Y/N, yes/no, true/false, 1/0, 是/否)");
+        break;
+    case CC_T_ENUM: {
+        size_t o = (size_t)snprintf(out, cap, "one of ");
+        for (int i = 0; c->ev[i].code && o < cap; i++) {
+            const char *lab = c->ev[i].labels;
+            size_t ln = strcspn(lab, "|");
+            o += (size_t)snprintf(out + o, cap - o, "%s%s (%.*s)", i ? ", " : "", c->ev[i].code, (int)ln, lab);
+        }
+        break;
+    }
+    case CC_T_ID:
+        snprintf(out, cap, "an ID of 1–64 characters without control characters");
+        break;
+    default:
+        snprintf(out, cap, "text of at most 1,000 characters");
+        break;
+    }
+}
+
+static int fail_col(file_ctx *f, int ci, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail_col(file_ctx *f, int ci, const char *fmt, ...)
+{
+    const cc_col_def *c = &f->kd->cols[ci];
+    int o = snprintf(f->reason, sizeof f->reason, "column '%s' (%s): ", c->key, c->zh);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->reason + o, sizeof f->reason - (size_t)o, fmt, ap);
+    va_end(ap);
+    f->reason_col = c->key;
+    return -1;
+}
+
+static int fail_value(file_ctx *f, int ci, const char *what)
+{
+    char shown[128];
+    show_value(f->v[ci].s, f->v[ci].n, shown, sizeof shown);
+    return fail_col(f, ci, "value '%s' — %s", shown, what);
+}
+
+/* 2026-02-30, 2026年2月30日: the shape of a date but no such day */
+static int no_such_day(const char *s, size_t n)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        return 0;
+    size_t m = cc_fold_fullwidth(s, n, buf, sizeof buf);
+    if (m == (size_t)-1)
+        return 0;
+    int y, mo, d, used = 0;
+    char s1, s2;
+    if ((sscanf(buf, "%4d%c%2d%c%2d%n", &y, &s1, &mo, &s2, &d, &used) == 5 && s1 == s2 &&
+         (s1 == '-' || s1 == '/' || s1 == '.')) ||
+        (sscanf(buf, "%4d年%2d月%2d日%n", &y, &mo, &d, &used) == 3))
+        return used > 0 && !cc_ymd_valid(y, mo, d);
+    return 0;
+}
+
+static int fail_expected(file_ctx *f, int ci)
+{
+    if (f->kd->cols[ci].type == CC_T_DATE && f->v[ci].st == CC_PARSE_BAD && no_such_day(f->v[ci].s, f->v[ci].n))
+        return fail_value(f, ci, "no such day in the calendar");
+    char exp[512], what[600];
+    expect_text(&f->kd->cols[ci], exp, sizeof exp);
+    snprintf(what, sizeof what, "expected %s", exp);
+    return fail_value(f, ci, what);
+}
+
+static int id_ok(const char *s, size_t n)
+{
+    size_t cps = 0, i = 0;
+    while (i < n) {
+        uint32_t cp;
+        int k = cc_utf8_decode(s + i, n - i, &cp);
+        if (k <= 0)
+            return 0;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200F) ||
+            cp == 0x2028 || cp == 0x2029)
+            return 0;
+        i += (size_t)k;
+        cps++;
+    }
+    return cps >= 1 && cps <= ID_MAX;
+}
+
+/* Parse one cell of kind column ci into f->v[ci]. */
+static void parse_cell(file_ctx *f, int ci, const char *s, size_t n)
+{
+    const cc_col_def *c = &f->kd->cols[ci];
+    val *v = &f->v[ci];
+    const char *t = cc_trim(s, &n);
+    v->s = t;
+    v->n = n;
+    if (n == 0) {
+        v->st = CC_PARSE_EMPTY;
+        return;
+    }
+    switch (c->type) {
+    case CC_T_ID:
+        v->st = id_ok(t, n) ? CC_PARSE_OK : CC_PARSE_BAD;
+        break;
+    case CC_T_TEXT:
+    case CC_T_LIST:
+        v->st = cc_utf8_len(t, n) <= TEXT_MAX ? CC_PARSE_OK : CC_PARSE_BAD;
+        break;
+    case CC_T_INT:
+        v->st = cc_parse_int(t, n, &v->i);
+        v->d = (double)v->i;
+        break;
+    case CC_T_NUM:
+        v->st = cc_parse_number(t, n, &v->d);
+        break;
+    case CC_T_DATE:
+        v->st = cc_parse_date(t, n, &v->day);
+        if (v->st == CC_PARSE_OK)
+            cc_day_format(v->day, v->fmt);
+        break;
+    case CC_T_TIME:
+        v->st = cc_parse_time(t, n, &v->secs);
+        if (v->st == CC_PARSE_OK)
+            cc_time_format(v->secs, v->fmt);
+        break;
+    case CC_T_BOOL:
+        v->st = cc_parse_bool(t, n, &v->b);
+        break;
+    case CC_T_ENUM: {
+        int k = cc_enum_match(c->ev, t, n);
+        v->st = k >= 0 ? CC_PARSE_OK : CC_PARSE_BAD;
+        if (k >= 0)
+            v->code = c->ev[k].code;
+        break;
+    }
+    }
+}
+
+static int range_ok(const cc_col_def *c, const val *v)
+{
+    if (c->type != CC_T_INT && c->type != CC_T_NUM)
+        return 1;
+    double x = v->d;
+    if ((c->flags & CC_F_GE) && !(x >= c->lo))
+        return 0;
+    if ((c->flags & CC_F_GT) && !(x > c->lo))
+        return 0;
+    if ((c->flags & CC_F_LE) && !(x <= c->hi))
+        return 0;
+    return 1;
+}
+
+#define OK(ci) ((ci) >= 0 && f->v[ci].st == CC_PARSE_OK)
+
+static int ref_exists(file_ctx *f, sqlite3_stmt *q, char *cache, const char *s, size_t n)
+{
+    if (strlen(cache) == n && !memcmp(cache, s, n))
+        return 1;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, s, (int)n, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    int found = rc == SQLITE_ROW;
+    sqlite3_reset(q);
+    if (found && n <= ID_MAX * 4) {
+        memcpy(cache, s, n);
+        cache[n] = '\0';
+    }
+    (void)f;
+    return found;
+}
+
+/* Check the parsed row in table order; returns 0 or -1 with f->reason set. */
+static int check_row(file_ctx *f)
+{
+    const cc_kind_def *kd = f->kd;
+    f->hours_set = 0;
+    for (int ci = 0; ci < kd->ncols; ci++) {
+        const cc_col_def *c = &kd->cols[ci];
+        val *v = &f->v[ci];
+        if (v->st == CC_PARSE_BAD)
+            return fail_expected(f, ci);
+        if (v->st == CC_PARSE_EMPTY && (c->flags & CC_F_REQ))
+            return fail_col(f, ci, "missing — required");
+        if (v->st == CC_PARSE_OK && !range_ok(c, v))
+            return fail_expected(f, ci);
+        /* references */
+        if (v->st == CC_PARSE_OK && (c->flags & CC_F_COMMUNITY)) {
+            const char *id = NULL;
+            v->code = NULL;
+            if (map_get(&f->communities, v->s, v->n, NULL)) {
+                v->code = NULL;
+            } else if ((c->flags & CC_F_BYNAME) && map_get(&f->community_names, v->s, v->n, &id)) {
+                if (id == AMBIGUOUS)
+                    return fail_value(f, ci, "names more than one community in the register; use the community ID");
+                v->code = id;
+            } else {
+                return fail_value(f, ci, "no such community in the communities register");
+            }
+        }
+        if (v->st == CC_PARSE_OK && (c->flags & CC_F_ACTIVITY) &&
+            !ref_exists(f, f->activity_q, f->last_activity, v->s, v->n))
+            return fail_value(f, ci, "no such activity (not in the activities log)");
+        if (v->st == CC_PARSE_OK && (c->flags & CC_F_PROVIDER) &&
+            !ref_exists(f, f->provider_q, f->last_provider, v->s, v->n))
+            return fail_value(f, ci, "no such provider (not in the providers register)");
+
+        /* pair rules */
+        char num[64];
+        if (v->st == CC_PARSE_EMPTY) {
+            if (ci == f->x_hours) {
+                int a = f->x_start, b = f->x_end;
+                if (OK(a) && OK(b)) {
+                    f->hours = (f->v[b].secs - f->v[a].secs) / 3600.0;
+                    f->hours_set = 1;
+                } else {
+                    return fail_col(f, ci, "missing — give hours (时长) or both start_time and end_time");
+                }
+            } else if (ci == f->x_checks_passed && f->v[f->x_checks_total].st != CC_PARSE_EMPTY) {
+                return fail_col(f, ci, "missing — required with checks_total");
+            } else if (ci == f->x_checks_total && f->v[f->x_checks_passed].st != CC_PARSE_EMPTY) {
+                return fail_col(f, ci, "missing — required with checks_passed");
+            }
+            continue;
+        }
+        int other = -1;
+        const char *rel = NULL;
+        if (ci == f->x_inclusive) {
+            other = f->x_places;
+        } else if (ci == f->x_end) {
+            int a = f->x_start;
+            if (OK(a) && !(v->secs > f->v[a].secs)) {
+                snprintf(num, sizeof num, "expected later than start_time (%.*s)", (int)f->v[a].n, f->v[a].s);
+                return fail_value(f, ci, num);
+            }
+        } else if (ci == f->x_hours) {
+            f->hours = v->d;
+            f->hours_set = 1;
+        } else if (ci == f->x_attended) {
+            int s = f->x_status;
+            if (OK(s) && f->v[s].code[0] == 'c' && f->v[s].code[1] == 'a' && v->i != 0)
+                return fail_value(f, ci, "expected 0 when status is cancelled");
+        } else if (ci == f->x_children) {
+            other = f->x_attended;
+        } else if (ci == f->x_special) {
+            other = OK(f->x_children) ? f->x_children : f->x_attended;
+        } else if (ci == f->x_checks_passed) {
+            if (range_ok(&kd->cols[f->x_checks_total], &f->v[f->x_checks_total]))
+                other = f->x_checks_total;
+        } else if (ci == f->x_online) {
+            other = f->x_registered;
+        } else if (ci == f->x_responded) {
+            int r = f->x_received;
+            if (OK(r) && v->day < f->v[r].day) {
+                snprintf(num, sizeof num, "expected on or after received (%.*s)", (int)f->v[r].n, f->v[r].s);
+                return fail_value(f, ci, num);
+            }
+        }
+        if (OK(other) && v->i > f->v[other].i) {
+            rel = kd->cols[other].key;
+            snprintf(num, sizeof num, "expected ≤ %s (%lld)", rel, (long long)f->v[other].i);
+            return fail_value(f, ci, num);
+        }
+    }
+    return 0;
+}
+
+/* ---- SQL ----------------------------------------------------------------- */
+
+static const char *db_col(const cc_col_def *c)
+{
+    return c->db ? c->db : c->key;
+}
+
+static int prep(file_ctx *f, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v3(f->s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (rc != SQLITE_OK) {
+        cc_store_err(f->s, rc, "preparing a statement");
+        return -1;
+    }
+    return 0;
+}
+
+static void finalize_all(file_ctx *f)
+{
+    sqlite3_stmt **all[] = {&f->ins, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
+                            &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
+                            &f->reject_ins, &f->plaus_ins, &f->plaus_del};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+static int prepare_kind(file_ctx *f)
+{
+    const cc_kind_def *kd = f->kd;
+    cc_buf cols = CC_BUF_INIT, qs = CC_BUF_INIT, keyw = CC_BUF_INIT, sql = CC_BUF_INIT;
+    for (int i = 0; i < kd->ncols; i++) {
+        cc_buf_addf(&cols, "%s%s", i ? ", " : "", db_col(&kd->cols[i]));
+        cc_buf_adds(&qs, i ? ", ?" : "?");
+        if (kd->cols[i].flags & CC_F_KEY)
+            cc_buf_addf(&keyw, "%s%s = ?", keyw.len ? " AND " : "", db_col(&kd->cols[i]));
+    }
+    int rc = 0;
+    cc_buf_addf(&sql, "INSERT INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
+    rc |= prep(f, sql.s, &f->ins);
+    cc_buf_reset(&sql);
+    cc_buf_addf(&sql, "INSERT OR REPLACE INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
+    rc |= prep(f, sql.s, &f->ins_replace);
+    cc_buf_reset(&sql);
+    cc_buf_addf(&sql, "SELECT file_id, line FROM %s WHERE %s", kd->table, keyw.s);
+    rc |= prep(f, sql.s, &f->key_lookup);
+    cc_buf_release(&cols);
+    cc_buf_release(&qs);
+    cc_buf_release(&keyw);
+    cc_buf_release(&sql);
+    if (f->kind == CC_KIND_ACTIVITIES) {
+        rc |= prep(f, "INSERT OR IGNORE INTO activity_partners (activity_id, partner) VALUES (?, ?)", &f->partner);
+        rc |= prep(f, "DELETE FROM activity_partners WHERE activity_id = ?", &f->partners_del);
+    }
+    if (f->kind == CC_KIND_SURVEYS) {
+        rc |= prep(f, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES (?, ?, ?)", &f->answer);
+        rc |= prep(f, "DELETE FROM survey_answers WHERE response_id = ?", &f->answers_del);
+    }
+    rc |= prep(f, "SELECT 1 FROM activities WHERE activity_id = ?", &f->activity_q);
+    rc |= prep(f, "SELECT 1 FROM providers WHERE provider_id = ?", &f->provider_q);
+    rc |= prep(f, "INSERT INTO rejects (file_id, line, community_id, date, column_key, message) VALUES (?, ?, ?, ?, ?, ?)",
+               &f->reject_ins);
+    rc |= prep(f, "INSERT INTO plausibility (file_id, line, kind, row_key, community_id, date, message) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)", &f->plaus_ins);
+    rc |= prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ?", &f->plaus_del);
+    return rc ? -1 : 0;
+}
+
+static int load_communities(file_ctx *f)
+{
+    sqlite3_stmt *q;
+    if (prep(f, "SELECT community_id, community_name FROM communities", &q) < 0)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        if (id)
+            map_put(&f->communities, id, strlen(id), NULL);
+        if (id && name)
+            map_put(&f->community_names, name, strlen(name), id);
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        cc_store_err(f->s, rc, "reading the communities register");
+        return -1;
+    }
+    return 0;
+}
+
+static void bind_val(sqlite3_stmt *st, int pos, const cc_col_def *c, const val *v)
+{
+    if (v->st != CC_PARSE_OK) {
+        sqlite3_bind_null(st, pos);
+        return;
+    }
+    switch (c->type) {
+    case CC_T_INT:
+        sqlite3_bind_int64(st, pos, v->i);
+        break;
+    case CC_T_NUM:
+        sqlite3_bind_double(st, pos, v->d);
+        break;
+    case CC_T_DATE:
+        sqlite3_bind_text(st, pos, v->fmt, 10, SQLITE_STATIC);
+        break;
+    case CC_T_TIME:
+        sqlite3_bind_text(st, pos, v->fmt, 8, SQLITE_STATIC);
+        break;
+    case CC_T_BOOL:
+        sqlite3_bind_int(st, pos, v->b);
+        break;
+    case CC_T_ENUM:
+        sqlite3_bind_text(st, pos, v->code, -1, SQLITE_STATIC);
+        break;
+    default:
+        if (v->code && (c->flags & CC_F_COMMUNITY))
+            sqlite3_bind_text(st, pos, v->code, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_text(st, pos, v->s, (int)v->n, SQLITE_STATIC);
+        break;
+    }
+}
+
+static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
+{
+    const cc_kind_def *kd = f->kd;
+    for (int ci = 0; ci < kd->ncols; ci++) {
+        const cc_col_def *c = &kd->cols[ci];
+        const val *v = &f->v[ci];
+        int pos = ci + 1;
+        if (ci == f->x_hours) {
+            if (f->hours_set)
+                sqlite3_bind_double(st, pos, f->hours);
+            else
+                sqlite3_bind_null(st, pos);
+        } else if (ci == f->x_status && v->st != CC_PARSE_OK) {
+            sqlite3_bind_text(st, pos, "completed", -1, SQLITE_STATIC);
+        } else if (ci == f->x_as_of && v->st != CC_PARSE_OK) {
+            sqlite3_bind_text(st, pos, "0000-01-01", -1, SQLITE_STATIC);
+        } else {
+            bind_val(st, pos, c, v);
+        }
+    }
+    sqlite3_bind_int64(st, kd->ncols + 1, f->file_id);
+    sqlite3_bind_int64(st, kd->ncols + 2, line);
+}
+
+static void bind_key(file_ctx *f, sqlite3_stmt *st)
+{
+    int pos = 1;
+    for (int ci = 0; ci < f->kd->ncols; ci++) {
+        const cc_col_def *c = &f->kd->cols[ci];
+        if (!(c->flags & CC_F_KEY))
+            continue;
+        if (ci == f->x_as_of && f->v[ci].st != CC_PARSE_OK)
+            sqlite3_bind_text(st, pos, "0000-01-01", -1, SQLITE_STATIC);
+        else
+            bind_val(st, pos, c, &f->v[ci]);
+        pos++;
+    }
+}
+
+static void key_text(file_ctx *f, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int ci = 0; ci < f->kd->ncols && o < cap; ci++) {
+        const cc_col_def *c = &f->kd->cols[ci];
+        if (!(c->flags & CC_F_KEY))
+            continue;
+        const val *v = &f->v[ci];
+        const char *s = v->st != CC_PARSE_OK ? "" : (c->type == CC_T_DATE || c->type == CC_T_TIME) ? v->fmt
+                        : c->type == CC_T_ENUM ? v->code : NULL;
+        if (s)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "|" : "", s);
+        else
+            o += (size_t)snprintf(out + o, cap - o, "%s%.*s", o ? "|" : "", (int)v->n, v->s);
+    }
+}
+
+static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        cc_store_err(f->s, rc, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int split_partners(file_ctx *f, const val *aid, const val *pv)
+{
+    if (pv->st != CC_PARSE_OK)
+        return 0;
+    const char *p = pv->s, *e = pv->s + pv->n;
+    while (p <= e) {
+        const char *q = p;
+        size_t sep = 0;
+        while (q < e) {
+            if (*q == ';' || *q == '|') { sep = 1; break; }
+            if (e - q >= 3 && (!memcmp(q, "；", 3) || !memcmp(q, "、", 3))) { sep = 3; break; }
+            q++;
+        }
+        size_t n = (size_t)(q - p);
+        const char *t = cc_trim(p, &n);
+        if (n) {
+            sqlite3_bind_text(f->partner, 1, aid->s, (int)aid->n, SQLITE_STATIC);
+            sqlite3_bind_text(f->partner, 2, t, (int)n, SQLITE_STATIC);
+            if (step_done(f, f->partner, "storing a partner") < 0)
+                return -1;
+        }
+        if (q >= e)
+            break;
+        p = q + sep;
+    }
+    return 0;
+}
+
+static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
+{
+    for (size_t i = 0; i < f->ncols_in && i < rec->n; i++) {
+        if (f->map[i] != -2)
+            continue;
+        size_t n = rec->len[i];
+        const char *t = cc_trim(rec->field[i], &n);
+        if (!n)
+            continue;
+        sqlite3_bind_text(f->answer, 1, rid->s, (int)rid->n, SQLITE_STATIC);
+        sqlite3_bind_text(f->answer, 2, f->questions[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(f->answer, 3, t, (int)n, SQLITE_STATIC);
+        if (step_done(f, f->answer, "storing a survey answer") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Store an accepted row; handles a key that is already stored. */
+static int store_row(file_ctx *f, const cc_csv_record *rec)
+{
+    bind_row(f, f->ins, rec->line);
+    int rc = sqlite3_step(f->ins);
+    sqlite3_reset(f->ins);
+    int existed = 0;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        existed = 1;
+        bind_key(f, f->key_lookup);
+        if (sqlite3_step(f->key_lookup) == SQLITE_ROW) {
+            int64_t fid = sqlite3_column_int64(f->key_lookup, 0);
+            long line = (long)sqlite3_column_int64(f->key_lookup, 1);
+            if (fid == f->file_id) {
+                f->st->replaced++;
+                if (f->shown_dups++ < MAX_SHOWN) {
+                    char key[512];
+                    key_text(f, key, sizeof key);
+                    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it",
+                              f->path, rec->line, f->kd->cols[0].key, key, line, rec->line);
+                    f->st->notices++;
+                }
+            }
+        }
+        sqlite3_reset(f->key_lookup);
+        if (f->partners_del) {
+            sqlite3_bind_text(f->partners_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
+            if (step_done(f, f->partners_del, "replacing partners") < 0)
+                return -1;
+        }
+        if (f->answers_del) {
+            sqlite3_bind_text(f->answers_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
+            if (step_done(f, f->answers_del, "replacing answers") < 0)
+                return -1;
+        }
+        {
+            char key[512];
+            key_text(f, key, sizeof key);
+            sqlite3_bind_text(f->plaus_del, 1, f->kd->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(f->plaus_del, 2, key, -1, SQLITE_TRANSIENT);
+            if (step_done(f, f->plaus_del, "replacing plausibility warnings") < 0)
+                return -1;
+        }
+        bind_row(f, f->ins_replace, rec->line);
+        if (step_done(f, f->ins_replace, "storing a row") < 0)
+            return -1;
+    } else if (rc != SQLITE_DONE) {
+        cc_store_err(f->s, rc, "storing a row");
+        return -1;
+    }
+    (void)existed;
+    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
+        return -1;
+    if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- rejects --------------------------------------------------------------- */
+
+static int plain_number(const char *s, size_t n)
+{
+    double d;
+    return cc_parse_number(s, n, &d) == CC_PARSE_OK && !memchr(s, ',', n);
+}
+
+static void csv_cell(FILE *out, const char *s, size_t n)
+{
+    int formula = n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
+                  !plain_number(s, n);
+    int quote = formula;
+    for (size_t i = 0; i < n && !quote; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            quote = 1;
+    if (!quote) {
+        fwrite(s, 1, n, out);
+        return;
+    }
+    fputc('"', out);
+    if (formula)
+        fputc('\'', out);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', out);
+        fputc(s[i], out);
+    }
+    fputc('"', out);
+}
+
+static int open_rejects(file_ctx *f)
+{
+    if (f->rej || f->rej_failed)
+        return f->rej ? 0 : -1;
+    const char *dir = f->opts->rejects_dir;
+    char *dbdir = NULL;
+    if (!dir) {
+        dbdir = cc_xstrdup(f->s->path);
+        char *slash = strrchr(dbdir, '/');
+        if (slash)
+            *(slash == dbdir ? slash + 1 : slash) = '\0';
+        else
+            strcpy(dbdir, ".");
+        dir = dbdir;
+    }
+    f->rej_path = cc_xasprintf("%s/%s.rejects.csv", dir, f->name);
+    f->rej_tmp = cc_xasprintf("%s/.%s.rejects.csv.tmp%ld", dir, f->name, (long)getpid());
+    free(dbdir);
+    int fd = open(f->rej_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || !(f->rej = fdopen(fd, "w"))) {
+        cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        f->rej_failed = 1;
+        return -1;
+    }
+    fchmod(fd, 0600);
+    fputs("\xEF\xBB\xBFline,reason", f->rej);
+    for (size_t i = 0; i < f->ncols_in; i++) {
+        fputc(',', f->rej);
+        csv_cell(f->rej, f->header[i], strlen(f->header[i]));
+    }
+    fputs("\r\n", f->rej);
+    return 0;
+}
+
+static int reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason, const char *col)
+{
+    f->st->rows_rejected++;
+    if (f->shown_rejects++ < MAX_SHOWN)
+        cc_warn("%s:%ld: %s", f->path, rec->line, reason);
+    if (open_rejects(f) == 0) {
+        fprintf(f->rej, "%ld,", rec->line);
+        csv_cell(f->rej, reason, strlen(reason));
+        for (size_t i = 0; i < rec->n; i++) {
+            fputc(',', f->rej);
+            csv_cell(f->rej, rec->field[i], rec->len[i]);
+        }
+        fputs("\r\n", f->rej);
+    }
+    sqlite3_stmt *st = f->reject_ins;
+    sqlite3_bind_int64(st, 1, f->file_id);
+    sqlite3_bind_int64(st, 2, rec->line);
+    int cc = -1, dc = -1;
+    for (int ci = 0; ci < f->kd->ncols; ci++) {
+        if (cc < 0 && !strcmp(f->kd->cols[ci].key, "community_id"))
+            cc = ci;
+        if (dc < 0 && f->kd->cols[ci].type == CC_T_DATE && (f->kd->cols[ci].flags & (CC_F_PLAUS | CC_F_KEY)))
+            dc = ci;
+    }
+    if (cc >= 0 && f->v[cc].st == CC_PARSE_OK)
+        sqlite3_bind_text(st, 3, f->v[cc].code ? f->v[cc].code : f->v[cc].s,
+                          f->v[cc].code ? -1 : (int)f->v[cc].n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    if (dc >= 0 && f->v[dc].st == CC_PARSE_OK)
+        sqlite3_bind_text(st, 4, f->v[dc].fmt, 10, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    if (col)
+        sqlite3_bind_text(st, 5, col, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+    return step_done(f, st, "recording a rejected row");
+}
+
+static int plausibility(file_ctx *f, long line, const char *msg, const char *date)
+{
+    char key[512];
+    key_text(f, key, sizeof key);
+    int cc = f->x_community;
+    sqlite3_stmt *st = f->plaus_ins;
+    sqlite3_bind_int64(st, 1, f->file_id);
+    sqlite3_bind_int64(st, 2, line);
+    sqlite3_bind_text(st, 3, f->kd->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, key, -1, SQLITE_TRANSIENT);
+    if (cc >= 0 && f->v[cc].st == CC_PARSE_OK)
+        sqlite3_bind_text(st, 5, f->v[cc].code ? f->v[cc].code : f->v[cc].s,
+                          f->v[cc].code ? -1 : (int)f->v[cc].n, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    if (date)
+        sqlite3_bind_text(st, 6, date, 10, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 6);
+    sqlite3_bind_text(st, 7, msg, -1, SQLITE_TRANSIENT);
+    f->plaus++;
+    return step_done(f, st, "recording a plausibility warning");
+}
+
+static int check_plausible(file_ctx *f, long line)
+{
+    const cc_kind_def *kd = f->kd;
+    char msg[256];
+    const char *date = NULL;
+    for (int ci = 0; ci < kd->ncols; ci++) {
+        if (!(kd->cols[ci].flags & CC_F_PLAUS) || f->v[ci].st != CC_PARSE_OK)
+            continue;
+        date = f->v[ci].fmt;
+        if (f->v[ci].day > f->today) {
+            snprintf(msg, sizeof msg, "%s %s is in the future", kd->cols[ci].key, date);
+            if (plausibility(f, line, msg, date) < 0)
+                return -1;
+        } else if (f->v[ci].day < f->too_old) {
+            snprintf(msg, sizeof msg, "%s %s is more than 400 days old", kd->cols[ci].key, date);
+            if (plausibility(f, line, msg, date) < 0)
+                return -1;
+        }
+    }
+    if (f->x_capacity >= 0) {
+        int a = f->x_attended, c = f->x_capacity;
+        if (f->v[a].i * 2 > f->v[c].i * 3) {
+            snprintf(msg, sizeof msg, "attended %lld is more than 1.5 × capacity %lld",
+                     (long long)f->v[a].i, (long long)f->v[c].i);
+            if (plausibility(f, line, msg, date) < 0)
+                return -1;
+        }
+        if (f->hours_set && f->hours > 12) {
+            char h[32];
+            fmt_num(f->hours, h, sizeof h);
+            snprintf(msg, sizeof msg, "hours %s is more than 12", h);
+            if (plausibility(f, line, msg, date) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- header ---------------------------------------------------------------- */
+
+static void list_headers(cc_buf *b, const cc_csv_record *rec)
+{
+    size_t shown = rec->n < 30 ? rec->n : 30;
+    for (size_t i = 0; i < shown; i++) {
+        size_t n = rec->len[i];
+        const char *t = cc_trim(rec->field[i], &n);
+        char v[128];
+        show_value(t, n, v, sizeof v);
+        cc_buf_addf(b, "%s%s", i ? ", " : "", v);
+    }
+    if (rec->n > shown)
+        cc_buf_addf(b, ", … (%zu columns)", rec->n);
+}
+
+/* Map the header to kind k; returns number of required columns missing
+ * (first one in *missing), or -1 for a duplicated column (message printed
+ * when report). */
+static int map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map, int *where,
+                      int *missing, int *matched, const char *path, int report)
+{
+    for (int i = 0; i < kd->ncols; i++)
+        where[i] = -1;
+    *matched = 0;
+    for (size_t i = 0; i < rec->n; i++) {
+        int ci = cc_header_match(kd, rec->field[i], rec->len[i]);
+        map[i] = ci;
+        if (ci < 0)
+            continue;
+        if (where[ci] >= 0) {
+            if (!report) {
+                map[i] = -1;
+                continue;
+            }
+            cc_error("%s: column '%s' (%s) appears twice (columns %d and %zu)", path, kd->cols[ci].key,
+                     kd->cols[ci].zh, where[ci] + 1, i + 1);
+            return -1;
+        }
+        where[ci] = (int)i;
+        (*matched)++;
+    }
+    int miss = 0;
+    *missing = -1;
+    for (int i = 0; i < kd->ncols; i++)
+        if ((kd->cols[i].flags & CC_F_REQ) && where[i] < 0) {
+            if (*missing < 0)
+                *missing = i;
+            miss++;
+        }
+    return miss;
+}
+
+/* Detect the kind from the header: the kind with every required column (most
+ * columns matched wins); else CC_KIND_UNKNOWN with *best the closest kind. */
+static cc_kind detect_kind(const cc_csv_record *rec, cc_kind *best)
+{
+    int *map = cc_xmalloc((rec->n + 1) * sizeof *map);
+    int where[64];
+    cc_kind found = CC_KIND_UNKNOWN;
+    int found_matched = -1;
+    double best_score = 0;
+    *best = CC_KIND_UNKNOWN;
+    for (int k = 0; k < CC_KIND_COUNT; k++) {
+        int missing, matched;
+        int miss = map_header(&cc_kinds[k], rec, map, where, &missing, &matched, NULL, 0);
+        if (miss < 0)
+            miss = 99;
+        int req = 0;
+        for (int i = 0; i < cc_kinds[k].ncols; i++)
+            req += !!(cc_kinds[k].cols[i].flags & CC_F_REQ);
+        if (miss == 0 && matched > found_matched) {
+            found = (cc_kind)k;
+            found_matched = matched;
+        }
+        double score = (double)(req - miss) / req;
+        if (score > best_score) {
+            best_score = score;
+            *best = (cc_kind)k;
+        }
+    }
+    free(map);
+    return found;
+}
+
+/* ---- one file -------------------------------------------------------------- */
+
+typedef struct {
+    struct sha256_ctx sha;
+} hash_ctx;
+
+static void hash_scan(void *arg, const void *buf, size_t n)
+{
+    sha256_update(&((hash_ctx *)arg)->sha, n, buf);
+}
+
+static void file_release(file_ctx *f)
+{
+    finalize_all(f);
+    map_release(&f->communities);
+    map_release(&f->community_names);
+    if (f->questions)
+        for (size_t i = 0; i < f->ncols_in; i++)
+            free(f->questions[i]);
+    if (f->header)
+        for (size_t i = 0; i < f->ncols_in; i++)
+            free(f->header[i]);
+    for (int i = 0; i < f->nindex; i++)
+        free(f->index_sql[i]);
+    free(f->index_sql);
+    free(f->questions);
+    free(f->header);
+    free(f->map);
+    free(f->where);
+    free(f->v);
+    if (f->rej) {
+        fclose(f->rej);
+        f->rej = NULL;
+    }
+    if (f->rej_tmp)
+        unlink(f->rej_tmp);
+    free(f->rej_tmp);
+    free(f->rej_path);
+}
+
+static void progress(file_ctx *f, cc_csv *r, int done)
+{
+    if (!f->opts->progress)
+        return;
+    if (done) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+        return;
+    }
+    uint64_t size = cc_csv_size(r);
+    int pct = size ? (int)(cc_csv_offset(r) * 100 / size) : 100;
+    if (pct > 100)
+        pct = 100;
+    char bar[31];
+    int fill = pct * 30 / 100;
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : ' ';
+    bar[30] = '\0';
+    fprintf(stderr, "\rcarecard: %s [%s] %3d%% %ld rows", f->name, bar, pct, f->st->rows_read);
+    fflush(stderr);
+}
+
+static int remove_earlier_versions(file_ctx *f)
+{
+    static const char *const tables[] = {"communities", "activities", "attendance", "survey_responses",
+                                         "assessments", "providers", "trainings", "timebank", "feedback",
+                                         "rejects", "plausibility"};
+    sqlite3_stmt *q;
+    if (prep(f, "SELECT file_id FROM files WHERE name = ? AND file_id <> ? AND superseded_by IS NULL", &q) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->file_id);
+    int64_t ids[256];
+    int nids = 0, rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && nids < 256)
+        ids[nids++] = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    for (int i = 0; i < nids; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM activity_partners WHERE activity_id IN (SELECT activity_id FROM activities WHERE file_id = %lld);"
+                 "DELETE FROM survey_answers WHERE response_id IN (SELECT response_id FROM survey_responses WHERE file_id = %lld);",
+                 (long long)ids[i], (long long)ids[i]);
+        if (cc_store_exec(f->s, sql) != CC_OK)
+            return -1;
+        for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+            snprintf(sql, sizeof sql, "DELETE FROM %s WHERE file_id = %lld", tables[t], (long long)ids[i]);
+            if (cc_store_exec(f->s, sql) != CC_OK)
+                return -1;
+        }
+        snprintf(sql, sizeof sql, "UPDATE files SET superseded_by = %lld WHERE file_id = %lld",
+                 (long long)f->file_id, (long long)ids[i]);
+        if (cc_store_exec(f->s, sql) != CC_OK)
+            return -1;
+        cc_verbose("%s: replaces the earlier version of %s (file %lld)", f->path, f->name, (long long)ids[i]);
+    }
+    return 0;
+}
+
+/* A big file loads much faster into a table without its secondary indexes,
+ * which are then built by sorting: drop them (inside the transaction) and
+ * remember their SQL. */
+#define BIG_FILE (8u << 20)
+static int drop_indexes(file_ctx *f)
+{
+    sqlite3_stmt *q;
+    if (prep(f, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?", &q) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, f->kd->table, -1, SQLITE_STATIC);
+    cc_buf drop = CC_BUF_INIT;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        f->index_sql = cc_xrealloc(f->index_sql, (size_t)(f->nindex + 1) * sizeof *f->index_sql);
+        f->index_sql[f->nindex++] = cc_xstrdup((const char *)sqlite3_column_text(q, 1));
+        cc_buf_addf(&drop, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    int rc = drop.len && cc_store_exec(f->s, drop.s) != CC_OK ? -1 : 0;
+    cc_buf_release(&drop);
+    return rc;
+}
+
+static int recreate_indexes(file_ctx *f)
+{
+    for (int i = 0; i < f->nindex; i++)
+        if (cc_store_exec(f->s, f->index_sql[i]) != CC_OK)
+            return -1;
+    return 0;
+}
+
+static int sha_known(cc_store *s, const char *hex, char **when, char **name)
+{
+    sqlite3_stmt *q;
+    int found = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT ingested_at, name FROM files WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(q, 1, hex, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        found = 1;
+        *when = cc_xstrdup((const char *)sqlite3_column_text(q, 0));
+        *name = cc_xstrdup((const char *)sqlite3_column_text(q, 1));
+    }
+    sqlite3_finalize(q);
+    return found;
+}
+
+/* The first line is valid UTF-8 with some non-ASCII characters. */
+static int header_is_utf8(const char *path)
+{
+    char buf[8192];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    const char *nl = memchr(buf, '\n', (size_t)n);
+    if (!nl)
+        return 0;
+    size_t len = (size_t)(nl - buf);
+    int high = 0;
+    for (size_t i = 0; i < len; i++)
+        high |= (unsigned char)buf[i] >= 0x80;
+    return high && cc_utf8_valid(buf, len);
+}
+
+static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
+{
+    file_ctx fc, *f = &fc;
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->opts = opts;
+    f->path = path;
+    f->name = base_name(path);
+    f->st = st;
+    f->today = cc_today();
+    f->too_old = f->today - 400;
+
+    hash_ctx h;
+    sha256_init(&h.sha);
+    cc_csv_opts co = {0};
+    co.enc = opts->encoding;
+    co.delim = CC_CSV_AUTO;
+    co.scan = hash_scan;
+    co.scan_arg = &h;
+    cc_csv *r = cc_csv_open_opts(path, &co, NULL);
+    if (!r)
+        return CC_ERR_DATA;
+    uint8_t dig[SHA256_DIGEST_SIZE];
+    sha256_digest(&h.sha, sizeof dig, dig);
+    char hex[SHA256_DIGEST_SIZE * 2 + 1];
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+
+    cc_err err = CC_OK;
+    char *when = NULL, *oldname = NULL;
+    if (sha_known(s, hex, &when, &oldname)) {
+        if (!strcmp(oldname, f->name))
+            cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
+        else
+            cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        st->skipped = 1;
+        free(when);
+        free(oldname);
+        cc_csv_free(r);
+        return CC_OK;
+    }
+
+    cc_csv_record rec;
+    int rc = cc_csv_next(r, &rec);
+    if (rc == 0) {
+        cc_error("%s: empty file (no header line)", path);
+        cc_csv_free(r);
+        return CC_ERR_DATA;
+    }
+    if (rc < 0) {
+        cc_error("%s:%ld: %s", path, 1L, cc_csv_error(r));
+        cc_csv_free(r);
+        return CC_ERR_DATA;
+    }
+    /* header */
+    f->ncols_in = rec.n;
+    f->header = cc_xcalloc(rec.n, sizeof *f->header);
+    for (size_t i = 0; i < rec.n; i++) {
+        size_t n = rec.len[i];
+        const char *t = cc_trim(rec.field[i], &n);
+        f->header[i] = cc_xstrndup(t, n);
+    }
+    if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && header_is_utf8(path)) {
+        cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header is UTF-8 but the file is not; "
+                 "save the whole file in one encoding", path);
+        file_release(f);
+        cc_csv_free(r);
+        return CC_ERR_DATA;
+    }
+    cc_kind kind = opts->kind, best = CC_KIND_UNKNOWN;
+    if (kind == CC_KIND_UNKNOWN)
+        kind = detect_kind(&rec, &best);
+    cc_buf hb = CC_BUF_INIT;
+    list_headers(&hb, &rec);
+    if (kind == CC_KIND_UNKNOWN) {
+        if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && best == CC_KIND_UNKNOWN)
+            cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header matches no file kind", path);
+        else if (best == CC_KIND_UNKNOWN)
+            cc_error("%s: cannot tell the kind of file from its header (found: %s); name the columns as in "
+                     "data-formats.md or use --kind", path, hb.s ? hb.s : "");
+        else {
+            /* report against the closest kind */
+            kind = best;
+        }
+        if (kind == CC_KIND_UNKNOWN) {
+            cc_buf_release(&hb);
+            file_release(f);
+            cc_csv_free(r);
+            return CC_ERR_DATA;
+        }
+    }
+    f->kind = kind;
+    f->kd = &cc_kinds[kind];
+    {
+        static const struct { const char *key; size_t off; } rules[] = {
+#define R(k, x) {k, offsetof(file_ctx, x)}
+            R("places", x_places), R("inclusive_places", x_inclusive), R("start_time", x_start),
+            R("end_time", x_end), R("hours", x_hours), R("status", x_status), R("attended", x_attended),
+            R("children", x_children), R("special_attended", x_special), R("checks_passed", x_checks_passed),
+            R("checks_total", x_checks_total), R("registered", x_registered), R("online_booked", x_online),
+            R("received", x_received), R("responded", x_responded), R("partners", x_partners),
+            R("capacity", x_capacity), R("community_id", x_community), R("as_of", x_as_of),
+#undef R
+        };
+        for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+            int x = cc_col_index(f->kd, rules[i].key);
+            /* hours of trainings/timebank and places of communities are plain columns */
+            if (kind != CC_KIND_ACTIVITIES && strcmp(rules[i].key, "community_id") &&
+                strcmp(rules[i].key, "places") && strcmp(rules[i].key, "inclusive_places") &&
+                strcmp(rules[i].key, "as_of") && strcmp(rules[i].key, "received") &&
+                strcmp(rules[i].key, "responded"))
+                x = -1;
+            *(int *)((char *)f + rules[i].off) = x;
+        }
+    }
+    f->map = cc_xmalloc((rec.n + 1) * sizeof *f->map);
+    f->where = cc_xmalloc((size_t)f->kd->ncols * sizeof *f->where);
+    f->v = cc_xcalloc((size_t)f->kd->ncols, sizeof *f->v);
+    int missing, matched;
+    int miss = map_header(f->kd, &rec, f->map, f->where, &missing, &matched, path, 1);
+    if (miss != 0) {
+        if (miss > 0)
+            cc_error("%s: missing required column '%s' (%s) for %s (%s); headers found: %s", path,
+                     f->kd->cols[missing].key, f->kd->cols[missing].zh, f->kd->name, f->kd->zh, hb.s ? hb.s : "");
+        cc_buf_release(&hb);
+        file_release(f);
+        cc_csv_free(r);
+        return CC_ERR_DATA;
+    }
+    cc_buf_release(&hb);
+    /* unknown columns / survey questions */
+    cc_buf unk = CC_BUF_INIT;
+    int nunk = 0;
+    if (kind == CC_KIND_SURVEYS)
+        f->questions = cc_xcalloc(rec.n, sizeof *f->questions);
+    for (size_t i = 0; i < rec.n; i++) {
+        if (f->map[i] >= 0)
+            continue;
+        size_t n = rec.len[i];
+        const char *t = cc_trim(rec.field[i], &n);
+        if (kind == CC_KIND_SURVEYS && n) {
+            const char *q;
+            size_t qn = cc_question_strip(t, n, &q);
+            f->questions[i] = cc_xstrndup(q, qn);
+            f->map[i] = -2;
+            continue;
+        }
+        if (!n)
+            continue;   /* an unnamed (empty) column: nothing to say */
+        if (nunk < 10) {
+            char v[128];
+            show_value(t, n, v, sizeof v);
+            cc_buf_addf(&unk, "%s'%s'", nunk ? ", " : "", v);
+        }
+        nunk++;
+    }
+    if (nunk) {
+        cc_notice("%s: ignoring %d unknown column%s: %s%s", path, nunk, nunk > 1 ? "s" : "", unk.s,
+                  nunk > 10 ? ", …" : "");
+        st->notices++;
+    }
+    cc_buf_release(&unk);
+
+    /* the transaction */
+    if ((err = cc_store_begin(s)) != CC_OK) {
+        file_release(f);
+        cc_csv_free(r);
+        return err;
+    }
+    char now[24];
+    utc_now(now);
+    {
+        sqlite3_stmt *q;
+        if (prep(f, "INSERT INTO files (name, path, sha256, kind, encoding, rows_read, rows_accepted, "
+                    "rows_rejected, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)", &q) < 0) {
+            err = CC_ERR_DB;
+            goto fail;
+        }
+        sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, hex, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, f->kd->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, cc_encoding_name(cc_csv_encoding(r)), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) {
+            err = cc_store_err(s, rc, "recording the file");
+            goto fail;
+        }
+        f->file_id = sqlite3_last_insert_rowid(s->db);
+    }
+    if (remove_earlier_versions(f) < 0 || (cc_csv_size(r) >= BIG_FILE && drop_indexes(f) < 0) ||
+        prepare_kind(f) < 0 ||
+        (kind != CC_KIND_COMMUNITIES && load_communities(f) < 0)) {
+        err = CC_ERR_DB;
+        goto fail;
+    }
+
+    for (;;) {
+        rc = cc_csv_next(r, &rec);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            progress(f, r, 1);
+            cc_error("%s: %s", path, cc_csv_error(r));
+            err = CC_ERR_DATA;
+            goto fail;
+        }
+        /* a row of empty cells (what spreadsheets leave at the end) is no row */
+        int empty = 1;
+        for (size_t i = 0; i < rec.n && empty; i++) {
+            size_t n = rec.len[i];
+            cc_trim(rec.field[i], &n);
+            empty = n == 0;
+        }
+        if (empty)
+            continue;
+        st->rows_read++;
+        if ((st->rows_read & 4095) == 0) {
+            if (cc_interrupted) {
+                progress(f, r, 1);
+                cc_error("%s: interrupted; nothing of this file was stored", path);
+                err = CC_ERR_INTERRUPTED;
+                goto fail;
+            }
+            if ((st->rows_read & 65535) == 0)
+                progress(f, r, 0);
+        }
+        for (int ci = 0; ci < f->kd->ncols; ci++) {
+            int in = f->where[ci];
+            if (in >= 0 && (size_t)in < rec.n)
+                parse_cell(f, ci, rec.field[in], rec.len[in]);
+            else {
+                f->v[ci].st = CC_PARSE_EMPTY;
+                f->v[ci].s = "";
+                f->v[ci].n = 0;
+            }
+            f->v[ci].code = f->kd->cols[ci].type == CC_T_ENUM ? f->v[ci].code : NULL;
+        }
+        int bad;
+        if (rec.n > f->ncols_in) {
+            int extra = 0;
+            for (size_t i = f->ncols_in; i < rec.n; i++) {
+                size_t n = rec.len[i];
+                cc_trim(rec.field[i], &n);
+                extra |= n != 0;
+            }
+            if (extra) {
+                snprintf(f->reason, sizeof f->reason, "row has %zu fields but the header has %zu "
+                         "(a comma inside a value that is not quoted?)", rec.n, f->ncols_in);
+                f->reason_col = NULL;
+                bad = -1;
+                goto rejected;
+            }
+        }
+        bad = check_row(f);
+    rejected:
+        if (bad) {
+            if (reject_row(f, &rec, f->reason, f->reason_col) < 0) {
+                err = CC_ERR_DB;
+                goto fail;
+            }
+            continue;
+        }
+        if (store_row(f, &rec) < 0 || check_plausible(f, rec.line) < 0) {
+            err = CC_ERR_DB;
+            goto fail;
+        }
+        st->rows_accepted++;
+    }
+    progress(f, r, 1);
+    if (f->shown_rejects > MAX_SHOWN)
+        cc_warn("%s: %ld more rejected rows not shown", path, f->shown_rejects - MAX_SHOWN);
+    if (f->shown_dups > MAX_SHOWN)
+        cc_notice("%s: %ld more repeated keys not shown", path, f->shown_dups - MAX_SHOWN);
+    if (opts->strict && st->rows_rejected) {
+        cc_error("%s: %ld row%s rejected; --strict: file not stored", path, st->rows_rejected,
+                 st->rows_rejected > 1 ? "s" : "");
+        err = CC_ERR_DATA;
+        goto fail;
+    }
+    if (st->rows_read == 0)
+        cc_notice("%s: no data rows", path);
+    if (f->plaus)
+        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
+                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
+    {
+        sqlite3_stmt *q;
+        if (prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0) {
+            err = CC_ERR_DB;
+            goto fail;
+        }
+        sqlite3_bind_int64(q, 1, st->rows_read);
+        sqlite3_bind_int64(q, 2, st->rows_accepted);
+        sqlite3_bind_int64(q, 3, st->rows_rejected);
+        sqlite3_bind_int64(q, 4, f->file_id);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) {
+            err = cc_store_err(s, rc, "recording the file");
+            goto fail;
+        }
+    }
+    if (f->rej && (fflush(f->rej) != 0 || ferror(f->rej) || fsync(fileno(f->rej)) != 0)) {
+        cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
+        err = CC_ERR_IO;
+        goto fail;
+    }
+    finalize_all(f);
+    if (recreate_indexes(f) < 0) {
+        err = CC_ERR_DB;
+        goto fail;
+    }
+    if ((err = cc_store_commit(s)) != CC_OK)
+        goto fail_committed;
+    st->stored = 1;
+    if (f->rej) {
+        fclose(f->rej);
+        f->rej = NULL;
+        if (rename(f->rej_tmp, f->rej_path) != 0)
+            cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
+        else
+            CC_FREE(f->rej_tmp);
+    }
+    cc_verbose("%s: %s, %ld rows stored, %ld rejected", path, f->kd->name, st->rows_accepted, st->rows_rejected);
+    file_release(f);
+    cc_csv_free(r);
+    return CC_OK;
+
+fail:
+    finalize_all(f);
+    cc_store_rollback(s);
+fail_committed:
+    /* keep the rejects file of a --strict refusal: it says what to fix */
+    if (f->rej && opts->strict && err == CC_ERR_DATA && st->rows_rejected) {
+        fclose(f->rej);
+        f->rej = NULL;
+        if (rename(f->rej_tmp, f->rej_path) == 0)
+            CC_FREE(f->rej_tmp);
+    }
+    st->rows_accepted = 0;
+    file_release(f);
+    cc_csv_free(r);
+    return err;
+}
+
+/* ---- several files ----------------------------------------------------------- */
+
+/* Kind from the header only (quietly; errors come when the file is ingested). */
+static cc_kind sniff_kind(const char *path, const cc_ingest_opts *opts)
+{
+    if (opts->kind != CC_KIND_UNKNOWN)
+        return opts->kind;
+    cc_csv_opts o = {0};
+    o.enc = opts->encoding;
+    o.sniff = 1;
+    o.quiet = 1;
+    cc_csv *r = cc_csv_open_opts(path, &o, NULL);
+    if (!r)
+        return CC_KIND_UNKNOWN;
+    cc_csv_record rec;
+    cc_kind k = CC_KIND_UNKNOWN, best;
+    if (cc_csv_next(r, &rec) == 1)
+        k = detect_kind(&rec, &best);
+    cc_csv_free(r);
+    return k;
+}
+
+cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
+                       const cc_ingest_opts *opts, cc_ingest_stats *stats)
+{
+    size_t *order = cc_xmalloc((npaths + 1) * sizeof *order);
+    int *kinds = cc_xmalloc((npaths + 1) * sizeof *kinds);
+    for (size_t i = 0; i < npaths; i++) {
+        order[i] = i;
+        /* dependency tiers: communities; providers and activities; the rest;
+         * a file of unknown kind last (it will be refused) */
+        int k = sniff_kind(paths[i], opts);
+        kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
+        memset(&stats[i], 0, sizeof stats[i]);
+    }
+    /* stable insertion sort by dependency order */
+    for (size_t i = 1; i < npaths; i++) {
+        size_t x = order[i], j = i;
+        while (j > 0 && kinds[order[j - 1]] > kinds[x]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = x;
+    }
+    cc_err first = CC_OK;
+    cc_buf stored = CC_BUF_INIT;
+    for (size_t oi = 0; oi < npaths; oi++) {
+        size_t i = order[oi];
+        if (cc_interrupted) {
+            if (!first)
+                first = CC_ERR_INTERRUPTED;
+            break;
+        }
+        cc_err e = ingest_one(s, paths[i], opts, &stats[i]);
+        if (e != CC_OK) {
+            cc_error("%s: not stored (%s)", paths[i],
+                     stored.len ? stored.s : "no file was stored before it");
+            if (!first)
+                first = e;
+            if (e == CC_ERR_INTERRUPTED || e == CC_ERR_BUSY)
+                break;
+        } else if (stats[i].stored) {
+            if (!stored.len)
+                cc_buf_adds(&stored, "stored before it: ");
+            else
+                cc_buf_adds(&stored, ", ");
+            cc_buf_adds(&stored, paths[i]);
+        }
+    }
+    cc_buf_release(&stored);
+    free(order);
+    free(kinds);
+    /* leave the database durable and the WAL small */
+    sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    return first;
+}
+
+/* ---- directory expansion ---------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int wanted(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] == '.')
+        return 0;
+    if (n >= 12 && !strcasecmp(name + n - 12, ".rejects.csv"))
+        return 0;
+    return (n > 4 && (!strcasecmp(name + n - 4, ".csv") || !strcasecmp(name + n - 4, ".tsv")));
+}
+
+cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, size_t *npaths)
+{
+    size_t n = 0, cap = 16;
+    char **out = cc_xmalloc(cap * sizeof *out);
+    cc_err err = CC_OK;
+    for (size_t a = 0; a < nargs; a++) {
+        struct stat st;
+        if (stat(args[a], &st) == 0 && S_ISDIR(st.st_mode)) {
+            DIR *d = opendir(args[a]);
+            if (!d) {
+                cc_error("%s: cannot read directory: %s", args[a], strerror(errno));
+                err = CC_ERR_IO;
+                continue;
+            }
+            size_t first = n;
+            struct dirent *de;
+            while ((de = readdir(d))) {
+                if (!wanted(de->d_name))
+                    continue;
+                size_t l = strlen(args[a]);
+                char *p = l && args[a][l - 1] == '/' ? cc_xasprintf("%s%s", args[a], de->d_name)
+                                                      : cc_xasprintf("%s/%s", args[a], de->d_name);
+                struct stat fs;
+                if (stat(p, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+                    free(p);
+                    continue;
+                }
+                if (n == cap)
+                    out = cc_xrealloc(out, (cap *= 2) * sizeof *out);
+                out[n++] = p;
+            }
+            closedir(d);
+            qsort(out + first, n - first, sizeof *out, cmp_str);
+        } else {
+            if (n == cap)
+                out = cc_xrealloc(out, (cap *= 2) * sizeof *out);
+            out[n++] = cc_xstrdup(args[a]);
+        }
+    }
+    *paths = out;
+    *npaths = n;
+    return err;
+}

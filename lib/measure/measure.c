@@ -1,0 +1,1020 @@
+/* measure — the measure catalog of indicators.md computed in SQL for every
+ * unit of a cc_units at once, for one window [from, to].
+ *
+ * Each source is read with one query per window, grouped by community (the
+ * community -> street map is a temporary table); additive measures of a
+ * street or of the area are the sums of its communities' sums, distinct
+ * counts are counted again over the street's and the area's own rows (one
+ * query grouped by street, one for the whole area) — never added up.
+ *
+ * Missing is NAN.  Activities and attendance are never zero-filled; the event
+ * logs (trainings, timebank, feedback, surveys, assessments) count 0 in a
+ * window without rows for a unit that has ever had a row of that kind.
+ */
+#include "measure/measure.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the plain measures ------------------------------------------------- */
+enum {
+    /* activities: community sums */
+    M_ACTIVITIES, M_CANCELLED, M_SCHEDULED, M_ATTENDED, M_REGISTERED, M_CAPACITY,
+    M_CHILDREN, M_SPECIAL_ATTENDED, M_VOLUNTEERS, M_VOLUNTEER_HOURS, M_INCIDENTS,
+    M_ONLINE_BOOKED, M_CHECKS_PASSED, M_CHECKS_TOTAL, M_STAFF, M_STAFFED_CHILDREN,
+    M_STAFFED_STAFF, M_HOURS, M_PERSON_HOURS, M_INTERACTION_SUM, M_INTERACTION_N,
+    M_REPORTED, M_COMMUNITIES,
+    /* distinct over activities */
+    M_PARTNERS,
+    /* attendance */
+    M_PARTICIPANTS, M_CHILD_PARTICIPANTS, M_HOUSEHOLDS, M_SPECIAL_SERVED,
+    M_RETURNING, M_PREV_PARTICIPANTS, M_VOLUNTEERS_ACTIVE, M_VOLUNTEERS_RETAINED,
+    M_VOLUNTEERS_PREV,
+    /* registry */
+    M_POPULATION, M_CHILDREN_0_3, M_CHILDREN_3_12, M_ELDERLY_60, M_ELIGIBLE_FAMILIES,
+    M_SPECIAL_CHILDREN, M_PLACES, M_INCLUSIVE_PLACES, M_MONTHLY_FEE, M_MONTHLY_INCOME,
+    /* providers / trainings */
+    M_PROVIDERS, M_CERTIFIED, M_TRAINING_HOURS,
+    /* timebank */
+    M_TB_DEPOSIT_HOURS, M_TB_REDEEM_HOURS, M_TB_MEMBERS,
+    /* feedback */
+    M_FEEDBACK, M_FEEDBACK_TIMELY, M_FEEDBACK_RESOLVED,
+    M_NPLAIN
+};
+
+static const char *const plain_names[M_NPLAIN] = {
+    "activities", "cancelled", "scheduled", "attended", "registered", "capacity",
+    "children", "special_attended", "volunteers", "volunteer_hours", "incidents",
+    "online_booked", "checks_passed", "checks_total", "staff", "staffed_children",
+    "staffed_staff", "hours", "person_hours", "interaction_sum", "interaction_n",
+    "reported", "communities",
+    "partners",
+    "participants", "child_participants", "households", "special_served",
+    "returning", "prev_participants", "volunteers_active", "volunteers_retained",
+    "volunteers_prev",
+    "population", "children_0_3", "children_3_12", "elderly_60", "eligible_families",
+    "special_children", "places", "inclusive_places", "monthly_fee", "monthly_income",
+    "providers", "certified", "training_hours",
+    "tb_deposit_hours", "tb_redeem_hours", "tb_members",
+    "feedback", "feedback_timely", "feedback_resolved",
+};
+
+static const char *const domains[] = {"cognitive", "social", "emotion", "language", "motor"};
+#define NDOMAIN 5
+
+enum { SV_N, SV_SUM, SV_TOP2, SV_YES, SV_NFIELD };
+static const char *const sv_fields[SV_NFIELD] = {"n", "sum", "top2", "yes"};
+enum { AS_PAIRS, AS_PRE_SUM, AS_POST_SUM, AS_NFIELD };
+static const char *const as_fields[AS_NFIELD] = {"pairs", "pre_sum", "post_sum"};
+
+typedef struct {
+    int kind;               /* 0 plain, 1 survey, 2 assess, -1 unknown */
+    int id;                 /* plain: M_*; survey: item index; assess: domain index */
+    int field;
+} mref;
+
+static int find_item(const cc_config *cfg, const char *id, size_t len)
+{
+    for (size_t i = 0; cfg && i < cfg->nitems; i++)
+        if (strlen(cfg->items[i].id) == len && !strncasecmp(cfg->items[i].id, id, len))
+            return (int)i;
+    return -1;
+}
+
+static mref parse_name(const cc_config *cfg, const char *name)
+{
+    mref r = {-1, 0, 0};
+    if (!strncmp(name, "survey.", 7)) {
+        const char *item = name + 7, *dot = strrchr(item, '.');
+        if (!dot || dot == item)
+            return r;
+        int it = find_item(cfg, item, (size_t)(dot - item));
+        if (it < 0)
+            return r;
+        for (int f = 0; f < SV_NFIELD; f++)
+            if (!strcmp(dot + 1, sv_fields[f])) {
+                r.kind = 1; r.id = it; r.field = f;
+            }
+        return r;
+    }
+    if (!strncmp(name, "assess.", 7)) {
+        const char *dom = name + 7, *dot = strrchr(dom, '.');
+        if (!dot)
+            return r;
+        for (int d = 0; d < NDOMAIN; d++)
+            if (strlen(domains[d]) == (size_t)(dot - dom) && !strncmp(domains[d], dom, (size_t)(dot - dom)))
+                for (int f = 0; f < AS_NFIELD; f++)
+                    if (!strcmp(dot + 1, as_fields[f])) {
+                        r.kind = 2; r.id = d; r.field = f;
+                    }
+        return r;
+    }
+    for (int i = 0; i < M_NPLAIN; i++)
+        if (!strcmp(name, plain_names[i])) {
+            r.kind = 0; r.id = i;
+        }
+    return r;
+}
+
+/* ---- answer parsing (SQL functions) ------------------------------------- */
+static int likert_code(const char *s)
+{
+    static const char *const sat[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
+    static const char *const agr[] = {"非常不同意", "不同意", "一般", "同意", "非常同意"};
+    size_t len;
+    if (!s)
+        return 0;
+    len = strlen(s);
+    s = cc_trim(s, &len);
+    if (len == 1 && s[0] >= '1' && s[0] <= '5')
+        return s[0] - '0';
+    for (int i = 0; i < 5; i++)
+        if ((strlen(sat[i]) == len && !memcmp(s, sat[i], len)) ||
+            (strlen(agr[i]) == len && !memcmp(s, agr[i], len)))
+            return i + 1;
+    return 0;
+}
+
+/* 1 yes, 0 no, -1 unparseable (the booleans of data-formats.md). */
+static int yesno_code(const char *s)
+{
+    static const char *const yes[] = {"y", "yes", "true", "1", "是"};
+    static const char *const no[] = {"n", "no", "false", "0", "否"};
+    size_t len;
+    if (!s)
+        return -1;
+    len = strlen(s);
+    s = cc_trim(s, &len);
+    for (int i = 0; i < 5; i++) {
+        if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))
+            return 1;
+        if (strlen(no[i]) == len && !strncasecmp(s, no[i], len))
+            return 0;
+    }
+    return -1;
+}
+
+static void sql_likert(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    int k = likert_code((const char *)sqlite3_value_text(v[0]));
+    if (k) sqlite3_result_int(c, k); else sqlite3_result_null(c);
+}
+
+static void sql_yesno(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+    (void)argc;
+    int k = yesno_code((const char *)sqlite3_value_text(v[0]));
+    if (k >= 0) sqlite3_result_int(c, k); else sqlite3_result_null(c);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+static void day_text(cc_day day, char out[11])
+{
+    long z = (long)day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2)
+        y++;
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999;
+    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
+    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
+    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+}
+
+typedef struct {
+    cc_store *s;
+    const cc_config *cfg;
+    const cc_units *units;
+    size_t n, ncomm, area;
+    char from[11], to[11], pfrom[11], pto[11];   /* window and the previous window */
+    cc_err err;
+} ctx;
+
+static sqlite3_stmt *prep(ctx *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (c->err)
+        return NULL;
+    rc = sqlite3_prepare_v2(c->s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        cc_error("SQL error: %s", sqlite3_errmsg(c->s->db));
+        c->err = CC_ERR_DB;
+        return NULL;
+    }
+    return st;
+}
+
+static int step(ctx *c, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc != SQLITE_DONE && !c->err)
+        c->err = cc_store_err(c->s, rc, "computing measures");
+    return 0;
+}
+
+static void exec(ctx *c, const char *sql)
+{
+    if (!c->err)
+        c->err = cc_store_exec(c->s, sql);
+}
+
+static double col(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static double *newcol(size_t n)
+{
+    double *v = cc_xmalloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = NAN;
+    return v;
+}
+
+/* Street and area values of an additive measure: the sum of the values of
+ * its communities that have one; missing when none has. */
+static void roll_up(ctx *c, double *v)
+{
+    const cc_units *u = c->units;
+    for (size_t i = c->ncomm; i < u->n; i++)
+        v[i] = NAN;
+    for (size_t i = 0; i < c->ncomm; i++) {
+        if (isnan(v[i]))
+            continue;
+        size_t s = u->u[i].street;
+        v[s] = isnan(v[s]) ? v[i] : v[s] + v[i];
+        v[c->area] = isnan(v[c->area]) ? v[i] : v[c->area] + v[i];
+    }
+}
+
+/* Event-log rule: a unit with rows of this kind at any date gets 0 where the
+ * window gave it nothing.  ever[i] for communities; streets/area derive. */
+static void zero_fill(ctx *c, const unsigned char *ever, double *v)
+{
+    const cc_units *u = c->units;
+    for (size_t i = 0; i < c->ncomm; i++) {
+        if (!ever[i])
+            continue;
+        if (isnan(v[i]))
+            v[i] = 0;
+        size_t s = u->u[i].street;
+        if (isnan(v[s]))
+            v[s] = 0;
+        if (isnan(v[c->area]))
+            v[c->area] = 0;
+    }
+}
+
+/* Which communities ever had a row of this kind: sql selects cidx. */
+static unsigned char *ever_rows(ctx *c, const char *sql)
+{
+    unsigned char *e = cc_xcalloc(c->ncomm ? c->ncomm : 1, 1);
+    sqlite3_stmt *st = prep(c, sql);
+    if (!st)
+        return e;
+    while (step(c, st)) {
+        sqlite3_int64 k = sqlite3_column_int64(st, 0);
+        if (k >= 0 && (size_t)k < c->ncomm)
+            e[k] = 1;
+    }
+    sqlite3_finalize(st);
+    return e;
+}
+
+static void bind_window(sqlite3_stmt *st, const ctx *c)
+{
+    int n = sqlite3_bind_parameter_count(st);
+    for (int i = 1; i <= n; i++) {
+        const char *nm = sqlite3_bind_parameter_name(st, i);
+        const char *v = NULL;
+        if (!nm)
+            continue;
+        if (!strcmp(nm, ":from")) v = c->from;
+        else if (!strcmp(nm, ":to")) v = c->to;
+        else if (!strcmp(nm, ":pfrom")) v = c->pfrom;
+        else if (!strcmp(nm, ":pto")) v = c->pto;
+        if (v)
+            sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    }
+}
+
+/* Run a query whose first column is a unit index (cidx, sidx or the area
+ * index) and copy its columns 1..ncols into cols[k][unit]. */
+static void fill(ctx *c, const char *sql, double **cols, int ncols)
+{
+    sqlite3_stmt *st = prep(c, sql);
+    if (!st)
+        return;
+    bind_window(st, c);
+    while (step(c, st)) {
+        sqlite3_int64 u = sqlite3_column_int64(st, 0);
+        if (u < 0 || (size_t)u >= c->n)
+            continue;
+        for (int k = 0; k < ncols; k++)
+            if (cols[k])
+                cols[k][u] = col(st, k + 1);
+    }
+    sqlite3_finalize(st);
+}
+
+/* Run the same distinct-count query at the three levels: `unit` in sql is
+ * replaced by the community index, the street index and the area index. */
+static void fill3(ctx *c, const char *sql_fmt, double **cols, int ncols)
+{
+    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
+    for (int l = 0; l < 3; l++) {
+        cc_buf b = CC_BUF_INIT;
+        for (const char *p = sql_fmt; *p; p++) {
+            if (!strncmp(p, "UNIT", 4)) {
+                cc_buf_adds(&b, unitcol[l]);
+                p += 3;
+            } else {
+                cc_buf_addc(&b, *p);
+            }
+        }
+        fill(c, b.s, cols, ncols);
+        cc_buf_release(&b);
+    }
+}
+
+/* ---- the unit map -------------------------------------------------------- */
+static void build_map(ctx *c)
+{
+    sqlite3_stmt *st;
+    exec(c, "DROP TABLE IF EXISTS temp.cc_map;"
+            "CREATE TEMP TABLE cc_map (community_id TEXT PRIMARY KEY, cidx INTEGER NOT NULL,"
+            " sidx INTEGER NOT NULL, aidx INTEGER NOT NULL) WITHOUT ROWID");
+    st = prep(c, "INSERT INTO temp.cc_map VALUES (?1, ?2, ?3, ?4)");
+    if (!st)
+        return;
+    for (size_t i = 0; i < c->ncomm && !c->err; i++) {
+        sqlite3_bind_text(st, 1, c->units->u[i].id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)c->units->u[i].street);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)c->area);
+        step(c, st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+}
+
+/* ---- activities ----------------------------------------------------------- */
+#define DONE "a.status = 'completed'"
+static const char act_sql[] =
+    "SELECT m.cidx, "
+    " SUM(" DONE "), SUM(a.status = 'cancelled'), SUM(" DONE ") + SUM(a.status = 'cancelled'),"
+    " SUM(CASE WHEN " DONE " THEN a.attended END),"
+    " SUM(CASE WHEN " DONE " THEN a.registered END),"
+    " SUM(CASE WHEN " DONE " THEN a.capacity END),"
+    " SUM(CASE WHEN " DONE " THEN a.children END),"
+    " SUM(CASE WHEN " DONE " THEN a.special_attended END),"
+    " SUM(CASE WHEN " DONE " THEN a.volunteers END),"
+    " SUM(CASE WHEN " DONE " THEN a.volunteer_hours END),"
+    " SUM(CASE WHEN " DONE " THEN a.incidents END),"
+    " SUM(CASE WHEN " DONE " THEN a.online_booked END),"
+    " SUM(CASE WHEN " DONE " THEN a.checks_passed END),"
+    " SUM(CASE WHEN " DONE " THEN a.checks_total END),"
+    " SUM(CASE WHEN " DONE " THEN a.staff END),"
+    " SUM(CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.children END),"
+    " SUM(CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.staff END),"
+    " SUM(CASE WHEN " DONE " THEN a.hours END),"
+    " SUM(CASE WHEN " DONE " THEN a.hours * a.attended END),"
+    " SUM(CASE WHEN " DONE " THEN a.interaction_score END),"
+    " NULLIF(SUM(CASE WHEN " DONE " AND a.interaction_score IS NOT NULL THEN 1 ELSE 0 END), 0),"
+    " 1"
+    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
+    " WHERE a.date BETWEEN :from AND :to"
+    " GROUP BY m.cidx";
+
+static void do_activities(ctx *c, double **pv)
+{
+    /* columns M_ACTIVITIES .. M_REPORTED, in enum order */
+    double *cols[M_REPORTED - M_ACTIVITIES + 1];
+    for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
+        cols[k - M_ACTIVITIES] = pv[k];
+    fill(c, act_sql, cols, M_REPORTED - M_ACTIVITIES + 1);
+    for (int k = M_ACTIVITIES; k <= M_REPORTED; k++) {
+        if (!pv[k])
+            continue;
+        if (k == M_REPORTED)        /* never missing */
+            for (size_t i = 0; i < c->ncomm; i++)
+                if (isnan(pv[k][i]))
+                    pv[k][i] = 0;
+        roll_up(c, pv[k]);
+    }
+}
+
+static const char partners_sql[] =
+    "SELECT m.UNIT, COUNT(DISTINCT p.partner)"
+    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
+    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
+    " WHERE a.date BETWEEN :from AND :to AND " DONE
+    " GROUP BY m.UNIT";
+
+/* ---- attendance ----------------------------------------------------------- */
+/* Distinct counts are done in C: one scan of the window's rows (completed
+ * activities), participant and household IDs interned to integers, and a
+ * hash set of (unit, kind, id) keys per window, where unit is a community,
+ * street or area index — so a street counts a child who came to two of its
+ * communities once. */
+typedef struct {
+    char **s; uint32_t *slot; size_t n, cap, nslot;
+} intern;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static uint32_t intern_id(intern *t, const char *s)
+{
+    if (t->n * 2 >= t->nslot) {
+        size_t ns = t->nslot ? t->nslot * 2 : 1024;
+        uint32_t *sl = cc_xmalloc(ns * sizeof *sl);
+        for (size_t i = 0; i < ns; i++)
+            sl[i] = UINT32_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t h = (size_t)(hash_str(t->s[i]) & (ns - 1));
+            while (sl[h] != UINT32_MAX)
+                h = (h + 1) & (ns - 1);
+            sl[h] = (uint32_t)i;
+        }
+        free(t->slot);
+        t->slot = sl;
+        t->nslot = ns;
+    }
+    size_t h = (size_t)(hash_str(s) & (t->nslot - 1));
+    while (t->slot[h] != UINT32_MAX) {
+        if (!strcmp(t->s[t->slot[h]], s))
+            return t->slot[h];
+        h = (h + 1) & (t->nslot - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 1024;
+        t->s = cc_xrealloc(t->s, t->cap * sizeof *t->s);
+    }
+    t->s[t->n] = cc_xstrdup(s);
+    t->slot[h] = (uint32_t)t->n;
+    return (uint32_t)t->n++;
+}
+
+static void intern_free(intern *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    free(t->slot);
+}
+
+/* A set of 64-bit keys (0 is never a key: keys carry kind + 1). */
+typedef struct {
+    uint64_t *k; size_t n, cap;
+} kset;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+static int kset_has(const kset *s, uint64_t key)
+{
+    if (!s->cap)
+        return 0;
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 1;
+        h = (h + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+/* 1 when newly added. */
+static int kset_add(kset *s, uint64_t key)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 4096;
+        uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->k[i]) {
+                size_t h = (size_t)(mix64(s->k[i]) & (nc - 1));
+                while (nk[h])
+                    h = (h + 1) & (nc - 1);
+                nk[h] = s->k[i];
+            }
+        free(s->k);
+        s->k = nk;
+        s->cap = nc;
+    }
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->k[h] = key;
+    s->n++;
+    return 1;
+}
+
+enum { K_PART = 1, K_CHILD, K_SPECIAL, K_VOL, K_HOUSE, K_SPECIAL_GIVEN };
+#define KEY(u, kind, id) (((uint64_t)(u) << 35) | ((uint64_t)(kind) << 32) | (uint64_t)(id))
+
+static const char att_rows_sql[] =
+    "SELECT m.cidx, m.sidx, m.aidx, t.participant_id, t.household_id, t.role, t.special"
+    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
+    " JOIN attendance t ON t.activity_id = a.activity_id"
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+/* Count the window [from, to]: cnt[kind][unit] for kinds K_PART..K_SPECIAL_GIVEN;
+ * set gets every (unit, K_PART|K_VOL, participant) key. */
+static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset *set, double **cnt)
+{
+    sqlite3_stmt *st = prep(c, att_rows_sql);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        uint64_t unit[3];
+        unit[0] = (uint64_t)sqlite3_column_int64(st, 0);
+        unit[1] = (uint64_t)sqlite3_column_int64(st, 1);
+        unit[2] = (uint64_t)sqlite3_column_int64(st, 2);
+        const char *pid = (const char *)sqlite3_column_text(st, 3);
+        const char *hid = (const char *)sqlite3_column_text(st, 4);
+        const char *role = (const char *)sqlite3_column_text(st, 5);
+        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+        if (!pid || !role)
+            continue;
+        uint32_t p = intern_id(ids, pid);
+        uint32_t h = hid ? intern_id(ids, hid) : 0;
+        int child = !strcmp(role, "child"), vol = !strcmp(role, "volunteer");
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = unit[l];
+            if (u >= c->n)
+                continue;
+            if (kset_add(set, KEY(u, K_PART, p)))
+                cnt[K_PART][u] += 1;
+            if (child && kset_add(set, KEY(u, K_CHILD, p)))
+                cnt[K_CHILD][u] += 1;
+            if (vol && kset_add(set, KEY(u, K_VOL, p)))
+                cnt[K_VOL][u] += 1;
+            if (hid && kset_add(set, KEY(u, K_HOUSE, h)))
+                cnt[K_HOUSE][u] += 1;
+            if (sp >= 0)
+                cnt[K_SPECIAL_GIVEN][u] += 1;
+            if (sp == 1 && kset_add(set, KEY(u, K_SPECIAL, p)))
+                cnt[K_SPECIAL][u] += 1;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
+static void do_attendance(ctx *c, double **pv)
+{
+    int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
+                    pv[M_VOLUNTEERS_PREV];
+    intern ids = {0};
+    kset cur = {0}, prev = {0};
+    double *cnt[K_SPECIAL_GIVEN + 1] = {0}, *pcnt[K_SPECIAL_GIVEN + 1] = {0};
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        cnt[k] = cc_xcalloc(c->n, sizeof(double));
+        pcnt[k] = cc_xcalloc(c->n, sizeof(double));
+    }
+    att_scan(c, c->from, c->to, &ids, &cur, cnt);
+    if (need_prev)
+        att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
+    double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
+    if (need_prev)
+        for (size_t i = 0; i < cur.cap; i++) {
+            uint64_t k = cur.k[i];
+            unsigned kind = (unsigned)((k >> 32) & 7);
+            if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
+                (kind == K_PART ? ret : vret)[k >> 35] += 1;
+        }
+    for (size_t u = 0; u < c->n; u++) {
+        int has = cnt[K_PART][u] > 0, phas = pcnt[K_PART][u] > 0;
+        if (pv[M_PARTICIPANTS]) pv[M_PARTICIPANTS][u] = has ? cnt[K_PART][u] : NAN;
+        if (pv[M_CHILD_PARTICIPANTS]) pv[M_CHILD_PARTICIPANTS][u] = has ? cnt[K_CHILD][u] : NAN;
+        /* rows that all lack household_id / special: missing, not 0 */
+        if (pv[M_HOUSEHOLDS]) pv[M_HOUSEHOLDS][u] = cnt[K_HOUSE][u] > 0 ? cnt[K_HOUSE][u] : NAN;
+        if (pv[M_SPECIAL_SERVED])
+            pv[M_SPECIAL_SERVED][u] = cnt[K_SPECIAL_GIVEN][u] > 0 ? cnt[K_SPECIAL][u] : NAN;
+        if (pv[M_VOLUNTEERS_ACTIVE]) pv[M_VOLUNTEERS_ACTIVE][u] = has ? cnt[K_VOL][u] : NAN;
+        if (pv[M_RETURNING]) pv[M_RETURNING][u] = has ? ret[u] : NAN;
+        if (pv[M_VOLUNTEERS_RETAINED]) pv[M_VOLUNTEERS_RETAINED][u] = has ? vret[u] : NAN;
+        if (pv[M_PREV_PARTICIPANTS]) pv[M_PREV_PARTICIPANTS][u] = phas ? pcnt[K_PART][u] : NAN;
+        if (pv[M_VOLUNTEERS_PREV]) pv[M_VOLUNTEERS_PREV][u] = phas ? pcnt[K_VOL][u] : NAN;
+    }
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        free(cnt[k]);
+        free(pcnt[k]);
+    }
+    free(ret);
+    free(vret);
+    free(cur.k);
+    free(prev.k);
+    intern_free(&ids);
+}
+
+/* ---- registry ------------------------------------------------------------- */
+static const char reg_sql[] =
+    "SELECT m.cidx, c.population, c.children_0_3, c.children_3_12, c.elderly_60,"
+    " c.eligible_families, c.special_children, c.places, c.inclusive_places,"
+    " c.monthly_fee, c.disposable_income / 12.0 * c.household_size"
+    " FROM temp.cc_map m JOIN communities c ON c.community_id = m.community_id"
+    " AND c.as_of = (SELECT MAX(c2.as_of) FROM communities c2"
+    "                WHERE c2.community_id = m.community_id AND c2.as_of <= :to)";
+
+static void do_registry(ctx *c, double **pv)
+{
+    double *cols[M_MONTHLY_INCOME - M_POPULATION + 1];
+    double *pop = pv[M_POPULATION] ? pv[M_POPULATION] : newcol(c->n);
+    for (int k = M_POPULATION; k <= M_MONTHLY_INCOME; k++)
+        cols[k - M_POPULATION] = pv[k];
+    cols[0] = pop;
+    fill(c, reg_sql, cols, M_MONTHLY_INCOME - M_POPULATION + 1);
+    for (int k = M_POPULATION; k <= M_INCLUSIVE_PLACES; k++)
+        if (pv[k])
+            roll_up(c, pv[k]);
+    /* averages weighted by population */
+    for (int k = M_MONTHLY_FEE; k <= M_MONTHLY_INCOME; k++) {
+        double *v = pv[k];
+        if (!v)
+            continue;
+        double *num = cc_xcalloc(c->n, sizeof *num), *den = cc_xcalloc(c->n, sizeof *den);
+        for (size_t i = 0; i < c->ncomm; i++) {
+            if (isnan(v[i]) || isnan(pop[i]))
+                continue;
+            size_t s = c->units->u[i].street;
+            num[s] += v[i] * pop[i]; den[s] += pop[i];
+            num[c->area] += v[i] * pop[i]; den[c->area] += pop[i];
+        }
+        for (size_t i = c->ncomm; i < c->n; i++)
+            v[i] = den[i] > 0 ? num[i] / den[i] : NAN;
+        free(num);
+        free(den);
+    }
+    if (pop != pv[M_POPULATION])
+        free(pop);
+}
+
+/* ---- providers and trainings ---------------------------------------------- */
+#define PROF "p.type IN ('social_worker', 'caregiver', 'teacher')"
+#define ACTIVE "(p.joined IS NULL OR p.joined <= :to) AND (p.left_on IS NULL OR p.left_on >= :to)"
+static const char prov_sql[] =
+    "SELECT m.cidx, SUM(" PROF " AND " ACTIVE "),"
+    " SUM(" PROF " AND " ACTIVE " AND p.certified = 1)"
+    " FROM providers p JOIN temp.cc_map m ON m.community_id = p.community_id"
+    " GROUP BY m.cidx";
+static const char train_sql[] =
+    "SELECT m.cidx, SUM(t.hours)"
+    " FROM trainings t JOIN providers p ON p.provider_id = t.provider_id"
+    " JOIN temp.cc_map m ON m.community_id = p.community_id"
+    " WHERE t.date BETWEEN :from AND :to AND " PROF " AND " ACTIVE
+    " GROUP BY m.cidx";
+static const char train_ever_sql[] =
+    "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM providers p"
+    " JOIN trainings t ON t.provider_id = p.provider_id WHERE p.community_id = m.community_id)";
+
+static void do_providers(ctx *c, double **pv)
+{
+    if (pv[M_PROVIDERS] || pv[M_CERTIFIED]) {
+        double *cols[] = {pv[M_PROVIDERS], pv[M_CERTIFIED]};
+        fill(c, prov_sql, cols, 2);
+        if (pv[M_PROVIDERS]) roll_up(c, pv[M_PROVIDERS]);
+        if (pv[M_CERTIFIED]) roll_up(c, pv[M_CERTIFIED]);
+    }
+    if (pv[M_TRAINING_HOURS]) {
+        double *cols[] = {pv[M_TRAINING_HOURS]};
+        fill(c, train_sql, cols, 1);
+        roll_up(c, pv[M_TRAINING_HOURS]);
+        unsigned char *e = ever_rows(c, train_ever_sql);
+        zero_fill(c, e, pv[M_TRAINING_HOURS]);
+        free(e);
+    }
+}
+
+/* ---- timebank and feedback ------------------------------------------------- */
+static const char tb_sql[] =
+    "SELECT m.cidx, SUM(CASE WHEN t.kind = 'deposit' THEN t.hours ELSE 0 END),"
+    " SUM(CASE WHEN t.kind = 'redeem' THEN t.hours ELSE 0 END)"
+    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
+    " WHERE t.date BETWEEN :from AND :to GROUP BY m.cidx";
+static const char tb_members_sql[] =
+    "SELECT m.UNIT, COUNT(DISTINCT t.member_id)"
+    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
+    " WHERE t.date BETWEEN :from AND :to GROUP BY m.UNIT";
+static const char tb_ever_sql[] =
+    "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM timebank t"
+    " WHERE t.community_id = m.community_id)";
+
+static void do_timebank(ctx *c, double **pv)
+{
+    if (pv[M_TB_DEPOSIT_HOURS] || pv[M_TB_REDEEM_HOURS]) {
+        double *cols[] = {pv[M_TB_DEPOSIT_HOURS], pv[M_TB_REDEEM_HOURS]};
+        fill(c, tb_sql, cols, 2);
+        if (pv[M_TB_DEPOSIT_HOURS]) roll_up(c, pv[M_TB_DEPOSIT_HOURS]);
+        if (pv[M_TB_REDEEM_HOURS]) roll_up(c, pv[M_TB_REDEEM_HOURS]);
+    }
+    if (pv[M_TB_MEMBERS]) {
+        double *cols[] = {pv[M_TB_MEMBERS]};
+        fill3(c, tb_members_sql, cols, 1);
+    }
+    unsigned char *e = ever_rows(c, tb_ever_sql);
+    for (int k = M_TB_DEPOSIT_HOURS; k <= M_TB_MEMBERS; k++)
+        if (pv[k])
+            zero_fill(c, e, pv[k]);
+    free(e);
+}
+
+static const char fb_sql[] =
+    "SELECT m.cidx, COUNT(*),"
+    " SUM(f.responded IS NOT NULL AND julianday(f.responded) - julianday(f.received) <= ?1),"
+    " SUM(f.resolved = 1)"
+    " FROM feedback f JOIN temp.cc_map m ON m.community_id = f.community_id"
+    " WHERE f.received BETWEEN :from AND :to GROUP BY m.cidx";
+static const char fb_ever_sql[] =
+    "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM feedback f"
+    " WHERE f.community_id = m.community_id)";
+
+static void do_feedback(ctx *c, double **pv)
+{
+    double *cols[] = {pv[M_FEEDBACK], pv[M_FEEDBACK_TIMELY], pv[M_FEEDBACK_RESOLVED]};
+    sqlite3_stmt *st = prep(c, fb_sql);
+    if (!st)
+        return;
+    bind_window(st, c);
+    sqlite3_bind_int(st, 1, c->cfg && c->cfg->feedback_respond_days > 0 ? c->cfg->feedback_respond_days : 3);
+    while (step(c, st)) {
+        sqlite3_int64 u = sqlite3_column_int64(st, 0);
+        if (u < 0 || (size_t)u >= c->ncomm)
+            continue;
+        for (int k = 0; k < 3; k++)
+            if (cols[k])
+                cols[k][u] = col(st, k + 1);
+    }
+    sqlite3_finalize(st);
+    unsigned char *e = ever_rows(c, fb_ever_sql);
+    for (int k = 0; k < 3; k++)
+        if (cols[k]) {
+            roll_up(c, cols[k]);
+            zero_fill(c, e, cols[k]);
+        }
+    free(e);
+}
+
+/* ---- surveys --------------------------------------------------------------- */
+static const char sv_ever_sql[] =
+    "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM survey_responses r"
+    " WHERE r.community_id = m.community_id)";
+
+static void do_survey(ctx *c, int item, double **fv, const unsigned char *ever)
+{
+    const cc_item *it = &c->cfg->items[item];
+    cc_buf sql = CC_BUF_INIT;
+    int yesno = it->scale == CC_SCALE_YESNO;
+    cc_buf_addf(&sql,
+                "SELECT m.cidx, COUNT(x.code), SUM(x.code), SUM(x.code >= 4), SUM(x.code = 1)"
+                " FROM (SELECT r.community_id, %s(a.answer) AS code"
+                "       FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id"
+                "        AND a.question = ?1"
+                "       WHERE r.date BETWEEN :from AND :to",
+                yesno ? "cc_yesno" : "cc_likert");
+    if (it->nroles) {
+        cc_buf_adds(&sql, " AND r.role IN (");
+        for (size_t k = 0; k < it->nroles; k++)
+            cc_buf_addf(&sql, "%s:role%zu", k ? ", " : "", k);
+        cc_buf_adds(&sql, ")");
+    }
+    cc_buf_adds(&sql, ") x JOIN temp.cc_map m ON m.community_id = x.community_id GROUP BY m.cidx");
+    sqlite3_stmt *st = prep(c, sql.s);
+    cc_buf_release(&sql);
+    if (!st)
+        return;
+    bind_window(st, c);
+    sqlite3_bind_text(st, 1, it->column, -1, SQLITE_STATIC);
+    for (size_t k = 0; k < it->nroles; k++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, ":role%zu", k);
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, nm), it->roles[k], -1, SQLITE_STATIC);
+    }
+    while (step(c, st)) {
+        sqlite3_int64 u = sqlite3_column_int64(st, 0);
+        if (u < 0 || (size_t)u >= c->ncomm)
+            continue;
+        double n = col(st, 1);
+        fv[SV_N][u] = n;
+        fv[SV_SUM][u] = n > 0 ? col(st, 2) : 0;
+        fv[SV_TOP2][u] = n > 0 ? col(st, 3) : 0;
+        fv[SV_YES][u] = n > 0 ? col(st, 4) : 0;
+    }
+    sqlite3_finalize(st);
+    for (int f = 0; f < SV_NFIELD; f++) {
+        roll_up(c, fv[f]);
+        zero_fill(c, ever, fv[f]);
+    }
+    if (yesno) {                 /* top2 means nothing for yes/no */
+        for (size_t i = 0; i < c->n; i++)
+            fv[SV_TOP2][i] = NAN;
+    } else {
+        for (size_t i = 0; i < c->n; i++)
+            fv[SV_YES][i] = NAN;
+    }
+}
+
+/* ---- assessments ------------------------------------------------------------ */
+static const char as_sql[] =
+    "WITH a AS (SELECT m.UNIT AS u, s.participant_id AS p, s.phase AS ph, s.date AS d, s.score AS sc"
+    "           FROM assessments s JOIN temp.cc_map m ON m.community_id = s.community_id"
+    "           WHERE s.domain = ?1 AND s.date BETWEEN :from AND :to),"
+    " pre AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
+    "           (PARTITION BY u, p ORDER BY d ASC) AS rn FROM a WHERE ph = 'pre') WHERE rn = 1),"
+    " post AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
+    "           (PARTITION BY u, p ORDER BY d DESC) AS rn FROM a WHERE ph = 'post') WHERE rn = 1)"
+    " SELECT pre.u, COUNT(*), SUM(pre.sc), SUM(post.sc)"
+    " FROM pre JOIN post ON post.u = pre.u AND post.p = pre.p GROUP BY pre.u";
+static const char as_ever_sql[] =
+    "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM assessments s"
+    " WHERE s.community_id = m.community_id)";
+
+static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
+{
+    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
+    for (int l = 0; l < 3; l++) {
+        cc_buf b = CC_BUF_INIT;
+        for (const char *p = as_sql; *p; p++) {
+            if (!strncmp(p, "UNIT", 4)) {
+                cc_buf_adds(&b, unitcol[l]);
+                p += 3;
+            } else {
+                cc_buf_addc(&b, *p);
+            }
+        }
+        sqlite3_stmt *st = prep(c, b.s);
+        cc_buf_release(&b);
+        if (!st)
+            return;
+        bind_window(st, c);
+        sqlite3_bind_text(st, 1, domains[dom], -1, SQLITE_STATIC);
+        while (step(c, st)) {
+            sqlite3_int64 u = sqlite3_column_int64(st, 0);
+            if (u < 0 || (size_t)u >= c->n)
+                continue;
+            for (int f = 0; f < AS_NFIELD; f++)
+                fv[f][u] = col(st, f + 1);
+        }
+        sqlite3_finalize(st);
+    }
+    for (int f = 0; f < AS_NFIELD; f++)
+        zero_fill(c, ever, fv[f]);
+}
+
+/* ---- entry point ------------------------------------------------------------- */
+cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *units,
+                           cc_day from, cc_day to,
+                           const char *const *names, size_t nnames, double *out)
+{
+    ctx c;
+    double *pv[M_NPLAIN] = {0};
+    size_t nitems = cfg ? cfg->nitems : 0;
+    double *(*sv)[SV_NFIELD] = cc_xcalloc(nitems ? nitems : 1, sizeof *sv);
+    double *as[NDOMAIN][AS_NFIELD] = {{0}};
+    mref *refs = cc_xcalloc(nnames ? nnames : 1, sizeof *refs);
+    size_t n = units->n;
+
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.cfg = cfg;
+    c.units = units;
+    c.n = n;
+    c.ncomm = units->ncomm;
+    c.area = n ? n - 1 : 0;
+    day_text(from, c.from);
+    day_text(to, c.to);
+    day_text(from - (to - from + 1), c.pfrom);
+    day_text(from - 1, c.pto);
+
+    for (size_t i = 0; i < n * nnames; i++)
+        out[i] = NAN;
+    if (n == 0)
+        goto done;
+
+    for (size_t j = 0; j < nnames; j++) {
+        refs[j] = parse_name(cfg, names[j]);
+        if (refs[j].kind < 0) {
+            cc_error("unknown measure '%s'", names[j]);
+            c.err = CC_ERR_CONFIG;
+            goto done;
+        }
+        if (refs[j].kind == 0 && !pv[refs[j].id])
+            pv[refs[j].id] = newcol(n);
+        if (refs[j].kind == 1 && !sv[refs[j].id][0])
+            for (int f = 0; f < SV_NFIELD; f++)
+                sv[refs[j].id][f] = newcol(n);
+        if (refs[j].kind == 2 && !as[refs[j].id][0])
+            for (int f = 0; f < AS_NFIELD; f++)
+                as[refs[j].id][f] = newcol(n);
+    }
+
+    sqlite3_create_function(s->db, "cc_likert", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_likert, NULL, NULL);
+    sqlite3_create_function(s->db, "cc_yesno", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_yesno, NULL, NULL);
+    build_map(&c);
+
+    for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
+        if (pv[k]) {
+            do_activities(&c, pv);
+            break;
+        }
+    if (pv[M_COMMUNITIES]) {
+        for (size_t i = 0; i < c.ncomm; i++)
+            pv[M_COMMUNITIES][i] = 1;
+        roll_up(&c, pv[M_COMMUNITIES]);
+        for (size_t i = c.ncomm; i < n; i++)     /* a street always has >= 1 */
+            if (isnan(pv[M_COMMUNITIES][i]))
+                pv[M_COMMUNITIES][i] = 0;
+    }
+    if (pv[M_PARTNERS]) {
+        double *cols[] = {pv[M_PARTNERS]};
+        fill3(&c, partners_sql, cols, 1);
+    }
+    for (int k = M_PARTICIPANTS; k <= M_VOLUNTEERS_PREV; k++)
+        if (pv[k]) {
+            do_attendance(&c, pv);
+            break;
+        }
+    for (int k = M_POPULATION; k <= M_MONTHLY_INCOME; k++)
+        if (pv[k]) {
+            do_registry(&c, pv);
+            break;
+        }
+    if (pv[M_PROVIDERS] || pv[M_CERTIFIED] || pv[M_TRAINING_HOURS])
+        do_providers(&c, pv);
+    if (pv[M_TB_DEPOSIT_HOURS] || pv[M_TB_REDEEM_HOURS] || pv[M_TB_MEMBERS])
+        do_timebank(&c, pv);
+    if (pv[M_FEEDBACK] || pv[M_FEEDBACK_TIMELY] || pv[M_FEEDBACK_RESOLVED])
+        do_feedback(&c, pv);
+    {
+        unsigned char *ever = NULL;
+        for (size_t i = 0; i < nitems; i++)
+            if (sv[i][0]) {
+                if (!ever)
+                    ever = ever_rows(&c, sv_ever_sql);
+                do_survey(&c, (int)i, sv[i], ever);
+            }
+        free(ever);
+        ever = NULL;
+        for (int d = 0; d < NDOMAIN; d++)
+            if (as[d][0]) {
+                if (!ever)
+                    ever = ever_rows(&c, as_ever_sql);
+                do_assess(&c, d, as[d], ever);
+            }
+        free(ever);
+    }
+
+    for (size_t j = 0; j < nnames && !c.err; j++) {
+        const double *v = refs[j].kind == 0 ? pv[refs[j].id]
+                        : refs[j].kind == 1 ? sv[refs[j].id][refs[j].field]
+                        : as[refs[j].id][refs[j].field];
+        for (size_t i = 0; i < n; i++)
+            out[i * nnames + j] = v[i];
+    }
+
+done:
+    for (int k = 0; k < M_NPLAIN; k++)
+        free(pv[k]);
+    for (size_t i = 0; i < nitems; i++)
+        for (int f = 0; f < SV_NFIELD; f++)
+            free(sv[i][f]);
+    free(sv);
+    for (int d = 0; d < NDOMAIN; d++)
+        for (int f = 0; f < AS_NFIELD; f++)
+            free(as[d][f]);
+    free(refs);
+    if (c.err)
+        for (size_t i = 0; i < n * nnames; i++)
+            out[i] = NAN;
+    return c.err;
+}

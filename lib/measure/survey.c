@@ -1,0 +1,236 @@
+/* survey — KANO pairs and Likert / yes-no items out of survey_responses and
+ * survey_answers (lib/store/schema.sql).  The SQL selects the answers of the
+ * responses in scope; parsing and counting happen here in C with the same
+ * parsers the `carecard kano` command uses (score/kano.c).
+ */
+#include "measure/measure.h"
+#include "score/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* " AND r.community_id IN (?,?,...)" and the date window; parameters are
+ * bound from index `first`. */
+static void filter_sql(cc_buf *b, const cc_survey_filter *f)
+{
+    cc_buf_adds(b, " WHERE r.date BETWEEN ? AND ?");
+    if (f->ncommunities) {
+        cc_buf_adds(b, " AND r.community_id IN (");
+        for (size_t i = 0; i < f->ncommunities; i++)
+            cc_buf_adds(b, i ? ",?" : "?");
+        cc_buf_adds(b, ")");
+    }
+}
+
+static int filter_bind(sqlite3_stmt *st, int first, const cc_survey_filter *f)
+{
+    char from[11], to[11];
+    cc_day_format(f->from, from);
+    cc_day_format(f->to, to);
+    int rc = sqlite3_bind_text(st, first, from, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, first + 1, to, -1, SQLITE_TRANSIENT);
+    for (size_t i = 0; rc == SQLITE_OK && i < f->ncommunities; i++)
+        rc = sqlite3_bind_text(st, first + 2 + (int)i, f->communities[i], -1, SQLITE_STATIC);
+    return rc;
+}
+
+static cc_err prepare(cc_store *s, const char *sql, sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "survey query");
+    return CC_OK;
+}
+
+cc_err cc_survey_kano(cc_store *s, const cc_config *cfg, const cc_survey_filter *f,
+                      long (*counts)[6], long *unparsed)
+{
+    if (unparsed)
+        *unparsed = 0;
+    for (size_t k = 0; k < cfg->nkano; k++)
+        memset(counts[k], 0, sizeof counts[k]);
+    if (!cfg->nkano)
+        return CC_OK;
+
+    cc_buf sql = CC_BUF_INIT;
+    cc_buf_adds(&sql,
+        "SELECT fa.answer, da.answer FROM survey_responses r"
+        " JOIN survey_answers fa ON fa.response_id = r.response_id AND fa.question = ?1"
+        " JOIN survey_answers da ON da.response_id = r.response_id AND da.question = ?2");
+    /* parameters 3.. for the filter */
+    cc_buf_adds(&sql, " WHERE r.date BETWEEN ?3 AND ?4");
+    if (f->ncommunities) {
+        cc_buf_adds(&sql, " AND r.community_id IN (");
+        for (size_t i = 0; i < f->ncommunities; i++)
+            cc_buf_addf(&sql, "%s?%zu", i ? "," : "", i + 5);
+        cc_buf_adds(&sql, ")");
+    }
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, sql.s, &st);
+    cc_buf_release(&sql);
+    if (e != CC_OK)
+        return e;
+
+    for (size_t k = 0; k < cfg->nkano && e == CC_OK; k++) {
+        const cc_kano_feature *kf = &cfg->kano[k];
+        sqlite3_reset(st);
+        int rc = sqlite3_bind_text(st, 1, kf->functional, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_text(st, 2, kf->dysfunctional, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+            rc = filter_bind(st, 3, f);
+        if (rc != SQLITE_OK) {
+            e = cc_store_err(s, rc, "survey query");
+            break;
+        }
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *fa = (const char *)sqlite3_column_text(st, 0);
+            const char *da = (const char *)sqlite3_column_text(st, 1);
+            size_t fl = fa ? strlen(fa) : 0, dl = da ? strlen(da) : 0;
+            if (fa) cc_trim(fa, &fl);
+            if (da) cc_trim(da, &dl);
+            if (fl == 0 || dl == 0)
+                continue;                   /* not answered */
+            int fc = cc_kano_answer(fa), dc = cc_kano_answer(da);
+            if (!fc || !dc) {
+                if (unparsed)
+                    (*unparsed)++;
+                continue;
+            }
+            counts[k][cc_kano_classify(fc, dc)]++;
+        }
+        if (rc != SQLITE_DONE)
+            e = cc_store_err(s, rc, "survey query");
+    }
+    sqlite3_finalize(st);
+    return e;
+}
+
+void cc_item_stats_release(cc_item_stats *stt)
+{
+    if (!stt)
+        return;
+    for (size_t i = 0; i < stt->nrole; i++)
+        free(stt->role[i].role);
+    CC_FREE(stt->role);
+    stt->nrole = 0;
+    free(stt->all.role);
+    memset(&stt->all, 0, sizeof stt->all);
+}
+
+typedef struct {
+    long n, unparsed, top;
+    double sum;
+} acc;
+
+static void stat_finish(cc_item_stat *o, const acc *a)
+{
+    o->n = a->n;
+    o->unparsed = a->unparsed;
+    o->top = a->top;
+    o->mean = a->n ? a->sum / (double)a->n : NAN;
+    o->share = a->n ? (double)a->top / (double)a->n : NAN;
+}
+
+static int item_has_role(const cc_item *item, const char *role)
+{
+    if (!item->nroles)
+        return 1;
+    for (size_t i = 0; i < item->nroles; i++)
+        if (!strcmp(item->roles[i], role))
+            return 1;
+    return 0;
+}
+
+cc_err cc_survey_item(cc_store *s, const cc_item *item, const cc_survey_filter *f,
+                      int all_roles, cc_item_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    cc_buf sql = CC_BUF_INIT;
+    cc_buf_adds(&sql,
+        "SELECT r.role, a.answer FROM survey_responses r"
+        " JOIN survey_answers a ON a.response_id = r.response_id AND a.question = ?");
+    filter_sql(&sql, f);
+    cc_buf_adds(&sql, " ORDER BY r.role");
+    sqlite3_stmt *st;
+    cc_err e = prepare(s, sql.s, &st);
+    cc_buf_release(&sql);
+    if (e != CC_OK)
+        return e;
+    int rc = sqlite3_bind_text(st, 1, item->column, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = filter_bind(st, 2, f);
+    if (rc != SQLITE_OK) {
+        e = cc_store_err(s, rc, "survey query");
+        sqlite3_finalize(st);
+        return e;
+    }
+
+    acc all = {0, 0, 0, 0}, cur = {0, 0, 0, 0};
+    char *cur_role = NULL;
+    size_t cap = 0;
+    for (;;) {
+        rc = sqlite3_step(st);
+        const char *role = NULL;
+        if (rc == SQLITE_ROW)
+            role = (const char *)sqlite3_column_text(st, 0);
+        if (cur_role && (rc != SQLITE_ROW || !role || strcmp(role, cur_role))) {
+            /* close the group of cur_role */
+            if (out->nrole == cap) {
+                cap = cap ? 2 * cap : 8;
+                out->role = cc_xrealloc(out->role, cap * sizeof *out->role);
+            }
+            cc_item_stat *o = &out->role[out->nrole++];
+            memset(o, 0, sizeof *o);
+            o->role = cur_role;
+            stat_finish(o, &cur);
+            cur_role = NULL;
+            memset(&cur, 0, sizeof cur);
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        if (!role || (!all_roles && !item_has_role(item, role)))
+            continue;
+        if (!cur_role)
+            cur_role = cc_xstrdup(role);
+        const char *ans = (const char *)sqlite3_column_text(st, 1);
+        size_t len = ans ? strlen(ans) : 0;
+        if (ans)
+            cc_trim(ans, &len);
+        if (len == 0)
+            continue;                       /* no answer */
+        int v, top;
+        if (item->scale == CC_SCALE_YESNO) {
+            int yn = cc_yesno_answer(ans);
+            v = yn == 1 ? 1 : 0;
+            top = yn == 1;
+            if (!yn)
+                v = -1;
+        } else {
+            v = cc_likert_answer(ans);
+            top = v >= 4;
+            if (!v)
+                v = -1;
+        }
+        if (v < 0) {
+            cur.unparsed++;
+            all.unparsed++;
+            continue;
+        }
+        cur.n++; all.n++;
+        cur.sum += v; all.sum += v;
+        cur.top += top; all.top += top;
+    }
+    free(cur_role);
+    if (rc != SQLITE_DONE) {
+        e = cc_store_err(s, rc, "survey query");
+        sqlite3_finalize(st);
+        cc_item_stats_release(out);
+        return e;
+    }
+    sqlite3_finalize(st);
+    stat_finish(&out->all, &all);
+    return CC_OK;
+}

@@ -1,0 +1,180 @@
+/* units — the organisation units of the registry valid on one day:
+ * communities (sorted by id), their streets (sorted by id), and the area.
+ *
+ * A community is in the report when it has a registry row with as_of <= day
+ * (a row without as_of is stored as '0000-01-01', the beginning of time);
+ * its latest such row names its street.  A street's name is taken from the
+ * row of its first community (by id).
+ */
+#include "measure/measure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *cc_level_name(cc_level l)
+{
+    switch (l) {
+    case CC_LEVEL_COMMUNITY: return "community";
+    case CC_LEVEL_STREET:    return "street";
+    case CC_LEVEL_AREA:      return "area";
+    }
+    return "?";
+}
+
+/* 'YYYY-MM-DD' of a day count (civil-from-days, proleptic Gregorian). */
+static void day_text(cc_day day, char out[11])
+{
+    long z = (long)day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2)
+        y++;
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999;
+    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
+    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
+    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+}
+
+static const char units_sql[] =
+    "SELECT c.community_id, c.community_name, c.street_id, c.street_name"
+    "  FROM communities c"
+    "  WHERE c.as_of = (SELECT MAX(c2.as_of) FROM communities c2"
+    "                    WHERE c2.community_id = c.community_id AND c2.as_of <= ?1)"
+    "  ORDER BY c.community_id";
+
+static int cmp_street(const void *a, const void *b)
+{
+    const cc_unit *x = a, *y = b;
+    return strcmp(x->id, y->id);
+}
+
+cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out)
+{
+    sqlite3_stmt *st = NULL;
+    char d[11];
+    size_t cap = 64, n = 0;
+    cc_unit *comm;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    out->day = day;
+    day_text(day, d);
+    rc = sqlite3_prepare_v2(s->db, units_sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "reading the communities register");
+    sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+    comm = cc_xcalloc(cap, sizeof *comm);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap *= 2;
+            comm = cc_xrealloc(comm, cap * sizeof *comm);
+        }
+        cc_unit *u = &comm[n++];
+        memset(u, 0, sizeof *u);
+        u->level = CC_LEVEL_COMMUNITY;
+        u->id = cc_xstrdup((const char *)sqlite3_column_text(st, 0));
+        u->name = cc_xstrdup((const char *)sqlite3_column_text(st, 1));
+        u->street_id = cc_xstrdup((const char *)sqlite3_column_text(st, 2));
+        u->street_name = cc_xstrdup((const char *)sqlite3_column_text(st, 3));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < n; i++) {
+            free(comm[i].id); free(comm[i].name);
+            free(comm[i].street_id); free(comm[i].street_name);
+        }
+        free(comm);
+        return cc_store_err(s, rc, "reading the communities register");
+    }
+
+    /* streets: distinct street ids, sorted; name from the first community */
+    cc_unit *streets = cc_xcalloc(n ? n : 1, sizeof *streets);
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < ns; k++)
+            if (!strcmp(streets[k].id, comm[i].street_id))
+                break;
+        if (k < ns)
+            continue;
+        cc_unit *su = &streets[ns++];
+        su->level = CC_LEVEL_STREET;
+        su->id = cc_xstrdup(comm[i].street_id);
+        su->name = cc_xstrdup(comm[i].street_name);
+        su->street_id = cc_xstrdup(comm[i].street_id);
+        su->street_name = cc_xstrdup(comm[i].street_name);
+    }
+    qsort(streets, ns, sizeof *streets, cmp_street);
+
+    out->ncomm = n;
+    out->nstreet = ns;
+    out->n = n + ns + 1;
+    out->u = cc_xcalloc(out->n, sizeof *out->u);
+    memcpy(out->u, comm, n * sizeof *comm);
+    memcpy(out->u + n, streets, ns * sizeof *streets);
+    free(comm);
+    free(streets);
+    for (size_t i = 0; i < ns; i++)
+        out->u[n + i].street = n + i;
+    for (size_t i = 0; i < n; i++) {
+        cc_unit *u = &out->u[i];
+        /* binary search among the sorted streets */
+        size_t lo = 0, hi = ns;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = strcmp(out->u[n + mid].id, u->street_id);
+            if (c < 0) lo = mid + 1; else hi = mid;
+        }
+        u->street = n + lo;
+    }
+    cc_unit *a = &out->u[n + ns];
+    a->level = CC_LEVEL_AREA;
+    a->id = cc_xstrdup("all");
+    a->name = cc_xstrdup("全区");
+    a->street_id = NULL;
+    a->street_name = NULL;
+    a->street = n + ns;
+    return CC_OK;
+}
+
+void cc_units_release(cc_units *u)
+{
+    if (!u)
+        return;
+    for (size_t i = 0; i < u->n; i++) {
+        free(u->u[i].id);
+        free(u->u[i].name);
+        free(u->u[i].street_id);
+        free(u->u[i].street_name);
+    }
+    free(u->u);
+    memset(u, 0, sizeof *u);
+}
+
+long cc_units_find(const cc_units *u, cc_level level, const char *id)
+{
+    size_t lo, hi;
+    if (!id)
+        return -1;
+    if (level == CC_LEVEL_AREA)
+        return !strcmp(id, "all") && u->n ? (long)(u->n - 1) : -1;
+    lo = level == CC_LEVEL_COMMUNITY ? 0 : u->ncomm;
+    hi = level == CC_LEVEL_COMMUNITY ? u->ncomm : u->ncomm + u->nstreet;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(u->u[mid].id, id);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return -1;
+}

@@ -1,0 +1,198 @@
+/* kano — the KANO model: the evaluation table, categories, Better/Worse
+ * coefficients, improvement priority, and the answer parsers for KANO and
+ * Likert questions.  indicators.md "Survey items and KANO".
+ */
+#include "score/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Functional answer (rows) x dysfunctional answer (columns), both
+ * 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
+static const cc_kano_cat kano_table[5][5] = {
+#define A CC_KANO_A
+#define O CC_KANO_O
+#define M CC_KANO_M
+#define I CC_KANO_I
+#define R CC_KANO_R
+#define Q CC_KANO_Q
+    {Q, A, A, A, O},
+    {R, I, I, I, M},
+    {R, I, I, I, M},
+    {R, I, I, I, M},
+    {R, R, R, R, Q},
+#undef A
+#undef O
+#undef M
+#undef I
+#undef R
+#undef Q
+};
+
+cc_kano_cat cc_kano_classify(int functional, int dysfunctional)
+{
+    if (functional < 1 || functional > 5 || dysfunctional < 1 || dysfunctional > 5)
+        return CC_KANO_Q;
+    return kano_table[functional - 1][dysfunctional - 1];
+}
+
+char cc_kano_letter(cc_kano_cat c)
+{
+    static const char letters[] = "AOMIRQ";
+    return (unsigned)c < 6 ? letters[c] : '?';
+}
+
+/* Tie order and improvement priority: M, O, A, I, R, Q. */
+static const cc_kano_cat kano_order[6] = {
+    CC_KANO_M, CC_KANO_O, CC_KANO_A, CC_KANO_I, CC_KANO_R, CC_KANO_Q
+};
+
+static int kano_rank(cc_kano_cat c)
+{
+    for (int k = 0; k < 6; k++)
+        if (kano_order[k] == c)
+            return k;
+    return 6;
+}
+
+/* NAN sorts after every number. Returns <0 when a should come first (larger). */
+static int desc_nan_last(double a, double b)
+{
+    int na = isnan(a), nb = isnan(b);
+    if (na || nb)
+        return na - nb;
+    return a > b ? -1 : a < b;
+}
+
+static int kano_cmp(const void *pa, const void *pb)
+{
+    const cc_kano_row *a = pa, *b = pb;
+    int ra = kano_rank(a->category), rb = kano_rank(b->category);
+    if (ra != rb)
+        return ra - rb;
+    int c = desc_nan_last(fabs(a->worse), fabs(b->worse));
+    if (c)
+        return c;
+    c = desc_nan_last(a->better, b->better);
+    if (c)
+        return c;
+    /* stable: keep the configuration order (priority holds it on entry) */
+    return a->priority - b->priority;
+}
+
+void cc_kano_finish(cc_kano_row *rows, size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        cc_kano_row *k = &rows[r];
+        long total = 0;
+        for (int c = 0; c < 6; c++)
+            total += k->counts[c];
+        if (total == 0) {
+            /* no answers at all: nothing to classify; shown last as Q */
+            k->category = CC_KANO_Q;
+        } else {
+            cc_kano_cat best = kano_order[0];
+            for (int i = 1; i < 6; i++)
+                if (k->counts[kano_order[i]] > k->counts[best])
+                    best = kano_order[i];
+            k->category = best;
+        }
+        long a = k->counts[CC_KANO_A], o = k->counts[CC_KANO_O];
+        long m = k->counts[CC_KANO_M], i = k->counts[CC_KANO_I];
+        long den = a + o + m + i;
+        if (den > 0) {
+            k->better = (double)(a + o) / (double)den;
+            k->worse = -(double)(o + m) / (double)den;
+        } else {
+            k->better = NAN;
+            k->worse = NAN;
+        }
+        k->priority = (int)r;      /* the original order, for stable ties */
+    }
+    qsort(rows, n, sizeof *rows, kano_cmp);
+    for (size_t r = 0; r < n; r++)
+        rows[r].priority = (int)r + 1;
+}
+
+/* ---- answer parsers ---------------------------------------------------------- */
+
+typedef struct { const char *label; int code; } answer_label;
+
+static const answer_label kano_labels[] = {
+    {"我很喜欢", 1}, {"非常喜欢", 1}, {"喜欢", 1},
+    {"理所当然", 2}, {"理应如此", 2}, {"必须这样", 2},
+    {"无所谓", 3},
+    {"能忍受", 4}, {"可以忍受", 4},
+    {"我很不喜欢", 5}, {"很不喜欢", 5}, {"不喜欢", 5},
+    {NULL, 0}
+};
+
+static const answer_label likert_labels[] = {
+    {"非常不满意", 1}, {"不满意", 2}, {"一般", 3}, {"满意", 4}, {"非常满意", 5},
+    {"非常不同意", 1}, {"不同意", 2}, {"同意", 4}, {"非常同意", 5},
+    {NULL, 0}
+};
+
+/* "1".."5", also full-width "１".."５", after trimming; else a label. */
+static int parse_answer(const char *s, const answer_label *labels)
+{
+    if (!s)
+        return 0;
+    size_t len = strlen(s);
+    const char *t = cc_trim(s, &len);
+    if (len == 1 && t[0] >= '1' && t[0] <= '5')
+        return t[0] - '0';
+    /* full-width digits U+FF11..U+FF15: EF BC 91..95 */
+    if (len == 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBC &&
+        (unsigned char)t[2] >= 0x91 && (unsigned char)t[2] <= 0x95)
+        return (unsigned char)t[2] - 0x90;
+    for (const answer_label *l = labels; l->label; l++)
+        if (strlen(l->label) == len && memcmp(l->label, t, len) == 0)
+            return l->code;
+    return 0;
+}
+
+int cc_kano_answer(const char *s)
+{
+    return parse_answer(s, kano_labels);
+}
+
+int cc_likert_answer(const char *s)
+{
+    return parse_answer(s, likert_labels);
+}
+
+/* The booleans of every input file (cc_parse_bool: Y/N yes/no true/false
+ * 1/0 是/否, case-insensitive). */
+int cc_yesno_answer(const char *s)
+{
+    int v;
+    if (!s || cc_parse_bool(s, strlen(s), &v) != CC_PARSE_OK)
+        return 0;
+    return v ? 1 : 2;
+}
+
+/* ---- the KANO table of the database --------------------------------------------- */
+
+cc_err cc_kano_collect(cc_store *s, const cc_config *cfg, const cc_survey_filter *f,
+                       cc_kano_row **rows, long *unparsed)
+{
+    *rows = NULL;
+    size_t n = cfg->nkano;
+    long (*counts)[6] = cc_xcalloc(n ? n : 1, sizeof *counts);
+    cc_err e = cc_survey_kano(s, cfg, f, counts, unparsed);
+    if (e != CC_OK) {
+        free(counts);
+        return e;
+    }
+    cc_kano_row *r = cc_xcalloc(n ? n : 1, sizeof *r);
+    for (size_t k = 0; k < n; k++) {
+        r[k].feature = &cfg->kano[k];
+        memcpy(r[k].counts, counts[k], sizeof r[k].counts);
+    }
+    free(counts);
+    cc_kano_finish(r, n);
+    *rows = r;
+    return CC_OK;
+}

@@ -1,0 +1,223 @@
+#!/bin/sh
+# scripts/bench.sh city|small — the performance benchmark (make bench, make bench-small).
+#
+# Generates (or reuses) synthetic data under fixtures/bench/<profile>/, then runs each
+# step as a whole process under /usr/bin/time (wall s, CPU s, peak RSS):
+#   ingest of each file into a fresh database (rows/s), the activities file loaded by
+#   the sqlite3 shell's .import into an unindexed table (reference), the weekly report
+#   for all streets, the quarterly report, the indicators of one week for every
+#   community (scorecard csv), an ad-hoc scorecard for one street (json), the weekly
+#   report on a database holding five years of history, and a run with half the
+#   communities (linearity).  Prints a table and writes it to reports/bench/<profile>-<date>.csv.
+# A command that fails (or does not exist yet) is shown as "n/a (command failed)"; the
+# script goes on.  Environment:
+#   BUILD=dir      build directory (default build); CARECARD_BIN, CARECARD_GEN override the binaries
+#   FIVE_YEAR=0    skip the five-year database (it is big for the city profile)
+#   LINEAR=0       skip the half-size run
+#   KEEP_DB=1      reuse a five-year database built by the same carecard binary
+#   BENCH_TIMEOUT=s  stop a step after s seconds (default 10 for small, 1800 for city);
+#                  a step that needs more than 10 s for 40 communities misses the targets anyway
+set -u
+cd "$(dirname "$0")/.."
+PROFILE=${1:-small}
+BUILD=${BUILD:-build}
+BIN=${CARECARD_BIN:-$BUILD/carecard}
+GEN=${CARECARD_GEN:-$BUILD/carecard-gen}
+FIVE_YEAR=${FIVE_YEAR:-1}
+LINEAR=${LINEAR:-1}
+KEEP_DB=${KEEP_DB:-1}
+
+case $PROFILE in
+  small) STREETS=4;   START=2026-05-25; WEEKS=26; TLIMIT=${BENCH_TIMEOUT:-10} ;;
+  city)  STREETS=150; START=2025-11-24; WEEKS=52; TLIMIT=${BENCH_TIMEOUT:-1800} ;;
+  *) echo "usage: scripts/bench.sh city|small" >&2; exit 2 ;;
+esac
+for f in "$BIN" "$GEN" /usr/bin/time; do
+  [ -x "$f" ] || { echo "bench: $f is missing (run make first)" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is missing" >&2; exit 1; }
+
+# The data's last full week and last full quarter (both profiles end on a Sunday).
+END=$(date -u -d "$START + $((WEEKS * 7 - 1)) days" +%F)
+WEEK=$(date -u -d "$END" +%G-W%V)
+ey=$(date -u -d "$END" +%Y); em=$(date -u -d "$END" +%-m)
+eq=$(( (em - 1) / 3 ))            # quarters completed in the end's year
+if [ "$eq" -eq 0 ]; then QUARTER="$((ey - 1))-Q4"; else QUARTER="$ey-Q$eq"; fi
+START5=$(date -u -d "$START - $(( (260 - WEEKS) * 7 )) days" +%F)
+
+ROOTDIR=fixtures/bench/$PROFILE
+WORK=$ROOTDIR/run
+RESULTS=reports/bench
+STAMP=$(date -u +%F)
+CSV=$RESULTS/$PROFILE-$STAMP.csv
+mkdir -p "$ROOTDIR" "$RESULTS"
+rm -rf "$WORK"
+mkdir -p "$WORK/logs"
+TIMEF=$WORK/time.out
+echo "step,rows,wall_s,cpu_s,peak_rss_mb,rows_per_s,note" >"$CSV"
+
+srchash=$(cat fixtures/gen/*.c | sha256sum | cut -c1-10)
+binhash=$(sha256sum "$BIN" | cut -c1-16)
+
+row() {   # step rows wall cpu rss rps note
+  printf '%s,%s,%s,%s,%s,%s,%s\n' "$@" >>"$CSV"
+  printf '  %-34s %10s %9s %9s %8s %11s  %s\n' "$@"
+}
+
+# measure STEP ROWS OKCODES CMD...: run CMD under /usr/bin/time, append a row.
+# OKCODES: exit codes that count as success, e.g. "0 3" for ingest.
+LAST_WALL=
+measure() {
+  step=$1; rows=$2; okc=$3; shift 3
+  note=${NOTE:-}
+  NOTE=
+  log=$WORK/logs/$(printf '%s' "$step" | tr -c 'A-Za-z0-9_.-' '_' | tr -s '_').log
+  t0=$(date +%s.%N)
+  /usr/bin/time -f '%e %U %S %M' -o "$TIMEF" timeout "$TLIMIT" "$@" >"$log" 2>&1
+  rc=$?
+  t1=$(date +%s.%N)
+  ok=0
+  for c in $okc; do [ "$rc" -eq "$c" ] && ok=1; done
+  if [ "$rc" -eq 124 ]; then
+    LAST_WALL=
+    row "$step" "$rows" "n/a" "n/a" "n/a" "n/a" "n/a (timed out after $TLIMIT s; see $log)"
+    return 1
+  fi
+  if [ "$ok" -eq 0 ]; then
+    LAST_WALL=
+    row "$step" "$rows" "n/a" "n/a" "n/a" "n/a" "n/a (command failed, exit $rc; see $log)"
+    return 1
+  fi
+  set -- $(tail -n 1 "$TIMEF")
+  # wall time from the shell's clock (ms resolution; time(1) rounds to 10 ms)
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  LAST_WALL=$wall
+  cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
+  rss=$(awk -v k="$4" 'BEGIN { printf "%.1f", k / 1024 }')
+  rps=
+  if [ -n "$rows" ] && [ "$rows" != "-" ]; then
+    rps=$(awk -v n="$rows" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", n / w; else print "" }')
+  fi
+  [ "$rc" -eq 3 ] && note="${note:+$note; }some rows rejected (exit 3)"
+  [ "$rc" -eq 4 ] && note="${note:+$note; }data incomplete (exit 4)"
+  row "$step" "${rows:--}" "$wall" "$cpu" "$rss" "${rps:--}" "$note"
+  return 0
+}
+NOTE=
+
+# gendata DIR ARGS...: generate unless DIR holds a complete set made with the same
+# arguments by the same generator source.
+gendata() {
+  dir=$1; shift
+  key="$* src=$srchash"
+  if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$key" ]; then
+    row "generate $(basename "$dir")" "-" "reused" "-" "-" "-" "$dir"
+    return 0
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  NOTE="$dir"
+  measure "generate $(basename "$dir")" "-" "0" "$GEN" --out "$dir" "$@" || return 1
+  echo "$key" >"$dir/.complete"
+}
+
+nrows() { echo $(( $(wc -l <"$1") - 1 )); }
+KINDS="communities providers activities attendance surveys assessments trainings timebank feedback"
+
+# ingest_all DIR DB LABEL: one process per file, in dependency order, into a fresh DB.
+ingest_all() {
+  dir=$1; db=$2; label=$3
+  rm -f "$db" "$db-wal" "$db-shm"
+  total=0
+  for k in $KINDS; do
+    f=$dir/$k.csv
+    measure "ingest $k$label" "$(nrows "$f")" "0 3" \
+      "$BIN" ingest -q --db "$db" --rejects "$WORK" "$f" || { total=; continue; }
+    [ -n "$total" ] && total=$(awk -v a="$total" -v b="$LAST_WALL" 'BEGIN { print a + b }')
+  done
+  INGEST_TOTAL=$total
+}
+
+echo "carecard benchmark: profile $PROFILE, week $WEEK, quarter $QUARTER, $(nproc) CPUs, $(date -u '+%F %T') UTC"
+printf '  %-34s %10s %9s %9s %8s %11s  %s\n' step rows wall_s cpu_s rss_mb rows/s note
+
+DATA=$ROOTDIR/data-1y
+gendata "$DATA" --profile "$PROFILE" -q || exit 1
+DB=$WORK/carecard.db
+ingest_all "$DATA" "$DB" ""
+INGEST_TOTAL_1Y=$INGEST_TOTAL
+ING_ACT=$(awk -F, '$1 == "ingest activities" { print $3 }' "$CSV")
+
+# Reference: the sqlite3 shell loading the same activities file into an unindexed table.
+REF=$WORK/import-ref.db
+rm -f "$REF"
+measure "sqlite3 .import activities" "$(nrows "$DATA/activities.csv")" "0" \
+  sqlite3 "$REF" ".import --csv $DATA/activities.csv activities"
+IMP_ACT=$LAST_WALL
+rm -f "$REF"
+
+NOTE="all streets"
+measure "report weekly $WEEK" "-" "0 4" "$BIN" report weekly --db "$DB" --period "$WEEK" --out "$WORK/reports"
+REP1=$LAST_WALL
+[ -d "$WORK/reports/$WEEK" ] && echo "    ($(find "$WORK/reports/$WEEK" -name '*.xlsx' | wc -l) workbooks, $(find "$WORK/reports/$WEEK" -name '*.png' | wc -l) charts)"
+measure "report quarterly $QUARTER" "-" "0 4" "$BIN" report quarterly --db "$DB" --period "$QUARTER" --out "$WORK/reports"
+NOTE="every community, one week"
+measure "scorecard all $WEEK (csv)" "-" "0 4" "$BIN" scorecard --db "$DB" --period "$WEEK" --format csv --out "$WORK/scorecard-all.csv"
+SC_ALL=$LAST_WALL
+measure "scorecard S001 $WEEK (json)" "-" "0 4" "$BIN" scorecard --db "$DB" --street S001 --period "$WEEK" --format json --out "$WORK/scorecard-S001.json"
+
+# Five years of history, the same density, ending on the same week.
+REP5=
+if [ "$FIVE_YEAR" = 1 ]; then
+  DATA5=$ROOTDIR/data-5y
+  gendata "$DATA5" --profile "$PROFILE" --weeks 260 --start "$START5" -q
+  DB5=$ROOTDIR/carecard-5y.db
+  if [ "$KEEP_DB" = 1 ] && [ -f "$DB5.ok" ] && [ "$(cat "$DB5.ok")" = "$binhash $(cat "$DATA5/.complete")" ]; then
+    row "ingest 5-year history" "-" "reused" "-" "-" "-" "$DB5"
+  else
+    rm -f "$DB5.ok"
+    ingest_all "$DATA5" "$DB5" " (5y)"
+    [ -n "$INGEST_TOTAL" ] && echo "$binhash $(cat "$DATA5/.complete")" >"$DB5.ok"
+  fi
+  NOTE="5 years in the database"
+  measure "report weekly $WEEK (5y db)" "-" "0 4" "$BIN" report weekly --db "$DB5" --period "$WEEK" --out "$WORK/reports-5y"
+  REP5=$LAST_WALL
+fi
+
+# Half the communities: is the time linear in communities?
+REPH=
+if [ "$LINEAR" = 1 ]; then
+  HALF=$((STREETS / 2))
+  DATAH=$ROOTDIR/data-half
+  gendata "$DATAH" --profile "$PROFILE" --streets "$HALF" -q
+  DBH=$WORK/carecard-half.db
+  ingest_all "$DATAH" "$DBH" " (half)"
+  INGH=$INGEST_TOTAL
+  NOTE="$HALF streets"
+  measure "report weekly $WEEK (half)" "-" "0 4" "$BIN" report weekly --db "$DBH" --period "$WEEK" --out "$WORK/reports-half"
+  REPH=$LAST_WALL
+  NOTE="$HALF streets"
+  measure "scorecard all $WEEK (half)" "-" "0 4" "$BIN" scorecard --db "$DBH" --period "$WEEK" --format csv --out "$WORK/scorecard-half.csv"
+  SCH=$LAST_WALL
+fi
+
+# Against the targets of the performance issue.
+echo
+echo "targets:"
+check() {   # label value verdict-expression(awk, v)
+  if [ -z "$2" ]; then printf '  %-58s n/a\n' "$1"; return; fi
+  awk -v v="$2" -v label="$1" "BEGIN { ok = ($3); printf \"  %-58s %s  %s\\n\", label, v, ok ? \"ok\" : \"MISSED\" }"
+}
+ratio() {   # a/b, empty unless both are numbers
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b }'
+}
+check "ingest activities / sqlite3 .import (<= 1.2)" "$(ratio "$ING_ACT" "$IMP_ACT")" "v <= 1.2"
+maxrss=$(awk -F, 'NR > 1 && $5 ~ /^[0-9.]+$/ && $1 !~ /^(generate|sqlite3)/ { if ($5 > m) m = $5 } END { if (m != "") print m }' "$CSV")
+check "peak RSS of any carecard command, MB (<= 256)" "$maxrss" "v <= 256"
+check "indicators of one week, all communities, s (<= 5)" "$SC_ALL" "v <= 5"
+check "weekly report, all streets, s (<= 30)" "$REP1" "v <= 30"
+check "weekly report 5-year / 1-year db (<= 1.2)" "$(ratio "$REP5" "$REP1")" "v <= 1.2"
+check "scorecard all full / half communities (~2, <= 2.2)" "$(ratio "$SC_ALL" "${SCH:-}")" "v <= 2.2"
+check "weekly report full / half communities (~2, <= 2.2)" "$(ratio "$REP1" "$REPH")" "v <= 2.2"
+check "ingest all files full / half communities (~2, <= 2.2)" "$(ratio "${INGEST_TOTAL_1Y:-}" "${INGH:-}")" "v <= 2.2"
+echo "table written to $CSV (logs in $WORK/logs)"
