@@ -497,8 +497,8 @@ def test_demo_formats(demo):
     assert any(not re.fullmatch(r"S\d{3}C\d{2}", s["community_id"]) for s in sv)  # by name
     # partners separated by ; ； and 、, and a character that is four bytes in GB18030
     assert all(any(sep in a["partners"] for a in acts) for sep in (";", "；", "、"))
-    assert "䶮".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
-    assert len("䶮".encode("gb18030")) == 4
+    assert "𠮷".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
+    assert len("𠮷".encode("gb18030")) == 4
     raw = open(os.path.join(demo, "timebank.tsv"), "rb").read()
     assert raw.split(b"\n")[0] == HEADERS_EN["timebank"].replace(",", "\t").encode()
 
