@@ -430,9 +430,12 @@ def test_surveys_questions_and_answers(data):
     header, sv, _ = read(data, "surveys")
     questions = [re.sub(r"^\d+、", "", h) for h in header[4:]]
     assert questions[:6] == QUESTIONS
-    assert len(questions) == 10       # three KANO pairs by default
-    for q in questions[4:]:
-        assert re.fullmatch(r"如果社区(不)?提供.+服务，您的感受是？", q)
+    # the four KANO features of the shipped indicators.ini, functional then dysfunctional
+    assert questions[4:] == [
+        "如果社区提供延时托管服务，您的感受是？", "如果社区不提供延时托管服务，您的感受是？",
+        "如果社区在周末提供亲子活动，您的感受是？", "如果社区在周末不提供亲子活动，您的感受是？",
+        "如果社区提供线上预约报名服务，您的感受是？", "如果社区不提供线上预约报名服务，您的感受是？",
+        "如果社区开设隔代养育指导课堂，您的感受是？", "如果社区不开设隔代养育指导课堂，您的感受是？"]
     unparseable = 0
     for s in sv:
         for q in QUESTIONS[:3]:
@@ -492,6 +495,10 @@ def test_demo_formats(demo):
     assert header[4] == "1、" + QUESTIONS[0]
     assert any(re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", s["date"]) for s in sv)
     assert any(not re.fullmatch(r"S\d{3}C\d{2}", s["community_id"]) for s in sv)  # by name
+    # partners separated by ; ； and 、, and a character that is four bytes in GB18030
+    assert all(any(sep in a["partners"] for a in acts) for sep in (";", "；", "、"))
+    assert "𠮷".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
+    assert len("𠮷".encode("gb18030")) == 4
     raw = open(os.path.join(demo, "timebank.tsv"), "rb").read()
     assert raw.split(b"\n")[0] == HEADERS_EN["timebank"].replace(",", "\t").encode()
 
@@ -560,3 +567,53 @@ def test_unwritable_output(tmp_path):
     blocker.write_text("x")
     p = gen(blocker / "sub", check=False)
     assert p.returncode == 1 and "carecard-gen: " in p.stderr
+
+
+def test_survey_columns_match_shipped_catalog(demo):
+    """Every [item.*] column and [kano.*] question of indicators.ini is a survey column."""
+    ini = os.path.join(ROOT, "indicators.ini")
+    if not os.path.exists(ini):
+        pytest.skip("no indicators.ini")
+    wanted, section = [], None
+    for line in open(ini, encoding="utf-8"):
+        m = re.match(r"\s*\[([^\]]+)\]", line)
+        if m:
+            section = m.group(1).lower()
+            continue
+        m = re.match(r"\s*(column|functional|dysfunctional)\s*=\s*(.+?)\s*$", line)
+        if m and section and (section.startswith("item.") or section.startswith("kano.")):
+            wanted.append(m.group(2).strip('"'))
+    assert len(wanted) >= 6
+    header, _, _ = read(demo, "surveys")
+    have = [re.sub(r"^\d+、", "", h) for h in header[4:]]
+    assert [q for q in wanted if q not in have] == []
+
+
+def peak_rss_kb(out, *args):
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", GEN, "--out", str(out), "-q"] + [str(a) for a in args],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return int(p.stderr.strip().splitlines()[-1])
+
+
+def test_streaming_memory_does_not_grow_with_weeks(tmp_path):
+    """100 times the weeks (about 45 MB of CSV) costs at most the nine fixed 1 MB output
+    buffers filling up: rows are streamed, never held."""
+    base = ["--streets", 2, "--communities", 5, "--seed", 5]
+    short = peak_rss_kb(tmp_path / "short", *base, "--weeks", 4)
+    long_ = peak_rss_kb(tmp_path / "long", *base, "--weeks", 400)
+    size = sum(os.path.getsize(os.path.join(tmp_path / "long", n)) for n in os.listdir(tmp_path / "long"))
+    assert size > 30_000_000
+    assert long_ - short < 11 * 1024, (short, long_)
+
+
+def test_demo_readme_row_counts():
+    """The table of fixtures/demo/README.md states the committed files' record counts."""
+    d = os.path.join(ROOT, "fixtures", "demo")
+    text = open(os.path.join(d, "README.md"), encoding="utf-8").read()
+    stated = {m.group(1): int(m.group(2).replace(",", ""))
+              for m in re.finditer(r"^\| `([a-z0-9-]+\.(?:csv|tsv))` \| [^|]+ \| ([\d,]+) \|", text, re.M)}
+    assert len(stated) == 9
+    for name, n in stated.items():
+        kind = name.split(".")[0].split("-")[0]
+        assert len(read(d, kind)[1]) == n, name
