@@ -44,90 +44,8 @@ static cc_err mkdir_p(const char *path)
 
 /* ---- warnings.csv ---------------------------------------------------------------- */
 
-static void csv_field(cc_buf *b, const char *s)
-{
-    if (!s)
-        s = "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (quote || prefix) {
-        cc_buf_addc(b, '"');
-        if (prefix)
-            cc_buf_addc(b, '\'');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                cc_buf_addc(b, '"');
-            cc_buf_addc(b, *p);
-        }
-        cc_buf_addc(b, '"');
-    } else {
-        cc_buf_adds(b, s);
-    }
-}
-
-static void csv_num(cc_buf *b, double v)
-{
-    if (isnan(v) || isinf(v))
-        return;
-    char t[40];
-    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    cc_buf_adds(b, t);
-}
-
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
-{
-    cc_buf b = CC_BUF_INIT;
-    cc_buf_adds(&b, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,"
-                    "status,value,target,run,rectify,change,explanation\r\n");
-    size_t *units = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *units);
-    for (size_t i = 0; i < sc->units.n; i++)
-        units[i] = i;
-    size_t *wu, *wi;
-    size_t n = cc_wb_warning_rows(sc, units, sc->units.n, 0, &wu, &wi);
-    free(units);
-    static const char *const status[] = {"met", "blue", "yellow", "red", "missing",
-                                         "insufficient", "not_reported"};
-    static const char *const change[] = {"", "new", "continuing", "resolved"};
-    static const char *const level[] = {"community", "street", "area"};
-    for (size_t k = 0; k < n; k++) {
-        const cc_unit_result *r = &sc->res[wu[k]];
-        const cc_indicator *ind = &sc->cfg->ind[wi[k]];
-        const cc_cell *c = &r->cells[wi[k]];
-        csv_field(&b, sc->period.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, level[r->unit.level <= CC_LEVEL_AREA ? r->unit.level : 0]);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->status <= CC_ST_NOT_REPORTED ? status[c->status] : "");
-        cc_buf_addc(&b, ',');
-        csv_num(&b, c->value);
-        cc_buf_addc(&b, ',');
-        csv_num(&b, ind->target);
-        cc_buf_addf(&b, ",%d,%s,", c->run, c->rectify ? "true" : "false");
-        csv_field(&b, c->change <= CC_CHG_RESOLVED ? change[c->change] : "");
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->explanation);
-        cc_buf_adds(&b, "\r\n");
-    }
-    free(wu);
-    free(wi);
-    size_t w = fwrite(b.s, 1, b.len, f);
-    cc_err e = w == b.len ? CC_OK : CC_ERR_IO;
-    cc_buf_release(&b);
-    return e;
-}
-
+/* warnings.csv is `carecard warnings --format csv` of the run's scorecard
+ * (one implementation of the contract: render.c). */
 static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -138,7 +56,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_report_warnings_csv(f, sc);
+    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
