@@ -331,3 +331,18 @@ def test_usage_errors(db, tmp_path):
     assert report(db, tmp_path, "weekly", "--lang", "fr").returncode == 2
     assert report(db, tmp_path).returncode == 2
     assert not os.listdir(tmp_path)
+
+
+def test_scorecard_xlsx(db, tmp_path):
+    out = tmp_path / "sc.xlsx"
+    r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", "2026-W47", "--street", "S01",
+             "--format", "xlsx", "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "指标说明"]
+    ws = wb["总览"]
+    assert ws["A1"].value == "东城街道社区育儿服务评估 2026年第47周（11月16日—11月22日）"
+    ids = [ws.cell(row=k, column=3).value for k in range(5, ws.max_row + 1)]
+    assert ids[:3] == ["L01", "L02", "S01"]
+    r = detail_row(wb["指标明细"], "L01", "P4")
+    assert r[6].value == pytest.approx(35 / 48) and r[11].value == "黄"
