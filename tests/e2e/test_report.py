@@ -346,3 +346,23 @@ def test_scorecard_xlsx(db, tmp_path):
     assert ids[:3] == ["L01", "L02", "S01"]
     r = detail_row(wb["指标明细"], "L01", "P4")
     assert r[6].value == pytest.approx(35 / 48) and r[11].value == "黄"
+
+
+def test_data_quality_sheet(tmp_path):
+    db = str(tmp_path / "q.db")
+    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
+                                            "activities-bad.csv")]
+    r = run(["ingest", "--db", db, "--rejects", str(tmp_path)] + files)
+    assert r.returncode == 3, r.stderr          # one row rejected
+    r = report(db, tmp_path / "out", "weekly", "--period", "2026-W47", "--street", "S01")
+    assert r.returncode == 4, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "out" / "2026-W47" / S01)["数据质量"]
+    rows = {}
+    for r in rows_of(ws):
+        if r[0] in ("L01", "L02"):
+            rows.setdefault(r[0], r[2:9])       # the first table; the list comes later
+    assert rows["L01"] == [3, 3, 0, 1, 1, 0, 1]
+    assert rows["L02"] == [0, 0, 0, 0, 0, 1, 1]
+    listed = [r for r in rows_of(ws) if r[0] == "L01" and r[1] == "activities-bad.csv"]
+    assert len(listed) == 1 and listed[0][2] == 3 and listed[0][3] == "2026-11-20"
+    assert "1.5" in listed[0][4]
