@@ -25,7 +25,8 @@ S02 = "S02-___西湖_街道.xlsx"       # street name ../西湖/街道 made safe
 def db(tmp_path_factory):
     d = tmp_path_factory.mktemp("rdb")
     path = str(d / "t.db")
-    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv")]
+    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
+                                            "surveys.csv")]
     r = run(["ingest", "--db", path, "--rejects", str(d)] + files)
     if "not implemented" in r.stderr:
         pytest.skip("carecard ingest not in this build")
@@ -366,3 +367,35 @@ def test_data_quality_sheet(tmp_path):
     listed = [r for r in rows_of(ws) if r[0] == "L01" and r[1] == "activities-bad.csv"]
     assert len(listed) == 1 and listed[0][2] == 3 and listed[0][3] == "2026-11-20"
     assert "1.5" in listed[0][4]
+
+
+def test_quarterly_kano_and_digital_inclusion(db, tmp_path):
+    r = report(db, tmp_path, "quarterly", "--period", "2026-Q4", "--street", "S01")
+    assert r.returncode == 4, r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "2026-Q4" / S01)
+    k = rows_of(wb["满意度与KANO"])
+    flex = [r for r in k if r[0] == "flex_hours"][0]
+    assert flex[1:8] == ["延时托管", 1, 1, 2, 1, 0, 0]
+    assert flex[8] == "M 必备" and flex[9] == pytest.approx(0.4) and flex[10] == pytest.approx(-0.6)
+    assert flex[11] == 1
+    sat = [r for r in k if r[0] == "parent_sat" and r[2] == "全部"][0]
+    assert sat[3] == 5 and sat[4] == pytest.approx(4.2) and sat[5] == pytest.approx(0.8)
+    d = rows_of(wb["数字包容"])
+    by_role = {r[2]: r for r in d if r[0] == "digital_skill"}
+    assert by_role["全部"][3] == 5 and by_role["全部"][4] == pytest.approx(0.6)
+    assert by_role["全部"][5] == "X4" and by_role["全部"][6] == "达标"
+    assert by_role["祖辈"][3] == 3 and by_role["祖辈"][4] == pytest.approx(1 / 3)
+    assert by_role["祖辈"][6] == "蓝"
+    assert by_role["家长"][4] == 1 and by_role["家长"][6] == "达标"
+    assert os.path.exists(tmp_path / "2026-Q4" / "charts" / "S01-东城街道-kano.png")
+
+
+def test_unreadable_answer_in_data_quality(db, tmp_path):
+    r = report(db, tmp_path, "quarterly", "--period", "2026-Q4", "--street", "S02")
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "2026-Q4" / S02)["数据质量"]
+    rows = rows_of(ws)
+    unread = [r for r in rows if r[0] == "parent_sat"]
+    assert unread and unread[0][1] == "您对社区育儿服务的总体满意度" and unread[0][2] == 1
+    m01 = [r for r in rows if r[0] == "M01"][0]
+    assert m01[4] == 1          # one survey response
