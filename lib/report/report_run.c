@@ -652,7 +652,57 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                sc->units.n, now_s() - t0, cpu_s());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
-    /* directories first: an unwritable --out fails before any work */
+    /* every unit asked for must exist on the period's last day */
+    for (size_t k = 0; k < o->nstreets + o->ncommunities; k++) {
+        int street = k < o->nstreets;
+        const char *id = street ? o->streets[k] : o->communities[k - o->nstreets];
+        if (cc_wb_find(sc, street ? CC_LEVEL_STREET : CC_LEVEL_COMMUNITY, id) < 0) {
+            char d[16];
+            int y, m, dd;
+            cc_wb_ymd(sc->period.to, &y, &m, &dd);
+            snprintf(d, sizeof d, "%04d-%02d-%02d", y, m, dd);
+            cc_error("report %s: unknown %s '%s' (not in the register on %s)", sc->period.id,
+                     street ? "street" : "community", id, d);
+            e = CC_ERR_NOTFOUND;
+            goto out;
+        }
+    }
+    R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
+    for (size_t i = 0; i < sc->units.n; i++)
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
+            R.all_ids[R.nall++] = sc->res[i].unit.id;
+    qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+
+    /* the workbooks: streets (or the communities asked for), then the area */
+    size_t cap = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *u = &sc->res[i].unit;
+        if (o->ncommunities) {
+            for (size_t k = 0; k < o->ncommunities; k++)
+                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k])) {
+                    add_job(&R, &cap, i);
+                    break;
+                }
+        } else if (u->level == CC_LEVEL_STREET) {
+            int want = full;
+            for (size_t k = 0; k < o->nstreets; k++)
+                want |= !strcmp(u->id, o->streets[k]);
+            if (want)
+                add_job(&R, &cap, i);
+        }
+    }
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
+    if (R.njobs == 0) {
+        cc_error("report %s: no street or community to report", sc->period.id);
+        e = CC_ERR_NOTFOUND;
+        goto out;
+    }
+
+    /* directories: an unwritable --out fails before any file work */
     const char *outd = o->out_dir ? o->out_dir : "reports";
     dir = cc_xasprintf("%s/%s", outd, sc->period.id);
     charts = cc_xasprintf("%s/charts", dir);
@@ -687,11 +737,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     /* per-community data, queried once for the whole run */
     {
-        R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
-        for (size_t i = 0; i < sc->units.n; i++)
-            if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
-                R.all_ids[R.nall++] = sc->res[i].unit.id;
-        qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
         const cc_period *p = &sc->period;
         R.q_all = cc_xcalloc(R.nall + 1, sizeof *R.q_all);
         if ((e = cc_quality_query(s, R.all_ids, R.nall, p->from, p->to, R.q_all)))
@@ -720,33 +765,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                 goto out;
         cc_verbose("report %s: per-community data queried, %.2f s so far", sc->period.id,
                    now_s() - t0);
-    }
-
-    /* the workbooks: streets (or the communities asked for), then the area */
-    size_t cap = 0;
-    for (size_t i = 0; i < sc->units.n; i++) {
-        const cc_unit *u = &sc->res[i].unit;
-        if (o->ncommunities) {
-            for (size_t k = 0; k < o->ncommunities; k++)
-                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k]))
-                    add_job(&R, &cap, i);
-        } else if (u->level == CC_LEVEL_STREET) {
-            int want = full;
-            for (size_t k = 0; k < o->nstreets; k++)
-                want |= !strcmp(u->id, o->streets[k]);
-            if (want)
-                add_job(&R, &cap, i);
-        }
-    }
-    if (full) {
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0)
-            add_job(&R, &cap, (size_t)area);
-    }
-    if (R.njobs == 0) {
-        cc_error("report %s: no street or community to report", sc->period.id);
-        e = CC_ERR_NOTFOUND;
-        goto out;
     }
 
     int nt = o->threads > 0 ? o->threads : 2;

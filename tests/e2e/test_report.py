@@ -399,3 +399,12 @@ def test_unreadable_answer_in_data_quality(db, tmp_path):
     assert unread and unread[0][1] == "您对社区育儿服务的总体满意度" and unread[0][2] == 1
     m01 = [r for r in rows if r[0] == "M01"][0]
     assert m01[4] == 1          # one survey response
+
+
+def test_unknown_street_or_community(db, tmp_path):
+    r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--street", "S99")
+    assert r.returncode == 1
+    assert r.stderr == "carecard: report 2026-W47: unknown street 'S99' (not in the register on 2026-11-22)\n"
+    r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--community", "../L01")
+    assert r.returncode == 1 and "unknown community '../L01'" in r.stderr
+    assert not os.path.exists(tmp_path / "o")
