@@ -495,6 +495,10 @@ def test_demo_formats(demo):
     assert header[4] == "1、" + QUESTIONS[0]
     assert any(re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", s["date"]) for s in sv)
     assert any(not re.fullmatch(r"S\d{3}C\d{2}", s["community_id"]) for s in sv)  # by name
+    # partners separated by ; ； and 、, and a character that is four bytes in GB18030
+    assert all(any(sep in a["partners"] for a in acts) for sep in (";", "；", "、"))
+    assert "𠮷".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
+    assert len("𠮷".encode("gb18030")) == 4
     raw = open(os.path.join(demo, "timebank.tsv"), "rb").read()
     assert raw.split(b"\n")[0] == HEADERS_EN["timebank"].replace(",", "\t").encode()
 
@@ -601,3 +605,15 @@ def test_streaming_memory_does_not_grow_with_weeks(tmp_path):
     size = sum(os.path.getsize(os.path.join(tmp_path / "long", n)) for n in os.listdir(tmp_path / "long"))
     assert size > 30_000_000
     assert long_ - short < 11 * 1024, (short, long_)
+
+
+def test_demo_readme_row_counts():
+    """The table of fixtures/demo/README.md states the committed files' record counts."""
+    d = os.path.join(ROOT, "fixtures", "demo")
+    text = open(os.path.join(d, "README.md"), encoding="utf-8").read()
+    stated = {m.group(1): int(m.group(2).replace(",", ""))
+              for m in re.finditer(r"^\| `([a-z0-9-]+\.(?:csv|tsv))` \| [^|]+ \| ([\d,]+) \|", text, re.M)}
+    assert len(stated) == 9
+    for name, n in stated.items():
+        kind = name.split(".")[0].split("-")[0]
+        assert len(read(d, kind)[1]) == n, name
