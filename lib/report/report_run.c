@@ -44,90 +44,8 @@ static cc_err mkdir_p(const char *path)
 
 /* ---- warnings.csv ---------------------------------------------------------------- */
 
-static void csv_field(cc_buf *b, const char *s)
-{
-    if (!s)
-        s = "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (quote || prefix) {
-        cc_buf_addc(b, '"');
-        if (prefix)
-            cc_buf_addc(b, '\'');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                cc_buf_addc(b, '"');
-            cc_buf_addc(b, *p);
-        }
-        cc_buf_addc(b, '"');
-    } else {
-        cc_buf_adds(b, s);
-    }
-}
-
-static void csv_num(cc_buf *b, double v)
-{
-    if (isnan(v) || isinf(v))
-        return;
-    char t[40];
-    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    cc_buf_adds(b, t);
-}
-
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
-{
-    cc_buf b = CC_BUF_INIT;
-    cc_buf_adds(&b, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,"
-                    "status,value,target,run,rectify,change,explanation\r\n");
-    size_t *units = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *units);
-    for (size_t i = 0; i < sc->units.n; i++)
-        units[i] = i;
-    size_t *wu, *wi;
-    size_t n = cc_wb_warning_rows(sc, units, sc->units.n, 0, &wu, &wi);
-    free(units);
-    static const char *const status[] = {"met", "blue", "yellow", "red", "missing",
-                                         "insufficient", "not_reported"};
-    static const char *const change[] = {"", "new", "continuing", "resolved"};
-    static const char *const level[] = {"community", "street", "area"};
-    for (size_t k = 0; k < n; k++) {
-        const cc_unit_result *r = &sc->res[wu[k]];
-        const cc_indicator *ind = &sc->cfg->ind[wi[k]];
-        const cc_cell *c = &r->cells[wi[k]];
-        csv_field(&b, sc->period.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, level[r->unit.level <= CC_LEVEL_AREA ? r->unit.level : 0]);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->status <= CC_ST_NOT_REPORTED ? status[c->status] : "");
-        cc_buf_addc(&b, ',');
-        csv_num(&b, c->value);
-        cc_buf_addc(&b, ',');
-        csv_num(&b, ind->target);
-        cc_buf_addf(&b, ",%d,%s,", c->run, c->rectify ? "true" : "false");
-        csv_field(&b, c->change <= CC_CHG_RESOLVED ? change[c->change] : "");
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->explanation);
-        cc_buf_adds(&b, "\r\n");
-    }
-    free(wu);
-    free(wi);
-    size_t w = fwrite(b.s, 1, b.len, f);
-    cc_err e = w == b.len ? CC_OK : CC_ERR_IO;
-    cc_buf_release(&b);
-    return e;
-}
-
+/* warnings.csv is `carecard warnings --format csv` of the run's scorecard
+ * (one implementation of the contract: render.c). */
 static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -138,7 +56,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_report_warnings_csv(f, sc);
+    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
@@ -734,7 +652,57 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                sc->units.n, now_s() - t0, cpu_s());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
-    /* directories first: an unwritable --out fails before any work */
+    /* every unit asked for must exist on the period's last day */
+    for (size_t k = 0; k < o->nstreets + o->ncommunities; k++) {
+        int street = k < o->nstreets;
+        const char *id = street ? o->streets[k] : o->communities[k - o->nstreets];
+        if (cc_wb_find(sc, street ? CC_LEVEL_STREET : CC_LEVEL_COMMUNITY, id) < 0) {
+            char d[16];
+            int y, m, dd;
+            cc_wb_ymd(sc->period.to, &y, &m, &dd);
+            snprintf(d, sizeof d, "%04d-%02d-%02d", y, m, dd);
+            cc_error("report %s: unknown %s '%s' (not in the register on %s)", sc->period.id,
+                     street ? "street" : "community", id, d);
+            e = CC_ERR_NOTFOUND;
+            goto out;
+        }
+    }
+    R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
+    for (size_t i = 0; i < sc->units.n; i++)
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
+            R.all_ids[R.nall++] = sc->res[i].unit.id;
+    qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+
+    /* the workbooks: streets (or the communities asked for), then the area */
+    size_t cap = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *u = &sc->res[i].unit;
+        if (o->ncommunities) {
+            for (size_t k = 0; k < o->ncommunities; k++)
+                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k])) {
+                    add_job(&R, &cap, i);
+                    break;
+                }
+        } else if (u->level == CC_LEVEL_STREET) {
+            int want = full;
+            for (size_t k = 0; k < o->nstreets; k++)
+                want |= !strcmp(u->id, o->streets[k]);
+            if (want)
+                add_job(&R, &cap, i);
+        }
+    }
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
+    if (R.njobs == 0) {
+        cc_error("report %s: no street or community to report", sc->period.id);
+        e = CC_ERR_NOTFOUND;
+        goto out;
+    }
+
+    /* directories: an unwritable --out fails before any file work */
     const char *outd = o->out_dir ? o->out_dir : "reports";
     dir = cc_xasprintf("%s/%s", outd, sc->period.id);
     charts = cc_xasprintf("%s/charts", dir);
@@ -769,11 +737,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     /* per-community data, queried once for the whole run */
     {
-        R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
-        for (size_t i = 0; i < sc->units.n; i++)
-            if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
-                R.all_ids[R.nall++] = sc->res[i].unit.id;
-        qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
         const cc_period *p = &sc->period;
         R.q_all = cc_xcalloc(R.nall + 1, sizeof *R.q_all);
         if ((e = cc_quality_query(s, R.all_ids, R.nall, p->from, p->to, R.q_all)))
@@ -802,33 +765,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                 goto out;
         cc_verbose("report %s: per-community data queried, %.2f s so far", sc->period.id,
                    now_s() - t0);
-    }
-
-    /* the workbooks: streets (or the communities asked for), then the area */
-    size_t cap = 0;
-    for (size_t i = 0; i < sc->units.n; i++) {
-        const cc_unit *u = &sc->res[i].unit;
-        if (o->ncommunities) {
-            for (size_t k = 0; k < o->ncommunities; k++)
-                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k]))
-                    add_job(&R, &cap, i);
-        } else if (u->level == CC_LEVEL_STREET) {
-            int want = full;
-            for (size_t k = 0; k < o->nstreets; k++)
-                want |= !strcmp(u->id, o->streets[k]);
-            if (want)
-                add_job(&R, &cap, i);
-        }
-    }
-    if (full) {
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0)
-            add_job(&R, &cap, (size_t)area);
-    }
-    if (R.njobs == 0) {
-        cc_error("report %s: no street or community to report", sc->period.id);
-        e = CC_ERR_NOTFOUND;
-        goto out;
     }
 
     int nt = o->threads > 0 ? o->threads : 2;
