@@ -400,7 +400,7 @@ static cc_err scorecard_csv(FILE *f, const cc_scorecard *sc)
             csv_num(f, c->score); fputc(',', f);
             csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
             csv_cell(f, cc_colour_name(c->colour), 1); fputc(',', f);
-            fprintf(f, "%d,%d,", c->run, c->rectify);
+            fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
             csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
             csv_num(f, c->prev_value); fputc(',', f);
             csv_cell(f, c->explanation, 1);
@@ -528,7 +528,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
             csv_num(f, c->value); fputc(',', f);
             csv_num(f, ind->target); fputc(',', f);
-            fprintf(f, "%d,%d,", c->run, c->rectify);
+            fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
             csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
             csv_cell(f, c->explanation, 1);
             fputs("\r\n", f);

@@ -160,6 +160,8 @@ typedef struct {
     size_t *rows; size_t nrows; /* 总览 units in rank order */
     char *ids_buf;              /* unused */
     const char **ids; size_t nids;  /* sorted community ids of the scope */
+    size_t *idx;                    /* their indexes in run.all_ids */
+    unsigned char *keep;            /* nall flags: community in the scope */
     char *base;                 /* file name stem: S01-东城街道, all, L01-凉水井社区 */
 } job;
 
@@ -174,6 +176,14 @@ typedef struct {
     char *last_ingest;
     cc_input_file *files; size_t nfiles;
     job *jobs; size_t njobs;
+    /* per-community data of the whole run, queried once (all_ids sorted) */
+    const char **all_ids; size_t nall;
+    cc_quality *q_all;
+    cc_resources *res_all;              /* NULL for weekly */
+    cc_plausibility *pl_all; size_t npl;
+    cc_special_child *sp_all; size_t nsp;
+    cc_answer_stats **ans; size_t *nans;    /* per configured item */
+    long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
     cc_err err;
     pthread_mutex_t lock;
@@ -423,27 +433,22 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     return e;
 }
 
-/* KANO of the scope: counts per configured feature over its communities. */
-static cc_err gather_kano(cc_store *s, const cc_config *cfg, const job *j, const cc_period *p,
-                          cc_kano_row **out)
+/* KANO of the scope: the run's per-community pairs added over its communities. */
+static cc_kano_row *gather_kano(const run *R, const job *j)
 {
+    const cc_config *cfg = R->cfg;
     cc_kano_row *rows = cc_xcalloc(cfg->nkano + 1, sizeof *rows);
     for (size_t k = 0; k < cfg->nkano; k++) {
-        long pairs[25];
-        cc_err e = cc_kano_pairs(s, j->ids, j->nids, p->from, p->to, cfg->kano[k].functional,
-                                 cfg->kano[k].dysfunctional, pairs);
-        if (e) {
-            free(rows);
-            return e;
-        }
         rows[k].feature = &cfg->kano[k];
-        for (int f = 1; f <= 5; f++)
-            for (int d = 1; d <= 5; d++)
-                rows[k].counts[cc_kano_classify(f, d)] += pairs[(f - 1) * 5 + (d - 1)];
+        for (size_t c = 0; c < j->nids; c++) {
+            const long *pairs = R->kp[k * R->nall + j->idx[c]];
+            for (int f = 1; f <= 5; f++)
+                for (int d = 1; d <= 5; d++)
+                    rows[k].counts[cc_kano_classify(f, d)] += pairs[(f - 1) * 5 + (d - 1)];
+        }
     }
     cc_kano_finish(rows, cfg->nkano);
-    *out = rows;
-    return CC_OK;
+    return rows;
 }
 
 static int item_indicator(const cc_config *cfg, const cc_item *it)
@@ -457,11 +462,10 @@ static int item_indicator(const cc_config *cfg, const cc_item *it)
     return found;
 }
 
-static cc_err do_job(run *R, cc_store *s, const job *j)
+static cc_err do_job(run *R, const job *j)
 {
     const cc_scorecard *sc = R->sc;
     const cc_config *cfg = R->cfg;
-    const cc_period *p = &sc->period;
     cc_wb_input in;
     memset(&in, 0, sizeof in);
     in.kind = R->o->kind;
@@ -483,24 +487,33 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         in.nreported += u >= 0 && sc->res[u].reported;
     }
 
-    cc_quality *q = cc_xcalloc(j->nids + 1, sizeof *q);
     cc_quality *rowq = cc_xcalloc(j->nrows + 1, sizeof *rowq);
     cc_resources *res = cc_xcalloc(j->nids + 1, sizeof *res);
     cc_resources *rowr = cc_xcalloc(j->nrows + 1, sizeof *rowr);
-    cc_plausibility *pl = NULL;
+    cc_plausibility *pl = cc_xcalloc(R->npl + 1, sizeof *pl);
     size_t npl = 0;
-    cc_special_child *sp = NULL;
+    cc_special_child *sp = cc_xcalloc(R->nsp + 1, sizeof *sp);
     size_t nsp = 0;
+    cc_quality *q = cc_xcalloc(j->nids + 1, sizeof *q);
+    for (size_t k = 0; k < j->nids; k++) {
+        q[k] = R->q_all[j->idx[k]];
+        if (R->res_all)
+            res[k] = R->res_all[j->idx[k]];
+    }
+    for (size_t k = 0; k < R->npl; k++)
+        if (R->pl_all[k].community_id && id_index(j, R->pl_all[k].community_id) >= 0)
+            pl[npl++] = R->pl_all[k];           /* borrowed */
+    for (size_t k = 0; k < R->nsp; k++)
+        if (id_index(j, R->sp_all[k].community_id) >= 0)
+            sp[nsp++] = R->sp_all[k];           /* borrowed */
     cc_kano_row *kano = NULL;
     cc_answer_stats **astats = cc_xcalloc(cfg->nitems + 1, sizeof *astats);
     cc_wb_item *items = cc_xcalloc(cfg->nitems + 1, sizeof *items);
     const char *charts[5];
     char *paths[5] = {NULL};
     char *xlsx = NULL;
-    cc_err e;
+    cc_err e = CC_OK;
 
-    if ((e = cc_quality_query(s, j->ids, j->nids, p->from, p->to, q)))
-        goto out;
     for (size_t r = 0; r < j->nrows; r++) {
         const cc_unit *u = &sc->res[j->rows[r]].unit;
         for (size_t k = 0; k < j->nids; k++) {
@@ -516,13 +529,9 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         }
     }
     in.quality = rowq;
-    if ((e = cc_plausibility_query(s, j->ids, j->nids, p->from, p->to, &pl, &npl)))
-        goto out;
     in.plaus = pl;
     in.nplaus = npl;
     if (R->o->kind != CC_REPORT_WEEKLY) {
-        if ((e = cc_resources_query(s, j->ids, j->nids, p->to, cfg->demand_rate, res)))
-            goto out;
         for (size_t r = 0; r < j->nrows; r++) {
             const cc_unit *u = &sc->res[j->rows[r]].unit;
             if (u->level == CC_LEVEL_COMMUNITY) {
@@ -539,21 +548,16 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         in.resources = rowr;
     }
     if (R->o->kind == CC_REPORT_QUARTERLY) {
-        if ((e = cc_special_unserved(s, j->ids, j->nids, p->from, p->to, &sp, &nsp)))
-            goto out;
         in.special = sp;
         in.nspecial = nsp;
-        if ((e = gather_kano(s, cfg, j, p, &kano)))
-            goto out;
+        kano = gather_kano(R, j);
         in.kano = kano;
         in.nkano = cfg->nkano;
     }
     for (size_t k = 0; k < cfg->nitems; k++) {
         size_t nr = 0;
         const cc_item *it = &cfg->items[k];
-        if ((e = cc_answers_by_role(s, j->ids, j->nids, p->from, p->to, it->column,
-                                    it->scale == CC_SCALE_YESNO, &astats[k], &nr)))
-            goto out;
+        cc_answers_merge(R->ans[k], R->nans[k], j->keep, &astats[k], &nr);
         items[k].item = it;
         items[k].roles = astats[k];
         items[k].nroles = nr;
@@ -600,8 +604,8 @@ out:
     free(astats);
     free(items);
     free(kano);
-    cc_special_free(sp, nsp);
-    cc_plausibility_free(pl, npl);
+    free(sp);                   /* entries borrowed from the run */
+    free(pl);
     free(q);
     free(rowq);
     free(res);
@@ -619,25 +623,30 @@ static void progress(run *R)
     fflush(stderr);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void *worker(void *arg)
 {
     run *R = arg;
-    cc_err e = CC_OK;
-    cc_store *s = cc_store_open(R->main_store->path, CC_STORE_READONLY, &e);
-    if (!s) {
-        pthread_mutex_lock(&R->lock);
-        if (!R->err)
-            R->err = e ? e : CC_ERR_DB;
-        pthread_mutex_unlock(&R->lock);
-        return NULL;
-    }
     for (;;) {
         pthread_mutex_lock(&R->lock);
         size_t k = R->next < R->njobs && !R->err && !cc_interrupted ? R->next++ : R->njobs;
         pthread_mutex_unlock(&R->lock);
         if (k >= R->njobs)
             break;
-        e = do_job(R, s, &R->jobs[k]);
+        cc_err e = do_job(R, &R->jobs[k]);
         pthread_mutex_lock(&R->lock);
         if (e && !R->err)
             R->err = e;
@@ -645,7 +654,6 @@ static void *worker(void *arg)
         progress(R);
         pthread_mutex_unlock(&R->lock);
     }
-    cc_store_close(s);
     return NULL;
 }
 
@@ -678,6 +686,14 @@ static void add_job(run *R, size_t *cap, size_t scope)
     }
     sort_rank(sc, j->rows, j->nrows);
     scope_ids(sc, scope, j);
+    j->idx = cc_xmalloc((j->nids ? j->nids : 1) * sizeof *j->idx);
+    j->keep = cc_xcalloc(R->nall + 1, 1);
+    for (size_t k = 0; k < j->nids; k++) {
+        const char *const *p = bsearch(&j->ids[k], R->all_ids, R->nall, sizeof *R->all_ids,
+                                       cmp_cstr);
+        j->idx[k] = p ? (size_t)(p - R->all_ids) : 0;    /* always found: same units */
+        j->keep[j->idx[k]] = 1;
+    }
 }
 
 /* The ISO weeks whose Thursday lies in p. */
@@ -709,10 +725,13 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     cc_period *wp = NULL;
     size_t nweeks = 0;
     char *dir = NULL, *charts = NULL, *stamp = NULL;
+    double t0 = now_s();
     cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
         goto out;
     R.sc = sc;
+    cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s)", sc->period.id,
+               sc->units.n, now_s() - t0, cpu_s());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
     /* directories first: an unwritable --out fails before any work */
@@ -732,6 +751,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             goto out;
         R.weeks = (const cc_scorecard *const *)weeks;
         R.nweeks = nweeks;
+        cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far",
+                   sc->period.id, nweeks, now_s() - t0);
     }
     if (o->stamp) {
         time_t now = time(NULL);
@@ -745,6 +766,43 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     R.last_ingest = cc_store_last_ingest(s);
     if ((e = cc_input_files(s, &R.files, &R.nfiles)))
         goto out;
+
+    /* per-community data, queried once for the whole run */
+    {
+        R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
+        for (size_t i = 0; i < sc->units.n; i++)
+            if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
+                R.all_ids[R.nall++] = sc->res[i].unit.id;
+        qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+        const cc_period *p = &sc->period;
+        R.q_all = cc_xcalloc(R.nall + 1, sizeof *R.q_all);
+        if ((e = cc_quality_query(s, R.all_ids, R.nall, p->from, p->to, R.q_all)))
+            goto out;
+        if ((e = cc_plausibility_query(s, R.all_ids, R.nall, p->from, p->to, &R.pl_all, &R.npl)))
+            goto out;
+        if (o->kind != CC_REPORT_WEEKLY) {
+            R.res_all = cc_xcalloc(R.nall + 1, sizeof *R.res_all);
+            if ((e = cc_resources_query(s, R.all_ids, R.nall, p->to, cfg->demand_rate, R.res_all)))
+                goto out;
+        }
+        if (o->kind == CC_REPORT_QUARTERLY) {
+            if ((e = cc_special_unserved(s, R.all_ids, R.nall, p->from, p->to, &R.sp_all, &R.nsp)))
+                goto out;
+            R.kp = cc_xcalloc(cfg->nkano * R.nall + 1, sizeof *R.kp);
+            for (size_t k = 0; k < cfg->nkano; k++)
+                if ((e = cc_kano_pairs(s, R.all_ids, R.nall, p->from, p->to, cfg->kano[k].functional,
+                                       cfg->kano[k].dysfunctional, R.kp + k * R.nall)))
+                    goto out;
+        }
+        R.ans = cc_xcalloc(cfg->nitems + 1, sizeof *R.ans);
+        R.nans = cc_xcalloc(cfg->nitems + 1, sizeof *R.nans);
+        for (size_t k = 0; k < cfg->nitems; k++)
+            if ((e = cc_answers_by_role(s, R.all_ids, R.nall, p->from, p->to, cfg->items[k].column,
+                                        cfg->items[k].scale == CC_SCALE_YESNO, &R.ans[k], &R.nans[k])))
+                goto out;
+        cc_verbose("report %s: per-community data queried, %.2f s so far", sc->period.id,
+                   now_s() - t0);
+    }
 
     /* the workbooks: streets (or the communities asked for), then the area */
     size_t cap = 0;
@@ -789,6 +847,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         pthread_join(th[t], NULL);
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
+    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s)",
+               sc->period.id, R.njobs, started ? started : 1, now_s() - t0, cpu_s());
     if ((e = R.err))
         goto out;
 
@@ -824,7 +884,20 @@ out:
         free(R.jobs[k].rows);
         free(R.jobs[k].ids);
         free(R.jobs[k].base);
+        free(R.jobs[k].idx);
+        free(R.jobs[k].keep);
     }
+    free(R.all_ids);
+    free(R.q_all);
+    free(R.res_all);
+    cc_plausibility_free(R.pl_all, R.npl);
+    cc_special_free(R.sp_all, R.nsp);
+    if (R.ans)
+        for (size_t k = 0; k < cfg->nitems; k++)
+            free(R.ans[k]);
+    free(R.ans);
+    free(R.nans);
+    free(R.kp);
     free(R.jobs);
     cc_input_files_free(R.files, R.nfiles);
     free(R.last_ingest);

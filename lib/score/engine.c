@@ -166,7 +166,7 @@ static void wtab_add(wtab *w, const char *name)
 static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices);
 
 static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             pstate *p, const cc_ahp_result *ahp, int notices)
+                             pstate *p, const cc_ahp_result *ahp, int notices, cc_measure_cache *cache)
 {
     cc_err e;
     size_t nind = cfg->nind, n;
@@ -209,8 +209,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     }
     for (size_t k = 0; k < nw && !e; k++) {
         w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
-        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
-                                w[k].names, w[k].nnames, w[k].vals);
+        e = cc_measures_compute_cached(s, cfg, &p->units, w[k].from, w[k].to,
+                                       w[k].names, w[k].nnames, w[k].vals, cache);
     }
     if (e)
         goto out;
@@ -795,12 +795,26 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
+    /* every window of the history, and the window before each (returning
+     * participants), lies in [lo, p->to]: read the attendance of that span once */
+    cc_day lo = p->from;
+    for (int k = 0; k < CC_HISTORY; k++)
+        for (size_t i = 0; i < nind; i++) {
+            cc_day f, t;
+            if (!cc_indicator_uses(&cfg->ind[i], CC_SRC_ATTENDANCE))
+                continue;
+            cc_window_range(&cfg->ind[i].window, &sc->hist_period[k], &f, &t);
+            if (f - (t - f + 1) < lo)
+                lo = f - (t - f + 1);
+        }
+    cc_measure_cache *cache = cc_measure_cache_new(lo, p->to);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
+                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0, cache);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
+    cc_measure_cache_free(cache);
     if (e)
         goto fail;
 

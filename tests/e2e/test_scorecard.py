@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, SAMPLES, run
 
 FIX = os.path.join(ROOT, "fixtures", "test", "engine")
 CONFIG = os.path.join(FIX, "indicators.ini")
@@ -176,7 +176,7 @@ def test_csv(db, tmp_path):
     assert "'@SUM(A1)" in names and "@SUM(A1)" not in names
     p4 = [r for r in rows if r["unit_id"] == "L01" and r["indicator_id"] == "P4"][0]
     assert p4["value"] == "0.625" and p4["numerator"] == "25" and p4["denominator"] == "40"
-    assert p4["status"] == "red" and p4["run"] == "2" and p4["rectify"] == "1"
+    assert p4["status"] == "red" and p4["run"] == "2" and p4["rectify"] == "true"
     assert p4["prev_value"] == "0.75"
 
 
@@ -206,7 +206,7 @@ def test_warnings_csv_and_levels(db):
     seen = [sev[r["status"]] for r in rows]
     assert seen == sorted(seen, reverse=True)
     x5 = [r for r in rows if r["unit_id"] == "L03" and r["indicator_id"] == "X5"][0]
-    assert x5["status"] == "not_reported" and x5["rectify"] == "1" and x5["run"] == "2"
+    assert x5["status"] == "not_reported" and x5["rectify"] == "true" and x5["run"] == "2"
     resolved = [(r["unit_id"], r["indicator_id"]) for r in rows if r["change"] == "resolved"]
     assert ("L01", "R5") in resolved and ("L01", "C4") in resolved
     # --level red: red (and red 未报) only
@@ -288,3 +288,40 @@ def test_help():
         assert r.stdout.startswith("usage: carecard " + cmd)
         for line in r.stdout.splitlines():
             assert width(line) <= 80, line
+
+
+def test_through_ingest_of_the_samples(tmp_path):
+    """The shared samples, ingested by carecard itself, then scored.
+    L01 (2026-W47): A-2026-1101 25 of 28, A-2026-1102 17 of 20, A-2026-1103
+    cancelled -> P4 42/48 = 0.875 met, P3 2/3 red, P1 (18+19)/(20+20) = 0.925
+    blue; C4 1000 * 50 / 14000 = 3.571 yellow (4.0 > v >= 3.0).
+    J01: P4 31/35 met; P6 12 children / 1 professional = 12: yellow (lower,
+    9 < v <= 12).  S01: P4 (25+17+22)/(28+20+24) = 64/72."""
+    cands = [SAMPLES, os.path.join(ROOT, "..", "..", "shared", "samples")]
+    samples = next((c for c in cands if os.path.isdir(c)), None)
+    if not samples:
+        pytest.skip("shared samples not available")
+    db = str(tmp_path / "s.db")
+    files = [os.path.join(samples, f) for f in sorted(os.listdir(samples))
+             if f.endswith(".csv") and "gb18030" not in f]
+    r = run(["ingest", "--db", db, "--rejects", str(tmp_path)] + files)
+    assert r.returncode in (0, 3), r.stderr
+    r = sc(db, "--period", "2026-W47", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    u = units_by_id(doc)
+    p4 = ind(u["L01"], "P4")
+    assert (p4["value"], p4["numerator"], p4["denominator"], p4["status"]) == (0.875, 42, 48, "met")
+    assert ind(u["L01"], "P3")["value"] == pytest.approx(2 / 3) and ind(u["L01"], "P3")["status"] == "red"
+    assert ind(u["L01"], "P1")["value"] == pytest.approx(0.925) and ind(u["L01"], "P1")["status"] == "blue"
+    c4 = ind(u["L01"], "C4")
+    assert c4["value"] == pytest.approx(1000 * 50 / 14000)
+    # 3.57 is yellow in every week of the history (the register row of
+    # 2026-01-01 applies): escalated to red
+    assert c4["run"] == 12 and c4["status"] == "red" and c4["rectify"] is True
+    assert ind(u["J01"], "P4")["value"] == pytest.approx(31 / 35)
+    p6 = ind(u["J01"], "P6")
+    assert (p6["value"], p6["status"], p6["run"]) == (12, "yellow", 1)
+    assert ind(u["S01"], "P4")["value"] == pytest.approx(64 / 72)
+    # the survey file holds KANO pairs in W47, so the json has the table
+    assert any(k["id"] == "flex_hours" for k in doc.get("kano", []))

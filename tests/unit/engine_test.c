@@ -760,7 +760,7 @@ static void test_csv_and_table(void **state)
     assert_memory_equal(s, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,", 3 + 36);
     assert_non_null(strstr(s, "\r\n2026-W47,community,L02,'=1+2,S01,"));
     assert_null(strstr(s, ",=1+2"));
-    assert_non_null(strstr(s, ",P4,活动出勤率,process,0.625,25,40,0.85,50,red,red,2,1,continuing,0.75,"
+    assert_non_null(strstr(s, ",P4,活动出勤率,process,0.625,25,40,0.85,50,red,red,2,true,continuing,0.75,"
                               "活动出勤率 62.5% (25/40) < 目标 85.0%，连续 2 周未达标 → 专项整治\r\n"));
     free(s);
     /* warnings.csv columns, red first, then yellow, blue, resolved */
@@ -768,7 +768,7 @@ static void test_csv_and_table(void **state)
     assert_non_null(strstr(s, "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,status,value,"
                               "target,run,rectify,change,explanation\r\n2026-W47,community,L01,凉水井社区,P3,"));
     char *first_blue = strstr(s, ",blue,");
-    assert_non_null(strstr(s, "2026-W47,community,L03,河畔社区,X5,报送完整率,not_reported,0,1,2,1,continuing,"
+    assert_non_null(strstr(s, "2026-W47,community,L03,河畔社区,X5,报送完整率,not_reported,0,1,2,true,continuing,"
                               "河畔社区 本周未报送活动台账，连续 2 周未报送 → 专项整治\r\n"));
     assert_non_null(first_blue);
     assert_true(strstr(s, ",P1,活动组织规范率,yellow,") < first_blue);   /* L01 P1 yellow before any blue */
