@@ -184,13 +184,6 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
     } else {
         p = cc_period_last_complete(CC_PERIOD_WEEK, today());
     }
-    if (fmt == CC_FMT_XLSX) {
-        /* The workbook writer belongs to the report layer and is wired by the lead. */
-        cc_error("scorecard: --format xlsx is not available in this build yet; "
-                 "use --format table, csv or json");
-        return EXIT_FAIL;
-    }
-
     cc_scope scope = {0};
     const char *sv[1] = {street}, *cv[1] = {community};
     if (street) { scope.streets = sv; scope.nstreets = 1; }
@@ -207,7 +200,22 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
         cc_scorecard_free(sc);
         return EXIT_FAIL;
     }
-    int rc = render_to(out, sc, fmt);
+    int rc;
+    if (fmt == CC_FMT_XLSX) {
+        char *def = NULL;
+        if (!out) {
+            char *safe = cc_safe_filename(p.id);
+            def = cc_xasprintf("scorecard-%s.xlsx", safe);
+            free(safe);
+        }
+        e = cc_report_scorecard_xlsx(ctx->store, sc, out ? out : def, 0);
+        rc = cmd_exit_code(e);
+        if (!e && !ctx->quiet)
+            cc_notice("scorecard written to %s", out ? out : def);
+        free(def);
+    } else {
+        rc = render_to(out, sc, fmt);
+    }
     if (rc == EXIT_OK) {
         e = cc_scorecard_record(ctx->store, sc);
         if (e)

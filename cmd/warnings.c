@@ -7,7 +7,8 @@
 
 const char cmd_warnings_help[] =
     "usage: carecard warnings [--period P] [--level red|yellow|blue]\n"
-    "                         [--street ID | --community ID] [--format table|csv|json]\n"
+    "                         [--street ID | --community ID]\n"
+    "                         [--format table|csv|json]\n"
     "\n"
     "List the warnings of a period, red first: every indicator of every community,\n"
     "street and the area that missed its target (蓝 blue, 黄 yellow, 红 red),\n"

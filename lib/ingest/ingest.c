@@ -141,7 +141,7 @@ typedef struct {
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
     sqlite3_stmt *ins, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
-    sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins;
+    sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
     char last_activity[ID_MAX * 4 + 1];
     char last_provider[ID_MAX * 4 + 1];
     strmap communities, community_names;
@@ -200,6 +200,15 @@ static void show_value(const char *s, size_t n, char *out, size_t cap)
             i++;
             continue;
         }
+        uint32_t cp = 0;
+        if (k > 1 && cc_utf8_decode(s + i, n - i, &cp) > 0 &&
+            (cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)) {
+            if (o + 12 >= cap)
+                break;
+            o += (size_t)snprintf(out + o, cap - o, "<U+%04X>", (unsigned)cp);
+            i += (size_t)k;
+            continue;
+        }
         memcpy(out + o, s + i, (size_t)k);
         o += (size_t)k;
         i += (size_t)k;
@@ -238,7 +247,7 @@ static void expect_text(const cc_col_def *c, char *out, size_t cap)
             snprintf(out, cap, "%s", what);
         break;
     case CC_T_DATE:
-        snprintf(out, cap, "a date (YYYY-MM-DD, YYYY/M/D, YYYY年M月D日 or an Excel serial)");
+        snprintf(out, cap, "a date (2026-11-17, 2026/11/17, 2026年11月17日 or an Excel serial)");
         break;
     case CC_T_TIME:
         snprintf(out, cap, "a time (HH:MM, HH:MM:SS, 3:30 PM, 下午3:30)");
@@ -251,7 +260,10 @@ static void expect_text(const cc_col_def *c, char *out, size_t cap)
         for (int i = 0; c->ev[i].code && o < cap; i++) {
             const char *lab = c->ev[i].labels;
             size_t ln = strcspn(lab, "|");
-            o += (size_t)snprintf(out + o, cap - o, "%s%s (%.*s)", i ? ", " : "", c->ev[i].code, (int)ln, lab);
+            int k = snprintf(out + o, cap - o, "%s%s (%.*s)", i ? ", " : "", c->ev[i].code, (int)ln, lab);
+            if (k < 0 || (size_t)k >= cap - o)
+                break;
+            o += (size_t)k;
         }
         break;
     }
@@ -284,8 +296,28 @@ static int fail_value(file_ctx *f, int ci, const char *what)
     return fail_col(f, ci, "value '%s' — %s", shown, what);
 }
 
+/* 2026-02-30, 2026年2月30日: the shape of a date but no such day */
+static int no_such_day(const char *s, size_t n)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        return 0;
+    size_t m = cc_fold_fullwidth(s, n, buf, sizeof buf);
+    if (m == (size_t)-1)
+        return 0;
+    int y, mo, d, used = 0;
+    char s1, s2;
+    if ((sscanf(buf, "%4d%c%2d%c%2d%n", &y, &s1, &mo, &s2, &d, &used) == 5 && s1 == s2 &&
+         (s1 == '-' || s1 == '/' || s1 == '.')) ||
+        (sscanf(buf, "%4d年%2d月%2d日%n", &y, &mo, &d, &used) == 3))
+        return used > 0 && !cc_ymd_valid(y, mo, d);
+    return 0;
+}
+
 static int fail_expected(file_ctx *f, int ci)
 {
+    if (f->kd->cols[ci].type == CC_T_DATE && f->v[ci].st == CC_PARSE_BAD && no_such_day(f->v[ci].s, f->v[ci].n))
+        return fail_value(f, ci, "no such day in the calendar");
     char exp[512], what[600];
     expect_text(&f->kd->cols[ci], exp, sizeof exp);
     snprintf(what, sizeof what, "expected %s", exp);
@@ -452,7 +484,7 @@ static int check_row(file_ctx *f)
         } else if (ci == f->x_end) {
             int a = f->x_start;
             if (OK(a) && !(v->secs > f->v[a].secs)) {
-                snprintf(num, sizeof num, "expected later than start_time (%s)", f->v[a].fmt);
+                snprintf(num, sizeof num, "expected later than start_time (%.*s)", (int)f->v[a].n, f->v[a].s);
                 return fail_value(f, ci, num);
             }
         } else if (ci == f->x_hours) {
@@ -474,7 +506,7 @@ static int check_row(file_ctx *f)
         } else if (ci == f->x_responded) {
             int r = f->x_received;
             if (OK(r) && v->day < f->v[r].day) {
-                snprintf(num, sizeof num, "expected on or after received (%s)", f->v[r].fmt);
+                snprintf(num, sizeof num, "expected on or after received (%.*s)", (int)f->v[r].n, f->v[r].s);
                 return fail_value(f, ci, num);
             }
         }
@@ -508,7 +540,7 @@ static void finalize_all(file_ctx *f)
 {
     sqlite3_stmt **all[] = {&f->ins, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
                             &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
-                            &f->reject_ins, &f->plaus_ins};
+                            &f->reject_ins, &f->plaus_ins, &f->plaus_del};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -552,6 +584,7 @@ static int prepare_kind(file_ctx *f)
                &f->reject_ins);
     rc |= prep(f, "INSERT INTO plausibility (file_id, line, kind, row_key, community_id, date, message) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?)", &f->plaus_ins);
+    rc |= prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ?", &f->plaus_del);
     return rc ? -1 : 0;
 }
 
@@ -758,6 +791,14 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
         if (f->answers_del) {
             sqlite3_bind_text(f->answers_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
             if (step_done(f, f->answers_del, "replacing answers") < 0)
+                return -1;
+        }
+        {
+            char key[512];
+            key_text(f, key, sizeof key);
+            sqlite3_bind_text(f->plaus_del, 1, f->kd->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(f->plaus_del, 2, key, -1, SQLITE_TRANSIENT);
+            if (step_done(f, f->plaus_del, "replacing plausibility warnings") < 0)
                 return -1;
         }
         bind_row(f, f->ins_replace, rec->line);
@@ -976,9 +1017,12 @@ static int map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map,
         if (ci < 0)
             continue;
         if (where[ci] >= 0) {
-            if (report)
-                cc_error("%s: column '%s' (%s) appears twice (columns %d and %zu)", path, kd->cols[ci].key,
-                         kd->cols[ci].zh, where[ci] + 1, i + 1);
+            if (!report) {
+                map[i] = -1;
+                continue;
+            }
+            cc_error("%s: column '%s' (%s) appears twice (columns %d and %zu)", path, kd->cols[ci].key,
+                     kd->cols[ci].zh, where[ci] + 1, i + 1);
             return -1;
         }
         where[ci] = (int)i;
@@ -1172,6 +1216,27 @@ static int sha_known(cc_store *s, const char *hex, char **when, char **name)
     return found;
 }
 
+/* The first line is valid UTF-8 with some non-ASCII characters. */
+static int header_is_utf8(const char *path)
+{
+    char buf[8192];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    const char *nl = memchr(buf, '\n', (size_t)n);
+    if (!nl)
+        return 0;
+    size_t len = (size_t)(nl - buf);
+    int high = 0;
+    for (size_t i = 0; i < len; i++)
+        high |= (unsigned char)buf[i] >= 0x80;
+    return high && cc_utf8_valid(buf, len);
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
 {
     file_ctx fc, *f = &fc;
@@ -1233,6 +1298,13 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         size_t n = rec.len[i];
         const char *t = cc_trim(rec.field[i], &n);
         f->header[i] = cc_xstrndup(t, n);
+    }
+    if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && header_is_utf8(path)) {
+        cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header is UTF-8 but the file is not; "
+                 "save the whole file in one encoding", path);
+        file_release(f);
+        cc_csv_free(r);
+        return CC_ERR_DATA;
     }
     cc_kind kind = opts->kind, best = CC_KIND_UNKNOWN;
     if (kind == CC_KIND_UNKNOWN)
@@ -1370,7 +1442,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
             break;
         if (rc < 0) {
             progress(f, r, 1);
-            cc_error("%s: %s; file not stored", path, cc_csv_error(r));
+            cc_error("%s: %s", path, cc_csv_error(r));
             err = CC_ERR_DATA;
             goto fail;
         }
@@ -1541,9 +1613,10 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     int *kinds = cc_xmalloc((npaths + 1) * sizeof *kinds);
     for (size_t i = 0; i < npaths; i++) {
         order[i] = i;
-        kinds[i] = sniff_kind(paths[i], opts);
-        if (kinds[i] < 0)
-            kinds[i] = CC_KIND_COUNT;   /* unknown: last, it will be refused */
+        /* dependency tiers: communities; providers and activities; the rest;
+         * a file of unknown kind last (it will be refused) */
+        int k = sniff_kind(paths[i], opts);
+        kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
         memset(&stats[i], 0, sizeof stats[i]);
     }
     /* stable insertion sort by dependency order */

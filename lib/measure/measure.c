@@ -117,7 +117,7 @@ static mref parse_name(const cc_config *cfg, const char *name)
     return r;
 }
 
-/* ---- answer parsing (SQL functions) ------------------------------------- */
+/* ---- answer parsing ------------------------------------- */
 static int likert_code(const char *s)
 {
     static const char *const sat[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
@@ -155,20 +155,6 @@ static int yesno_code(const char *s)
     return -1;
 }
 
-static void sql_likert(sqlite3_context *c, int argc, sqlite3_value **v)
-{
-    (void)argc;
-    int k = likert_code((const char *)sqlite3_value_text(v[0]));
-    if (k) sqlite3_result_int(c, k); else sqlite3_result_null(c);
-}
-
-static void sql_yesno(sqlite3_context *c, int argc, sqlite3_value **v)
-{
-    (void)argc;
-    int k = yesno_code((const char *)sqlite3_value_text(v[0]));
-    if (k >= 0) sqlite3_result_int(c, k); else sqlite3_result_null(c);
-}
-
 /* ---- helpers ------------------------------------------------------------ */
 static void day_text(cc_day day, char out[11])
 {
@@ -198,6 +184,8 @@ typedef struct {
     const cc_units *units;
     size_t n, ncomm, area;
     char from[11], to[11], pfrom[11], pto[11];   /* window and the previous window */
+    cc_day dfrom, dto, dpfrom, dpto;
+    cc_measure_cache *cache;
     cc_err err;
 } ctx;
 
@@ -331,26 +319,6 @@ static void fill(ctx *c, const char *sql, double **cols, int ncols)
     sqlite3_finalize(st);
 }
 
-/* Run the same distinct-count query at the three levels: `unit` in sql is
- * replaced by the community index, the street index and the area index. */
-static void fill3(ctx *c, const char *sql_fmt, double **cols, int ncols)
-{
-    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
-    for (int l = 0; l < 3; l++) {
-        cc_buf b = CC_BUF_INIT;
-        for (const char *p = sql_fmt; *p; p++) {
-            if (!strncmp(p, "UNIT", 4)) {
-                cc_buf_adds(&b, unitcol[l]);
-                p += 3;
-            } else {
-                cc_buf_addc(&b, *p);
-            }
-        }
-        fill(c, b.s, cols, ncols);
-        cc_buf_release(&b);
-    }
-}
-
 /* ---- the unit map -------------------------------------------------------- */
 static void build_map(ctx *c)
 {
@@ -418,98 +386,623 @@ static void do_activities(ctx *c, double **pv)
     }
 }
 
+/* partners: distinct names over completed sessions, counted per level in C;
+ * 0 for a unit with completed sessions that name none. */
 static const char partners_sql[] =
-    "SELECT m.UNIT, COUNT(DISTINCT p.partner)"
+    "SELECT m.cidx, m.sidx, m.aidx, p.partner"
     " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
     " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN :from AND :to AND " DONE
-    " GROUP BY m.UNIT";
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+static void do_partners(ctx *c, double *v);
 
 /* ---- attendance ----------------------------------------------------------- */
-/* Distinct (unit, participant) rows of completed activities of a window. */
-static void att_table(ctx *c, const char *name, const char *from, const char *to)
+/* Distinct counts are done in C: one scan of the window's rows (completed
+ * activities), participant and household IDs interned to integers, and a
+ * hash set of (unit, kind, id) keys per window, where unit is a community,
+ * street or area index — so a street counts a child who came to two of its
+ * communities once. */
+typedef struct {
+    char **s; uint32_t *slot; size_t n, cap, nslot;
+} intern;
+
+static uint64_t hash_str(const char *s)
 {
-    char sql[1024];
-    snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s", name);
-    exec(c, sql);
-    snprintf(sql, sizeof sql,
-             "CREATE TEMP TABLE %s AS SELECT m.cidx, m.sidx, m.aidx, t.participant_id AS p,"
-             " t.household_id AS h, t.role AS r, t.special AS s"
-             " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
-             " JOIN attendance t ON t.activity_id = a.activity_id"
-             " WHERE a.date BETWEEN %s AND %s AND " DONE,
-             name, from, to);
-    sqlite3_stmt *st = prep(c, sql);
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static uint32_t intern_id(intern *t, const char *s)
+{
+    if (t->n * 2 >= t->nslot) {
+        size_t ns = t->nslot ? t->nslot * 2 : 1024;
+        uint32_t *sl = cc_xmalloc(ns * sizeof *sl);
+        for (size_t i = 0; i < ns; i++)
+            sl[i] = UINT32_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            size_t h = (size_t)(hash_str(t->s[i]) & (ns - 1));
+            while (sl[h] != UINT32_MAX)
+                h = (h + 1) & (ns - 1);
+            sl[h] = (uint32_t)i;
+        }
+        free(t->slot);
+        t->slot = sl;
+        t->nslot = ns;
+    }
+    size_t h = (size_t)(hash_str(s) & (t->nslot - 1));
+    while (t->slot[h] != UINT32_MAX) {
+        if (!strcmp(t->s[t->slot[h]], s))
+            return t->slot[h];
+        h = (h + 1) & (t->nslot - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 1024;
+        t->s = cc_xrealloc(t->s, t->cap * sizeof *t->s);
+    }
+    t->s[t->n] = cc_xstrdup(s);
+    t->slot[h] = (uint32_t)t->n;
+    return (uint32_t)t->n++;
+}
+
+static void intern_free(intern *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    free(t->s);
+    free(t->slot);
+}
+
+/* A set of 64-bit keys (0 is never a key: keys carry kind + 1). */
+typedef struct {
+    uint64_t *k; size_t n, cap;
+} kset;
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 33);
+}
+
+static int kset_has(const kset *s, uint64_t key)
+{
+    if (!s->cap)
+        return 0;
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 1;
+        h = (h + 1) & (s->cap - 1);
+    }
+    return 0;
+}
+
+/* 1 when newly added. */
+static int kset_add(kset *s, uint64_t key)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 4096;
+        uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->k[i]) {
+                size_t h = (size_t)(mix64(s->k[i]) & (nc - 1));
+                while (nk[h])
+                    h = (h + 1) & (nc - 1);
+                nk[h] = s->k[i];
+            }
+        free(s->k);
+        s->k = nk;
+        s->cap = nc;
+    }
+    size_t h = (size_t)(mix64(key) & (s->cap - 1));
+    while (s->k[h]) {
+        if (s->k[h] == key)
+            return 0;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->k[h] = key;
+    s->n++;
+    return 1;
+}
+
+enum { K_PART = 1, K_CHILD, K_SPECIAL, K_VOL, K_HOUSE, K_SPECIAL_GIVEN };
+#define KEY(u, kind, id) (((uint64_t)(u) << 35) | ((uint64_t)(kind) << 32) | (uint64_t)(id))
+
+static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
+                      kset *set, double **cnt);
+
+static const char att_rows_sql[] =
+    "SELECT m.cidx, m.sidx, m.aidx, t.participant_id, t.household_id, t.role, t.special"
+    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
+    " JOIN attendance t ON t.activity_id = a.activity_id"
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+/* Count the window [from, to]: cnt[kind][unit] for kinds K_PART..K_SPECIAL_GIVEN;
+ * set gets every (unit, K_PART|K_VOL, participant) key. */
+static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset *set, double **cnt)
+{
+    sqlite3_stmt *st = prep(c, att_rows_sql);
     if (!st)
         return;
-    bind_window(st, c);
-    step(c, st);
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        uint64_t unit[3];
+        unit[0] = (uint64_t)sqlite3_column_int64(st, 0);
+        unit[1] = (uint64_t)sqlite3_column_int64(st, 1);
+        unit[2] = (uint64_t)sqlite3_column_int64(st, 2);
+        const char *pid = (const char *)sqlite3_column_text(st, 3);
+        const char *hid = (const char *)sqlite3_column_text(st, 4);
+        const char *role = (const char *)sqlite3_column_text(st, 5);
+        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6) != 0;
+        if (!pid || !role)
+            continue;
+        uint32_t p = intern_id(ids, pid);
+        uint32_t h = hid ? intern_id(ids, hid) : 0;
+        int role_k = !strcmp(role, "child") ? 1 : !strcmp(role, "volunteer") ? 2 : 0;
+        count_row(c, unit, p, h, hid != NULL, role_k, sp, set, cnt);
+    }
     sqlite3_finalize(st);
 }
 
-static const char att_sql[] =
-    "SELECT UNIT, COUNT(DISTINCT p),"
-    " COUNT(DISTINCT CASE WHEN r = 'child' THEN p END),"
-    " NULLIF(COUNT(DISTINCT h), 0),"
-    " CASE WHEN COUNT(s) > 0 THEN COUNT(DISTINCT CASE WHEN s = 1 THEN p END) END,"
-    " COUNT(DISTINCT CASE WHEN r = 'volunteer' THEN p END)"
-    " FROM temp.cc_att GROUP BY UNIT";
+/* ---- the attendance cache ------------------------------------------------- */
+/* The attendance of completed activities in the span [lo, hi], read once and
+ * kept per entry = (community, participant, household): the sorted days it
+ * was seen, each with flags.  A window's distinct counts then cost one pass
+ * over the entries (and their days in the window), however many windows the
+ * history has. */
+enum { F_CHILD = 1, F_VOL = 2, F_SPGIVEN = 4, F_SPYES = 8, F_ANY = 16 };
 
-static const char prev_sql[] =
-    "SELECT UNIT, COUNT(DISTINCT p), COUNT(DISTINCT CASE WHEN r = 'volunteer' THEN p END)"
-    " FROM temp.cc_attp GROUP BY UNIT";
+typedef struct {
+    uint32_t comm, pid, hid;    /* interned; hid UINT32_MAX = none */
+    uint32_t first, n;          /* items[first .. first + n), by day */
+} att_entry;
 
-/* returning / retained: participants (volunteers) of this window who were
- * there in the previous one, in the same unit; 0 when the unit has rows in
- * this window and none came back. */
-static const char ret_sql[] =
-    "SELECT c.UNIT, COUNT(DISTINCT c.p),"
-    " COUNT(DISTINCT CASE WHEN c.r = 'volunteer' AND EXISTS (SELECT 1 FROM temp.cc_attp q"
-    "   WHERE q.UNIT = c.UNIT AND q.p = c.p AND q.r = 'volunteer') THEN c.p END)"
-    " FROM temp.cc_att c JOIN (SELECT DISTINCT UNIT, p FROM temp.cc_attp) q"
-    "   ON q.UNIT = c.UNIT AND q.p = c.p"
-    " GROUP BY c.UNIT";
+/* Above this many rows the cache gives up and windows are read from the
+ * database one by one (memory: about 12 bytes a row, plus the IDs). */
+#ifndef CACHE_MAX_ROWS
+#define CACHE_MAX_ROWS 30000000
+#endif
+
+struct cc_measure_cache {
+    cc_day lo, hi;
+    int loaded, disabled;
+    intern comm, ids;
+    att_entry *e; size_t ne;
+    uint32_t *items;            /* (day - lo) << 8 | flags */
+    uint32_t *by_pid;           /* entries ordered by (pid, comm) */
+    uint32_t *by_hid; size_t nhid;   /* entries with a household, by (hid, comm) */
+};
+
+cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi)
+{
+    cc_measure_cache *c = cc_xcalloc(1, sizeof *c);
+    c->lo = lo;
+    c->hi = hi;
+    return c;
+}
+
+static void cache_clear(cc_measure_cache *c)
+{
+    intern_free(&c->comm);
+    intern_free(&c->ids);
+    memset(&c->comm, 0, sizeof c->comm);
+    memset(&c->ids, 0, sizeof c->ids);
+    CC_FREE(c->e);
+    CC_FREE(c->items);
+    CC_FREE(c->by_pid);
+    CC_FREE(c->by_hid);
+    c->ne = c->nhid = 0;
+}
+
+void cc_measure_cache_free(cc_measure_cache *c)
+{
+    if (!c)
+        return;
+    cache_clear(c);
+    free(c);
+}
+
+/* 'YYYY-MM-DD' -> day number (the stored dates are always in this form). */
+static int32_t text_day(const unsigned char *t)
+{
+    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int m = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
+    long yy = m <= 2 ? y - 1 : y;
+    long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long yoe = yy - era * 400;
+    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+static const att_entry *g_sort_e;      /* qsort has no context argument */
+static int cmp_by_pid(const void *a, const void *b)
+{
+    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
+    if (x->pid != y->pid) return x->pid < y->pid ? -1 : 1;
+    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
+    return 0;
+}
+static int cmp_by_hid(const void *a, const void *b)
+{
+    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
+    if (x->hid != y->hid) return x->hid < y->hid ? -1 : 1;
+    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
+    return 0;
+}
+
+static void cache_load(ctx *c, cc_measure_cache *k)
+{
+    char lo[11], hi[11];
+    uint32_t *tent = NULL, *tval = NULL;     /* per row: entry, item */
+    size_t nrow = 0, rcap = 0, ecap = 0;
+    kset map = {0};                           /* (comm, pid, hid) -> entry, via slot */
+    uint32_t *slot = NULL;
+    sqlite3_stmt *st = prep(c,
+        "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
+        " FROM activities a JOIN attendance t ON t.activity_id = a.activity_id"
+        " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE " ORDER BY a.date");
+    k->loaded = 1;
+    if (!st) {
+        k->disabled = 1;
+        return;
+    }
+    day_text(k->lo, lo);
+    day_text(k->hi, hi);
+    sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *comm = (const char *)sqlite3_column_text(st, 0);
+        const unsigned char *date = sqlite3_column_text(st, 1);
+        const char *pid = (const char *)sqlite3_column_text(st, 2);
+        const char *hid = (const char *)sqlite3_column_text(st, 3);
+        const char *role = (const char *)sqlite3_column_text(st, 4);
+        if (!comm || !date || sqlite3_column_bytes(st, 1) != 10 || !pid || !role)
+            continue;
+        if (nrow == CACHE_MAX_ROWS) {
+            cc_verbose("attendance cache: more than %d rows in the history span; reading windows one by one",
+                       CACHE_MAX_ROWS);
+            k->disabled = 1;
+            break;
+        }
+        uint32_t cm = intern_id(&k->comm, comm), p = intern_id(&k->ids, pid);
+        uint32_t h = hid ? intern_id(&k->ids, hid) : UINT32_MAX;
+        uint32_t fl = F_ANY;
+        if (!strcmp(role, "child")) fl |= F_CHILD;
+        else if (!strcmp(role, "volunteer")) fl |= F_VOL;
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+            fl |= F_SPGIVEN;
+            if (sqlite3_column_int(st, 5) != 0)
+                fl |= F_SPYES;
+        }
+        /* find or add the entry */
+        uint64_t key = ((uint64_t)mix64(((uint64_t)cm << 32) | p) ^ (uint64_t)h * 0x9E3779B97F4A7C15ULL) | 1;
+        if ((map.n + 1) * 2 > map.cap) {
+            size_t nc = map.cap ? map.cap * 2 : 65536;
+            uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+            uint32_t *ns = cc_xcalloc(nc, sizeof *ns);
+            for (size_t i = 0; i < map.cap; i++)
+                if (map.k[i]) {
+                    size_t j = (size_t)(mix64(map.k[i]) & (nc - 1));
+                    while (nk[j])
+                        j = (j + 1) & (nc - 1);
+                    nk[j] = map.k[i];
+                    ns[j] = slot[i];
+                }
+            free(map.k);
+            free(slot);
+            map.k = nk;
+            slot = ns;
+            map.cap = nc;
+        }
+        size_t j = (size_t)(mix64(key) & (map.cap - 1));
+        uint32_t ei = UINT32_MAX;
+        while (map.k[j]) {
+            if (map.k[j] == key) {
+                const att_entry *e = &k->e[slot[j]];
+                if (e->comm == cm && e->pid == p && e->hid == h) {
+                    ei = slot[j];
+                    break;
+                }
+            }
+            j = (j + 1) & (map.cap - 1);
+        }
+        if (ei == UINT32_MAX) {
+            if (k->ne == ecap) {
+                ecap = ecap ? 2 * ecap : 65536;
+                k->e = cc_xrealloc(k->e, ecap * sizeof *k->e);
+            }
+            ei = (uint32_t)k->ne++;
+            k->e[ei] = (att_entry){cm, p, h, 0, 0};
+            map.k[j] = key;
+            slot[j] = ei;
+            map.n++;
+        }
+        k->e[ei].n++;
+        if (nrow == rcap) {
+            rcap = rcap ? 2 * rcap : 65536;
+            tent = cc_xrealloc(tent, rcap * sizeof *tent);
+            tval = cc_xrealloc(tval, rcap * sizeof *tval);
+        }
+        tent[nrow] = ei;
+        tval[nrow] = ((uint32_t)(text_day(date) - k->lo) << 8) | fl;
+        nrow++;
+    }
+    sqlite3_finalize(st);
+    free(map.k);
+    free(slot);
+    if (k->disabled || c->err) {
+        free(tent);
+        free(tval);
+        cache_clear(k);
+        k->disabled = 1;
+        return;
+    }
+    /* items grouped by entry, in row (= date) order */
+    uint32_t pos = 0;
+    for (size_t i = 0; i < k->ne; i++) {
+        k->e[i].first = pos;
+        pos += k->e[i].n;
+        k->e[i].n = 0;
+    }
+    k->items = cc_xmalloc((nrow + 1) * sizeof *k->items);
+    for (size_t r = 0; r < nrow; r++) {
+        att_entry *e = &k->e[tent[r]];
+        k->items[e->first + e->n++] = tval[r];
+    }
+    free(tent);
+    free(tval);
+    k->by_pid = cc_xmalloc((k->ne + 1) * sizeof *k->by_pid);
+    k->by_hid = cc_xmalloc((k->ne + 1) * sizeof *k->by_hid);
+    for (size_t i = 0; i < k->ne; i++) {
+        k->by_pid[i] = (uint32_t)i;
+        if (k->e[i].hid != UINT32_MAX)
+            k->by_hid[k->nhid++] = (uint32_t)i;
+    }
+    g_sort_e = k->e;
+    qsort(k->by_pid, k->ne, sizeof *k->by_pid, cmp_by_pid);
+    qsort(k->by_hid, k->nhid, sizeof *k->by_hid, cmp_by_hid);
+    g_sort_e = NULL;
+}
+
+/* Flags of entry e over the days [f, t] (offsets from the span start). */
+static unsigned entry_mask(const cc_measure_cache *k, const att_entry *e, uint32_t f, uint32_t t)
+{
+    const uint32_t *it = k->items + e->first;
+    size_t lo = 0, hi = e->n;
+    unsigned m = 0;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((it[mid] >> 8) < f) lo = mid + 1; else hi = mid;
+    }
+    for (; lo < e->n && (it[lo] >> 8) <= t; lo++)
+        m |= it[lo] & 0xff;
+    return m;
+}
+
+/* Add the counts of one unit for one participant: its flags now (m) and in
+ * the previous window (pm). */
+static void add_unit(size_t u, unsigned m, unsigned pm, double **cnt, double **pcnt, double *ret, double *vret)
+{
+    if (m & F_ANY) {
+        cnt[K_PART][u] += 1;
+        if (m & F_CHILD) cnt[K_CHILD][u] += 1;
+        if (m & F_VOL) cnt[K_VOL][u] += 1;
+        if (m & F_SPGIVEN) cnt[K_SPECIAL_GIVEN][u] += 1;
+        if (m & F_SPYES) cnt[K_SPECIAL][u] += 1;
+        if (pm & F_ANY) ret[u] += 1;
+        if ((m & F_VOL) && (pm & F_VOL)) vret[u] += 1;
+    }
+    if (pm & F_ANY) {
+        pcnt[K_PART][u] += 1;
+        if (pm & F_VOL) pcnt[K_VOL][u] += 1;
+    }
+}
+
+/* Every attendance count of the window (and of the previous one when
+ * need_prev) from the cache. */
+static void att_count_cached(ctx *c, cc_measure_cache *k, int need_prev, double **cnt, double **pcnt,
+                             double *ret, double *vret)
+{
+    const cc_units *U = c->units;
+    long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
+    for (size_t i = 0; i < k->comm.n; i++)
+        cidx[i] = cc_units_find(U, CC_LEVEL_COMMUNITY, k->comm.s[i]);
+    uint32_t f = (uint32_t)(c->dfrom - k->lo), t = (uint32_t)(c->dto - k->lo);
+    uint32_t pf = need_prev ? (uint32_t)(c->dpfrom - k->lo) : 0, pt = need_prev ? (uint32_t)(c->dpto - k->lo) : 0;
+    unsigned char *mc = cc_xmalloc(k->ne + 1), *mp = cc_xcalloc(k->ne + 1, 1);
+    for (size_t i = 0; i < k->ne; i++) {
+        mc[i] = (unsigned char)entry_mask(k, &k->e[i], f, t);
+        if (need_prev)
+            mp[i] = (unsigned char)entry_mask(k, &k->e[i], pf, pt);
+    }
+    /* participants: groups of one pid, entries ordered by community */
+    size_t nst = U->nstreet + 1;
+    unsigned *sm = cc_xcalloc(nst, sizeof *sm), *spm = cc_xcalloc(nst, sizeof *spm);
+    size_t *touched = cc_xmalloc(nst * sizeof *touched);
+    for (size_t g = 0; g < k->ne;) {
+        uint32_t pid = k->e[k->by_pid[g]].pid;
+        size_t end = g, nt = 0;
+        unsigned am = 0, apm = 0;
+        while (end < k->ne && k->e[k->by_pid[end]].pid == pid)
+            end++;
+        for (size_t i = g; i < end;) {
+            uint32_t cm = k->e[k->by_pid[i]].comm;
+            unsigned m = 0, pm = 0;
+            for (; i < end && k->e[k->by_pid[i]].comm == cm; i++) {
+                m |= mc[k->by_pid[i]];
+                pm |= mp[k->by_pid[i]];
+            }
+            long ci = cidx[cm];
+            if (ci < 0 || !((m | pm) & F_ANY))
+                continue;
+            add_unit((size_t)ci, m, pm, cnt, pcnt, ret, vret);
+            size_t s = U->u[ci].street - U->ncomm;
+            if (!(sm[s] | spm[s]))
+                touched[nt++] = s;
+            sm[s] |= m;
+            spm[s] |= pm;
+            am |= m;
+            apm |= pm;
+        }
+        for (size_t q = 0; q < nt; q++) {
+            size_t s = touched[q];
+            add_unit(U->ncomm + s, sm[s], spm[s], cnt, pcnt, ret, vret);
+            sm[s] = spm[s] = 0;
+        }
+        if ((am | apm) & F_ANY)
+            add_unit(c->area, am, apm, cnt, pcnt, ret, vret);
+        g = end;
+    }
+    /* households: groups of one hid */
+    unsigned char *sh = cc_xcalloc(nst, 1);
+    for (size_t g = 0; g < k->nhid;) {
+        uint32_t hid = k->e[k->by_hid[g]].hid;
+        size_t end = g, nt = 0;
+        int any = 0;
+        while (end < k->nhid && k->e[k->by_hid[end]].hid == hid)
+            end++;
+        for (size_t i = g; i < end;) {
+            uint32_t cm = k->e[k->by_hid[i]].comm;
+            int in = 0;
+            for (; i < end && k->e[k->by_hid[i]].comm == cm; i++)
+                in |= mc[k->by_hid[i]] & F_ANY;
+            long ci = cidx[cm];
+            if (ci < 0 || !in)
+                continue;
+            cnt[K_HOUSE][ci] += 1;
+            size_t s = U->u[ci].street - U->ncomm;
+            if (!sh[s]) {
+                sh[s] = 1;
+                touched[nt++] = s;
+            }
+            any = 1;
+        }
+        for (size_t q = 0; q < nt; q++) {
+            cnt[K_HOUSE][U->ncomm + touched[q]] += 1;
+            sh[touched[q]] = 0;
+        }
+        if (any)
+            cnt[K_HOUSE][c->area] += 1;
+        g = end;
+    }
+    free(sh);
+    free(sm);
+    free(spm);
+    free(touched);
+    free(mc);
+    free(mp);
+    free(cidx);
+}
+
+static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
+                      kset *set, double **cnt)
+{
+    /* A key already seen in the community is already seen in its street and
+     * the area: go up a level only while the key is new. */
+    int part = 1, child = role == 1, vol = role == 2, house = hasid, spec = sp == 1;
+    for (int l = 0; l < 3; l++) {
+        uint64_t u = unit[l];
+        if (u >= c->n)
+            continue;
+        if (part && (part = kset_add(set, KEY(u, K_PART, p))))
+            cnt[K_PART][u] += 1;
+        if (child && (child = kset_add(set, KEY(u, K_CHILD, p))))
+            cnt[K_CHILD][u] += 1;
+        if (vol && (vol = kset_add(set, KEY(u, K_VOL, p))))
+            cnt[K_VOL][u] += 1;
+        if (house && (house = kset_add(set, KEY(u, K_HOUSE, h))))
+            cnt[K_HOUSE][u] += 1;
+        if (sp >= 0)
+            cnt[K_SPECIAL_GIVEN][u] += 1;
+        if (spec && (spec = kset_add(set, KEY(u, K_SPECIAL, p))))
+            cnt[K_SPECIAL][u] += 1;
+    }
+}
 
 static void do_attendance(ctx *c, double **pv)
 {
     int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
                     pv[M_VOLUNTEERS_PREV];
-    att_table(c, "cc_att", ":from", ":to");
-    exec(c, "CREATE INDEX temp.cc_att_p ON cc_att(p)");
-    {
-        double *cols[] = {pv[M_PARTICIPANTS], pv[M_CHILD_PARTICIPANTS], pv[M_HOUSEHOLDS],
-                          pv[M_SPECIAL_SERVED], pv[M_VOLUNTEERS_ACTIVE]};
-        /* participants is needed to know which units have rows */
-        double *part = pv[M_PARTICIPANTS] ? NULL : newcol(c->n);
-        if (part)
-            cols[0] = part;
-        fill3(c, att_sql, cols, 5);
-        if (need_prev) {
-            double *pp = newcol(c->n), *vp = newcol(c->n);
-            double *pcols[] = {pp, vp};
-            att_table(c, "cc_attp", ":pfrom", ":pto");
-            exec(c, "CREATE INDEX temp.cc_attp_p ON cc_attp(p)");
-            fill3(c, prev_sql, pcols, 2);
-            double *ret = newcol(c->n), *vret = newcol(c->n);
-            double *rcols[] = {ret, vret};
-            fill3(c, ret_sql, rcols, 2);
-            for (size_t i = 0; i < c->n; i++) {
-                int has = !isnan(cols[0][i]);
-                if (pv[M_RETURNING])
-                    pv[M_RETURNING][i] = has ? (isnan(ret[i]) ? 0 : ret[i]) : NAN;
-                if (pv[M_VOLUNTEERS_RETAINED])
-                    pv[M_VOLUNTEERS_RETAINED][i] = has ? (isnan(vret[i]) ? 0 : vret[i]) : NAN;
-                if (pv[M_PREV_PARTICIPANTS])
-                    pv[M_PREV_PARTICIPANTS][i] = pp[i];
-                if (pv[M_VOLUNTEERS_PREV])
-                    pv[M_VOLUNTEERS_PREV][i] = vp[i];
-            }
-            free(pp); free(vp); free(ret); free(vret);
-            exec(c, "DROP TABLE IF EXISTS temp.cc_attp");
-        }
-        free(part);
+    intern ids = {0};
+    kset cur = {0}, prev = {0};
+    double *cnt[K_SPECIAL_GIVEN + 1] = {0}, *pcnt[K_SPECIAL_GIVEN + 1] = {0};
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        cnt[k] = cc_xcalloc(c->n, sizeof(double));
+        pcnt[k] = cc_xcalloc(c->n, sizeof(double));
     }
-    exec(c, "DROP TABLE IF EXISTS temp.cc_att");
+    if (c->cache && !c->cache->loaded)
+        cache_load(c, c->cache);
+    int cached = c->cache && !c->cache->disabled && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
+                 (!need_prev || c->dpfrom >= c->cache->lo);
+    double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
+    if (cached) {
+        att_count_cached(c, c->cache, need_prev, cnt, pcnt, ret, vret);
+    } else {
+        att_scan(c, c->from, c->to, &ids, &cur, cnt);
+        if (need_prev) {
+            att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
+            for (size_t i = 0; i < cur.cap; i++) {
+                uint64_t k = cur.k[i];
+                unsigned kind = (unsigned)((k >> 32) & 7);
+                if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
+                    (kind == K_PART ? ret : vret)[k >> 35] += 1;
+            }
+        }
+    }
+    for (size_t u = 0; u < c->n; u++) {
+        int has = cnt[K_PART][u] > 0, phas = pcnt[K_PART][u] > 0;
+        if (pv[M_PARTICIPANTS]) pv[M_PARTICIPANTS][u] = has ? cnt[K_PART][u] : NAN;
+        if (pv[M_CHILD_PARTICIPANTS]) pv[M_CHILD_PARTICIPANTS][u] = has ? cnt[K_CHILD][u] : NAN;
+        /* rows that all lack household_id / special: missing, not 0 */
+        if (pv[M_HOUSEHOLDS]) pv[M_HOUSEHOLDS][u] = cnt[K_HOUSE][u] > 0 ? cnt[K_HOUSE][u] : NAN;
+        if (pv[M_SPECIAL_SERVED])
+            pv[M_SPECIAL_SERVED][u] = cnt[K_SPECIAL_GIVEN][u] > 0 ? cnt[K_SPECIAL][u] : NAN;
+        if (pv[M_VOLUNTEERS_ACTIVE]) pv[M_VOLUNTEERS_ACTIVE][u] = has ? cnt[K_VOL][u] : NAN;
+        if (pv[M_RETURNING]) pv[M_RETURNING][u] = has ? ret[u] : NAN;
+        if (pv[M_VOLUNTEERS_RETAINED]) pv[M_VOLUNTEERS_RETAINED][u] = has ? vret[u] : NAN;
+        if (pv[M_PREV_PARTICIPANTS]) pv[M_PREV_PARTICIPANTS][u] = phas ? pcnt[K_PART][u] : NAN;
+        if (pv[M_VOLUNTEERS_PREV]) pv[M_VOLUNTEERS_PREV][u] = phas ? pcnt[K_VOL][u] : NAN;
+    }
+    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
+        free(cnt[k]);
+        free(pcnt[k]);
+    }
+    free(ret);
+    free(vret);
+    free(cur.k);
+    free(prev.k);
+    intern_free(&ids);
+}
+
+static void do_partners(ctx *c, double *v)
+{
+    sqlite3_stmt *st = prep(c, partners_sql);
+    intern names = {0};
+    kset set = {0};
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, c->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *name = (const char *)sqlite3_column_text(st, 3);
+        uint32_t id = name ? intern_id(&names, name) : 0;
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+            if (u >= c->n)
+                continue;
+            if (isnan(v[u]))
+                v[u] = 0;
+            if (name && kset_add(&set, KEY(u, K_PART, id)))
+                v[u] += 1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(set.k);
+    intern_free(&names);
 }
 
 /* ---- registry ------------------------------------------------------------- */
@@ -594,12 +1087,12 @@ static void do_providers(ctx *c, double **pv)
 static const char tb_sql[] =
     "SELECT m.cidx, SUM(CASE WHEN t.kind = 'deposit' THEN t.hours ELSE 0 END),"
     " SUM(CASE WHEN t.kind = 'redeem' THEN t.hours ELSE 0 END)"
-    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
+    " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
     " WHERE t.date BETWEEN :from AND :to GROUP BY m.cidx";
 static const char tb_members_sql[] =
-    "SELECT m.UNIT, COUNT(DISTINCT t.member_id)"
-    " FROM timebank t JOIN temp.cc_map m ON m.community_id = t.community_id"
-    " WHERE t.date BETWEEN :from AND :to GROUP BY m.UNIT";
+    "SELECT m.cidx, m.sidx, m.aidx, t.member_id"
+    " FROM temp.cc_map m CROSS JOIN timebank t ON t.community_id = m.community_id"
+    " WHERE t.date BETWEEN ?1 AND ?2";
 static const char tb_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM timebank t"
     " WHERE t.community_id = m.community_id)";
@@ -612,9 +1105,34 @@ static void do_timebank(ctx *c, double **pv)
         if (pv[M_TB_DEPOSIT_HOURS]) roll_up(c, pv[M_TB_DEPOSIT_HOURS]);
         if (pv[M_TB_REDEEM_HOURS]) roll_up(c, pv[M_TB_REDEEM_HOURS]);
     }
-    if (pv[M_TB_MEMBERS]) {
-        double *cols[] = {pv[M_TB_MEMBERS]};
-        fill3(c, tb_members_sql, cols, 1);
+    if (pv[M_TB_MEMBERS]) {          /* distinct members, per level in C */
+        double *v = pv[M_TB_MEMBERS];
+        sqlite3_stmt *st = prep(c, tb_members_sql);
+        intern ids = {0};
+        kset set = {0};
+        if (st) {
+            sqlite3_bind_text(st, 1, c->from, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, c->to, -1, SQLITE_STATIC);
+            while (step(c, st)) {
+                const char *mem = (const char *)sqlite3_column_text(st, 3);
+                if (!mem)
+                    continue;
+                uint32_t id = intern_id(&ids, mem);
+                for (int l = 0; l < 3; l++) {
+                    uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+                    if (u >= c->n)
+                        continue;
+                    if (isnan(v[u]))
+                        v[u] = 0;
+                    if (!kset_add(&set, KEY(u, K_PART, id)))
+                        break;          /* seen in the community: seen above too */
+                    v[u] += 1;
+                }
+            }
+            sqlite3_finalize(st);
+        }
+        free(set.k);
+        intern_free(&ids);
     }
     unsigned char *e = ever_rows(c, tb_ever_sql);
     for (int k = M_TB_DEPOSIT_HOURS; k <= M_TB_MEMBERS; k++)
@@ -627,7 +1145,7 @@ static const char fb_sql[] =
     "SELECT m.cidx, COUNT(*),"
     " SUM(f.responded IS NOT NULL AND julianday(f.responded) - julianday(f.received) <= ?1),"
     " SUM(f.resolved = 1)"
-    " FROM feedback f JOIN temp.cc_map m ON m.community_id = f.community_id"
+    " FROM temp.cc_map m CROSS JOIN feedback f ON f.community_id = m.community_id"
     " WHERE f.received BETWEEN :from AND :to GROUP BY m.cidx";
 static const char fb_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM feedback f"
@@ -664,103 +1182,186 @@ static const char sv_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM survey_responses r"
     " WHERE r.community_id = m.community_id)";
 
-static void do_survey(ctx *c, int item, double **fv, const unsigned char *ever)
+/* Every requested item in one scan of the window's answers to their
+ * questions; roles filtered and answers parsed in C. */
+static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ever)
 {
-    const cc_item *it = &c->cfg->items[item];
+    const cc_config *cfg = c->cfg;
     cc_buf sql = CC_BUF_INIT;
-    int yesno = it->scale == CC_SCALE_YESNO;
-    cc_buf_addf(&sql,
-                "SELECT m.cidx, COUNT(x.code), SUM(x.code), SUM(x.code >= 4), SUM(x.code = 1)"
-                " FROM (SELECT r.community_id, %s(a.answer) AS code"
-                "       FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id"
-                "        AND a.question = ?1"
-                "       WHERE r.date BETWEEN :from AND :to",
-                yesno ? "cc_yesno" : "cc_likert");
-    if (it->nroles) {
-        cc_buf_adds(&sql, " AND r.role IN (");
-        for (size_t k = 0; k < it->nroles; k++)
-            cc_buf_addf(&sql, "%s:role%zu", k ? ", " : "", k);
-        cc_buf_adds(&sql, ")");
-    }
-    cc_buf_adds(&sql, ") x JOIN temp.cc_map m ON m.community_id = x.community_id GROUP BY m.cidx");
+    size_t nq = 0;
+    cc_buf_adds(&sql, "SELECT mm.cidx, r.role, a.question, a.answer"
+                      " FROM temp.cc_map mm CROSS JOIN survey_responses r ON r.community_id = mm.community_id"
+                      " JOIN survey_answers a ON a.response_id = r.response_id"
+                      " WHERE r.date BETWEEN :from AND :to AND a.question IN (");
+    for (size_t i = 0; i < cfg->nitems; i++)
+        if (sv[i][0])
+            cc_buf_addf(&sql, "%s:q%zu", nq++ ? ", " : "", i);
+    cc_buf_adds(&sql, ")");
     sqlite3_stmt *st = prep(c, sql.s);
     cc_buf_release(&sql);
     if (!st)
         return;
     bind_window(st, c);
-    sqlite3_bind_text(st, 1, it->column, -1, SQLITE_STATIC);
-    for (size_t k = 0; k < it->nroles; k++) {
-        char nm[32];
-        snprintf(nm, sizeof nm, ":role%zu", k);
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, nm), it->roles[k], -1, SQLITE_STATIC);
-    }
+    for (size_t i = 0; i < cfg->nitems; i++)
+        if (sv[i][0]) {
+            char nm[32];
+            snprintf(nm, sizeof nm, ":q%zu", i);
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, nm), cfg->items[i].column, -1, SQLITE_STATIC);
+        }
+    /* counts start at 0 for the communities with an answer row */
     while (step(c, st)) {
         sqlite3_int64 u = sqlite3_column_int64(st, 0);
-        if (u < 0 || (size_t)u >= c->ncomm)
+        const char *role = (const char *)sqlite3_column_text(st, 1);
+        const char *q = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
+        if (u < 0 || (size_t)u >= c->ncomm || !q || !role)
             continue;
-        double n = col(st, 1);
-        fv[SV_N][u] = n;
-        fv[SV_SUM][u] = n > 0 ? col(st, 2) : 0;
-        fv[SV_TOP2][u] = n > 0 ? col(st, 3) : 0;
-        fv[SV_YES][u] = n > 0 ? col(st, 4) : 0;
+        for (size_t i = 0; i < cfg->nitems; i++) {
+            const cc_item *it = &cfg->items[i];
+            if (!sv[i][0] || strcmp(it->column, q))
+                continue;
+            int ok = it->nroles == 0;
+            for (size_t k = 0; k < it->nroles && !ok; k++)
+                ok = !strcmp(it->roles[k], role);
+            if (!ok)
+                continue;
+            int code = it->scale == CC_SCALE_YESNO ? yesno_code(ans) : likert_code(ans);
+            if (it->scale == CC_SCALE_YESNO ? code < 0 : code == 0)
+                continue;
+            double **fv = sv[i];
+            if (isnan(fv[SV_N][u]))
+                fv[SV_N][u] = fv[SV_SUM][u] = fv[SV_TOP2][u] = fv[SV_YES][u] = 0;
+            fv[SV_N][u] += 1;
+            fv[SV_SUM][u] += code;
+            fv[SV_TOP2][u] += code >= 4;
+            fv[SV_YES][u] += code == 1;
+        }
     }
     sqlite3_finalize(st);
-    for (int f = 0; f < SV_NFIELD; f++) {
-        roll_up(c, fv[f]);
-        zero_fill(c, ever, fv[f]);
-    }
-    if (yesno) {                 /* top2 means nothing for yes/no */
-        for (size_t i = 0; i < c->n; i++)
-            fv[SV_TOP2][i] = NAN;
-    } else {
-        for (size_t i = 0; i < c->n; i++)
-            fv[SV_YES][i] = NAN;
+    for (size_t i = 0; i < cfg->nitems; i++) {
+        double **fv = sv[i];
+        if (!fv[0])
+            continue;
+        for (int f = 0; f < SV_NFIELD; f++) {
+            roll_up(c, fv[f]);
+            zero_fill(c, ever, fv[f]);
+        }
+        if (cfg->items[i].scale == CC_SCALE_YESNO) {   /* top2 means nothing for yes/no */
+            for (size_t k = 0; k < c->n; k++)
+                fv[SV_TOP2][k] = NAN;
+        } else {
+            for (size_t k = 0; k < c->n; k++)
+                fv[SV_YES][k] = NAN;
+        }
     }
 }
 
 /* ---- assessments ------------------------------------------------------------ */
-static const char as_sql[] =
-    "WITH a AS (SELECT m.UNIT AS u, s.participant_id AS p, s.phase AS ph, s.date AS d, s.score AS sc"
-    "           FROM assessments s JOIN temp.cc_map m ON m.community_id = s.community_id"
-    "           WHERE s.domain = ?1 AND s.date BETWEEN :from AND :to),"
-    " pre AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
-    "           (PARTITION BY u, p ORDER BY d ASC) AS rn FROM a WHERE ph = 'pre') WHERE rn = 1),"
-    " post AS (SELECT u, p, sc FROM (SELECT u, p, sc, ROW_NUMBER() OVER"
-    "           (PARTITION BY u, p ORDER BY d DESC) AS rn FROM a WHERE ph = 'post') WHERE rn = 1)"
-    " SELECT pre.u, COUNT(*), SUM(pre.sc), SUM(post.sc)"
-    " FROM pre JOIN post ON post.u = pre.u AND post.p = pre.p GROUP BY pre.u";
+/* One scan per window and domain; per (unit, participant) the earliest pre
+ * and the latest post are kept in a hash map, for the three levels at once. */
+typedef struct {
+    int32_t pre_day, post_day;
+    double pre, post;
+    uint32_t unit;
+    uint8_t has_pre, has_post;
+} as_pair;
+
+static const char as_rows_sql[] =
+    "SELECT m.cidx, m.sidx, m.aidx, s.participant_id, s.phase, s.date, s.score"
+    " FROM temp.cc_map m CROSS JOIN assessments s ON s.community_id = m.community_id"
+    " WHERE s.domain = ?1 AND s.date BETWEEN ?2 AND ?3";
 static const char as_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM assessments s"
     " WHERE s.community_id = m.community_id)";
 
+
 static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
 {
-    static const char *const unitcol[3] = {"cidx", "sidx", "aidx"};
-    for (int l = 0; l < 3; l++) {
-        cc_buf b = CC_BUF_INIT;
-        for (const char *p = as_sql; *p; p++) {
-            if (!strncmp(p, "UNIT", 4)) {
-                cc_buf_adds(&b, unitcol[l]);
-                p += 3;
-            } else {
-                cc_buf_addc(&b, *p);
+    sqlite3_stmt *st = prep(c, as_rows_sql);
+    intern ids = {0};
+    kset keys = {0};
+    uint32_t *slot = NULL;      /* parallel to keys.k: index into pairs */
+    as_pair *pairs = NULL;
+    size_t np = 0, cap = 0;
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, domains[dom], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->to, -1, SQLITE_STATIC);
+    while (step(c, st)) {
+        const char *pid = (const char *)sqlite3_column_text(st, 3);
+        const char *ph = (const char *)sqlite3_column_text(st, 4);
+        const unsigned char *date = sqlite3_column_text(st, 5);
+        if (!pid || !ph || !date || sqlite3_column_bytes(st, 5) != 10)
+            continue;
+        int pre = !strcmp(ph, "pre");
+        if (!pre && strcmp(ph, "post"))
+            continue;
+        int32_t day = text_day(date);
+        double score = sqlite3_column_double(st, 6);
+        uint32_t p = intern_id(&ids, pid);
+        for (int l = 0; l < 3; l++) {
+            uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+            if (u >= c->n)
+                continue;
+            uint64_t key = KEY(u, K_PART, p);
+            /* find or add the key; keys.k and slot grow together */
+            if ((keys.n + 1) * 2 > keys.cap) {
+                size_t nc = keys.cap ? keys.cap * 2 : 4096;
+                uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
+                uint32_t *ns = cc_xcalloc(nc, sizeof *ns);
+                for (size_t i = 0; i < keys.cap; i++)
+                    if (keys.k[i]) {
+                        size_t h = (size_t)(mix64(keys.k[i]) & (nc - 1));
+                        while (nk[h])
+                            h = (h + 1) & (nc - 1);
+                        nk[h] = keys.k[i];
+                        ns[h] = slot[i];
+                    }
+                free(keys.k);
+                free(slot);
+                keys.k = nk;
+                slot = ns;
+                keys.cap = nc;
+            }
+            size_t h = (size_t)(mix64(key) & (keys.cap - 1));
+            while (keys.k[h] && keys.k[h] != key)
+                h = (h + 1) & (keys.cap - 1);
+            if (!keys.k[h]) {
+                if (np == cap) {
+                    cap = cap ? 2 * cap : 1024;
+                    pairs = cc_xrealloc(pairs, cap * sizeof *pairs);
+                }
+                memset(&pairs[np], 0, sizeof pairs[np]);
+                pairs[np].unit = (uint32_t)u;
+                keys.k[h] = key;
+                slot[h] = (uint32_t)np++;
+                keys.n++;
+            }
+            as_pair *e = &pairs[slot[h]];
+            if (pre && (!e->has_pre || day < e->pre_day)) {
+                e->has_pre = 1; e->pre_day = day; e->pre = score;
+            } else if (!pre && (!e->has_post || day > e->post_day)) {
+                e->has_post = 1; e->post_day = day; e->post = score;
             }
         }
-        sqlite3_stmt *st = prep(c, b.s);
-        cc_buf_release(&b);
-        if (!st)
-            return;
-        bind_window(st, c);
-        sqlite3_bind_text(st, 1, domains[dom], -1, SQLITE_STATIC);
-        while (step(c, st)) {
-            sqlite3_int64 u = sqlite3_column_int64(st, 0);
-            if (u < 0 || (size_t)u >= c->n)
-                continue;
-            for (int f = 0; f < AS_NFIELD; f++)
-                fv[f][u] = col(st, f + 1);
-        }
-        sqlite3_finalize(st);
     }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < np; i++) {
+        const as_pair *e = &pairs[i];
+        if (!e->has_pre || !e->has_post)
+            continue;
+        size_t u = e->unit;
+        if (isnan(fv[AS_PAIRS][u]))
+            fv[AS_PAIRS][u] = fv[AS_PRE_SUM][u] = fv[AS_POST_SUM][u] = 0;
+        fv[AS_PAIRS][u] += 1;
+        fv[AS_PRE_SUM][u] += e->pre;
+        fv[AS_POST_SUM][u] += e->post;
+    }
+    free(pairs);
+    free(slot);
+    free(keys.k);
+    intern_free(&ids);
     for (int f = 0; f < AS_NFIELD; f++)
         zero_fill(c, ever, fv[f]);
 }
@@ -769,6 +1370,14 @@ static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
 cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *units,
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out)
+{
+    return cc_measures_compute_cached(s, cfg, units, from, to, names, nnames, out, NULL);
+}
+
+cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_units *units,
+                                  cc_day from, cc_day to,
+                                  const char *const *names, size_t nnames, double *out,
+                                  cc_measure_cache *cache)
 {
     ctx c;
     double *pv[M_NPLAIN] = {0};
@@ -785,6 +1394,11 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
     c.n = n;
     c.ncomm = units->ncomm;
     c.area = n ? n - 1 : 0;
+    c.cache = cache;
+    c.dfrom = from;
+    c.dto = to;
+    c.dpfrom = from - (to - from + 1);
+    c.dpto = from - 1;
     day_text(from, c.from);
     day_text(to, c.to);
     day_text(from - (to - from + 1), c.pfrom);
@@ -812,10 +1426,6 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                 as[refs[j].id][f] = newcol(n);
     }
 
-    sqlite3_create_function(s->db, "cc_likert", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_likert, NULL, NULL);
-    sqlite3_create_function(s->db, "cc_yesno", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_yesno, NULL, NULL);
     build_map(&c);
 
     for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
@@ -831,10 +1441,8 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
             if (isnan(pv[M_COMMUNITIES][i]))
                 pv[M_COMMUNITIES][i] = 0;
     }
-    if (pv[M_PARTNERS]) {
-        double *cols[] = {pv[M_PARTNERS]};
-        fill3(&c, partners_sql, cols, 1);
-    }
+    if (pv[M_PARTNERS])
+        do_partners(&c, pv[M_PARTNERS]);
     for (int k = M_PARTICIPANTS; k <= M_VOLUNTEERS_PREV; k++)
         if (pv[k]) {
             do_attendance(&c, pv);
@@ -853,11 +1461,10 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
         do_feedback(&c, pv);
     {
         unsigned char *ever = NULL;
-        for (size_t i = 0; i < nitems; i++)
+        for (size_t i = 0; i < nitems && !ever; i++)
             if (sv[i][0]) {
-                if (!ever)
-                    ever = ever_rows(&c, sv_ever_sql);
-                do_survey(&c, (int)i, sv[i], ever);
+                ever = ever_rows(&c, sv_ever_sql);
+                do_surveys(&c, sv, ever);
             }
         free(ever);
         ever = NULL;

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define MAX_LINE 1024           /* bytes in one line, without its line ending */
@@ -344,7 +345,22 @@ static int quiet_errback(const char *fmt, ...)
     return 0;
 }
 
-/* Hand the cleaned text to iniparser through a temporary file. */
+/* Write all of buf to fd; 0 on success. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w <= 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Hand the cleaned text to iniparser, which only reads named files: through
+ * an anonymous memory file (/proc/self/fd/N) where Linux has one, else a
+ * temporary file that is removed at once. */
 static void load_dict(loader *L)
 {
     cc_buf b = CC_BUF_INIT;
@@ -357,6 +373,23 @@ static void load_dict(loader *L)
             cc_buf_addf(&b, "%s=\"%s\"\n", r->lkey, r->value);
         }
     }
+    if (!b.s)
+        cc_buf_adds(&b, "");
+    iniparser_set_error_callback(quiet_errback);
+#ifdef MFD_CLOEXEC
+    int mfd = memfd_create("carecard-ini", MFD_CLOEXEC);
+    if (mfd >= 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
+        if (write_all(mfd, b.s, b.len) == 0)
+            L->dict = iniparser_load(path);
+        close(mfd);
+        if (L->dict) {
+            cc_buf_release(&b);
+            return;
+        }
+    }
+#endif
     const char *tmp = getenv("TMPDIR");
     char *path = cc_xasprintf("%s/carecard-ini-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
@@ -366,24 +399,13 @@ static void load_dict(loader *L)
         cc_buf_release(&b);
         return;
     }
-    size_t off = 0;
-    int ok = 1;
-    while (off < b.len) {
-        ssize_t w = write(fd, b.s + off, b.len - off);
-        if (w <= 0) {
-            ok = 0;
-            break;
-        }
-        off += (size_t)w;
-    }
+    int ok = write_all(fd, b.s, b.len) == 0;
     close(fd);
-    if (ok) {
-        iniparser_set_error_callback(quiet_errback);
+    if (ok)
         L->dict = iniparser_load(path);
-    }
     unlink(path);
     if (!L->dict)
-        err_at(L, 0, "the INI reader could not load the file (temporary file %s)", path);
+        err_at(L, 0, "the INI reader could not load the file (through %s)", path);
     free(path);
     cc_buf_release(&b);
 }
@@ -549,7 +571,7 @@ static void suggest(const char *word, const char *const *cands, char *out, size_
         }
     }
     size_t wl = strlen(word);
-    if (best && bd > 0 && bd <= (wl < 5 ? 1u : wl < 9 ? 2u : 3u))
+    if (best && strcmp(word, best) != 0 && bd <= (wl < 5 ? 1u : wl < 9 ? 2u : 3u))
         snprintf(out, len, " (did you mean '%s'?)", best);
     else if (len)
         out[0] = '\0';
@@ -688,7 +710,7 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
         }
         if (!bad) {
             for (size_t i = 0; i < cfg->ndims; i++)
-                free(cfg->dims[i]);
+                CC_FREE(cfg->dims[i]);
             cfg->ndims = 0;
             for (size_t i = 0; i < n; i++)
                 cfg->dims[cfg->ndims++] = lower_dup(l[i]);

@@ -148,7 +148,8 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
 }
 
 /* ---- text helpers ---------------------------------------------------------------- */
-/* Print s padded (or cut with …) to display width w; right-aligned if right. */
+/* Print s padded (or cut with …) to display width w; right > 0: aligned
+ * right; right < 0: cut but never padded (the last column). */
 static void pad(FILE *f, const char *s, size_t w, int right)
 {
     size_t width = cc_utf8_width(s);
@@ -169,15 +170,15 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             i += (size_t)k;
         }
         fputs("…", f);
-        for (used++; used < w; used++)
+        for (used++; right >= 0 && used < w; used++)
             fputc(' ', f);
         return;
     }
-    if (right)
+    if (right > 0)
         for (size_t k = width; k < w; k++)
             fputc(' ', f);
     fputs(s, f);
-    if (!right)
+    if (right == 0)
         for (size_t k = width; k < w; k++)
             fputc(' ', f);
 }
@@ -189,9 +190,13 @@ static void full_num(char *out, size_t len, double v)
         out[0] = '\0';
         return;
     }
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(out, len, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(out, len, "%.*g", p, v);
-        if (strtod(out, NULL) == v)
+        if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4 || p == 17))
             return;
     }
 }
@@ -205,8 +210,6 @@ static void csv_cell(FILE *f, const char *s, int text)
     for (const char *p = s; *p; p++)
         if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
             quote = 1;
-    if (text && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
-        quote = 1;
     if (quote)
         fputc('"', f);
     if (text && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
@@ -248,6 +251,25 @@ static cc_err scorecard_json(FILE *f, const cc_scorecard *sc)
     for (size_t u = 0; u < sc->units.n; u++)
         json_array_append_new(units, unit_json(sc, &sc->res[u]));
     json_object_set_new(root, "units", units);
+    if (sc->kano) {
+        static const char *const letters[] = {"A", "O", "M", "I", "R", "Q"};
+        json_t *arr = json_array();
+        for (size_t k = 0; k < sc->nkano; k++) {
+            const cc_kano_row *r = &sc->kano[k];
+            json_t *o = json_object(), *c = json_object();
+            json_object_set_new(o, "id", json_string(r->feature->id));
+            json_object_set_new(o, "name", jstr(r->feature->name ? r->feature->name : r->feature->id));
+            for (int t = 0; t < 6; t++)
+                json_object_set_new(c, letters[t], json_integer(r->counts[t]));
+            json_object_set_new(o, "counts", c);
+            json_object_set_new(o, "category", json_string(letters[r->category]));
+            json_object_set_new(o, "better", jnum(r->better));
+            json_object_set_new(o, "worse", jnum(r->worse));
+            json_object_set_new(o, "priority", json_integer(r->priority));
+            json_array_append_new(arr, o);
+        }
+        json_object_set_new(root, "kano", arr);
+    }
     int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(root);
     fputc('\n', f);
@@ -277,7 +299,9 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
                  r->unit.level == CC_LEVEL_COMMUNITY ? "社区" : r->unit.level == CC_LEVEL_STREET ? "街道" : "全区",
                  r->unit.id, r->unit.name);
         pad(f, head, 36, 0);
-        fprintf(f, " 总分 %s %s", tot, r->grade ? r->grade : "");
+        fprintf(f, " 总分 %s", tot);
+        if (r->grade)
+            fprintf(f, " %s", r->grade);
         if (r->rank)
             fprintf(f, "  排名 %d", r->rank);
         if (r->rank_in_area && r->unit.level == CC_LEVEL_COMMUNITY)
@@ -329,7 +353,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             fputc(' ', f);
             char lv[32];
             snprintf(lv, sizeof lv, "%s%s", level_zh(c), c->rectify ? "!" : "");
-            pad(f, lv, 8, 0);
+            pad(f, lv, 8, c->run ? 0 : -1);
             if (c->run) {
                 char rb[8];
                 snprintf(rb, sizeof rb, "%d", c->run);
@@ -378,7 +402,7 @@ static cc_err scorecard_csv(FILE *f, const cc_scorecard *sc)
             csv_num(f, c->score); fputc(',', f);
             csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
             csv_cell(f, cc_colour_name(c->colour), 1); fputc(',', f);
-            fprintf(f, "%d,%d,", c->run, c->rectify);
+            fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
             csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
             csv_num(f, c->prev_value); fputc(',', f);
             csv_cell(f, c->explanation, 1);
@@ -506,7 +530,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
             csv_num(f, c->value); fputc(',', f);
             csv_num(f, ind->target); fputc(',', f);
-            fprintf(f, "%d,%d,", c->run, c->rectify);
+            fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
             csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
             csv_cell(f, c->explanation, 1);
             fputs("\r\n", f);
@@ -546,15 +570,12 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             pad(f, t, 8, 1);
             pad(f, rb, 5, 1);
             fputc(' ', f);
-            pad(f, cc_change_zh(c->change), 7, 0);
+            pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);
             fputc('\n', f);
             if (c->explanation && *c->explanation) {
                 fputs("      ", f);
-                if (cc_utf8_width(c->explanation) > 73)
-                    pad(f, c->explanation, 73, 0);
-                else
-                    fputs(c->explanation, f);
+                pad(f, c->explanation, 73, -1);
                 fputc('\n', f);
             }
         }

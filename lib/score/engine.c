@@ -166,7 +166,7 @@ static void wtab_add(wtab *w, const char *name)
 static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices);
 
 static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             pstate *p, const cc_ahp_result *ahp, int notices)
+                             pstate *p, const cc_ahp_result *ahp, int notices, cc_measure_cache *cache)
 {
     cc_err e;
     size_t nind = cfg->nind, n;
@@ -209,8 +209,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     }
     for (size_t k = 0; k < nw && !e; k++) {
         w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
-        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
-                                w[k].names, w[k].nnames, w[k].vals);
+        e = cc_measures_compute_cached(s, cfg, &p->units, w[k].from, w[k].to,
+                                       w[k].names, w[k].nnames, w[k].vals, cache);
     }
     if (e)
         goto out;
@@ -228,15 +228,13 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     p->st = cc_xcalloc(n * nind + 1, 1);
     p->why = cc_xcalloc(n * nind + 1, sizeof *p->why);
     {
-        double vals[256];
         for (size_t i = 0; i < nind; i++) {
             const cc_indicator *ind = &cfg->ind[i];
             const wtab *wt = &w[wof[i]];
             size_t nr = cc_formula_nrefs(ind->formula);
-            size_t col[256];
+            size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
+            double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
             int act = uses_activity(ind), rep = uses_reported(ind);
-            if (nr > 256)
-                nr = 256;
             for (size_t r = 0; r < nr; r++)
                 col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
             for (size_t u = 0; u < n; u++) {
@@ -271,6 +269,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
                     p->score[c] = score_of(ind, fr.value);
                 }
             }
+            free(col);
+            free(vals);
         }
     }
     e = period_weights(cfg, p, ahp, notices);
@@ -594,6 +594,44 @@ static cc_err score_methods(cc_store *s, const cc_config *cfg, cc_scorecard *sc)
     return CC_OK;
 }
 
+/* KANO table of the scope's communities for the period: kept when the period
+ * is a quarter or any response of the range gives a KANO pair. */
+static cc_err scorecard_kano(cc_store *s, const cc_config *cfg, cc_scorecard *sc, int scoped)
+{
+    cc_survey_filter f;
+    cc_kano_row *rows = NULL;
+    long any = 0;
+    const char **ids = NULL;
+    cc_err e;
+    if (cfg->nkano == 0)
+        return CC_OK;
+    memset(&f, 0, sizeof f);
+    f.from = sc->period.from;
+    f.to = sc->period.to;
+    /* a scoped scorecard: only its communities' responses */
+    if (scoped) {
+        ids = cc_xcalloc(sc->units.ncomm + 1, sizeof *ids);
+        for (size_t i = 0; i < sc->units.ncomm; i++)
+            ids[i] = sc->res[i].unit.id;
+        f.communities = ids;
+        f.ncommunities = sc->units.ncomm;
+    }
+    e = cc_kano_collect(s, cfg, &f, &rows, NULL);
+    free(ids);
+    if (e)
+        return e;
+    for (size_t k = 0; k < cfg->nkano; k++)
+        for (int c = 0; c < 6; c++)
+            any += rows[k].counts[c];
+    if (any == 0 && sc->period.kind != CC_PERIOD_QUARTER) {
+        free(rows);
+        return CC_OK;
+    }
+    sc->kano = rows;
+    sc->nkano = cfg->nkano;
+    return CC_OK;
+}
+
 /* ---- the scorecard --------------------------------------------------------------------- */
 static int in_scope(const cc_scope *sc, const cc_unit *u)
 {
@@ -645,6 +683,7 @@ void cc_scorecard_free(cc_scorecard *sc)
     cc_units_release(&sc->units);
     free(sc->ind_weight);
     cc_ahp_release(&sc->ahp);
+    free(sc->kano);
     free(sc);
 }
 
@@ -756,12 +795,26 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
+    /* every window of the history, and the window before each (returning
+     * participants), lies in [lo, p->to]: read the attendance of that span once */
+    cc_day lo = p->from;
+    for (int k = 0; k < CC_HISTORY; k++)
+        for (size_t i = 0; i < nind; i++) {
+            cc_day f, t;
+            if (!cc_indicator_uses(&cfg->ind[i], CC_SRC_ATTENDANCE))
+                continue;
+            cc_window_range(&cfg->ind[i].window, &sc->hist_period[k], &f, &t);
+            if (f - (t - f + 1) < lo)
+                lo = f - (t - f + 1);
+        }
+    cc_measure_cache *cache = cc_measure_cache_new(lo, p->to);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
+                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0, cache);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
+    cc_measure_cache_free(cache);
     if (e)
         goto fail;
 
@@ -902,6 +955,9 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
                 sc->nnot_reported++;
     }
 
+    e = scorecard_kano(s, cfg, sc, scope && (scope->nstreets || scope->ncommunities));
+    if (e)
+        goto fail;
     for (int k = 0; k < CC_HISTORY; k++)
         pstate_release(&ps[k]);
     *out = sc;

@@ -157,6 +157,10 @@ typedef struct {
     double *ind_weight;      /* effective weight of each indicator within its dimension (sums to 1 per dim) */
     cc_ahp_result ahp;       /* when weights = ahp */
     size_t nnot_reported;    /* communities with reported = 0 */
+    /* KANO table of the scope's survey responses in the period (priority
+     * order), when the period is a quarter or the responses hold KANO pairs;
+     * NULL / 0 otherwise. */
+    cc_kano_row *kano; size_t nkano;
 } cc_scorecard;
 
 typedef struct {

@@ -239,12 +239,13 @@ def test_summary_counts_match_files(tmp_path):
 
 
 def test_profiles_sizes(tmp_path):
-    """demo: 2 streets x 4 communities, 15 weeks (2026-06-22 .. 2026-10-04, all of 2026-Q3)."""
+    """demo: 2 streets x 4 communities, 18 weeks (2026-06-01 .. 2026-10-04, all of 2026-Q3)."""
     d = tmp_path / "demo"
     gen(d, "--profile", "demo")
     _, acts, _ = read(d, "activities")
     days = [parse_date(a["date"]) for a in acts if re.fullmatch(r"[\d/-]+", a["date"]) and a["date"] != "2026-13-45"]
-    assert min(days) >= datetime.date(2026, 6, 22) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) >= datetime.date(2026, 6, 1) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) <= datetime.date(2026, 6, 7) and max(days) >= datetime.date(2026, 9, 28)
     assert len({a["community_id"] for a in acts}) >= 8
     assert set(os.listdir(d)) == {"communities.csv", "providers.csv", "activities-gb18030.csv",
                                   "attendance.csv", "surveys.csv", "assessments.csv",
@@ -253,7 +254,7 @@ def test_profiles_sizes(tmp_path):
     d2 = tmp_path / "demo1"
     gen(d2, "--profile", "demo", "--weeks", 2, "--bad-rows", 0)
     _, acts2, _ = read(d2, "activities")
-    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 7, 5)
+    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 6, 14)
 
 
 # ---------------------------------------------------------------- pair rules
@@ -430,9 +431,12 @@ def test_surveys_questions_and_answers(data):
     header, sv, _ = read(data, "surveys")
     questions = [re.sub(r"^\d+、", "", h) for h in header[4:]]
     assert questions[:6] == QUESTIONS
-    assert len(questions) == 10       # three KANO pairs by default
-    for q in questions[4:]:
-        assert re.fullmatch(r"如果社区(不)?提供.+服务，您的感受是？", q)
+    # the four KANO features of the shipped indicators.ini, functional then dysfunctional
+    assert questions[4:] == [
+        "如果社区提供延时托管服务，您的感受是？", "如果社区不提供延时托管服务，您的感受是？",
+        "如果社区在周末提供亲子活动，您的感受是？", "如果社区在周末不提供亲子活动，您的感受是？",
+        "如果社区提供线上预约报名服务，您的感受是？", "如果社区不提供线上预约报名服务，您的感受是？",
+        "如果社区开设隔代养育指导课堂，您的感受是？", "如果社区不开设隔代养育指导课堂，您的感受是？"]
     unparseable = 0
     for s in sv:
         for q in QUESTIONS[:3]:
@@ -492,6 +496,10 @@ def test_demo_formats(demo):
     assert header[4] == "1、" + QUESTIONS[0]
     assert any(re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", s["date"]) for s in sv)
     assert any(not re.fullmatch(r"S\d{3}C\d{2}", s["community_id"]) for s in sv)  # by name
+    # partners separated by ; ； and 、, and a character that is four bytes in GB18030
+    assert all(any(sep in a["partners"] for a in acts) for sep in (";", "；", "、"))
+    assert "𠮷".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
+    assert len("𠮷".encode("gb18030")) == 4
     raw = open(os.path.join(demo, "timebank.tsv"), "rb").read()
     assert raw.split(b"\n")[0] == HEADERS_EN["timebank"].replace(",", "\t").encode()
 
@@ -560,3 +568,73 @@ def test_unwritable_output(tmp_path):
     blocker.write_text("x")
     p = gen(blocker / "sub", check=False)
     assert p.returncode == 1 and "carecard-gen: " in p.stderr
+
+
+def test_survey_columns_match_shipped_catalog(demo):
+    """Every [item.*] column and [kano.*] question of indicators.ini is a survey column."""
+    ini = os.path.join(ROOT, "indicators.ini")
+    if not os.path.exists(ini):
+        pytest.skip("no indicators.ini")
+    wanted, section = [], None
+    for line in open(ini, encoding="utf-8"):
+        m = re.match(r"\s*\[([^\]]+)\]", line)
+        if m:
+            section = m.group(1).lower()
+            continue
+        m = re.match(r"\s*(column|functional|dysfunctional)\s*=\s*(.+?)\s*$", line)
+        if m and section and (section.startswith("item.") or section.startswith("kano.")):
+            wanted.append(m.group(2).strip('"'))
+    assert len(wanted) >= 6
+    header, _, _ = read(demo, "surveys")
+    have = [re.sub(r"^\d+、", "", h) for h in header[4:]]
+    assert [q for q in wanted if q not in have] == []
+
+
+def peak_rss_kb(out, *args):
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", GEN, "--out", str(out), "-q"] + [str(a) for a in args],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    return int(p.stderr.strip().splitlines()[-1])
+
+
+def test_streaming_memory_does_not_grow_with_weeks(tmp_path):
+    """100 times the weeks (about 45 MB of CSV) costs at most the nine fixed 1 MB output
+    buffers filling up: rows are streamed, never held."""
+    base = ["--streets", 2, "--communities", 5, "--seed", 5]
+    short = peak_rss_kb(tmp_path / "short", *base, "--weeks", 4)
+    long_ = peak_rss_kb(tmp_path / "long", *base, "--weeks", 400)
+    size = sum(os.path.getsize(os.path.join(tmp_path / "long", n)) for n in os.listdir(tmp_path / "long"))
+    assert size > 30_000_000
+    assert long_ - short < 11 * 1024, (short, long_)
+
+
+def test_demo_readme_row_counts():
+    """The table of fixtures/demo/README.md states the committed files' record counts."""
+    d = os.path.join(ROOT, "fixtures", "demo")
+    text = open(os.path.join(d, "README.md"), encoding="utf-8").read()
+    stated = {m.group(1): int(m.group(2).replace(",", ""))
+              for m in re.finditer(r"^\| `([a-z0-9-]+\.(?:csv|tsv))` \| [^|]+ \| ([\d,]+) \|", text, re.M)}
+    assert len(stated) == 9
+    for name, n in stated.items():
+        kind = name.split(".")[0].split("-")[0]
+        assert len(read(d, kind)[1]) == n, name
+
+
+def test_demo_has_special_children_not_served_in_the_quarter(demo):
+    """Special children seen in 2026-Q2 (June) but not in 2026-Q3: the 未覆盖困境儿童 list."""
+    _, acts, _ = read(demo, "activities")
+    day = {}
+    for a in acts:
+        try:
+            day[a["activity_id"]] = parse_date(a["date"])
+        except (AssertionError, ValueError):
+            pass
+    _, att, _ = read(demo, "attendance")
+    june, q3 = set(), set()
+    for r in att:
+        if BOOL[r["special"]]:
+            d = day[r["activity_id"]]
+            (june if d < datetime.date(2026, 7, 1) else q3 if d <= datetime.date(2026, 9, 30) else set()).add(
+                r["participant_id"])
+    assert len(june - q3) >= 3
+    assert len(q3) > len(june - q3)

@@ -312,6 +312,10 @@ static void test_indicator_errors(void **state)
                   "target = 1\nyellow = 1\nred = 1\n",
         "carecard: t.ini:4:11: [P4] formula: unknown measure 'attendd' (did you mean 'attended'?); expected a measure name from the catalog (docs/indicators.md), a survey.<item>.<stat> or an assess.<domain>.<stat>\n"
         "carecard: t.ini: 1 configuration error\n");
+    expect_errors("[P4]\nname = x\ndimension = process\nformula = Attended / registered\ndirection = higher\n"
+                  "target = 1\nyellow = 1\nred = 1\n",
+        "carecard: t.ini:4:11: [P4] formula: unknown measure 'Attended' (did you mean 'attended'?); expected a measure name from the catalog (docs/indicators.md), a survey.<item>.<stat> or an assess.<domain>.<stat>\n"
+        "carecard: t.ini: 1 configuration error\n");
     expect_errors("[P4]\nname = x\ndimension = process\nformula = (attended / registered\ndirection = higher\n"
                   "target = 1\nyellow = 1\nred = 1\n",
         "carecard: t.ini:4:33: [P4] formula: expected ')', found end of formula\n"
