@@ -320,7 +320,15 @@ typedef struct {
     uint64_t *known;        /* per interned ID (communities): weeks with special known */
     size_t nknown;
     int pages;              /* the connection's cache_size to restore, 0 = unchanged */
+    int disabled;           /* over the memory budget: windows are read one by one */
+    size_t budget;          /* CACHE_BUDGET, or $CARECARD_CACHE_BUDGET_KB (tests) */
 } wcache;
+
+/* Memory the cache may hold (the peak-memory target is 256 MB a process,
+ * SQLite's page cache included); above it the cache is dropped. */
+#ifndef CACHE_BUDGET
+#define CACHE_BUDGET ((size_t)144 << 20)
+#endif
 
 static wcache cache;
 
@@ -367,6 +375,19 @@ static void ctable_release(ctable *t)
     memset(t, 0, sizeof *t);
 }
 
+static size_t interner_bytes(const interner *t)
+{
+    return t->cap * (sizeof *t->slot + sizeof *t->tag) + t->offcap * sizeof *t->off + t->acap;
+}
+
+static size_t cache_bytes(void)
+{
+    return cache.people.cap * sizeof(centry) + cache.people.nhead * sizeof(uint32_t) +
+           cache.homes.cap * sizeof(centry) + cache.homes.nhead * sizeof(uint32_t) +
+           interner_bytes(&cache.pids) + interner_bytes(&cache.hids) + interner_bytes(&cache.comms) +
+           cache.nknown * sizeof *cache.known;
+}
+
 static void cache_free(void)
 {
     interner_release(&cache.pids);
@@ -382,12 +403,27 @@ static void cache_free(void)
  * back: the weeks are read once, so pages are rarely met again. */
 #define CACHE_PAGES_KB 16384
 
+/* Give the memory back and read windows directly from now on. */
+static void cache_drop(void)
+{
+    sqlite3 *db = cache.db;
+    int pages = cache.pages;
+    size_t budget = cache.budget;
+    cache_free();
+    cache.db = db;
+    cache.pages = pages;
+    cache.budget = budget;
+    cache.disabled = 1;
+}
+
 cc_err cc_measures_cache_begin(cc_store *s)
 {
     sqlite3_stmt *st;
+    const char *env = getenv("CARECARD_CACHE_BUDGET_KB");
     cache_free();
     cache.db = s->db;
     cache.pages = 0;
+    cache.budget = env && *env ? (size_t)strtoul(env, NULL, 10) << 10 : CACHE_BUDGET;
     if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             cache.pages = sqlite3_column_int(st, 0);
@@ -466,7 +502,7 @@ static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
     sqlite3_stmt *st;
     int rc;
     const char *last = NULL;
-    size_t lastlen = (size_t)-1;
+    size_t lastlen = (size_t)-1, nrows = 0;
     uint32_t lastcomm = 0;
     day_text(cache.top - 7 * bit_hi, from);
     day_text(cache.top - 7 * bit_lo + 6, to);
@@ -514,6 +550,8 @@ static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
                 f |= F_SP;
         }
         ctable_add(&cache.people, pid, comm, f, bit);
+        if ((++nrows & 0xffff) == 0 && cache_bytes() > cache.budget)
+            goto over;
         if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
             const char *h = (const char *)sqlite3_column_text(st, 3);
             uint32_t hid = intern(&cache.hids, h, (size_t)sqlite3_column_bytes(st, 3));
@@ -525,6 +563,14 @@ static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
         return cc_store_err(s, rc, "reading attendance");
     for (int b = bit_lo; b <= bit_hi; b++)
         cache.loaded |= UINT64_C(1) << b;
+    if (cache_bytes() > cache.budget)
+        goto dropped;
+    return CC_OK;
+over:
+    sqlite3_finalize(st);
+dropped:
+    cc_verbose("attendance week cache: over %zu KB; reading windows one by one", cache.budget >> 10);
+    cache_drop();
     return CC_OK;
 }
 
@@ -716,7 +762,7 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
 
     if (n == 0)
         return CC_OK;
-    if (cache.db == s->db) {
+    if (cache.db == s->db && !cache.disabled) {
         uint64_t wc = cache_mask(s, dfrom, dto, &e), wp = 0;
         if (e)
             return e;
@@ -725,7 +771,7 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
             if (e)
                 return e;
         }
-        if (wc && (wp || !need_prev))
+        if (wc && (wp || !need_prev) && !cache.disabled)   /* the load may have dropped it */
             return cache_compute(units, area, wc, wp, need_prev, out);
     }
     day_text(dfrom, from);

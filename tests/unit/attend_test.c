@@ -259,6 +259,32 @@ static void test_cache_unit_missing(void **state)
     cc_units_release(&u);
 }
 
+/* Over its memory budget the cache gives up and windows are read one by
+ * one: the same numbers (a budget of 0 KB: dropped after the first load). */
+static void test_cache_budget(void **state)
+{
+    (void)state;
+    cc_units u;
+    assert_int_equal(cc_units_load(db, ymd(2026, 11, 22), &u), CC_OK);
+    double *direct = measures(&u, ymd(2026, 10, 26), ymd(2026, 11, 22));
+    double *direct13 = measures(&u, ymd(2026, 8, 24), ymd(2026, 11, 22));
+    setenv("CARECARD_CACHE_BUDGET_KB", "0", 1);
+    assert_int_equal(cc_measures_cache_begin(db), CC_OK);
+    unsetenv("CARECARD_CACHE_BUDGET_KB");
+    double *v = measures(&u, ymd(2026, 10, 26), ymd(2026, 11, 22));
+    double *v13 = measures(&u, ymd(2026, 8, 24), ymd(2026, 11, 22));
+    cc_measures_cache_end(db);
+    assert_same(direct, v, u.n * NALL);
+    assert_same(direct13, v13, u.n * NALL);
+    assert_near(V(v, 0, 0), 9);        /* L01 last:4w participants, as above */
+    assert_near(V(v, 0, 5), 4);        /* returning */
+    free(direct);
+    free(direct13);
+    free(v);
+    free(v13);
+    cc_units_release(&u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_cache_returning),
         cmocka_unit_test(test_cache_equals_direct),
         cmocka_unit_test(test_cache_unit_missing),
+        cmocka_unit_test(test_cache_budget),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
