@@ -766,7 +766,7 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         uint64_t wc = cache_mask(s, dfrom, dto, &e), wp = 0;
         if (e)
             return e;
-        if (wc && need_prev) {
+        if (wc && need_prev && !cache.disabled) {
             wp = cache_mask(s, dfrom - (dto - dfrom + 1), dfrom - 1, &e);
             if (e)
                 return e;
