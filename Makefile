@@ -45,7 +45,12 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libcarecard.a
+# bin/carecard is the normal build; a sanitizer build stays in build-san/.
+ifeq ($(SANITIZE),1)
+BIN      := $(BUILD)/carecard
+else
 BIN      := bin/carecard
+endif
 GEN      := $(BUILD)/carecard-gen
 
 .PHONY: all deps demo test unit e2e bench bench-small fuzz check-long install clean help
@@ -66,7 +71,7 @@ $(LIBA): $(LIB_OBJ)
 $(BUILD)/carecard: $(CMD_OBJ) $(LIBA)
 	$(call say,LINK,$@)$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJ) $(LIBA) $(PKG_LIBS)
 
-$(BIN): $(BUILD)/carecard
+bin/carecard: $(BUILD)/carecard
 	$(Q)mkdir -p bin && cp $< $@
 
 $(GEN): $(GEN_SRC:%.c=$(BUILD)/%.o) $(LIBA)

@@ -17,6 +17,7 @@ const char cmd_check_help[] =
     "syntax errors, yellow/red on the wrong side of the target, a missing floor\n"
     "for direction = lower, escalate_after outside 1-12, bad windows, units,\n"
     "weights, AHP matrix shapes, duplicated sections or keys, over-long lines.\n"
+    "With weights = ahp the matrices must also be consistent (CR < 0.10).\n"
     "\n"
     "When the file is valid, standard output gets the catalog as a table that\n"
     "fits 80 columns: each indicator (ID, dimension, name, direction, target,\n"
@@ -112,32 +113,70 @@ static void num(char *out, size_t len, double v)
     snprintf(out, len, "%g", v);
 }
 
-/* Weights.  Fixed weights are shown as configured (normalised).  HOOK for
- * the score layer: with weights = ahp the effective dimension (and
- * [ahp.<dimension>]) weights and the CR come from cc_ahp() in lib/score, and
- * with entropy they depend on the data of a period; print them here once
- * the score layer provides them. */
-static void print_weights(FILE *f, const cc_config *cfg)
+/* The weight of indicator i within its dimension: from [ahp.<dimension>]
+ * with weights = ahp when given (ahp_ind, computed by the score layer),
+ * else its configured weight over the dimension's sum. */
+static double ind_weight(const cc_config *cfg, const double *const *ahp_ind, size_t i)
 {
+    int dim = cfg->ind[i].dim;
+    if (dim >= 0 && ahp_ind[dim]) {
+        size_t k = 0;
+        for (size_t j = 0; j < i; j++)
+            if (cfg->ind[j].dim == dim)
+                k++;
+        return ahp_ind[dim][k];
+    }
+    double sum = 0;
+    for (size_t j = 0; j < cfg->nind; j++)
+        if (cfg->ind[j].dim == dim)
+            sum += cfg->ind[j].weight;
+    return sum > 0 ? cfg->ind[i].weight / sum : 0.0;
+}
+
+/* Weights.  Fixed weights are shown as configured (normalised); with
+ * weights = ahp the dimension weights, λmax and CR come from the score layer
+ * (cc_config_check_weights, already run and passed: dims), as do the
+ * indicator weights of each [ahp.<dimension>]; entropy weights depend on each
+ * period's data and are shown in the reports' definitions sheet. */
+static void print_weights(FILE *f, const cc_config *cfg, const cc_ahp_result *dims)
+{
+    const double *ahp_ind[CC_MAX_DIMS] = {NULL};
+    cc_ahp_result ind_res[CC_MAX_DIMS];
+    memset(ind_res, 0, sizeof ind_res);
+    if (cfg->weights == CC_WEIGHTS_AHP)
+        for (size_t d = 0; d < cfg->ndims; d++) {
+            size_t k = 0;
+            for (size_t i = 0; i < cfg->nind; i++)
+                if (cfg->ind[i].dim == (int)d)
+                    k++;
+            char err[256];
+            if (cfg->has_ahp_dim[d] && cfg->ahp_dim[d]
+                && cc_ahp(cfg->ahp_dim[d], k, &ind_res[d], err, sizeof err) == CC_OK && ind_res[d].n == k)
+                ahp_ind[d] = ind_res[d].weights;
+        }
+
     static const char *const method[] = {"fixed", "ahp", "entropy"};
     fprintf(f, "\nWeights: %s", method[cfg->weights]);
     if (cfg->weights == CC_WEIGHTS_AHP)
-        fprintf(f, " (dimension weights from the [ahp] matrix; see 'carecard ahp')");
+        fprintf(f, " (dimensions from the [ahp] matrix)");
     else if (cfg->weights == CC_WEIGHTS_ENTROPY)
         fprintf(f, " (indicator weights from each period's data)");
     fprintf(f, ", ranking by %s\n", cfg->ranking == CC_RANK_TOPSIS ? "TOPSIS closeness" : "total score");
+    if (cfg->weights == CC_WEIGHTS_AHP && dims && dims->n == cfg->ndims)
+        fprintf(f, "AHP: lambda_max %.4f, CI %.4f, RI %.2f, CR %.4f (< 0.10: consistent)\n",
+                dims->lambda_max, dims->ci, dims->ri, dims->cr);
+    for (size_t d = 0; d < cfg->ndims; d++)
+        if (ahp_ind[d])
+            fprintf(f, "AHP [ahp.%s]: CR %.4f\n", cfg->dims[d], ind_res[d].cr);
     fprintf(f, "Grades: 优秀 >= %g, 良好 >= %g, 合格 >= %g, else 不合格\n",
             cfg->grades[0], cfg->grades[1], cfg->grades[2]);
     fprintf(f, "%-12s %8s  %s\n", "dimension", "weight", "indicators (weight within the dimension)");
     for (size_t d = 0; d <= cfg->ndims; d++) {
         int dim = d < cfg->ndims ? (int)d : -1;
-        double sum = 0;
         size_t n = 0;
         for (size_t i = 0; i < cfg->nind; i++)
-            if (cfg->ind[i].dim == dim) {
-                sum += cfg->ind[i].weight;
+            if (cfg->ind[i].dim == dim)
                 n++;
-            }
         if (dim < 0 && n == 0)
             break;
         cc_buf b = CC_BUF_INIT;
@@ -149,14 +188,13 @@ static void print_weights(FILE *f, const cc_config *cfg)
             else if (cfg->weights == CC_WEIGHTS_ENTROPY)
                 cc_buf_addf(&b, "%s%s", b.len ? " " : "", cfg->ind[i].id);
             else
-                cc_buf_addf(&b, "%s%s=%.3f", b.len ? " " : "", cfg->ind[i].id,
-                            sum > 0 ? cfg->ind[i].weight / sum : 0.0);
+                cc_buf_addf(&b, "%s%s=%.3f", b.len ? " " : "", cfg->ind[i].id, ind_weight(cfg, ahp_ind, i));
         }
         char w[32];
         if (dim < 0)
             snprintf(w, sizeof w, "-");
-        else if (cfg->weights == CC_WEIGHTS_AHP)
-            snprintf(w, sizeof w, "ahp");
+        else if (cfg->weights == CC_WEIGHTS_AHP && dims && dims->n == cfg->ndims)
+            snprintf(w, sizeof w, "%.3f", dims->weights[d]);
         else
             snprintf(w, sizeof w, "%.3f", cfg->dim_weight[d]);
         char head[64];
@@ -165,9 +203,11 @@ static void print_weights(FILE *f, const cc_config *cfg)
         wrapped_at(f, b.s ? b.s : "(none)", 20, strlen(head));
         cc_buf_release(&b);
     }
+    for (size_t d = 0; d < CC_MAX_DIMS; d++)
+        cc_ahp_release(&ind_res[d]);
 }
 
-static void print_catalog(FILE *f, const cc_config *cfg)
+static void print_catalog(FILE *f, const cc_config *cfg, const cc_ahp_result *dims)
 {
     size_t extra = 0;
     for (size_t i = 0; i < cfg->nind; i++)
@@ -212,7 +252,7 @@ static void print_catalog(FILE *f, const cc_config *cfg)
         free(line);
     }
 
-    print_weights(f, cfg);
+    print_weights(f, cfg, dims);
 
     fprintf(f, "\nSurvey items\n");
     cell(f, "item", 16); cell(f, "scale", 9); cell(f, "group", 14); fputs("roles\n", f);
@@ -261,7 +301,15 @@ int cmd_check(int argc, char **argv, cc_ctx *ctx)
     cc_config cfg;
     if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
         return EXIT_FAIL;
-    print_catalog(stdout, &cfg);
+    /* weights = ahp: the matrices' consistency (CR < 0.10) is checked by
+     * the score layer, which prints the CR of an inconsistent matrix */
+    cc_ahp_result dims;
+    if (cc_config_check_weights(&cfg, &dims) != CC_OK) {
+        cc_config_release(&cfg);
+        return EXIT_FAIL;
+    }
+    print_catalog(stdout, &cfg, &dims);
+    cc_ahp_release(&dims);
     cc_config_release(&cfg);
     return EXIT_OK;
 }

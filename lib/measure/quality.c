@@ -116,8 +116,8 @@ cc_err cc_quality_query(cc_store *s, const char *const *ids, size_t n,
                            " WHERE date BETWEEN ?1 AND ?2 GROUP BY community_id",
                         ids, n, from, to, out, offsetof(cc_quality, activities))))
         return e;
-    if ((e = count_into(s, "SELECT v.community_id, count(*) FROM attendance a"
-                           " JOIN activities v ON v.activity_id = a.activity_id"
+    if ((e = count_into(s, "SELECT v.community_id, count(*) FROM activities v"
+                           " CROSS JOIN attendance a ON a.activity_id = v.activity_id"
                            " WHERE v.date BETWEEN ?1 AND ?2 GROUP BY v.community_id",
                         ids, n, from, to, out, offsetof(cc_quality, attendance))))
         return e;
@@ -466,76 +466,122 @@ static int kano_code(const char *s)
     return 0;
 }
 
+static int cmp_answer(const void *pa, const void *pb)
+{
+    const cc_answer_stats *a = pa, *b = pb;
+    if (a->comm != b->comm)
+        return a->comm < b->comm ? -1 : 1;
+    return strcmp(a->role, b->role);
+}
+
 cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
                           cc_day from, cc_day to, const char *question, int yn,
                           cc_answer_stats **out, size_t *nout)
 {
-    *nout = 1;
-    *out = cc_xcalloc(1, sizeof **out);      /* [0] = all roles */
+    *out = NULL;
+    *nout = 0;
     sqlite3_stmt *st;
-    cc_err e = prepare(s, "SELECT r.community_id, r.role, a.answer FROM survey_answers a"
-                          " JOIN survey_responses r ON r.response_id = a.response_id"
-                          " WHERE a.question = ?3 AND r.date BETWEEN ?1 AND ?2", &st);
+    /* responses of the period first (CROSS JOIN fixes the loop order), then
+     * the answer by its primary key */
+    cc_err e = prepare(s, "SELECT r.community_id, r.role, a.answer FROM survey_responses r"
+                          " CROSS JOIN survey_answers a ON a.response_id = r.response_id"
+                          "   AND a.question = ?3"
+                          " WHERE r.date BETWEEN ?1 AND ?2"
+                          " ORDER BY r.community_id, r.role", &st);
     if (e)
         return e;
     bind_range(st, 1, from, to);
     sqlite3_bind_text(st, 3, question, -1, SQLITE_TRANSIENT);
+    size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
             continue;
         const char *role = (const char *)sqlite3_column_text(st, 1);
         const char *ans = (const char *)sqlite3_column_text(st, 2);
         if (!role)
             role = "";
-        size_t k;
-        for (k = 1; k < *nout; k++)
-            if (!strcmp((*out)[k].role, role))
-                break;
-        if (k == *nout) {
-            *out = cc_xrealloc(*out, (*nout + 1) * sizeof **out);
-            memset(&(*out)[k], 0, sizeof **out);
-            snprintf((*out)[k].role, sizeof (*out)[k].role, "%s", role);
-            (*nout)++;
-        }
         if (!ans)
             ans = "";
         size_t alen = strlen(ans);
         cc_trim(ans, &alen);
         if (alen == 0)
             continue;                   /* empty = no answer, not unparseable */
-        int v = yn ? yesno(ans) : likert(ans);
-        cc_answer_stats *ss[2] = {&(*out)[0], &(*out)[k]};
-        for (int j = 0; j < 2; j++) {
-            if (yn ? v < 0 : v == 0) {
-                ss[j]->unparsed++;
-            } else {
-                ss[j]->n++;
-                ss[j]->count[v]++;
+        cc_answer_stats *a = *nout ? &(*out)[*nout - 1] : NULL;
+        if (!a || a->comm != i || strncmp(a->role, role, sizeof a->role - 1)) {
+            if (*nout == cap) {
+                cap = cap ? 2 * cap : 16;
+                *out = cc_xrealloc(*out, cap * sizeof **out);
             }
+            a = &(*out)[(*nout)++];
+            memset(a, 0, sizeof *a);
+            a->comm = i;
+            snprintf(a->role, sizeof a->role, "%s", role);
+        }
+        int v = yn ? yesno(ans) : likert(ans);
+        if (yn ? v < 0 : v == 0) {
+            a->unparsed++;
+        } else {
+            a->n++;
+            a->count[v]++;
         }
     }
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "survey answers");
     sqlite3_finalize(st);
-    /* roles alphabetically after the all-roles entry */
-    for (size_t i = 2; i < *nout; i++)
-        for (size_t j = i; j > 1 && strcmp((*out)[j - 1].role, (*out)[j].role) > 0; j--) {
-            cc_answer_stats t = (*out)[j];
-            (*out)[j] = (*out)[j - 1];
-            (*out)[j - 1] = t;
-        }
+    if (*nout > 1)     /* ids order differs from SQL text order only for odd collations */
+        qsort(*out, *nout, sizeof **out, cmp_answer);
     return e;
+}
+
+void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
+                      cc_answer_stats **out, size_t *nout)
+{
+    cc_answer_stats *o = cc_xcalloc(1, sizeof *o);
+    size_t n = 1;
+    o[0].comm = -1;
+    for (size_t k = 0; k < nin; k++) {
+        const cc_answer_stats *a = &in[k];
+        if (keep && !keep[a->comm])
+            continue;
+        size_t j;
+        for (j = 1; j < n; j++)
+            if (!strcmp(o[j].role, a->role))
+                break;
+        if (j == n) {
+            o = cc_xrealloc(o, (n + 1) * sizeof *o);
+            memset(&o[n], 0, sizeof *o);
+            o[n].comm = -1;
+            memcpy(o[n].role, a->role, sizeof o[n].role);
+            n++;
+        }
+        cc_answer_stats *t[2] = {&o[0], &o[j]};
+        for (int q = 0; q < 2; q++) {
+            t[q]->n += a->n;
+            t[q]->unparsed += a->unparsed;
+            for (int c = 0; c < 6; c++)
+                t[q]->count[c] += a->count[c];
+        }
+    }
+    for (size_t i = 2; i < n; i++)
+        for (size_t j = i; j > 1 && strcmp(o[j - 1].role, o[j].role) > 0; j--) {
+            cc_answer_stats t = o[j];
+            o[j] = o[j - 1];
+            o[j - 1] = t;
+        }
+    *out = o;
+    *nout = n;
 }
 
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
-                     const char *dysfunctional, long pairs[25])
+                     const char *dysfunctional, long (*pairs)[25])
 {
-    memset(pairs, 0, 25 * sizeof *pairs);
+    memset(pairs, 0, n * sizeof *pairs);
     sqlite3_stmt *st;
     cc_err e = prepare(s, "SELECT r.community_id, f.answer, d.answer FROM survey_responses r"
-                          " JOIN survey_answers f ON f.response_id = r.response_id AND f.question = ?3"
-                          " JOIN survey_answers d ON d.response_id = r.response_id AND d.question = ?4"
+                          " CROSS JOIN survey_answers f ON f.response_id = r.response_id AND f.question = ?3"
+                          " CROSS JOIN survey_answers d ON d.response_id = r.response_id AND d.question = ?4"
                           " WHERE r.date BETWEEN ?1 AND ?2", &st);
     if (e)
         return e;
@@ -544,14 +590,15 @@ cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
     sqlite3_bind_text(st, 4, dysfunctional, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
+        if (i < 0)
             continue;
         const char *fa = (const char *)sqlite3_column_text(st, 1);
         const char *da = (const char *)sqlite3_column_text(st, 2);
         int f = kano_code(fa ? fa : "");
         int d = kano_code(da ? da : "");
         if (f && d)
-            pairs[(f - 1) * 5 + (d - 1)]++;
+            pairs[i][(f - 1) * 5 + (d - 1)]++;
     }
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
     sqlite3_finalize(st);

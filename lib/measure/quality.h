@@ -90,23 +90,31 @@ cc_err cc_input_files(cc_store *s, cc_input_file **out, size_t *nout);
 void cc_input_files_free(cc_input_file *f, size_t n);
 
 /* Survey answers to one question over the listed communities and a period,
- * by respondent role (roles in alphabetical order; "" = all roles, first).
- * Likert answers are 1..5 or the labels; yes/no answers are booleans. */
+ * per community and respondent role.  Likert answers are 1..5 or the
+ * labels; yes/no answers are booleans; an empty answer is no answer. */
 typedef struct {
-    char role[16];
+    char role[16];          /* "" = every role together */
+    long comm;              /* index of the community in ids (-1 = several) */
     long n;                 /* parseable answers */
     long unparsed;          /* answers that could not be read */
     long count[6];          /* likert: count[1..5]; yesno: count[1] yes, count[0] no */
 } cc_answer_stats;
-/* *out: caller frees (free()). */
+/* One entry per (community, role) that has answers, ordered by community
+ * index then role.  *out: caller frees (free()). */
 cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
                           cc_day from, cc_day to, const char *question, int yesno,
                           cc_answer_stats **out, size_t *nout);
+/* Merge the entries of the communities with keep[comm] != 0 into
+ * [0] = all roles, then one entry per role (alphabetical).  *out: caller
+ * frees; *nout >= 1. */
+void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
+                      cc_answer_stats **out, size_t *nout);
 
-/* KANO pairs: counts by (functional, dysfunctional) answer codes 1..5,
- * pairs[(f - 1) * 5 + (d - 1)], over responses that answered both. */
+/* KANO pairs per community: pairs[i][(f - 1) * 5 + (d - 1)] counts the
+ * responses of community ids[i] that answered functional f and
+ * dysfunctional d (codes 1..5).  pairs: n rows, zeroed here. */
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
-                     const char *dysfunctional, long pairs[25]);
+                     const char *dysfunctional, long (*pairs)[25]);
 
 #endif

@@ -44,90 +44,8 @@ static cc_err mkdir_p(const char *path)
 
 /* ---- warnings.csv ---------------------------------------------------------------- */
 
-static void csv_field(cc_buf *b, const char *s)
-{
-    if (!s)
-        s = "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (quote || prefix) {
-        cc_buf_addc(b, '"');
-        if (prefix)
-            cc_buf_addc(b, '\'');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                cc_buf_addc(b, '"');
-            cc_buf_addc(b, *p);
-        }
-        cc_buf_addc(b, '"');
-    } else {
-        cc_buf_adds(b, s);
-    }
-}
-
-static void csv_num(cc_buf *b, double v)
-{
-    if (isnan(v) || isinf(v))
-        return;
-    char t[40];
-    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    cc_buf_adds(b, t);
-}
-
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
-{
-    cc_buf b = CC_BUF_INIT;
-    cc_buf_adds(&b, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,"
-                    "status,value,target,run,rectify,change,explanation\r\n");
-    size_t *units = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *units);
-    for (size_t i = 0; i < sc->units.n; i++)
-        units[i] = i;
-    size_t *wu, *wi;
-    size_t n = cc_wb_warning_rows(sc, units, sc->units.n, 0, &wu, &wi);
-    free(units);
-    static const char *const status[] = {"met", "blue", "yellow", "red", "missing",
-                                         "insufficient", "not_reported"};
-    static const char *const change[] = {"", "new", "continuing", "resolved"};
-    static const char *const level[] = {"community", "street", "area"};
-    for (size_t k = 0; k < n; k++) {
-        const cc_unit_result *r = &sc->res[wu[k]];
-        const cc_indicator *ind = &sc->cfg->ind[wi[k]];
-        const cc_cell *c = &r->cells[wi[k]];
-        csv_field(&b, sc->period.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, level[r->unit.level <= CC_LEVEL_AREA ? r->unit.level : 0]);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->status <= CC_ST_NOT_REPORTED ? status[c->status] : "");
-        cc_buf_addc(&b, ',');
-        csv_num(&b, c->value);
-        cc_buf_addc(&b, ',');
-        csv_num(&b, ind->target);
-        cc_buf_addf(&b, ",%d,%s,", c->run, c->rectify ? "true" : "false");
-        csv_field(&b, c->change <= CC_CHG_RESOLVED ? change[c->change] : "");
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->explanation);
-        cc_buf_adds(&b, "\r\n");
-    }
-    free(wu);
-    free(wi);
-    size_t w = fwrite(b.s, 1, b.len, f);
-    cc_err e = w == b.len ? CC_OK : CC_ERR_IO;
-    cc_buf_release(&b);
-    return e;
-}
-
+/* warnings.csv is `carecard warnings --format csv` of the run's scorecard
+ * (one implementation of the contract: render.c). */
 static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -138,7 +56,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_report_warnings_csv(f, sc);
+    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
@@ -160,6 +78,8 @@ typedef struct {
     size_t *rows; size_t nrows; /* 总览 units in rank order */
     char *ids_buf;              /* unused */
     const char **ids; size_t nids;  /* sorted community ids of the scope */
+    size_t *idx;                    /* their indexes in run.all_ids */
+    unsigned char *keep;            /* nall flags: community in the scope */
     char *base;                 /* file name stem: S01-东城街道, all, L01-凉水井社区 */
 } job;
 
@@ -174,6 +94,14 @@ typedef struct {
     char *last_ingest;
     cc_input_file *files; size_t nfiles;
     job *jobs; size_t njobs;
+    /* per-community data of the whole run, queried once (all_ids sorted) */
+    const char **all_ids; size_t nall;
+    cc_quality *q_all;
+    cc_resources *res_all;              /* NULL for weekly */
+    cc_plausibility *pl_all; size_t npl;
+    cc_special_child *sp_all; size_t nsp;
+    cc_answer_stats **ans; size_t *nans;    /* per configured item */
+    long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
     cc_err err;
     pthread_mutex_t lock;
@@ -423,27 +351,22 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     return e;
 }
 
-/* KANO of the scope: counts per configured feature over its communities. */
-static cc_err gather_kano(cc_store *s, const cc_config *cfg, const job *j, const cc_period *p,
-                          cc_kano_row **out)
+/* KANO of the scope: the run's per-community pairs added over its communities. */
+static cc_kano_row *gather_kano(const run *R, const job *j)
 {
+    const cc_config *cfg = R->cfg;
     cc_kano_row *rows = cc_xcalloc(cfg->nkano + 1, sizeof *rows);
     for (size_t k = 0; k < cfg->nkano; k++) {
-        long pairs[25];
-        cc_err e = cc_kano_pairs(s, j->ids, j->nids, p->from, p->to, cfg->kano[k].functional,
-                                 cfg->kano[k].dysfunctional, pairs);
-        if (e) {
-            free(rows);
-            return e;
-        }
         rows[k].feature = &cfg->kano[k];
-        for (int f = 1; f <= 5; f++)
-            for (int d = 1; d <= 5; d++)
-                rows[k].counts[cc_kano_classify(f, d)] += pairs[(f - 1) * 5 + (d - 1)];
+        for (size_t c = 0; c < j->nids; c++) {
+            const long *pairs = R->kp[k * R->nall + j->idx[c]];
+            for (int f = 1; f <= 5; f++)
+                for (int d = 1; d <= 5; d++)
+                    rows[k].counts[cc_kano_classify(f, d)] += pairs[(f - 1) * 5 + (d - 1)];
+        }
     }
     cc_kano_finish(rows, cfg->nkano);
-    *out = rows;
-    return CC_OK;
+    return rows;
 }
 
 static int item_indicator(const cc_config *cfg, const cc_item *it)
@@ -457,11 +380,10 @@ static int item_indicator(const cc_config *cfg, const cc_item *it)
     return found;
 }
 
-static cc_err do_job(run *R, cc_store *s, const job *j)
+static cc_err do_job(run *R, const job *j)
 {
     const cc_scorecard *sc = R->sc;
     const cc_config *cfg = R->cfg;
-    const cc_period *p = &sc->period;
     cc_wb_input in;
     memset(&in, 0, sizeof in);
     in.kind = R->o->kind;
@@ -483,24 +405,33 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         in.nreported += u >= 0 && sc->res[u].reported;
     }
 
-    cc_quality *q = cc_xcalloc(j->nids + 1, sizeof *q);
     cc_quality *rowq = cc_xcalloc(j->nrows + 1, sizeof *rowq);
     cc_resources *res = cc_xcalloc(j->nids + 1, sizeof *res);
     cc_resources *rowr = cc_xcalloc(j->nrows + 1, sizeof *rowr);
-    cc_plausibility *pl = NULL;
+    cc_plausibility *pl = cc_xcalloc(R->npl + 1, sizeof *pl);
     size_t npl = 0;
-    cc_special_child *sp = NULL;
+    cc_special_child *sp = cc_xcalloc(R->nsp + 1, sizeof *sp);
     size_t nsp = 0;
+    cc_quality *q = cc_xcalloc(j->nids + 1, sizeof *q);
+    for (size_t k = 0; k < j->nids; k++) {
+        q[k] = R->q_all[j->idx[k]];
+        if (R->res_all)
+            res[k] = R->res_all[j->idx[k]];
+    }
+    for (size_t k = 0; k < R->npl; k++)
+        if (R->pl_all[k].community_id && id_index(j, R->pl_all[k].community_id) >= 0)
+            pl[npl++] = R->pl_all[k];           /* borrowed */
+    for (size_t k = 0; k < R->nsp; k++)
+        if (id_index(j, R->sp_all[k].community_id) >= 0)
+            sp[nsp++] = R->sp_all[k];           /* borrowed */
     cc_kano_row *kano = NULL;
     cc_answer_stats **astats = cc_xcalloc(cfg->nitems + 1, sizeof *astats);
     cc_wb_item *items = cc_xcalloc(cfg->nitems + 1, sizeof *items);
     const char *charts[5];
     char *paths[5] = {NULL};
     char *xlsx = NULL;
-    cc_err e;
+    cc_err e = CC_OK;
 
-    if ((e = cc_quality_query(s, j->ids, j->nids, p->from, p->to, q)))
-        goto out;
     for (size_t r = 0; r < j->nrows; r++) {
         const cc_unit *u = &sc->res[j->rows[r]].unit;
         for (size_t k = 0; k < j->nids; k++) {
@@ -516,13 +447,9 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         }
     }
     in.quality = rowq;
-    if ((e = cc_plausibility_query(s, j->ids, j->nids, p->from, p->to, &pl, &npl)))
-        goto out;
     in.plaus = pl;
     in.nplaus = npl;
     if (R->o->kind != CC_REPORT_WEEKLY) {
-        if ((e = cc_resources_query(s, j->ids, j->nids, p->to, cfg->demand_rate, res)))
-            goto out;
         for (size_t r = 0; r < j->nrows; r++) {
             const cc_unit *u = &sc->res[j->rows[r]].unit;
             if (u->level == CC_LEVEL_COMMUNITY) {
@@ -539,21 +466,16 @@ static cc_err do_job(run *R, cc_store *s, const job *j)
         in.resources = rowr;
     }
     if (R->o->kind == CC_REPORT_QUARTERLY) {
-        if ((e = cc_special_unserved(s, j->ids, j->nids, p->from, p->to, &sp, &nsp)))
-            goto out;
         in.special = sp;
         in.nspecial = nsp;
-        if ((e = gather_kano(s, cfg, j, p, &kano)))
-            goto out;
+        kano = gather_kano(R, j);
         in.kano = kano;
         in.nkano = cfg->nkano;
     }
     for (size_t k = 0; k < cfg->nitems; k++) {
         size_t nr = 0;
         const cc_item *it = &cfg->items[k];
-        if ((e = cc_answers_by_role(s, j->ids, j->nids, p->from, p->to, it->column,
-                                    it->scale == CC_SCALE_YESNO, &astats[k], &nr)))
-            goto out;
+        cc_answers_merge(R->ans[k], R->nans[k], j->keep, &astats[k], &nr);
         items[k].item = it;
         items[k].roles = astats[k];
         items[k].nroles = nr;
@@ -600,8 +522,8 @@ out:
     free(astats);
     free(items);
     free(kano);
-    cc_special_free(sp, nsp);
-    cc_plausibility_free(pl, npl);
+    free(sp);                   /* entries borrowed from the run */
+    free(pl);
     free(q);
     free(rowq);
     free(res);
@@ -619,25 +541,30 @@ static void progress(run *R)
     fflush(stderr);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void *worker(void *arg)
 {
     run *R = arg;
-    cc_err e = CC_OK;
-    cc_store *s = cc_store_open(R->main_store->path, CC_STORE_READONLY, &e);
-    if (!s) {
-        pthread_mutex_lock(&R->lock);
-        if (!R->err)
-            R->err = e ? e : CC_ERR_DB;
-        pthread_mutex_unlock(&R->lock);
-        return NULL;
-    }
     for (;;) {
         pthread_mutex_lock(&R->lock);
         size_t k = R->next < R->njobs && !R->err && !cc_interrupted ? R->next++ : R->njobs;
         pthread_mutex_unlock(&R->lock);
         if (k >= R->njobs)
             break;
-        e = do_job(R, s, &R->jobs[k]);
+        cc_err e = do_job(R, &R->jobs[k]);
         pthread_mutex_lock(&R->lock);
         if (e && !R->err)
             R->err = e;
@@ -645,7 +572,6 @@ static void *worker(void *arg)
         progress(R);
         pthread_mutex_unlock(&R->lock);
     }
-    cc_store_close(s);
     return NULL;
 }
 
@@ -678,6 +604,14 @@ static void add_job(run *R, size_t *cap, size_t scope)
     }
     sort_rank(sc, j->rows, j->nrows);
     scope_ids(sc, scope, j);
+    j->idx = cc_xmalloc((j->nids ? j->nids : 1) * sizeof *j->idx);
+    j->keep = cc_xcalloc(R->nall + 1, 1);
+    for (size_t k = 0; k < j->nids; k++) {
+        const char *const *p = bsearch(&j->ids[k], R->all_ids, R->nall, sizeof *R->all_ids,
+                                       cmp_cstr);
+        j->idx[k] = p ? (size_t)(p - R->all_ids) : 0;    /* always found: same units */
+        j->keep[j->idx[k]] = 1;
+    }
 }
 
 /* The ISO weeks whose Thursday lies in p. */
@@ -709,42 +643,35 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     cc_period *wp = NULL;
     size_t nweeks = 0;
     char *dir = NULL, *charts = NULL, *stamp = NULL;
+    double t0 = now_s();
     cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
         goto out;
     R.sc = sc;
+    cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s)", sc->period.id,
+               sc->units.n, now_s() - t0, cpu_s());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
-    /* directories first: an unwritable --out fails before any work */
-    const char *outd = o->out_dir ? o->out_dir : "reports";
-    dir = cc_xasprintf("%s/%s", outd, sc->period.id);
-    charts = cc_xasprintf("%s/charts", dir);
-    if ((e = mkdir_p(dir)) || (e = mkdir_p(charts)))
-        goto out;
-    R.dir = dir;
-
-    if (o->kind != CC_REPORT_WEEKLY) {
-        nweeks = trend_weeks(&sc->period, &wp);
-        weeks = cc_xcalloc(nweeks + 1, sizeof *weeks);
-        for (size_t k = 0; k < nweeks && !e; k++)
-            e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &weeks[k]);
-        if (e)
+    /* every unit asked for must exist on the period's last day */
+    for (size_t k = 0; k < o->nstreets + o->ncommunities; k++) {
+        int street = k < o->nstreets;
+        const char *id = street ? o->streets[k] : o->communities[k - o->nstreets];
+        if (cc_wb_find(sc, street ? CC_LEVEL_STREET : CC_LEVEL_COMMUNITY, id) < 0) {
+            char d[16];
+            int y, m, dd;
+            cc_wb_ymd(sc->period.to, &y, &m, &dd);
+            snprintf(d, sizeof d, "%04d-%02d-%02d", y, m, dd);
+            cc_error("report %s: unknown %s '%s' (not in the register on %s)", sc->period.id,
+                     street ? "street" : "community", id, d);
+            e = CC_ERR_NOTFOUND;
             goto out;
-        R.weeks = (const cc_scorecard *const *)weeks;
-        R.nweeks = nweeks;
+        }
     }
-    if (o->stamp) {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        char buf[32];
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        stamp = cc_xasprintf(o->lang_en ? "Generated at %s" : "生成时间 %s", buf);
-        R.stamp = stamp;
-    }
-    R.last_ingest = cc_store_last_ingest(s);
-    if ((e = cc_input_files(s, &R.files, &R.nfiles)))
-        goto out;
+    R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
+    for (size_t i = 0; i < sc->units.n; i++)
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
+            R.all_ids[R.nall++] = sc->res[i].unit.id;
+    qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
 
     /* the workbooks: streets (or the communities asked for), then the area */
     size_t cap = 0;
@@ -752,8 +679,10 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         const cc_unit *u = &sc->res[i].unit;
         if (o->ncommunities) {
             for (size_t k = 0; k < o->ncommunities; k++)
-                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k]))
+                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k])) {
                     add_job(&R, &cap, i);
+                    break;
+                }
         } else if (u->level == CC_LEVEL_STREET) {
             int want = full;
             for (size_t k = 0; k < o->nstreets; k++)
@@ -773,6 +702,71 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         goto out;
     }
 
+    /* directories: an unwritable --out fails before any file work */
+    const char *outd = o->out_dir ? o->out_dir : "reports";
+    dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    charts = cc_xasprintf("%s/charts", dir);
+    if ((e = mkdir_p(dir)) || (e = mkdir_p(charts)))
+        goto out;
+    R.dir = dir;
+
+    if (o->kind != CC_REPORT_WEEKLY) {
+        nweeks = trend_weeks(&sc->period, &wp);
+        weeks = cc_xcalloc(nweeks + 1, sizeof *weeks);
+        for (size_t k = 0; k < nweeks && !e; k++)
+            e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &weeks[k]);
+        if (e)
+            goto out;
+        R.weeks = (const cc_scorecard *const *)weeks;
+        R.nweeks = nweeks;
+        cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far",
+                   sc->period.id, nweeks, now_s() - t0);
+    }
+    if (o->stamp) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        char buf[32];
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        stamp = cc_xasprintf(o->lang_en ? "Generated at %s" : "生成时间 %s", buf);
+        R.stamp = stamp;
+    }
+    R.last_ingest = cc_store_last_ingest(s);
+    if ((e = cc_input_files(s, &R.files, &R.nfiles)))
+        goto out;
+
+    /* per-community data, queried once for the whole run */
+    {
+        const cc_period *p = &sc->period;
+        R.q_all = cc_xcalloc(R.nall + 1, sizeof *R.q_all);
+        if ((e = cc_quality_query(s, R.all_ids, R.nall, p->from, p->to, R.q_all)))
+            goto out;
+        if ((e = cc_plausibility_query(s, R.all_ids, R.nall, p->from, p->to, &R.pl_all, &R.npl)))
+            goto out;
+        if (o->kind != CC_REPORT_WEEKLY) {
+            R.res_all = cc_xcalloc(R.nall + 1, sizeof *R.res_all);
+            if ((e = cc_resources_query(s, R.all_ids, R.nall, p->to, cfg->demand_rate, R.res_all)))
+                goto out;
+        }
+        if (o->kind == CC_REPORT_QUARTERLY) {
+            if ((e = cc_special_unserved(s, R.all_ids, R.nall, p->from, p->to, &R.sp_all, &R.nsp)))
+                goto out;
+            R.kp = cc_xcalloc(cfg->nkano * R.nall + 1, sizeof *R.kp);
+            for (size_t k = 0; k < cfg->nkano; k++)
+                if ((e = cc_kano_pairs(s, R.all_ids, R.nall, p->from, p->to, cfg->kano[k].functional,
+                                       cfg->kano[k].dysfunctional, R.kp + k * R.nall)))
+                    goto out;
+        }
+        R.ans = cc_xcalloc(cfg->nitems + 1, sizeof *R.ans);
+        R.nans = cc_xcalloc(cfg->nitems + 1, sizeof *R.nans);
+        for (size_t k = 0; k < cfg->nitems; k++)
+            if ((e = cc_answers_by_role(s, R.all_ids, R.nall, p->from, p->to, cfg->items[k].column,
+                                        cfg->items[k].scale == CC_SCALE_YESNO, &R.ans[k], &R.nans[k])))
+                goto out;
+        cc_verbose("report %s: per-community data queried, %.2f s so far", sc->period.id,
+                   now_s() - t0);
+    }
+
     int nt = o->threads > 0 ? o->threads : 2;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
@@ -789,6 +783,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         pthread_join(th[t], NULL);
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
+    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s)",
+               sc->period.id, R.njobs, started ? started : 1, now_s() - t0, cpu_s());
     if ((e = R.err))
         goto out;
 
@@ -824,7 +820,20 @@ out:
         free(R.jobs[k].rows);
         free(R.jobs[k].ids);
         free(R.jobs[k].base);
+        free(R.jobs[k].idx);
+        free(R.jobs[k].keep);
     }
+    free(R.all_ids);
+    free(R.q_all);
+    free(R.res_all);
+    cc_plausibility_free(R.pl_all, R.npl);
+    cc_special_free(R.sp_all, R.nsp);
+    if (R.ans)
+        for (size_t k = 0; k < cfg->nitems; k++)
+            free(R.ans[k]);
+    free(R.ans);
+    free(R.nans);
+    free(R.kp);
     free(R.jobs);
     cc_input_files_free(R.files, R.nfiles);
     free(R.last_ingest);

@@ -484,7 +484,8 @@ static void sheet_overview(book *b)
         cols[nc++] = L(in, "层级", "Level");
     int streets = !scorecard && scope->level == CC_LEVEL_AREA;
     cols[nc++] = streets ? L(in, "街道编号", "Street ID") : L(in, "编号", "ID");
-    cols[nc++] = streets ? L(in, "街道", "Street") : L(in, "社区", "Community");
+    cols[nc++] = streets ? L(in, "街道", "Street")
+               : scorecard ? L(in, "单位", "Unit") : L(in, "社区", "Community");
     cols[nc++] = L(in, "总分", "Total");
     cols[nc++] = L(in, "等级", "Grade");
     int dim0 = nc;
@@ -1432,7 +1433,14 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
     in.kind = CC_REPORT_SCORECARD;
     in.lang_en = lang_en;
     in.sc = sc;
-    in.scope = sc->units.n - 1;
+    /* the title names the narrowest unit asked for: one community, one
+     * street, or the area */
+    size_t ncomm = 0, nstreet = 0, lastc = 0, lasts = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY) { ncomm++; lastc = i; }
+        if (sc->res[i].unit.level == CC_LEVEL_STREET) { nstreet++; lasts = i; }
+    }
+    in.scope = ncomm == 1 ? lastc : nstreet == 1 ? lasts : sc->units.n - 1;
     size_t *rows = cc_xmalloc(sc->units.n * sizeof *rows);
     for (size_t i = 0; i < sc->units.n; i++)
         rows[i] = i;

@@ -90,8 +90,4 @@ typedef struct {
 cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                      size_t *not_reported);
 
-/* warnings.csv (reports.md): UTF-8 with BOM, red first, text cells that
- * begin with = + - @ prefixed with '. */
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc);
-
 #endif

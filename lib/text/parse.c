@@ -255,6 +255,14 @@ static int parse_time_ascii(const char *p, const char *e, int *seconds)
 
 int cc_parse_time(const char *s, size_t len, int *seconds)
 {
+    /* fast path: HH:MM */
+    if (len == 5 && is_digit(s[0]) && is_digit(s[1]) && s[2] == ':' && is_digit(s[3]) && is_digit(s[4])) {
+        int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+        if (h > 23 || m > 59)
+            return CC_PARSE_BAD;
+        *seconds = h * 3600 + m * 60;
+        return CC_PARSE_OK;
+    }
     char buf[VALUE_MAX];
     size_t n;
     int rc = prep(s, len, buf, sizeof buf, &n);
@@ -285,6 +293,16 @@ static int all_serial(const char *p, const char *e)
 
 int cc_parse_date(const char *s, size_t len, cc_day *out)
 {
+    /* fast path: YYYY-MM-DD */
+    if (len == 10 && s[4] == '-' && s[7] == '-' && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+        is_digit(s[3]) && is_digit(s[5]) && is_digit(s[6]) && is_digit(s[8]) && is_digit(s[9])) {
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + s[3] - '0';
+        int m = (s[5] - '0') * 10 + s[6] - '0', d = (s[8] - '0') * 10 + s[9] - '0';
+        if (!cc_ymd_valid(y, m, d) || y < 1000)
+            return CC_PARSE_BAD;
+        *out = cc_day_from_ymd(y, m, d);
+        return CC_PARSE_OK;
+    }
     char buf[VALUE_MAX];
     size_t n;
     int rc = prep(s, len, buf, sizeof buf, &n);
@@ -416,6 +434,17 @@ static int number_syntax(const char *p, const char *e, char *plain, size_t cap, 
 
 int cc_parse_int(const char *s, size_t len, int64_t *out)
 {
+    /* fast path: 1..18 ASCII digits */
+    if (len && len <= 18) {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < len && is_digit(s[i]))
+            v = v * 10 + (s[i++] - '0');
+        if (i == len) {
+            *out = v;
+            return CC_PARSE_OK;
+        }
+    }
     char buf[VALUE_MAX], plain[VALUE_MAX];
     size_t n;
     int rc = prep(s, len, buf, sizeof buf, &n);
@@ -430,6 +459,24 @@ int cc_parse_int(const char *s, size_t len, int64_t *out)
 
 int cc_parse_number(const char *s, size_t len, double *out)
 {
+    /* fast path: digits, optionally . digits */
+    if (len && len < 32) {
+        size_t i = 0, dot = 0, nd = 0;
+        while (i < len && (is_digit(s[i]) || (s[i] == '.' && !dot))) {
+            if (s[i] == '.')
+                dot = i + 1;
+            else
+                nd++;
+            i++;
+        }
+        if (i == len && nd && (!dot || (dot < len && dot > 1))) {
+            char buf[32];
+            memcpy(buf, s, len);
+            buf[len] = '\0';
+            *out = strtod(buf, NULL);
+            return CC_PARSE_OK;
+        }
+    }
     char buf[VALUE_MAX], plain[VALUE_MAX];
     size_t n;
     int rc = prep(s, len, buf, sizeof buf, &n);

@@ -145,9 +145,65 @@ def test_bad_config(name):
     assert r.stderr == want
 
 
+def test_ahp_inconsistent():
+    """A cyclic 3 x 3 matrix (9, 9, 9 around the circle) is circulant: its
+    Perron vector is (1, 1, 1)/3 and lambda_max the row sum 1 + 9 + 1/9 =
+    10.1111; CI = (10.1111 - 3) / 2 = 3.5556, RI(3) = 0.58, CR = 6.1303."""
+    path = BAD + "/ahp_inconsistent.ini"
+    r = run(["check", "--config", path], cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert r.stderr == "carecard: %s: [ahp] matrix is inconsistent: CR = 6.1303 \u2265 0.10\n" % path
+
+
+AHP = """[scorecard]
+weights = ahp
+[ahp]
+process    = 1,   2,   3,   2
+recipients = 1/2, 1,   2,   1
+growth     = 1/3, 1/2, 1,   1/2
+community  = 1/2, 1,   2,   1
+[ahp.growth]
+L1 = 1,   1,   2,   2,   3
+L2 = 1,   1,   2,   2,   3
+L3 = 1/2, 1/2, 1,   1,   2
+L4 = 1/2, 1/2, 1,   1,   2
+L5 = 1/3, 1/3, 1/2, 1/2, 1
+"""
+
+
+def test_ahp_weights_shown(tmp_path):
+    """Weights of a nearly consistent matrix are close to the row geometric
+    means: dimensions (12^1/4, 1, 12^-1/4, 1) / 4.398 = 0.423, 0.227, 0.122,
+    0.227; growth (12^1/5, 12^1/5, 0.5^1/5, 0.5^1/5, 36^-1/5) / 5.517 =
+    0.298, 0.298, 0.158, 0.158, 0.089."""
+    with open(os.path.join(ROOT, "indicators.ini"), encoding="utf-8") as f:
+        default = f.read()
+    body = default[default.index("\n[feedback]\n"):]
+    cfg = tmp_path / "ahp.ini"
+    cfg.write_text(AHP + body, encoding="utf-8")
+    r = run(["check", "--config", str(cfg)], cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Weights: ahp (dimensions from the [ahp] matrix), ranking by total score\n" in out
+    assert "AHP: lambda_max 4.01" in out
+    lines = {l.split()[0]: l.split() for l in out.splitlines()
+             if l.split() and l.split()[0] in ("process", "recipients", "growth", "community")}
+    w = {k: float(v[1]) for k, v in lines.items()}
+    assert abs(w["process"] - 0.423) <= 0.002
+    assert abs(w["recipients"] - 0.227) <= 0.002
+    assert abs(w["growth"] - 0.122) <= 0.002
+    assert abs(w["community"] - 0.227) <= 0.002
+    assert abs(sum(w.values()) - 1) < 0.002
+    growth = dict(x.split("=") for x in lines["growth"][2:])
+    assert [round(float(growth[k]), 2) for k in ("L1", "L2", "L3", "L4", "L5")] == [0.30, 0.30, 0.16, 0.16, 0.09]
+    for line in out.splitlines():
+        assert width(line) <= 80, line
+
+
 def test_every_fixture_is_tested():
     files = sorted(f for f in os.listdir(os.path.join(ROOT, BAD)) if f.endswith(".ini"))
-    assert files == sorted(list(CASES) + ["bom.ini"])
+    assert files == sorted(list(CASES) + ["bom.ini", "ahp_inconsistent.ini"])
 
 
 def test_config_error_stops_other_commands(tmp_path):
@@ -155,3 +211,15 @@ def test_config_error_stops_other_commands(tmp_path):
     r = run(["warnings", "--config", BAD + "/escalate_after_13.ini", "--db", str(tmp_path / "x.db")], cwd=ROOT)
     assert r.returncode == 1
     assert "escalate_after_13.ini:10: [P4] escalate_after = 13" in r.stderr
+
+
+def test_unreadable_and_empty(tmp_path):
+    r = run(["check", "--config", str(tmp_path)], cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stderr == "carecard: %s: cannot read the indicator catalog: Is a directory\n" % tmp_path
+    empty = tmp_path / "empty.ini"
+    empty.write_bytes(b"\xef\xbb\xbf\r\n; nothing\r\n")
+    r = run(["check", "--config", str(empty)], cwd=ROOT)
+    assert r.returncode == 1
+    assert r.stderr == ("carecard: %s: no indicators; expected at least one indicator section such as [P1]\n"
+                        "carecard: %s: 1 configuration error\n" % (empty, empty))

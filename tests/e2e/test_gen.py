@@ -239,12 +239,13 @@ def test_summary_counts_match_files(tmp_path):
 
 
 def test_profiles_sizes(tmp_path):
-    """demo: 2 streets x 4 communities, 15 weeks (2026-06-22 .. 2026-10-04, all of 2026-Q3)."""
+    """demo: 2 streets x 4 communities, 18 weeks (2026-06-01 .. 2026-10-04, all of 2026-Q3)."""
     d = tmp_path / "demo"
     gen(d, "--profile", "demo")
     _, acts, _ = read(d, "activities")
     days = [parse_date(a["date"]) for a in acts if re.fullmatch(r"[\d/-]+", a["date"]) and a["date"] != "2026-13-45"]
-    assert min(days) >= datetime.date(2026, 6, 22) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) >= datetime.date(2026, 6, 1) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) <= datetime.date(2026, 6, 7) and max(days) >= datetime.date(2026, 9, 28)
     assert len({a["community_id"] for a in acts}) >= 8
     assert set(os.listdir(d)) == {"communities.csv", "providers.csv", "activities-gb18030.csv",
                                   "attendance.csv", "surveys.csv", "assessments.csv",
@@ -253,7 +254,7 @@ def test_profiles_sizes(tmp_path):
     d2 = tmp_path / "demo1"
     gen(d2, "--profile", "demo", "--weeks", 2, "--bad-rows", 0)
     _, acts2, _ = read(d2, "activities")
-    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 7, 5)
+    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 6, 14)
 
 
 # ---------------------------------------------------------------- pair rules
@@ -495,6 +496,10 @@ def test_demo_formats(demo):
     assert header[4] == "1、" + QUESTIONS[0]
     assert any(re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", s["date"]) for s in sv)
     assert any(not re.fullmatch(r"S\d{3}C\d{2}", s["community_id"]) for s in sv)  # by name
+    # partners separated by ; ； and 、, and a character that is four bytes in GB18030
+    assert all(any(sep in a["partners"] for a in acts) for sep in (";", "；", "、"))
+    assert "𠮷".encode("gb18030") in open(os.path.join(demo, "activities-gb18030.csv"), "rb").read()
+    assert len("𠮷".encode("gb18030")) == 4
     raw = open(os.path.join(demo, "timebank.tsv"), "rb").read()
     assert raw.split(b"\n")[0] == HEADERS_EN["timebank"].replace(",", "\t").encode()
 
@@ -601,3 +606,35 @@ def test_streaming_memory_does_not_grow_with_weeks(tmp_path):
     size = sum(os.path.getsize(os.path.join(tmp_path / "long", n)) for n in os.listdir(tmp_path / "long"))
     assert size > 30_000_000
     assert long_ - short < 11 * 1024, (short, long_)
+
+
+def test_demo_readme_row_counts():
+    """The table of fixtures/demo/README.md states the committed files' record counts."""
+    d = os.path.join(ROOT, "fixtures", "demo")
+    text = open(os.path.join(d, "README.md"), encoding="utf-8").read()
+    stated = {m.group(1): int(m.group(2).replace(",", ""))
+              for m in re.finditer(r"^\| `([a-z0-9-]+\.(?:csv|tsv))` \| [^|]+ \| ([\d,]+) \|", text, re.M)}
+    assert len(stated) == 9
+    for name, n in stated.items():
+        kind = name.split(".")[0].split("-")[0]
+        assert len(read(d, kind)[1]) == n, name
+
+
+def test_demo_has_special_children_not_served_in_the_quarter(demo):
+    """Special children seen in 2026-Q2 (June) but not in 2026-Q3: the 未覆盖困境儿童 list."""
+    _, acts, _ = read(demo, "activities")
+    day = {}
+    for a in acts:
+        try:
+            day[a["activity_id"]] = parse_date(a["date"])
+        except (AssertionError, ValueError):
+            pass
+    _, att, _ = read(demo, "attendance")
+    june, q3 = set(), set()
+    for r in att:
+        if BOOL[r["special"]]:
+            d = day[r["activity_id"]]
+            (june if d < datetime.date(2026, 7, 1) else q3 if d <= datetime.date(2026, 9, 30) else set()).add(
+                r["participant_id"])
+    assert len(june - q3) >= 3
+    assert len(q3) > len(june - q3)

@@ -25,7 +25,8 @@ S02 = "S02-___西湖_街道.xlsx"       # street name ../西湖/街道 made safe
 def db(tmp_path_factory):
     d = tmp_path_factory.mktemp("rdb")
     path = str(d / "t.db")
-    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv")]
+    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
+                                            "surveys.csv")]
     r = run(["ingest", "--db", path, "--rejects", str(d)] + files)
     if "not implemented" in r.stderr:
         pytest.skip("carecard ingest not in this build")
@@ -176,7 +177,7 @@ def test_warnings_csv(weekly):
     assert all(r[0] == "2026-W47" for r in body)
     sev = {"red": 0, "not_reported": None, "yellow": 1, "blue": 2}
     # not_reported carries its own colour (red here: L02 never reported)
-    ranks = [0 if r[6] == "not_reported" and r[10] == "true" else sev.get(r[6], 1) for r in body]
+    ranks = [0 if r[6] == "not_reported" and r[10] == "1" else sev.get(r[6], 1) for r in body]
     assert ranks == sorted(ranks)
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
@@ -331,3 +332,79 @@ def test_usage_errors(db, tmp_path):
     assert report(db, tmp_path, "weekly", "--lang", "fr").returncode == 2
     assert report(db, tmp_path).returncode == 2
     assert not os.listdir(tmp_path)
+
+
+def test_scorecard_xlsx(db, tmp_path):
+    out = tmp_path / "sc.xlsx"
+    r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", "2026-W47", "--street", "S01",
+             "--format", "xlsx", "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "指标说明"]
+    ws = wb["总览"]
+    assert ws["A1"].value == "东城街道社区育儿服务评估 2026年第47周（11月16日—11月22日）"
+    ids = [ws.cell(row=k, column=3).value for k in range(5, ws.max_row + 1)]
+    assert ids[:3] == ["L01", "L02", "S01"]
+    r = detail_row(wb["指标明细"], "L01", "P4")
+    assert r[6].value == pytest.approx(35 / 48) and r[11].value == "黄"
+
+
+def test_data_quality_sheet(tmp_path):
+    db = str(tmp_path / "q.db")
+    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
+                                            "activities-bad.csv")]
+    r = run(["ingest", "--db", db, "--rejects", str(tmp_path)] + files)
+    assert r.returncode == 3, r.stderr          # one row rejected
+    r = report(db, tmp_path / "out", "weekly", "--period", "2026-W47", "--street", "S01")
+    assert r.returncode == 4, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "out" / "2026-W47" / S01)["数据质量"]
+    rows = {}
+    for r in rows_of(ws):
+        if r[0] in ("L01", "L02"):
+            rows.setdefault(r[0], r[2:9])       # the first table; the list comes later
+    assert rows["L01"] == [3, 3, 0, 1, 1, 0, 1]
+    assert rows["L02"] == [0, 0, 0, 0, 0, 1, 1]
+    listed = [r for r in rows_of(ws) if r[0] == "L01" and r[1] == "activities-bad.csv"]
+    assert len(listed) == 1 and listed[0][2] == 3 and listed[0][3] == "2026-11-20"
+    assert "1.5" in listed[0][4]
+
+
+def test_quarterly_kano_and_digital_inclusion(db, tmp_path):
+    r = report(db, tmp_path, "quarterly", "--period", "2026-Q4", "--street", "S01")
+    assert r.returncode == 4, r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "2026-Q4" / S01)
+    k = rows_of(wb["满意度与KANO"])
+    flex = [r for r in k if r[0] == "flex_hours"][0]
+    assert flex[1:8] == ["延时托管", 1, 1, 2, 1, 0, 0]
+    assert flex[8] == "M 必备" and flex[9] == pytest.approx(0.4) and flex[10] == pytest.approx(-0.6)
+    assert flex[11] == 1
+    sat = [r for r in k if r[0] == "parent_sat" and r[2] == "全部"][0]
+    assert sat[3] == 5 and sat[4] == pytest.approx(4.2) and sat[5] == pytest.approx(0.8)
+    d = rows_of(wb["数字包容"])
+    by_role = {r[2]: r for r in d if r[0] == "digital_skill"}
+    assert by_role["全部"][3] == 5 and by_role["全部"][4] == pytest.approx(0.6)
+    assert by_role["全部"][5] == "X4" and by_role["全部"][6] == "达标"
+    assert by_role["祖辈"][3] == 3 and by_role["祖辈"][4] == pytest.approx(1 / 3)
+    assert by_role["祖辈"][6] == "蓝"
+    assert by_role["家长"][4] == 1 and by_role["家长"][6] == "达标"
+    assert os.path.exists(tmp_path / "2026-Q4" / "charts" / "S01-东城街道-kano.png")
+
+
+def test_unreadable_answer_in_data_quality(db, tmp_path):
+    r = report(db, tmp_path, "quarterly", "--period", "2026-Q4", "--street", "S02")
+    assert r.returncode == 0, r.stderr
+    ws = openpyxl.load_workbook(tmp_path / "2026-Q4" / S02)["数据质量"]
+    rows = rows_of(ws)
+    unread = [r for r in rows if r[0] == "parent_sat"]
+    assert unread and unread[0][1] == "您对社区育儿服务的总体满意度" and unread[0][2] == 1
+    m01 = [r for r in rows if r[0] == "M01"][0]
+    assert m01[4] == 1          # one survey response
+
+
+def test_unknown_street_or_community(db, tmp_path):
+    r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--street", "S99")
+    assert r.returncode == 1
+    assert r.stderr == "carecard: report 2026-W47: unknown street 'S99' (not in the register on 2026-11-22)\n"
+    r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--community", "../L01")
+    assert r.returncode == 1 and "unknown community '../L01'" in r.stderr
+    assert not os.path.exists(tmp_path / "o")

@@ -149,12 +149,12 @@ static cc_special_child special[2] = {
     {"L01", "C7", "张三丰", "2026-09-10"},
 };
 static cc_answer_stats digital_roles[2] = {
-    {"", 12, 1, {4, 8, 0, 0, 0, 0}}, {"grandparent", 10, 0, {3, 7, 0, 0, 0, 0}},
+    {"", -1, 12, 1, {4, 8, 0, 0, 0, 0}}, {"grandparent", -1, 10, 0, {3, 7, 0, 0, 0, 0}},
 };
 static cc_item digital_item = {"digital_skill", "您能熟练使用社区育儿小程序吗", CC_SCALE_YESNO,
-                               NULL, 0, "digital"};
+                               NULL, 0, "digital", 0};
 static cc_wb_item items[1];
-static cc_kano_feature feat = {"flex_hours", "延时托管", "f?", "d?"};
+static cc_kano_feature feat = {"flex_hours", "延时托管", "f?", "d?", 0};
 static cc_kano_row kano[1];
 static cc_input_file files[1] = {{"activities.csv", "ab12", "activities", "2026-11-23T07:00:00Z", 3, 3, 0}};
 
