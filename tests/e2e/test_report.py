@@ -177,7 +177,8 @@ def test_warnings_csv(weekly):
     assert all(r[0] == "2026-W47" for r in body)
     sev = {"red": 0, "not_reported": None, "yellow": 1, "blue": 2}
     # not_reported carries its own colour (red here: L02 never reported)
-    ranks = [0 if r[6] == "not_reported" and r[10] == "1" else sev.get(r[6], 1) for r in body]
+    ranks = [(0 if r[10] == "true" else 1) if r[6] == "not_reported" else sev[r[6]] for r in body]
+    assert {r[10] for r in body} <= {"true", "false"}
     assert ranks == sorted(ranks)
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
