@@ -773,17 +773,12 @@ static double trend_value(const cc_wb_input *in, size_t u, size_t p, size_t npoi
 {
     const cc_scorecard *sc = in->sc;
     const cc_unit_result *r = &sc->res[u];
-    if (in->nweeks == 0) {
+    size_t ni = sc->cfg->nind;
+    if (!in->trend) {
         size_t k = npoints - 1 - p;                 /* hist[0] = this period */
-        return ind == sc->cfg->nind ? r->total_hist[k] : r->cells[ind].hist[k];
+        return ind == ni ? r->total_hist[k] : r->cells[ind].hist[k];
     }
-    const cc_scorecard *w = in->weeks[p];
-    if (!w)
-        return NAN;
-    long j = cc_wb_find(w, r->unit.level, r->unit.id);
-    if (j < 0)
-        return NAN;
-    return ind == sc->cfg->nind ? w->res[j].total : w->res[j].cells[ind].value;
+    return in->trend->values[(p * sc->units.n + u) * (ni + 1) + ind];
 }
 
 static void sheet_trend(book *b)
@@ -795,7 +790,7 @@ static void sheet_trend(book *b)
                                                         : L(in, "趋势", "Trends");
     sheet *s = sheet_new(b, name);
     if (!s->ws) { free(s); return; }
-    size_t np = in->nweeks ? in->nweeks : CC_HISTORY;
+    size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
     if (np > MAXCOLS - 5)
         np = MAXCOLS - 5;
     put_str(s, 0, 0, L(in, "指标编号", "Indicator ID"), b->f.header);
@@ -803,8 +798,7 @@ static void sheet_trend(book *b)
     put_str(s, 0, 2, L(in, "层级", "Level"), b->f.header);
     put_str(s, 0, 3, L(in, "单位", "Unit"), b->f.header);
     for (size_t p = 0; p < np; p++) {
-        const char *lab = in->nweeks ? (in->weeks[p] ? in->weeks[p]->period.id : "")
-                                     : sc->hist_period[np - 1 - p].id;
+        const char *lab = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
         put_str(s, 0, 4 + (int)p, lab, b->f.header);
     }
     s->header_row = 0;
@@ -846,7 +840,7 @@ static void sheet_trend(book *b)
         }
         chart_title_set_name(ch, L(in, "总分趋势", "Total score trend"));
         chart_axis_set_name(ch->y_axis, L(in, "总分（0–100）", "Total score (0–100)"));
-        chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->nweeks
+        chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->trend
                                         ? L(in, "周", "Week") : L(in, "期", "Period"));
         chart_axis_set_min(ch->y_axis, 0);
         chart_axis_set_max(ch->y_axis, 100);

@@ -177,7 +177,8 @@ def test_warnings_csv(weekly):
     assert all(r[0] == "2026-W47" for r in body)
     sev = {"red": 0, "not_reported": None, "yellow": 1, "blue": 2}
     # not_reported carries its own colour (red here: L02 never reported)
-    ranks = [0 if r[6] == "not_reported" and r[10] == "1" else sev.get(r[6], 1) for r in body]
+    ranks = [(0 if r[10] == "true" else 1) if r[6] == "not_reported" else sev[r[6]] for r in body]
+    assert {r[10] for r in body} <= {"true", "false"}
     assert ranks == sorted(ranks)
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
@@ -313,6 +314,9 @@ def test_monthly_sheets(db, tmp_path):
     assert wb["总览"]["A1"].value == "东城街道社区育儿服务月报 2026年11月（11月1日—11月30日）"
     # weeks whose Thursday is in November 2026: W45 .. W48 (Thu 5, 12, 19, 26)
     assert [c.value for c in wb["趋势"][1]][4:] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    # the W47 column holds the weekly values: L01 P4 = 35/48; no activities in W45, W46, W48
+    p4 = [r for r in rows_of(wb["趋势"]) if r[0] == "P4" and r[3] == "凉水井社区"][0]
+    assert p4[4:8] == [None, None, pytest.approx(35 / 48), None]
     ws = wb["资源缺口"]
     levels = [c.value for c in ws[3]]
     assert levels[5] in ("红", "黄", "蓝", "达标")
