@@ -112,6 +112,21 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
     for (size_t i = 0; i < cfg->nind; i++)
         json_array_append_new(inds, cell_json(sc, i, &r->cells[i]));
     json_object_set_new(o, "indicators", inds);
+    /* What moved the total since the previous period: each indicator's
+     * contribution (weight x change in score) plus the effect of coverage
+     * changes; they add up to `change`. Null where there is no previous total. */
+    json_t *att = json_object(), *by = json_object();
+    int have = !isnan(r->total) && !isnan(r->prev_total) && r->contrib;
+    json_object_set_new(att, "previous_total", jnum(r->prev_total));
+    json_object_set_new(att, "change", have ? jnum(r->total - r->prev_total) : json_null());
+    for (size_t i = 0; i < cfg->nind; i++)
+        json_object_set_new(by, cfg->ind[i].id, have ? jnum(r->contrib[i]) : json_null());
+    json_object_set_new(att, "indicators", by);
+    json_object_set_new(att, "coverage", have ? jnum(r->contrib_coverage) : json_null());
+    char *top = have ? cc_scorecard_movers(sc, (size_t)(r - sc->res)) : NULL;
+    json_object_set_new(att, "top", top ? json_string(top) : json_null());
+    free(top);
+    json_object_set_new(o, "attribution", att);
     return o;
 }
 
