@@ -105,16 +105,7 @@ int cc_wb_is_warning(cc_status s)
 
 void cc_wb_ymd(cc_day day, int *y, int *m, int *d)
 {
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
+    cc_day_to_ymd(day, y, m, d);
 }
 
 static void day_text(cc_day day, char *out, size_t n)
