@@ -61,8 +61,8 @@ echo "step,rows,wall_s,cpu_s,peak_rss_mb,rows_per_s,note" >"$CSV"
 srchash=$(cat fixtures/gen/*.c | sha256sum | cut -c1-10)
 binhash=$(sha256sum "$BIN" | cut -c1-16)
 
-row() {   # step rows wall cpu rss rps note
-  printf '%s,%s,%s,%s,%s,%s,%s\n' "$@" >>"$CSV"
+row() {   # step rows wall cpu rss rps note (the note is quoted in the CSV)
+  printf '%s,%s,%s,%s,%s,%s,"%s"\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(printf '%s' "$7" | sed 's/"/""/g')" >>"$CSV"
   printf '  %-34s %10s %9s %9s %8s %11s  %s\n' "$@"
 }
 

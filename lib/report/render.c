@@ -299,7 +299,9 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
                  r->unit.level == CC_LEVEL_COMMUNITY ? "社区" : r->unit.level == CC_LEVEL_STREET ? "街道" : "全区",
                  r->unit.id, r->unit.name);
         pad(f, head, 36, 0);
-        fprintf(f, " 总分 %s %s", tot, r->grade ? r->grade : "");
+        fprintf(f, " 总分 %s", tot);
+        if (r->grade)
+            fprintf(f, " %s", r->grade);
         if (r->rank)
             fprintf(f, "  排名 %d", r->rank);
         if (r->rank_in_area && r->unit.level == CC_LEVEL_COMMUNITY)
@@ -351,7 +353,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             fputc(' ', f);
             char lv[32];
             snprintf(lv, sizeof lv, "%s%s", level_zh(c), c->rectify ? "!" : "");
-            pad(f, lv, 8, 0);
+            pad(f, lv, 8, c->run ? 0 : -1);
             if (c->run) {
                 char rb[8];
                 snprintf(rb, sizeof rb, "%d", c->run);
@@ -568,7 +570,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             pad(f, t, 8, 1);
             pad(f, rb, 5, 1);
             fputc(' ', f);
-            pad(f, cc_change_zh(c->change), 7, 0);
+            pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);
             fputc('\n', f);
             if (c->explanation && *c->explanation) {

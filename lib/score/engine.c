@@ -228,15 +228,13 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     p->st = cc_xcalloc(n * nind + 1, 1);
     p->why = cc_xcalloc(n * nind + 1, sizeof *p->why);
     {
-        double vals[256];
         for (size_t i = 0; i < nind; i++) {
             const cc_indicator *ind = &cfg->ind[i];
             const wtab *wt = &w[wof[i]];
             size_t nr = cc_formula_nrefs(ind->formula);
-            size_t col[256];
+            size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
+            double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
             int act = uses_activity(ind), rep = uses_reported(ind);
-            if (nr > 256)
-                nr = 256;
             for (size_t r = 0; r < nr; r++)
                 col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
             for (size_t u = 0; u < n; u++) {
@@ -271,6 +269,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
                     p->score[c] = score_of(ind, fr.value);
                 }
             }
+            free(col);
+            free(vals);
         }
     }
     e = period_weights(cfg, p, ahp, notices);

@@ -239,12 +239,13 @@ def test_summary_counts_match_files(tmp_path):
 
 
 def test_profiles_sizes(tmp_path):
-    """demo: 2 streets x 4 communities, 15 weeks (2026-06-22 .. 2026-10-04, all of 2026-Q3)."""
+    """demo: 2 streets x 4 communities, 18 weeks (2026-06-01 .. 2026-10-04, all of 2026-Q3)."""
     d = tmp_path / "demo"
     gen(d, "--profile", "demo")
     _, acts, _ = read(d, "activities")
     days = [parse_date(a["date"]) for a in acts if re.fullmatch(r"[\d/-]+", a["date"]) and a["date"] != "2026-13-45"]
-    assert min(days) >= datetime.date(2026, 6, 22) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) >= datetime.date(2026, 6, 1) and max(days) <= datetime.date(2026, 10, 4)
+    assert min(days) <= datetime.date(2026, 6, 7) and max(days) >= datetime.date(2026, 9, 28)
     assert len({a["community_id"] for a in acts}) >= 8
     assert set(os.listdir(d)) == {"communities.csv", "providers.csv", "activities-gb18030.csv",
                                   "attendance.csv", "surveys.csv", "assessments.csv",
@@ -253,7 +254,7 @@ def test_profiles_sizes(tmp_path):
     d2 = tmp_path / "demo1"
     gen(d2, "--profile", "demo", "--weeks", 2, "--bad-rows", 0)
     _, acts2, _ = read(d2, "activities")
-    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 7, 5)
+    assert max(parse_date(a["date"]) for a in acts2) <= datetime.date(2026, 6, 14)
 
 
 # ---------------------------------------------------------------- pair rules
@@ -617,3 +618,23 @@ def test_demo_readme_row_counts():
     for name, n in stated.items():
         kind = name.split(".")[0].split("-")[0]
         assert len(read(d, kind)[1]) == n, name
+
+
+def test_demo_has_special_children_not_served_in_the_quarter(demo):
+    """Special children seen in 2026-Q2 (June) but not in 2026-Q3: the 未覆盖困境儿童 list."""
+    _, acts, _ = read(demo, "activities")
+    day = {}
+    for a in acts:
+        try:
+            day[a["activity_id"]] = parse_date(a["date"])
+        except (AssertionError, ValueError):
+            pass
+    _, att, _ = read(demo, "attendance")
+    june, q3 = set(), set()
+    for r in att:
+        if BOOL[r["special"]]:
+            d = day[r["activity_id"]]
+            (june if d < datetime.date(2026, 7, 1) else q3 if d <= datetime.date(2026, 9, 30) else set()).add(
+                r["participant_id"])
+    assert len(june - q3) >= 3
+    assert len(q3) > len(june - q3)

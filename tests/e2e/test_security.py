@@ -100,3 +100,12 @@ def test_names_masked_unless_personal(tmp_path):
             for row in ws.iter_rows(values_only=True):
                 text += " ".join(str(v) for v in row if v is not None) + "\n"
     assert "司马相如" in text
+
+
+def test_usage_error_leaves_no_database(tmp_path):
+    r = run(["ingest", "--bogus"], cwd=tmp_path)
+    assert r.returncode == 2
+    assert "unknown option '--bogus'" in r.stderr
+    r = run(["ingest"], cwd=tmp_path)
+    assert r.returncode == 2
+    assert not (tmp_path / "carecard.db").exists()
