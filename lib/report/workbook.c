@@ -710,7 +710,7 @@ static void sheet_warnings(book *b)
     sheet *s = sheet_new(b, L(in, "预警清单", "Warnings"));
     if (!s->ws) { free(s); return; }
     const char *cols[] = {
-        L(in, "层级", "Level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
+        L(in, "层级", "Unit level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
         L(in, "指标编号", "Indicator ID"), L(in, "指标", "Indicator"), L(in, "等级", "Level"),
         L(in, "数值", "Value"), L(in, "目标", "Target"), L(in, "连续期数", "Periods in a row"),
         L(in, "状态", "Change"), L(in, "处置", "Action"), L(in, "说明", "Explanation"),
