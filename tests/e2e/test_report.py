@@ -413,3 +413,15 @@ def test_unknown_street_or_community(db, tmp_path):
     r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--community", "../L01")
     assert r.returncode == 1 and "unknown community '../L01'" in r.stderr
     assert not os.path.exists(tmp_path / "o")
+
+
+def test_audit_record(db, weekly):
+    import sqlite3
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT status, level, run, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                       " AND unit_level = 'community' AND unit_id = 'L01' AND indicator_id = 'P4'").fetchall()
+    assert rows == [("yellow", "yellow", 1, 0)]
+    x5 = con.execute("SELECT status, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                     " AND unit_id = 'L02' AND indicator_id = 'X5'").fetchall()
+    assert x5 == [("not_reported", 1)]
+    con.close()
