@@ -2,6 +2,7 @@
 warnings.csv, masking, determinism, failures (unwritable --out, escaping names) and
 exit code 4."""
 import csv
+import datetime
 import glob
 import io
 import json
@@ -90,6 +91,8 @@ def test_sheets_title_and_freshness(weekly):
     out, _ = weekly
     wb = openpyxl.load_workbook(out / "2026-W47" / S01)
     assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "数据质量", "指标说明"]
+    # created = the period's last day, 00:00 UTC (never the clock)
+    assert wb.properties.created.replace(tzinfo=None) == datetime.datetime(2026, 11, 22)
     ws = wb["总览"]
     assert ws["A1"].value == "东城街道社区育儿服务周报 2026年第47周（11月16日—11月22日）"
     assert ws["A2"].value.startswith("数据截至最近一次导入 20")
