@@ -103,6 +103,7 @@ typedef struct {
     cc_answer_stats **ans; size_t *nans;    /* per configured item */
     long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
+    double cpu_charts, cpu_books;       /* thread CPU seconds, for -v */
     cc_err err;
     pthread_mutex_t lock;
 } run;
@@ -348,6 +349,13 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     return e;
 }
 
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* KANO of the scope: the run's per-community pairs added over its communities. */
 static cc_kano_row *gather_kano(const run *R, const job *j)
 {
@@ -480,6 +488,7 @@ static cc_err do_job(run *R, const job *j)
     in.items = items;
     in.nitems = cfg->nitems;
 
+    double c0 = thread_cpu_s();
     if ((e = draw_charts(R, j, charts, paths)))
         goto out;
     if (R->o->kind == CC_REPORT_QUARTERLY && paths[CC_CHART_KANO]) {
@@ -507,8 +516,14 @@ static cc_err do_job(run *R, const job *j)
     }
     for (int k = 0; k < 5; k++)
         in.charts[k] = charts[k];
+    double c1 = thread_cpu_s();
     xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
     e = cc_workbook_write(xlsx, &in);
+    double c2 = thread_cpu_s();
+    pthread_mutex_lock(&R->lock);
+    R->cpu_charts += c1 - c0;
+    R->cpu_books += c2 - c1;
+    pthread_mutex_unlock(&R->lock);
 out:
     free(xlsx);
     for (int k = 0; k < 5; k++)
@@ -828,7 +843,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                    now_s() - t0);
     }
 
-    int nt = o->threads > 0 ? o->threads : 2;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 2 ? (int)ncpu : 2;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
     pthread_t th[16];
@@ -844,8 +860,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         pthread_join(th[t], NULL);
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
-    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s)",
-               sc->period.id, R.njobs, started ? started : 1, now_s() - t0, cpu_s());
+    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
+               " charts %.2f s, workbooks %.2f s)", sc->period.id, R.njobs,
+               started ? started : 1, now_s() - t0, cpu_s(), R.cpu_charts, R.cpu_books);
     if ((e = R.err))
         goto out;
 

@@ -105,16 +105,7 @@ int cc_wb_is_warning(cc_status s)
 
 void cc_wb_ymd(cc_day day, int *y, int *m, int *d)
 {
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
+    cc_day_to_ymd(day, y, m, d);
 }
 
 static void day_text(cc_day day, char *out, size_t n)
@@ -719,7 +710,7 @@ static void sheet_warnings(book *b)
     sheet *s = sheet_new(b, L(in, "预警清单", "Warnings"));
     if (!s->ws) { free(s); return; }
     const char *cols[] = {
-        L(in, "层级", "Level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
+        L(in, "层级", "Unit level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
         L(in, "指标编号", "Indicator ID"), L(in, "指标", "Indicator"), L(in, "等级", "Level"),
         L(in, "数值", "Value"), L(in, "目标", "Target"), L(in, "连续期数", "Periods in a row"),
         L(in, "状态", "Change"), L(in, "处置", "Action"), L(in, "说明", "Explanation"),

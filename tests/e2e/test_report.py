@@ -2,6 +2,7 @@
 warnings.csv, masking, determinism, failures (unwritable --out, escaping names) and
 exit code 4."""
 import csv
+import datetime
 import glob
 import io
 import json
@@ -90,6 +91,8 @@ def test_sheets_title_and_freshness(weekly):
     out, _ = weekly
     wb = openpyxl.load_workbook(out / "2026-W47" / S01)
     assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "数据质量", "指标说明"]
+    # created = the period's last day, 00:00 UTC (never the clock)
+    assert wb.properties.created.replace(tzinfo=None) == datetime.datetime(2026, 11, 22)
     ws = wb["总览"]
     assert ws["A1"].value == "东城街道社区育儿服务周报 2026年第47周（11月16日—11月22日）"
     assert ws["A2"].value.startswith("数据截至最近一次导入 20")
@@ -218,7 +221,8 @@ def test_against_engine_json(db, weekly):
 def test_deterministic(db, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert report(db, a, "weekly", "--period", "2026-W47").returncode == 4
-    assert report(db, b, "weekly", "--period", "2026-W47").returncode == 4
+    # one worker instead of two: the same bytes
+    assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert fa == fb and len(fa) == 16
@@ -412,3 +416,15 @@ def test_unknown_street_or_community(db, tmp_path):
     r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--community", "../L01")
     assert r.returncode == 1 and "unknown community '../L01'" in r.stderr
     assert not os.path.exists(tmp_path / "o")
+
+
+def test_audit_record(db, weekly):
+    import sqlite3
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT status, level, run, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                       " AND unit_level = 'community' AND unit_id = 'L01' AND indicator_id = 'P4'").fetchall()
+    assert rows == [("yellow", "yellow", 1, 0)]
+    x5 = con.execute("SELECT status, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                     " AND unit_id = 'L02' AND indicator_id = 'X5'").fetchall()
+    assert x5 == [("not_reported", 1)]
+    con.close()
