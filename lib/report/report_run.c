@@ -88,7 +88,7 @@ typedef struct {
     const cc_config *cfg;
     const cc_report_opts *o;
     const cc_scorecard *sc;
-    const cc_scorecard *const *weeks; size_t nweeks;
+    const cc_wb_trend *trend;         /* monthly/quarterly; NULL for weekly */
     const char *dir;            /* <out>/<period> */
     const char *stamp;
     char *last_ingest;
@@ -103,6 +103,7 @@ typedef struct {
     cc_answer_stats **ans; size_t *nans;    /* per configured item */
     long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
+    double cpu_charts, cpu_books;       /* thread CPU seconds, for -v */
     cc_err err;
     pthread_mutex_t lock;
 } run;
@@ -307,7 +308,7 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         free(title);
     }
     if (!e && paths[CC_CHART_TREND]) {
-        size_t np = R->nweeks ? R->nweeks : CC_HISTORY;
+        size_t np = R->trend ? R->trend->npoints : CC_HISTORY;
         const char **xl = cc_xcalloc(np, sizeof *xl);
         char (*xb)[40] = cc_xcalloc(np, sizeof *xb);
         long ref = scope->unit.level == CC_LEVEL_COMMUNITY
@@ -320,20 +321,17 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
                                              ? (R->o->lang_en ? "area" : "全区")
                                              : sc->res[ref].unit.name) : NULL};
         for (size_t p = 0; p < np; p++) {
-            const char *id = R->nweeks ? (R->weeks[p] ? R->weeks[p]->period.id : "")
-                                       : sc->hist_period[np - 1 - p].id;
+            const char *id = R->trend ? R->trend->labels[p] : sc->hist_period[np - 1 - p].id;
             const char *w = strstr(id, "-W");
             snprintf(xb[p], sizeof xb[p], "%s", w ? w + 1 : id);
             xl[p] = xb[p];
             for (size_t s = 0; s < ns; s++) {
                 size_t u = s == 0 ? j->scope : (size_t)ref;
-                if (R->nweeks == 0) {
+                if (!R->trend)
                     tv[s * np + p] = sc->res[u].total_hist[np - 1 - p];
-                } else {
-                    const cc_scorecard *wk = R->weeks[p];
-                    long x = wk ? cc_wb_find(wk, sc->res[u].unit.level, sc->res[u].unit.id) : -1;
-                    tv[s * np + p] = x >= 0 ? wk->res[x].total : NAN;
-                }
+                else
+                    tv[s * np + p] = R->trend->values[(p * sc->units.n + u) * (cfg->nind + 1)
+                                                      + cfg->nind];
             }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: total score trend" : "%s 总分趋势", sname);
@@ -349,6 +347,13 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     for (int k = 0; k < 5; k++)
         charts[k] = paths[k];
     return e;
+}
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* KANO of the scope: the run's per-community pairs added over its communities. */
@@ -394,8 +399,7 @@ static cc_err do_job(run *R, const job *j)
     in.scope = j->scope;
     in.rows = j->rows;
     in.nrows = j->nrows;
-    in.weeks = R->weeks;
-    in.nweeks = R->nweeks;
+    in.trend = R->trend;
     in.files = R->files;
     in.nfiles = R->nfiles;
     in.last_ingest = R->last_ingest;
@@ -484,6 +488,7 @@ static cc_err do_job(run *R, const job *j)
     in.items = items;
     in.nitems = cfg->nitems;
 
+    double c0 = thread_cpu_s();
     if ((e = draw_charts(R, j, charts, paths)))
         goto out;
     if (R->o->kind == CC_REPORT_QUARTERLY && paths[CC_CHART_KANO]) {
@@ -511,8 +516,14 @@ static cc_err do_job(run *R, const job *j)
     }
     for (int k = 0; k < 5; k++)
         in.charts[k] = charts[k];
+    double c1 = thread_cpu_s();
     xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
     e = cc_workbook_write(xlsx, &in);
+    double c2 = thread_cpu_s();
+    pthread_mutex_lock(&R->lock);
+    R->cpu_charts += c1 - c0;
+    R->cpu_books += c2 - c1;
+    pthread_mutex_unlock(&R->lock);
 out:
     free(xlsx);
     for (int k = 0; k < 5; k++)
@@ -614,6 +625,39 @@ static void add_job(run *R, size_t *cap, size_t scope)
     }
 }
 
+/* Lookup of units by (level, id) in another scorecard. qsort has no context
+ * argument; the report run sorts from one thread only. */
+static const cc_scorecard *sort_units;
+
+static int cmp_unit_key(const cc_unit *a, const cc_unit *b)
+{
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_unit_idx(const void *pa, const void *pb)
+{
+    return cmp_unit_key(&sort_units->res[*(const size_t *)pa].unit,
+                        &sort_units->res[*(const size_t *)pb].unit);
+}
+
+static long find_unit(const cc_scorecard *w, const size_t *wo, size_t n, const cc_unit *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_unit_key(&w->res[wo[mid]].unit, key);
+        if (c == 0)
+            return (long)wo[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
 /* The ISO weeks whose Thursday lies in p. */
 static size_t trend_weeks(const cc_period *p, cc_period **out)
 {
@@ -639,8 +683,10 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     pthread_mutex_init(&R.lock, NULL);
     cc_scope scope = {o->streets, o->nstreets, o->communities, o->ncommunities};
     cc_scorecard *sc = NULL;
-    cc_scorecard **weeks = NULL;
     cc_period *wp = NULL;
+    char (*tlabels)[32] = NULL;
+    double *tvalues = NULL;
+    cc_wb_trend trend;
     size_t nweeks = 0;
     char *dir = NULL, *charts = NULL, *stamp = NULL;
     double t0 = now_s();
@@ -711,14 +757,44 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     R.dir = dir;
 
     if (o->kind != CC_REPORT_WEEKLY) {
+        /* each week's scorecard is reduced to its values and freed at once,
+         * so a quarter of 3,000 communities holds one scorecard at a time */
         nweeks = trend_weeks(&sc->period, &wp);
-        weeks = cc_xcalloc(nweeks + 1, sizeof *weeks);
-        for (size_t k = 0; k < nweeks && !e; k++)
-            e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &weeks[k]);
+        size_t stride = cfg->nind + 1, nu = sc->units.n;
+        tlabels = cc_xcalloc(nweeks + 1, sizeof *tlabels);
+        tvalues = cc_xmalloc((nweeks * nu * stride + 1) * sizeof *tvalues);
+        for (size_t k = 0; k < nweeks * nu * stride; k++)
+            tvalues[k] = NAN;
+        for (size_t k = 0; k < nweeks && !e; k++) {
+            cc_scorecard *w = NULL;
+            if ((e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &w)))
+                break;
+            snprintf(tlabels[k], sizeof tlabels[k], "%s", w->period.id);
+            /* units of w sorted by (level, id) for lookup */
+            size_t nw = w->units.n;
+            size_t *wo = cc_xmalloc((nw + 1) * sizeof *wo);
+            for (size_t i = 0; i < nw; i++)
+                wo[i] = i;
+            sort_units = w;
+            qsort(wo, nw, sizeof *wo, cmp_unit_idx);
+            for (size_t u = 0; u < nu; u++) {
+                long x = find_unit(w, wo, nw, &sc->res[u].unit);
+                if (x < 0)
+                    continue;
+                double *v = &tvalues[(k * nu + u) * stride];
+                for (size_t i = 0; i < cfg->nind; i++)
+                    v[i] = w->res[x].cells[i].value;
+                v[cfg->nind] = w->res[x].total;
+            }
+            free(wo);
+            cc_scorecard_free(w);
+        }
         if (e)
             goto out;
-        R.weeks = (const cc_scorecard *const *)weeks;
-        R.nweeks = nweeks;
+        trend.npoints = nweeks;
+        trend.labels = (const char (*)[32])tlabels;
+        trend.values = tvalues;
+        R.trend = &trend;
         cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far",
                    sc->period.id, nweeks, now_s() - t0);
     }
@@ -767,7 +843,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                    now_s() - t0);
     }
 
-    int nt = o->threads > 0 ? o->threads : 2;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 2 ? (int)ncpu : 2;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
     pthread_t th[16];
@@ -783,8 +860,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         pthread_join(th[t], NULL);
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
-    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s)",
-               sc->period.id, R.njobs, started ? started : 1, now_s() - t0, cpu_s());
+    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
+               " charts %.2f s, workbooks %.2f s)", sc->period.id, R.njobs,
+               started ? started : 1, now_s() - t0, cpu_s(), R.cpu_charts, R.cpu_books);
     if ((e = R.err))
         goto out;
 
@@ -837,10 +915,8 @@ out:
     free(R.jobs);
     cc_input_files_free(R.files, R.nfiles);
     free(R.last_ingest);
-    for (size_t k = 0; k < nweeks; k++)
-        if (weeks[k])
-            cc_scorecard_free(weeks[k]);
-    free(weeks);
+    free(tlabels);
+    free(tvalues);
     free(wp);
     if (sc)
         cc_scorecard_free(sc);

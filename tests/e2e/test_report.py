@@ -2,6 +2,7 @@
 warnings.csv, masking, determinism, failures (unwritable --out, escaping names) and
 exit code 4."""
 import csv
+import datetime
 import glob
 import io
 import json
@@ -90,6 +91,8 @@ def test_sheets_title_and_freshness(weekly):
     out, _ = weekly
     wb = openpyxl.load_workbook(out / "2026-W47" / S01)
     assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "数据质量", "指标说明"]
+    # created = the period's last day, 00:00 UTC (never the clock)
+    assert wb.properties.created.replace(tzinfo=None) == datetime.datetime(2026, 11, 22)
     ws = wb["总览"]
     assert ws["A1"].value == "东城街道社区育儿服务周报 2026年第47周（11月16日—11月22日）"
     assert ws["A2"].value.startswith("数据截至最近一次导入 20")
@@ -177,7 +180,8 @@ def test_warnings_csv(weekly):
     assert all(r[0] == "2026-W47" for r in body)
     sev = {"red": 0, "not_reported": None, "yellow": 1, "blue": 2}
     # not_reported carries its own colour (red here: L02 never reported)
-    ranks = [0 if r[6] == "not_reported" and r[10] == "1" else sev.get(r[6], 1) for r in body]
+    ranks = [(0 if r[10] == "true" else 1) if r[6] == "not_reported" else sev[r[6]] for r in body]
+    assert {r[10] for r in body} <= {"true", "false"}
     assert ranks == sorted(ranks)
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
@@ -217,7 +221,8 @@ def test_against_engine_json(db, weekly):
 def test_deterministic(db, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert report(db, a, "weekly", "--period", "2026-W47").returncode == 4
-    assert report(db, b, "weekly", "--period", "2026-W47").returncode == 4
+    # one worker instead of two: the same bytes
+    assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert fa == fb and len(fa) == 16
@@ -313,6 +318,9 @@ def test_monthly_sheets(db, tmp_path):
     assert wb["总览"]["A1"].value == "东城街道社区育儿服务月报 2026年11月（11月1日—11月30日）"
     # weeks whose Thursday is in November 2026: W45 .. W48 (Thu 5, 12, 19, 26)
     assert [c.value for c in wb["趋势"][1]][4:] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    # the W47 column holds the weekly values: L01 P4 = 35/48; no activities in W45, W46, W48
+    p4 = [r for r in rows_of(wb["趋势"]) if r[0] == "P4" and r[3] == "凉水井社区"][0]
+    assert p4[4:8] == [None, None, pytest.approx(35 / 48), None]
     ws = wb["资源缺口"]
     levels = [c.value for c in ws[3]]
     assert levels[5] in ("红", "黄", "蓝", "达标")
@@ -408,3 +416,15 @@ def test_unknown_street_or_community(db, tmp_path):
     r = report(db, tmp_path / "o", "weekly", "--period", "2026-W47", "--community", "../L01")
     assert r.returncode == 1 and "unknown community '../L01'" in r.stderr
     assert not os.path.exists(tmp_path / "o")
+
+
+def test_audit_record(db, weekly):
+    import sqlite3
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT status, level, run, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                       " AND unit_level = 'community' AND unit_id = 'L01' AND indicator_id = 'P4'").fetchall()
+    assert rows == [("yellow", "yellow", 1, 0)]
+    x5 = con.execute("SELECT status, rectify FROM warning_log WHERE period_id = '2026-W47'"
+                     " AND unit_id = 'L02' AND indicator_id = 'X5'").fetchall()
+    assert x5 == [("not_reported", 1)]
+    con.close()
