@@ -12,6 +12,7 @@
  * window without rows for a unit that has ever had a row of that kind.
  */
 #include "measure/measure.h"
+#include "measure/attend.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -927,6 +928,36 @@ static void do_attendance(ctx *c, double **pv)
 {
     int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
                     pv[M_VOLUNTEERS_PREV];
+    if (!c->cache) {     /* attend.c: direct, or its week cache when on */
+        double *part = pv[M_PARTICIPANTS] ? pv[M_PARTICIPANTS] : cc_xmalloc(c->n * sizeof *part);
+        double *ret = need_prev ? cc_xmalloc(c->n * sizeof *ret) : NULL;
+        double *vret = need_prev ? cc_xmalloc(c->n * sizeof *vret) : NULL;
+        for (size_t u = 0; u < c->n; u++) {
+            part[u] = NAN;
+            if (need_prev)
+                ret[u] = vret[u] = NAN;
+        }
+        cc_attend_cols o = {
+            .part = part, .child = pv[M_CHILD_PARTICIPANTS], .households = pv[M_HOUSEHOLDS],
+            .special = pv[M_SPECIAL_SERVED], .vol = pv[M_VOLUNTEERS_ACTIVE],
+            .prev_part = pv[M_PREV_PARTICIPANTS], .prev_vol = pv[M_VOLUNTEERS_PREV],
+            .returning = ret, .retained = vret,
+        };
+        if (!c->err)
+            c->err = cc_attend_compute(c->s, c->units, c->area, c->dfrom, c->dto, need_prev, &o);
+        for (size_t u = 0; need_prev && u < c->n; u++) {
+            int has = !isnan(part[u]);
+            if (pv[M_RETURNING])
+                pv[M_RETURNING][u] = has ? (isnan(ret[u]) ? 0 : ret[u]) : NAN;
+            if (pv[M_VOLUNTEERS_RETAINED])
+                pv[M_VOLUNTEERS_RETAINED][u] = has ? (isnan(vret[u]) ? 0 : vret[u]) : NAN;
+        }
+        if (part != pv[M_PARTICIPANTS])
+            free(part);
+        free(ret);
+        free(vret);
+        return;
+    }
     intern ids = {0};
     kset cur = {0}, prev = {0};
     double *cnt[K_SPECIAL_GIVEN + 1] = {0}, *pcnt[K_SPECIAL_GIVEN + 1] = {0};

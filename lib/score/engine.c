@@ -807,14 +807,17 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
             if (f - (t - f + 1) < lo)
                 lo = f - (t - f + 1);
         }
-    cc_measure_cache *cache = cc_measure_cache_new(lo, p->to);
+    (void)lo;
+    cc_measure_cache *cache = NULL;
+    if (!e)
+        e = cc_measures_cache_begin(s);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
                            cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0, cache);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
-    cc_measure_cache_free(cache);
+    cc_measures_cache_end(s);
     if (e)
         goto fail;
 
