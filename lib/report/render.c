@@ -177,11 +177,21 @@ static void full_num(char *out, size_t len, double v)
         snprintf(out, len, "%.0f", v == 0 ? 0.0 : v);
         return;
     }
-    for (int p = 1; p <= 17; p++) {
+    /* The smallest precision p that reads back as v (without an exponent
+     * unless |v| < 1e-4, or p = 17).  Both conditions only become true as p
+     * grows (a correctly rounded longer decimal is at least as close to v;
+     * %g drops the exponent once p exceeds it), so p is found by bisection:
+     * 4 or 5 conversions instead of up to 17, the same text. */
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int p = (lo + hi) / 2;
         snprintf(out, len, "%.*g", p, v);
-        if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4 || p == 17))
-            return;
+        if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4))
+            hi = p;
+        else
+            lo = p + 1;
     }
+    snprintf(out, len, "%.*g", lo, v);
 }
 
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
