@@ -44,7 +44,8 @@ def test_weekly_sheets_and_title(books):
     assert ws["L6"].value == 3.25
     assert "↑" in ws["L6"].number_format and "↓" in ws["L6"].number_format
     assert ws.freeze_panes == "D5"
-    assert ws.auto_filter.ref == "A4:L6"
+    assert ws["M4"].value == "主要变动"
+    assert ws.auto_filter.ref == "A4:M6"
 
 
 def test_print_setup_every_sheet(books):
