@@ -17,7 +17,14 @@ typedef struct {
     int tty;                   /* stderr is a terminal: progress bars allowed */
     cc_store *store;           /* opened by main when the command asks for it */
     cc_config cfg;             /* loaded by main when the command asks for it */
+    int store_flags;           /* NEED_DB_NEW: opened on first cmd_store() call */
 } cc_ctx;
+
+/* The command's database. NEED_DB commands get it opened before they run;
+ * NEED_DB_NEW commands (which may create the file) call this once their
+ * arguments are known to be good, so a usage error never leaves an empty
+ * database behind. NULL on failure (printed); *err set. */
+cc_store *cmd_store(cc_ctx *ctx, cc_err *err);
 
 enum {
     NEED_DB     = 1 << 0,      /* open an existing database (read-write) */

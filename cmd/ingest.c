@@ -111,6 +111,11 @@ int cmd_ingest(int argc, char **argv, cc_ctx *ctx)
         free(args);
         return cmd_usage_error("ingest", "no input files given");
     }
+    cc_err oe;
+    if (!cmd_store(ctx, &oe)) {
+        free(args);
+        return cmd_exit_code(oe);
+    }
     char **paths = NULL;
     size_t npaths = 0;
     cc_err xe = cc_ingest_expand(args, nargs, &paths, &npaths);

@@ -60,6 +60,16 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+cc_store *cmd_store(cc_ctx *ctx, cc_err *err)
+{
+    cc_err e = CC_OK;
+    if (!ctx->store)
+        ctx->store = cc_store_open(ctx->db_path, (ctx->store_flags & NEED_DB_NEW) ? CC_STORE_CREATE : 0, &e);
+    if (err)
+        *err = ctx->store ? CC_OK : (e == CC_OK ? CC_ERR_DB : e);
+    return ctx->store;
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -177,13 +187,13 @@ int main(int argc, char **argv)
         if (cc_config_load(ctx.config_path, &ctx.cfg) != CC_OK)
             return EXIT_FAIL;
     }
-    if (cmd->flags & (NEED_DB | NEED_DB_NEW)) {
+    ctx.store_flags = cmd->flags & (NEED_DB | NEED_DB_NEW);
+    if (cmd->flags & NEED_DB) {
         cc_err e;
-        ctx.store = cc_store_open(ctx.db_path, (cmd->flags & NEED_DB_NEW) ? CC_STORE_CREATE : 0, &e);
-        if (!ctx.store) {
+        if (!cmd_store(&ctx, &e)) {
             if (cmd->flags & NEED_CONFIG)
                 cc_config_release(&ctx.cfg);
-            return cmd_exit_code(e == CC_OK ? CC_ERR_DB : e);
+            return cmd_exit_code(e);
         }
     }
     rc = cmd->fn(cargc, cargv, &ctx);

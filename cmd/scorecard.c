@@ -47,37 +47,10 @@ const char cmd_scorecard_help[] =
     "  carecard scorecard --period 2026-W47 --street S01 --format table\n"
     "  carecard scorecard --from 2026-09-01 --to 2026-11-30 --format json > sc.json\n";
 
-/* YYYY-MM-DD -> day number; 0 on success. */
+/* A --from/--to date: any spelling the input files accept (2026-11-17, 2026/11/17 ...). */
 static int parse_day(const char *s, cc_day *out)
 {
-    int y, m, d, n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0' || strlen(s) != 10)
-        return -1;
-    if (m < 1 || m > 12 || d < 1)
-        return -1;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    long yy = m <= 2 ? y - 1 : y;
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;
-    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = (cc_day)(era * 146097 + doe - 719468);
-    return 0;
-}
-
-static cc_day today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    char b[16];
-    cc_day d = 0;
-    localtime_r(&t, &tm);
-    strftime(b, sizeof b, "%Y-%m-%d", &tm);
-    parse_day(b, &d);
-    return d;
+    return cc_parse_date(s, strlen(s), out) == CC_PARSE_OK ? 0 : -1;
 }
 
 static int parse_format(const char *s, cc_format *f)
@@ -182,7 +155,7 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
             return cmd_usage_error("scorecard", "--to %s is before --from %s", to, from);
         p = cc_period_custom(f, t);
     } else {
-        p = cc_period_last_complete(CC_PERIOD_WEEK, today());
+        p = cc_period_last_complete(CC_PERIOD_WEEK, cc_today());
     }
     cc_scope scope = {0};
     const char *sv[1] = {street}, *cv[1] = {community};

@@ -32,31 +32,6 @@ const char cmd_warnings_help[] =
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
-static int parse_day(const char *s, cc_day *out)
-{
-    int y, m, d, n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0')
-        return -1;
-    long yy = m <= 2 ? y - 1 : y;
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;
-    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = (cc_day)(era * 146097 + doe - 719468);
-    return 0;
-}
-
-static cc_day today(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    char b[16];
-    cc_day d = 0;
-    localtime_r(&t, &tm);
-    strftime(b, sizeof b, "%Y-%m-%d", &tm);
-    parse_day(b, &d);
-    return d;
-}
 
 static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
 {
@@ -115,7 +90,7 @@ int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
             return cmd_usage_error("warnings", "--period '%s': expected 2026-W47, 2026-11, 2026-Q4 or 2026",
                                    period);
     } else {
-        p = cc_period_last_complete(CC_PERIOD_WEEK, today());
+        p = cc_period_last_complete(CC_PERIOD_WEEK, cc_today());
     }
 
     cc_scope scope = {0};

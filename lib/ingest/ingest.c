@@ -260,7 +260,10 @@ static void expect_text(const cc_col_def *c, char *out, size_t cap)
         for (int i = 0; c->ev[i].code && o < cap; i++) {
             const char *lab = c->ev[i].labels;
             size_t ln = strcspn(lab, "|");
-            o += (size_t)snprintf(out + o, cap - o, "%s%s (%.*s)", i ? ", " : "", c->ev[i].code, (int)ln, lab);
+            int k = snprintf(out + o, cap - o, "%s%s (%.*s)", i ? ", " : "", c->ev[i].code, (int)ln, lab);
+            if (k < 0 || (size_t)k >= cap - o)
+                break;
+            o += (size_t)k;
         }
         break;
     }

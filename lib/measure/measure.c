@@ -712,7 +712,7 @@ static void cache_load(ctx *c, cc_measure_cache *k)
         }
         if (ei == UINT32_MAX) {
             if (k->ne == ecap) {
-                ecap = ecap ? 2 * ecap : 65536;
+                ecap = ecap ? ecap + ecap / 4 : 65536;
                 k->e = cc_xrealloc(k->e, ecap * sizeof *k->e);
             }
             ei = (uint32_t)k->ne++;
@@ -723,7 +723,7 @@ static void cache_load(ctx *c, cc_measure_cache *k)
         }
         k->e[ei].n++;
         if (nrow == rcap) {
-            rcap = rcap ? 2 * rcap : 65536;
+            rcap = rcap ? rcap + rcap / 4 : 65536;      /* 1.25: big spans stay near their size */
             tent = cc_xrealloc(tent, rcap * sizeof *tent);
             tval = cc_xrealloc(tval, rcap * sizeof *tval);
         }

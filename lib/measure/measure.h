@@ -43,6 +43,12 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out);
 
+/* The week cache of the attendance measures (a scorecard's twelve periods
+ * read each week of attendance once): on for s between begin and end.  Only
+ * while the database does not change.  Off by default. */
+cc_err cc_measures_cache_begin(cc_store *s);
+void cc_measures_cache_end(cc_store *s);
+
 /* An optional cache for computing many windows of one database (a scorecard
  * and its history): the attendance rows of completed activities in
  * [lo, hi] are read once, then every window inside that span is counted in

@@ -9,38 +9,14 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Civil date of a day number (days since 1970-01-01), Howard Hinnant's algorithm. */
-static void day_str(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    unsigned yy = (unsigned)((y % 10000 + 10000) % 10000), mm = (unsigned)m % 13, dd = (unsigned)d % 32;
-    out[0] = (char)('0' + yy / 1000); out[1] = (char)('0' + yy / 100 % 10);
-    out[2] = (char)('0' + yy / 10 % 10); out[3] = (char)('0' + yy % 10); out[4] = '-';
-    out[5] = (char)('0' + mm / 10); out[6] = (char)('0' + mm % 10); out[7] = '-';
-    out[8] = (char)('0' + dd / 10); out[9] = (char)('0' + dd % 10); out[10] = '\0';
-}
+static void day_str(cc_day day, char out[11]) { cc_day_format(day, out); }
 
 static long day_of(const char *s)
 {
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+    cc_day d;
+    if (!s || cc_parse_date(s, strlen(s), &d) != CC_PARSE_OK)
         return 0;
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return d;
 }
 
 static int weekday(long d) { return (int)(((d % 7) + 7 + 3) % 7) + 1; }   /* 1 = Monday */

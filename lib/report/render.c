@@ -13,39 +13,7 @@
 #define CARECARD_VERSION "1.0.0"
 #endif
 
-static const char *kind_name(cc_period_kind k)
-{
-    switch (k) {
-    case CC_PERIOD_WEEK: return "week";
-    case CC_PERIOD_MONTH: return "month";
-    case CC_PERIOD_QUARTER: return "quarter";
-    case CC_PERIOD_YEAR: return "year";
-    default: return "custom";
-    }
-}
 
-/* 'YYYY-MM-DD' (civil-from-days; text/ is not a dependency of this file). */
-static void day_text(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999;
-    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
-    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
-    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
 
 static json_t *jnum(double v)
 {
@@ -66,9 +34,9 @@ static const char *shown_level(const cc_cell *c)
 static json_t *period_json(const cc_period *p)
 {
     char f[11], t[11];
-    day_text(p->from, f);
-    day_text(p->to, t);
-    return json_pack("{s:s, s:s, s:s, s:s}", "kind", kind_name(p->kind), "id", p->id,
+    cc_day_format(p->from, f);
+    cc_day_format(p->to, t);
+    return json_pack("{s:s, s:s, s:s, s:s}", "kind", cc_period_kind_name(p->kind), "id", p->id,
                      "from", f, "to", t);
 }
 
@@ -144,6 +112,21 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
     for (size_t i = 0; i < cfg->nind; i++)
         json_array_append_new(inds, cell_json(sc, i, &r->cells[i]));
     json_object_set_new(o, "indicators", inds);
+    /* What moved the total since the previous period: each indicator's
+     * contribution (weight x change in score) plus the effect of coverage
+     * changes; they add up to `change`. Null where there is no previous total. */
+    json_t *att = json_object(), *by = json_object();
+    int have = !isnan(r->total) && !isnan(r->prev_total) && r->contrib;
+    json_object_set_new(att, "previous_total", jnum(r->prev_total));
+    json_object_set_new(att, "change", have ? jnum(r->total - r->prev_total) : json_null());
+    for (size_t i = 0; i < cfg->nind; i++)
+        json_object_set_new(by, cfg->ind[i].id, have ? jnum(r->contrib[i]) : json_null());
+    json_object_set_new(att, "indicators", by);
+    json_object_set_new(att, "coverage", have ? jnum(r->contrib_coverage) : json_null());
+    char *top = have ? cc_scorecard_movers(sc, (size_t)(r - sc->res)) : NULL;
+    json_object_set_new(att, "top", top ? json_string(top) : json_null());
+    free(top);
+    json_object_set_new(o, "attribution", att);
     return o;
 }
 
@@ -286,8 +269,8 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
 {
     const cc_config *cfg = sc->cfg;
     char fd[11], td[11];
-    day_text(sc->period.from, fd);
-    day_text(sc->period.to, td);
+    cc_day_format(sc->period.from, fd);
+    cc_day_format(sc->period.to, td);
     fprintf(f, "计分卡 %s (%s..%s)  权重 %s%s\n", sc->period.id, fd, td, method_name(cfg->weights),
             cfg->ranking == CC_RANK_TOPSIS ? "  排名 topsis" : "");
     for (size_t u = 0; u < sc->units.n; u++) {
@@ -299,7 +282,9 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
                  r->unit.level == CC_LEVEL_COMMUNITY ? "社区" : r->unit.level == CC_LEVEL_STREET ? "街道" : "全区",
                  r->unit.id, r->unit.name);
         pad(f, head, 36, 0);
-        fprintf(f, " 总分 %s %s", tot, r->grade ? r->grade : "");
+        fprintf(f, " 总分 %s", tot);
+        if (r->grade)
+            fprintf(f, " %s", r->grade);
         if (r->rank)
             fprintf(f, "  排名 %d", r->rank);
         if (r->rank_in_area && r->unit.level == CC_LEVEL_COMMUNITY)
@@ -351,7 +336,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             fputc(' ', f);
             char lv[32];
             snprintf(lv, sizeof lv, "%s%s", level_zh(c), c->rectify ? "!" : "");
-            pad(f, lv, 8, 0);
+            pad(f, lv, 8, c->run ? 0 : -1);
             if (c->run) {
                 char rb[8];
                 snprintf(rb, sizeof rb, "%d", c->run);
@@ -535,8 +520,8 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
         }
     } else if (fmt == CC_FMT_TABLE) {
         char fd[11], td[11];
-        day_text(sc->period.from, fd);
-        day_text(sc->period.to, td);
+        cc_day_format(sc->period.from, fd);
+        cc_day_format(sc->period.to, td);
         fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
         if (n) {
             pad(f, "等级", 6, 0);
@@ -568,7 +553,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             pad(f, t, 8, 1);
             pad(f, rb, 5, 1);
             fputc(' ', f);
-            pad(f, cc_change_zh(c->change), 7, 0);
+            pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);
             fputc('\n', f);
             if (c->explanation && *c->explanation) {

@@ -6,6 +6,7 @@
 #include "report/report.h"
 #include "report/workbook_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -17,117 +18,85 @@
 
 /* ---- files and directories ------------------------------------------------- */
 
-static cc_err mkdir_p(const char *path)
+/* A run writes every file into a staging directory beside the period's
+ * directory (<out>/.<period>.tmp.<pid>/) and only when all of them are
+ * written moves them into place, one rename each: a failed or interrupted
+ * run leaves the previous report exactly as it was, and a reader never sees
+ * half a file under its final name. */
+
+/* Create `path` (one level); its parent must exist. */
+static cc_err mkdir_one(const char *path, int must_be_new)
 {
-    char *p = cc_xstrdup(path);
-    for (char *q = p + 1; *q; q++) {
-        if (*q != '/')
-            continue;
-        *q = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            cc_error("%s: cannot create directory: %s", p, strerror(errno));
-            free(p);
-            return CC_ERR_IO;
-        }
-        *q = '/';
-    }
     struct stat st;
-    if (mkdir(p, 0755) != 0 && (errno != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        cc_error("%s: cannot create directory: %s", p, errno == EEXIST ? "not a directory"
-                                                                     : strerror(errno));
-        free(p);
-        return CC_ERR_IO;
+    if (mkdir(path, 0755) == 0)
+        return CC_OK;
+    if (errno == EEXIST && !must_be_new && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return CC_OK;
+    cc_error("%s: cannot create directory: %s", path,
+             errno == EEXIST ? "a file of that name is in the way" : strerror(errno));
+    return CC_ERR_IO;
+}
+
+/* Remove the files of dir and dir/charts (a staging directory), then the directories. */
+static void remove_staging(const char *dir)
+{
+    char *sub[2] = {cc_xasprintf("%s/charts", dir), cc_xstrdup(dir)};
+    for (int k = 0; k < 2; k++) {
+        DIR *d = opendir(sub[k]);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+            if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                continue;
+            char *f = cc_xasprintf("%s/%s", sub[k], de->d_name);
+            unlink(f);
+            free(f);
+        }
+        if (d)
+            closedir(d);
+        rmdir(sub[k]);
+        free(sub[k]);
     }
-    free(p);
-    return CC_OK;
+}
+
+/* Move every file of staging (and staging/charts) into final (and final/charts). */
+static cc_err publish(const char *staging, const char *final)
+{
+    cc_err e = CC_OK;
+    char *fc = cc_xasprintf("%s/charts", final);
+    if ((e = mkdir_one(final, 0)) || (e = mkdir_one(fc, 0))) {
+        free(fc);
+        return e;
+    }
+    for (int k = 0; k < 2 && !e; k++) {
+        char *from = k ? cc_xasprintf("%s/charts", staging) : cc_xstrdup(staging);
+        const char *to = k ? fc : final;
+        DIR *d = opendir(from);
+        struct dirent *de;
+        while (d && !e && (de = readdir(d))) {
+            char *a = cc_xasprintf("%s/%s", from, de->d_name);
+            struct stat st;
+            if (stat(a, &st) == 0 && S_ISREG(st.st_mode)) {
+                char *b = cc_xasprintf("%s/%s", to, de->d_name);
+                if (rename(a, b) != 0) {
+                    cc_error("%s: cannot move into place: %s", b, strerror(errno));
+                    e = CC_ERR_IO;
+                }
+                free(b);
+            }
+            free(a);
+        }
+        if (d)
+            closedir(d);
+        free(from);
+    }
+    free(fc);
+    return e;
 }
 
 /* ---- warnings.csv ---------------------------------------------------------------- */
 
-static void csv_field(cc_buf *b, const char *s)
-{
-    if (!s)
-        s = "";
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    int prefix = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-    if (quote || prefix) {
-        cc_buf_addc(b, '"');
-        if (prefix)
-            cc_buf_addc(b, '\'');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                cc_buf_addc(b, '"');
-            cc_buf_addc(b, *p);
-        }
-        cc_buf_addc(b, '"');
-    } else {
-        cc_buf_adds(b, s);
-    }
-}
-
-static void csv_num(cc_buf *b, double v)
-{
-    if (isnan(v) || isinf(v))
-        return;
-    char t[40];
-    for (int prec = 15; prec <= 17; prec++) {      /* the shortest that reads back exactly */
-        snprintf(t, sizeof t, "%.*g", prec, v);
-        if (strtod(t, NULL) == v)
-            break;
-    }
-    cc_buf_adds(b, t);
-}
-
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc)
-{
-    cc_buf b = CC_BUF_INIT;
-    cc_buf_adds(&b, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,"
-                    "status,value,target,run,rectify,change,explanation\r\n");
-    size_t *units = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *units);
-    for (size_t i = 0; i < sc->units.n; i++)
-        units[i] = i;
-    size_t *wu, *wi;
-    size_t n = cc_wb_warning_rows(sc, units, sc->units.n, 0, &wu, &wi);
-    free(units);
-    static const char *const status[] = {"met", "blue", "yellow", "red", "missing",
-                                         "insufficient", "not_reported"};
-    static const char *const change[] = {"", "new", "continuing", "resolved"};
-    static const char *const level[] = {"community", "street", "area"};
-    for (size_t k = 0; k < n; k++) {
-        const cc_unit_result *r = &sc->res[wu[k]];
-        const cc_indicator *ind = &sc->cfg->ind[wi[k]];
-        const cc_cell *c = &r->cells[wi[k]];
-        csv_field(&b, sc->period.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, level[r->unit.level <= CC_LEVEL_AREA ? r->unit.level : 0]);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, r->unit.name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->id);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, ind->name);
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->status <= CC_ST_NOT_REPORTED ? status[c->status] : "");
-        cc_buf_addc(&b, ',');
-        csv_num(&b, c->value);
-        cc_buf_addc(&b, ',');
-        csv_num(&b, ind->target);
-        cc_buf_addf(&b, ",%d,%s,", c->run, c->rectify ? "true" : "false");
-        csv_field(&b, c->change <= CC_CHG_RESOLVED ? change[c->change] : "");
-        cc_buf_addc(&b, ',');
-        csv_field(&b, c->explanation);
-        cc_buf_adds(&b, "\r\n");
-    }
-    free(wu);
-    free(wi);
-    size_t w = fwrite(b.s, 1, b.len, f);
-    cc_err e = w == b.len ? CC_OK : CC_ERR_IO;
-    cc_buf_release(&b);
-    return e;
-}
-
+/* warnings.csv is `carecard warnings --format csv` of the run's scorecard
+ * (one implementation of the contract: render.c). */
 static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -138,7 +107,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_report_warnings_csv(f, sc);
+    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
@@ -170,7 +139,7 @@ typedef struct {
     const cc_config *cfg;
     const cc_report_opts *o;
     const cc_scorecard *sc;
-    const cc_scorecard *const *weeks; size_t nweeks;
+    const cc_wb_trend *trend;         /* monthly/quarterly; NULL for weekly */
     const char *dir;            /* <out>/<period> */
     const char *stamp;
     char *last_ingest;
@@ -185,6 +154,7 @@ typedef struct {
     cc_answer_stats **ans; size_t *nans;    /* per configured item */
     long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
+    double cpu_charts, cpu_books;       /* thread CPU seconds, for -v */
     cc_err err;
     pthread_mutex_t lock;
 } run;
@@ -389,7 +359,7 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         free(title);
     }
     if (!e && paths[CC_CHART_TREND]) {
-        size_t np = R->nweeks ? R->nweeks : CC_HISTORY;
+        size_t np = R->trend ? R->trend->npoints : CC_HISTORY;
         const char **xl = cc_xcalloc(np, sizeof *xl);
         char (*xb)[40] = cc_xcalloc(np, sizeof *xb);
         long ref = scope->unit.level == CC_LEVEL_COMMUNITY
@@ -402,20 +372,17 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
                                              ? (R->o->lang_en ? "area" : "全区")
                                              : sc->res[ref].unit.name) : NULL};
         for (size_t p = 0; p < np; p++) {
-            const char *id = R->nweeks ? (R->weeks[p] ? R->weeks[p]->period.id : "")
-                                       : sc->hist_period[np - 1 - p].id;
+            const char *id = R->trend ? R->trend->labels[p] : sc->hist_period[np - 1 - p].id;
             const char *w = strstr(id, "-W");
             snprintf(xb[p], sizeof xb[p], "%s", w ? w + 1 : id);
             xl[p] = xb[p];
             for (size_t s = 0; s < ns; s++) {
                 size_t u = s == 0 ? j->scope : (size_t)ref;
-                if (R->nweeks == 0) {
+                if (!R->trend)
                     tv[s * np + p] = sc->res[u].total_hist[np - 1 - p];
-                } else {
-                    const cc_scorecard *wk = R->weeks[p];
-                    long x = wk ? cc_wb_find(wk, sc->res[u].unit.level, sc->res[u].unit.id) : -1;
-                    tv[s * np + p] = x >= 0 ? wk->res[x].total : NAN;
-                }
+                else
+                    tv[s * np + p] = R->trend->values[(p * sc->units.n + u) * (cfg->nind + 1)
+                                                      + cfg->nind];
             }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: total score trend" : "%s 总分趋势", sname);
@@ -431,6 +398,13 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     for (int k = 0; k < 5; k++)
         charts[k] = paths[k];
     return e;
+}
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* KANO of the scope: the run's per-community pairs added over its communities. */
@@ -476,8 +450,7 @@ static cc_err do_job(run *R, const job *j)
     in.scope = j->scope;
     in.rows = j->rows;
     in.nrows = j->nrows;
-    in.weeks = R->weeks;
-    in.nweeks = R->nweeks;
+    in.trend = R->trend;
     in.files = R->files;
     in.nfiles = R->nfiles;
     in.last_ingest = R->last_ingest;
@@ -566,6 +539,7 @@ static cc_err do_job(run *R, const job *j)
     in.items = items;
     in.nitems = cfg->nitems;
 
+    double c0 = thread_cpu_s();
     if ((e = draw_charts(R, j, charts, paths)))
         goto out;
     if (R->o->kind == CC_REPORT_QUARTERLY && paths[CC_CHART_KANO]) {
@@ -593,8 +567,14 @@ static cc_err do_job(run *R, const job *j)
     }
     for (int k = 0; k < 5; k++)
         in.charts[k] = charts[k];
+    double c1 = thread_cpu_s();
     xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
     e = cc_workbook_write(xlsx, &in);
+    double c2 = thread_cpu_s();
+    pthread_mutex_lock(&R->lock);
+    R->cpu_charts += c1 - c0;
+    R->cpu_books += c2 - c1;
+    pthread_mutex_unlock(&R->lock);
 out:
     free(xlsx);
     for (int k = 0; k < 5; k++)
@@ -696,6 +676,39 @@ static void add_job(run *R, size_t *cap, size_t scope)
     }
 }
 
+/* Lookup of units by (level, id) in another scorecard. qsort has no context
+ * argument; the report run sorts from one thread only. */
+static const cc_scorecard *sort_units;
+
+static int cmp_unit_key(const cc_unit *a, const cc_unit *b)
+{
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_unit_idx(const void *pa, const void *pb)
+{
+    return cmp_unit_key(&sort_units->res[*(const size_t *)pa].unit,
+                        &sort_units->res[*(const size_t *)pb].unit);
+}
+
+static long find_unit(const cc_scorecard *w, const size_t *wo, size_t n, const cc_unit *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_unit_key(&w->res[wo[mid]].unit, key);
+        if (c == 0)
+            return (long)wo[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
 /* The ISO weeks whose Thursday lies in p. */
 static size_t trend_weeks(const cc_period *p, cc_period **out)
 {
@@ -721,10 +734,13 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     pthread_mutex_init(&R.lock, NULL);
     cc_scope scope = {o->streets, o->nstreets, o->communities, o->ncommunities};
     cc_scorecard *sc = NULL;
-    cc_scorecard **weeks = NULL;
     cc_period *wp = NULL;
+    char (*tlabels)[32] = NULL;
+    double *tvalues = NULL;
+    cc_wb_trend trend;
     size_t nweeks = 0;
-    char *dir = NULL, *charts = NULL, *stamp = NULL;
+    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
+    int staged = 0;
     double t0 = now_s();
     cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
@@ -734,23 +750,112 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                sc->units.n, now_s() - t0, cpu_s());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
-    /* directories first: an unwritable --out fails before any work */
+    /* every unit asked for must exist on the period's last day */
+    for (size_t k = 0; k < o->nstreets + o->ncommunities; k++) {
+        int street = k < o->nstreets;
+        const char *id = street ? o->streets[k] : o->communities[k - o->nstreets];
+        if (cc_wb_find(sc, street ? CC_LEVEL_STREET : CC_LEVEL_COMMUNITY, id) < 0) {
+            char d[16];
+            int y, m, dd;
+            cc_wb_ymd(sc->period.to, &y, &m, &dd);
+            snprintf(d, sizeof d, "%04d-%02d-%02d", y, m, dd);
+            cc_error("report %s: unknown %s '%s' (not in the register on %s)", sc->period.id,
+                     street ? "street" : "community", id, d);
+            e = CC_ERR_NOTFOUND;
+            goto out;
+        }
+    }
+    R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
+    for (size_t i = 0; i < sc->units.n; i++)
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
+            R.all_ids[R.nall++] = sc->res[i].unit.id;
+    qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+
+    /* the workbooks: streets (or the communities asked for), then the area */
+    size_t cap = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        const cc_unit *u = &sc->res[i].unit;
+        if (o->ncommunities) {
+            for (size_t k = 0; k < o->ncommunities; k++)
+                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k])) {
+                    add_job(&R, &cap, i);
+                    break;
+                }
+        } else if (u->level == CC_LEVEL_STREET) {
+            int want = full;
+            for (size_t k = 0; k < o->nstreets; k++)
+                want |= !strcmp(u->id, o->streets[k]);
+            if (want)
+                add_job(&R, &cap, i);
+        }
+    }
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
+    if (R.njobs == 0) {
+        cc_error("report %s: no street or community to report", sc->period.id);
+        e = CC_ERR_NOTFOUND;
+        goto out;
+    }
+
+    /* directories: --out is created when missing (its parent must exist, so a
+     * mistyped path fails instead of growing a new tree); an unwritable --out
+     * fails before any file work. Files go to a staging directory first. */
     const char *outd = o->out_dir ? o->out_dir : "reports";
-    dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    if ((e = mkdir_one(outd, 0)))
+        goto out;
+    final_dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    dir = cc_xasprintf("%s/.%s.tmp.%ld", outd, sc->period.id, (long)getpid());
     charts = cc_xasprintf("%s/charts", dir);
-    if ((e = mkdir_p(dir)) || (e = mkdir_p(charts)))
+    remove_staging(dir);                 /* left over by a killed run with our pid */
+    if ((e = mkdir_one(dir, 1)))
+        goto out;
+    staged = 1;
+    if ((e = mkdir_one(charts, 1)))
         goto out;
     R.dir = dir;
 
     if (o->kind != CC_REPORT_WEEKLY) {
+        /* each week's scorecard is reduced to its values and freed at once,
+         * so a quarter of 3,000 communities holds one scorecard at a time */
         nweeks = trend_weeks(&sc->period, &wp);
-        weeks = cc_xcalloc(nweeks + 1, sizeof *weeks);
-        for (size_t k = 0; k < nweeks && !e; k++)
-            e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &weeks[k]);
+        size_t stride = cfg->nind + 1, nu = sc->units.n;
+        tlabels = cc_xcalloc(nweeks + 1, sizeof *tlabels);
+        tvalues = cc_xmalloc((nweeks * nu * stride + 1) * sizeof *tvalues);
+        for (size_t k = 0; k < nweeks * nu * stride; k++)
+            tvalues[k] = NAN;
+        for (size_t k = 0; k < nweeks && !e; k++) {
+            cc_scorecard *w = NULL;
+            if ((e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &w)))
+                break;
+            snprintf(tlabels[k], sizeof tlabels[k], "%s", w->period.id);
+            /* units of w sorted by (level, id) for lookup */
+            size_t nw = w->units.n;
+            size_t *wo = cc_xmalloc((nw + 1) * sizeof *wo);
+            for (size_t i = 0; i < nw; i++)
+                wo[i] = i;
+            sort_units = w;
+            qsort(wo, nw, sizeof *wo, cmp_unit_idx);
+            for (size_t u = 0; u < nu; u++) {
+                long x = find_unit(w, wo, nw, &sc->res[u].unit);
+                if (x < 0)
+                    continue;
+                double *v = &tvalues[(k * nu + u) * stride];
+                for (size_t i = 0; i < cfg->nind; i++)
+                    v[i] = w->res[x].cells[i].value;
+                v[cfg->nind] = w->res[x].total;
+            }
+            free(wo);
+            cc_scorecard_free(w);
+        }
         if (e)
             goto out;
-        R.weeks = (const cc_scorecard *const *)weeks;
-        R.nweeks = nweeks;
+        trend.npoints = nweeks;
+        trend.labels = (const char (*)[32])tlabels;
+        trend.values = tvalues;
+        R.trend = &trend;
         cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far",
                    sc->period.id, nweeks, now_s() - t0);
     }
@@ -769,11 +874,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     /* per-community data, queried once for the whole run */
     {
-        R.all_ids = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *R.all_ids);
-        for (size_t i = 0; i < sc->units.n; i++)
-            if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
-                R.all_ids[R.nall++] = sc->res[i].unit.id;
-        qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
         const cc_period *p = &sc->period;
         R.q_all = cc_xcalloc(R.nall + 1, sizeof *R.q_all);
         if ((e = cc_quality_query(s, R.all_ids, R.nall, p->from, p->to, R.q_all)))
@@ -804,34 +904,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                    now_s() - t0);
     }
 
-    /* the workbooks: streets (or the communities asked for), then the area */
-    size_t cap = 0;
-    for (size_t i = 0; i < sc->units.n; i++) {
-        const cc_unit *u = &sc->res[i].unit;
-        if (o->ncommunities) {
-            for (size_t k = 0; k < o->ncommunities; k++)
-                if (u->level == CC_LEVEL_COMMUNITY && !strcmp(u->id, o->communities[k]))
-                    add_job(&R, &cap, i);
-        } else if (u->level == CC_LEVEL_STREET) {
-            int want = full;
-            for (size_t k = 0; k < o->nstreets; k++)
-                want |= !strcmp(u->id, o->streets[k]);
-            if (want)
-                add_job(&R, &cap, i);
-        }
-    }
-    if (full) {
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0)
-            add_job(&R, &cap, (size_t)area);
-    }
-    if (R.njobs == 0) {
-        cc_error("report %s: no street or community to report", sc->period.id);
-        e = CC_ERR_NOTFOUND;
-        goto out;
-    }
-
-    int nt = o->threads > 0 ? o->threads : 2;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 2 ? (int)ncpu : 2;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
     pthread_t th[16];
@@ -847,8 +921,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         pthread_join(th[t], NULL);
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
-    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s)",
-               sc->period.id, R.njobs, started ? started : 1, now_s() - t0, cpu_s());
+    cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
+               " charts %.2f s, workbooks %.2f s)", sc->period.id, R.njobs,
+               started ? started : 1, now_s() - t0, cpu_s(), R.cpu_charts, R.cpu_books);
     if ((e = R.err))
         goto out;
 
@@ -859,6 +934,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         if (e)
             goto out;
     }
+    if (cc_interrupted) {
+        e = CC_ERR_INTERRUPTED;
+        goto out;
+    }
+    if ((e = publish(dir, final_dir)))
+        goto out;
     if ((e = cc_scorecard_record(s, sc)))
         goto out;
 
@@ -901,14 +982,15 @@ out:
     free(R.jobs);
     cc_input_files_free(R.files, R.nfiles);
     free(R.last_ingest);
-    for (size_t k = 0; k < nweeks; k++)
-        if (weeks[k])
-            cc_scorecard_free(weeks[k]);
-    free(weeks);
+    free(tlabels);
+    free(tvalues);
     free(wp);
     if (sc)
         cc_scorecard_free(sc);
+    if (staged)
+        remove_staging(dir);
     free(dir);
+    free(final_dir);
     free(charts);
     free(stamp);
     pthread_mutex_destroy(&R.lock);

@@ -105,16 +105,7 @@ int cc_wb_is_warning(cc_status s)
 
 void cc_wb_ymd(cc_day day, int *y, int *m, int *d)
 {
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
+    cc_day_to_ymd(day, y, m, d);
 }
 
 static void day_text(cc_day day, char *out, size_t n)
@@ -443,6 +434,19 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
 
 /* ---- 总览 ------------------------------------------------------------------------ */
 
+/* 主要变动: the indicators that moved the total most since the previous
+ * period ("活动出勤率 −4.2，家长满意度 +1.1"), empty without a previous total. */
+static void put_movers(sheet *s, int row, int col, const cc_scorecard *sc, size_t unit)
+{
+    const cc_unit_result *r = &sc->res[unit];
+    if (isnan(r->total) || isnan(r->prev_total) || !r->contrib)
+        return;
+    char *m = cc_scorecard_movers(sc, unit);
+    if (*m)
+        put_str(s, row, col, m, NULL);
+    free(m);
+}
+
 static void sheet_overview(book *b)
 {
     const cc_wb_input *in = b->in;
@@ -484,7 +488,8 @@ static void sheet_overview(book *b)
         cols[nc++] = L(in, "层级", "Level");
     int streets = !scorecard && scope->level == CC_LEVEL_AREA;
     cols[nc++] = streets ? L(in, "街道编号", "Street ID") : L(in, "编号", "ID");
-    cols[nc++] = streets ? L(in, "街道", "Street") : L(in, "社区", "Community");
+    cols[nc++] = streets ? L(in, "街道", "Street")
+               : scorecard ? L(in, "单位", "Unit") : L(in, "社区", "Community");
     cols[nc++] = L(in, "总分", "Total");
     cols[nc++] = L(in, "等级", "Grade");
     int dim0 = nc;
@@ -495,6 +500,7 @@ static void sheet_overview(book *b)
     cols[nc++] = L(in, "黄", "Yellow");
     cols[nc++] = L(in, "蓝", "Blue");
     cols[nc++] = prev_label(in);
+    cols[nc++] = L(in, "主要变动", "Top movers");   /* score attribution: the three largest contributions */
     int hr = 3;
     s->header_row = hr;
     header(s, hr, cols, nc);
@@ -520,6 +526,7 @@ static void sheet_overview(book *b)
         put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
         put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
         put_num(s, row, c++, r->total - r->prev_total, b->f.change);
+        put_movers(s, row, c++, sc, in->rows[k]);
     }
     s->last_row = row - 1;
     s->last_col = nc - 1;
@@ -557,6 +564,7 @@ static void sheet_overview(book *b)
             put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
             put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
             put_num(s, row, c++, r->total - r->prev_total, b->f.change);
+            put_movers(s, row, c++, sc, sums[k]);
         }
         row++;
         int h1 = put_image(s, row, 0, in->charts[CC_CHART_BARS], 720);
@@ -718,7 +726,7 @@ static void sheet_warnings(book *b)
     sheet *s = sheet_new(b, L(in, "预警清单", "Warnings"));
     if (!s->ws) { free(s); return; }
     const char *cols[] = {
-        L(in, "层级", "Level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
+        L(in, "层级", "Unit level"), L(in, "单位编号", "Unit ID"), L(in, "社区", "Unit"),
         L(in, "指标编号", "Indicator ID"), L(in, "指标", "Indicator"), L(in, "等级", "Level"),
         L(in, "数值", "Value"), L(in, "目标", "Target"), L(in, "连续期数", "Periods in a row"),
         L(in, "状态", "Change"), L(in, "处置", "Action"), L(in, "说明", "Explanation"),
@@ -772,17 +780,12 @@ static double trend_value(const cc_wb_input *in, size_t u, size_t p, size_t npoi
 {
     const cc_scorecard *sc = in->sc;
     const cc_unit_result *r = &sc->res[u];
-    if (in->nweeks == 0) {
+    size_t ni = sc->cfg->nind;
+    if (!in->trend) {
         size_t k = npoints - 1 - p;                 /* hist[0] = this period */
-        return ind == sc->cfg->nind ? r->total_hist[k] : r->cells[ind].hist[k];
+        return ind == ni ? r->total_hist[k] : r->cells[ind].hist[k];
     }
-    const cc_scorecard *w = in->weeks[p];
-    if (!w)
-        return NAN;
-    long j = cc_wb_find(w, r->unit.level, r->unit.id);
-    if (j < 0)
-        return NAN;
-    return ind == sc->cfg->nind ? w->res[j].total : w->res[j].cells[ind].value;
+    return in->trend->values[(p * sc->units.n + u) * (ni + 1) + ind];
 }
 
 static void sheet_trend(book *b)
@@ -794,7 +797,7 @@ static void sheet_trend(book *b)
                                                         : L(in, "趋势", "Trends");
     sheet *s = sheet_new(b, name);
     if (!s->ws) { free(s); return; }
-    size_t np = in->nweeks ? in->nweeks : CC_HISTORY;
+    size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
     if (np > MAXCOLS - 5)
         np = MAXCOLS - 5;
     put_str(s, 0, 0, L(in, "指标编号", "Indicator ID"), b->f.header);
@@ -802,8 +805,7 @@ static void sheet_trend(book *b)
     put_str(s, 0, 2, L(in, "层级", "Level"), b->f.header);
     put_str(s, 0, 3, L(in, "单位", "Unit"), b->f.header);
     for (size_t p = 0; p < np; p++) {
-        const char *lab = in->nweeks ? (in->weeks[p] ? in->weeks[p]->period.id : "")
-                                     : sc->hist_period[np - 1 - p].id;
+        const char *lab = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
         put_str(s, 0, 4 + (int)p, lab, b->f.header);
     }
     s->header_row = 0;
@@ -845,7 +847,7 @@ static void sheet_trend(book *b)
         }
         chart_title_set_name(ch, L(in, "总分趋势", "Total score trend"));
         chart_axis_set_name(ch->y_axis, L(in, "总分（0–100）", "Total score (0–100)"));
-        chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->nweeks
+        chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->trend
                                         ? L(in, "周", "Week") : L(in, "期", "Period"));
         chart_axis_set_min(ch->y_axis, 0);
         chart_axis_set_max(ch->y_axis, 100);
@@ -1432,7 +1434,14 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
     in.kind = CC_REPORT_SCORECARD;
     in.lang_en = lang_en;
     in.sc = sc;
-    in.scope = sc->units.n - 1;
+    /* the title names the narrowest unit asked for: one community, one
+     * street, or the area */
+    size_t ncomm = 0, nstreet = 0, lastc = 0, lasts = 0;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY) { ncomm++; lastc = i; }
+        if (sc->res[i].unit.level == CC_LEVEL_STREET) { nstreet++; lasts = i; }
+    }
+    in.scope = ncomm == 1 ? lastc : nstreet == 1 ? lasts : sc->units.n - 1;
     size_t *rows = cc_xmalloc(sc->units.n * sizeof *rows);
     for (size_t i = 0; i < sc->units.n; i++)
         rows[i] = i;

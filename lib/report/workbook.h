@@ -30,6 +30,16 @@ typedef struct {
                                      * uses the item (its levels apply), or -1 */
 } cc_wb_item;
 
+/* The weekly values of a monthly or quarterly report's 趋势 sheet: the ISO
+ * weeks whose Thursday lies in the period, oldest first. */
+typedef struct {
+    size_t npoints;
+    const char (*labels)[32];       /* period ids ("2026-W45") */
+    /* values[(p * nunits + u) * (nind + 1) + i]: week p, unit u of sc->res,
+     * indicator i in config order, i == nind the total score; NAN = none */
+    const double *values;
+} cc_wb_trend;
+
 /* Everything one workbook shows.  All pointers are borrowed for the call. */
 typedef struct {
     cc_report_kind kind;
@@ -39,10 +49,9 @@ typedef struct {
     const cc_scorecard *sc;         /* the period's scorecard */
     size_t scope;                   /* index in sc->units of the workbook's own unit */
     const size_t *rows; size_t nrows;   /* units listed in 总览, in rank order */
-    /* 趋势 of a monthly/quarterly report: scorecards of the ISO weeks whose
-     * Thursday lies in the period, oldest first (units matched by level and
-     * id).  nweeks == 0: the last CC_HISTORY periods of sc itself. */
-    const cc_scorecard *const *weeks; size_t nweeks;
+    /* 趋势 of a monthly/quarterly report; NULL: the last CC_HISTORY
+     * periods of sc itself (weekly) */
+    const cc_wb_trend *trend;
     const cc_quality *quality;      /* nrows entries (数据质量), NULL = sheet left out */
     const cc_plausibility *plaus; size_t nplaus;
     const cc_resources *resources;  /* nrows + 1 entries (the last = scope), NULL = no sheet */
@@ -78,7 +87,7 @@ typedef struct {
     const char *const *communities; size_t ncommunities;  /* --community */
     int personal, lang_en;
     int stamp;                      /* --stamp: a generated-at line with the clock */
-    int threads;                    /* workers for street workbooks; 0 = 2 */
+    int threads;                    /* workers for the workbooks; 0 = the CPUs online, 2 to 4 */
     int progress;                   /* progress bar on stderr */
 } cc_report_opts;
 
@@ -89,9 +98,5 @@ typedef struct {
  * written (earlier reports are left intact). */
 cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                      size_t *not_reported);
-
-/* warnings.csv (reports.md): UTF-8 with BOM, red first, text cells that
- * begin with = + - @ prefixed with '. */
-cc_err cc_report_warnings_csv(FILE *f, const cc_scorecard *sc);
 
 #endif

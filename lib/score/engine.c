@@ -228,15 +228,13 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     p->st = cc_xcalloc(n * nind + 1, 1);
     p->why = cc_xcalloc(n * nind + 1, sizeof *p->why);
     {
-        double vals[256];
         for (size_t i = 0; i < nind; i++) {
             const cc_indicator *ind = &cfg->ind[i];
             const wtab *wt = &w[wof[i]];
             size_t nr = cc_formula_nrefs(ind->formula);
-            size_t col[256];
+            size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
+            double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
             int act = uses_activity(ind), rep = uses_reported(ind);
-            if (nr > 256)
-                nr = 256;
             for (size_t r = 0; r < nr; r++)
                 col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
             for (size_t u = 0; u < n; u++) {
@@ -271,6 +269,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
                     p->score[c] = score_of(ind, fr.value);
                 }
             }
+            free(col);
+            free(vals);
         }
     }
     e = period_weights(cfg, p, ahp, notices);
@@ -1043,31 +1043,39 @@ cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc)
 
 char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit)
 {
+    /* Candidates: every indicator's contribution, and (index nind) the
+     * effect of coverage changes, named 覆盖变化. */
     const cc_unit_result *r = &sc->res[unit];
     size_t nind = sc->cfg->nind, best[3];
     int nb = 0;
     cc_buf b = CC_BUF_INIT;
     for (int k = 0; k < 3; k++) {
         size_t pick = (size_t)-1;
-        for (size_t i = 0; i < nind; i++) {
+        double pv = 0;
+        for (size_t i = 0; i <= nind; i++) {
+            double v = i < nind ? r->contrib[i] : r->contrib_coverage;
             int taken = 0;
-            if (isnan(r->contrib[i]) || fabs(r->contrib[i]) < 0.05)
+            if (isnan(v) || fabs(v) < 0.05)
                 continue;
             for (int j = 0; j < nb; j++)
                 taken |= best[j] == i;
             if (taken)
                 continue;
-            if (pick == (size_t)-1 || fabs(r->contrib[i]) > fabs(r->contrib[pick]))
+            if (pick == (size_t)-1 || fabs(v) > fabs(pv)) {
                 pick = i;
+                pv = v;
+            }
         }
         if (pick == (size_t)-1)
             break;
         best[nb++] = pick;
     }
     cc_buf_adds(&b, "");
-    for (int j = 0; j < nb; j++)
-        cc_buf_addf(&b, "%s%s %s%.1f", j ? "，" : "", sc->cfg->ind[best[j]].id,
-                    r->contrib[best[j]] >= 0 ? "+" : "−", fabs(r->contrib[best[j]]));
+    for (int j = 0; j < nb; j++) {
+        double v = best[j] < nind ? r->contrib[best[j]] : r->contrib_coverage;
+        cc_buf_addf(&b, "%s%s %s%.1f", j ? "，" : "", best[j] < nind ? sc->cfg->ind[best[j]].name : "覆盖变化",
+                    v >= 0 ? "+" : "−", fabs(v));
+    }
     return cc_buf_detach(&b);
 }
 

@@ -67,18 +67,25 @@ def test_file_size_limit_during_ingest(tmp_path):
 
 
 def test_read_only_database(tmp_path):
+    """A database the process may not write (mode 0400 for a user; immutable for
+    root, who ignores modes): ingest fails with exit 1 and a clear message."""
     db = fresh_db(tmp_path)
-    os.chmod(db, 0o400)
-    os.chmod(tmp_path, 0o500)
+    acts = write_activities(tmp_path, 10)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+            pytest.skip("root and no chattr: cannot make the database read-only")
+        undo = ["chattr", "-i", str(db)]
+    else:
+        os.chmod(db, 0o400)
+        undo = ["chmod", "600", str(db)]
     try:
-        if os.access(db, os.W_OK):
-            pytest.skip("running as a user that ignores file modes")
-        r = run(["ingest", "--db", db, write_activities(tmp_path, 10)])
-        assert r.returncode == 1
+        r = run(["ingest", "--db", db, acts])
+        assert r.returncode == 1, r.stderr
         assert r.stderr.startswith("carecard:")
+        assert "read" in r.stderr.lower() or "permission" in r.stderr.lower(), r.stderr
     finally:
-        os.chmod(tmp_path, 0o700)
-        os.chmod(db, 0o600)
+        subprocess.run(undo)
+    assert count(str(db), "activities") == 0
 
 
 def test_locked_database_times_out_cleanly(tmp_path):
@@ -99,3 +106,107 @@ def test_locked_database_times_out_cleanly(tmp_path):
 def test_database_mode_0600(tmp_path):
     db = fresh_db(tmp_path)
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+
+
+# ---- report writing -------------------------------------------------------
+
+DEMO = os.path.join(ROOT, "fixtures", "demo")
+CONFIG = os.path.join(ROOT, "indicators.ini")
+WEEK = "2026-W40"
+EXTRA = ("activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended,children\n"
+         "FX-1,S001C03,家长课堂,2026-09-30,19:00,20:30,30,25,21,0\n")
+
+
+def demo_db(tmp_path):
+    db = tmp_path / "demo.db"
+    r = run(["ingest", "-q", "--db", db, "--rejects", tmp_path, DEMO])
+    assert r.returncode in (0, 3), r.stderr
+    return db
+
+
+def report_files(out):
+    d = out / WEEK
+    res = {}
+    for dirpath, _, names in os.walk(d):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            with open(p, "rb") as f:
+                res[os.path.relpath(p, d)] = f.read()
+    return res
+
+
+def whole(name, data):
+    """A complete file of its kind: a zip that reads back, a PNG with its end chunk."""
+    import io
+    import zipfile
+    if name.endswith(".xlsx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return z.testzip() is None
+    if name.endswith(".png"):
+        return data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82")
+    return len(data) > 0
+
+
+def test_kill9_during_report_keeps_previous_files(tmp_path):
+    db = demo_db(tmp_path)
+    out = tmp_path / "out"
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    old = report_files(out)
+    assert any(n.endswith(".xlsx") for n in old)
+    (tmp_path / "extra.csv").write_text(EXTRA, encoding="utf-8")
+    assert run(["ingest", "-q", "--db", db, tmp_path / "extra.csv"]).returncode == 0
+    rng = random.Random(47)
+    for trial in range(8):
+        p = subprocess.Popen([BIN, "report", "weekly", "-q", "--db", str(db), "--config", CONFIG,
+                              "--period", WEEK, "--out", str(out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.5))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        now = report_files(out)
+        for name, data in now.items():
+            if ".tmp" in name:
+                continue            # a temporary file of the killed run, never a final name
+            assert whole(name, data), f"trial {trial}: {name} is incomplete"
+        for name in old:
+            assert name in now, f"trial {trial}: {name} disappeared"
+    # a run that finishes replaces everything with the new report
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    final = report_files(out)
+    assert final[f"S001-东城街道.xlsx"] != old[f"S001-东城街道.xlsx"]
+@pytest.mark.skipif(not os.path.exists("/usr/bin/prlimit"), reason="prlimit missing")
+def test_file_size_limit_during_report_keeps_previous_files(tmp_path):
+    db = demo_db(tmp_path)
+    out = tmp_path / "out"
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    old = report_files(out)
+    (tmp_path / "extra.csv").write_text(EXTRA, encoding="utf-8")
+    assert run(["ingest", "-q", "--db", db, tmp_path / "extra.csv"]).returncode == 0
+    r = subprocess.run(["prlimit", "--fsize=40000", BIN, "report", "weekly", "--db", str(db),
+                        "--config", CONFIG, "--period", WEEK, "--out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("carecard:")
+    now = report_files(out)
+    for name, data in old.items():
+        assert now[name] == data, f"{name} changed although the run failed"
+    assert not [n for n in now if n not in old], "a failed run left files behind"
+
+
+def test_missing_output_parent_is_an_error(tmp_path):
+    """--out is created when missing, but not a whole missing tree: a mistyped
+    path in a cron line fails with exit 1 instead of scattering reports."""
+    db = demo_db(tmp_path)
+    out = tmp_path / "no" / "such" / "dir"
+    r = run(["report", "weekly", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode == 1
+    assert r.stderr.startswith("carecard: ") and "cannot create directory" in r.stderr
+    assert not (tmp_path / "no").exists()
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK,
+             "--out", tmp_path / "new"])
+    assert r.returncode in (0, 4), r.stderr
+    assert (tmp_path / "new" / WEEK / "all.xlsx").exists()
+    assert [n for n in os.listdir(tmp_path / "new") if n.startswith(".")] == []   # staging removed

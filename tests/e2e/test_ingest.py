@@ -640,3 +640,28 @@ def test_status(tmp_path):
     run(["ingest", "--db", str(tmp_path / "e.db"), str(empty)])
     r = run(["status", "--db", str(tmp_path / "e.db")])
     assert r.returncode == 0 and r.stdout.endswith("No files ingested yet.\n")
+
+
+def test_two_runs_at_once(tmp_path, base):
+    """A second ingest waits for the first one's lock; a reader is not blocked."""
+    big = tmp_path / "big3.csv"
+    big_activities(big, 400000)
+    small = write(tmp_path / "fb.csv", "feedback_id,community_id,received\nF-1,L01,2026-11-16\n")
+    proc = subprocess.Popen([BIN, "ingest", "--db", base, str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    wal = base + "-wal"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if os.path.exists(wal) and os.path.getsize(wal) > 4 << 20:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None
+    st = run(["status", "--db", base])                  # WAL: reading while the load runs
+    assert st.returncode == 0 and "Files ingested:" in st.stdout
+    r = run(["ingest", "--db", base, small], timeout=300)
+    out, err = proc.communicate(timeout=300)
+    assert (proc.returncode, err) == (0, "")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert one(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == (400000,)
+    assert q(base, "SELECT feedback_id FROM feedback") == [("F-1",)]
+    assert q(base, "PRAGMA integrity_check") == [("ok",)]

@@ -84,8 +84,18 @@ def test_json_contract(db):
     u = units_by_id(doc)
     l01 = u["L01"]
     assert set(l01) == {"level", "id", "name", "street_id", "total", "grade", "rank", "rank_in_area",
-                        "coverage", "dimensions", "indicators"}
+                        "coverage", "dimensions", "indicators", "attribution"}
     assert l01["name"] == "凉水井社区" and l01["street_id"] == "S01"
+    # score attribution: the contributions and the coverage effect add up to the change
+    for unit in doc["units"]:
+        a = unit["attribution"]
+        assert set(a) == {"previous_total", "change", "indicators", "coverage", "top"}
+        if a["change"] is None:
+            assert a["top"] is None and all(v is None for v in a["indicators"].values())
+            continue
+        assert a["change"] == pytest.approx(unit["total"] - a["previous_total"], abs=1e-9)
+        parts = sum(v for v in a["indicators"].values() if v is not None) + a["coverage"]
+        assert parts == pytest.approx(a["change"], abs=1e-9)
     assert l01["grade"] == "良好" and l01["rank"] == 1 and l01["rank_in_area"] == 2
     # process 8/8, recipients 5/6, growth 4/5, community 3/4
     assert l01["coverage"] == pytest.approx((1 + 5 / 6 + 4 / 5 + 3 / 4) / 4, abs=1e-12)
