@@ -390,58 +390,6 @@ void cc_input_files_free(cc_input_file *f, size_t n)
 
 /* ---- survey answers ----------------------------------------------------------- */
 
-static const char *const likert_labels[6][4] = {
-    {NULL}, {"非常不满意", "非常不同意", NULL}, {"不满意", "不同意", NULL},
-    {"一般", NULL}, {"满意", "同意", NULL}, {"非常满意", "非常同意", NULL},
-};
-
-static int likert(const char *s)
-{
-    size_t len = strlen(s);
-    s = cc_trim(s, &len);
-    if (len == 1 && s[0] >= '1' && s[0] <= '5')
-        return s[0] - '0';
-    for (int k = 1; k <= 5; k++)
-        for (int j = 0; likert_labels[k][j]; j++)
-            if (strlen(likert_labels[k][j]) == len && !memcmp(s, likert_labels[k][j], len))
-                return k;
-    return 0;
-}
-
-/* 1 yes, 0 no, -1 unparseable. */
-static int yesno(const char *s)
-{
-    static const char *const yes[] = {"y", "yes", "true", "1", "是", NULL};
-    static const char *const no[] = {"n", "no", "false", "0", "否", NULL};
-    size_t len = strlen(s);
-    s = cc_trim(s, &len);
-    for (int i = 0; yes[i]; i++)
-        if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))
-            return 1;
-    for (int i = 0; no[i]; i++)
-        if (strlen(no[i]) == len && !strncasecmp(s, no[i], len))
-            return 0;
-    return -1;
-}
-
-static const char *const kano_labels[6][5] = {
-    {NULL}, {"我很喜欢", "非常喜欢", "喜欢", NULL}, {"理所当然", "理应如此", "必须这样", NULL},
-    {"无所谓", NULL}, {"能忍受", "可以忍受", NULL}, {"我很不喜欢", "很不喜欢", "不喜欢", NULL},
-};
-
-static int kano_code(const char *s)
-{
-    size_t len = strlen(s);
-    s = cc_trim(s, &len);
-    if (len == 1 && s[0] >= '1' && s[0] <= '5')
-        return s[0] - '0';
-    for (int k = 1; k <= 5; k++)
-        for (int j = 0; kano_labels[k][j]; j++)
-            if (strlen(kano_labels[k][j]) == len && !memcmp(s, kano_labels[k][j], len))
-                return k;
-    return 0;
-}
-
 static int cmp_answer(const void *pa, const void *pb)
 {
     const cc_answer_stats *a = pa, *b = pb;
@@ -495,12 +443,12 @@ cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
             a->comm = i;
             snprintf(a->role, sizeof a->role, "%s", role);
         }
-        int v = yn ? yesno(ans) : likert(ans);
-        if (yn ? v < 0 : v == 0) {
+        int v = yn ? cc_yesno_answer(ans) : cc_likert_answer(ans);
+        if (v == 0) {
             a->unparsed++;
         } else {
             a->n++;
-            a->count[v]++;
+            a->count[yn ? v == 1 : v]++;      /* yes/no: count[1] yes, count[0] no */
         }
     }
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "survey answers");
@@ -571,8 +519,8 @@ cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
             continue;
         const char *fa = (const char *)sqlite3_column_text(st, 1);
         const char *da = (const char *)sqlite3_column_text(st, 2);
-        int f = kano_code(fa ? fa : "");
-        int d = kano_code(da ? da : "");
+        int f = cc_kano_answer(fa ? fa : "");
+        int d = cc_kano_answer(da ? da : "");
         if (f && d)
             pairs[i][(f - 1) * 5 + (d - 1)]++;
     }

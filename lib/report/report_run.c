@@ -6,6 +6,7 @@
 #include "report/report.h"
 #include "report/workbook_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -17,29 +18,79 @@
 
 /* ---- files and directories ------------------------------------------------- */
 
-static cc_err mkdir_p(const char *path)
+/* A run writes every file into a staging directory beside the period's
+ * directory (<out>/.<period>.tmp.<pid>/) and only when all of them are
+ * written moves them into place, one rename each: a failed or interrupted
+ * run leaves the previous report exactly as it was, and a reader never sees
+ * half a file under its final name. */
+
+/* Create `path` (one level); its parent must exist. */
+static cc_err mkdir_one(const char *path, int must_be_new)
 {
-    char *p = cc_xstrdup(path);
-    for (char *q = p + 1; *q; q++) {
-        if (*q != '/')
-            continue;
-        *q = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            cc_error("%s: cannot create directory: %s", p, strerror(errno));
-            free(p);
-            return CC_ERR_IO;
-        }
-        *q = '/';
-    }
     struct stat st;
-    if (mkdir(p, 0755) != 0 && (errno != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        cc_error("%s: cannot create directory: %s", p, errno == EEXIST ? "not a directory"
-                                                                     : strerror(errno));
-        free(p);
-        return CC_ERR_IO;
+    if (mkdir(path, 0755) == 0)
+        return CC_OK;
+    if (errno == EEXIST && !must_be_new && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return CC_OK;
+    cc_error("%s: cannot create directory: %s", path,
+             errno == EEXIST ? "a file of that name is in the way" : strerror(errno));
+    return CC_ERR_IO;
+}
+
+/* Remove the files of dir and dir/charts (a staging directory), then the directories. */
+static void remove_staging(const char *dir)
+{
+    char *sub[2] = {cc_xasprintf("%s/charts", dir), cc_xstrdup(dir)};
+    for (int k = 0; k < 2; k++) {
+        DIR *d = opendir(sub[k]);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+            if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                continue;
+            char *f = cc_xasprintf("%s/%s", sub[k], de->d_name);
+            unlink(f);
+            free(f);
+        }
+        if (d)
+            closedir(d);
+        rmdir(sub[k]);
+        free(sub[k]);
     }
-    free(p);
-    return CC_OK;
+}
+
+/* Move every file of staging (and staging/charts) into final (and final/charts). */
+static cc_err publish(const char *staging, const char *final)
+{
+    cc_err e = CC_OK;
+    char *fc = cc_xasprintf("%s/charts", final);
+    if ((e = mkdir_one(final, 0)) || (e = mkdir_one(fc, 0))) {
+        free(fc);
+        return e;
+    }
+    for (int k = 0; k < 2 && !e; k++) {
+        char *from = k ? cc_xasprintf("%s/charts", staging) : cc_xstrdup(staging);
+        const char *to = k ? fc : final;
+        DIR *d = opendir(from);
+        struct dirent *de;
+        while (d && !e && (de = readdir(d))) {
+            char *a = cc_xasprintf("%s/%s", from, de->d_name);
+            struct stat st;
+            if (stat(a, &st) == 0 && S_ISREG(st.st_mode)) {
+                char *b = cc_xasprintf("%s/%s", to, de->d_name);
+                if (rename(a, b) != 0) {
+                    cc_error("%s: cannot move into place: %s", b, strerror(errno));
+                    e = CC_ERR_IO;
+                }
+                free(b);
+            }
+            free(a);
+        }
+        if (d)
+            closedir(d);
+        free(from);
+    }
+    free(fc);
+    return e;
 }
 
 /* ---- warnings.csv ---------------------------------------------------------------- */
@@ -688,7 +739,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     double *tvalues = NULL;
     cc_wb_trend trend;
     size_t nweeks = 0;
-    char *dir = NULL, *charts = NULL, *stamp = NULL;
+    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
+    int staged = 0;
     double t0 = now_s();
     cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
@@ -748,11 +800,20 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         goto out;
     }
 
-    /* directories: an unwritable --out fails before any file work */
+    /* directories: --out is created when missing (its parent must exist, so a
+     * mistyped path fails instead of growing a new tree); an unwritable --out
+     * fails before any file work. Files go to a staging directory first. */
     const char *outd = o->out_dir ? o->out_dir : "reports";
-    dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    if ((e = mkdir_one(outd, 0)))
+        goto out;
+    final_dir = cc_xasprintf("%s/%s", outd, sc->period.id);
+    dir = cc_xasprintf("%s/.%s.tmp.%ld", outd, sc->period.id, (long)getpid());
     charts = cc_xasprintf("%s/charts", dir);
-    if ((e = mkdir_p(dir)) || (e = mkdir_p(charts)))
+    remove_staging(dir);                 /* left over by a killed run with our pid */
+    if ((e = mkdir_one(dir, 1)))
+        goto out;
+    staged = 1;
+    if ((e = mkdir_one(charts, 1)))
         goto out;
     R.dir = dir;
 
@@ -873,6 +934,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         if (e)
             goto out;
     }
+    if (cc_interrupted) {
+        e = CC_ERR_INTERRUPTED;
+        goto out;
+    }
+    if ((e = publish(dir, final_dir)))
+        goto out;
     if ((e = cc_scorecard_record(s, sc)))
         goto out;
 
@@ -920,7 +987,10 @@ out:
     free(wp);
     if (sc)
         cc_scorecard_free(sc);
+    if (staged)
+        remove_staging(dir);
     free(dir);
+    free(final_dir);
     free(charts);
     free(stamp);
     pthread_mutex_destroy(&R.lock);

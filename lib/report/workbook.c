@@ -434,6 +434,19 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
 
 /* ---- 总览 ------------------------------------------------------------------------ */
 
+/* 主要变动: the indicators that moved the total most since the previous
+ * period ("活动出勤率 −4.2，家长满意度 +1.1"), empty without a previous total. */
+static void put_movers(sheet *s, int row, int col, const cc_scorecard *sc, size_t unit)
+{
+    const cc_unit_result *r = &sc->res[unit];
+    if (isnan(r->total) || isnan(r->prev_total) || !r->contrib)
+        return;
+    char *m = cc_scorecard_movers(sc, unit);
+    if (*m)
+        put_str(s, row, col, m, NULL);
+    free(m);
+}
+
 static void sheet_overview(book *b)
 {
     const cc_wb_input *in = b->in;
@@ -487,6 +500,7 @@ static void sheet_overview(book *b)
     cols[nc++] = L(in, "黄", "Yellow");
     cols[nc++] = L(in, "蓝", "Blue");
     cols[nc++] = prev_label(in);
+    cols[nc++] = L(in, "主要变动", "Top movers");   /* score attribution: the three largest contributions */
     int hr = 3;
     s->header_row = hr;
     header(s, hr, cols, nc);
@@ -512,6 +526,7 @@ static void sheet_overview(book *b)
         put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
         put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
         put_num(s, row, c++, r->total - r->prev_total, b->f.change);
+        put_movers(s, row, c++, sc, in->rows[k]);
     }
     s->last_row = row - 1;
     s->last_col = nc - 1;
@@ -549,6 +564,7 @@ static void sheet_overview(book *b)
             put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
             put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
             put_num(s, row, c++, r->total - r->prev_total, b->f.change);
+            put_movers(s, row, c++, sc, sums[k]);
         }
         row++;
         int h1 = put_image(s, row, 0, in->charts[CC_CHART_BARS], 720);

@@ -85,12 +85,8 @@ typedef struct {
  * (M, O, A, I, then R, Q; within a category |worse| desc, then better desc)
  * and number them. */
 void cc_kano_finish(cc_kano_row *rows, size_t n);
-/* Parse a KANO answer ("1".."5" or the Chinese labels); 0 if unparseable. */
-int cc_kano_answer(const char *s);
-/* Parse a Likert answer ("1".."5" or labels); 0 if unparseable. */
-int cc_likert_answer(const char *s);
-/* Parse a yes/no answer (Y/N yes/no true/false 1/0 是/否): 1 yes, 2 no, 0 unparseable. */
-int cc_yesno_answer(const char *s);
+/* The answer parsers (cc_kano_answer, cc_likert_answer, cc_yesno_answer) are
+ * value parsers: see lib/text/text.h. */
 /* The KANO table of the configured features over the surveys of filter f
  * (measure/survey.h): rows gets cfg->nkano entries (caller frees), finished
  * and in priority order. unparsed (may be NULL): pairs with an answer that

@@ -488,3 +488,61 @@ int cc_parse_number(const char *s, size_t len, double *out)
     *out = strtod(plain, NULL);
     return CC_PARSE_OK;
 }
+
+/* ---- survey answers ---------------------------------------------------------- */
+
+typedef struct { const char *label; int code; } answer_label;
+
+static const answer_label kano_labels[] = {
+    {"我很喜欢", 1}, {"非常喜欢", 1}, {"喜欢", 1},
+    {"理所当然", 2}, {"理应如此", 2}, {"必须这样", 2},
+    {"无所谓", 3},
+    {"能忍受", 4}, {"可以忍受", 4},
+    {"我很不喜欢", 5}, {"很不喜欢", 5}, {"不喜欢", 5},
+    {NULL, 0}
+};
+
+static const answer_label likert_labels[] = {
+    {"非常不满意", 1}, {"不满意", 2}, {"一般", 3}, {"满意", 4}, {"非常满意", 5},
+    {"非常不同意", 1}, {"不同意", 2}, {"同意", 4}, {"非常同意", 5},
+    {NULL, 0}
+};
+
+/* "1".."5", also full-width "１".."５", after trimming; else a label. */
+static int parse_answer(const char *s, const answer_label *labels)
+{
+    if (!s)
+        return 0;
+    size_t len = strlen(s);
+    const char *t = cc_trim(s, &len);
+    if (len == 1 && t[0] >= '1' && t[0] <= '5')
+        return t[0] - '0';
+    /* full-width digits U+FF11..U+FF15: EF BC 91..95 */
+    if (len == 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBC &&
+        (unsigned char)t[2] >= 0x91 && (unsigned char)t[2] <= 0x95)
+        return (unsigned char)t[2] - 0x90;
+    for (const answer_label *l = labels; l->label; l++)
+        if (strlen(l->label) == len && memcmp(l->label, t, len) == 0)
+            return l->code;
+    return 0;
+}
+
+int cc_kano_answer(const char *s)
+{
+    return parse_answer(s, kano_labels);
+}
+
+int cc_likert_answer(const char *s)
+{
+    return parse_answer(s, likert_labels);
+}
+
+/* The booleans of every input file (cc_parse_bool: Y/N yes/no true/false
+ * 1/0 是/否, case-insensitive). */
+int cc_yesno_answer(const char *s)
+{
+    int v;
+    if (!s || cc_parse_bool(s, strlen(s), &v) != CC_PARSE_OK)
+        return 0;
+    return v ? 1 : 2;
+}

@@ -85,6 +85,16 @@ int cc_parse_int(const char *s, size_t len, int64_t *out);
 /* Plain decimal number, same conventions; no exponent, no percent. */
 int cc_parse_number(const char *s, size_t len, double *out);
 
+/* Survey answers (NUL-terminated cell text, trimmed here). "1".."5" (also
+ * full-width) or a label; 0 if unparseable.
+ * KANO: 1 like (我很喜欢 非常喜欢 喜欢), 2 must-be (理所当然 理应如此 必须这样),
+ * 3 neutral (无所谓), 4 live-with (能忍受 可以忍受), 5 dislike (我很不喜欢 很不喜欢 不喜欢).
+ * Likert: 非常不满意/不满意/一般/满意/非常满意, 非常不同意/不同意/一般/同意/非常同意. */
+int cc_kano_answer(const char *s);
+int cc_likert_answer(const char *s);
+/* Yes/no answers are booleans (cc_parse_bool): 1 yes, 2 no, 0 unparseable. */
+int cc_yesno_answer(const char *s);
+
 /* Calendar helpers. */
 cc_day cc_day_from_ymd(int y, int m, int d);
 void cc_day_to_ymd(cc_day day, int *y, int *m, int *d);

@@ -176,3 +176,37 @@ def test_kill9_during_report_keeps_previous_files(tmp_path):
     assert r.returncode in (0, 4), r.stderr
     final = report_files(out)
     assert final[f"S001-东城街道.xlsx"] != old[f"S001-东城街道.xlsx"]
+@pytest.mark.skipif(not os.path.exists("/usr/bin/prlimit"), reason="prlimit missing")
+def test_file_size_limit_during_report_keeps_previous_files(tmp_path):
+    db = demo_db(tmp_path)
+    out = tmp_path / "out"
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    old = report_files(out)
+    (tmp_path / "extra.csv").write_text(EXTRA, encoding="utf-8")
+    assert run(["ingest", "-q", "--db", db, tmp_path / "extra.csv"]).returncode == 0
+    r = subprocess.run(["prlimit", "--fsize=40000", BIN, "report", "weekly", "--db", str(db),
+                        "--config", CONFIG, "--period", WEEK, "--out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("carecard:")
+    now = report_files(out)
+    for name, data in old.items():
+        assert now[name] == data, f"{name} changed although the run failed"
+    assert not [n for n in now if n not in old], "a failed run left files behind"
+
+
+def test_missing_output_parent_is_an_error(tmp_path):
+    """--out is created when missing, but not a whole missing tree: a mistyped
+    path in a cron line fails with exit 1 instead of scattering reports."""
+    db = demo_db(tmp_path)
+    out = tmp_path / "no" / "such" / "dir"
+    r = run(["report", "weekly", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode == 1
+    assert r.stderr.startswith("carecard: ") and "cannot create directory" in r.stderr
+    assert not (tmp_path / "no").exists()
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK,
+             "--out", tmp_path / "new"])
+    assert r.returncode in (0, 4), r.stderr
+    assert (tmp_path / "new" / WEEK / "all.xlsx").exists()
+    assert [n for n in os.listdir(tmp_path / "new") if n.startswith(".")] == []   # staging removed

@@ -55,6 +55,39 @@ def test_ahp_json_spec_example():
     assert len(repr(j["weights"]["process"])) > 12
 
 
+# Published example: Saaty's drink-consumption matrix, T.L. Saaty, "Decision
+# making with the analytic hierarchy process", Int. J. Services Sciences 1(1),
+# 2008, pp. 83-98 (fixtures/test/methods/ahp_saaty_drinks.csv).  Published
+# (3 decimals): coffee .177, wine .019, tea .042, beer .116, sodas .190,
+# milk .129, water .327, CR = .022 (as reproduced with the matrix by the AHPy
+# package, https://github.com/PhilipGriffith/AHPy, citing the paper).  The
+# source gives 3 decimals, so the check against it allows ±0.0005; the
+# 9-digit values are an independent power iteration (see
+# tests/unit/methods_test.c, test_ahp_published_drinks).
+DRINKS_PUBLISHED = {"coffee": 0.177, "wine": 0.019, "tea": 0.042, "beer": 0.116,
+                    "sodas": 0.190, "milk": 0.129, "water": 0.327}
+DRINKS_EXACT = {"coffee": 0.177456747, "wine": 0.019149476, "tea": 0.041831182,
+                "beer": 0.116417032, "sodas": 0.189572375, "milk": 0.128780549,
+                "water": 0.326792639}
+
+
+def test_ahp_published_drinks():
+    r = run(["ahp", fx("ahp_saaty_drinks.csv"), "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    assert j["n"] == 7
+    assert list(j["weights"].keys()) == list(DRINKS_PUBLISHED.keys())
+    for k, v in DRINKS_PUBLISHED.items():
+        assert abs(j["weights"][k] - v) <= 0.0005, (k, j["weights"][k], v)
+        assert near(j["weights"][k], DRINKS_EXACT[k], 1e-8), k
+    assert abs(j["cr"] - 0.022) <= 0.0005
+    assert near(j["lambda_max"], 7.176629039, 1e-8)
+    assert near(j["ci"], 0.029438173, 1e-8)
+    assert j["ri"] == 1.32
+    assert near(j["cr"], 0.022301646, 1e-8)
+    assert j["consistent"] is True
+
+
 def test_ahp_table():
     r = run(["ahp", fx("ahp_spec.csv")])
     assert r.returncode == 0, r.stderr
@@ -245,6 +278,33 @@ def test_entropy_missing():
     assert near(j["entropy"]["y"], 0.729573959)
     assert near(j["weights"]["x"], 0.643503860)
     assert near(j["weights"]["y"], 0.356496140)
+
+
+# Published example: X. Xu, "A note on the subjective and objective integrated
+# approach to determine attribute weights", European Journal of Operational
+# Research 156(2), 2004, pp. 530-532 (fixtures/test/methods/entropy_xu2004.csv).
+# Published entropy weights 0.4630, 0.3992, 0.1378, 0.0000 (as reproduced with
+# the matrix in the tests of pyrepo-mcda,
+# https://github.com/energyinpython/pyrepo-mcda, citing the paper).  The paper
+# sum-normalises raw values (p = x/Σx), hence --raw.  By hand (derivation in
+# tests/unit/methods_test.c, test_entropy_published_xu2004):
+# e = 0.887204080, 0.902736129, 0.966415791, 0.999999194;
+# w = 0.462952287, 0.399203549, 0.137840856, 0.0000033080.
+def test_entropy_published_xu2004():
+    r = run(["entropy", fx("entropy_xu2004.csv"), "--raw", "--format", "json"])
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    w, e = j["weights"], j["entropy"]
+    for k, v in zip(["x1", "x2", "x3", "x4"], [0.4630, 0.3992, 0.1378, 0.0000]):
+        assert abs(w[k] - v) <= 0.00005, (k, w[k], v)
+    assert near(w["x1"], 0.462952287) and near(w["x2"], 0.399203549)
+    assert near(w["x3"], 0.137840856) and near(w["x4"], 0.0000033080)
+    assert near(e["x1"], 0.887204080) and near(e["x4"], 0.999999194)
+    # the table prints the published figures digit for digit
+    t = run(["entropy", fx("entropy_xu2004.csv"), "--raw"])
+    assert t.returncode == 0, t.stderr
+    weights = [line.split()[-1] for line in t.stdout.splitlines()[1:5]]
+    assert weights == ["0.4630", "0.3992", "0.1378", "0.0000"]
 
 
 def test_entropy_failures():

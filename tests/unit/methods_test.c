@@ -123,6 +123,61 @@ static void test_ahp_spec_example(void **state)
     cc_ahp_release(&r);
 }
 
+/* Published example: Saaty's "which drink is consumed more in the US?"
+ * matrix, T.L. Saaty, "Decision making with the analytic hierarchy process",
+ * Int. J. Services Sciences 1(1), 2008, pp. 83-98 (Table 2).  Rows/columns
+ * coffee, wine, tea, beer, sodas, milk, water (a_ij = how much more of i is
+ * drunk than of j):
+ *   coffee   1    9   5   2    1    1    1/2
+ *   wine    1/9   1  1/3 1/9  1/9  1/9   1/9
+ *   tea     1/5   3   1  1/3  1/4  1/3   1/9
+ *   beer    1/2   9   3   1   1/2   1    1/3
+ *   sodas    1    9   4   2    1    2    1/2
+ *   milk     1    9   3   1   1/2   1    1/3
+ *   water    2    9   9   3    2    3     1
+ * Published (eigenvector method, 3 decimals): coffee .177, wine .019,
+ * tea .042, beer .116, sodas .190, milk .129, water .327; CR = .022.
+ * (Numbers as reproduced, with the matrix, in the README and tests of the
+ * AHPy package, https://github.com/PhilipGriffith/AHPy, which cite this paper
+ * and state that they match Saaty's; the paper's own text was not available
+ * to check against.)
+ * Precision: the source gives 3 decimals (2-3 significant digits), so the
+ * assertions against it allow half a unit in the last published digit.
+ * Independently (power iteration in double precision, outside this code,
+ * residual |Aw − λw| < 1e-15): w = 0.177456747, 0.019149476, 0.041831182,
+ * 0.116417032, 0.189572375, 0.128780549, 0.326792639;
+ * λmax = 7.176629039, CI = 0.029438173, CR = CI/1.32 = 0.022301646. */
+static void test_ahp_published_drinks(void **state)
+{
+    (void)state;
+    const double m[49] = {
+        1, 9, 5, 2, 1, 1, 1.0 / 2,
+        1.0 / 9, 1, 1.0 / 3, 1.0 / 9, 1.0 / 9, 1.0 / 9, 1.0 / 9,
+        1.0 / 5, 3, 1, 1.0 / 3, 1.0 / 4, 1.0 / 3, 1.0 / 9,
+        1.0 / 2, 9, 3, 1, 1.0 / 2, 1, 1.0 / 3,
+        1, 9, 4, 2, 1, 2, 1.0 / 2,
+        1, 9, 3, 1, 1.0 / 2, 1, 1.0 / 3,
+        2, 9, 9, 3, 2, 3, 1};
+    static const double published[7] = {0.177, 0.019, 0.042, 0.116, 0.190, 0.129, 0.327};
+    static const double exact[7] = {0.177456747, 0.019149476, 0.041831182, 0.116417032,
+                                    0.189572375, 0.128780549, 0.326792639};
+    cc_ahp_result r;
+    char err[200];
+    assert_int_equal(cc_ahp(m, 7, &r, err, sizeof err), CC_OK);
+    assert_int_equal(r.n, 7);
+    for (size_t i = 0; i < 7; i++) {
+        assert_near(r.weights[i], published[i], 0.0005);
+        assert_near(r.weights[i], exact[i], 1e-8);
+    }
+    assert_near(r.cr, 0.022, 0.0005);
+    assert_near(r.lambda_max, 7.176629039, 1e-8);
+    assert_near(r.ci, 0.029438173, 1e-8);
+    assert_near(r.ri, 1.32, 0);
+    assert_near(r.cr, 0.022301646, 1e-8);
+    assert_true(r.consistent);
+    cc_ahp_release(&r);
+}
+
 /* A perfectly consistent matrix a_ij = w_i / w_j with w = (0.4, 0.3, 0.2, 0.1)
  * has λmax = n exactly, CI = CR = 0 and gives back w. */
 static void test_ahp_consistent(void **state)
@@ -293,6 +348,54 @@ static void test_entropy_raw(void **state)
     assert_int_equal(cc_entropy(neg, 2, 2, NULL, 1, w, e), CC_ERR_DATA);
     uncapture(f);
     assert_non_null(strstr(diag_buf, "negative"));
+}
+
+/* Published example: X. Xu, "A note on the subjective and objective
+ * integrated approach to determine attribute weights", European Journal of
+ * Operational Research 156(2), 2004, pp. 530-532,
+ * doi:10.1016/S0377-2217(03)00146-2.  Decision matrix (4 alternatives,
+ * 4 benefit attributes):
+ *   30  30  38  29
+ *   19  54  86  29
+ *   19  15  85  28.9
+ *   68  70  60  29
+ * Published entropy weights (4 decimals): 0.4630, 0.3992, 0.1378, 0.0000.
+ * (Numbers as reproduced, with the matrix, in the test suite of the
+ * pyrepo-mcda package, https://github.com/energyinpython/pyrepo-mcda,
+ * test_Entropy, which cites this paper; the paper's own text was not
+ * available to check against.)
+ * The paper uses sum-normalised raw values p = x/Σx, i.e. --raw: with
+ * min–max standardisation the near-constant 4th column (29, 29, 28.9, 29)
+ * would become 1, 1, 0, 1 and get the largest weight instead of 0.0000.
+ * By hand (p = x/Σx, e = −Σ p ln p / ln 4):
+ *   col 1: Σ = 136, p = .220588 .139706 .139706 .500000 → e1 = 0.887204080
+ *   col 2: Σ = 169, p = .177515 .319527 .088757 .414201 → e2 = 0.902736129
+ *   col 3: Σ = 269, p = .141264 .319703 .315985 .223048 → e3 = 0.966415791
+ *   col 4: Σ = 115.9 → e4 = 0.999999194
+ *   d = 0.112795920, 0.097263871, 0.033584209, 0.000000806; Σd = 0.243644806
+ *   w = 0.462952287, 0.399203549, 0.137840856, 0.0000033080
+ * which reproduces the published 0.4630, 0.3992, 0.1378, 0.0000 to all four
+ * digits given (4 significant digits for the first three). */
+static void test_entropy_published_xu2004(void **state)
+{
+    (void)state;
+    const double x[16] = {30, 30, 38, 29,
+                          19, 54, 86, 29,
+                          19, 15, 85, 28.9,
+                          68, 70, 60, 29};
+    static const double published[4] = {0.4630, 0.3992, 0.1378, 0.0000};
+    double w[4], e[4];
+    assert_int_equal(cc_entropy(x, 4, 4, NULL, 1, w, e), CC_OK);
+    for (size_t j = 0; j < 4; j++)
+        assert_near(w[j], published[j], 0.00005);
+    assert_near(e[0], 0.887204080, 1e-9);
+    assert_near(e[1], 0.902736129, 1e-9);
+    assert_near(e[2], 0.966415791, 1e-9);
+    assert_near(e[3], 0.999999194, 1e-9);
+    assert_near(w[0], 0.462952287, 1e-9);
+    assert_near(w[1], 0.399203549, 1e-9);
+    assert_near(w[2], 0.137840856, 1e-9);
+    assert_near(w[3], 0.0000033080, 1e-9);
 }
 
 /* Missing cells: the row is left out of that column only (m per column).
@@ -622,12 +725,14 @@ int main(void)
         cmocka_unit_test(test_ahp_ri),
         cmocka_unit_test(test_ahp_3x3),
         cmocka_unit_test(test_ahp_spec_example),
+        cmocka_unit_test(test_ahp_published_drinks),
         cmocka_unit_test(test_ahp_consistent),
         cmocka_unit_test(test_ahp_small),
         cmocka_unit_test(test_ahp_inconsistent),
         cmocka_unit_test(test_ahp_invalid),
         cmocka_unit_test(test_entropy_minmax),
         cmocka_unit_test(test_entropy_raw),
+        cmocka_unit_test(test_entropy_published_xu2004),
         cmocka_unit_test(test_entropy_missing),
         cmocka_unit_test(test_entropy_all_constant),
         cmocka_unit_test(test_entropy_too_few),
