@@ -104,14 +104,16 @@ cc_err cc_quality_query(cc_store *s, const char *const *ids, size_t n,
     if ((e = count_into(s, "SELECT r.community_id, count(*) FROM rejects r"
                            " LEFT JOIN files f ON f.file_id = r.file_id"
                            " WHERE r.community_id IS NOT NULL AND"
-                           " COALESCE(r.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                           " (r.date BETWEEN ?1 AND ?2 OR"
+                           "  (r.date IS NULL AND substr(f.ingested_at, 1, 10) BETWEEN ?1 AND ?2))"
                            " GROUP BY r.community_id",
                         ids, n, from, to, out, offsetof(cc_quality, rejects))))
         return e;
     if ((e = count_into(s, "SELECT p.community_id, count(*) FROM plausibility p"
                            " LEFT JOIN files f ON f.file_id = p.file_id"
                            " WHERE p.community_id IS NOT NULL AND"
-                           " COALESCE(p.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                           " (p.date BETWEEN ?1 AND ?2 OR"
+                           "  (p.date IS NULL AND substr(f.ingested_at, 1, 10) BETWEEN ?1 AND ?2))"
                            " GROUP BY p.community_id",
                         ids, n, from, to, out, offsetof(cc_quality, plausibility))))
         return e;
@@ -156,7 +158,8 @@ cc_err cc_plausibility_query(cc_store *s, const char *const *ids, size_t n,
     sqlite3_stmt *st;
     cc_err e = prepare(s, "SELECT p.community_id, f.name, p.line, p.date, p.message"
                           " FROM plausibility p LEFT JOIN files f ON f.file_id = p.file_id"
-                          " WHERE COALESCE(p.date, substr(f.ingested_at, 1, 10)) BETWEEN ?1 AND ?2"
+                          " WHERE (p.date BETWEEN ?1 AND ?2 OR"
+                          "  (p.date IS NULL AND substr(f.ingested_at, 1, 10) BETWEEN ?1 AND ?2))"
                           " ORDER BY p.community_id, f.name, p.line, p.kind, p.message", &st);
     if (e)
         return e;

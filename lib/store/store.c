@@ -14,6 +14,11 @@
  * Version 0 is an empty file; the schema creates version 1. */
 static const char *const migrations[] = {
     cc_schema_sql,          /* 0 -> 1 */
+    /* 1 -> 2: windows by date without a community (KANO answers of a period,
+     * the data-quality sheet) are found by index, not by scanning history */
+    "CREATE INDEX IF NOT EXISTS survey_responses_date ON survey_responses(date);"
+    "CREATE INDEX IF NOT EXISTS plausibility_date ON plausibility(date);"
+    "CREATE INDEX IF NOT EXISTS rejects_date ON rejects(date);",
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

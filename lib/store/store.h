@@ -8,7 +8,7 @@
 #include "base/base.h"
 #include <sqlite3.h>
 
-#define CC_SCHEMA_VERSION 1
+#define CC_SCHEMA_VERSION 2
 #define CC_BUSY_TIMEOUT_MS 30000
 
 typedef struct cc_store {
