@@ -23,7 +23,8 @@ static const cmd_def commands[] = {
 static const char common_help[] =
     "Common options (any command):\n"
     "  --db FILE       database (default $CARECARD_DB or carecard.db)\n"
-    "  --config FILE   indicator catalog (default $CARECARD_CONFIG or indicators.ini)\n"
+    "  --config FILE   indicator catalog (default $CARECARD_CONFIG, else ./indicators.ini,\n"
+    "                  else the installed " CARECARD_DATADIR "/indicators.ini)\n"
     "  -q, --quiet     no notices, only warnings and errors\n"
     "  -v, --verbose   more notices\n"
     "  -h, --help      help for the command\n"
@@ -124,8 +125,14 @@ int main(int argc, char **argv)
     ctx.config_path = getenv("CARECARD_CONFIG");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "carecard.db";
-    if (!ctx.config_path || !*ctx.config_path)
+    if (!ctx.config_path || !*ctx.config_path) {
+        /* indicators.ini here, else the catalog `make install` put beside the binary's share/ */
         ctx.config_path = "indicators.ini";
+#ifdef CARECARD_DATADIR
+        if (access(ctx.config_path, F_OK) != 0 && access(CARECARD_DATADIR "/indicators.ini", R_OK) == 0)
+            ctx.config_path = CARECARD_DATADIR "/indicators.ini";
+#endif
+    }
     ctx.tty = isatty(STDERR_FILENO);
 
     if (argc < 2) {
