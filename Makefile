@@ -15,7 +15,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm -lp
 OPT       ?= -O2 -g
 WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -Ilib -I$(BUILD)/gen -DCARECARD_VERSION='"$(VERSION)"' -DCARECARD_DATADIR='"$(PREFIX)/share/carecard"' $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP -Ilib -I$(BUILD)/gen -DCARECARD_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(LDFLAGS)
 ifeq ($(STRICT),1)
 CFLAGS_ALL += -Werror
