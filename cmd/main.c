@@ -23,7 +23,8 @@ static const cmd_def commands[] = {
 static const char common_help[] =
     "Common options (any command):\n"
     "  --db FILE       database (default $CARECARD_DB or carecard.db)\n"
-    "  --config FILE   indicator catalog (default $CARECARD_CONFIG or indicators.ini)\n"
+    "  --config FILE   indicator catalog (default $CARECARD_CONFIG, else ./indicators.ini,\n"
+    "                  else the installed PREFIX/share/carecard/indicators.ini)\n"
     "  -q, --quiet     no notices, only warnings and errors\n"
     "  -v, --verbose   more notices\n"
     "  -h, --help      help for the command\n"
@@ -68,6 +69,24 @@ cc_store *cmd_store(cc_ctx *ctx, cc_err *err)
     if (err)
         *err = ctx->store ? CC_OK : (e == CC_OK ? CC_ERR_DB : e);
     return ctx->store;
+}
+
+/* The catalog `make install` puts in PREFIX/share/carecard, found from the
+ * binary's own path (PREFIX/bin/carecard); 1 when it exists. */
+static int installed_catalog(char *out, size_t len)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    if ((size_t)snprintf(out, len, "%s/../share/carecard/indicators.ini", exe) >= len)
+        return 0;
+    return access(out, R_OK) == 0;
 }
 
 static void on_signal(int sig)
@@ -124,8 +143,12 @@ int main(int argc, char **argv)
     ctx.config_path = getenv("CARECARD_CONFIG");
     if (!ctx.db_path || !*ctx.db_path)
         ctx.db_path = "carecard.db";
-    if (!ctx.config_path || !*ctx.config_path)
+    static char installed[4096];
+    if (!ctx.config_path || !*ctx.config_path) {
         ctx.config_path = "indicators.ini";
+        if (access(ctx.config_path, F_OK) != 0 && installed_catalog(installed, sizeof installed))
+            ctx.config_path = installed;
+    }
     ctx.tty = isatty(STDERR_FILENO);
 
     if (argc < 2) {
