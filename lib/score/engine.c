@@ -795,19 +795,9 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
-    /* every window of the history, and the window before each (returning
-     * participants), lies in [lo, p->to]: read the attendance of that span once */
-    cc_day lo = p->from;
-    for (int k = 0; k < CC_HISTORY; k++)
-        for (size_t i = 0; i < nind; i++) {
-            cc_day f, t;
-            if (!cc_indicator_uses(&cfg->ind[i], CC_SRC_ATTENDANCE))
-                continue;
-            cc_window_range(&cfg->ind[i].window, &sc->hist_period[k], &f, &t);
-            if (f - (t - f + 1) < lo)
-                lo = f - (t - f + 1);
-        }
-    (void)lo;
+    /* the periods' attendance windows overlap (a last:13w window moves by a
+     * week): attend.c's week cache reads each week once (bounded memory; the
+     * whole-span row cache of cc_measure_cache_new is not used here) */
     cc_measure_cache *cache = NULL;
     if (!e)
         e = cc_measures_cache_begin(s);
