@@ -182,16 +182,16 @@ static void full_num(char *out, size_t len, double v)
      * grows (a correctly rounded longer decimal is at least as close to v;
      * %g drops the exponent once p exceeds it), so p is found by bisection:
      * 4 or 5 conversions instead of up to 17, the same text. */
-    int lo = 1, hi = 17;
+    unsigned lo = 1, hi = 17;
     while (lo < hi) {
-        int p = (lo + hi) / 2;
-        snprintf(out, len, "%.*g", p, v);
+        unsigned p = (lo + hi) / 2;
+        snprintf(out, len, "%.*g", (int)(p & 31), v);
         if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4))
             hi = p;
         else
             lo = p + 1;
     }
-    snprintf(out, len, "%.*g", lo, v);
+    snprintf(out, len, "%.*g", (int)(lo & 31), v);
 }
 
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
