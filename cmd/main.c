@@ -23,8 +23,8 @@ static const cmd_def commands[] = {
 static const char common_help[] =
     "Common options (any command):\n"
     "  --db FILE       database (default $CARECARD_DB or carecard.db)\n"
-    "  --config FILE   indicator catalog (default $CARECARD_CONFIG, else ./indicators.ini,\n"
-    "                  else the installed PREFIX/share/carecard/indicators.ini)\n"
+    "  --config FILE   indicator catalog (default $CARECARD_CONFIG, else\n"
+    "                  ./indicators.ini, else PREFIX/share/carecard/indicators.ini)\n"
     "  -q, --quiet     no notices, only warnings and errors\n"
     "  -v, --verbose   more notices\n"
     "  -h, --help      help for the command\n"
