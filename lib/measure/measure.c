@@ -186,7 +186,6 @@ typedef struct {
     size_t n, ncomm, area;
     char from[11], to[11], pfrom[11], pto[11];   /* window and the previous window */
     cc_day dfrom, dto, dpfrom, dpto;
-    cc_measure_cache *cache;
     cc_err err;
 } ctx;
 
@@ -467,19 +466,6 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-static int kset_has(const kset *s, uint64_t key)
-{
-    if (!s->cap)
-        return 0;
-    size_t h = (size_t)(mix64(key) & (s->cap - 1));
-    while (s->k[h]) {
-        if (s->k[h] == key)
-            return 1;
-        h = (h + 1) & (s->cap - 1);
-    }
-    return 0;
-}
-
 /* 1 when newly added. */
 static int kset_add(kset *s, uint64_t key)
 {
@@ -511,502 +497,39 @@ static int kset_add(kset *s, uint64_t key)
 enum { K_PART = 1, K_CHILD, K_SPECIAL, K_VOL, K_HOUSE, K_SPECIAL_GIVEN };
 #define KEY(u, kind, id) (((uint64_t)(u) << 35) | ((uint64_t)(kind) << 32) | (uint64_t)(id))
 
-static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
-                      kset *set, double **cnt);
-
-static const char att_rows_sql[] =
-    "SELECT m.cidx, m.sidx, m.aidx, t.participant_id, t.household_id, t.role, t.special"
-    " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
-    " JOIN attendance t ON t.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
-
-/* Count the window [from, to]: cnt[kind][unit] for kinds K_PART..K_SPECIAL_GIVEN;
- * set gets every (unit, K_PART|K_VOL, participant) key. */
-static void att_scan(ctx *c, const char *from, const char *to, intern *ids, kset *set, double **cnt)
-{
-    sqlite3_stmt *st = prep(c, att_rows_sql);
-    if (!st)
-        return;
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    while (step(c, st)) {
-        uint64_t unit[3];
-        unit[0] = (uint64_t)sqlite3_column_int64(st, 0);
-        unit[1] = (uint64_t)sqlite3_column_int64(st, 1);
-        unit[2] = (uint64_t)sqlite3_column_int64(st, 2);
-        const char *pid = (const char *)sqlite3_column_text(st, 3);
-        const char *hid = (const char *)sqlite3_column_text(st, 4);
-        const char *role = (const char *)sqlite3_column_text(st, 5);
-        int sp = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6) != 0;
-        if (!pid || !role)
-            continue;
-        uint32_t p = intern_id(ids, pid);
-        uint32_t h = hid ? intern_id(ids, hid) : 0;
-        int role_k = !strcmp(role, "child") ? 1 : !strcmp(role, "volunteer") ? 2 : 0;
-        count_row(c, unit, p, h, hid != NULL, role_k, sp, set, cnt);
-    }
-    sqlite3_finalize(st);
-}
-
-/* ---- the attendance cache ------------------------------------------------- */
-/* The attendance of completed activities in the span [lo, hi], read once and
- * kept per entry = (community, participant, household): the sorted days it
- * was seen, each with flags.  A window's distinct counts then cost one pass
- * over the entries (and their days in the window), however many windows the
- * history has. */
-enum { F_CHILD = 1, F_VOL = 2, F_SPGIVEN = 4, F_SPYES = 8, F_ANY = 16 };
-
-typedef struct {
-    uint32_t comm, pid, hid;    /* interned; hid UINT32_MAX = none */
-    uint32_t first, n;          /* items[first .. first + n), by day */
-} att_entry;
-
-/* Above this many rows the cache gives up and windows are read from the
- * database one by one (memory: about 12 bytes a row, plus the IDs). */
-#ifndef CACHE_MAX_ROWS
-#define CACHE_MAX_ROWS 30000000
-#endif
-
-struct cc_measure_cache {
-    cc_day lo, hi;
-    int loaded, disabled;
-    intern comm, ids;
-    att_entry *e; size_t ne;
-    uint32_t *items;            /* (day - lo) << 8 | flags */
-    uint32_t *by_pid;           /* entries ordered by (pid, comm) */
-    uint32_t *by_hid; size_t nhid;   /* entries with a household, by (hid, comm) */
-};
-
-cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi)
-{
-    cc_measure_cache *c = cc_xcalloc(1, sizeof *c);
-    c->lo = lo;
-    c->hi = hi;
-    return c;
-}
-
-static void cache_clear(cc_measure_cache *c)
-{
-    intern_free(&c->comm);
-    intern_free(&c->ids);
-    memset(&c->comm, 0, sizeof c->comm);
-    memset(&c->ids, 0, sizeof c->ids);
-    CC_FREE(c->e);
-    CC_FREE(c->items);
-    CC_FREE(c->by_pid);
-    CC_FREE(c->by_hid);
-    c->ne = c->nhid = 0;
-}
-
-void cc_measure_cache_free(cc_measure_cache *c)
-{
-    if (!c)
-        return;
-    cache_clear(c);
-    free(c);
-}
-
-/* 'YYYY-MM-DD' -> day number (the stored dates are always in this form). */
-static int32_t text_day(const unsigned char *t)
-{
-    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-    int m = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
-    long yy = m <= 2 ? y - 1 : y;
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;
-    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468);
-}
-
-static const att_entry *g_sort_e;      /* qsort has no context argument */
-static int cmp_by_pid(const void *a, const void *b)
-{
-    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
-    if (x->pid != y->pid) return x->pid < y->pid ? -1 : 1;
-    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
-    return 0;
-}
-static int cmp_by_hid(const void *a, const void *b)
-{
-    const att_entry *x = &g_sort_e[*(const uint32_t *)a], *y = &g_sort_e[*(const uint32_t *)b];
-    if (x->hid != y->hid) return x->hid < y->hid ? -1 : 1;
-    if (x->comm != y->comm) return x->comm < y->comm ? -1 : 1;
-    return 0;
-}
-
-static void cache_load(ctx *c, cc_measure_cache *k)
-{
-    char lo[11], hi[11];
-    uint32_t *tent = NULL, *tval = NULL;     /* per row: entry, item */
-    size_t nrow = 0, rcap = 0, ecap = 0;
-    kset map = {0};                           /* (comm, pid, hid) -> entry, via slot */
-    uint32_t *slot = NULL;
-    sqlite3_stmt *st = prep(c,
-        "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
-        " FROM activities a JOIN attendance t ON t.activity_id = a.activity_id"
-        " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE " ORDER BY a.date");
-    k->loaded = 1;
-    if (!st) {
-        k->disabled = 1;
-        return;
-    }
-    day_text(k->lo, lo);
-    day_text(k->hi, hi);
-    sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-    while (step(c, st)) {
-        const char *comm = (const char *)sqlite3_column_text(st, 0);
-        const unsigned char *date = sqlite3_column_text(st, 1);
-        const char *pid = (const char *)sqlite3_column_text(st, 2);
-        const char *hid = (const char *)sqlite3_column_text(st, 3);
-        const char *role = (const char *)sqlite3_column_text(st, 4);
-        if (!comm || !date || sqlite3_column_bytes(st, 1) != 10 || !pid || !role)
-            continue;
-        if (nrow == CACHE_MAX_ROWS) {
-            cc_verbose("attendance cache: more than %d rows in the history span; reading windows one by one",
-                       CACHE_MAX_ROWS);
-            k->disabled = 1;
-            break;
-        }
-        uint32_t cm = intern_id(&k->comm, comm), p = intern_id(&k->ids, pid);
-        uint32_t h = hid ? intern_id(&k->ids, hid) : UINT32_MAX;
-        uint32_t fl = F_ANY;
-        if (!strcmp(role, "child")) fl |= F_CHILD;
-        else if (!strcmp(role, "volunteer")) fl |= F_VOL;
-        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-            fl |= F_SPGIVEN;
-            if (sqlite3_column_int(st, 5) != 0)
-                fl |= F_SPYES;
-        }
-        /* find or add the entry */
-        uint64_t key = ((uint64_t)mix64(((uint64_t)cm << 32) | p) ^ (uint64_t)h * 0x9E3779B97F4A7C15ULL) | 1;
-        if ((map.n + 1) * 2 > map.cap) {
-            size_t nc = map.cap ? map.cap * 2 : 65536;
-            uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
-            uint32_t *ns = cc_xcalloc(nc, sizeof *ns);
-            for (size_t i = 0; i < map.cap; i++)
-                if (map.k[i]) {
-                    size_t j = (size_t)(mix64(map.k[i]) & (nc - 1));
-                    while (nk[j])
-                        j = (j + 1) & (nc - 1);
-                    nk[j] = map.k[i];
-                    ns[j] = slot[i];
-                }
-            free(map.k);
-            free(slot);
-            map.k = nk;
-            slot = ns;
-            map.cap = nc;
-        }
-        size_t j = (size_t)(mix64(key) & (map.cap - 1));
-        uint32_t ei = UINT32_MAX;
-        while (map.k[j]) {
-            if (map.k[j] == key) {
-                const att_entry *e = &k->e[slot[j]];
-                if (e->comm == cm && e->pid == p && e->hid == h) {
-                    ei = slot[j];
-                    break;
-                }
-            }
-            j = (j + 1) & (map.cap - 1);
-        }
-        if (ei == UINT32_MAX) {
-            if (k->ne == ecap) {
-                ecap = ecap ? ecap + ecap / 4 : 65536;
-                k->e = cc_xrealloc(k->e, ecap * sizeof *k->e);
-            }
-            ei = (uint32_t)k->ne++;
-            k->e[ei] = (att_entry){cm, p, h, 0, 0};
-            map.k[j] = key;
-            slot[j] = ei;
-            map.n++;
-        }
-        k->e[ei].n++;
-        if (nrow == rcap) {
-            rcap = rcap ? rcap + rcap / 4 : 65536;      /* 1.25: big spans stay near their size */
-            tent = cc_xrealloc(tent, rcap * sizeof *tent);
-            tval = cc_xrealloc(tval, rcap * sizeof *tval);
-        }
-        tent[nrow] = ei;
-        tval[nrow] = ((uint32_t)(text_day(date) - k->lo) << 8) | fl;
-        nrow++;
-    }
-    sqlite3_finalize(st);
-    free(map.k);
-    free(slot);
-    if (k->disabled || c->err) {
-        free(tent);
-        free(tval);
-        cache_clear(k);
-        k->disabled = 1;
-        return;
-    }
-    /* items grouped by entry, in row (= date) order */
-    uint32_t pos = 0;
-    for (size_t i = 0; i < k->ne; i++) {
-        k->e[i].first = pos;
-        pos += k->e[i].n;
-        k->e[i].n = 0;
-    }
-    k->items = cc_xmalloc((nrow + 1) * sizeof *k->items);
-    for (size_t r = 0; r < nrow; r++) {
-        att_entry *e = &k->e[tent[r]];
-        k->items[e->first + e->n++] = tval[r];
-    }
-    free(tent);
-    free(tval);
-    k->by_pid = cc_xmalloc((k->ne + 1) * sizeof *k->by_pid);
-    k->by_hid = cc_xmalloc((k->ne + 1) * sizeof *k->by_hid);
-    for (size_t i = 0; i < k->ne; i++) {
-        k->by_pid[i] = (uint32_t)i;
-        if (k->e[i].hid != UINT32_MAX)
-            k->by_hid[k->nhid++] = (uint32_t)i;
-    }
-    g_sort_e = k->e;
-    qsort(k->by_pid, k->ne, sizeof *k->by_pid, cmp_by_pid);
-    qsort(k->by_hid, k->nhid, sizeof *k->by_hid, cmp_by_hid);
-    g_sort_e = NULL;
-}
-
-/* Flags of entry e over the days [f, t] (offsets from the span start). */
-static unsigned entry_mask(const cc_measure_cache *k, const att_entry *e, uint32_t f, uint32_t t)
-{
-    const uint32_t *it = k->items + e->first;
-    size_t lo = 0, hi = e->n;
-    unsigned m = 0;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if ((it[mid] >> 8) < f) lo = mid + 1; else hi = mid;
-    }
-    for (; lo < e->n && (it[lo] >> 8) <= t; lo++)
-        m |= it[lo] & 0xff;
-    return m;
-}
-
-/* Add the counts of one unit for one participant: its flags now (m) and in
- * the previous window (pm). */
-static void add_unit(size_t u, unsigned m, unsigned pm, double **cnt, double **pcnt, double *ret, double *vret)
-{
-    if (m & F_ANY) {
-        cnt[K_PART][u] += 1;
-        if (m & F_CHILD) cnt[K_CHILD][u] += 1;
-        if (m & F_VOL) cnt[K_VOL][u] += 1;
-        if (m & F_SPGIVEN) cnt[K_SPECIAL_GIVEN][u] += 1;
-        if (m & F_SPYES) cnt[K_SPECIAL][u] += 1;
-        if (pm & F_ANY) ret[u] += 1;
-        if ((m & F_VOL) && (pm & F_VOL)) vret[u] += 1;
-    }
-    if (pm & F_ANY) {
-        pcnt[K_PART][u] += 1;
-        if (pm & F_VOL) pcnt[K_VOL][u] += 1;
-    }
-}
-
-/* Every attendance count of the window (and of the previous one when
- * need_prev) from the cache. */
-static void att_count_cached(ctx *c, cc_measure_cache *k, int need_prev, double **cnt, double **pcnt,
-                             double *ret, double *vret)
-{
-    const cc_units *U = c->units;
-    long *cidx = cc_xmalloc((k->comm.n + 1) * sizeof *cidx);
-    for (size_t i = 0; i < k->comm.n; i++)
-        cidx[i] = cc_units_find(U, CC_LEVEL_COMMUNITY, k->comm.s[i]);
-    uint32_t f = (uint32_t)(c->dfrom - k->lo), t = (uint32_t)(c->dto - k->lo);
-    uint32_t pf = need_prev ? (uint32_t)(c->dpfrom - k->lo) : 0, pt = need_prev ? (uint32_t)(c->dpto - k->lo) : 0;
-    unsigned char *mc = cc_xmalloc(k->ne + 1), *mp = cc_xcalloc(k->ne + 1, 1);
-    for (size_t i = 0; i < k->ne; i++) {
-        mc[i] = (unsigned char)entry_mask(k, &k->e[i], f, t);
-        if (need_prev)
-            mp[i] = (unsigned char)entry_mask(k, &k->e[i], pf, pt);
-    }
-    /* participants: groups of one pid, entries ordered by community */
-    size_t nst = U->nstreet + 1;
-    unsigned *sm = cc_xcalloc(nst, sizeof *sm), *spm = cc_xcalloc(nst, sizeof *spm);
-    size_t *touched = cc_xmalloc(nst * sizeof *touched);
-    for (size_t g = 0; g < k->ne;) {
-        uint32_t pid = k->e[k->by_pid[g]].pid;
-        size_t end = g, nt = 0;
-        unsigned am = 0, apm = 0;
-        while (end < k->ne && k->e[k->by_pid[end]].pid == pid)
-            end++;
-        for (size_t i = g; i < end;) {
-            uint32_t cm = k->e[k->by_pid[i]].comm;
-            unsigned m = 0, pm = 0;
-            for (; i < end && k->e[k->by_pid[i]].comm == cm; i++) {
-                m |= mc[k->by_pid[i]];
-                pm |= mp[k->by_pid[i]];
-            }
-            long ci = cidx[cm];
-            if (ci < 0 || !((m | pm) & F_ANY))
-                continue;
-            add_unit((size_t)ci, m, pm, cnt, pcnt, ret, vret);
-            size_t s = U->u[ci].street - U->ncomm;
-            if (!(sm[s] | spm[s]))
-                touched[nt++] = s;
-            sm[s] |= m;
-            spm[s] |= pm;
-            am |= m;
-            apm |= pm;
-        }
-        for (size_t q = 0; q < nt; q++) {
-            size_t s = touched[q];
-            add_unit(U->ncomm + s, sm[s], spm[s], cnt, pcnt, ret, vret);
-            sm[s] = spm[s] = 0;
-        }
-        if ((am | apm) & F_ANY)
-            add_unit(c->area, am, apm, cnt, pcnt, ret, vret);
-        g = end;
-    }
-    /* households: groups of one hid */
-    unsigned char *sh = cc_xcalloc(nst, 1);
-    for (size_t g = 0; g < k->nhid;) {
-        uint32_t hid = k->e[k->by_hid[g]].hid;
-        size_t end = g, nt = 0;
-        int any = 0;
-        while (end < k->nhid && k->e[k->by_hid[end]].hid == hid)
-            end++;
-        for (size_t i = g; i < end;) {
-            uint32_t cm = k->e[k->by_hid[i]].comm;
-            int in = 0;
-            for (; i < end && k->e[k->by_hid[i]].comm == cm; i++)
-                in |= mc[k->by_hid[i]] & F_ANY;
-            long ci = cidx[cm];
-            if (ci < 0 || !in)
-                continue;
-            cnt[K_HOUSE][ci] += 1;
-            size_t s = U->u[ci].street - U->ncomm;
-            if (!sh[s]) {
-                sh[s] = 1;
-                touched[nt++] = s;
-            }
-            any = 1;
-        }
-        for (size_t q = 0; q < nt; q++) {
-            cnt[K_HOUSE][U->ncomm + touched[q]] += 1;
-            sh[touched[q]] = 0;
-        }
-        if (any)
-            cnt[K_HOUSE][c->area] += 1;
-        g = end;
-    }
-    free(sh);
-    free(sm);
-    free(spm);
-    free(touched);
-    free(mc);
-    free(mp);
-    free(cidx);
-}
-
-static void count_row(ctx *c, const uint64_t *unit, uint32_t p, uint32_t h, int hasid, int role, int sp,
-                      kset *set, double **cnt)
-{
-    /* A key already seen in the community is already seen in its street and
-     * the area: go up a level only while the key is new. */
-    int part = 1, child = role == 1, vol = role == 2, house = hasid, spec = sp == 1;
-    for (int l = 0; l < 3; l++) {
-        uint64_t u = unit[l];
-        if (u >= c->n)
-            continue;
-        if (part && (part = kset_add(set, KEY(u, K_PART, p))))
-            cnt[K_PART][u] += 1;
-        if (child && (child = kset_add(set, KEY(u, K_CHILD, p))))
-            cnt[K_CHILD][u] += 1;
-        if (vol && (vol = kset_add(set, KEY(u, K_VOL, p))))
-            cnt[K_VOL][u] += 1;
-        if (house && (house = kset_add(set, KEY(u, K_HOUSE, h))))
-            cnt[K_HOUSE][u] += 1;
-        if (sp >= 0)
-            cnt[K_SPECIAL_GIVEN][u] += 1;
-        if (spec && (spec = kset_add(set, KEY(u, K_SPECIAL, p))))
-            cnt[K_SPECIAL][u] += 1;
-    }
-}
 
 static void do_attendance(ctx *c, double **pv)
 {
     int need_prev = pv[M_RETURNING] || pv[M_PREV_PARTICIPANTS] || pv[M_VOLUNTEERS_RETAINED] ||
                     pv[M_VOLUNTEERS_PREV];
-    if (!c->cache) {     /* attend.c: direct, or its week cache when on */
-        double *part = pv[M_PARTICIPANTS] ? pv[M_PARTICIPANTS] : cc_xmalloc(c->n * sizeof *part);
-        double *ret = need_prev ? cc_xmalloc(c->n * sizeof *ret) : NULL;
-        double *vret = need_prev ? cc_xmalloc(c->n * sizeof *vret) : NULL;
-        for (size_t u = 0; u < c->n; u++) {
-            part[u] = NAN;
-            if (need_prev)
-                ret[u] = vret[u] = NAN;
-        }
-        cc_attend_cols o = {
-            .part = part, .child = pv[M_CHILD_PARTICIPANTS], .households = pv[M_HOUSEHOLDS],
-            .special = pv[M_SPECIAL_SERVED], .vol = pv[M_VOLUNTEERS_ACTIVE],
-            .prev_part = pv[M_PREV_PARTICIPANTS], .prev_vol = pv[M_VOLUNTEERS_PREV],
-            .returning = ret, .retained = vret,
-        };
-        if (!c->err)
-            c->err = cc_attend_compute(c->s, c->units, c->area, c->dfrom, c->dto, need_prev, &o);
-        for (size_t u = 0; need_prev && u < c->n; u++) {
-            int has = !isnan(part[u]);
-            if (pv[M_RETURNING])
-                pv[M_RETURNING][u] = has ? (isnan(ret[u]) ? 0 : ret[u]) : NAN;
-            if (pv[M_VOLUNTEERS_RETAINED])
-                pv[M_VOLUNTEERS_RETAINED][u] = has ? (isnan(vret[u]) ? 0 : vret[u]) : NAN;
-        }
-        if (part != pv[M_PARTICIPANTS])
-            free(part);
-        free(ret);
-        free(vret);
-        return;
-    }
-    intern ids = {0};
-    kset cur = {0}, prev = {0};
-    double *cnt[K_SPECIAL_GIVEN + 1] = {0}, *pcnt[K_SPECIAL_GIVEN + 1] = {0};
-    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
-        cnt[k] = cc_xcalloc(c->n, sizeof(double));
-        pcnt[k] = cc_xcalloc(c->n, sizeof(double));
-    }
-    if (c->cache && !c->cache->loaded)
-        cache_load(c, c->cache);
-    int cached = c->cache && !c->cache->disabled && c->dfrom >= c->cache->lo && c->dto <= c->cache->hi &&
-                 (!need_prev || c->dpfrom >= c->cache->lo);
-    double *ret = cc_xcalloc(c->n, sizeof(double)), *vret = cc_xcalloc(c->n, sizeof(double));
-    if (cached) {
-        att_count_cached(c, c->cache, need_prev, cnt, pcnt, ret, vret);
-    } else {
-        att_scan(c, c->from, c->to, &ids, &cur, cnt);
-        if (need_prev) {
-            att_scan(c, c->pfrom, c->pto, &ids, &prev, pcnt);
-            for (size_t i = 0; i < cur.cap; i++) {
-                uint64_t k = cur.k[i];
-                unsigned kind = (unsigned)((k >> 32) & 7);
-                if ((kind == K_PART || kind == K_VOL) && kset_has(&prev, k))
-                    (kind == K_PART ? ret : vret)[k >> 35] += 1;
-            }
-        }
-    }
+    /* attend.c: direct, or its week cache when the engine turned it on */
+    double *part = pv[M_PARTICIPANTS] ? pv[M_PARTICIPANTS] : cc_xmalloc(c->n * sizeof *part);
+    double *ret = need_prev ? cc_xmalloc(c->n * sizeof *ret) : NULL;
+    double *vret = need_prev ? cc_xmalloc(c->n * sizeof *vret) : NULL;
     for (size_t u = 0; u < c->n; u++) {
-        int has = cnt[K_PART][u] > 0, phas = pcnt[K_PART][u] > 0;
-        if (pv[M_PARTICIPANTS]) pv[M_PARTICIPANTS][u] = has ? cnt[K_PART][u] : NAN;
-        if (pv[M_CHILD_PARTICIPANTS]) pv[M_CHILD_PARTICIPANTS][u] = has ? cnt[K_CHILD][u] : NAN;
-        /* rows that all lack household_id / special: missing, not 0 */
-        if (pv[M_HOUSEHOLDS]) pv[M_HOUSEHOLDS][u] = cnt[K_HOUSE][u] > 0 ? cnt[K_HOUSE][u] : NAN;
-        if (pv[M_SPECIAL_SERVED])
-            pv[M_SPECIAL_SERVED][u] = cnt[K_SPECIAL_GIVEN][u] > 0 ? cnt[K_SPECIAL][u] : NAN;
-        if (pv[M_VOLUNTEERS_ACTIVE]) pv[M_VOLUNTEERS_ACTIVE][u] = has ? cnt[K_VOL][u] : NAN;
-        if (pv[M_RETURNING]) pv[M_RETURNING][u] = has ? ret[u] : NAN;
-        if (pv[M_VOLUNTEERS_RETAINED]) pv[M_VOLUNTEERS_RETAINED][u] = has ? vret[u] : NAN;
-        if (pv[M_PREV_PARTICIPANTS]) pv[M_PREV_PARTICIPANTS][u] = phas ? pcnt[K_PART][u] : NAN;
-        if (pv[M_VOLUNTEERS_PREV]) pv[M_VOLUNTEERS_PREV][u] = phas ? pcnt[K_VOL][u] : NAN;
+        part[u] = NAN;
+        if (need_prev)
+            ret[u] = vret[u] = NAN;
     }
-    for (int k = K_PART; k <= K_SPECIAL_GIVEN; k++) {
-        free(cnt[k]);
-        free(pcnt[k]);
+    cc_attend_cols o = {
+        .part = part, .child = pv[M_CHILD_PARTICIPANTS], .households = pv[M_HOUSEHOLDS],
+        .special = pv[M_SPECIAL_SERVED], .vol = pv[M_VOLUNTEERS_ACTIVE],
+        .prev_part = pv[M_PREV_PARTICIPANTS], .prev_vol = pv[M_VOLUNTEERS_PREV],
+        .returning = ret, .retained = vret,
+    };
+    if (!c->err)
+        c->err = cc_attend_compute(c->s, c->units, c->area, c->dfrom, c->dto, need_prev, &o);
+    for (size_t u = 0; need_prev && u < c->n; u++) {
+        int has = !isnan(part[u]);
+        if (pv[M_RETURNING])
+            pv[M_RETURNING][u] = has ? (isnan(ret[u]) ? 0 : ret[u]) : NAN;
+        if (pv[M_VOLUNTEERS_RETAINED])
+            pv[M_VOLUNTEERS_RETAINED][u] = has ? (isnan(vret[u]) ? 0 : vret[u]) : NAN;
     }
+    if (part != pv[M_PARTICIPANTS])
+        free(part);
     free(ret);
     free(vret);
-    free(cur.k);
-    free(prev.k);
-    intern_free(&ids);
 }
 
 static void do_partners(ctx *c, double *v)
@@ -1328,7 +851,9 @@ static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
         int pre = !strcmp(ph, "pre");
         if (!pre && strcmp(ph, "post"))
             continue;
-        int32_t day = text_day(date);
+        cc_day day;
+        if (cc_parse_date((const char *)date, 10, &day) != CC_PARSE_OK)
+            continue;
         double score = sqlite3_column_double(st, 6);
         uint32_t p = intern_id(&ids, pid);
         for (int l = 0; l < 3; l++) {
@@ -1402,14 +927,6 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
                            cc_day from, cc_day to,
                            const char *const *names, size_t nnames, double *out)
 {
-    return cc_measures_compute_cached(s, cfg, units, from, to, names, nnames, out, NULL);
-}
-
-cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_units *units,
-                                  cc_day from, cc_day to,
-                                  const char *const *names, size_t nnames, double *out,
-                                  cc_measure_cache *cache)
-{
     ctx c;
     double *pv[M_NPLAIN] = {0};
     size_t nitems = cfg ? cfg->nitems : 0;
@@ -1425,7 +942,6 @@ cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_un
     c.n = n;
     c.ncomm = units->ncomm;
     c.area = n ? n - 1 : 0;
-    c.cache = cache;
     c.dfrom = from;
     c.dto = to;
     c.dpfrom = from - (to - from + 1);

@@ -49,20 +49,6 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
 cc_err cc_measures_cache_begin(cc_store *s);
 void cc_measures_cache_end(cc_store *s);
 
-/* An optional cache for computing many windows of one database (a scorecard
- * and its history): the attendance rows of completed activities in
- * [lo, hi] are read once, then every window inside that span is counted in
- * memory.  Windows outside the span are read from the database as usual.
- * The cache must not outlive changes to the database. */
-typedef struct cc_measure_cache cc_measure_cache;
-cc_measure_cache *cc_measure_cache_new(cc_day lo, cc_day hi);
-void cc_measure_cache_free(cc_measure_cache *c);
-/* cc_measures_compute with a cache (NULL = none). */
-cc_err cc_measures_compute_cached(cc_store *s, const cc_config *cfg, const cc_units *units,
-                                  cc_day from, cc_day to,
-                                  const char *const *names, size_t nnames, double *out,
-                                  cc_measure_cache *cache);
-
 #include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
 #include "measure/quality.h"  /* data quality, resources, special children not reached */
 

@@ -166,7 +166,7 @@ static void wtab_add(wtab *w, const char *name)
 static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices);
 
 static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             pstate *p, const cc_ahp_result *ahp, int notices, cc_measure_cache *cache)
+                             pstate *p, const cc_ahp_result *ahp, int notices)
 {
     cc_err e;
     size_t nind = cfg->nind, n;
@@ -209,8 +209,8 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     }
     for (size_t k = 0; k < nw && !e; k++) {
         w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
-        e = cc_measures_compute_cached(s, cfg, &p->units, w[k].from, w[k].to,
-                                       w[k].names, w[k].nnames, w[k].vals, cache);
+        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
+                                w[k].names, w[k].nnames, w[k].vals);
     }
     if (e)
         goto out;
@@ -796,14 +796,12 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
     /* the periods' attendance windows overlap (a last:13w window moves by a
-     * week): attend.c's week cache reads each week once (bounded memory; the
-     * whole-span row cache of cc_measure_cache_new is not used here) */
-    cc_measure_cache *cache = NULL;
+     * week): attend.c's week cache reads each week once (bounded memory) */
     if (!e)
         e = cc_measures_cache_begin(s);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0, cache);
+                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
