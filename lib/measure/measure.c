@@ -118,66 +118,7 @@ static mref parse_name(const cc_config *cfg, const char *name)
     return r;
 }
 
-/* ---- answer parsing ------------------------------------- */
-static int likert_code(const char *s)
-{
-    static const char *const sat[] = {"非常不满意", "不满意", "一般", "满意", "非常满意"};
-    static const char *const agr[] = {"非常不同意", "不同意", "一般", "同意", "非常同意"};
-    size_t len;
-    if (!s)
-        return 0;
-    len = strlen(s);
-    s = cc_trim(s, &len);
-    if (len == 1 && s[0] >= '1' && s[0] <= '5')
-        return s[0] - '0';
-    for (int i = 0; i < 5; i++)
-        if ((strlen(sat[i]) == len && !memcmp(s, sat[i], len)) ||
-            (strlen(agr[i]) == len && !memcmp(s, agr[i], len)))
-            return i + 1;
-    return 0;
-}
-
-/* 1 yes, 0 no, -1 unparseable (the booleans of data-formats.md). */
-static int yesno_code(const char *s)
-{
-    static const char *const yes[] = {"y", "yes", "true", "1", "是"};
-    static const char *const no[] = {"n", "no", "false", "0", "否"};
-    size_t len;
-    if (!s)
-        return -1;
-    len = strlen(s);
-    s = cc_trim(s, &len);
-    for (int i = 0; i < 5; i++) {
-        if (strlen(yes[i]) == len && !strncasecmp(s, yes[i], len))
-            return 1;
-        if (strlen(no[i]) == len && !strncasecmp(s, no[i], len))
-            return 0;
-    }
-    return -1;
-}
-
 /* ---- helpers ------------------------------------------------------------ */
-static void day_text(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999;
-    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
-    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
-    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
 
 typedef struct {
     cc_store *s;
@@ -779,9 +720,12 @@ static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ev
                 ok = !strcmp(it->roles[k], role);
             if (!ok)
                 continue;
-            int code = it->scale == CC_SCALE_YESNO ? yesno_code(ans) : likert_code(ans);
-            if (it->scale == CC_SCALE_YESNO ? code < 0 : code == 0)
+            /* text layer's parsers: Likert 1..5; yes/no 1 yes, 2 no; 0 unparseable */
+            int code = it->scale == CC_SCALE_YESNO ? cc_yesno_answer(ans) : cc_likert_answer(ans);
+            if (code == 0)
                 continue;
+            if (it->scale == CC_SCALE_YESNO)
+                code = code == 1;             /* yes counts 1, no 0 */
             double **fv = sv[i];
             if (isnan(fv[SV_N][u]))
                 fv[SV_N][u] = fv[SV_SUM][u] = fv[SV_TOP2][u] = fv[SV_YES][u] = 0;
@@ -946,10 +890,10 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
     c.dto = to;
     c.dpfrom = from - (to - from + 1);
     c.dpto = from - 1;
-    day_text(from, c.from);
-    day_text(to, c.to);
-    day_text(from - (to - from + 1), c.pfrom);
-    day_text(from - 1, c.pto);
+    cc_day_format(from, c.from);
+    cc_day_format(to, c.to);
+    cc_day_format(from - (to - from + 1), c.pfrom);
+    cc_day_format(from - 1, c.pto);
 
     for (size_t i = 0; i < n * nnames; i++)
         out[i] = NAN;
