@@ -468,27 +468,6 @@ static cc_day text_day(const char *t)
     return (cc_day)(era * 146097 + doe - 719468);
 }
 
-static void day_text(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999;
-    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
-    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
-    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
 
 static const char week_sql[] =
     "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
@@ -504,8 +483,8 @@ static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
     const char *last = NULL;
     size_t lastlen = (size_t)-1, nrows = 0;
     uint32_t lastcomm = 0;
-    day_text(cache.top - 7 * bit_hi, from);
-    day_text(cache.top - 7 * bit_lo + 6, to);
+    cc_day_format(cache.top - 7 * bit_hi, from);
+    cc_day_format(cache.top - 7 * bit_lo + 6, to);
     rc = sqlite3_prepare_v2(s->db, week_sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading attendance");
@@ -774,10 +753,10 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         if (wc && (wp || !need_prev) && !cache.disabled)   /* the load may have dropped it */
             return cache_compute(units, area, wc, wp, need_prev, out);
     }
-    day_text(dfrom, from);
-    day_text(dto, to);
-    day_text(dfrom - (dto - dfrom + 1), pfrom);
-    day_text(dfrom - 1, pto);
+    cc_day_format(dfrom, from);
+    cc_day_format(dto, to);
+    cc_day_format(dfrom - (dto - dfrom + 1), pfrom);
+    cc_day_format(dfrom - 1, pto);
     e = read_window(s, ncomm, from, to, &ids, &cur);
     if (!e && need_prev)
         e = read_window(s, ncomm, pfrom, pto, &ids, &prev);

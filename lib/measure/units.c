@@ -21,28 +21,6 @@ const char *cc_level_name(cc_level l)
     return "?";
 }
 
-/* 'YYYY-MM-DD' of a day count (civil-from-days, proleptic Gregorian). */
-static void day_text(cc_day day, char out[11])
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999;
-    out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
-    out[4] = '-'; out[5] = (char)('0' + m / 10); out[6] = (char)('0' + m % 10);
-    out[7] = '-'; out[8] = (char)('0' + d / 10); out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
 
 static const char units_sql[] =
     "SELECT c.community_id, c.community_name, c.street_id, c.street_name"
@@ -67,7 +45,7 @@ cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out)
 
     memset(out, 0, sizeof *out);
     out->day = day;
-    day_text(day, d);
+    cc_day_format(day, d);
     rc = sqlite3_prepare_v2(s->db, units_sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading the communities register");
