@@ -26,8 +26,10 @@ exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
   --suppressions=$(pwd)/tests/valgrind.supp $(pwd)/build/carecard "\$@"
 EOV
 chmod +x build/vg/carecard
+ln -sfn ../tests build/vg/tests        # tests find the unit-test writers beside the binary
 CARECARD_BIN=$(pwd)/build/vg/carecard CC_VALGRIND=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-  tests/e2e -k "not kill9 and not parallel" || fail=1
+  tests/e2e -k "not kill9 and not parallel and not two_runs and not sigint and not interrupted and not gen" \
+  || fail=1   # timing-based tests (kills, races) are not meaningful 20x slower
 echo "== kill -9 trials"
 CC_KILL_TRIALS=100 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e/test_faults.py -k kill9 || fail=1
 echo "== fuzzing, ${FUZZ_SECONDS:-600} s per target"
