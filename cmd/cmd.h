@@ -43,6 +43,10 @@ typedef struct {
     const char *help;          /* full --help text */
 } cmd_def;
 
+/* Option with a value: argv[*i] is "NAME VALUE" (advances *i) or "NAME=VALUE".
+ * Returns the value, or NULL when argv[*i] is another option; *bad = 1 when
+ * NAME is there without a value. */
+const char *cmd_optval(int argc, char **argv, int *i, const char *name, int *bad);
 /* Map a library error to an exit code. */
 int cmd_exit_code(cc_err e);
 /* Print "carecard: <cmd>: msg" + "Try 'carecard <cmd> --help'." and return EXIT_USAGE. */

@@ -63,22 +63,6 @@ static int parse_format(const char *s, cc_format *f)
     return 0;
 }
 
-/* Option value: "--opt VALUE" or "--opt=VALUE". */
-static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n))
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *bad = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
 
 /* Write through a temporary file renamed into place. */
 static int render_to(const char *out, const cc_scorecard *sc, cc_format fmt)
@@ -119,13 +103,13 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
 
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if ((v = optval(argc, argv, &i, "--period", &bad))) period = v;
-        else if ((v = optval(argc, argv, &i, "--from", &bad))) from = v;
-        else if ((v = optval(argc, argv, &i, "--to", &bad))) to = v;
-        else if ((v = optval(argc, argv, &i, "--street", &bad))) street = v;
-        else if ((v = optval(argc, argv, &i, "--community", &bad))) community = v;
-        else if ((v = optval(argc, argv, &i, "--format", &bad))) format = v;
-        else if ((v = optval(argc, argv, &i, "--out", &bad))) out = v;
+        if ((v = cmd_optval(argc, argv, &i, "--period", &bad))) period = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--from", &bad))) from = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--to", &bad))) to = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--street", &bad))) street = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--community", &bad))) community = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--format", &bad))) format = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--out", &bad))) out = v;
         else if (bad)
             return cmd_usage_error("scorecard", "option '%s' needs a value", argv[i]);
         else if (argv[i][0] == '-')

@@ -33,21 +33,6 @@ const char cmd_warnings_help[] =
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 
-static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n))
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *bad = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
 
 int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
 {
@@ -59,11 +44,11 @@ int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
 
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if ((v = optval(argc, argv, &i, "--period", &bad))) period = v;
-        else if ((v = optval(argc, argv, &i, "--level", &bad))) level = v;
-        else if ((v = optval(argc, argv, &i, "--format", &bad))) format = v;
-        else if ((v = optval(argc, argv, &i, "--street", &bad))) street = v;
-        else if ((v = optval(argc, argv, &i, "--community", &bad))) community = v;
+        if ((v = cmd_optval(argc, argv, &i, "--period", &bad))) period = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--level", &bad))) level = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--format", &bad))) format = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--street", &bad))) street = v;
+        else if ((v = cmd_optval(argc, argv, &i, "--community", &bad))) community = v;
         else if (bad)
             return cmd_usage_error("warnings", "option '%s' needs a value", argv[i]);
         else if (argv[i][0] == '-')
