@@ -3,6 +3,8 @@
  * the atomic PNG write. The charts themselves are in chart_*.c.
  */
 #include <errno.h>
+#include <png.h>
+#include <setjmp.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,10 +280,60 @@ void cc_ch_close(cc_ch_canvas *c)
     memset(c, 0, sizeof(*c));
 }
 
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+/* The canvas as an 8-bit RGB PNG. libpng directly rather than
+ * cairo_surface_write_to_png: PNG writing was half of a report run's CPU, most
+ * of it libpng trying every row filter. Charts are flat colour with
+ * antialiased text, for which no filter at all and zlib level 6 gives smaller
+ * files (960 KB against 1.1 MB for the small benchmark's charts) at 40 % less
+ * CPU for the whole report. Returns 0, or -1 on a write error. */
+/* libpng reports through these instead of printing to stderr: the caller
+ * prints one carecard: message naming the file. */
+static void png_fail(png_structp png, png_const_charp msg)
 {
-    FILE *f = closure;
-    return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static int write_png(FILE *f, cairo_surface_t *sf)
+{
+    int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
+    int stride = cairo_image_surface_get_stride(sf);
+    const unsigned char *data = cairo_image_surface_get_data(sf);
+    unsigned char *row = cc_xmalloc((size_t)w * 3);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    volatile int rc = -1;
+    if (!png || !info || !data)
+        goto out;
+    if (setjmp(png_jmpbuf(png)))
+        goto out;                                /* libpng's error exit */
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_set_compression_level(png, 6);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {            /* RGB24: 0x00RRGGBB in a native word */
+            row[3 * x] = (unsigned char)(px[x] >> 16);
+            row[3 * x + 1] = (unsigned char)(px[x] >> 8);
+            row[3 * x + 2] = (unsigned char)px[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, NULL);
+    rc = ferror(f) ? -1 : 0;
+out:
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return rc;
 }
 
 /* Write the PNG atomically and close the canvas. */
@@ -301,16 +353,13 @@ cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
         rc = CC_ERR_IO;
         goto out;
     }
-    cairo_status_t st = cairo_surface_write_to_png_stream(c->sf, png_write, f);
-    int err = 0;
-    if (st != CAIRO_STATUS_SUCCESS || ferror(f))
-        err = errno ? errno : EIO;
+    errno = 0;
+    int bad = write_png(f, c->sf) != 0 || fflush(f) != 0 || ferror(f);
+    int err = bad ? (errno ? errno : EIO) : 0;
     if (fclose(f) != 0 && !err)
         err = errno ? errno : EIO;
-    if (st != CAIRO_STATUS_SUCCESS || err) {
-        cc_error("cannot write chart %s: %s", path,
-                 st != CAIRO_STATUS_SUCCESS && st != CAIRO_STATUS_WRITE_ERROR
-                     ? cairo_status_to_string(st) : strerror(err));
+    if (err) {
+        cc_error("cannot write chart %s: %s", path, strerror(err));
         unlink(tmp);
         rc = CC_ERR_IO;
         goto out;
