@@ -28,31 +28,10 @@
 
 #include "carecard.h"
 
-static char dbpath[64];
-static cc_store *db;
-static cc_config cfg;
+#include "w47_fixture.h"
+
 static cc_scorecard *w47;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *s;
-    long n;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-        fclose(f);
-        free(s);
-        return NULL;
-    }
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
 
 static cc_scorecard *compute(const cc_config *c, const char *period, const cc_scope *scope)
 {
@@ -64,23 +43,14 @@ static cc_scorecard *compute(const cc_config *c, const char *period, const cc_sc
     return sc;
 }
 
+
+
 static int setup(void **state)
 {
     (void)state;
-    cc_err e;
-    char *sql;
-    snprintf(dbpath, sizeof dbpath, "/tmp/cc-engine-test-%ld.db", (long)getpid());
-    unlink(dbpath);
-    db = cc_store_open(dbpath, CC_STORE_CREATE, &e);
-    if (!db)
-        return -1;
-    sql = slurp("fixtures/test/engine/w47.sql");
-    if (!sql || cc_store_exec(db, sql) != CC_OK)
-        return -1;
-    free(sql);
-    if (cc_config_load("fixtures/test/engine/indicators.ini", &cfg) != CC_OK)
-        return -1;
     cc_period p;
+    if (w47_open("engine") != 0)
+        return -1;
     if (cc_period_parse("2026-W47", &p) != CC_OK || cc_scorecard_compute(db, &cfg, &p, NULL, &w47) != CC_OK)
         return -1;
     return 0;
@@ -89,13 +59,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char p[80];
     cc_scorecard_free(w47);
-    cc_store_close(db);
-    cc_config_release(&cfg);
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath); unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath); unlink(p);
+    w47_close();
     return 0;
 }
 

@@ -14,73 +14,26 @@
 #include <unistd.h>
 
 #include "measure/measure.h"
-
-/* ---- fixture ------------------------------------------------------------ */
-static char dbpath[64];
-static cc_store *db;
-static cc_config cfg;
-
-static cc_day ymd(int y, int m, int d)
-{
-    long yy = m <= 2 ? y - 1 : y;
-    long era = (yy >= 0 ? yy : yy - 399) / 400;
-    long yoe = yy - era * 400;
-    long doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (cc_day)(era * 146097 + doe - 719468);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *s;
-    long n;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-        fclose(f);
-        free(s);
-        return NULL;
-    }
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
+#include "w47_fixture.h"
 
 static int setup(void **state)
 {
     (void)state;
-    cc_err e;
-    char *sql;
-    snprintf(dbpath, sizeof dbpath, "/tmp/cc-measure-test-%ld.db", (long)getpid());
-    unlink(dbpath);
-    db = cc_store_open(dbpath, CC_STORE_CREATE, &e);
-    if (!db)
-        return -1;
-    sql = slurp("fixtures/test/engine/w47.sql");
-    if (!sql || cc_store_exec(db, sql) != CC_OK)
-        return -1;
-    free(sql);
-    if (cc_config_load("fixtures/test/engine/indicators.ini", &cfg) != CC_OK)
-        return -1;
-    return 0;
+    return w47_open("measure");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    cc_store_close(db);
-    cc_config_release(&cfg);
-    unlink(dbpath);
-    char p[80];
-    snprintf(p, sizeof p, "%s-wal", dbpath); unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath); unlink(p);
+    w47_close();
     return 0;
 }
+
+/* ---- fixture ------------------------------------------------------------ */
+
+
+
+
 
 /* Compute the named measures over [from, to]; returns units->n x n values. */
 static double *measures(const cc_units *u, cc_day from, cc_day to, const char *const *names, size_t n)
