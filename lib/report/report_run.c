@@ -826,11 +826,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         tvalues = cc_xmalloc((nweeks * nu * stride + 1) * sizeof *tvalues);
         for (size_t k = 0; k < nweeks * nu * stride; k++)
             tvalues[k] = NAN;
-        for (size_t k = 0; k < nweeks && !e; k++) {
+        /* A weekly scorecard carries the values of its week and the 11 weeks
+         * before it (hist[]): one scorecard per 12 trend weeks, from the last. */
+        for (long top = (long)nweeks - 1; top >= 0 && !e; top -= CC_HISTORY) {
             cc_scorecard *w = NULL;
-            if ((e = cc_scorecard_compute(s, cfg, &wp[k], &scope, &w)))
+            if ((e = cc_scorecard_compute(s, cfg, &wp[top], &scope, &w)))
                 break;
-            snprintf(tlabels[k], sizeof tlabels[k], "%s", w->period.id);
             /* units of w sorted by (level, id) for lookup */
             size_t nw = w->units.n;
             size_t *wo = cc_xmalloc((nw + 1) * sizeof *wo);
@@ -838,14 +839,18 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                 wo[i] = i;
             sort_units = w;
             qsort(wo, nw, sizeof *wo, cmp_unit_idx);
-            for (size_t u = 0; u < nu; u++) {
-                long x = find_unit(w, wo, nw, &sc->res[u].unit);
-                if (x < 0)
-                    continue;
-                double *v = &tvalues[(k * nu + u) * stride];
-                for (size_t i = 0; i < cfg->nind; i++)
-                    v[i] = w->res[x].cells[i].value;
-                v[cfg->nind] = w->res[x].total;
+            for (int h = 0; h < CC_HISTORY && top - h >= 0; h++) {
+                size_t k = (size_t)(top - h);
+                snprintf(tlabels[k], sizeof tlabels[k], "%s", w->hist_period[h].id);
+                for (size_t u = 0; u < nu; u++) {
+                    long x = find_unit(w, wo, nw, &sc->res[u].unit);
+                    if (x < 0)
+                        continue;
+                    double *v = &tvalues[(k * nu + u) * stride];
+                    for (size_t i = 0; i < cfg->nind; i++)
+                        v[i] = w->res[x].cells[i].hist[h];
+                    v[cfg->nind] = w->res[x].total_hist[h];
+                }
             }
             free(wo);
             cc_scorecard_free(w);
