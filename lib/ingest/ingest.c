@@ -1609,6 +1609,10 @@ static cc_kind sniff_kind(const char *path, const cc_ingest_opts *opts)
 cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
                        const cc_ingest_opts *opts, cc_ingest_stats *stats)
 {
+    /* Ingest checks the interrupt flag itself between rows and says what it
+     * did ("interrupted; nothing of this file was stored"); the store's
+     * query-aborting interrupt handler is for long queries, not needed here. */
+    sqlite3_progress_handler(s->db, 0, NULL, NULL);
     size_t *order = cc_xmalloc((npaths + 1) * sizeof *order);
     int *kinds = cc_xmalloc((npaths + 1) * sizeof *kinds);
     for (size_t i = 0; i < npaths; i++) {

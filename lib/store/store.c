@@ -103,6 +103,15 @@ fail:
     return e;
 }
 
+/* SQLite calls this every few thousand VM steps: a SIGINT/SIGTERM (cmd/ sets
+ * cc_interrupted) then aborts even a long query with SQLITE_INTERRUPT, so an
+ * interrupted run stops promptly and rolls back. */
+static int interrupt_check(void *unused)
+{
+    (void)unused;
+    return cc_interrupted != 0;
+}
+
 cc_store *cc_store_open(const char *path, int flags, cc_err *err)
 {
     cc_err dummy;
@@ -138,6 +147,7 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         return NULL;
     }
     sqlite3_busy_timeout(s->db, busy_timeout_ms());
+    sqlite3_progress_handler(s->db, 10000, interrupt_check, NULL);
     sqlite3_extended_result_codes(s->db, 1);
     /* Not a database at all? */
     rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
