@@ -236,6 +236,9 @@ int main(int argc, char **argv)
         }
     }
     rc = cmd->fn(cargc, cargv, &ctx);
+    if (cc_interrupted && rc == EXIT_FAIL) {
+        fprintf(stderr, "carecard: %s: interrupted by a signal; nothing half-written was kept\n", cmd->name);
+    }
     if (ctx.store)
         cc_store_close(ctx.store);
     if (cmd->flags & NEED_CONFIG)

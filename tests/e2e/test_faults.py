@@ -210,3 +210,31 @@ def test_missing_output_parent_is_an_error(tmp_path):
     assert r.returncode in (0, 4), r.stderr
     assert (tmp_path / "new" / WEEK / "all.xlsx").exists()
     assert [n for n in os.listdir(tmp_path / "new") if n.startswith(".")] == []   # staging removed
+
+
+def test_sigterm_during_report_stops_and_cleans_up(tmp_path):
+    """SIGTERM (cron's timeout, Ctrl-C) mid-report: exit 1 with a message, the
+    previous report untouched, the staging directory removed."""
+    db = demo_db(tmp_path)
+    out = tmp_path / "out"
+    r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", WEEK, "--out", out])
+    assert r.returncode in (0, 4), r.stderr
+    old = report_files(out)
+    (tmp_path / "extra.csv").write_text(EXTRA, encoding="utf-8")
+    assert run(["ingest", "-q", "--db", db, tmp_path / "extra.csv"]).returncode == 0
+    stopped = 0
+    for delay in (0.05, 0.2, 0.4):
+        p = subprocess.Popen([BIN, "report", "weekly", "-q", "--db", str(db), "--config", CONFIG,
+                              "--period", WEEK, "--out", str(out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        if p.returncode == 1:
+            stopped += 1
+            assert "interrupted" in err, err
+            assert report_files(out) == old
+        else:
+            assert p.returncode in (0, 4), err      # finished before the signal
+        assert [n for n in os.listdir(out) if n.startswith(".")] == []
+    assert stopped >= 1
