@@ -308,8 +308,9 @@ static void put(double *col, size_t unit, double v)
 
 typedef struct {
     uint32_t id;            /* participant or household */
-    unsigned comm : 29;     /* interned community_id */
+    unsigned comm : 28;     /* interned community_id */
     unsigned flags : 3;
+    unsigned newer : 1;     /* a newer entry of the same id heads its chain */
     uint32_t next;          /* next entry of the same id + 1, 0 = end */
     uint32_t weeks[2];      /* bit i: the week starting top - 7 i (halves: 20 bytes an entry) */
 } centry;
@@ -357,7 +358,7 @@ static void ctable_add(ctable *t, uint32_t id, uint32_t comm, uint32_t flags, in
         t->nhead = nh;
     }
     flags &= 7;
-    comm &= 0x1fffffff;
+    comm &= 0x0fffffff;
     for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
         centry *e = &t->e[j - 1];
         if (e->comm == comm && e->flags == flags) {
@@ -375,7 +376,10 @@ static void ctable_add(ctable *t, uint32_t id, uint32_t comm, uint32_t flags, in
     e->flags = flags;
     e->weeks[0] = e->weeks[1] = 0;
     e->weeks[bit >> 5] = UINT32_C(1) << (bit & 31);
+    e->newer = 0;
     e->next = t->head[id];
+    if (e->next)
+        t->e[e->next - 1].newer = 1;
     t->head[id] = (uint32_t)t->n + 1;
     t->n++;
 }
@@ -496,6 +500,8 @@ static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
             continue;
         int bit = (int)(off / 7);
         uint32_t comm = intern(&cache.comms, cm, (size_t)sqlite3_column_bytes(st, 1));
+        if (comm > 0x0fffffff)
+            goto over;      /* centry.comm has 28 bits */
         if (comm >= cache.nknown) {
             size_t nk = cache.nknown ? cache.nknown : 1024;
             while (nk <= comm)
@@ -613,12 +619,12 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
                 known[unit_of(units, area, level, (size_t)cmap[c])] = 1;
 
     const ctable *t = &cache.people;
-    for (size_t id = 0; id < t->nhead; id++) {
-        if (!t->head[id])
-            continue;
+    for (size_t h = 0; h < t->n; h++) {
+        if (t->e[h].newer)
+            continue;       /* chains are walked from their head, in memory order */
         for (int level = 0; level < 3; level++) {
             size_t nu = 0;
-            for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
+            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 uint64_t wk = WEEKS(e);
                 int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
@@ -664,12 +670,12 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
         }
     }
     t = &cache.homes;
-    for (size_t id = 0; id < t->nhead; id++) {
-        if (!t->head[id])
-            continue;
+    for (size_t h = 0; h < t->n; h++) {
+        if (t->e[h].newer)
+            continue;       /* chains are walked from their head, in memory order */
         for (int level = 0; level < 3; level++) {
             size_t nu = 0;
-            for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
+            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 if (!(WEEKS(e) & wcur) || e->comm >= nid || cmap[e->comm] < 0)
                     continue;

@@ -19,22 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- text -> number, a bounded cache in front of the ids table ------------ */
+/* ---- text -> number, a bounded cache in front of the ids table ------------
+ * Open addressing (at most 3/4 full) over slots of 8 bytes and a tag byte;
+ * the texts are NUL-terminated in one arena.  About 30 bytes an ID: the
+ * city's 2.5 M IDs take ~75 MB; past ID_CACHE_BYTES it is emptied between
+ * weeks and refilled from the ids table. */
 typedef struct {
-    uint32_t off, len;      /* the text in arena */
+    uint32_t off;           /* the text in arena */
     uint32_t no;            /* 0 = empty slot */
-    uint32_t hash;
 } islot;
 
 typedef struct {
     islot *slot;
+    uint8_t *tag;           /* per slot: the hash's top byte */
     size_t cap, n;          /* cap: power of two */
     char *arena;
     size_t alen, acap;
 } idcache;
 
 #ifndef ID_CACHE_BYTES
-#define ID_CACHE_BYTES ((size_t)64 << 20)
+#define ID_CACHE_BYTES ((size_t)96 << 20)
 #endif
 
 static uint32_t hash_text(const char *s, size_t len)
@@ -55,57 +59,83 @@ static uint32_t hash_text(const char *s, size_t len)
 static void idcache_release(idcache *c)
 {
     free(c->slot);
+    free(c->tag);
     free(c->arena);
     memset(c, 0, sizeof *c);
+}
+
+static void idcache_clear(idcache *c)
+{
+    if (c->cap) {
+        memset(c->slot, 0, c->cap * sizeof *c->slot);
+        c->n = 0;
+        c->alen = 0;
+    }
 }
 
 static void idcache_grow(idcache *c)
 {
     size_t ncap = c->cap ? c->cap * 2 : 4096;
     islot *ns = cc_xcalloc(ncap, sizeof *ns);
+    uint8_t *nt = cc_xmalloc(ncap);
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slot[i].no)
             continue;
-        size_t j = c->slot[i].hash & (ncap - 1);
+        const char *t = c->arena + c->slot[i].off;
+        uint32_t h = hash_text(t, strlen(t));
+        size_t j = h & (ncap - 1);
         while (ns[j].no)
             j = (j + 1) & (ncap - 1);
         ns[j] = c->slot[i];
+        nt[j] = (uint8_t)(h >> 24);
     }
     free(c->slot);
+    free(c->tag);
     c->slot = ns;
+    c->tag = nt;
     c->cap = ncap;
 }
 
-/* The slot of text (s, len): its number, or an empty slot to fill. */
+/* The slot of text (s, len): its number, or the empty slot to fill.
+ * Makes room first. */
 static islot *idcache_find(idcache *c, const char *s, size_t len, uint32_t h)
 {
+    if ((c->n + 1) * 4 > c->cap * 3)
+        idcache_grow(c);
     size_t j = h & (c->cap - 1);
+    uint8_t tg = (uint8_t)(h >> 24);
     for (;;) {
         islot *e = &c->slot[j];
-        if (!e->no || (e->hash == h && e->len == len && !memcmp(c->arena + e->off, s, len)))
+        if (!e->no)
             return e;
+        if (c->tag[j] == tg) {
+            const char *t = c->arena + e->off;
+            if (!memcmp(t, s, len) && t[len] == '\0')
+                return e;
+        }
         j = (j + 1) & (c->cap - 1);
     }
 }
 
+/* Fill the empty slot e (from idcache_find, no call in between). */
 static void idcache_put(idcache *c, islot *e, const char *s, size_t len, uint32_t h, uint32_t no)
 {
-    if (c->alen + len > c->acap) {
-        c->acap = (c->alen + len) * 2 + 65536;
+    if (c->alen + len + 1 > c->acap) {
+        c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 65536;
         c->arena = cc_xrealloc(c->arena, c->acap);
     }
     memcpy(c->arena + c->alen, s, len);
+    c->arena[c->alen + len] = '\0';
     e->off = (uint32_t)c->alen;
-    e->len = (uint32_t)len;
-    e->hash = h;
     e->no = no;
-    c->alen += len;
+    c->tag[e - c->slot] = (uint8_t)(h >> 24);
+    c->alen += len + 1;
     c->n++;
 }
 
 static size_t idcache_bytes(const idcache *c)
 {
-    return c->cap * sizeof *c->slot + c->acap;
+    return c->cap * (sizeof *c->slot + 1) + c->acap;
 }
 
 /* ---- the rollup ------------------------------------------------------------ */
@@ -121,6 +151,7 @@ typedef struct {
     idcache ids;            /* participant and household numbers */
     idcache comms;          /* the week's communities: number = index + 1 */
     char **comm_id;         /* index -> community_id */
+    size_t *comm_len;
     size_t ncomm, comm_cap;
     wentry *e;
     size_t n, cap;
@@ -136,12 +167,16 @@ static const char rows_sql[] =
 /* The number of an ID, numbering it in ids when new; 0 on error. */
 static uint32_t id_no(rollup *r, const char *s, size_t len, cc_err *err)
 {
-    if ((r->ids.n + 1) * 2 > r->ids.cap)
-        idcache_grow(&r->ids);
-    uint32_t h = hash_text(s, len);
-    islot *e = idcache_find(&r->ids, s, len, h);
-    if (e->no)
-        return e->no;
+    /* an ID with a NUL inside (only SQL can store one) bypasses the cache */
+    int plain = !memchr(s, '\0', len) && r->ids.alen + len < UINT32_MAX;
+    uint32_t h = 0;
+    islot *e = NULL;
+    if (plain) {
+        h = hash_text(s, len);
+        e = idcache_find(&r->ids, s, len, h);
+        if (e->no)
+            return e->no;
+    }
     sqlite3_int64 no = 0;
     int rc;
     sqlite3_bind_text(r->id_get, 1, s, (int)len, SQLITE_STATIC);
@@ -167,7 +202,7 @@ static uint32_t id_no(rollup *r, const char *s, size_t len, cc_err *err)
         *err = CC_ERR_DB;
         return 0;
     }
-    if (len <= UINT32_MAX && r->ids.alen + len <= UINT32_MAX)
+    if (plain)
         idcache_put(&r->ids, e, s, len, h, (uint32_t)no);
     return (uint32_t)no;
 }
@@ -175,18 +210,31 @@ static uint32_t id_no(rollup *r, const char *s, size_t len, cc_err *err)
 /* The week's index of a community_id. */
 static uint32_t comm_index(rollup *r, const char *s, size_t len)
 {
-    if ((r->comms.n + 1) * 2 > r->comms.cap)
-        idcache_grow(&r->comms);
-    uint32_t h = hash_text(s, len);
-    islot *e = idcache_find(&r->comms, s, len, h);
-    if (e->no)
-        return e->no - 1;
+    int plain = !memchr(s, '\0', len);
+    uint32_t h = 0;
+    islot *e = NULL;
+    if (plain) {
+        h = hash_text(s, len);
+        e = idcache_find(&r->comms, s, len, h);
+        if (e->no)
+            return e->no - 1;
+    } else {                /* a NUL inside (only SQL can store one): search */
+        for (size_t i = 0; i < r->ncomm; i++)
+            if (r->comm_len[i] == len && !memcmp(r->comm_id[i], s, len))
+                return (uint32_t)i;
+    }
     if (r->ncomm == r->comm_cap) {
         r->comm_cap = r->comm_cap ? r->comm_cap * 2 : 1024;
         r->comm_id = cc_xrealloc(r->comm_id, r->comm_cap * sizeof *r->comm_id);
+        r->comm_len = cc_xrealloc(r->comm_len, r->comm_cap * sizeof *r->comm_len);
     }
-    r->comm_id[r->ncomm] = cc_xstrndup(s, len);
-    idcache_put(&r->comms, e, s, len, h, (uint32_t)++r->ncomm);
+    r->comm_id[r->ncomm] = cc_xmalloc(len + 1);
+    memcpy(r->comm_id[r->ncomm], s, len);
+    r->comm_id[r->ncomm][len] = '\0';
+    r->comm_len[r->ncomm] = len;
+    r->ncomm++;
+    if (plain)
+        idcache_put(&r->comms, e, s, len, h, (uint32_t)r->ncomm);
     return (uint32_t)(r->ncomm - 1);
 }
 
@@ -243,7 +291,7 @@ static cc_err write_week(rollup *r, const char *week)
         }
         const char *cid = r->comm_id[r->e[i].comm];
         sqlite3_bind_text(r->put, 1, week, 10, SQLITE_STATIC);
-        sqlite3_bind_text(r->put, 2, cid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(r->put, 2, cid, (int)r->comm_len[r->e[i].comm], SQLITE_STATIC);
         sqlite3_bind_blob(r->put, 3, r->blob, (int)len, SQLITE_STATIC);
         int rc = sqlite3_step(r->put);
         sqlite3_reset(r->put);
@@ -263,7 +311,9 @@ static cc_err build_week(rollup *r, cc_day monday)
     const char *last = NULL;
     size_t lastlen = 0;
     uint32_t lastcomm = 0;
-    char lastd[16];
+    char lastd[16], lasth[64];
+    size_t lasthlen = 0;
+    uint32_t lasthno = 0;
     size_t lastdlen = (size_t)-1;
     cc_day day = monday - 1;
 
@@ -273,10 +323,7 @@ static cc_err build_week(rollup *r, cc_day monday)
     for (size_t i = 0; i < r->ncomm; i++)
         free(r->comm_id[i]);
     r->ncomm = 0;
-    if (r->comms.cap)
-        memset(r->comms.slot, 0, r->comms.cap * sizeof *r->comms.slot);
-    r->comms.n = 0;
-    r->comms.alen = 0;
+    idcache_clear(&r->comms);
     if (idcache_bytes(&r->ids) > ID_CACHE_BYTES)
         idcache_release(&r->ids);
 
@@ -311,8 +358,17 @@ static cc_err build_week(rollup *r, cc_day monday)
         uint32_t hno = 0;
         if (sqlite3_column_type(r->rows, 3) != SQLITE_NULL) {
             const char *h = (const char *)sqlite3_column_text(r->rows, 3);
-            if (!(hno = id_no(r, h ? h : "", h ? (size_t)sqlite3_column_bytes(r->rows, 3) : 0, &err)))
-                goto out;
+            size_t hlen = h ? (size_t)sqlite3_column_bytes(r->rows, 3) : 0;
+            if (lasthno && hlen == lasthlen && !memcmp(h, lasth, hlen)) {   /* a family comes together */
+                hno = lasthno;
+            } else {
+                if (!(hno = id_no(r, h ? h : "", hlen, &err)))
+                    goto out;
+                lasthno = hlen < sizeof lasth ? hno : 0;
+                lasthlen = hlen;
+                if (lasthno)
+                    memcpy(lasth, h, hlen);
+            }
         }
         const char *role = (const char *)sqlite3_column_text(r->rows, 4);
         unsigned f = 0;
@@ -438,6 +494,7 @@ out:
     for (size_t i = 0; i < r.ncomm; i++)
         free(r.comm_id[i]);
     free(r.comm_id);
+    free(r.comm_len);
     free(r.e);
     free(r.blob);
     idcache_release(&r.ids);

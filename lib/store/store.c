@@ -208,6 +208,9 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return NULL;
     }
+    /* (before a migration: building the rosters looks IDs up) */
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                 NULL, NULL, NULL);
     if (!(flags & CC_STORE_READONLY)) {
         rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_READONLY) {
@@ -225,8 +228,6 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return NULL;
     }
-    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-                 NULL, NULL, NULL);
     return s;
 }
 
