@@ -2,18 +2,21 @@
  *
  * SQLite's COUNT(DISTINCT ...) builds a temporary B-tree per aggregate and
  * per group; over the million attendance rows of a city's quarter, for three
- * levels and five counts, that took minutes.  Here the window's rows are read
- * once (completed activities found through activities(community_id, date),
- * then attendance by its primary key), participant and household IDs are
- * interned to integers, and the distinct (unit, participant) pairs of each
- * level are kept in open-addressing hash sets with the OR of their flags.
+ * levels and five counts, that took minutes.  Here nothing reads raw
+ * attendance: the window's weekly rosters (schema 3, attendance_weeks, kept
+ * by lib/store/rollup.c at ingest) give, per community-week, the distinct
+ * (participant no, household no, flags) of its completed activities with the
+ * weekdays attended, so a window is a few thousand SQLite rows and integer
+ * IDs; a week the window covers in part counts the entries with a day in
+ * it.  The distinct (unit, participant) pairs of each level are kept in
+ * open-addressing hash sets with the OR of their flags.
  * The numbers are those of the SQL it replaces (see measure.c's history):
  * participants = distinct participant_id; child_participants / volunteers
  * = distinct participant_id with some row of role child / volunteer;
  * households = distinct non-NULL household_id, missing when 0;
  * special_served = distinct participant_id with some row special = 1,
  * missing when no row of the unit has special known; a unit without rows
- * is missing.
+ * is missing.  tests/unit/roster_test.c checks them against that SQL.
  */
 #include "measure/attend.h"
 
@@ -300,10 +303,10 @@ static void put(double *col, size_t unit, double v)
  * entirely (a 13-week window moves by one week).  With the cache on, a
  * window made of whole weeks (Monday to Sunday) is answered from a table of
  * (participant, community, flags) -> the weeks they attended, read from the
- * database once per week, up to 64 weeks back from the newest week asked for.
+ * rosters once per week, up to 64 weeks back from the newest week asked for.
  * The entries of one participant are chained, so the distinct (unit,
  * participant) pairs of a level are found without hashing.  Other windows
- * read their rows (read_window above). */
+ * read their weeks' rosters (read_window above). */
 #define CW 64
 
 typedef struct {
