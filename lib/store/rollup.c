@@ -20,18 +20,21 @@
 #include <string.h>
 
 /* ---- text -> number, a bounded cache in front of the ids table ------------
- * Open addressing (at most 3/4 full) over slots of 8 bytes and a tag byte;
- * the texts are NUL-terminated in one arena.  About 30 bytes an ID: the
- * city's 2.5 M IDs take ~75 MB; past ID_CACHE_BYTES it is emptied between
- * weeks and refilled from the ids table. */
+ * Open addressing (at most 3/4 full) over 16-byte slots: an ID of up to 11
+ * bytes (the usual) is kept in its slot, so a lookup touches one cache line;
+ * a longer one lives NUL-terminated in an arena, its slot holding the
+ * offset.  The city's 2.5 M IDs take 64 MB; past ID_CACHE_BYTES the cache is
+ * emptied between weeks and refilled from the ids table. */
+#define INLINE_MAX 11
+
 typedef struct {
-    uint32_t off;           /* the text in arena */
     uint32_t no;            /* 0 = empty slot */
+    uint8_t len;            /* the text's length, 255 = 255 or more */
+    char k[INLINE_MAX];     /* len <= INLINE_MAX: the text; else its arena offset (4 bytes) */
 } islot;
 
 typedef struct {
     islot *slot;
-    uint8_t *tag;           /* per slot: the hash's top byte */
     size_t cap, n;          /* cap: power of two */
     char *arena;
     size_t alen, acap;
@@ -59,59 +62,72 @@ static uint32_t hash_text(const char *s, size_t len)
 static void idcache_release(idcache *c)
 {
     free(c->slot);
-    free(c->tag);
     free(c->arena);
     memset(c, 0, sizeof *c);
 }
 
 static void idcache_clear(idcache *c)
 {
-    if (c->cap) {
+    if (c->cap)
         memset(c->slot, 0, c->cap * sizeof *c->slot);
-        c->n = 0;
-        c->alen = 0;
+    c->n = 0;
+    c->alen = 0;
+}
+
+static const char *slot_text(const idcache *c, const islot *e, size_t *len)
+{
+    if (e->len <= INLINE_MAX) {
+        *len = e->len;
+        return e->k;
     }
+    uint32_t off;
+    memcpy(&off, e->k, sizeof off);
+    *len = strlen(c->arena + off);
+    return c->arena + off;
 }
 
 static void idcache_grow(idcache *c)
 {
     size_t ncap = c->cap ? c->cap * 2 : 4096;
     islot *ns = cc_xcalloc(ncap, sizeof *ns);
-    uint8_t *nt = cc_xmalloc(ncap);
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slot[i].no)
             continue;
-        const char *t = c->arena + c->slot[i].off;
-        uint32_t h = hash_text(t, strlen(t));
-        size_t j = h & (ncap - 1);
+        size_t len;
+        const char *t = slot_text(c, &c->slot[i], &len);
+        size_t j = hash_text(t, len) & (ncap - 1);
         while (ns[j].no)
             j = (j + 1) & (ncap - 1);
         ns[j] = c->slot[i];
-        nt[j] = (uint8_t)(h >> 24);
     }
     free(c->slot);
-    free(c->tag);
     c->slot = ns;
-    c->tag = nt;
     c->cap = ncap;
 }
 
-/* The slot of text (s, len): its number, or the empty slot to fill.
- * Makes room first. */
+/* The slot of text (s, len, no NUL inside): its number, or the empty slot to
+ * fill.  Makes room first. */
 static islot *idcache_find(idcache *c, const char *s, size_t len, uint32_t h)
 {
     if ((c->n + 1) * 4 > c->cap * 3)
         idcache_grow(c);
     size_t j = h & (c->cap - 1);
-    uint8_t tg = (uint8_t)(h >> 24);
+    uint8_t l8 = (uint8_t)(len < 255 ? len : 255);
     for (;;) {
         islot *e = &c->slot[j];
         if (!e->no)
             return e;
-        if (c->tag[j] == tg) {
-            const char *t = c->arena + e->off;
-            if (!memcmp(t, s, len) && t[len] == '\0')
-                return e;
+        if (e->len == l8) {
+            if (len <= INLINE_MAX) {
+                if (!memcmp(e->k, s, len))
+                    return e;
+            } else {
+                uint32_t off;
+                memcpy(&off, e->k, sizeof off);
+                const char *t = c->arena + off;
+                if (!memcmp(t, s, len) && t[len] == '\0')
+                    return e;
+            }
         }
         j = (j + 1) & (c->cap - 1);
     }
@@ -120,22 +136,28 @@ static islot *idcache_find(idcache *c, const char *s, size_t len, uint32_t h)
 /* Fill the empty slot e (from idcache_find, no call in between). */
 static void idcache_put(idcache *c, islot *e, const char *s, size_t len, uint32_t h, uint32_t no)
 {
-    if (c->alen + len + 1 > c->acap) {
-        c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 65536;
-        c->arena = cc_xrealloc(c->arena, c->acap);
+    (void)h;
+    e->len = (uint8_t)(len < 255 ? len : 255);
+    if (len <= INLINE_MAX) {
+        memcpy(e->k, s, len);
+    } else {
+        if (c->alen + len + 1 > c->acap) {
+            c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 65536;
+            c->arena = cc_xrealloc(c->arena, c->acap);
+        }
+        uint32_t off = (uint32_t)c->alen;
+        memcpy(c->arena + c->alen, s, len);
+        c->arena[c->alen + len] = '\0';
+        memcpy(e->k, &off, sizeof off);
+        c->alen += len + 1;
     }
-    memcpy(c->arena + c->alen, s, len);
-    c->arena[c->alen + len] = '\0';
-    e->off = (uint32_t)c->alen;
     e->no = no;
-    c->tag[e - c->slot] = (uint8_t)(h >> 24);
-    c->alen += len + 1;
     c->n++;
 }
 
 static size_t idcache_bytes(const idcache *c)
 {
-    return c->cap * (sizeof *c->slot + 1) + c->acap;
+    return c->cap * sizeof *c->slot + c->acap;
 }
 
 /* ---- the rollup ------------------------------------------------------------ */
@@ -441,8 +463,12 @@ cc_err cc_store_rollup_weeks(cc_store *s, cc_day from, cc_day to)
     cc_day first = cc_week_monday(from), last = cc_week_monday(to);
     cc_day_format(first, w0);
     cc_day_format(last, w1);
-    if ((rc = sqlite3_exec(s->db, "SAVEPOINT cc_rollup", NULL, NULL, NULL)) != SQLITE_OK)
-        return cc_store_err(s, rc, "building attendance rosters");
+    /* Not a savepoint inside the caller's transaction: SQLite would keep
+     * every page the rebuild changes in a sub-journal (in memory with
+     * temp_store=MEMORY: 600 MB for the city).  The caller rolls back. */
+    int own = sqlite3_get_autocommit(s->db);
+    if (own && (err = cc_store_begin(s)) != CC_OK)
+        return err;
     rc = prep(&r, "DELETE FROM attendance_weeks WHERE week BETWEEN ?1 AND ?2", &r.del);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(r.del, 1, w0, -1, SQLITE_STATIC);
@@ -500,9 +526,9 @@ out:
     idcache_release(&r.ids);
     idcache_release(&r.comms);
     if (err) {
-        sqlite3_exec(s->db, "ROLLBACK TO cc_rollup; RELEASE cc_rollup", NULL, NULL, NULL);
+        if (own)
+            cc_store_rollback(s);
         return err;
     }
-    rc = sqlite3_exec(s->db, "RELEASE cc_rollup", NULL, NULL, NULL);
-    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "building attendance rosters");
+    return own ? cc_store_commit(s) : CC_OK;
 }

@@ -77,8 +77,9 @@ static inline cc_day cc_week_monday(cc_day day)
 
 /* Rebuild attendance_weeks for every week (Monday to Sunday) that overlaps
  * [from, to] from activities and attendance, numbering new IDs in ids.  Runs
- * inside the caller's transaction (a savepoint of its own: on error nothing
- * is changed); memory is bounded by one week's rows.  Errors are printed. */
+ * inside the caller's transaction (on error the caller rolls it back), or in
+ * one of its own when there is none.  Memory is bounded by one week's rows
+ * and a cache of ID numbers (at most ~100 MB).  Errors are printed. */
 cc_err cc_store_rollup_weeks(cc_store *s, cc_day from, cc_day to);
 
 #endif
