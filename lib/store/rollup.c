@@ -23,8 +23,10 @@
  * Open addressing (at most 3/4 full) over 16-byte slots: an ID of up to 11
  * bytes (the usual) is kept in its slot, so a lookup touches one cache line;
  * a longer one lives NUL-terminated in an arena, its slot holding the
- * offset.  The city's 2.5 M IDs take 64 MB; past ID_CACHE_BYTES the cache is
- * emptied between weeks and refilled from the ids table. */
+ * offset.  One cache per community (rows come by activity, so a table of a
+ * few thousand IDs is hot); the city's 2.5 M IDs take ~64 MB; past
+ * ID_CACHE_BYTES the caches are emptied between weeks and refilled from the
+ * ids table. */
 #define INLINE_MAX 11
 
 typedef struct {
@@ -66,14 +68,6 @@ static void idcache_release(idcache *c)
     memset(c, 0, sizeof *c);
 }
 
-static void idcache_clear(idcache *c)
-{
-    if (c->cap)
-        memset(c->slot, 0, c->cap * sizeof *c->slot);
-    c->n = 0;
-    c->alen = 0;
-}
-
 static const char *slot_text(const idcache *c, const islot *e, size_t *len)
 {
     if (e->len <= INLINE_MAX) {
@@ -88,7 +82,7 @@ static const char *slot_text(const idcache *c, const islot *e, size_t *len)
 
 static void idcache_grow(idcache *c)
 {
-    size_t ncap = c->cap ? c->cap * 2 : 4096;
+    size_t ncap = c->cap ? c->cap * 2 : 64;
     islot *ns = cc_xcalloc(ncap, sizeof *ns);
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slot[i].no)
@@ -142,7 +136,7 @@ static void idcache_put(idcache *c, islot *e, const char *s, size_t len, uint32_
         memcpy(e->k, s, len);
     } else {
         if (c->alen + len + 1 > c->acap) {
-            c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 65536;
+            c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 256;
             c->arena = cc_xrealloc(c->arena, c->acap);
         }
         uint32_t off = (uint32_t)c->alen;
@@ -162,7 +156,7 @@ static size_t idcache_bytes(const idcache *c)
 
 /* ---- the rollup ------------------------------------------------------------ */
 typedef struct {
-    uint32_t comm;          /* index into the week's communities */
+    uint32_t comm;          /* index into the communities seen */
     uint32_t p, h;
     uint8_t flags, days;
 } wentry;
@@ -170,10 +164,12 @@ typedef struct {
 typedef struct {
     cc_store *s;
     sqlite3_stmt *rows, *id_get, *id_put, *put, *del;
-    idcache ids;            /* participant and household numbers */
-    idcache comms;          /* the week's communities: number = index + 1 */
+    idcache comms;          /* the communities seen: number = index + 1 */
     char **comm_id;         /* index -> community_id */
     size_t *comm_len;
+    idcache *ids;           /* index -> the participant and household numbers
+                             * met in the community: small tables, so that the
+                             * ~20 rows of an activity hit one of them */
     size_t ncomm, comm_cap;
     wentry *e;
     size_t n, cap;
@@ -187,15 +183,15 @@ static const char rows_sql[] =
     " WHERE a.date BETWEEN ?1 AND ?2 AND a.status = 'completed'";
 
 /* The number of an ID, numbering it in ids when new; 0 on error. */
-static uint32_t id_no(rollup *r, const char *s, size_t len, cc_err *err)
+static uint32_t id_no(rollup *r, idcache *c, const char *s, size_t len, cc_err *err)
 {
     /* an ID with a NUL inside (only SQL can store one) bypasses the cache */
-    int plain = !memchr(s, '\0', len) && r->ids.alen + len < UINT32_MAX;
+    int plain = !memchr(s, '\0', len) && c->alen + len < UINT32_MAX;
     uint32_t h = 0;
     islot *e = NULL;
     if (plain) {
         h = hash_text(s, len);
-        e = idcache_find(&r->ids, s, len, h);
+        e = idcache_find(c, s, len, h);
         if (e->no)
             return e->no;
     }
@@ -225,7 +221,7 @@ static uint32_t id_no(rollup *r, const char *s, size_t len, cc_err *err)
         return 0;
     }
     if (plain)
-        idcache_put(&r->ids, e, s, len, h, (uint32_t)no);
+        idcache_put(c, e, s, len, h, (uint32_t)no);
     return (uint32_t)no;
 }
 
@@ -249,7 +245,9 @@ static uint32_t comm_index(rollup *r, const char *s, size_t len)
         r->comm_cap = r->comm_cap ? r->comm_cap * 2 : 1024;
         r->comm_id = cc_xrealloc(r->comm_id, r->comm_cap * sizeof *r->comm_id);
         r->comm_len = cc_xrealloc(r->comm_len, r->comm_cap * sizeof *r->comm_len);
+        r->ids = cc_xrealloc(r->ids, r->comm_cap * sizeof *r->ids);
     }
+    memset(&r->ids[r->ncomm], 0, sizeof *r->ids);
     r->comm_id[r->ncomm] = cc_xmalloc(len + 1);
     memcpy(r->comm_id[r->ncomm], s, len);
     r->comm_id[r->ncomm][len] = '\0';
@@ -342,12 +340,12 @@ static cc_err build_week(rollup *r, cc_day monday)
     cc_day_format(monday, from);
     cc_day_format(monday + 6, to);
     r->n = 0;
+    size_t bytes = 0;
     for (size_t i = 0; i < r->ncomm; i++)
-        free(r->comm_id[i]);
-    r->ncomm = 0;
-    idcache_clear(&r->comms);
-    if (idcache_bytes(&r->ids) > ID_CACHE_BYTES)
-        idcache_release(&r->ids);
+        bytes += idcache_bytes(&r->ids[i]);
+    if (bytes > ID_CACHE_BYTES)
+        for (size_t i = 0; i < r->ncomm; i++)
+            idcache_release(&r->ids[i]);
 
     sqlite3_bind_text(r->rows, 1, from, 10, SQLITE_STATIC);
     sqlite3_bind_text(r->rows, 2, to, 10, SQLITE_STATIC);
@@ -374,7 +372,7 @@ static cc_err build_week(rollup *r, cc_day monday)
         const char *p = (const char *)sqlite3_column_text(r->rows, 2);
         if (!p)
             continue;           /* NOT NULL in the schema */
-        uint32_t pno = id_no(r, p, (size_t)sqlite3_column_bytes(r->rows, 2), &err);
+        uint32_t pno = id_no(r, &r->ids[lastcomm], p, (size_t)sqlite3_column_bytes(r->rows, 2), &err);
         if (!pno)
             goto out;
         uint32_t hno = 0;
@@ -384,7 +382,7 @@ static cc_err build_week(rollup *r, cc_day monday)
             if (lasthno && hlen == lasthlen && !memcmp(h, lasth, hlen)) {   /* a family comes together */
                 hno = lasthno;
             } else {
-                if (!(hno = id_no(r, h ? h : "", hlen, &err)))
+                if (!(hno = id_no(r, &r->ids[lastcomm], h ? h : "", hlen, &err)))
                     goto out;
                 lasthno = hlen < sizeof lasth ? hno : 0;
                 lasthlen = hlen;
@@ -517,13 +515,15 @@ out:
     sqlite3_finalize(r.id_get);
     sqlite3_finalize(r.id_put);
     sqlite3_finalize(r.put);
-    for (size_t i = 0; i < r.ncomm; i++)
+    for (size_t i = 0; i < r.ncomm; i++) {
         free(r.comm_id[i]);
+        idcache_release(&r.ids[i]);
+    }
+    free(r.ids);
     free(r.comm_id);
     free(r.comm_len);
     free(r.e);
     free(r.blob);
-    idcache_release(&r.ids);
     idcache_release(&r.comms);
     if (err) {
         if (own)
