@@ -43,6 +43,8 @@
 #define SPAN_BUDGET ((size_t)64 << 20)
 #endif
 
+static const char *const as_domains[] = {"cognitive", "social", "emotion", "language", "motor"};
+
 enum { SRC_ACT, SRC_PART, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
 
 /* ---- string interning ------------------------------------------------------ */
@@ -127,10 +129,10 @@ static void interner_release(interner *t)
 
 /* ---- (id, community) -> weeks: distinct counts ----------------------------- */
 typedef struct {
-    uint32_t id, comm;
+    uint32_t comm;
     uint32_t next;          /* next entry of the same id + 1, 0 = end */
     uint32_t weeks[2];      /* bit i: week i */
-} dentry;
+} dentry;                   /* the id is the chain's (head[id]) */
 
 typedef struct {
     interner ids;
@@ -163,7 +165,6 @@ static void dtable_add(dtable *t, const char *s, size_t len, uint32_t comm, int 
         t->e = cc_xrealloc(t->e, t->cap * sizeof *t->e);
     }
     dentry *e = &t->e[t->n];
-    e->id = id;
     e->comm = comm;
     e->weeks[0] = e->weeks[1] = 0;
     e->weeks[bit >> 5] = UINT32_C(1) << (bit & 31);
@@ -188,8 +189,21 @@ static void dtable_release(dtable *t)
 /* ---- per-(community, week) sums ------------------------------------------- */
 #define MAXW 20
 #define ACT_W 20                /* the sum columns of act_sql below */
+#define ACT_NOUT 22             /* the activity measures, in act_sql's order */
+static const char *const act_out[ACT_NOUT] = {
+    "activities", "cancelled", "scheduled", "attended", "registered", "capacity",
+    "children", "special_attended", "volunteers", "volunteer_hours", "incidents",
+    "online_booked", "checks_passed", "checks_total", "staff", "staffed_children",
+    "staffed_staff", "hours", "person_hours", "interaction_sum", "interaction_n", "reported"};
+/* the sum columns each needs (scheduled = done + cancelled; reported none) */
+#define Q(j) (UINT32_C(1) << (j))
+static const uint32_t act_sums[ACT_NOUT] = {
+    Q(0), Q(1), Q(0) | Q(1), Q(2), Q(3), Q(4), Q(5), Q(6), Q(7), Q(8), Q(9), Q(10), Q(11),
+    Q(12), Q(13), Q(14), Q(15), Q(16), Q(17), Q(18), Q(19), 0};
+#undef Q
 typedef struct {
     int width;              /* <= MAXW */
+    int col[MAXW];          /* stored column j = the query's column c0 + col[j] */
     double *sum[CW];        /* nk * width */
     uint32_t *nn[CW];       /* nk: bit j = column j had a non-NULL value */
     uint32_t *rows[CW];     /* nk */
@@ -210,8 +224,8 @@ static void sums_add(sums *m, sqlite3_stmt *st, int c0, size_t k, int bit)
     double *s = m->sum[bit] + k * (size_t)m->width;
     uint32_t nn = 0;
     for (int j = 0; j < m->width; j++)
-        if (sqlite3_column_type(st, c0 + j) != SQLITE_NULL) {
-            s[j] += sqlite3_column_double(st, c0 + j);
+        if (sqlite3_column_type(st, c0 + m->col[j]) != SQLITE_NULL) {
+            s[j] += sqlite3_column_double(st, c0 + m->col[j]);
             nn |= UINT32_C(1) << j;
         }
     m->nn[bit][k] |= nn;
@@ -259,13 +273,18 @@ static void sums_release(sums *m)
 }
 
 /* ---- the cache ---------------------------------------------------------------- */
+/* An assessment row in 16 bytes: meta = community (19 bits) << 13 |
+ * days before the newest week's Sunday (9 bits) << 4 | domain << 1 | pre. */
 typedef struct {
     uint32_t pid;
-    uint32_t comm;
-    int32_t day;
-    uint8_t dom, pre;
+    uint32_t meta;
     double score;
 } asrow;
+#define AS_MAXK (UINT32_C(1) << 19)
+#define AS_COMM(a) ((a)->meta >> 13)
+#define AS_OFF(a) ((int)((a)->meta >> 4 & 511))
+#define AS_DOM(a) ((int)((a)->meta >> 1 & 7))
+#define AS_PRE(a) ((int)((a)->meta & 1))
 
 typedef struct {
     uint32_t comm;
@@ -274,6 +293,13 @@ typedef struct {
     uint8_t prof, cert;
     double hours;
 } prow;
+
+static unsigned long span_hits;     /* windows answered, per source (tests) */
+
+unsigned long cc_span_hits(void)
+{
+    return span_hits;
+}
 
 static struct {
     sqlite3 *db;            /* the connection the cache belongs to; NULL = off */
@@ -287,11 +313,14 @@ static struct {
     uint64_t loaded[NSRC];  /* weeks read, per source */
     int bad[NSRC];          /* a row the cache cannot place: direct path */
     sums act, tb, fb;
+    uint32_t act_need;      /* activity measures (act_out) the formulas use */
+    int act_at[MAXW];       /* act_sql sum column -> stored column, -1 = not kept */
     dtable partners, members;
     uint64_t *part_any;     /* per k: weeks with a completed session */
     uint64_t *tb_any;       /* per k: weeks with a time-bank member row */
-    uint32_t *sv[CW];       /* per week: nk * nitems * 4 (n, sum, top2, yes) */
+    uint16_t *sv[CW];       /* per week: nk * nitems * 3 (n, sum, top2 or yes) */
     size_t nitems;
+    unsigned doms;          /* assessment domains the configuration's formulas use */
     asrow *as;
     size_t nas, ascap;
     interner as_ids;
@@ -308,7 +337,7 @@ static size_t span_bytes(void)
     b += 2 * sp.nk * sizeof(uint64_t);
     for (int i = 0; i < CW; i++)
         if (sp.sv[i])
-            b += (sp.nk * sp.nitems * 4 + 1) * sizeof(uint32_t);
+            b += (sp.nk * sp.nitems * 3 + 1) * sizeof(uint16_t);
     b += sp.ascap * sizeof *sp.as + interner_bytes(&sp.as_ids);
     b += (sp.nprov + sp.ntrain) * sizeof(prow);
     b += sp.nk * (CC_SPAN_NEVER + 16);
@@ -369,6 +398,10 @@ void cc_measures_span_end(cc_store *s)
 {
     if (sp.db != s->db)
         return;
+    if (sp.started && !sp.disabled)
+        cc_verbose("measure week cache: %zu KB (activities %zu, assessments %zu rows, time-bank"
+                   " members %zu)", span_bytes() >> 10, sums_bytes(&sp.act, sp.nk) >> 10, sp.nas,
+                   sp.members.ids.n);
     if (sp.started)
         sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.cc_span", NULL, NULL, NULL);
     span_free();
@@ -457,9 +490,20 @@ static cc_err load_communities(cc_store *s)
         }
     }
     sqlite3_finalize(st);
-    sp.act.width = ACT_W;
+    sp.act.width = 0;               /* the sum columns the configuration uses */
+    for (int q = 0; q < ACT_W; q++)
+        sp.act_at[q] = -1;
+    for (int o = 0; o < ACT_NOUT; o++)
+        if (sp.act_need >> o & 1)
+            for (int q = 0; q < ACT_W; q++)
+                if (act_sums[o] >> q & 1 && sp.act_at[q] < 0) {
+                    sp.act_at[q] = sp.act.width;
+                    sp.act.col[sp.act.width++] = q;
+                }
     sp.tb.width = 2;
     sp.fb.width = 3;
+    for (int j = 0; j < 3; j++)
+        sp.tb.col[j] = sp.fb.col[j] = j;
     sp.part_any = cc_xcalloc(sp.nk + 1, sizeof *sp.part_any);
     sp.tb_any = cc_xcalloc(sp.nk + 1, sizeof *sp.tb_any);
     return CC_OK;
@@ -484,6 +528,19 @@ void cc_span_win_open(cc_store *s, const cc_config *cfg, const cc_units *units, 
         sp.top = to - 6;
         sp.cfg = cfg;
         sp.nitems = cfg->nitems;
+        for (size_t i = 0; i < cfg->nind; i++)      /* assess.<domain>.<field> */
+            for (size_t r = 0; r < cc_formula_nrefs(cfg->ind[i].formula); r++) {
+                const char *ref = cc_formula_ref(cfg->ind[i].formula, r);
+                for (int o = 0; o < ACT_NOUT; o++)
+                    if (!strcmp(ref, act_out[o]))
+                        sp.act_need |= UINT32_C(1) << o;
+                for (int d = 0; d < 5; d++) {
+                    size_t len = strlen(as_domains[d]);
+                    if (!strncmp(ref, "assess.", 7) && !strncmp(ref + 7, as_domains[d], len) &&
+                        ref[7 + len] == '.')
+                        sp.doms |= 1u << d;
+                }
+            }
         if (load_communities(s)) {      /* printed; the direct path will say it again */
             sp.disabled = 1;
             return;
@@ -706,7 +763,7 @@ static cc_err sv_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
     size_t ni = sp.nitems;
     for (int b = lo; b <= hi; b++)
         if (!sp.sv[b])
-            sp.sv[b] = cc_xcalloc(sp.nk * ni * 4 + 1, sizeof(uint32_t));
+            sp.sv[b] = cc_xcalloc(sp.nk * ni * 3 + 1, sizeof(uint16_t));
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t k = row_k(st);
         int bit = row_bit(st, 1, SRC_SV, &dc, lo, hi);
@@ -731,11 +788,14 @@ static cc_err sv_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
                 continue;
             if (it->scale == CC_SCALE_YESNO)
                 code = code == 1;
-            uint32_t *v = sp.sv[bit] + (k * ni + i) * 4;
+            uint16_t *v = sp.sv[bit] + (k * ni + i) * 3;
+            if (v[1] > UINT16_MAX - 5) {    /* a community-week of 13,000 answers: not here */
+                sp.bad[SRC_SV] = 1;
+                return CC_OK;
+            }
             v[0] += 1;
-            v[1] += (uint32_t)code;
-            v[2] += code >= 4;
-            v[3] += code == 1;
+            v[1] += (uint16_t)code;         /* Likert 1..5, yes/no 1 or 0 */
+            v[2] += it->scale == CC_SCALE_YESNO ? code == 1 : code >= 4;
         }
     }
     return step_end(s, rc);
@@ -745,7 +805,6 @@ static const char as_sql[] =
     "SELECT m.k, s.date, s.participant_id, s.domain, s.phase, s.score"
     " FROM temp.cc_span m CROSS JOIN assessments s ON s.community_id = m.community_id"
     " WHERE s.date BETWEEN ?1 AND ?2";
-static const char *const as_domains[] = {"cognitive", "social", "emotion", "language", "motor"};
 
 static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
 {
@@ -768,7 +827,7 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
         for (d = 0; d < 5 && strcmp(dom, as_domains[d]); d++)
             ;
         int pre = !strcmp(ph, "pre");
-        if (d == 5 || (!pre && strcmp(ph, "post")))
+        if (d == 5 || !(sp.doms >> d & 1) || (!pre && strcmp(ph, "post")))
             continue;
         if (sp.nas == sp.ascap) {
             sp.ascap = sp.ascap ? sp.ascap + sp.ascap / 2 : 4096;
@@ -776,10 +835,8 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
         }
         asrow *r = &sp.as[sp.nas++];
         r->pid = intern(&sp.as_ids, pid, (size_t)sqlite3_column_bytes(st, 2));
-        r->comm = (uint32_t)k;
-        r->day = (int32_t)dc.day;
-        r->dom = (uint8_t)d;
-        r->pre = (uint8_t)pre;
+        r->meta = (uint32_t)k << 13 | (uint32_t)(sp.top + 6 - dc.day) << 4 | (uint32_t)d << 1 |
+                  (uint32_t)pre;
         r->score = sqlite3_column_double(st, 5);
     }
     return step_end(s, rc);
@@ -834,20 +891,36 @@ static int ensure(cc_store *s, const cc_span_win *w, int src, cc_err *err)
         }
     }
     free(sql);
+    span_hits++;
     return 1;
 }
 
 /* ---- the measures ------------------------------------------------------------------ */
 int cc_span_activities(cc_store *s, cc_span_win *w, double *const *act, cc_err *err)
 {
+    *err = CC_OK;
+    for (int o = 0; o < ACT_NOUT; o++)      /* a measure no formula uses: not kept */
+        if (act[o] && !usable(w, SRC_ACT))
+            return 0;
+        else if (act[o])
+            for (int q = 0; q < ACT_W; q++)
+                if (act_sums[o] >> q & 1 && sp.act_at[q] < 0)
+                    return 0;
     if (!ensure(s, w, SRC_ACT, err))
         return 0;
-    double t[ACT_W];
-    uint32_t nn;
+    double d[MAXW + 1], t[ACT_W];
+    uint32_t dn, nn;
     for (size_t k = 0; k < sp.nk; k++) {
         long c = w->cmap[k];
-        if (c < 0 || !sums_total(&sp.act, w->mask, k, t, &nn))
+        if (c < 0 || !sums_total(&sp.act, w->mask, k, d, &dn))
             continue;
+        nn = 0;                     /* back to act_sql's columns */
+        for (int q = 0; q < ACT_W; q++) {
+            int j = sp.act_at[q];
+            t[q] = j < 0 ? 0 : d[j];
+            if (j >= 0 && dn >> j & 1)
+                nn |= UINT32_C(1) << q;
+        }
 #define PUT(col, j) do { if (act[col]) act[col][c] = nn >> (j) & 1 ? t[j] : NAN; } while (0)
         PUT(0, 0);
         PUT(1, 1);
@@ -965,18 +1038,23 @@ int cc_span_surveys(cc_store *s, cc_span_win *w, double *(*sv)[4], cc_err *err)
         for (size_t i = 0; i < ni; i++) {
             if (!sv[i][0])
                 continue;
-            uint64_t t[4] = {0, 0, 0, 0};
+            uint64_t t[3] = {0, 0, 0};
             for (int b = 0; b < CW; b++) {
                 if (!(w->mask >> b & 1))
                     continue;
-                const uint32_t *v = sp.sv[b] + (k * ni + i) * 4;
-                for (int f = 0; f < 4; f++)
+                const uint16_t *v = sp.sv[b] + (k * ni + i) * 3;
+                for (int f = 0; f < 3; f++)
                     t[f] += v[f];
             }
             if (!t[0])
                 continue;
-            for (int f = 0; f < 4; f++)
-                sv[i][f][c] = (double)t[f];
+            /* n, sum, top2, yes: a Likert item counts no yes, a yes/no item
+             * no top2 (code 1 is "yes", never >= 4) */
+            int yn = sp.cfg->items[i].scale == CC_SCALE_YESNO;
+            sv[i][0][c] = (double)t[0];
+            sv[i][1][c] = (double)t[1];
+            sv[i][2][c] = yn ? 0 : (double)t[2];
+            sv[i][3][c] = yn ? (double)t[2] : 0;
         }
     }
     return 1;
@@ -993,9 +1071,9 @@ typedef struct {
 int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, double *const *fv,
                    cc_err *err)
 {
-    if (dom < 0 || dom >= 5 || strcmp(domain, as_domains[dom]))
+    if (dom < 0 || dom >= 5 || strcmp(domain, as_domains[dom]) || !(sp.doms >> dom & 1))
         return 0;
-    if (!ensure(s, w, SRC_AS, err))
+    if (sp.nk >= AS_MAXK || !ensure(s, w, SRC_AS, err))
         return 0;
     const cc_units *u = w->units;
     cc_day top6 = sp.top + 6;
@@ -1005,11 +1083,12 @@ int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, dou
     as_pair *pairs = cc_xmalloc(pcap * sizeof *pairs);
     for (size_t r = 0; r < sp.nas; r++) {
         const asrow *a = &sp.as[r];
-        if (a->dom != dom)
+        if (AS_DOM(a) != dom)
             continue;
-        long c = w->cmap[a->comm];
-        if (c < 0 || !(w->mask >> ((top6 - a->day) / 7) & 1))
+        long c = w->cmap[AS_COMM(a)];
+        if (c < 0 || !(w->mask >> (AS_OFF(a) / 7) & 1))
             continue;
+        int32_t day = (int32_t)(top6 - AS_OFF(a)), pre = AS_PRE(a);
         size_t un[3] = {(size_t)c, u->u[c].street, w->area};
         for (int l = 0; l < 3; l++) {
             uint64_t key = ((uint64_t)un[l] << 32 | a->pid) + 1;
@@ -1045,10 +1124,10 @@ int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, dou
                 slot[h] = (uint32_t)np++;
             }
             as_pair *e = &pairs[slot[h]];
-            if (a->pre && (!e->has_pre || a->day < e->pre_day)) {
-                e->has_pre = 1; e->pre_day = a->day; e->pre = a->score;
-            } else if (!a->pre && (!e->has_post || a->day > e->post_day)) {
-                e->has_post = 1; e->post_day = a->day; e->post = a->score;
+            if (pre && (!e->has_pre || day < e->pre_day)) {
+                e->has_pre = 1; e->pre_day = day; e->pre = a->score;
+            } else if (!pre && (!e->has_post || day > e->post_day)) {
+                e->has_post = 1; e->post_day = day; e->post = a->score;
             }
         }
     }
@@ -1099,8 +1178,10 @@ static int load_whole(cc_store *s, const cc_span_win *w, int src, cc_err *err)
     *err = CC_OK;
     if (!usable(w, src))
         return 0;
-    if (sp.whole[src])
+    if (sp.whole[src]) {
+        span_hits++;
         return 1;
+    }
     int train = src == SRC_TRAIN;
     prow **rows = train ? &sp.train : &sp.prov;
     size_t *n = train ? &sp.ntrain : &sp.nprov, cap = 0;
@@ -1145,7 +1226,10 @@ static int load_whole(cc_store *s, const cc_span_win *w, int src, cc_err *err)
         return 0;
     }
     sp.whole[src] = 1;
-    return !over_budget();
+    if (over_budget())
+        return 0;
+    span_hits++;
+    return 1;
 }
 
 int cc_span_providers(cc_store *s, cc_span_win *w, double *prov, double *cert, cc_err *err)

@@ -68,4 +68,8 @@ enum { CC_SPAN_EVER_SURVEY, CC_SPAN_EVER_ASSESS, CC_SPAN_EVER_TIMEBANK, CC_SPAN_
        CC_SPAN_EVER_TRAINING, CC_SPAN_NEVER };
 unsigned char *cc_span_ever(cc_store *s, cc_span_win *w, int kind, cc_err *err);
 
+/* How many source windows the cache has answered since the process began
+ * (for tests). */
+unsigned long cc_span_hits(void);
+
 #endif

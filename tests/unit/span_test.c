@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "measure/measure.h"
+#include "measure/span.h"
 #include "w47_fixture.h"
 
 static int setup(void **state)
@@ -79,6 +80,28 @@ static char **all_names(const cc_config *c, size_t *n)
     return v;
 }
 
+/* The names the configuration's formulas use, and "reported" (what the
+ * engine asks for: the cache keeps only the activity sums these need). */
+static char **cfg_names(const cc_config *c, size_t *n)
+{
+    size_t cap = 1, k = 0;
+    for (size_t i = 0; i < c->nind; i++)
+        cap += cc_formula_nrefs(c->ind[i].formula);
+    char **v = malloc(cap * sizeof *v);
+    v[k++] = strdup("reported");
+    for (size_t i = 0; i < c->nind; i++)
+        for (size_t r = 0; r < cc_formula_nrefs(c->ind[i].formula); r++) {
+            const char *ref = cc_formula_ref(c->ind[i].formula, r);
+            size_t j;
+            for (j = 0; j < k && strcmp(v[j], ref); j++)
+                ;
+            if (j == k)
+                v[k++] = strdup(ref);
+        }
+    *n = k;
+    return v;
+}
+
 static void free_names(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -135,12 +158,23 @@ static size_t history(cc_day sun, win *w)
     return n;
 }
 
-/* Every window with the cache off, then on; compared unit by unit. */
-static void compare_history(cc_store *s, const cc_config *c, cc_day sun)
+/* Every window with the cache off, then on; compared unit by unit.  Once
+ * with the configuration's measures (the engine's calls: answered from the
+ * cache), once with every measure (those the cache does not keep are read
+ * directly).  Returns how many source windows the cache answered. */
+static unsigned long compare_names(cc_store *s, const cc_config *c, cc_day sun, int every);
+
+static unsigned long compare_history(cc_store *s, const cc_config *c, cc_day sun)
+{
+    return compare_names(s, c, sun, 0) + compare_names(s, c, sun, 1);
+}
+
+static unsigned long compare_names(cc_store *s, const cc_config *c, cc_day sun, int every)
 {
     win w[64];
     size_t nw = history(sun, w), nn;
-    char **names = all_names(c, &nn);
+    char **names = every ? all_names(c, &nn) : cfg_names(c, &nn);
+    unsigned long hits = cc_span_hits();
     double *direct[64], *cached[64];
     size_t nunits[64];
     for (int pass = 0; pass < 2; pass++) {
@@ -164,12 +198,14 @@ static void compare_history(cc_store *s, const cc_config *c, cc_day sun)
         free(cached[i]);
     }
     free_names(names, nn);
+    return cc_span_hits() - hits;
 }
 
 static void test_history_equals_direct(void **state)
 {
     (void)state;
-    compare_history(db, &cfg, ymd(2026, 11, 22));
+    /* 48 windows x 8 sources, less those of a source the windows do not ask */
+    assert_true(compare_history(db, &cfg, ymd(2026, 11, 22)) > 48 * 4);
 }
 
 /* The same with the attendance week cache on as well (the engine's set-up). */
@@ -177,7 +213,7 @@ static void test_history_with_attend_cache(void **state)
 {
     (void)state;
     assert_int_equal(cc_measures_cache_begin(db), CC_OK);
-    compare_history(db, &cfg, ymd(2026, 11, 22));
+    assert_true(compare_history(db, &cfg, ymd(2026, 11, 22)) > 48 * 4);
     cc_measures_cache_end(db);
 }
 
@@ -188,18 +224,20 @@ static void test_cache_values(void **state)
     (void)state;
     cc_units u;
     static const char *const n1[] = {"activities", "scheduled", "attended", "registered",
-                                     "children", "special_attended", "interaction_n", "reported"};
+                                     "checks_passed", "incidents", "interaction_n", "reported"};
     assert_int_equal(cc_units_load(db, ymd(2026, 11, 22), &u), CC_OK);
     assert_int_equal(cc_measures_span_begin(db), CC_OK);
     double *v = malloc(u.n * 8 * sizeof *v);
+    unsigned long hits = cc_span_hits();
     assert_int_equal(cc_measures_compute(db, &cfg, &u, ymd(2026, 11, 16), ymd(2026, 11, 22), n1, 8, v),
                      CC_OK);
+    assert_int_equal(cc_span_hits(), hits + 1);     /* from the cache */
     /* L01: A1 A2 completed, A3 cancelled: 2 activities of 3 scheduled,
-     * attended 17 + 8, registered 20 + 20, children 10 + 8, special 1
-     * (A2's NULL ignored), 2 interaction scores; L03 no rows: missing, not
-     * reported (0); S01 = L01 + L02 (B1 B2: 2 of 2, 27 + 9 attended). */
+     * attended 17 + 8, registered 20 + 20, checks passed 9 + 8, incidents
+     * 0 + 1, 2 interaction scores; L03 no rows: missing, not reported (0);
+     * S01 = L01 + L02 (B1 B2: 2 of 2, 27 + 9 attended). */
     assert_near(v[0], 2); assert_near(v[1], 3); assert_near(v[2], 25); assert_near(v[3], 40);
-    assert_near(v[4], 18); assert_near(v[5], 1); assert_near(v[6], 2); assert_near(v[7], 1);
+    assert_near(v[4], 17); assert_near(v[5], 1); assert_near(v[6], 2); assert_near(v[7], 1);
     assert_nan(v[2 * 8 + 0]);
     assert_near(v[2 * 8 + 7], 0);
     assert_near(v[3 * 8 + 0], 4);
@@ -211,6 +249,7 @@ static void test_cache_values(void **state)
     v = malloc(u.n * sizeof *v);
     assert_int_equal(cc_measures_compute(db, &cfg, &u, ymd(2026, 8, 24), ymd(2026, 11, 22), n2, 1, v),
                      CC_OK);
+    assert_int_equal(cc_span_hits(), hits + 2);
     double e2[6] = {3, 1, 0, 3, 0, 3};
     for (size_t i = 0; i < 6; i++)
         assert_near(v[i], e2[i]);
@@ -225,11 +264,17 @@ static void test_cache_values(void **state)
 static void test_budget_fallback(void **state)
 {
     (void)state;
+    unsigned long full = compare_history(db, &cfg, ymd(2026, 11, 22));
     setenv("CARECARD_SPAN_BUDGET_KB", "0", 1);
-    compare_history(db, &cfg, ymd(2026, 11, 22));
+    assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
+    /* 1 KB and 40 KB: the first loads fit, a later one drops the cache */
     setenv("CARECARD_SPAN_BUDGET_KB", "1", 1);
-    compare_history(db, &cfg, ymd(2026, 11, 22));
+    assert_true(compare_history(db, &cfg, ymd(2026, 11, 22)) < full);
+    setenv("CARECARD_SPAN_BUDGET_KB", "40", 1);
+    unsigned long h = compare_history(db, &cfg, ymd(2026, 11, 22));
+    assert_true(h < full);
     unsetenv("CARECARD_SPAN_BUDGET_KB");
+    print_message("budget fallback: %lu of %lu windows from the cache\n", h, full);
 }
 
 /* CARECARD_NO_CACHE=1 keeps the cache off: still the same numbers. */
@@ -237,7 +282,7 @@ static void test_no_cache_env(void **state)
 {
     (void)state;
     setenv("CARECARD_NO_CACHE", "1", 1);
-    compare_history(db, &cfg, ymd(2026, 11, 22));
+    assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
     unsetenv("CARECARD_NO_CACHE");
 }
 
