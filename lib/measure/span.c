@@ -45,7 +45,7 @@
 
 static const char *const as_domains[] = {"cognitive", "social", "emotion", "language", "motor"};
 
-enum { SRC_ACT, SRC_PART, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
+enum { SRC_ACT, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
 
 /* ---- string interning ------------------------------------------------------ */
 typedef struct {
@@ -314,6 +314,7 @@ static struct {
     int bad[NSRC];          /* a row the cache cannot place: direct path */
     sums act, tb, fb;
     uint32_t act_need;      /* activity measures (act_out) the formulas use */
+    int part_need;          /* and partners (read with the activities) */
     int act_at[MAXW];       /* act_sql sum column -> stored column, -1 = not kept */
     dtable partners, members;
     uint64_t *part_any;     /* per k: weeks with a completed session */
@@ -324,6 +325,9 @@ static struct {
     asrow *as;
     size_t nas, ascap;
     interner as_ids;
+    uint32_t *as_next;      /* per row: the next row of its (domain, participant) + 1 */
+    uint32_t *as_head[5];   /* per domain and participant: its first row + 1 */
+    size_t as_nhead[5];
     prow *prov, *train;
     size_t nprov, ntrain;
     int whole[NSRC];        /* providers / trainings read */
@@ -338,7 +342,9 @@ static size_t span_bytes(void)
     for (int i = 0; i < CW; i++)
         if (sp.sv[i])
             b += (sp.nk * sp.nitems * 3 + 1) * sizeof(uint16_t);
-    b += sp.ascap * sizeof *sp.as + interner_bytes(&sp.as_ids);
+    b += sp.ascap * (sizeof *sp.as + sizeof *sp.as_next) + interner_bytes(&sp.as_ids);
+    for (int d = 0; d < 5; d++)
+        b += sp.as_nhead[d] * sizeof **sp.as_head;
     b += (sp.nprov + sp.ntrain) * sizeof(prow);
     b += sp.nk * (CC_SPAN_NEVER + 16);
     return b;
@@ -359,6 +365,9 @@ static void span_free(void)
     for (int i = 0; i < CW; i++)
         free(sp.sv[i]);
     free(sp.as);
+    free(sp.as_next);
+    for (int d = 0; d < 5; d++)
+        free(sp.as_head[d]);
     interner_release(&sp.as_ids);
     free(sp.prov);
     free(sp.train);
@@ -534,6 +543,8 @@ void cc_span_win_open(cc_store *s, const cc_config *cfg, const cc_units *units, 
                 for (int o = 0; o < ACT_NOUT; o++)
                     if (!strcmp(ref, act_out[o]))
                         sp.act_need |= UINT32_C(1) << o;
+                if (!strcmp(ref, "partners"))
+                    sp.part_need = 1;
                 for (int d = 0; d < 5; d++) {
                     size_t len = strlen(as_domains[d]);
                     if (!strncmp(ref, "assess.", 7) && !strncmp(ref + 7, as_domains[d], len) &&
@@ -632,34 +643,45 @@ static cc_err step_end(cc_store *s, int rc)
     return rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "computing measures");
 }
 
-/* activities: k, date, then the sum columns */
+/* activities: k, date, rowid, a partner of a completed session (NULL when it
+ * names none, or the configuration has no partners), then the sum columns;
+ * an activity with several partners comes as consecutive rows (the partner
+ * table is the inner loop), its sums taken from the first. */
 #define DONE "a.status = 'completed'"
-static const char act_sql[] =
-    "SELECT m.k, a.date, " DONE ", a.status = 'cancelled',"
-    " CASE WHEN " DONE " THEN a.attended END,"
-    " CASE WHEN " DONE " THEN a.registered END,"
-    " CASE WHEN " DONE " THEN a.capacity END,"
-    " CASE WHEN " DONE " THEN a.children END,"
-    " CASE WHEN " DONE " THEN a.special_attended END,"
-    " CASE WHEN " DONE " THEN a.volunteers END,"
-    " CASE WHEN " DONE " THEN a.volunteer_hours END,"
-    " CASE WHEN " DONE " THEN a.incidents END,"
-    " CASE WHEN " DONE " THEN a.online_booked END,"
-    " CASE WHEN " DONE " THEN a.checks_passed END,"
-    " CASE WHEN " DONE " THEN a.checks_total END,"
-    " CASE WHEN " DONE " THEN a.staff END,"
-    " CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.children END,"
-    " CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.staff END,"
-    " CASE WHEN " DONE " THEN a.hours END,"
-    " CASE WHEN " DONE " THEN a.hours * a.attended END,"
-    " CASE WHEN " DONE " THEN a.interaction_score END,"
+#define ACT_SUMS \
+    ", " DONE ", a.status = 'cancelled'," \
+    " CASE WHEN " DONE " THEN a.attended END," \
+    " CASE WHEN " DONE " THEN a.registered END," \
+    " CASE WHEN " DONE " THEN a.capacity END," \
+    " CASE WHEN " DONE " THEN a.children END," \
+    " CASE WHEN " DONE " THEN a.special_attended END," \
+    " CASE WHEN " DONE " THEN a.volunteers END," \
+    " CASE WHEN " DONE " THEN a.volunteer_hours END," \
+    " CASE WHEN " DONE " THEN a.incidents END," \
+    " CASE WHEN " DONE " THEN a.online_booked END," \
+    " CASE WHEN " DONE " THEN a.checks_passed END," \
+    " CASE WHEN " DONE " THEN a.checks_total END," \
+    " CASE WHEN " DONE " THEN a.staff END," \
+    " CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.children END," \
+    " CASE WHEN " DONE " AND a.children > 0 AND a.staff > 0 THEN a.staff END," \
+    " CASE WHEN " DONE " THEN a.hours END," \
+    " CASE WHEN " DONE " THEN a.hours * a.attended END," \
+    " CASE WHEN " DONE " THEN a.interaction_score END," \
     " CASE WHEN " DONE " AND a.interaction_score IS NOT NULL THEN 1 ELSE 0 END"
+static const char act_sql[] =
+    "SELECT m.k, a.date, a.rowid, NULL" ACT_SUMS
     " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
+    " WHERE a.date BETWEEN ?1 AND ?2";
+static const char act_part_sql[] =
+    "SELECT m.k, a.date, a.rowid, p.partner" ACT_SUMS
+    " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
+    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id AND " DONE
     " WHERE a.date BETWEEN ?1 AND ?2";
 
 static cc_err act_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
 {
-    int rc;
+    int rc, have = 0;
+    sqlite3_int64 last = 0;
     dayc dc = {{0}, 0};
     for (int b = lo; b <= hi; b++)
         sums_week(&sp.act, sp.nk, b);
@@ -670,32 +692,17 @@ static cc_err act_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
             return CC_OK;
         if (k == (size_t)-1 || bit < 0)
             continue;
-        sums_add(&sp.act, st, 2, k, bit);
-    }
-    return step_end(s, rc);
-}
-
-static const char part_sql[] =
-    "SELECT m.k, a.date, p.partner"
-    " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
-    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
-
-static cc_err part_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
-{
-    int rc;
-    dayc dc = {{0}, 0};
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t k = row_k(st);
-        int bit = row_bit(st, 1, SRC_PART, &dc, lo, hi);
-        if (bit == -1)
-            return CC_OK;
-        if (k == (size_t)-1 || bit < 0)
-            continue;
-        sp.part_any[k] |= UINT64_C(1) << bit;
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-            dtable_add(&sp.partners, (const char *)sqlite3_column_text(st, 2),
-                       (size_t)sqlite3_column_bytes(st, 2), (uint32_t)k, bit);
+        sqlite3_int64 id = sqlite3_column_int64(st, 2);
+        if (!have || id != last) {          /* the activity's first row */
+            have = 1;
+            last = id;
+            sums_add(&sp.act, st, 4, k, bit);
+            if (sqlite3_column_int(st, 4))  /* completed: partners 0 rather than missing */
+                sp.part_any[k] |= UINT64_C(1) << bit;
+        }
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            dtable_add(&sp.partners, (const char *)sqlite3_column_text(st, 3),
+                       (size_t)sqlite3_column_bytes(st, 3), (uint32_t)k, bit);
     }
     return step_end(s, rc);
 }
@@ -832,9 +839,21 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
         if (sp.nas == sp.ascap) {
             sp.ascap = sp.ascap ? sp.ascap + sp.ascap / 2 : 4096;
             sp.as = cc_xrealloc(sp.as, sp.ascap * sizeof *sp.as);
+            sp.as_next = cc_xrealloc(sp.as_next, sp.ascap * sizeof *sp.as_next);
         }
+        uint32_t p = intern(&sp.as_ids, pid, (size_t)sqlite3_column_bytes(st, 2));
+        if (p >= sp.as_nhead[d]) {
+            size_t nh = sp.as_nhead[d] ? sp.as_nhead[d] : 1024;
+            while (nh <= p)
+                nh += nh / 2;
+            sp.as_head[d] = cc_xrealloc(sp.as_head[d], nh * sizeof **sp.as_head);
+            memset(sp.as_head[d] + sp.as_nhead[d], 0, (nh - sp.as_nhead[d]) * sizeof **sp.as_head);
+            sp.as_nhead[d] = nh;
+        }
+        sp.as_next[sp.nas] = sp.as_head[d][p];
+        sp.as_head[d][p] = (uint32_t)sp.nas + 1;
         asrow *r = &sp.as[sp.nas++];
-        r->pid = intern(&sp.as_ids, pid, (size_t)sqlite3_column_bytes(st, 2));
+        r->pid = p;
         r->meta = (uint32_t)k << 13 | (uint32_t)(sp.top + 6 - dc.day) << 4 | (uint32_t)d << 1 |
                   (uint32_t)pre;
         r->score = sqlite3_column_double(st, 5);
@@ -842,8 +861,8 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
     return step_end(s, rc);
 }
 
-static const char *const src_sql[NSRC] = {act_sql, part_sql, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
-static const loader src_fn[NSRC] = {act_rows, part_rows, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
+static const char *const src_sql[NSRC] = {act_sql, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
+static const loader src_fn[NSRC] = {act_rows, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
 
 static char *sv_sql(void)
 {
@@ -877,7 +896,8 @@ static int ensure(cc_store *s, const cc_span_win *w, int src, cc_err *err)
             e++;
         if (src == SRC_SV && !sql)
             sql = sv_sql();
-        *err = load_run(s, src, src == SRC_SV ? sql : src_sql[src], b, e, src_fn[src]);
+        *err = load_run(s, src, src == SRC_SV ? sql : src == SRC_ACT && sp.part_need ? act_part_sql
+                                                      : src_sql[src], b, e, src_fn[src]);
         if (*err || sp.bad[src]) {
             free(sql);
             return 0;
@@ -977,7 +997,8 @@ static void zero_levels(const cc_span_win *w, const uint64_t *any, double *v)
 
 int cc_span_partners(cc_store *s, cc_span_win *w, double *v, cc_err *err)
 {
-    if (!ensure(s, w, SRC_PART, err))
+    *err = CC_OK;
+    if (!w->on || !sp.part_need || !ensure(s, w, SRC_ACT, err))
         return 0;
     zero_levels(w, sp.part_any, v);
     count_distinct(w, &sp.partners, v);
@@ -1061,90 +1082,73 @@ int cc_span_surveys(cc_store *s, cc_span_win *w, double *(*sv)[4], cc_err *err)
 }
 
 /* ---- assessments: pairs per window ----------------------------------------------------- */
+/* A participant's rows of one domain are chained: per window, the earliest
+ * pre and latest post of each of its units (community, street, area) are
+ * found in a short list, no hashing.  (participant, domain, phase, date) is
+ * the table's key, so no two rows tie. */
 typedef struct {
+    size_t unit;
     int32_t pre_day, post_day;
     double pre, post;
-    uint32_t unit;
     uint8_t has_pre, has_post;
 } as_pair;
 
 int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, double *const *fv,
                    cc_err *err)
 {
-    if (dom < 0 || dom >= 5 || strcmp(domain, as_domains[dom]) || !(sp.doms >> dom & 1))
+    *err = CC_OK;
+    if (dom < 0 || dom >= 5 || strcmp(domain, as_domains[dom]) || !w->on || !(sp.doms >> dom & 1))
         return 0;
     if (sp.nk >= AS_MAXK || !ensure(s, w, SRC_AS, err))
         return 0;
     const cc_units *u = w->units;
     cc_day top6 = sp.top + 6;
-    size_t cap = 1024, np = 0, pcap = 1024;
-    uint64_t *keys = cc_xcalloc(cap, sizeof *keys);     /* key + 1, 0 = empty */
-    uint32_t *slot = cc_xmalloc(cap * sizeof *slot);
-    as_pair *pairs = cc_xmalloc(pcap * sizeof *pairs);
-    for (size_t r = 0; r < sp.nas; r++) {
-        const asrow *a = &sp.as[r];
-        if (AS_DOM(a) != dom)
-            continue;
-        long c = w->cmap[AS_COMM(a)];
-        if (c < 0 || !(w->mask >> (AS_OFF(a) / 7) & 1))
-            continue;
-        int32_t day = (int32_t)(top6 - AS_OFF(a)), pre = AS_PRE(a);
-        size_t un[3] = {(size_t)c, u->u[c].street, w->area};
-        for (int l = 0; l < 3; l++) {
-            uint64_t key = ((uint64_t)un[l] << 32 | a->pid) + 1;
-            if ((np + 1) * 2 > cap) {
-                size_t nc = cap * 2;
-                uint64_t *nk = cc_xcalloc(nc, sizeof *nk);
-                uint32_t *ns = cc_xmalloc(nc * sizeof *ns);
-                for (size_t i = 0; i < cap; i++)
-                    if (keys[i]) {
-                        size_t h = (size_t)((keys[i] * 0x9E3779B97F4A7C15ull) >> 20) & (nc - 1);
-                        while (nk[h])
-                            h = (h + 1) & (nc - 1);
-                        nk[h] = keys[i];
-                        ns[h] = slot[i];
+    size_t cap = 16;
+    as_pair *loc = cc_xmalloc(cap * sizeof *loc);
+    const uint32_t *head = sp.as_head[dom];
+    for (size_t p = 0; p < sp.as_nhead[dom]; p++) {
+        size_t nl = 0;
+        for (uint32_t j = head[p]; j; j = sp.as_next[j - 1]) {
+            const asrow *a = &sp.as[j - 1];
+            long c = w->cmap[AS_COMM(a)];
+            if (c < 0 || !(w->mask >> (AS_OFF(a) / 7) & 1))
+                continue;
+            int32_t day = (int32_t)(top6 - AS_OFF(a));
+            int pre = AS_PRE(a);
+            size_t un[3] = {(size_t)c, u->u[c].street, w->area};
+            for (int l = 0; l < 3; l++) {
+                size_t k;
+                for (k = 0; k < nl && loc[k].unit != un[l]; k++)
+                    ;
+                if (k == nl) {
+                    if (nl == cap) {
+                        cap *= 2;
+                        loc = cc_xrealloc(loc, cap * sizeof *loc);
                     }
-                free(keys);
-                free(slot);
-                keys = nk;
-                slot = ns;
-                cap = nc;
-            }
-            size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-            while (keys[h] && keys[h] != key)
-                h = (h + 1) & (cap - 1);
-            if (!keys[h]) {
-                if (np == pcap) {
-                    pcap *= 2;
-                    pairs = cc_xrealloc(pairs, pcap * sizeof *pairs);
+                    memset(&loc[nl], 0, sizeof loc[nl]);
+                    loc[nl++].unit = un[l];
                 }
-                memset(&pairs[np], 0, sizeof pairs[np]);
-                pairs[np].unit = (uint32_t)un[l];
-                keys[h] = key;
-                slot[h] = (uint32_t)np++;
-            }
-            as_pair *e = &pairs[slot[h]];
-            if (pre && (!e->has_pre || day < e->pre_day)) {
-                e->has_pre = 1; e->pre_day = day; e->pre = a->score;
-            } else if (!pre && (!e->has_post || day > e->post_day)) {
-                e->has_post = 1; e->post_day = day; e->post = a->score;
+                as_pair *e = &loc[k];
+                if (pre && (!e->has_pre || day < e->pre_day)) {
+                    e->has_pre = 1; e->pre_day = day; e->pre = a->score;
+                } else if (!pre && (!e->has_post || day > e->post_day)) {
+                    e->has_post = 1; e->post_day = day; e->post = a->score;
+                }
             }
         }
+        for (size_t k = 0; k < nl; k++) {
+            const as_pair *e = &loc[k];
+            if (!e->has_pre || !e->has_post)
+                continue;
+            size_t un = e->unit;
+            if (isnan(fv[0][un]))
+                fv[0][un] = fv[1][un] = fv[2][un] = 0;
+            fv[0][un] += 1;
+            fv[1][un] += e->pre;
+            fv[2][un] += e->post;
+        }
     }
-    for (size_t i = 0; i < np; i++) {
-        const as_pair *e = &pairs[i];
-        if (!e->has_pre || !e->has_post)
-            continue;
-        size_t un = e->unit;
-        if (isnan(fv[0][un]))
-            fv[0][un] = fv[1][un] = fv[2][un] = 0;
-        fv[0][un] += 1;
-        fv[1][un] += e->pre;
-        fv[2][un] += e->post;
-    }
-    free(keys);
-    free(slot);
-    free(pairs);
+    free(loc);
     return 1;
 }
 
