@@ -45,7 +45,7 @@
 
 static const char *const as_domains[] = {"cognitive", "social", "emotion", "language", "motor"};
 
-enum { SRC_ACT, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
+enum { SRC_ACT, SRC_PART, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
 
 /* ---- string interning ------------------------------------------------------ */
 typedef struct {
@@ -314,7 +314,6 @@ static struct {
     int bad[NSRC];          /* a row the cache cannot place: direct path */
     sums act, tb, fb;
     uint32_t act_need;      /* activity measures (act_out) the formulas use */
-    int part_need;          /* and partners (read with the activities) */
     int act_at[MAXW];       /* act_sql sum column -> stored column, -1 = not kept */
     dtable partners, members;
     uint64_t *part_any;     /* per k: weeks with a completed session */
@@ -543,8 +542,6 @@ void cc_span_win_open(cc_store *s, const cc_config *cfg, const cc_units *units, 
                 for (int o = 0; o < ACT_NOUT; o++)
                     if (!strcmp(ref, act_out[o]))
                         sp.act_need |= UINT32_C(1) << o;
-                if (!strcmp(ref, "partners"))
-                    sp.part_need = 1;
                 for (int d = 0; d < 5; d++) {
                     size_t len = strlen(as_domains[d]);
                     if (!strncmp(ref, "assess.", 7) && !strncmp(ref + 7, as_domains[d], len) &&
@@ -643,10 +640,7 @@ static cc_err step_end(cc_store *s, int rc)
     return rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "computing measures");
 }
 
-/* activities: k, date, rowid, a partner of a completed session (NULL when it
- * names none, or the configuration has no partners), then the sum columns;
- * an activity with several partners comes as consecutive rows (the partner
- * table is the inner loop), its sums taken from the first. */
+/* activities: k, date, then the sum columns */
 #define DONE "a.status = 'completed'"
 #define ACT_SUMS \
     ", " DONE ", a.status = 'cancelled'," \
@@ -669,19 +663,13 @@ static cc_err step_end(cc_store *s, int rc)
     " CASE WHEN " DONE " THEN a.interaction_score END," \
     " CASE WHEN " DONE " AND a.interaction_score IS NOT NULL THEN 1 ELSE 0 END"
 static const char act_sql[] =
-    "SELECT m.k, a.date, a.rowid, NULL" ACT_SUMS
+    "SELECT m.k, a.date" ACT_SUMS
     " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
-    " WHERE a.date BETWEEN ?1 AND ?2";
-static const char act_part_sql[] =
-    "SELECT m.k, a.date, a.rowid, p.partner" ACT_SUMS
-    " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
-    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id AND " DONE
     " WHERE a.date BETWEEN ?1 AND ?2";
 
 static cc_err act_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
 {
-    int rc, have = 0;
-    sqlite3_int64 last = 0;
+    int rc;
     dayc dc = {{0}, 0};
     for (int b = lo; b <= hi; b++)
         sums_week(&sp.act, sp.nk, b);
@@ -692,17 +680,33 @@ static cc_err act_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
             return CC_OK;
         if (k == (size_t)-1 || bit < 0)
             continue;
-        sqlite3_int64 id = sqlite3_column_int64(st, 2);
-        if (!have || id != last) {          /* the activity's first row */
-            have = 1;
-            last = id;
-            sums_add(&sp.act, st, 4, k, bit);
-            if (sqlite3_column_int(st, 4))  /* completed: partners 0 rather than missing */
-                sp.part_any[k] |= UINT64_C(1) << bit;
-        }
-        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-            dtable_add(&sp.partners, (const char *)sqlite3_column_text(st, 3),
-                       (size_t)sqlite3_column_bytes(st, 3), (uint32_t)k, bit);
+        sums_add(&sp.act, st, 2, k, bit);
+    }
+    return step_end(s, rc);
+}
+
+/* partners: k, date, a partner of a completed session (NULL: it names none) */
+static const char part_sql[] =
+    "SELECT m.k, a.date, p.partner"
+    " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
+    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
+    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
+
+static cc_err part_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
+{
+    int rc;
+    dayc dc = {{0}, 0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t k = row_k(st);
+        int bit = row_bit(st, 1, SRC_PART, &dc, lo, hi);
+        if (bit == -1)
+            return CC_OK;
+        if (k == (size_t)-1 || bit < 0)
+            continue;
+        sp.part_any[k] |= UINT64_C(1) << bit;
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            dtable_add(&sp.partners, (const char *)sqlite3_column_text(st, 2),
+                       (size_t)sqlite3_column_bytes(st, 2), (uint32_t)k, bit);
     }
     return step_end(s, rc);
 }
@@ -861,8 +865,8 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
     return step_end(s, rc);
 }
 
-static const char *const src_sql[NSRC] = {act_sql, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
-static const loader src_fn[NSRC] = {act_rows, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
+static const char *const src_sql[NSRC] = {act_sql, part_sql, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
+static const loader src_fn[NSRC] = {act_rows, part_rows, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
 
 static char *sv_sql(void)
 {
@@ -896,8 +900,7 @@ static int ensure(cc_store *s, const cc_span_win *w, int src, cc_err *err)
             e++;
         if (src == SRC_SV && !sql)
             sql = sv_sql();
-        *err = load_run(s, src, src == SRC_SV ? sql : src == SRC_ACT && sp.part_need ? act_part_sql
-                                                      : src_sql[src], b, e, src_fn[src]);
+        *err = load_run(s, src, src == SRC_SV ? sql : src_sql[src], b, e, src_fn[src]);
         if (*err || sp.bad[src]) {
             free(sql);
             return 0;
@@ -997,8 +1000,7 @@ static void zero_levels(const cc_span_win *w, const uint64_t *any, double *v)
 
 int cc_span_partners(cc_store *s, cc_span_win *w, double *v, cc_err *err)
 {
-    *err = CC_OK;
-    if (!w->on || !sp.part_need || !ensure(s, w, SRC_ACT, err))
+    if (!ensure(s, w, SRC_PART, err))
         return 0;
     zero_levels(w, sp.part_any, v);
     count_distinct(w, &sp.partners, v);
