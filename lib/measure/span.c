@@ -19,8 +19,9 @@
  *               answers as do_surveys;
  *   assessments the rows themselves (participant interned, day, domain,
  *               phase, score), paired per window in C;
- *   providers and trainings: read whole once, "active as of the window's
- *               end" decided per window in C.
+ *   providers and trainings: the providers table and the trainings of the
+ *               64 weeks read once, "active as of the window's end" decided
+ *               per window in C.
  *
  * Communities are numbered by the registry's distinct community_id
  * (temp.cc_span drives every query through the (community_id, date)
@@ -1154,7 +1155,7 @@ int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, dou
     return 1;
 }
 
-/* ---- providers and trainings: read whole once ------------------------------------------ */
+/* ---- providers (the table) and trainings (the 64 weeks) read once ------------------------- */
 #define PROF "p.type IN ('social_worker', 'caregiver', 'teacher')"
 static const char prov_sql[] =
     "SELECT m.k, " PROF ", p.certified = 1, p.joined, p.left_on, NULL, NULL"
@@ -1162,7 +1163,7 @@ static const char prov_sql[] =
 static const char train_sql[] =
     "SELECT m.k, " PROF ", 0, p.joined, p.left_on, t.date, t.hours"
     " FROM temp.cc_span m CROSS JOIN providers p ON p.community_id = m.community_id"
-    " JOIN trainings t ON t.provider_id = p.provider_id";
+    " JOIN trainings t ON t.provider_id = p.provider_id AND t.date BETWEEN ?1 AND ?2";
 
 /* A nullable date column: 1 and its day (NULL -> none), 0 when not canonical. */
 static int opt_day(sqlite3_stmt *st, int col, int32_t none, int32_t *out)
@@ -1196,6 +1197,13 @@ static int load_whole(cc_store *s, const cc_span_win *w, int src, cc_err *err)
     if (rc != SQLITE_OK) {
         *err = cc_store_err(s, rc, "computing measures");
         return 0;
+    }
+    if (train) {                        /* the trainings of the 64 weeks a window can span */
+        char from[11], to[11];
+        cc_day_format(sp.top - 7 * (CW - 1), from);
+        cc_day_format(sp.top + 6, to);
+        sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t k = row_k(st);
