@@ -7,8 +7,9 @@
  * While on, a window made of whole weeks (Monday to Sunday, at most 64 weeks
  * back from the newest week of the first window asked) is answered from
  * per-(community, week) aggregates read from the database once per week;
- * the providers table and the trainings of those 64 weeks are read once.  Over its memory budget the
- * cache drops everything and declines every window after that.
+ * the providers table and the trainings of those 64 weeks are read once.
+ * Over its memory budget the cache drops everything and declines every
+ * window after that.
  */
 #ifndef CC_SPAN_H
 #define CC_SPAN_H
