@@ -310,7 +310,9 @@ static cc_store *generated(void)
             for (int r = 0; r < rows; r++) {
                 char pid[32], hid[40];
                 unsigned k = rnd(40);
-                if (k < 4)      /* people who go to several communities */
+                if (k == 3)     /* longer than a cache slot holds */
+                    snprintf(pid, sizeof pid, "a-much-longer-ID-%u", k);
+                else if (k < 4) /* people who go to several communities */
                     snprintf(pid, sizeof pid, "X%u", k);
                 else
                     snprintf(pid, sizeof pid, "%s-%u", comm[c], k);
