@@ -724,26 +724,13 @@ static int split_partners(file_ctx *f, const val *aid, const val *pv)
 {
     if (pv->st != CC_PARSE_OK)
         return 0;
-    const char *p = pv->s, *e = pv->s + pv->n;
-    while (p <= e) {
-        const char *q = p;
-        size_t sep = 0;
-        while (q < e) {
-            if (*q == ';' || *q == '|') { sep = 1; break; }
-            if (e - q >= 3 && (!memcmp(q, "；", 3) || !memcmp(q, "、", 3))) { sep = 3; break; }
-            q++;
-        }
-        size_t n = (size_t)(q - p);
-        const char *t = cc_trim(p, &n);
-        if (n) {
-            sqlite3_bind_text(f->partner, 1, aid->s, (int)aid->n, SQLITE_STATIC);
-            sqlite3_bind_text(f->partner, 2, t, (int)n, SQLITE_STATIC);
-            if (step_done(f, f->partner, "storing a partner") < 0)
-                return -1;
-        }
-        if (q >= e)
-            break;
-        p = q + sep;
+    const char *t;
+    size_t pos = 0, n;
+    while (cc_list_next(pv->s, pv->n, &pos, &t, &n)) {     /* text/list.c */
+        sqlite3_bind_text(f->partner, 1, aid->s, (int)aid->n, SQLITE_STATIC);
+        sqlite3_bind_text(f->partner, 2, t, (int)n, SQLITE_STATIC);
+        if (step_done(f, f->partner, "storing a partner") < 0)
+            return -1;
     }
     return 0;
 }

@@ -11,7 +11,8 @@
  *               with a non-NULL mask (SQL SUM over no non-NULL value is NULL)
  *               and a row count;
  *   partners    (partner, community) -> 64-bit week mask, plus per community
- *               the weeks with a completed session;
+ *               the weeks with a completed session: activities.partners
+ *               split in the activities' scan by ingest's rule (text/list.c);
  *   time bank   deposit / redeem sums per week, and (member, community) ->
  *               week mask for the distinct members;
  *   feedback    count, timely (per row, in SQL as the direct query), resolved;
@@ -584,6 +585,8 @@ void cc_span_win_close(cc_span_win *w)
 /* The window still answerable for source src (not dropped, not bad). */
 static int usable(const cc_span_win *w, int src)
 {
+    if (src == SRC_PART)
+        src = SRC_ACT;
     return w->on && !sp.disabled && sp.db && !sp.bad[src];
 }
 
@@ -663,8 +666,10 @@ static cc_err step_end(cc_store *s, int rc)
     " CASE WHEN " DONE " THEN a.hours * a.attended END," \
     " CASE WHEN " DONE " THEN a.interaction_score END," \
     " CASE WHEN " DONE " AND a.interaction_score IS NOT NULL THEN 1 ELSE 0 END"
+/* and the partners as typed (completed sessions: split as ingest does,
+ * text/list.c, instead of a lookup in activity_partners per session) */
 static const char act_sql[] =
-    "SELECT m.k, a.date" ACT_SUMS
+    "SELECT m.k, a.date, " DONE ", a.partners" ACT_SUMS
     " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
     " WHERE a.date BETWEEN ?1 AND ?2";
 
@@ -681,33 +686,14 @@ static cc_err act_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
             return CC_OK;
         if (k == (size_t)-1 || bit < 0)
             continue;
-        sums_add(&sp.act, st, 2, k, bit);
-    }
-    return step_end(s, rc);
-}
-
-/* partners: k, date, a partner of a completed session (NULL: it names none) */
-static const char part_sql[] =
-    "SELECT m.k, a.date, p.partner"
-    " FROM temp.cc_span m CROSS JOIN activities a ON a.community_id = m.community_id"
-    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
-
-static cc_err part_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
-{
-    int rc;
-    dayc dc = {{0}, 0};
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t k = row_k(st);
-        int bit = row_bit(st, 1, SRC_PART, &dc, lo, hi);
-        if (bit == -1)
-            return CC_OK;
-        if (k == (size_t)-1 || bit < 0)
-            continue;
-        sp.part_any[k] |= UINT64_C(1) << bit;
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-            dtable_add(&sp.partners, (const char *)sqlite3_column_text(st, 2),
-                       (size_t)sqlite3_column_bytes(st, 2), (uint32_t)k, bit);
+        sums_add(&sp.act, st, 4, k, bit);
+        if (sqlite3_column_int(st, 2)) {    /* completed: its partners */
+            const char *pt = (const char *)sqlite3_column_text(st, 3), *t;
+            size_t pos = 0, n = (size_t)sqlite3_column_bytes(st, 3), len;
+            sp.part_any[k] |= UINT64_C(1) << bit;
+            while (pt && cc_list_next(pt, n, &pos, &t, &len))
+                dtable_add(&sp.partners, t, len, (uint32_t)k, bit);
+        }
     }
     return step_end(s, rc);
 }
@@ -866,8 +852,9 @@ static cc_err as_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
     return step_end(s, rc);
 }
 
-static const char *const src_sql[NSRC] = {act_sql, part_sql, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
-static const loader src_fn[NSRC] = {act_rows, part_rows, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
+/* partners are read with the activities (SRC_PART shares SRC_ACT's weeks) */
+static const char *const src_sql[NSRC] = {act_sql, NULL, tb_sql, fb_sql, NULL, as_sql, NULL, NULL};
+static const loader src_fn[NSRC] = {act_rows, NULL, tb_rows, fb_rows, sv_rows, as_rows, NULL, NULL};
 
 static char *sv_sql(void)
 {
@@ -891,6 +878,8 @@ static int ensure(cc_store *s, const cc_span_win *w, int src, cc_err *err)
     *err = CC_OK;
     if (!usable(w, src))
         return 0;
+    if (src == SRC_PART)
+        src = SRC_ACT;
     uint64_t miss = w->mask & ~sp.loaded[src];
     char *sql = NULL;
     for (int b = 0; b < CW && miss; b++) {

@@ -95,6 +95,13 @@ int cc_likert_answer(const char *s);
 /* Yes/no answers are booleans (cc_parse_bool): 1 yes, 2 no, 0 unparseable. */
 int cc_yesno_answer(const char *s);
 
+/* List cells (partners): the next item of s[0..n) from the cursor *pos
+ * (start at 0): separators `;` `|` `；` `、`, each item trimmed (cc_trim),
+ * empty items skipped.  1 with *item / *len (pointing into s) while items
+ * remain, then 0. */
+#define CC_LIST_END ((size_t)-1)
+int cc_list_next(const char *s, size_t n, size_t *pos, const char **item, size_t *len);
+
 /* Calendar helpers. */
 cc_day cc_day_from_ymd(int y, int m, int d);
 void cc_day_to_ymd(cc_day day, int *y, int *m, int *d);
