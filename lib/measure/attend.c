@@ -399,6 +399,31 @@ static size_t interner_bytes(const interner *t)
     return t->cap * (sizeof *t->slot + sizeof *t->tag) + t->offcap * sizeof *t->off + t->acap;
 }
 
+/* A window cc_attend_prefetch computed from the cache: its nine columns
+ * (cc_attend_cols order), NAN where the cache left them. */
+enum { PC_PART, PC_CHILD, PC_HOMES, PC_SPECIAL, PC_VOL, PC_PPART, PC_PVOL, PC_RET, PC_VRET, PC_N };
+typedef struct {
+    const cc_unit *u;       /* the units (their array: cc_units may be copied) */
+    size_t n;
+    cc_day from, to;
+    int need_prev;
+    double *v;              /* PC_N * n; NULL once taken */
+} precomp;
+
+static struct {
+    sqlite3 *db;            /* the cache's connection when they were computed */
+    precomp *p;
+    size_t n, cap, next;    /* next: where the next lookup starts (they are taken in order) */
+} pre;
+
+static void pre_free(void)
+{
+    for (size_t i = 0; i < pre.n; i++)
+        free(pre.p[i].v);
+    free(pre.p);
+    memset(&pre, 0, sizeof pre);
+}
+
 static size_t cache_bytes(void)
 {
     return cache.people.cap * sizeof(centry) + cache.people.nhead * sizeof(uint32_t) +
@@ -438,6 +463,7 @@ cc_err cc_measures_cache_begin(cc_store *s)
     sqlite3_stmt *st;
     const char *env = getenv("CARECARD_CACHE_BUDGET_KB");
     cache_free();
+    pre_free();
     cache.db = s->db;
     cache.pages = 0;
     cache.budget = env && *env ? (size_t)strtoul(env, NULL, 10) << 10 : CACHE_BUDGET;
@@ -458,6 +484,8 @@ cc_err cc_measures_cache_begin(cc_store *s)
 
 void cc_measures_cache_end(cc_store *s)
 {
+    if (pre.db == s->db)
+        pre_free();
     if (cache.db != s->db)
         return;
     if (cache.pages) {
@@ -721,6 +749,81 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
     return CC_OK;
 }
 
+/* ---- prefetch: windows computed ahead, maybe in another thread --------------- */
+static double **pre_cols(cc_attend_cols *o, double *all[PC_N])
+{
+    all[PC_PART] = o->part; all[PC_CHILD] = o->child; all[PC_HOMES] = o->households;
+    all[PC_SPECIAL] = o->special; all[PC_VOL] = o->vol; all[PC_PPART] = o->prev_part;
+    all[PC_PVOL] = o->prev_vol; all[PC_RET] = o->returning; all[PC_VRET] = o->retained;
+    return all;
+}
+
+cc_err cc_attend_prefetch(cc_store *s, cc_store *ls, const cc_attend_pwin *w, size_t nw)
+{
+    cc_err e = CC_OK;
+    for (size_t i = 0; i < nw && !cc_interrupted; i++) {
+        const cc_units *units = w[i].units;
+        size_t n = units->n;
+        if (cache.db != s->db || cache.disabled)
+            break;
+        if (n == 0)
+            continue;
+        /* what cc_attend_compute does with the cache on, on connection ls */
+        cc_day dfrom = w[i].from, dto = w[i].to;
+        uint64_t wc = cache_mask(ls, dfrom, dto, &e), wp = 0;
+        if (e)
+            return e;
+        if (wc && w[i].need_prev && !cache.disabled) {
+            wp = cache_mask(ls, dfrom - (dto - dfrom + 1), dfrom - 1, &e);
+            if (e)
+                return e;
+        }
+        if (!wc || (!wp && w[i].need_prev) || cache.disabled)
+            continue;
+        double *v = cc_xmalloc(PC_N * n * sizeof *v), *col[PC_N];
+        for (size_t j = 0; j < PC_N * n; j++)
+            v[j] = NAN;
+        cc_attend_cols o = {
+            .part = v, .child = v + n, .households = v + 2 * n, .special = v + 3 * n,
+            .vol = v + 4 * n, .prev_part = v + 5 * n, .prev_vol = v + 6 * n,
+            .returning = v + 7 * n, .retained = v + 8 * n,
+        };
+        (void)pre_cols(&o, col);
+        cache_compute(units, w[i].area, wc, wp, w[i].need_prev, &o);
+        if (pre.n == pre.cap) {
+            pre.cap = pre.cap ? 2 * pre.cap : 64;
+            pre.p = cc_xrealloc(pre.p, pre.cap * sizeof *pre.p);
+        }
+        pre.p[pre.n++] = (precomp){units->u, n, dfrom, dto, w[i].need_prev, v};
+        pre.db = s->db;
+    }
+    return e;
+}
+
+/* The window's columns from the prefetch: 1 when found (and copied). */
+static int pre_take(cc_store *s, const cc_units *units, cc_day from, cc_day to, int need_prev,
+                    cc_attend_cols *out)
+{
+    if (pre.db != s->db)
+        return 0;
+    for (size_t k = 0; k < pre.n; k++) {
+        precomp *p = &pre.p[(pre.next + k) % pre.n];
+        if (!p->v || p->u != units->u || p->n != units->n || p->from != from || p->to != to ||
+            p->need_prev != need_prev)
+            continue;
+        double *col[PC_N];
+        pre_cols(out, col);
+        for (int c = 0; c < PC_N; c++)
+            if (col[c])
+                memcpy(col[c], p->v + c * p->n, p->n * sizeof *p->v);
+        free(p->v);
+        p->v = NULL;
+        pre.next = (size_t)(p - pre.p + 1) % pre.n;
+        return 1;
+    }
+    return 0;
+}
+
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day dfrom, cc_day dto, int need_prev, cc_attend_cols *out)
 {
@@ -729,6 +832,8 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
     cc_err e;
 
     if (n == 0)
+        return CC_OK;
+    if (pre_take(s, units, dfrom, dto, need_prev, out))
         return CC_OK;
     if (cache.db == s->db && !cache.disabled) {
         uint64_t wc = cache_mask(s, dfrom, dto, &e), wp = 0;

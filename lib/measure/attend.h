@@ -26,6 +26,20 @@ typedef struct {
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day from, cc_day to, int need_prev, cc_attend_cols *out);
 
+/* Prefetch (measure.c's cc_measures_prefetch): with the week cache on for s,
+ * the loads and the counts of these windows (in the order cc_attend_compute
+ * will be asked for them, so the cache ends up as they would leave it), the
+ * rosters read on connection ls (s's, or another one on the same database;
+ * may run in another thread than s's while nothing else uses the cache).
+ * cc_attend_compute then takes a window's columns from there. */
+typedef struct {
+    const cc_units *units;
+    size_t area;
+    cc_day from, to;
+    int need_prev;
+} cc_attend_pwin;
+cc_err cc_attend_prefetch(cc_store *s, cc_store *ls, const cc_attend_pwin *w, size_t n);
+
 /* COUNT(DISTINCT key) per unit at the three levels, in memory: sql selects
  * (cidx, key) with ?1 = from and ?2 = to; NULL keys are not counted but the
  * row makes the count 0 rather than missing.  out[u] (NAN-filled by the

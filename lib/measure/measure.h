@@ -60,6 +60,25 @@ void cc_measures_cache_end(cc_store *s);
 cc_err cc_measures_span_begin(cc_store *s);
 void cc_measures_span_end(cc_store *s);
 
+/* One window of a list, in the order cc_measures_compute will be called. */
+typedef struct {
+    const cc_units *units;
+    cc_day from, to;
+    const char *const *names;
+    size_t nnames;
+} cc_measure_win;
+
+/* With the week caches on for s (both brackets above), do now what
+ * computing these windows one by one would read from the database into them
+ * (and attendance's counts), in two threads: this one and a helper on its
+ * own read-only connection to the same file, which sees the database as of
+ * when it starts (no snapshot is shared with s's connection: like any later
+ * statement on s).  The caches end exactly as the windows would leave them,
+ * so the numbers do not change.  Windows the caches cannot answer are still
+ * read when computed.  SIGINT (cc_interrupted) stops both threads.  Errors
+ * are printed.  $CARECARD_NO_PREFETCH=1: nothing is done here. */
+cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_win *w, size_t n);
+
 #include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
 #include "measure/quality.h"  /* data quality, resources, special children not reached */
 

@@ -333,6 +333,8 @@ static struct {
     size_t nprov, ntrain;
     int whole[NSRC];        /* providers / trainings read */
     unsigned char *ever[CC_SPAN_NEVER];   /* per k */
+    int prefetching;        /* cc_span_prefetch_task may run in two threads: no
+                             * budget check (it frees everything), no hit count */
 } sp;
 
 static size_t span_bytes(void)
@@ -898,13 +900,14 @@ static int ensure(cc_store *s, const cc_span_win *w, int src, cc_err *err)
         for (int i = b; i <= e; i++)
             sp.loaded[src] |= UINT64_C(1) << i;
         miss &= ~sp.loaded[src];
-        if (over_budget()) {
+        if (!sp.prefetching && over_budget()) {
             free(sql);
             return 0;
         }
     }
     free(sql);
-    span_hits++;
+    if (!sp.prefetching)
+        span_hits++;
     return 1;
 }
 
@@ -1175,7 +1178,8 @@ static int load_whole(cc_store *s, const cc_span_win *w, int src, cc_err *err)
     if (!usable(w, src))
         return 0;
     if (sp.whole[src]) {
-        span_hits++;
+        if (!sp.prefetching)
+            span_hits++;
         return 1;
     }
     int train = src == SRC_TRAIN;
@@ -1229,6 +1233,8 @@ static int load_whole(cc_store *s, const cc_span_win *w, int src, cc_err *err)
         return 0;
     }
     sp.whole[src] = 1;
+    if (sp.prefetching)
+        return 1;
     if (over_budget())
         return 0;
     span_hits++;
@@ -1283,36 +1289,171 @@ static const char *const ever_sql[CC_SPAN_NEVER] = {
     " JOIN trainings t ON t.provider_id = p.provider_id WHERE p.community_id = m.community_id)",
 };
 
+/* Read the set of a kind once; 0 with *err on a database error. */
+static int ever_load(cc_store *s, int kind, cc_err *err)
+{
+    if (sp.ever[kind])
+        return 1;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, ever_sql[kind], -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        *err = cc_store_err(s, rc, "computing measures");
+        return 0;
+    }
+    unsigned char *e = cc_xcalloc(sp.nk + 1, 1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t k = row_k(st);
+        if (k != (size_t)-1)
+            e[k] = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(e);
+        *err = cc_store_err(s, rc, "computing measures");
+        return 0;
+    }
+    sp.ever[kind] = e;
+    return 1;
+}
+
 unsigned char *cc_span_ever(cc_store *s, cc_span_win *w, int kind, cc_err *err)
 {
     *err = CC_OK;
     if (kind < 0 || kind >= CC_SPAN_NEVER || !w->on || sp.disabled || !sp.db)
         return NULL;
-    if (!sp.ever[kind]) {
-        sqlite3_stmt *st;
-        int rc = sqlite3_prepare_v2(s->db, ever_sql[kind], -1, &st, NULL);
-        if (rc != SQLITE_OK) {
-            *err = cc_store_err(s, rc, "computing measures");
-            return NULL;
-        }
-        unsigned char *e = cc_xcalloc(sp.nk + 1, 1);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            size_t k = row_k(st);
-            if (k != (size_t)-1)
-                e[k] = 1;
-        }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) {
-            free(e);
-            *err = cc_store_err(s, rc, "computing measures");
-            return NULL;
-        }
-        sp.ever[kind] = e;
-    }
+    if (!ever_load(s, kind, err))
+        return NULL;
     const cc_units *u = w->units;
     unsigned char *out = cc_xcalloc(u->ncomm ? u->ncomm : 1, 1);
     for (size_t k = 0; k < sp.nk; k++)
         if (w->cmap[k] >= 0 && sp.ever[kind][k])
             out[w->cmap[k]] = 1;
     return out;
+}
+
+/* ---- prefetch: the loads of a list of windows, on other connections ------------- */
+/* temp.cc_span on another connection (the same registry numbering). */
+static cc_err attach(cc_store *ls)
+{
+    cc_err e = cc_store_exec(ls, "DROP TABLE IF EXISTS temp.cc_span;"
+                                 "CREATE TEMP TABLE cc_span (community_id TEXT PRIMARY KEY,"
+                                 " k INTEGER NOT NULL) WITHOUT ROWID");
+    if (e)
+        return e;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(ls->db, "INSERT INTO temp.cc_span VALUES (?1, ?2)", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(ls, rc, "computing measures");
+    for (size_t k = 0; k < sp.nk; k++) {
+        sqlite3_bind_text(st, 1, sp.names[k], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return cc_store_err(ls, rc, "computing measures");
+        }
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
+}
+
+int cc_span_prefetch_begin(cc_store *s, const cc_config *cfg, const cc_units *units, size_t area,
+                           cc_day from, cc_day to)
+{
+    cc_span_win w;
+    cc_span_win_open(s, cfg, units, area, from, to, &w);
+    int on = w.on;
+    cc_span_win_close(&w);
+    if (!on)
+        return 0;
+    sp.prefetching = 1;
+    return 1;
+}
+
+cc_err cc_span_prefetch_attach(cc_store *ls)
+{
+    if (!sp.prefetching || ls->db == sp.db)
+        return CC_OK;
+    return attach(ls);
+}
+
+/* A window of the list as cc_span_win_open would see it (no units map). */
+static int pwin(const cc_span_pwin *p, cc_span_win *w)
+{
+    memset(w, 0, sizeof *w);
+    w->from = p->from;
+    w->to = p->to;
+    if (!monday(p->from) || !monday(p->to - 6) || p->to < p->from || p->cfg != sp.cfg)
+        return 0;
+    long lo = ((long)sp.top - (long)(p->to - 6)) / 7, hi = ((long)sp.top - (long)p->from) / 7;
+    if (lo < 0 || hi >= CW)
+        return 0;
+    for (long b = lo; b <= hi; b++)
+        w->mask |= UINT64_C(1) << b;
+    w->on = 1;
+    return 1;
+}
+
+cc_err cc_span_prefetch_task(cc_store *ls, int task, const cc_span_pwin *p, size_t n)
+{
+    cc_err err = CC_OK;
+    if (!sp.prefetching || sp.disabled)
+        return CC_OK;
+    for (size_t i = 0; i < n && !err && !cc_interrupted; i++) {
+        cc_span_win w;
+        if (!pwin(&p[i], &w))
+            continue;
+        switch (task) {
+        case CC_SPAN_T_ACT:             /* cc_span_activities, then cc_span_partners */
+            if (p[i].act) {
+                int kept = 1;
+                for (int o = 0; o < ACT_NOUT; o++)
+                    if (p[i].act >> o & 1)
+                        for (int q = 0; q < ACT_W; q++)
+                            if (act_sums[o] >> q & 1 && sp.act_at[q] < 0)
+                                kept = 0;
+                if (kept)
+                    ensure(ls, &w, SRC_ACT, &err);
+            }
+            if (p[i].need & CC_SPAN_N_PART && !err)
+                ensure(ls, &w, SRC_PART, &err);
+            break;
+        case CC_SPAN_T_TB:
+            if (p[i].need & CC_SPAN_N_TB)
+                ensure(ls, &w, SRC_TB, &err);
+            break;
+        case CC_SPAN_T_FB:
+            if (p[i].need & CC_SPAN_N_FB)
+                ensure(ls, &w, SRC_FB, &err);
+            break;
+        case CC_SPAN_T_SV:
+            if (p[i].need & CC_SPAN_N_SV)
+                ensure(ls, &w, SRC_SV, &err);
+            break;
+        case CC_SPAN_T_AS:
+            if ((p[i].doms & sp.doms) && sp.nk < AS_MAXK)
+                ensure(ls, &w, SRC_AS, &err);
+            break;
+        case CC_SPAN_T_WHOLE:           /* read once, whichever window asks first */
+            if (p[i].need & CC_SPAN_N_PROV && !sp.whole[SRC_PROV] && !sp.bad[SRC_PROV])
+                load_whole(ls, &w, SRC_PROV, &err);
+            if (p[i].need & CC_SPAN_N_TRAIN && !err && !sp.whole[SRC_TRAIN] && !sp.bad[SRC_TRAIN])
+                load_whole(ls, &w, SRC_TRAIN, &err);
+            for (int k = 0; k < CC_SPAN_NEVER && !err; k++)
+                if (p[i].ever >> k & 1)
+                    ever_load(ls, k, &err);
+            break;
+        }
+    }
+    return err;
+}
+
+void cc_span_prefetch_end(void)
+{
+    if (!sp.prefetching)
+        return;
+    sp.prefetching = 0;
+    if (sp.db && !sp.disabled)
+        over_budget();
 }

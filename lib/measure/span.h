@@ -73,4 +73,30 @@ unsigned char *cc_span_ever(cc_store *s, cc_span_win *w, int kind, cc_err *err);
  * (for tests). */
 unsigned long cc_span_hits(void);
 
+/* Prefetch (measure.c's cc_measures_prefetch): before a list of windows is
+ * computed, the loads each of them would ask for, in the same order per
+ * source (so the cache ends up exactly as the windows would leave it), as
+ * independent tasks that two threads may run at once, each on its own
+ * connection.  begin (main thread, main connection) starts the cache as the
+ * list's first window does (0: cache off, nothing to prefetch); attach
+ * creates temp.cc_span on another connection; end (after every task is
+ * done) checks the budget. */
+enum { CC_SPAN_N_PART = 1, CC_SPAN_N_TB = 2, CC_SPAN_N_FB = 4, CC_SPAN_N_SV = 8,
+       CC_SPAN_N_PROV = 16, CC_SPAN_N_TRAIN = 32 };
+typedef struct {
+    const cc_config *cfg;
+    cc_day from, to;
+    uint32_t act;           /* activity measures asked (bit i: act column i) */
+    unsigned need;          /* CC_SPAN_N_* */
+    unsigned doms;          /* assessment domains asked (bit d) */
+    unsigned ever;          /* the "ever" sets asked (bit CC_SPAN_EVER_*) */
+} cc_span_pwin;
+enum { CC_SPAN_T_ACT, CC_SPAN_T_SV, CC_SPAN_T_AS, CC_SPAN_T_TB, CC_SPAN_T_FB, CC_SPAN_T_WHOLE,
+       CC_SPAN_NTASK };
+int cc_span_prefetch_begin(cc_store *s, const cc_config *cfg, const cc_units *units, size_t area,
+                           cc_day from, cc_day to);
+cc_err cc_span_prefetch_attach(cc_store *ls);
+cc_err cc_span_prefetch_task(cc_store *ls, int task, const cc_span_pwin *w, size_t n);
+void cc_span_prefetch_end(void);
+
 #endif

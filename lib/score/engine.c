@@ -165,27 +165,13 @@ static void wtab_add(wtab *w, const char *name)
  * summing to 1 per dimension). */
 static cc_err period_weights(const cc_config *cfg, pstate *p, const cc_ahp_result *ahp, int notices);
 
-static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             pstate *p, const cc_ahp_result *ahp, int notices)
+/* The period's windows: one table per distinct range, the period itself
+ * first (for 未报), with the measures computed over each; wof[i] = the
+ * window of indicator i.  Returns their number; caller frees (wtabs_free). */
+static size_t period_windows(const cc_config *cfg, const cc_period *per, wtab **out, size_t *wof)
 {
-    cc_err e;
-    size_t nind = cfg->nind, n;
-    wtab *w = NULL;
-    size_t nw = 0;
-    size_t *wof = cc_xcalloc(nind ? nind : 1, sizeof *wof);
-
-    memset(p, 0, sizeof *p);
-    p->per = *per;
-    p->nind = nind;
-    e = cc_units_load(s, per->to, &p->units);
-    if (e) {
-        free(wof);
-        return e;
-    }
-    n = p->units.n;
-
-    /* windows: one table per distinct range, the period itself first (for 未报) */
-    w = cc_xcalloc(nind + 1, sizeof *w);
+    size_t nind = cfg->nind, nw;
+    wtab *w = cc_xcalloc(nind + 1, sizeof *w);
     w[0].from = per->from;
     w[0].to = per->to;
     wtab_add(&w[0], "reported");
@@ -207,6 +193,45 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
         for (size_t r = 0; r < nr; r++)
             wtab_add(&w[k], cc_formula_ref(cfg->ind[i].formula, r));
     }
+    *out = w;
+    return nw;
+}
+
+static void wtabs_free(wtab *w, size_t nw)
+{
+    for (size_t k = 0; k < nw; k++) {
+        free(w[k].names);
+        free(w[k].vals);
+    }
+    free(w);
+}
+
+/* units: the period's units, loaded already (taken over), or NULL. */
+static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period *per,
+                             pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units)
+{
+    cc_err e = CC_OK;
+    size_t nind = cfg->nind, n;
+    wtab *w = NULL;
+    size_t nw = 0;
+    size_t *wof = cc_xcalloc(nind ? nind : 1, sizeof *wof);
+
+    memset(p, 0, sizeof *p);
+    p->per = *per;
+    p->nind = nind;
+    if (units) {
+        p->units = *units;
+        memset(units, 0, sizeof *units);
+    } else {
+        e = cc_units_load(s, per->to, &p->units);
+    }
+    if (e) {
+        free(wof);
+        return e;
+    }
+    n = p->units.n;
+
+    nw = period_windows(cfg, per, &w, wof);
     for (size_t k = 0; k < nw && !e; k++) {
         w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
         e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
@@ -331,11 +356,40 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     }
     p->ok = 1;
 out:
-    for (size_t k = 0; k < nw; k++) {
-        free(w[k].names);
-        free(w[k].vals);
+    wtabs_free(w, nw);
+    free(wof);
+    return e;
+}
+
+/* The week caches filled for the whole history at once, in two threads
+ * (measure.h, cc_measures_prefetch): the units of every period are loaded
+ * first (into units[], handed to compute_period), then every window of
+ * every period is listed in the order compute_period computes them. */
+static cc_err prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist,
+                               cc_units *units)
+{
+    cc_err e = CC_OK;
+    wtab *w[CC_HISTORY];
+    size_t nw[CC_HISTORY], nall = 0;
+    size_t *wof = cc_xcalloc(cfg->nind ? cfg->nind : 1, sizeof *wof);
+    for (int k = 0; k < CC_HISTORY; k++) {
+        nw[k] = period_windows(cfg, &hist[k], &w[k], wof);
+        nall += nw[k];
     }
-    free(w);
+    for (int k = 0; k < CC_HISTORY && !e; k++)
+        e = cc_units_load(s, hist[k].to, &units[k]);
+    if (!e) {
+        cc_measure_win *mw = cc_xcalloc(nall, sizeof *mw);
+        size_t m = 0;
+        for (int k = 0; k < CC_HISTORY; k++)
+            for (size_t j = 0; j < nw[k]; j++)
+                mw[m++] = (cc_measure_win){&units[k], w[k][j].from, w[k][j].to, w[k][j].names,
+                                           w[k][j].nnames};
+        e = cc_measures_prefetch(s, cfg, mw, m);
+        free(mw);
+    }
+    for (int k = 0; k < CC_HISTORY; k++)
+        wtabs_free(w[k], nw[k]);
     free(wof);
     return e;
 }
@@ -801,12 +855,24 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
         e = cc_measures_cache_begin(s);
     if (!e)                             /* and span.c's, for the other sources */
         e = cc_measures_span_begin(s);
+    cc_units hunits[CC_HISTORY];        /* filled in two threads first */
+    memset(hunits, 0, sizeof hunits);
+    int pre = 0;
+    if (!e) {
+        e = prefetch_history(s, cfg, sc->hist_period, hunits);
+        pre = 1;
+        if (!e && cc_interrupted)
+            e = CC_ERR_INTERRUPTED;
+    }
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
+                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
+                           pre ? &hunits[k] : NULL);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
+    for (int k = 0; k < CC_HISTORY; k++)
+        cc_units_release(&hunits[k]);
     cc_measures_span_end(s);
     cc_measures_cache_end(s);
     if (e)
