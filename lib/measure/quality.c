@@ -254,56 +254,126 @@ cc_err cc_resources_query(cc_store *s, const char *const *ids, size_t n, cc_day 
 
 /* ---- special children not reached ----------------------------------------- */
 
+/* A special child's visits are its attendance rows flagged special = 1 (the
+ * rows R4 counts as special_served).  They are read through the partial index
+ * attendance_special (schema v3), in participant order, so the query costs
+ * the special rows, not the whole attendance history; each participant's
+ * rows are folded in C: the latest visit (date, then activity_id, both
+ * descending), the latest non-empty name, served when a visit was to a
+ * completed activity in [from, to]. */
+
+typedef struct {
+    char *pid;                      /* NULL = no participant yet */
+    char *cid, *date, *aid;         /* latest visit */
+    char *name, *ndate, *naid;      /* latest visit with a non-empty name */
+    int served;
+} sp_acc;
+
+static void sp_reset(sp_acc *a)
+{
+    free(a->pid);
+    free(a->cid);
+    free(a->date);
+    free(a->aid);
+    free(a->name);
+    free(a->ndate);
+    free(a->naid);
+    memset(a, 0, sizeof *a);
+}
+
+static void set_str(char **dst, const char *src)
+{
+    size_t n = strlen(src);
+    *dst = cc_xrealloc(*dst, n + 1);
+    memcpy(*dst, src, n + 1);
+}
+
+/* (date, aid) newer than (d0, a0)?  d0 NULL = nothing yet. */
+static int sp_newer(const char *date, const char *aid, const char *d0, const char *a0)
+{
+    if (!d0)
+        return 1;
+    int c = strcmp(date, d0);
+    return c > 0 || (c == 0 && strcmp(aid, a0) > 0);
+}
+
+/* Move the finished participant of acc into out unless served or outside ids. */
+static void sp_emit(sp_acc *acc, const char *const *ids, size_t n, cc_special_child **out,
+                    size_t *nout, size_t *cap)
+{
+    if (acc->pid && !acc->served && find_id(ids, n, acc->cid) >= 0) {
+        if (*nout == *cap) {
+            *cap = *cap ? 2 * *cap : 16;
+            *out = cc_xrealloc(*out, *cap * sizeof **out);
+        }
+        cc_special_child *c = &(*out)[(*nout)++];
+        c->community_id = acc->cid;
+        c->participant_id = acc->pid;
+        c->name = acc->name;
+        c->last_seen = acc->date;
+        acc->cid = acc->pid = acc->name = acc->date = NULL;
+    }
+    sp_reset(acc);
+}
+
+static int cmp_special(const void *pa, const void *pb)
+{
+    const cc_special_child *a = pa, *b = pb;
+    int c = strcmp(a->community_id, b->community_id);
+    return c ? c : strcmp(a->participant_id, b->participant_id);
+}
+
 cc_err cc_special_unserved(cc_store *s, const char *const *ids, size_t n,
                            cc_day from, cc_day to, cc_special_child **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    /* Each special child's latest activity (community, date) and latest
-     * non-empty name, up to `to`; kept when not served in [from, to]. */
+    /* CROSS JOIN: the special rows first (partial index, participant
+     * order), then each one's activity by its primary key */
     static const char sql[] =
-        "WITH sp AS (SELECT DISTINCT a.participant_id FROM attendance a"
-        "   JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE a.special = 1 AND v.date <= ?2),"
-        " seen AS (SELECT a.participant_id, v.community_id, v.date, a.name,"
-        "   row_number() OVER (PARTITION BY a.participant_id"
-        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
-        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.date <= ?2 AND a.participant_id IN (SELECT participant_id FROM sp)),"
-        " named AS (SELECT a.participant_id, a.name,"
-        "   row_number() OVER (PARTITION BY a.participant_id"
-        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
-        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.date <= ?2 AND a.name IS NOT NULL AND a.name <> ''"
-        "     AND a.participant_id IN (SELECT participant_id FROM sp))"
-        " SELECT s.community_id, s.participant_id, nm.name, s.date FROM seen s"
-        " LEFT JOIN named nm ON nm.participant_id = s.participant_id AND nm.k = 1"
-        " WHERE s.k = 1 AND s.participant_id NOT IN ("
-        "   SELECT a.participant_id FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.status = 'completed' AND v.date BETWEEN ?1 AND ?2)"
-        " ORDER BY s.community_id, s.participant_id";
+        "SELECT a.participant_id, v.community_id, v.date, v.activity_id, a.name,"
+        "  v.status = 'completed' AND v.date >= ?1"
+        " FROM attendance a CROSS JOIN activities v ON v.activity_id = a.activity_id"
+        " WHERE a.special = 1 AND v.date <= ?2"
+        " ORDER BY a.participant_id";
     sqlite3_stmt *st;
     cc_err e = prepare(s, sql, &st);
     if (e)
         return e;
     bind_range(st, 1, from, to);
     size_t cap = 0;
+    sp_acc acc;
+    memset(&acc, 0, sizeof acc);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
-            continue;
-        if (*nout == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = cc_xrealloc(*out, cap * sizeof **out);
+        const char *pid = (const char *)sqlite3_column_text(st, 0);
+        const char *cid = (const char *)sqlite3_column_text(st, 1);
+        const char *date = (const char *)sqlite3_column_text(st, 2);
+        const char *aid = (const char *)sqlite3_column_text(st, 3);
+        const char *name = (const char *)sqlite3_column_text(st, 4);
+        if (!pid || !cid || !date || !aid)
+            continue;                   /* NOT NULL columns */
+        if (!acc.pid || strcmp(acc.pid, pid)) {
+            sp_emit(&acc, ids, n, out, nout, &cap);
+            acc.pid = cc_xstrdup(pid);
         }
-        cc_special_child *c = &(*out)[(*nout)++];
-        c->community_id = col_dup(st, 0);
-        c->participant_id = col_dup(st, 1);
-        c->name = col_dup(st, 2);
-        c->last_seen = col_dup(st, 3);
+        if (sp_newer(date, aid, acc.date, acc.aid)) {
+            set_str(&acc.cid, cid);
+            set_str(&acc.date, date);
+            set_str(&acc.aid, aid);
+        }
+        if (name && *name && sp_newer(date, aid, acc.ndate, acc.naid)) {
+            set_str(&acc.name, name);
+            set_str(&acc.ndate, date);
+            set_str(&acc.naid, aid);
+        }
+        acc.served |= sqlite3_column_int(st, 5) != 0;
     }
+    sp_emit(&acc, ids, n, out, nout, &cap);
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "special children");
     sqlite3_finalize(st);
+    if (*nout > 1)
+        qsort(*out, *nout, sizeof **out, cmp_special);
     return e;
 }
 

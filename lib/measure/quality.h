@@ -64,8 +64,12 @@ cc_err cc_resources_query(cc_store *s, const char *const *ids, size_t n, cc_day 
  * communities: population-weighted fee and income are the caller's job). */
 void cc_resources_finish(cc_resources *r, double demand_rate);
 
-/* A special child (attendance special = 1 on or before `to`) with no
- * attendance of a completed activity in [from, to]. */
+/* A special child (attendance special = 1 on or before `to`) not served in
+ * [from, to]: none of its special = 1 attendance rows is of a completed
+ * activity in the period.  Only the rows flagged special = 1 are read (found
+ * by the partial index attendance_special of schema v3; sorted otherwise), so
+ * a visit recorded without the flag neither serves the child nor moves its
+ * latest visit.  Sorted by community_id, participant_id. */
 typedef struct {
     char *community_id;     /* community of the child's latest activity */
     char *participant_id;   /* pseudonymous */
