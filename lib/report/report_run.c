@@ -1,8 +1,14 @@
 /* report_run — carecard report: compute the period's scorecard once, then
  * write one workbook (with its charts) per street, the area summary and
  * warnings.csv.  Street workbooks are written by a small pool of threads:
- * the scorecard is shared read-only, each worker has its own SQLite
- * connection, and libxlsxwriter and Cairo objects are per workbook. */
+ * the scorecard is shared read-only; every per-community query is made for
+ * all communities before the split, on the caller's connection, so workers
+ * never touch SQLite; libxlsxwriter workbooks and Cairo surfaces are per
+ * workbook, Pango gives each thread its own font map.  (libxlsxwriter formats
+ * a workbook's `created` date with gmtime(); every workbook of a run has the
+ * same date, so concurrent calls write the same bytes into gmtime's buffer.)
+ * Threads rather than forked children: one copy of the scorecard, and an
+ * error or interruption is seen by the other worker at its next workbook. */
 #include "report/report.h"
 #include "report/workbook_int.h"
 
@@ -939,7 +945,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     }
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 2 ? (int)ncpu : 2;
+    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 1 ? (int)ncpu : 1;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
     pthread_t th[16];
