@@ -471,64 +471,101 @@ static int cmp_answer(const void *pa, const void *pb)
     return strcmp(a->role, b->role);
 }
 
-cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
-                          cc_day from, cc_day to, const char *question, int yn,
-                          cc_answer_stats **out, size_t *nout)
+/* " AND a.question IN (?first, ..., ?first+m-1)" for m questions. */
+static char *question_list(size_t m, int first)
 {
-    *out = NULL;
-    *nout = 0;
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_addf(&b, " AND a.question IN (");
+    for (size_t k = 0; k < m; k++)
+        cc_buf_addf(&b, "%s?%d", k ? "," : "", first + (int)k);
+    cc_buf_addf(&b, ")");
+    return b.s;
+}
+
+cc_err cc_answers_by_role_many(cc_store *s, const char *const *ids, size_t n,
+                               cc_day from, cc_day to, const char *const *questions,
+                               const int *yn, size_t m, cc_answer_stats **out, size_t *nout)
+{
+    for (size_t q = 0; q < m; q++) {
+        out[q] = NULL;
+        nout[q] = 0;
+    }
+    if (m == 0)
+        return CC_OK;
+    size_t *cap = cc_xcalloc(m, sizeof *cap);
     sqlite3_stmt *st;
     /* responses of the period first (CROSS JOIN fixes the loop order), then
-     * the answer by its primary key */
-    cc_err e = prepare(s, "SELECT r.community_id, r.role, a.answer FROM survey_responses r"
-                          " CROSS JOIN survey_answers a ON a.response_id = r.response_id"
-                          "   AND a.question = ?3"
-                          " WHERE r.date BETWEEN ?1 AND ?2"
-                          " ORDER BY r.community_id, r.role", &st);
-    if (e)
+     * the answers by their primary key */
+    char *in = question_list(m, 3);
+    char *sql = cc_xasprintf("SELECT r.community_id, r.role, a.question, a.answer"
+                             " FROM survey_responses r"
+                             " CROSS JOIN survey_answers a ON a.response_id = r.response_id%s"
+                             " WHERE r.date BETWEEN ?1 AND ?2"
+                             " ORDER BY r.community_id, r.role", in);
+    cc_err e = prepare(s, sql, &st);
+    free(in);
+    free(sql);
+    if (e) {
+        free(cap);
         return e;
+    }
     bind_range(st, 1, from, to);
-    sqlite3_bind_text(st, 3, question, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
+    for (size_t q = 0; q < m; q++)
+        sqlite3_bind_text(st, 3 + (int)q, questions[q], -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
         if (i < 0)
             continue;
         const char *role = (const char *)sqlite3_column_text(st, 1);
-        const char *ans = (const char *)sqlite3_column_text(st, 2);
+        const char *question = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
         if (!role)
             role = "";
         if (!ans)
             ans = "";
         size_t alen = strlen(ans);
         cc_trim(ans, &alen);
-        if (alen == 0)
+        if (alen == 0 || !question)
             continue;                   /* empty = no answer, not unparseable */
-        cc_answer_stats *a = *nout ? &(*out)[*nout - 1] : NULL;
-        if (!a || a->comm != i || strncmp(a->role, role, sizeof a->role - 1)) {
-            if (*nout == cap) {
-                cap = cap ? 2 * cap : 16;
-                *out = cc_xrealloc(*out, cap * sizeof **out);
+        for (size_t q = 0; q < m; q++) {
+            if (strcmp(question, questions[q]))
+                continue;
+            /* rows come by community and role: a new entry when they change */
+            cc_answer_stats *a = nout[q] ? &out[q][nout[q] - 1] : NULL;
+            if (!a || a->comm != i || strncmp(a->role, role, sizeof a->role - 1)) {
+                if (nout[q] == cap[q]) {
+                    cap[q] = cap[q] ? 2 * cap[q] : 16;
+                    out[q] = cc_xrealloc(out[q], cap[q] * sizeof *out[q]);
+                }
+                a = &out[q][nout[q]++];
+                memset(a, 0, sizeof *a);
+                a->comm = i;
+                snprintf(a->role, sizeof a->role, "%s", role);
             }
-            a = &(*out)[(*nout)++];
-            memset(a, 0, sizeof *a);
-            a->comm = i;
-            snprintf(a->role, sizeof a->role, "%s", role);
-        }
-        int v = yn ? cc_yesno_answer(ans) : cc_likert_answer(ans);
-        if (v == 0) {
-            a->unparsed++;
-        } else {
-            a->n++;
-            a->count[yn ? v == 1 : v]++;      /* yes/no: count[1] yes, count[0] no */
+            int v = yn[q] ? cc_yesno_answer(ans) : cc_likert_answer(ans);
+            if (v == 0) {
+                a->unparsed++;
+            } else {
+                a->n++;
+                a->count[yn[q] ? v == 1 : v]++;  /* yes/no: count[1] yes, count[0] no */
+            }
         }
     }
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "survey answers");
     sqlite3_finalize(st);
-    if (*nout > 1)     /* ids order differs from SQL text order only for odd collations */
-        qsort(*out, *nout, sizeof **out, cmp_answer);
+    for (size_t q = 0; q < m; q++)
+        if (nout[q] > 1)  /* ids order differs from SQL text order only for odd collations */
+            qsort(out[q], nout[q], sizeof *out[q], cmp_answer);
+    free(cap);
     return e;
+}
+
+cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *question, int yn,
+                          cc_answer_stats **out, size_t *nout)
+{
+    return cc_answers_by_role_many(s, ids, n, from, to, &question, &yn, 1, out, nout);
 }
 
 void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
@@ -570,34 +607,80 @@ void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char
     *nout = n;
 }
 
+cc_err cc_kano_pairs_many(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *const *functional,
+                          const char *const *dysfunctional, size_t m, long (*pairs)[25])
+{
+    memset(pairs, 0, m * n * sizeof *pairs);
+    if (m == 0)
+        return CC_OK;
+    /* questions 0..m-1 functional, m..2m-1 dysfunctional; code[] = the
+     * response's answer to each (0 = none or not a KANO answer) */
+    const char **qs = cc_xcalloc(2 * m, sizeof *qs);
+    int *code = cc_xcalloc(2 * m, sizeof *code);
+    for (size_t k = 0; k < m; k++) {
+        qs[k] = functional[k];
+        qs[m + k] = dysfunctional[k];
+    }
+    sqlite3_stmt *st;
+    /* CROSS JOIN: each response of the period, then its answers by primary
+     * key, so one response's rows come together */
+    char *in = question_list(2 * m, 3);
+    char *sql = cc_xasprintf("SELECT r.response_id, r.community_id, a.question, a.answer"
+                             " FROM survey_responses r"
+                             " CROSS JOIN survey_answers a ON a.response_id = r.response_id%s"
+                             " WHERE r.date BETWEEN ?1 AND ?2", in);
+    cc_err e = prepare(s, sql, &st);
+    free(in);
+    free(sql);
+    if (e) {
+        free(qs);
+        free(code);
+        return e;
+    }
+    bind_range(st, 1, from, to);
+    for (size_t q = 0; q < 2 * m; q++)
+        sqlite3_bind_text(st, 3 + (int)q, qs[q], -1, SQLITE_TRANSIENT);
+    char *resp = NULL;          /* the response being read */
+    long comm = -1;
+    int rc;
+    for (;;) {
+        rc = sqlite3_step(st);
+        const char *rid = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        if (rc == SQLITE_ROW && !rid)
+            continue;
+        if (resp && (!rid || strcmp(resp, rid))) {
+            /* the previous response is complete: count its pairs */
+            for (size_t k = 0; k < m && comm >= 0; k++)
+                if (code[k] && code[m + k])
+                    pairs[k * n + (size_t)comm][(code[k] - 1) * 5 + (code[m + k] - 1)]++;
+            free(resp);
+            resp = NULL;
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        if (!resp) {
+            resp = cc_xstrdup(rid);
+            comm = find_id(ids, n, (const char *)sqlite3_column_text(st, 1));
+            memset(code, 0, 2 * m * sizeof *code);
+        }
+        const char *question = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
+        for (size_t q = 0; q < 2 * m && question; q++)
+            if (!strcmp(question, qs[q]))
+                code[q] = cc_kano_answer(ans ? ans : "");
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
+    sqlite3_finalize(st);
+    free(resp);
+    free(qs);
+    free(code);
+    return e;
+}
+
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
                      const char *dysfunctional, long (*pairs)[25])
 {
-    memset(pairs, 0, n * sizeof *pairs);
-    sqlite3_stmt *st;
-    cc_err e = prepare(s, "SELECT r.community_id, f.answer, d.answer FROM survey_responses r"
-                          " CROSS JOIN survey_answers f ON f.response_id = r.response_id AND f.question = ?3"
-                          " CROSS JOIN survey_answers d ON d.response_id = r.response_id AND d.question = ?4"
-                          " WHERE r.date BETWEEN ?1 AND ?2", &st);
-    if (e)
-        return e;
-    bind_range(st, 1, from, to);
-    sqlite3_bind_text(st, 3, functional, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, dysfunctional, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
-        if (i < 0)
-            continue;
-        const char *fa = (const char *)sqlite3_column_text(st, 1);
-        const char *da = (const char *)sqlite3_column_text(st, 2);
-        int f = cc_kano_answer(fa ? fa : "");
-        int d = cc_kano_answer(da ? da : "");
-        if (f && d)
-            pairs[i][(f - 1) * 5 + (d - 1)]++;
-    }
-    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
-    sqlite3_finalize(st);
-    return e;
+    return cc_kano_pairs_many(s, ids, n, from, to, &functional, &dysfunctional, 1, pairs);
 }

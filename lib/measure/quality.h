@@ -108,6 +108,13 @@ typedef struct {
 cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
                           cc_day from, cc_day to, const char *question, int yesno,
                           cc_answer_stats **out, size_t *nout);
+/* The same for m questions in one pass over the period's responses:
+ * out[q], nout[q] as cc_answers_by_role gives for questions[q] with
+ * yesno[q]. */
+cc_err cc_answers_by_role_many(cc_store *s, const char *const *ids, size_t n,
+                               cc_day from, cc_day to, const char *const *questions,
+                               const int *yesno, size_t m, cc_answer_stats **out,
+                               size_t *nout);
 /* Merge the entries of the communities with keep[comm] != 0 into
  * [0] = all roles, then one entry per role (alphabetical).  *out: caller
  * frees; *nout >= 1. */
@@ -120,5 +127,10 @@ void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
                      const char *dysfunctional, long (*pairs)[25]);
+/* The same for m features in one pass over the period's responses:
+ * pairs + k * n are feature k's n rows (m * n rows, zeroed here). */
+cc_err cc_kano_pairs_many(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *const *functional,
+                          const char *const *dysfunctional, size_t m, long (*pairs)[25]);
 
 #endif

@@ -928,18 +928,35 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         if (o->kind == CC_REPORT_QUARTERLY) {
             if ((e = cc_special_unserved(s, R.all_ids, R.nall, p->from, p->to, &R.sp_all, &R.nsp)))
                 goto out;
+            /* every KANO feature in one pass over the quarter's responses */
             R.kp = cc_xcalloc(cfg->nkano * R.nall + 1, sizeof *R.kp);
-            for (size_t k = 0; k < cfg->nkano; k++)
-                if ((e = cc_kano_pairs(s, R.all_ids, R.nall, p->from, p->to, cfg->kano[k].functional,
-                                       cfg->kano[k].dysfunctional, R.kp + k * R.nall)))
-                    goto out;
+            const char **fq = cc_xcalloc(cfg->nkano + 1, sizeof *fq);
+            const char **dq = cc_xcalloc(cfg->nkano + 1, sizeof *dq);
+            for (size_t k = 0; k < cfg->nkano; k++) {
+                fq[k] = cfg->kano[k].functional;
+                dq[k] = cfg->kano[k].dysfunctional;
+            }
+            e = cc_kano_pairs_many(s, R.all_ids, R.nall, p->from, p->to, fq, dq, cfg->nkano, R.kp);
+            free(fq);
+            free(dq);
+            if (e)
+                goto out;
         }
+        /* every survey item in one pass */
         R.ans = cc_xcalloc(cfg->nitems + 1, sizeof *R.ans);
         R.nans = cc_xcalloc(cfg->nitems + 1, sizeof *R.nans);
-        for (size_t k = 0; k < cfg->nitems; k++)
-            if ((e = cc_answers_by_role(s, R.all_ids, R.nall, p->from, p->to, cfg->items[k].column,
-                                        cfg->items[k].scale == CC_SCALE_YESNO, &R.ans[k], &R.nans[k])))
-                goto out;
+        const char **iq = cc_xcalloc(cfg->nitems + 1, sizeof *iq);
+        int *iyn = cc_xcalloc(cfg->nitems + 1, sizeof *iyn);
+        for (size_t k = 0; k < cfg->nitems; k++) {
+            iq[k] = cfg->items[k].column;
+            iyn[k] = cfg->items[k].scale == CC_SCALE_YESNO;
+        }
+        e = cc_answers_by_role_many(s, R.all_ids, R.nall, p->from, p->to, iq, iyn, cfg->nitems,
+                                    R.ans, R.nans);
+        free(iq);
+        free(iyn);
+        if (e)
+            goto out;
         cc_verbose("report %s: per-community data queried, %.2f s so far (cpu %.2f s)",
                    sc->period.id, now_s() - t0, cpu_s());
     }
