@@ -805,8 +805,15 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             R.unit_of[p - R.all_ids] = (long)i;
     }
 
-    /* the workbooks: streets (or the communities asked for), then the area */
+    /* the workbooks: the area first (the largest: every street's rows, the
+     * biggest charts, so it does not finish alone after the others), then
+     * the streets (or the communities asked for) */
     size_t cap = 0;
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
     for (size_t i = 0; i < sc->units.n; i++) {
         const cc_unit *u = &sc->res[i].unit;
         if (o->ncommunities) {
@@ -822,11 +829,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             if (want)
                 add_job(&R, &cap, i);
         }
-    }
-    if (full) {
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0)
-            add_job(&R, &cap, (size_t)area);
     }
     if (R.njobs == 0) {
         cc_error("report %s: no street or community to report", sc->period.id);
