@@ -14,6 +14,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -625,6 +628,17 @@ static double cpu_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Give back what a finished scorecard computation left: SQLite's unused
+ * page-cache memory and the free heap, so the next one (a monthly or
+ * quarterly report computes several) does not grow the peak on top of it. */
+static void give_back(cc_store *s)
+{
+    sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Peak resident memory so far in MB (VmHWM), 0 when unknown: for -v. */
 static long peak_mb(void)
 {
@@ -856,6 +870,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (o->kind != CC_REPORT_WEEKLY) {
         /* each week's scorecard is reduced to its values and freed at once,
          * so a quarter of 3,000 communities holds one scorecard at a time */
+        give_back(s);
         nweeks = trend_weeks(&sc->period, &wp);
         size_t stride = cfg->nind + 1, nu = sc->units.n;
         tlabels = cc_xcalloc(nweeks + 1, sizeof *tlabels);
@@ -890,6 +905,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             }
             free(wo);
             cc_scorecard_free(w);
+            give_back(s);
         }
         if (e)
             goto out;
