@@ -19,7 +19,8 @@ const char cmd_report_help[] =
     "  --personal       full names of special children not reached (file mode 0600)\n"
     "  --lang zh|en     labels in Chinese (default) or English\n"
     "  --stamp          add a generated-at line with the clock (otherwise byte-identical reruns)\n"
-    "  --jobs N         workbooks written in parallel (default: CPUs online, 2 to 4)\n"
+    "  --jobs N         workbooks written in parallel, 1 to 16 (default: one per CPU\n"
+    "                   online, at most 4); the files do not depend on it\n"
     "\n"
     "Exit status 4 when the report was written but some communities did not report\n"
     "(one line on standard error names them).\n";

@@ -254,56 +254,126 @@ cc_err cc_resources_query(cc_store *s, const char *const *ids, size_t n, cc_day 
 
 /* ---- special children not reached ----------------------------------------- */
 
+/* A special child's visits are its attendance rows flagged special = 1 (the
+ * rows R4 counts as special_served).  They are read through the partial index
+ * attendance_special (schema v3), in participant order, so the query costs
+ * the special rows, not the whole attendance history; each participant's
+ * rows are folded in C: the latest visit (date, then activity_id, both
+ * descending), the latest non-empty name, served when a visit was to a
+ * completed activity in [from, to]. */
+
+typedef struct {
+    char *pid;                      /* NULL = no participant yet */
+    char *cid, *date, *aid;         /* latest visit */
+    char *name, *ndate, *naid;      /* latest visit with a non-empty name */
+    int served;
+} sp_acc;
+
+static void sp_reset(sp_acc *a)
+{
+    free(a->pid);
+    free(a->cid);
+    free(a->date);
+    free(a->aid);
+    free(a->name);
+    free(a->ndate);
+    free(a->naid);
+    memset(a, 0, sizeof *a);
+}
+
+static void set_str(char **dst, const char *src)
+{
+    size_t n = strlen(src);
+    *dst = cc_xrealloc(*dst, n + 1);
+    memcpy(*dst, src, n + 1);
+}
+
+/* (date, aid) newer than (d0, a0)?  d0 NULL = nothing yet. */
+static int sp_newer(const char *date, const char *aid, const char *d0, const char *a0)
+{
+    if (!d0)
+        return 1;
+    int c = strcmp(date, d0);
+    return c > 0 || (c == 0 && strcmp(aid, a0) > 0);
+}
+
+/* Move the finished participant of acc into out unless served or outside ids. */
+static void sp_emit(sp_acc *acc, const char *const *ids, size_t n, cc_special_child **out,
+                    size_t *nout, size_t *cap)
+{
+    if (acc->pid && !acc->served && find_id(ids, n, acc->cid) >= 0) {
+        if (*nout == *cap) {
+            *cap = *cap ? 2 * *cap : 16;
+            *out = cc_xrealloc(*out, *cap * sizeof **out);
+        }
+        cc_special_child *c = &(*out)[(*nout)++];
+        c->community_id = acc->cid;
+        c->participant_id = acc->pid;
+        c->name = acc->name;
+        c->last_seen = acc->date;
+        acc->cid = acc->pid = acc->name = acc->date = NULL;
+    }
+    sp_reset(acc);
+}
+
+static int cmp_special(const void *pa, const void *pb)
+{
+    const cc_special_child *a = pa, *b = pb;
+    int c = strcmp(a->community_id, b->community_id);
+    return c ? c : strcmp(a->participant_id, b->participant_id);
+}
+
 cc_err cc_special_unserved(cc_store *s, const char *const *ids, size_t n,
                            cc_day from, cc_day to, cc_special_child **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    /* Each special child's latest activity (community, date) and latest
-     * non-empty name, up to `to`; kept when not served in [from, to]. */
+    /* CROSS JOIN: the special rows first (partial index, participant
+     * order), then each one's activity by its primary key */
     static const char sql[] =
-        "WITH sp AS (SELECT DISTINCT a.participant_id FROM attendance a"
-        "   JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE a.special = 1 AND v.date <= ?2),"
-        " seen AS (SELECT a.participant_id, v.community_id, v.date, a.name,"
-        "   row_number() OVER (PARTITION BY a.participant_id"
-        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
-        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.date <= ?2 AND a.participant_id IN (SELECT participant_id FROM sp)),"
-        " named AS (SELECT a.participant_id, a.name,"
-        "   row_number() OVER (PARTITION BY a.participant_id"
-        "     ORDER BY v.date DESC, v.activity_id DESC) AS k"
-        "   FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.date <= ?2 AND a.name IS NOT NULL AND a.name <> ''"
-        "     AND a.participant_id IN (SELECT participant_id FROM sp))"
-        " SELECT s.community_id, s.participant_id, nm.name, s.date FROM seen s"
-        " LEFT JOIN named nm ON nm.participant_id = s.participant_id AND nm.k = 1"
-        " WHERE s.k = 1 AND s.participant_id NOT IN ("
-        "   SELECT a.participant_id FROM attendance a JOIN activities v ON v.activity_id = a.activity_id"
-        "   WHERE v.status = 'completed' AND v.date BETWEEN ?1 AND ?2)"
-        " ORDER BY s.community_id, s.participant_id";
+        "SELECT a.participant_id, v.community_id, v.date, v.activity_id, a.name,"
+        "  v.status = 'completed' AND v.date >= ?1"
+        " FROM attendance a CROSS JOIN activities v ON v.activity_id = a.activity_id"
+        " WHERE a.special = 1 AND v.date <= ?2"
+        " ORDER BY a.participant_id";
     sqlite3_stmt *st;
     cc_err e = prepare(s, sql, &st);
     if (e)
         return e;
     bind_range(st, 1, from, to);
     size_t cap = 0;
+    sp_acc acc;
+    memset(&acc, 0, sizeof acc);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (find_id(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
-            continue;
-        if (*nout == cap) {
-            cap = cap ? 2 * cap : 16;
-            *out = cc_xrealloc(*out, cap * sizeof **out);
+        const char *pid = (const char *)sqlite3_column_text(st, 0);
+        const char *cid = (const char *)sqlite3_column_text(st, 1);
+        const char *date = (const char *)sqlite3_column_text(st, 2);
+        const char *aid = (const char *)sqlite3_column_text(st, 3);
+        const char *name = (const char *)sqlite3_column_text(st, 4);
+        if (!pid || !cid || !date || !aid)
+            continue;                   /* NOT NULL columns */
+        if (!acc.pid || strcmp(acc.pid, pid)) {
+            sp_emit(&acc, ids, n, out, nout, &cap);
+            acc.pid = cc_xstrdup(pid);
         }
-        cc_special_child *c = &(*out)[(*nout)++];
-        c->community_id = col_dup(st, 0);
-        c->participant_id = col_dup(st, 1);
-        c->name = col_dup(st, 2);
-        c->last_seen = col_dup(st, 3);
+        if (sp_newer(date, aid, acc.date, acc.aid)) {
+            set_str(&acc.cid, cid);
+            set_str(&acc.date, date);
+            set_str(&acc.aid, aid);
+        }
+        if (name && *name && sp_newer(date, aid, acc.ndate, acc.naid)) {
+            set_str(&acc.name, name);
+            set_str(&acc.ndate, date);
+            set_str(&acc.naid, aid);
+        }
+        acc.served |= sqlite3_column_int(st, 5) != 0;
     }
+    sp_emit(&acc, ids, n, out, nout, &cap);
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "special children");
     sqlite3_finalize(st);
+    if (*nout > 1)
+        qsort(*out, *nout, sizeof **out, cmp_special);
     return e;
 }
 
@@ -401,64 +471,101 @@ static int cmp_answer(const void *pa, const void *pb)
     return strcmp(a->role, b->role);
 }
 
-cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
-                          cc_day from, cc_day to, const char *question, int yn,
-                          cc_answer_stats **out, size_t *nout)
+/* " AND a.question IN (?first, ..., ?first+m-1)" for m questions. */
+static char *question_list(size_t m, int first)
 {
-    *out = NULL;
-    *nout = 0;
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_addf(&b, " AND a.question IN (");
+    for (size_t k = 0; k < m; k++)
+        cc_buf_addf(&b, "%s?%d", k ? "," : "", first + (int)k);
+    cc_buf_addf(&b, ")");
+    return b.s;
+}
+
+cc_err cc_answers_by_role_many(cc_store *s, const char *const *ids, size_t n,
+                               cc_day from, cc_day to, const char *const *questions,
+                               const int *yn, size_t m, cc_answer_stats **out, size_t *nout)
+{
+    for (size_t q = 0; q < m; q++) {
+        out[q] = NULL;
+        nout[q] = 0;
+    }
+    if (m == 0)
+        return CC_OK;
+    size_t *cap = cc_xcalloc(m, sizeof *cap);
     sqlite3_stmt *st;
     /* responses of the period first (CROSS JOIN fixes the loop order), then
-     * the answer by its primary key */
-    cc_err e = prepare(s, "SELECT r.community_id, r.role, a.answer FROM survey_responses r"
-                          " CROSS JOIN survey_answers a ON a.response_id = r.response_id"
-                          "   AND a.question = ?3"
-                          " WHERE r.date BETWEEN ?1 AND ?2"
-                          " ORDER BY r.community_id, r.role", &st);
-    if (e)
+     * the answers by their primary key */
+    char *in = question_list(m, 3);
+    char *sql = cc_xasprintf("SELECT r.community_id, r.role, a.question, a.answer"
+                             " FROM survey_responses r"
+                             " CROSS JOIN survey_answers a ON a.response_id = r.response_id%s"
+                             " WHERE r.date BETWEEN ?1 AND ?2"
+                             " ORDER BY r.community_id, r.role", in);
+    cc_err e = prepare(s, sql, &st);
+    free(in);
+    free(sql);
+    if (e) {
+        free(cap);
         return e;
+    }
     bind_range(st, 1, from, to);
-    sqlite3_bind_text(st, 3, question, -1, SQLITE_TRANSIENT);
-    size_t cap = 0;
+    for (size_t q = 0; q < m; q++)
+        sqlite3_bind_text(st, 3 + (int)q, questions[q], -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
         if (i < 0)
             continue;
         const char *role = (const char *)sqlite3_column_text(st, 1);
-        const char *ans = (const char *)sqlite3_column_text(st, 2);
+        const char *question = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
         if (!role)
             role = "";
         if (!ans)
             ans = "";
         size_t alen = strlen(ans);
         cc_trim(ans, &alen);
-        if (alen == 0)
+        if (alen == 0 || !question)
             continue;                   /* empty = no answer, not unparseable */
-        cc_answer_stats *a = *nout ? &(*out)[*nout - 1] : NULL;
-        if (!a || a->comm != i || strncmp(a->role, role, sizeof a->role - 1)) {
-            if (*nout == cap) {
-                cap = cap ? 2 * cap : 16;
-                *out = cc_xrealloc(*out, cap * sizeof **out);
+        for (size_t q = 0; q < m; q++) {
+            if (strcmp(question, questions[q]))
+                continue;
+            /* rows come by community and role: a new entry when they change */
+            cc_answer_stats *a = nout[q] ? &out[q][nout[q] - 1] : NULL;
+            if (!a || a->comm != i || strncmp(a->role, role, sizeof a->role - 1)) {
+                if (nout[q] == cap[q]) {
+                    cap[q] = cap[q] ? 2 * cap[q] : 16;
+                    out[q] = cc_xrealloc(out[q], cap[q] * sizeof *out[q]);
+                }
+                a = &out[q][nout[q]++];
+                memset(a, 0, sizeof *a);
+                a->comm = i;
+                snprintf(a->role, sizeof a->role, "%s", role);
             }
-            a = &(*out)[(*nout)++];
-            memset(a, 0, sizeof *a);
-            a->comm = i;
-            snprintf(a->role, sizeof a->role, "%s", role);
-        }
-        int v = yn ? cc_yesno_answer(ans) : cc_likert_answer(ans);
-        if (v == 0) {
-            a->unparsed++;
-        } else {
-            a->n++;
-            a->count[yn ? v == 1 : v]++;      /* yes/no: count[1] yes, count[0] no */
+            int v = yn[q] ? cc_yesno_answer(ans) : cc_likert_answer(ans);
+            if (v == 0) {
+                a->unparsed++;
+            } else {
+                a->n++;
+                a->count[yn[q] ? v == 1 : v]++;  /* yes/no: count[1] yes, count[0] no */
+            }
         }
     }
     e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "survey answers");
     sqlite3_finalize(st);
-    if (*nout > 1)     /* ids order differs from SQL text order only for odd collations */
-        qsort(*out, *nout, sizeof **out, cmp_answer);
+    for (size_t q = 0; q < m; q++)
+        if (nout[q] > 1)  /* ids order differs from SQL text order only for odd collations */
+            qsort(out[q], nout[q], sizeof *out[q], cmp_answer);
+    free(cap);
     return e;
+}
+
+cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *question, int yn,
+                          cc_answer_stats **out, size_t *nout)
+{
+    return cc_answers_by_role_many(s, ids, n, from, to, &question, &yn, 1, out, nout);
 }
 
 void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
@@ -500,34 +607,80 @@ void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char
     *nout = n;
 }
 
+cc_err cc_kano_pairs_many(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *const *functional,
+                          const char *const *dysfunctional, size_t m, long (*pairs)[25])
+{
+    memset(pairs, 0, m * n * sizeof *pairs);
+    if (m == 0)
+        return CC_OK;
+    /* questions 0..m-1 functional, m..2m-1 dysfunctional; code[] = the
+     * response's answer to each (0 = none or not a KANO answer) */
+    const char **qs = cc_xcalloc(2 * m, sizeof *qs);
+    int *code = cc_xcalloc(2 * m, sizeof *code);
+    for (size_t k = 0; k < m; k++) {
+        qs[k] = functional[k];
+        qs[m + k] = dysfunctional[k];
+    }
+    sqlite3_stmt *st;
+    /* CROSS JOIN: each response of the period, then its answers by primary
+     * key, so one response's rows come together */
+    char *in = question_list(2 * m, 3);
+    char *sql = cc_xasprintf("SELECT r.response_id, r.community_id, a.question, a.answer"
+                             " FROM survey_responses r"
+                             " CROSS JOIN survey_answers a ON a.response_id = r.response_id%s"
+                             " WHERE r.date BETWEEN ?1 AND ?2", in);
+    cc_err e = prepare(s, sql, &st);
+    free(in);
+    free(sql);
+    if (e) {
+        free(qs);
+        free(code);
+        return e;
+    }
+    bind_range(st, 1, from, to);
+    for (size_t q = 0; q < 2 * m; q++)
+        sqlite3_bind_text(st, 3 + (int)q, qs[q], -1, SQLITE_TRANSIENT);
+    char *resp = NULL;          /* the response being read */
+    long comm = -1;
+    int rc;
+    for (;;) {
+        rc = sqlite3_step(st);
+        const char *rid = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        if (rc == SQLITE_ROW && !rid)
+            continue;
+        if (resp && (!rid || strcmp(resp, rid))) {
+            /* the previous response is complete: count its pairs */
+            for (size_t k = 0; k < m && comm >= 0; k++)
+                if (code[k] && code[m + k])
+                    pairs[k * n + (size_t)comm][(code[k] - 1) * 5 + (code[m + k] - 1)]++;
+            free(resp);
+            resp = NULL;
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        if (!resp) {
+            resp = cc_xstrdup(rid);
+            comm = find_id(ids, n, (const char *)sqlite3_column_text(st, 1));
+            memset(code, 0, 2 * m * sizeof *code);
+        }
+        const char *question = (const char *)sqlite3_column_text(st, 2);
+        const char *ans = (const char *)sqlite3_column_text(st, 3);
+        for (size_t q = 0; q < 2 * m && question; q++)
+            if (!strcmp(question, qs[q]))
+                code[q] = cc_kano_answer(ans ? ans : "");
+    }
+    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
+    sqlite3_finalize(st);
+    free(resp);
+    free(qs);
+    free(code);
+    return e;
+}
+
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
                      const char *dysfunctional, long (*pairs)[25])
 {
-    memset(pairs, 0, n * sizeof *pairs);
-    sqlite3_stmt *st;
-    cc_err e = prepare(s, "SELECT r.community_id, f.answer, d.answer FROM survey_responses r"
-                          " CROSS JOIN survey_answers f ON f.response_id = r.response_id AND f.question = ?3"
-                          " CROSS JOIN survey_answers d ON d.response_id = r.response_id AND d.question = ?4"
-                          " WHERE r.date BETWEEN ?1 AND ?2", &st);
-    if (e)
-        return e;
-    bind_range(st, 1, from, to);
-    sqlite3_bind_text(st, 3, functional, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, dysfunctional, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long i = find_id(ids, n, (const char *)sqlite3_column_text(st, 0));
-        if (i < 0)
-            continue;
-        const char *fa = (const char *)sqlite3_column_text(st, 1);
-        const char *da = (const char *)sqlite3_column_text(st, 2);
-        int f = cc_kano_answer(fa ? fa : "");
-        int d = cc_kano_answer(da ? da : "");
-        if (f && d)
-            pairs[i][(f - 1) * 5 + (d - 1)]++;
-    }
-    e = rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "KANO answers");
-    sqlite3_finalize(st);
-    return e;
+    return cc_kano_pairs_many(s, ids, n, from, to, &functional, &dysfunctional, 1, pairs);
 }

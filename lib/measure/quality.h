@@ -64,8 +64,12 @@ cc_err cc_resources_query(cc_store *s, const char *const *ids, size_t n, cc_day 
  * communities: population-weighted fee and income are the caller's job). */
 void cc_resources_finish(cc_resources *r, double demand_rate);
 
-/* A special child (attendance special = 1 on or before `to`) with no
- * attendance of a completed activity in [from, to]. */
+/* A special child (attendance special = 1 on or before `to`) not served in
+ * [from, to]: none of its special = 1 attendance rows is of a completed
+ * activity in the period.  Only the rows flagged special = 1 are read (found
+ * by the partial index attendance_special of schema v3; sorted otherwise), so
+ * a visit recorded without the flag neither serves the child nor moves its
+ * latest visit.  Sorted by community_id, participant_id. */
 typedef struct {
     char *community_id;     /* community of the child's latest activity */
     char *participant_id;   /* pseudonymous */
@@ -104,6 +108,13 @@ typedef struct {
 cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
                           cc_day from, cc_day to, const char *question, int yesno,
                           cc_answer_stats **out, size_t *nout);
+/* The same for m questions in one pass over the period's responses:
+ * out[q], nout[q] as cc_answers_by_role gives for questions[q] with
+ * yesno[q]. */
+cc_err cc_answers_by_role_many(cc_store *s, const char *const *ids, size_t n,
+                               cc_day from, cc_day to, const char *const *questions,
+                               const int *yesno, size_t m, cc_answer_stats **out,
+                               size_t *nout);
 /* Merge the entries of the communities with keep[comm] != 0 into
  * [0] = all roles, then one entry per role (alphabetical).  *out: caller
  * frees; *nout >= 1. */
@@ -116,5 +127,10 @@ void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char
 cc_err cc_kano_pairs(cc_store *s, const char *const *ids, size_t n,
                      cc_day from, cc_day to, const char *functional,
                      const char *dysfunctional, long (*pairs)[25]);
+/* The same for m features in one pass over the period's responses:
+ * pairs + k * n are feature k's n rows (m * n rows, zeroed here). */
+cc_err cc_kano_pairs_many(cc_store *s, const char *const *ids, size_t n,
+                          cc_day from, cc_day to, const char *const *functional,
+                          const char *const *dysfunctional, size_t m, long (*pairs)[25]);
 
 #endif

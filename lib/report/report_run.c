@@ -1,13 +1,22 @@
 /* report_run — carecard report: compute the period's scorecard once, then
  * write one workbook (with its charts) per street, the area summary and
  * warnings.csv.  Street workbooks are written by a small pool of threads:
- * the scorecard is shared read-only, each worker has its own SQLite
- * connection, and libxlsxwriter and Cairo objects are per workbook. */
+ * the scorecard is shared read-only; every per-community query is made for
+ * all communities before the split, on the caller's connection, so workers
+ * never touch SQLite; libxlsxwriter workbooks and Cairo surfaces are per
+ * workbook, Pango gives each thread its own font map.  (libxlsxwriter formats
+ * a workbook's `created` date with gmtime(); every workbook of a run has the
+ * same date, so concurrent calls write the same bytes into gmtime's buffer.)
+ * Threads rather than forked children: one copy of the scorecard, and an
+ * error or interruption is seen by the other worker at its next workbook. */
 #include "report/report.h"
 #include "report/workbook_int.h"
 
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -147,6 +156,7 @@ typedef struct {
     job *jobs; size_t njobs;
     /* per-community data of the whole run, queried once (all_ids sorted) */
     const char **all_ids; size_t nall;
+    long *unit_of;                      /* nall: sc->res index of each community */
     cc_quality *q_all;
     cc_resources *res_all;              /* NULL for weekly */
     cc_plausibility *pl_all; size_t npl;
@@ -207,15 +217,16 @@ static long id_index(const job *j, const char *id)
     return p ? (long)(p - j->ids) : -1;
 }
 
-/* Does community id belong to row unit r (itself, or its street)? */
-static int belongs(const cc_scorecard *sc, const cc_unit *r, const char *cid)
+/* Does the job's k-th community belong to row unit r (itself, or its street)? */
+static int belongs(const run *R, const job *j, const cc_unit *r, size_t k)
 {
     if (r->level == CC_LEVEL_COMMUNITY)
-        return !strcmp(r->id, cid);
+        return !strcmp(r->id, j->ids[k]);
     if (r->level == CC_LEVEL_AREA)
         return 1;
-    long k = cc_wb_find(sc, CC_LEVEL_COMMUNITY, cid);
-    return k >= 0 && sc->res[k].unit.street_id && !strcmp(sc->res[k].unit.street_id, r->id);
+    long u = R->unit_of[j->idx[k]];
+    const char *street = u >= 0 ? R->sc->res[u].unit.street_id : NULL;
+    return street && !strcmp(street, r->id);
 }
 
 static double nadd(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a + b; }
@@ -238,14 +249,14 @@ static void res_add(cc_resources *t, const cc_resources *c, double *wfee, double
     }
 }
 
-static void res_total(const cc_scorecard *sc, const job *j, const cc_resources *comm,
+static void res_total(const run *R, const job *j, const cc_resources *comm,
                       const cc_unit *r, double rate, cc_resources *out)
 {
     cc_resources t;
     t.population = t.children_0_3 = t.places = t.inclusive_places = NAN;
     double wf = 0, pf = 0, wi = 0, pi = 0;
     for (size_t k = 0; k < j->nids; k++)
-        if (belongs(sc, r, j->ids[k]))
+        if (belongs(R, j, r, k))
             res_add(&t, &comm[k], &wf, &pf, &wi, &pi);
     t.monthly_fee = pf > 0 ? wf / pf : NAN;
     t.monthly_income = pi > 0 ? wi / pi : NAN;
@@ -455,7 +466,7 @@ static cc_err do_job(run *R, const job *j)
     in.nfiles = R->nfiles;
     in.last_ingest = R->last_ingest;
     for (size_t k = 0; k < j->nids; k++) {
-        long u = cc_wb_find(sc, CC_LEVEL_COMMUNITY, j->ids[k]);
+        long u = R->unit_of[j->idx[k]];
         in.ncommunities++;
         in.nreported += u >= 0 && sc->res[u].reported;
     }
@@ -490,7 +501,7 @@ static cc_err do_job(run *R, const job *j)
     for (size_t r = 0; r < j->nrows; r++) {
         const cc_unit *u = &sc->res[j->rows[r]].unit;
         for (size_t k = 0; k < j->nids; k++) {
-            if (!belongs(sc, u, j->ids[k]))
+            if (!belongs(R, j, u, k))
                 continue;
             rowq[r].activities += q[k].activities;
             rowq[r].attendance += q[k].attendance;
@@ -512,12 +523,12 @@ static cc_err do_job(run *R, const job *j)
                 if (k >= 0)
                     rowr[r] = res[k];
                 else
-                    res_total(sc, j, res, u, cfg->demand_rate, &rowr[r]);
+                    res_total(R, j, res, u, cfg->demand_rate, &rowr[r]);
             } else {
-                res_total(sc, j, res, u, cfg->demand_rate, &rowr[r]);
+                res_total(R, j, res, u, cfg->demand_rate, &rowr[r]);
             }
         }
-        res_total(sc, j, res, &sc->res[j->scope].unit, cfg->demand_rate, &rowr[j->nrows]);
+        res_total(R, j, res, &sc->res[j->scope].unit, cfg->demand_rate, &rowr[j->nrows]);
         in.resources = rowr;
     }
     if (R->o->kind == CC_REPORT_QUARTERLY) {
@@ -615,6 +626,31 @@ static double cpu_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Give back what a finished scorecard computation left: SQLite's unused
+ * page-cache memory and the free heap, so the next one (a monthly or
+ * quarterly report computes several) does not grow the peak on top of it. */
+static void give_back(cc_store *s)
+{
+    sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+/* Peak resident memory so far in MB (VmHWM), 0 when unknown: for -v. */
+static long peak_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb / 1024;
 }
 
 static void *worker(void *arg)
@@ -746,8 +782,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (e)
         goto out;
     R.sc = sc;
-    cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s)", sc->period.id,
-               sc->units.n, now_s() - t0, cpu_s());
+    cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
+               sc->period.id, sc->units.n, now_s() - t0, cpu_s(), peak_mb());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
     /* every unit asked for must exist on the period's last day */
@@ -770,9 +806,28 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         if (sc->res[i].unit.level == CC_LEVEL_COMMUNITY)
             R.all_ids[R.nall++] = sc->res[i].unit.id;
     qsort(R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+    /* each community's unit: the first of that id, as cc_wb_find finds it */
+    R.unit_of = cc_xmalloc((R.nall + 1) * sizeof *R.unit_of);
+    for (size_t k = 0; k < R.nall; k++)
+        R.unit_of[k] = -1;
+    for (size_t i = 0; i < sc->units.n; i++) {
+        if (sc->res[i].unit.level != CC_LEVEL_COMMUNITY)
+            continue;
+        const char *id = sc->res[i].unit.id;
+        const char *const *p = bsearch(&id, R.all_ids, R.nall, sizeof *R.all_ids, cmp_cstr);
+        if (p && R.unit_of[p - R.all_ids] < 0)
+            R.unit_of[p - R.all_ids] = (long)i;
+    }
 
-    /* the workbooks: streets (or the communities asked for), then the area */
+    /* the workbooks: the area first (the largest: every street's rows, the
+     * biggest charts, so it does not finish alone after the others), then
+     * the streets (or the communities asked for) */
     size_t cap = 0;
+    if (full) {
+        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+        if (area >= 0)
+            add_job(&R, &cap, (size_t)area);
+    }
     for (size_t i = 0; i < sc->units.n; i++) {
         const cc_unit *u = &sc->res[i].unit;
         if (o->ncommunities) {
@@ -788,11 +843,6 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             if (want)
                 add_job(&R, &cap, i);
         }
-    }
-    if (full) {
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0)
-            add_job(&R, &cap, (size_t)area);
     }
     if (R.njobs == 0) {
         cc_error("report %s: no street or community to report", sc->period.id);
@@ -820,6 +870,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (o->kind != CC_REPORT_WEEKLY) {
         /* each week's scorecard is reduced to its values and freed at once,
          * so a quarter of 3,000 communities holds one scorecard at a time */
+        give_back(s);
         nweeks = trend_weeks(&sc->period, &wp);
         size_t stride = cfg->nind + 1, nu = sc->units.n;
         tlabels = cc_xcalloc(nweeks + 1, sizeof *tlabels);
@@ -854,6 +905,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
             }
             free(wo);
             cc_scorecard_free(w);
+            give_back(s);
         }
         if (e)
             goto out;
@@ -861,8 +913,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         trend.labels = (const char (*)[32])tlabels;
         trend.values = tvalues;
         R.trend = &trend;
-        cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far",
-                   sc->period.id, nweeks, now_s() - t0);
+        cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far"
+                   " (cpu %.2f s, peak %ld MB)", sc->period.id, nweeks, now_s() - t0, cpu_s(),
+                   peak_mb());
     }
     if (o->stamp) {
         time_t now = time(NULL);
@@ -893,24 +946,41 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         if (o->kind == CC_REPORT_QUARTERLY) {
             if ((e = cc_special_unserved(s, R.all_ids, R.nall, p->from, p->to, &R.sp_all, &R.nsp)))
                 goto out;
+            /* every KANO feature in one pass over the quarter's responses */
             R.kp = cc_xcalloc(cfg->nkano * R.nall + 1, sizeof *R.kp);
-            for (size_t k = 0; k < cfg->nkano; k++)
-                if ((e = cc_kano_pairs(s, R.all_ids, R.nall, p->from, p->to, cfg->kano[k].functional,
-                                       cfg->kano[k].dysfunctional, R.kp + k * R.nall)))
-                    goto out;
+            const char **fq = cc_xcalloc(cfg->nkano + 1, sizeof *fq);
+            const char **dq = cc_xcalloc(cfg->nkano + 1, sizeof *dq);
+            for (size_t k = 0; k < cfg->nkano; k++) {
+                fq[k] = cfg->kano[k].functional;
+                dq[k] = cfg->kano[k].dysfunctional;
+            }
+            e = cc_kano_pairs_many(s, R.all_ids, R.nall, p->from, p->to, fq, dq, cfg->nkano, R.kp);
+            free(fq);
+            free(dq);
+            if (e)
+                goto out;
         }
+        /* every survey item in one pass */
         R.ans = cc_xcalloc(cfg->nitems + 1, sizeof *R.ans);
         R.nans = cc_xcalloc(cfg->nitems + 1, sizeof *R.nans);
-        for (size_t k = 0; k < cfg->nitems; k++)
-            if ((e = cc_answers_by_role(s, R.all_ids, R.nall, p->from, p->to, cfg->items[k].column,
-                                        cfg->items[k].scale == CC_SCALE_YESNO, &R.ans[k], &R.nans[k])))
-                goto out;
-        cc_verbose("report %s: per-community data queried, %.2f s so far", sc->period.id,
-                   now_s() - t0);
+        const char **iq = cc_xcalloc(cfg->nitems + 1, sizeof *iq);
+        int *iyn = cc_xcalloc(cfg->nitems + 1, sizeof *iyn);
+        for (size_t k = 0; k < cfg->nitems; k++) {
+            iq[k] = cfg->items[k].column;
+            iyn[k] = cfg->items[k].scale == CC_SCALE_YESNO;
+        }
+        e = cc_answers_by_role_many(s, R.all_ids, R.nall, p->from, p->to, iq, iyn, cfg->nitems,
+                                    R.ans, R.nans);
+        free(iq);
+        free(iyn);
+        if (e)
+            goto out;
+        cc_verbose("report %s: per-community data queried, %.2f s so far (cpu %.2f s)",
+                   sc->period.id, now_s() - t0, cpu_s());
     }
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 2 ? (int)ncpu : 2;
+    int nt = o->threads > 0 ? o->threads : ncpu >= 4 ? 4 : ncpu >= 1 ? (int)ncpu : 1;
     if ((size_t)nt > R.njobs)
         nt = (int)R.njobs;
     pthread_t th[16];
@@ -927,8 +997,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (!R.err && cc_interrupted)
         R.err = CC_ERR_INTERRUPTED;
     cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
-               " charts %.2f s, workbooks %.2f s)", sc->period.id, R.njobs,
-               started ? started : 1, now_s() - t0, cpu_s(), R.cpu_charts, R.cpu_books);
+               " charts %.2f s, workbooks %.2f s, peak %ld MB)", sc->period.id, R.njobs,
+               started ? started : 1, now_s() - t0, cpu_s(), R.cpu_charts, R.cpu_books,
+               peak_mb());
     if ((e = R.err))
         goto out;
 
@@ -974,6 +1045,7 @@ out:
         free(R.jobs[k].keep);
     }
     free(R.all_ids);
+    free(R.unit_of);
     free(R.q_all);
     free(R.res_all);
     cc_plausibility_free(R.pl_all, R.npl);

@@ -87,7 +87,7 @@ typedef struct {
     const char *const *communities; size_t ncommunities;  /* --community */
     int personal, lang_en;
     int stamp;                      /* --stamp: a generated-at line with the clock */
-    int threads;                    /* workers for the workbooks; 0 = the CPUs online, 2 to 4 */
+    int threads;                    /* workers for the workbooks; 0 = the CPUs online, at most 4 */
     int progress;                   /* progress bar on stderr */
 } cc_report_opts;
 

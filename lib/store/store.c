@@ -209,7 +209,7 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         return NULL;
     }
     /* (before a migration: building the rosters looks IDs up) */
-    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-65536;",
                  NULL, NULL, NULL);
     if (!(flags & CC_STORE_READONLY)) {
         rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
