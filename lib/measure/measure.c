@@ -287,9 +287,44 @@ static void fill(ctx *c, const char *sql, double **cols, int ncols)
 }
 
 /* ---- the unit map -------------------------------------------------------- */
+/* While span.c's cache is on (a scorecard's history: no transaction comes
+ * and goes), temp.cc_map is kept from one window to the next of the same
+ * units (compared in full: their IDs and streets). */
+static struct {
+    sqlite3 *db;
+    unsigned bracket;
+    size_t n, ncomm, area;
+    char **ids;
+    size_t *street;
+} map;
+
+static void map_forget(void)
+{
+    for (size_t i = 0; i < map.ncomm; i++)
+        free(map.ids[i]);
+    free(map.ids);
+    free(map.street);
+    memset(&map, 0, sizeof map);
+}
+
+static int map_same(const ctx *c, unsigned bracket)
+{
+    if (!bracket || map.bracket != bracket || map.db != c->s->db || map.n != c->n ||
+        map.ncomm != c->ncomm || map.area != c->area)
+        return 0;
+    for (size_t i = 0; i < c->ncomm; i++)
+        if (map.street[i] != c->units->u[i].street || strcmp(map.ids[i], c->units->u[i].id))
+            return 0;
+    return 1;
+}
+
 static void build_map(ctx *c)
 {
     sqlite3_stmt *st;
+    unsigned bracket = cc_span_bracket(c->s);
+    if (map_same(c, bracket))
+        return;
+    map_forget();
     exec(c, "DROP TABLE IF EXISTS temp.cc_map;"
             "CREATE TEMP TABLE cc_map (community_id TEXT PRIMARY KEY, cidx INTEGER NOT NULL,"
             " sidx INTEGER NOT NULL, aidx INTEGER NOT NULL) WITHOUT ROWID");
@@ -305,6 +340,19 @@ static void build_map(ctx *c)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
+    if (c->err || !bracket)
+        return;
+    map.db = c->s->db;
+    map.bracket = bracket;
+    map.n = c->n;
+    map.ncomm = c->ncomm;
+    map.area = c->area;
+    map.ids = cc_xmalloc((c->ncomm + 1) * sizeof *map.ids);
+    map.street = cc_xmalloc((c->ncomm + 1) * sizeof *map.street);
+    for (size_t i = 0; i < c->ncomm; i++) {
+        map.ids[i] = cc_xstrdup(c->units->u[i].id);
+        map.street[i] = c->units->u[i].street;
+    }
 }
 
 /* ---- activities ----------------------------------------------------------- */

@@ -297,6 +297,7 @@ typedef struct {
 } prow;
 
 static unsigned long span_hits;     /* windows answered, per source (tests) */
+static unsigned span_epoch;         /* counts the brackets begun */
 
 unsigned long cc_span_hits(void)
 {
@@ -399,6 +400,7 @@ cc_err cc_measures_span_begin(cc_store *s)
 {
     const char *env = getenv("CARECARD_SPAN_BUDGET_KB"), *no = getenv("CARECARD_NO_CACHE");
     span_free();
+    span_epoch++;
     if (no && *no && strcmp(no, "0"))
         return CC_OK;                   /* off: every window read directly */
     sp.db = s->db;
@@ -406,10 +408,16 @@ cc_err cc_measures_span_begin(cc_store *s)
     return CC_OK;
 }
 
+unsigned cc_span_bracket(cc_store *s)
+{
+    return sp.db && sp.db == s->db ? span_epoch : 0;
+}
+
 void cc_measures_span_end(cc_store *s)
 {
     if (sp.db != s->db)
         return;
+    span_epoch++;
     if (sp.started && !sp.disabled)
         cc_verbose("measure week cache: %zu KB (activities %zu, assessments %zu rows, time-bank"
                    " members %zu)", span_bytes() >> 10, sums_bytes(&sp.act, sp.nk) >> 10, sp.nas,

@@ -69,6 +69,11 @@ enum { CC_SPAN_EVER_SURVEY, CC_SPAN_EVER_ASSESS, CC_SPAN_EVER_TIMEBANK, CC_SPAN_
        CC_SPAN_EVER_TRAINING, CC_SPAN_NEVER };
 unsigned char *cc_span_ever(cc_store *s, cc_span_win *w, int kind, cc_err *err);
 
+/* Nonzero while the cache is on for s: the same number from its
+ * cc_measures_span_begin to its end, a new one the next time (measure.c
+ * keeps temp.cc_map between windows of the same units within one). */
+unsigned cc_span_bracket(cc_store *s);
+
 /* How many source windows the cache has answered since the process began
  * (for tests). */
 unsigned long cc_span_hits(void);

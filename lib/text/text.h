@@ -102,6 +102,13 @@ int cc_yesno_answer(const char *s);
 #define CC_LIST_END ((size_t)-1)
 int cc_list_next(const char *s, size_t n, size_t *pos, const char **item, size_t *len);
 
+/* A double as the shortest text that reads back as it (text/num.c): "" for
+ * NAN and infinities, "%.0f" for an integer below 1e15, else "%.*g" with the
+ * smallest precision 1..17 (by bisection) that reads back with strtod
+ * without an exponent unless |v| < 1e-4.  The same text as printf gives,
+ * faster.  len >= 32. */
+void cc_num_shortest(char *out, size_t len, double v);
+
 /* Calendar helpers. */
 cc_day cc_day_from_ymd(int y, int m, int d);
 void cc_day_to_ymd(cc_day day, int *y, int *m, int *d);
