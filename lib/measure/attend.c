@@ -649,11 +649,13 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
             for (int level = 0; level < 3; level++)
                 known[unit_of(units, area, level, (size_t)cmap[c])] = 1;
 
+    /* the units of the three levels are distinct indices: one walk of a
+     * chain gathers them all */
     const ctable *t = &cache.people;
     for (size_t h = 0; h < t->n; h++) {
         if (t->e[h].newer)
             continue;       /* chains are walked from their head, in memory order */
-        for (int level = 0; level < 3; level++) {
+        {
             size_t nu = 0;
             for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
@@ -661,22 +663,24 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
                 int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
                 if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
                     continue;
-                size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
-                for (k = 0; k < nu && us[k].unit != un; k++)
-                    ;
-                if (k == nu) {
-                    if (nu == ucap) {
-                        ucap *= 2;
-                        us = cc_xrealloc(us, ucap * sizeof *us);
+                for (int level = 0; level < 3; level++) {
+                    size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
+                    for (k = 0; k < nu && us[k].unit != un; k++)
+                        ;
+                    if (k == nu) {
+                        if (nu == ucap) {
+                            ucap *= 2;
+                            us = cc_xrealloc(us, ucap * sizeof *us);
+                        }
+                        us[nu].unit = un;
+                        us[nu].cf = us[nu].pf = 0;
+                        nu++;
                     }
-                    us[nu].unit = un;
-                    us[nu].cf = us[nu].pf = 0;
-                    nu++;
+                    if (inc)
+                        us[k].cf |= e->flags | 8;
+                    if (inp)
+                        us[k].pf |= e->flags | 8;
                 }
-                if (inc)
-                    us[k].cf |= e->flags | 8;
-                if (inp)
-                    us[k].pf |= e->flags | 8;
             }
             for (size_t k = 0; k < nu; k++) {
                 size_t un = us[k].unit;
@@ -704,22 +708,24 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
     for (size_t h = 0; h < t->n; h++) {
         if (t->e[h].newer)
             continue;       /* chains are walked from their head, in memory order */
-        for (int level = 0; level < 3; level++) {
+        {
             size_t nu = 0;
             for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 if (!(WEEKS(e) & wcur) || e->comm >= nid || cmap[e->comm] < 0)
                     continue;
-                size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
-                for (k = 0; k < nu && us[k].unit != un; k++)
-                    ;
-                if (k == nu) {
-                    if (nu == ucap) {
-                        ucap *= 2;
-                        us = cc_xrealloc(us, ucap * sizeof *us);
+                for (int level = 0; level < 3; level++) {
+                    size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
+                    for (k = 0; k < nu && us[k].unit != un; k++)
+                        ;
+                    if (k == nu) {
+                        if (nu == ucap) {
+                            ucap *= 2;
+                            us = cc_xrealloc(us, ucap * sizeof *us);
+                        }
+                        us[nu++].unit = un;
+                        homes[un]++;
                     }
-                    us[nu++].unit = un;
-                    homes[un]++;
                 }
             }
         }

@@ -142,7 +142,16 @@ typedef struct {
     size_t n, cap;
     uint32_t *head;         /* id -> first entry + 1 */
     size_t nhead;
+    uint32_t *eid;          /* entry -> its id */
+    uint32_t *slot;         /* (id, comm) -> entry + 1: a name every community has */
+    size_t scap;            /* makes a long chain (power of two) */
 } dtable;
+
+static size_t dslot(uint32_t id, uint32_t comm, size_t cap)
+{
+    uint64_t k = ((uint64_t)id << 32 | comm) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(k >> 32) & (cap - 1);
+}
 
 static void dtable_add(dtable *t, const char *s, size_t len, uint32_t comm, int bit)
 {
@@ -155,17 +164,34 @@ static void dtable_add(dtable *t, const char *s, size_t len, uint32_t comm, int 
         memset(t->head + t->nhead, 0, (nh - t->nhead) * sizeof *t->head);
         t->nhead = nh;
     }
-    for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
-        dentry *e = &t->e[j - 1];
-        if (e->comm == comm) {
+    if ((t->n + 1) * 2 > t->scap) {
+        size_t ncap = t->scap ? 2 * t->scap : 1024;
+        uint32_t *ns = cc_xcalloc(ncap, sizeof *ns);
+        for (size_t j = 0; j < t->n; j++) {
+            size_t i = dslot(t->eid[j], t->e[j].comm, ncap);
+            while (ns[i])
+                i = (i + 1) & (ncap - 1);
+            ns[i] = (uint32_t)j + 1;
+        }
+        free(t->slot);
+        t->slot = ns;
+        t->scap = ncap;
+    }
+    size_t i = dslot(id, comm, t->scap);
+    for (; t->slot[i]; i = (i + 1) & (t->scap - 1)) {
+        dentry *e = &t->e[t->slot[i] - 1];
+        if (e->comm == comm && t->eid[t->slot[i] - 1] == id) {
             e->weeks[bit >> 5] |= UINT32_C(1) << (bit & 31);
             return;
         }
     }
+    t->slot[i] = (uint32_t)t->n + 1;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap + t->cap / 2 : 1024;
         t->e = cc_xrealloc(t->e, t->cap * sizeof *t->e);
+        t->eid = cc_xrealloc(t->eid, t->cap * sizeof *t->eid);
     }
+    t->eid[t->n] = id;
     dentry *e = &t->e[t->n];
     e->comm = comm;
     e->weeks[0] = e->weeks[1] = 0;
@@ -177,13 +203,16 @@ static void dtable_add(dtable *t, const char *s, size_t len, uint32_t comm, int 
 
 static size_t dtable_bytes(const dtable *t)
 {
-    return interner_bytes(&t->ids) + t->cap * sizeof *t->e + t->nhead * sizeof *t->head;
+    return interner_bytes(&t->ids) + t->cap * (sizeof *t->e + sizeof *t->eid) +
+           t->nhead * sizeof *t->head + t->scap * sizeof *t->slot;
 }
 
 static void dtable_release(dtable *t)
 {
     interner_release(&t->ids);
     free(t->e);
+    free(t->eid);
+    free(t->slot);
     free(t->head);
     memset(t, 0, sizeof *t);
 }
