@@ -1195,7 +1195,7 @@ static cc_store *helper_open(cc_store *s)
     sqlite3_busy_timeout(db, 30000);
     sqlite3_progress_handler(db, 10000, helper_interrupt, NULL);
     sqlite3_extended_result_codes(db, 1);
-    if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384; BEGIN;"
+    if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192; BEGIN;"
                          " SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
         sqlite3_close_v2(db);
         return NULL;
@@ -1281,7 +1281,9 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
         for (size_t t = 0; t < sizeof order / sizeof *order; t++)
             p.task[p.ntask++] = order[t];
     }
-    cc_store *ls = p.ntask > 1 ? helper_open(s) : NULL;
+    /* a transaction open on s may hold changes another connection cannot
+     * see: then every task runs here, on s */
+    cc_store *ls = p.ntask > 1 && sqlite3_get_autocommit(s->db) ? helper_open(s) : NULL;
     worker hw = {&p, ls};
     pthread_t th;
     int threaded = ls && pthread_create(&th, NULL, helper_main, &hw) == 0;

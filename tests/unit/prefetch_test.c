@@ -158,6 +158,32 @@ static void test_windows_prefetched(void **state)
     cc_units_release(&u);
 }
 
+/* Inside a transaction with changes of its own, the helper's connection
+ * could not see them: the tasks all run on the caller's connection, and the
+ * numbers are the changed ones, as window by window. */
+static void test_in_transaction(void **state)
+{
+    (void)state;
+    cc_scorecard *before = scorecard(db, &cfg, "2026-W47", 1);
+    assert_int_equal(cc_store_begin(db), CC_OK);
+    assert_int_equal(cc_store_exec(db, "UPDATE activities SET attended = attended + 3,"
+                                       " partners = 'X;Y' WHERE status = 'completed'"), CC_OK);
+    setenv("CARECARD_PREFETCH_HELPER_ONLY", "1", 1);   /* would put every task there */
+    cc_scorecard *a = scorecard(db, &cfg, "2026-W47", 1);
+    unsetenv("CARECARD_PREFETCH_HELPER_ONLY");
+    cc_scorecard *b = scorecard(db, &cfg, "2026-W47", 0);
+    cc_store_rollback(db);
+    compare(a, b);
+    /* and the change shows (a total moved) */
+    int moved = 0;
+    for (size_t u = 0; u < a->units.n; u++)
+        moved |= memcmp(&a->res[u].total, &before->res[u].total, sizeof(double)) != 0;
+    assert_true(moved);
+    cc_scorecard_free(a);
+    cc_scorecard_free(b);
+    cc_scorecard_free(before);
+}
+
 /* A SIGINT before or during the prefetch stops the scorecard. */
 static void test_interrupted(void **state)
 {
@@ -209,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_scorecard_same),
         cmocka_unit_test(test_helper_only),
         cmocka_unit_test(test_windows_prefetched),
+        cmocka_unit_test(test_in_transaction),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_bench_db),
     };
