@@ -657,7 +657,20 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
             continue;       /* chains are walked from their head, in memory order */
         {
             size_t nu = 0;
-            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
+            if (!t->e[h].next) {        /* most: one community, one role */
+                const centry *e = &t->e[h];
+                uint64_t wk = WEEKS(e);
+                int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
+                if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
+                    continue;
+                for (int level = 0; level < 3; level++) {
+                    us[nu].unit = unit_of(units, area, level, (size_t)cmap[e->comm]);
+                    us[nu].cf = inc ? e->flags | 8 : 0;
+                    us[nu].pf = inp ? e->flags | 8 : 0;
+                    nu++;
+                }
+            }
+            for (uint32_t j = nu ? 0 : (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 uint64_t wk = WEEKS(e);
                 int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
