@@ -655,65 +655,63 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
     for (size_t h = 0; h < t->n; h++) {
         if (t->e[h].newer)
             continue;       /* chains are walked from their head, in memory order */
-        {
-            size_t nu = 0;
-            if (!t->e[h].next) {        /* most: one community, one role */
-                const centry *e = &t->e[h];
-                uint64_t wk = WEEKS(e);
-                int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
-                if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
-                    continue;
-                for (int level = 0; level < 3; level++) {
-                    us[nu].unit = unit_of(units, area, level, (size_t)cmap[e->comm]);
-                    us[nu].cf = inc ? e->flags | 8 : 0;
-                    us[nu].pf = inp ? e->flags | 8 : 0;
+        size_t nu = 0;
+        if (!t->e[h].next) {        /* most: one community, one role */
+            const centry *e = &t->e[h];
+            uint64_t wk = WEEKS(e);
+            int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
+            if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
+                continue;
+            for (int level = 0; level < 3; level++) {
+                us[nu].unit = unit_of(units, area, level, (size_t)cmap[e->comm]);
+                us[nu].cf = inc ? e->flags | 8 : 0;
+                us[nu].pf = inp ? e->flags | 8 : 0;
+                nu++;
+            }
+        }
+        for (uint32_t j = nu ? 0 : (uint32_t)h + 1; j; j = t->e[j - 1].next) {
+            const centry *e = &t->e[j - 1];
+            uint64_t wk = WEEKS(e);
+            int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
+            if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
+                continue;
+            for (int level = 0; level < 3; level++) {
+                size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
+                for (k = 0; k < nu && us[k].unit != un; k++)
+                    ;
+                if (k == nu) {
+                    if (nu == ucap) {
+                        ucap *= 2;
+                        us = cc_xrealloc(us, ucap * sizeof *us);
+                    }
+                    us[nu].unit = un;
+                    us[nu].cf = us[nu].pf = 0;
                     nu++;
                 }
+                if (inc)
+                    us[k].cf |= e->flags | 8;
+                if (inp)
+                    us[k].pf |= e->flags | 8;
             }
-            for (uint32_t j = nu ? 0 : (uint32_t)h + 1; j; j = t->e[j - 1].next) {
-                const centry *e = &t->e[j - 1];
-                uint64_t wk = WEEKS(e);
-                int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
-                if ((!inc && !inp) || e->comm >= nid || cmap[e->comm] < 0)
-                    continue;
-                for (int level = 0; level < 3; level++) {
-                    size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
-                    for (k = 0; k < nu && us[k].unit != un; k++)
-                        ;
-                    if (k == nu) {
-                        if (nu == ucap) {
-                            ucap *= 2;
-                            us = cc_xrealloc(us, ucap * sizeof *us);
-                        }
-                        us[nu].unit = un;
-                        us[nu].cf = us[nu].pf = 0;
-                        nu++;
-                    }
-                    if (inc)
-                        us[k].cf |= e->flags | 8;
-                    if (inp)
-                        us[k].pf |= e->flags | 8;
-                }
+        }
+        for (size_t k = 0; k < nu; k++) {
+            size_t un = us[k].unit;
+            uint32_t cf = us[k].cf, pf = us[k].pf;
+            if (cf) {
+                has[un] = 1;
+                part[un]++;
+                child[un] += (cf & F_CHILD) != 0;
+                vol[un] += (cf & F_VOL) != 0;
+                sp[un] += (cf & F_SP) != 0;
             }
-            for (size_t k = 0; k < nu; k++) {
-                size_t un = us[k].unit;
-                uint32_t cf = us[k].cf, pf = us[k].pf;
-                if (cf) {
-                    has[un] = 1;
-                    part[un]++;
-                    child[un] += (cf & F_CHILD) != 0;
-                    vol[un] += (cf & F_VOL) != 0;
-                    sp[un] += (cf & F_SP) != 0;
-                }
-                if (pf) {
-                    phas[un] = 1;
-                    ppart[un]++;
-                    pvol[un] += (pf & F_VOL) != 0;
-                }
-                if (cf && pf) {
-                    ret[un]++;
-                    vret[un] += (cf & F_VOL) && (pf & F_VOL);
-                }
+            if (pf) {
+                phas[un] = 1;
+                ppart[un]++;
+                pvol[un] += (pf & F_VOL) != 0;
+            }
+            if (cf && pf) {
+                ret[un]++;
+                vret[un] += (cf & F_VOL) && (pf & F_VOL);
             }
         }
     }
@@ -721,24 +719,22 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
     for (size_t h = 0; h < t->n; h++) {
         if (t->e[h].newer)
             continue;       /* chains are walked from their head, in memory order */
-        {
-            size_t nu = 0;
-            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
-                const centry *e = &t->e[j - 1];
-                if (!(WEEKS(e) & wcur) || e->comm >= nid || cmap[e->comm] < 0)
-                    continue;
-                for (int level = 0; level < 3; level++) {
-                    size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
-                    for (k = 0; k < nu && us[k].unit != un; k++)
-                        ;
-                    if (k == nu) {
-                        if (nu == ucap) {
-                            ucap *= 2;
-                            us = cc_xrealloc(us, ucap * sizeof *us);
-                        }
-                        us[nu++].unit = un;
-                        homes[un]++;
+        size_t nu = 0;
+        for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
+            const centry *e = &t->e[j - 1];
+            if (!(WEEKS(e) & wcur) || e->comm >= nid || cmap[e->comm] < 0)
+                continue;
+            for (int level = 0; level < 3; level++) {
+                size_t un = unit_of(units, area, level, (size_t)cmap[e->comm]), k;
+                for (k = 0; k < nu && us[k].unit != un; k++)
+                    ;
+                if (k == nu) {
+                    if (nu == ucap) {
+                        ucap *= 2;
+                        us = cc_xrealloc(us, ucap * sizeof *us);
                     }
+                    us[nu++].unit = un;
+                    homes[un]++;
                 }
             }
         }
