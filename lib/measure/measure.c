@@ -1283,6 +1283,8 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
     }
     /* a transaction open on s may hold changes another connection cannot
      * see: then every task runs here, on s */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     cc_store *ls = p.ntask > 1 && sqlite3_get_autocommit(s->db) ? helper_open(s) : NULL;
     worker hw = {&p, ls};
     pthread_t th;
@@ -1300,6 +1302,11 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
     }
     pthread_mutex_destroy(&p.lock);
     cc_span_prefetch_end();
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (getenv("CARECARD_PREFETCH_TRACE"))
+        fprintf(stderr, "carecard: prefetch: %zu windows, %d tasks, %s: %.3f s\n", n, p.ntask,
+                threaded ? "two threads" : "one thread",
+                (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:
     free(sw);
     free(aw);
