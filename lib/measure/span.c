@@ -901,7 +901,7 @@ static char *sv_sql(void)
     cc_buf_adds(&b, "SELECT m.k, r.date, r.role, a.question, a.answer"
                     " FROM temp.cc_span m CROSS JOIN survey_responses r ON r.community_id = m.community_id"
                     " JOIN survey_answers a ON a.response_id = r.response_id"
-                    " WHERE r.date BETWEEN ?1 AND ?2 AND a.question IN (");
+                    " WHERE r.date BETWEEN ?1 AND ?2 AND +a.question IN (");
     for (size_t i = 0; i < sp.nitems; i++)
         cc_buf_addf(&b, "%s?%zu", i ? ", " : "", i + 3);
     if (!sp.nitems)
