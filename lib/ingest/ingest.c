@@ -132,6 +132,9 @@ typedef struct {
  * stored, sorted by key and stored TUPLES_MANY to a statement (see
  * tuples_flush). Their text points into the batch being stored. */
 #define TUPLES_MANY 64
+/* Accepted rows are stored ROWS_MANY to an INSERT when none of them is
+ * already stored (see store_rows). */
+#define ROWS_MANY 32
 typedef struct {
     const char *s[3];
     int n[3];
@@ -160,7 +163,7 @@ typedef struct {
     int *where;               /* kind column -> input column or -1 */
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
-    sqlite3_stmt *ins, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
+    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
     sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
     tuples partners, answers;
     char last_activity[ID_MAX * 4 + 1];
@@ -605,7 +608,7 @@ static int prep(file_ctx *f, const char *sql, sqlite3_stmt **st)
 
 static void finalize_all(file_ctx *f)
 {
-    sqlite3_stmt **all[] = {&f->ins, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
+    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
                             &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
                             &f->reject_ins, &f->plaus_ins, &f->plaus_del, &f->partners.one,
                             &f->partners.many, &f->answers.one, &f->answers.many};
@@ -703,6 +706,9 @@ static int prepare_kind(file_ctx *f)
     int rc = 0;
     cc_buf_addf(&sql, "INSERT INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins);
+    for (int i = 1; i < ROWS_MANY; i++)
+        cc_buf_addf(&sql, ", (%s, ?, ?)", qs.s);
+    rc |= prep(f, sql.s, &f->ins_many);
     cc_buf_reset(&sql);
     cc_buf_addf(&sql, "INSERT OR REPLACE INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins_replace);
@@ -788,13 +794,14 @@ static void bind_val(sqlite3_stmt *st, int pos, const cc_col_def *c, const val *
     }
 }
 
-static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
+/* Bind the row to parameters base+1 .. base+ncols+2 of st. */
+static void bind_row(file_ctx *f, sqlite3_stmt *st, long line, int base)
 {
     const cc_kind_def *kd = f->kd;
     for (int ci = 0; ci < kd->ncols; ci++) {
         const cc_col_def *c = &kd->cols[ci];
         const val *v = &f->v[ci];
-        int pos = ci + 1;
+        int pos = base + ci + 1;
         if (ci == f->x_hours) {
             if (f->hours_set)
                 sqlite3_bind_double(st, pos, f->hours);
@@ -808,8 +815,8 @@ static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
             bind_val(st, pos, c, v);
         }
     }
-    sqlite3_bind_int64(st, kd->ncols + 1, f->file_id);
-    sqlite3_bind_int64(st, kd->ncols + 2, line);
+    sqlite3_bind_int64(st, base + kd->ncols + 1, f->file_id);
+    sqlite3_bind_int64(st, base + kd->ncols + 2, line);
 }
 
 static void bind_key(file_ctx *f, sqlite3_stmt *st)
@@ -888,10 +895,20 @@ static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
     return 0;
 }
 
+/* What a stored row adds to the side tables. */
+static int store_extras(file_ctx *f, const cc_csv_record *rec)
+{
+    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
+        return -1;
+    if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
+        return -1;
+    return 0;
+}
+
 /* Store an accepted row; handles a key that is already stored. */
 static int store_row(file_ctx *f, const cc_csv_record *rec)
 {
-    bind_row(f, f->ins, rec->line);
+    bind_row(f, f->ins, rec->line, 0);
     int rc = sqlite3_step(f->ins);
     sqlite3_reset(f->ins);
     int existed = 0;
@@ -933,7 +950,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
             if (step_done(f, f->plaus_del, "replacing plausibility warnings") < 0)
                 return -1;
         }
-        bind_row(f, f->ins_replace, rec->line);
+        bind_row(f, f->ins_replace, rec->line, 0);
         if (step_done(f, f->ins_replace, "storing a row") < 0)
             return -1;
     } else if (rc != SQLITE_DONE) {
@@ -941,11 +958,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
         return -1;
     }
     (void)existed;
-    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
-        return -1;
-    if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
-        return -1;
-    return 0;
+    return store_extras(f, rec);
 }
 
 /* ---- rejects --------------------------------------------------------------- */
@@ -1564,10 +1577,51 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+static void use_row(file_ctx *f, const prow *row)
+{
+    f->v = row->v;
+    f->hours = row->hours;
+    f->hours_set = row->hours_set;
+}
+
+/* Store n accepted rows, in order: with one INSERT when there are ROWS_MANY
+ * and none of their keys is stored yet (the usual case), else (the INSERT
+ * fails on a constraint and changes nothing) one by one through store_row,
+ * which says which rows replace which. */
+static int store_rows(file_ctx *f, const prow *const *rows, int n)
+{
+    int many = 0;
+    if (n == ROWS_MANY) {
+        int w = f->kd->ncols + 2;
+        for (int i = 0; i < n; i++) {
+            use_row(f, rows[i]);
+            bind_row(f, f->ins_many, rows[i]->rec.line, i * w);
+        }
+        int rc = sqlite3_step(f->ins_many);
+        sqlite3_reset(f->ins_many);
+        if (rc == SQLITE_DONE)
+            many = 1;
+        else if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+            cc_store_err(f->s, rc, "storing a row");
+            return -1;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        use_row(f, rows[i]);
+        if ((many ? store_extras(f, &rows[i]->rec) : store_row(f, &rows[i]->rec)) < 0 ||
+            check_plausible(f, rows[i]->rec.line) < 0)
+            return -1;
+        f->st->rows_accepted++;
+    }
+    return 0;
+}
+
 /* Store or reject the rows of b (the storing thread's work). */
 static cc_err store_batch(file_ctx *f, const batch *b)
 {
     cc_ingest_stats *st = f->st;
+    const prow *group[ROWS_MANY];
+    int ng = 0;
     for (size_t i = 0; i < b->n; i++) {
         const prow *row = &b->rows[i];
         st->rows_read++;
@@ -1580,23 +1634,31 @@ static cc_err store_batch(file_ctx *f, const batch *b)
             if ((st->rows_read & 65535) == 0)
                 progress(f, b->offset, f->size, 0);
         }
-        f->v = row->v;
-        f->hours = row->hours;
-        f->hours_set = row->hours_set;
+        use_row(f, row);
         const char *reason = row->reason, *col = row->reason_col;
         if (row->refs && check_refs(f, row->refs) < 0) {
             reason = f->reason;
             col = f->reason_col;
         }
         if (reason) {
+            /* what the rows before it do is said before it */
+            if (store_rows(f, group, ng) < 0)
+                return CC_ERR_DB;
+            ng = 0;
+            use_row(f, row);
             if (reject_row(f, &row->rec, reason, col) < 0)
                 return CC_ERR_DB;
             continue;
         }
-        if (store_row(f, &row->rec) < 0 || check_plausible(f, row->rec.line) < 0)
-            return CC_ERR_DB;
-        st->rows_accepted++;
+        group[ng++] = row;
+        if (ng == ROWS_MANY) {
+            if (store_rows(f, group, ng) < 0)
+                return CC_ERR_DB;
+            ng = 0;
+        }
     }
+    if (store_rows(f, group, ng) < 0)
+        return CC_ERR_DB;
     if (tuples_flush(f, &f->partners) < 0 || tuples_flush(f, &f->answers) < 0)
         return CC_ERR_DB;
     if (b->end < 0) {
