@@ -134,7 +134,7 @@ typedef struct {
 #define TUPLES_MANY 64
 /* Accepted rows are stored ROWS_MANY to an INSERT when none of them is
  * already stored (see store_rows). */
-#define ROWS_MANY 32
+#define ROWS_MANY 128
 typedef struct {
     const char *s[3];
     int n[3];
@@ -708,7 +708,9 @@ static int prepare_kind(file_ctx *f)
     rc |= prep(f, sql.s, &f->ins);
     for (int i = 1; i < ROWS_MANY; i++)
         cc_buf_addf(&sql, ", (%s, ?, ?)", qs.s);
-    rc |= prep(f, sql.s, &f->ins_many);
+    /* optional: a SQLite built with a low limit on parameters stores row by row */
+    if (sqlite3_prepare_v3(f->s->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT, &f->ins_many, NULL) != SQLITE_OK)
+        f->ins_many = NULL;
     cc_buf_reset(&sql);
     cc_buf_addf(&sql, "INSERT OR REPLACE INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins_replace);
@@ -1591,7 +1593,7 @@ static void use_row(file_ctx *f, const prow *row)
 static int store_rows(file_ctx *f, const prow *const *rows, int n)
 {
     int many = 0;
-    if (n == ROWS_MANY) {
+    if (n == ROWS_MANY && f->ins_many) {
         int w = f->kd->ncols + 2;
         for (int i = 0; i < n; i++) {
             use_row(f, rows[i]);

@@ -1,5 +1,5 @@
 """The ingest row pipeline (lib/ingest/ingest.c): a reading thread parses and
-checks rows into batches of 1,024 while the calling thread stores them, 32
+checks rows into batches of 1,024 while the calling thread stores them, 128
 accepted rows to an INSERT, falling back to one row at a time when a key is
 already stored. CARECARD_INGEST_THREADS=1 runs the same code on one thread
 (the reference). Every test runs both ways and, where it compares them, asks
@@ -52,7 +52,7 @@ def registers(tmp_path, tag):
     return db
 
 
-# ---- replaced rows inside and across the 32-row INSERTs ---------------------
+# ---- replaced rows inside and across the 128-row INSERTs --------------------
 
 ACT_HEAD = "activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended,partners\n"
 
@@ -63,19 +63,22 @@ def act_row(i, key=None, project=None, attended="10", partners=""):
 
 
 def activities_file(path):
+    # accepted rows 1-128: one INSERT that fails on row 5, then row by row;
+    # 129-139: stored row by row before row 140 is rejected; 141-268: one
+    # INSERT; 269-396: one that fails on row 300; 397-400: row by row
     rows = []
-    for i in range(1, 111):
+    for i in range(1, 401):
         if i == 3:
             rows.append(act_row(i, partners="X;Y"))
-        elif i == 5:        # repeats row 3 (line 4) within the first 32 accepted rows
+        elif i == 5:        # repeats row 3 (line 4) in the same INSERT
             rows.append(act_row(i, key="B003", partners="Z"))
         elif i == 10:
             rows.append(act_row(i, partners="X"))
-        elif i == 40:       # rejected: the 7 rows before it are stored before its warning
+        elif i == 140:      # rejected
             rows.append(act_row(i, attended="x"))
-        elif i == 45:       # repeats row 10 (line 11), stored by an earlier INSERT
+        elif i == 300:      # repeats row 10 (line 11), stored by an earlier INSERT
             rows.append(act_row(i, key="B010", partners="Y;Y"))
-        elif 73 <= i <= 104:
+        elif 150 <= i <= 181:
             rows.append(act_row(i, partners="M；N"))
         else:
             rows.append(act_row(i))
@@ -90,26 +93,26 @@ def test_replaced_rows_in_and_across_inserts(tmp_path, env):
     assert r.returncode == 3
     assert r.stderr == (
         "carecard: {f}:6: activity_id 'B003' repeats line 4; the later row (line 6) replaces it\n"
-        "carecard: {f}:41: column 'attended' (实到人数): value 'x' — expected integer ≥ 0\n"
-        "carecard: {f}:46: activity_id 'B010' repeats line 11; the later row (line 46) replaces it\n").format(f=f)
+        "carecard: {f}:141: column 'attended' (实到人数): value 'x' — expected integer ≥ 0\n"
+        "carecard: {f}:301: activity_id 'B010' repeats line 11; the later row (line 301) replaces it\n").format(f=f)
     fid = q(db, "SELECT file_id FROM files WHERE name = 'acts.csv'")[0][0]
-    # 110 rows: 1 rejected, 2 replaced by later rows -> 107 activities
-    assert q(db, "SELECT count(*) FROM activities WHERE file_id = ?", fid) == [(107,)]
-    assert q(db, "SELECT rows_read, rows_accepted, rows_rejected FROM files WHERE file_id = ?", fid) == [(110, 109, 1)]
+    # 400 rows: 1 rejected, 2 replaced by later rows -> 397 activities
+    assert q(db, "SELECT count(*) FROM activities WHERE file_id = ?", fid) == [(397,)]
+    assert q(db, "SELECT rows_read, rows_accepted, rows_rejected FROM files WHERE file_id = ?", fid) == [(400, 399, 1)]
     assert q(db, "SELECT project, line FROM activities WHERE activity_id IN ('B003', 'B010') ORDER BY 1") == \
-        [("P45", 46), ("P5", 6)]
-    assert q(db, "SELECT count(*) FROM activities WHERE activity_id IN ('B005', 'B040', 'B045')") == [(0,)]
-    # partners: B003 {Z} (row 5 replaced X;Y), B010 {Y} (Y;Y once), rows 73..104 {M, N}:
+        [("P300", 301), ("P5", 6)]
+    assert q(db, "SELECT count(*) FROM activities WHERE activity_id IN ('B005', 'B140', 'B300')") == [(0,)]
+    # partners: B003 {Z} (row 5 replaced X;Y), B010 {Y} (Y;Y once), rows 150..181 {M, N}:
     # 1 + 1 + 32 x 2 = 66 rows for 34 activities
     assert q(db, "SELECT partner FROM activity_partners WHERE activity_id = 'B003'") == [("Z",)]
     assert q(db, "SELECT partner FROM activity_partners WHERE activity_id = 'B010'") == [("Y",)]
     assert q(db, "SELECT count(*), count(DISTINCT activity_id) FROM activity_partners WHERE activity_id LIKE 'B%'") == \
         [(66, 34)]
-    assert q(db, "SELECT partner FROM activity_partners WHERE activity_id = 'B073' ORDER BY 1") == [("M",), ("N",)]
-    assert q(db, "SELECT line, column_key FROM rejects WHERE file_id = ?", fid) == [(41, "attended")]
+    assert q(db, "SELECT partner FROM activity_partners WHERE activity_id = 'B150' ORDER BY 1") == [("M",), ("N",)]
+    assert q(db, "SELECT line, column_key FROM rejects WHERE file_id = ?", fid) == [(141, "attended")]
     # the row numbers follow the file (rowid order = line order of the stored rows)
     lines = [l for (l,) in q(db, "SELECT line FROM activities WHERE file_id = ? ORDER BY rowid", fid)]
-    assert lines == sorted(lines) and len(lines) == 107
+    assert lines == sorted(lines) and len(lines) == 397
 
 
 def test_replaced_rows_same_both_ways(tmp_path):
