@@ -13,6 +13,7 @@
  */
 #include "measure/measure.h"
 #include "measure/attend.h"
+#include "measure/span.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -127,6 +128,7 @@ typedef struct {
     size_t n, ncomm, area;
     char from[11], to[11], pfrom[11], pto[11];   /* window and the previous window */
     cc_day dfrom, dto, dpfrom, dpto;
+    cc_span_win sw;         /* span.c's week cache, when on */
     cc_err err;
 } ctx;
 
@@ -208,6 +210,15 @@ static void zero_fill(ctx *c, const unsigned char *ever, double *v)
     }
 }
 
+/* span.c's answer: 1 when it filled the columns (else the caller reads
+ * the window itself). */
+static int span(ctx *c, int served, cc_err e)
+{
+    if (e && !c->err)
+        c->err = e;
+    return served && !c->err;
+}
+
 /* Which communities ever had a row of this kind: sql selects cidx. */
 static unsigned char *ever_rows(ctx *c, const char *sql)
 {
@@ -222,6 +233,18 @@ static unsigned char *ever_rows(ctx *c, const char *sql)
     }
     sqlite3_finalize(st);
     return e;
+}
+
+/* The same, from span.c's sets (read once per scorecard) when it can. */
+static unsigned char *ever_of(ctx *c, int kind, const char *sql)
+{
+    cc_err e = CC_OK;
+    unsigned char *r = c->err ? NULL : cc_span_ever(c->s, &c->sw, kind, &e);
+    if (e && !c->err)
+        c->err = e;
+    if (r)
+        return r;
+    return ever_rows(c, sql);
 }
 
 static void bind_window(sqlite3_stmt *st, const ctx *c)
@@ -313,9 +336,11 @@ static void do_activities(ctx *c, double **pv)
 {
     /* columns M_ACTIVITIES .. M_REPORTED, in enum order */
     double *cols[M_REPORTED - M_ACTIVITIES + 1];
+    cc_err e = CC_OK;
     for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
         cols[k - M_ACTIVITIES] = pv[k];
-    fill(c, act_sql, cols, M_REPORTED - M_ACTIVITIES + 1);
+    if (!span(c, c->err ? 0 : cc_span_activities(c->s, &c->sw, cols, &e), e))
+        fill(c, act_sql, cols, M_REPORTED - M_ACTIVITIES + 1);
     for (int k = M_ACTIVITIES; k <= M_REPORTED; k++) {
         if (!pv[k])
             continue;
@@ -475,6 +500,9 @@ static void do_attendance(ctx *c, double **pv)
 
 static void do_partners(ctx *c, double *v)
 {
+    cc_err e = CC_OK;
+    if (span(c, c->err ? 0 : cc_span_partners(c->s, &c->sw, v, &e), e))
+        return;
     sqlite3_stmt *st = prep(c, partners_sql);
     intern names = {0};
     kset set = {0};
@@ -562,19 +590,22 @@ static const char train_ever_sql[] =
 
 static void do_providers(ctx *c, double **pv)
 {
+    cc_err e = CC_OK;
     if (pv[M_PROVIDERS] || pv[M_CERTIFIED]) {
         double *cols[] = {pv[M_PROVIDERS], pv[M_CERTIFIED]};
-        fill(c, prov_sql, cols, 2);
+        if (!span(c, c->err ? 0 : cc_span_providers(c->s, &c->sw, cols[0], cols[1], &e), e))
+            fill(c, prov_sql, cols, 2);
         if (pv[M_PROVIDERS]) roll_up(c, pv[M_PROVIDERS]);
         if (pv[M_CERTIFIED]) roll_up(c, pv[M_CERTIFIED]);
     }
     if (pv[M_TRAINING_HOURS]) {
         double *cols[] = {pv[M_TRAINING_HOURS]};
-        fill(c, train_sql, cols, 1);
+        if (!span(c, c->err ? 0 : cc_span_trainings(c->s, &c->sw, cols[0], &e), e))
+            fill(c, train_sql, cols, 1);
         roll_up(c, pv[M_TRAINING_HOURS]);
-        unsigned char *e = ever_rows(c, train_ever_sql);
-        zero_fill(c, e, pv[M_TRAINING_HOURS]);
-        free(e);
+        unsigned char *ev = ever_of(c, CC_SPAN_EVER_TRAINING, train_ever_sql);
+        zero_fill(c, ev, pv[M_TRAINING_HOURS]);
+        free(ev);
     }
 }
 
@@ -594,13 +625,17 @@ static const char tb_ever_sql[] =
 
 static void do_timebank(ctx *c, double **pv)
 {
+    cc_err err = CC_OK;
+    int served = span(c, c->err ? 0 : cc_span_timebank(c->s, &c->sw, pv[M_TB_DEPOSIT_HOURS],
+                                                       pv[M_TB_REDEEM_HOURS], pv[M_TB_MEMBERS], &err), err);
     if (pv[M_TB_DEPOSIT_HOURS] || pv[M_TB_REDEEM_HOURS]) {
         double *cols[] = {pv[M_TB_DEPOSIT_HOURS], pv[M_TB_REDEEM_HOURS]};
-        fill(c, tb_sql, cols, 2);
+        if (!served)
+            fill(c, tb_sql, cols, 2);
         if (pv[M_TB_DEPOSIT_HOURS]) roll_up(c, pv[M_TB_DEPOSIT_HOURS]);
         if (pv[M_TB_REDEEM_HOURS]) roll_up(c, pv[M_TB_REDEEM_HOURS]);
     }
-    if (pv[M_TB_MEMBERS]) {          /* distinct members, per level in C */
+    if (pv[M_TB_MEMBERS] && !served) {   /* distinct members, per level in C */
         double *v = pv[M_TB_MEMBERS];
         sqlite3_stmt *st = prep(c, tb_members_sql);
         intern ids = {0};
@@ -629,7 +664,7 @@ static void do_timebank(ctx *c, double **pv)
         free(set.k);
         intern_free(&ids);
     }
-    unsigned char *e = ever_rows(c, tb_ever_sql);
+    unsigned char *e = ever_of(c, CC_SPAN_EVER_TIMEBANK, tb_ever_sql);
     for (int k = M_TB_DEPOSIT_HOURS; k <= M_TB_MEMBERS; k++)
         if (pv[k])
             zero_fill(c, e, pv[k]);
@@ -649,6 +684,9 @@ static const char fb_ever_sql[] =
 static void do_feedback(ctx *c, double **pv)
 {
     double *cols[] = {pv[M_FEEDBACK], pv[M_FEEDBACK_TIMELY], pv[M_FEEDBACK_RESOLVED]};
+    cc_err err = CC_OK;
+    if (span(c, c->err ? 0 : cc_span_feedback(c->s, &c->sw, cols[0], cols[1], cols[2], &err), err))
+        goto post;
     sqlite3_stmt *st = prep(c, fb_sql);
     if (!st)
         return;
@@ -663,7 +701,8 @@ static void do_feedback(ctx *c, double **pv)
                 cols[k][u] = col(st, k + 1);
     }
     sqlite3_finalize(st);
-    unsigned char *e = ever_rows(c, fb_ever_sql);
+post:;
+    unsigned char *e = ever_of(c, CC_SPAN_EVER_FEEDBACK, fb_ever_sql);
     for (int k = 0; k < 3; k++)
         if (cols[k]) {
             roll_up(c, cols[k]);
@@ -679,7 +718,7 @@ static const char sv_ever_sql[] =
 
 /* Every requested item in one scan of the window's answers to their
  * questions; roles filtered and answers parsed in C. */
-static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ever)
+static void surveys_direct(ctx *c, double *(*sv)[SV_NFIELD])
 {
     const cc_config *cfg = c->cfg;
     cc_buf sql = CC_BUF_INIT;
@@ -736,6 +775,14 @@ static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ev
         }
     }
     sqlite3_finalize(st);
+}
+
+static void do_surveys(ctx *c, double *(*sv)[SV_NFIELD], const unsigned char *ever)
+{
+    const cc_config *cfg = c->cfg;
+    cc_err e = CC_OK;
+    if (!span(c, c->err ? 0 : cc_span_surveys(c->s, &c->sw, sv, &e), e))
+        surveys_direct(c, sv);
     for (size_t i = 0; i < cfg->nitems; i++) {
         double **fv = sv[i];
         if (!fv[0])
@@ -775,6 +822,12 @@ static const char as_ever_sql[] =
 
 static void do_assess(ctx *c, int dom, double **fv, const unsigned char *ever)
 {
+    cc_err se = CC_OK;
+    if (span(c, c->err ? 0 : cc_span_assess(c->s, &c->sw, dom, domains[dom], fv, &se), se)) {
+        for (int f = 0; f < AS_NFIELD; f++)
+            zero_fill(c, ever, fv[f]);
+        return;
+    }
     sqlite3_stmt *st = prep(c, as_rows_sql);
     intern ids = {0};
     kset keys = {0};
@@ -918,6 +971,8 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
     }
 
     build_map(&c);
+    if (!c.err)
+        cc_span_win_open(s, cfg, units, c.area, from, to, &c.sw);
 
     for (int k = M_ACTIVITIES; k <= M_REPORTED; k++)
         if (pv[k]) {
@@ -954,7 +1009,7 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
         unsigned char *ever = NULL;
         for (size_t i = 0; i < nitems && !ever; i++)
             if (sv[i][0]) {
-                ever = ever_rows(&c, sv_ever_sql);
+                ever = ever_of(&c, CC_SPAN_EVER_SURVEY, sv_ever_sql);
                 do_surveys(&c, sv, ever);
             }
         free(ever);
@@ -962,7 +1017,7 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
         for (int d = 0; d < NDOMAIN; d++)
             if (as[d][0]) {
                 if (!ever)
-                    ever = ever_rows(&c, as_ever_sql);
+                    ever = ever_of(&c, CC_SPAN_EVER_ASSESS, as_ever_sql);
                 do_assess(&c, d, as[d], ever);
             }
         free(ever);
@@ -977,6 +1032,7 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
     }
 
 done:
+    cc_span_win_close(&c.sw);
     for (int k = 0; k < M_NPLAIN; k++)
         free(pv[k]);
     for (size_t i = 0; i < nitems; i++)

@@ -49,6 +49,17 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
 cc_err cc_measures_cache_begin(cc_store *s);
 void cc_measures_cache_end(cc_store *s);
 
+/* The week cache of the other sources (measure/span.c: activities, partners,
+ * time bank, feedback, surveys, assessments, providers, trainings, and the
+ * "ever had a row" sets): on for s between begin and end, for one
+ * configuration, while the database does not change.  Whole-week windows are
+ * answered from per-(community, week) aggregates, each week read once;
+ * other windows, and every window once the cache is over its memory budget
+ * (64 MB, $CARECARD_SPAN_BUDGET_KB for tests), are read directly.
+ * $CARECARD_NO_CACHE=1 keeps it off (tests compare both paths). */
+cc_err cc_measures_span_begin(cc_store *s);
+void cc_measures_span_end(cc_store *s);
+
 #include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
 #include "measure/quality.h"  /* data quality, resources, special children not reached */
 

@@ -799,12 +799,15 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
      * week): attend.c's week cache reads each week once (bounded memory) */
     if (!e)
         e = cc_measures_cache_begin(s);
+    if (!e)                             /* and span.c's, for the other sources */
+        e = cc_measures_span_begin(s);
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
                            cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
+    cc_measures_span_end(s);
     cc_measures_cache_end(s);
     if (e)
         goto fail;
