@@ -163,7 +163,7 @@ typedef struct {
     int *where;               /* kind column -> input column or -1 */
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
-    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
+    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *partners_del, *answers_del;
     sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
     tuples partners, answers;
     char last_activity[ID_MAX * 4 + 1];
@@ -191,7 +191,8 @@ typedef struct {
     double hours;
     int hours_set;
     /* columns whose reference to a stored row check_row left to the storing
-     * thread (bit ci), see check_refs */
+     * thread (bit ci; a kind has at most 64 columns, as detect_kind assumes),
+     * see check_refs */
     uint64_t refs;
     uint64_t size;            /* of the input, for the progress bar */
     /* CARECARD_INGEST_TIMING: wall seconds at each step, threads' CPU seconds */
@@ -608,8 +609,8 @@ static int prep(file_ctx *f, const char *sql, sqlite3_stmt **st)
 
 static void finalize_all(file_ctx *f)
 {
-    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
-                            &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
+    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->partners_del,
+                            &f->answers_del, &f->activity_q, &f->provider_q,
                             &f->reject_ins, &f->plaus_ins, &f->plaus_del, &f->partners.one,
                             &f->partners.many, &f->answers.one, &f->answers.many};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
@@ -658,7 +659,9 @@ static void tuples_add(tuples *tb, const char *a, size_t an, const char *b, size
     t->seq = tb->n++;
 }
 
-/* SQLite's BINARY order of the first *nkey columns, then arrival */
+/* SQLite's BINARY order of the first *nkey columns (the primary key: activity
+ * and partner; response and question), then arrival (a later answer to the
+ * same question replaces an earlier one, as it did stored one at a time) */
 static int tuple_cmp(const void *x, const void *y, void *nkey)
 {
     const tuple *a = x, *b = y;
@@ -727,7 +730,8 @@ static int prepare_kind(file_ctx *f)
         rc |= prep(f, "DELETE FROM activity_partners WHERE activity_id = ?", &f->partners_del);
     }
     if (f->kind == CC_KIND_SURVEYS) {
-        rc |= prep(f, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES (?, ?, ?)", &f->answer);
+        rc |= prep_tuples(f, &f->answers, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES ",
+                          3, "storing a survey answer");
         rc |= prep(f, "DELETE FROM survey_answers WHERE response_id = ?", &f->answers_del);
     }
     rc |= prep(f, "SELECT 1 FROM activities WHERE activity_id = ?", &f->activity_q);
@@ -854,7 +858,6 @@ static void key_text(file_ctx *f, char *out, size_t cap)
     }
 }
 
-
 static int split_partners(file_ctx *f, const val *aid, const val *pv)
 {
     if (pv->st != CC_PARSE_OK)
@@ -888,11 +891,7 @@ static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
         const char *t = cc_trim(rec->field[i], &n);
         if (!n)
             continue;
-        sqlite3_bind_text(f->answer, 1, rid->s, (int)rid->n, SQLITE_STATIC);
-        sqlite3_bind_text(f->answer, 2, f->questions[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(f->answer, 3, t, (int)n, SQLITE_STATIC);
-        if (step_done(f, f->answer, "storing a survey answer") < 0)
-            return -1;
+        tuples_add(&f->answers, rid->s, rid->n, f->questions[i], strlen(f->questions[i]), t, n);
     }
     return 0;
 }
@@ -939,6 +938,8 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
             if (step_done(f, f->partners_del, "replacing partners") < 0)
                 return -1;
         }
+        if (tuples_flush(f, &f->answers) < 0)
+            return -1;
         if (f->answers_del) {
             sqlite3_bind_text(f->answers_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
             if (step_done(f, f->answers_del, "replacing answers") < 0)

@@ -190,3 +190,23 @@ def test_generated_data_same_both_ways(tmp_path, profile):
         out.append((r.returncode, r.stderr, rejects, dump(db)))
     assert out[0][0] == 3 and len(out[0][2]) == 1      # the bad activities rows
     assert out[0] == out[1]
+
+
+# ---- survey answers, collected per batch: replaced rows and repeated questions -
+
+@pytest.mark.parametrize("env", MODES, ids=["threads", "one-thread"])
+def test_survey_answers_replaced_and_repeated(tmp_path, env):
+    db = registers(tmp_path, "s")
+    # "1. 满意度" and "2. 满意度" are the same question once the number is
+    # stripped: the later column's answer is the one kept
+    f = write(tmp_path / "sv.csv", "response_id,community_id,date,role,1. 满意度,2. 满意度,邻里信任\n"
+              "R1,L01,2026-11-18,parent,3,5,4\n"
+              "R2,L01,2026-11-18,parent,2,4,1\n"
+              "R1,L02,2026-11-19,parent,,1,\n")
+    r = run(["ingest", "--db", db, f], cwd=tmp_path, env=env)
+    assert r.returncode == 0
+    assert r.stderr == "carecard: {f}:4: response_id 'R1' repeats line 2; the later row (line 4) replaces it\n".format(f=f)
+    assert q(db, "SELECT response_id, community_id, line FROM survey_responses WHERE response_id LIKE 'R%' ORDER BY 1") \
+        == [("R1", "L02", 4), ("R2", "L01", 3)]
+    assert q(db, "SELECT response_id, question, answer FROM survey_answers WHERE response_id LIKE 'R%' ORDER BY 1, 2") \
+        == [("R1", "满意度", "1"), ("R2", "满意度", "4"), ("R2", "邻里信任", "1")]
