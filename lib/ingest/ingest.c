@@ -1,11 +1,14 @@
 /* ingest — fields to rows: header matching, kind detection, row validation,
  * cross-file references, rejects, one transaction per file.
  *
- * Speed: one prepared INSERT per kind reused for every row, one transaction
- * per file, nothing allocated per row (values point into the CSV reader's
- * record buffer), references looked up through an in-memory set
- * (communities) or an indexed prepared SELECT with a one-entry cache
- * (activities, providers).
+ * Speed: a reading thread reads, parses and checks the rows into batches
+ * while the calling thread stores them (load_rows); prepared statements
+ * reused for every row, accepted rows stored ROWS_MANY to an INSERT, partners
+ * and survey answers TUPLES_MANY to a statement; one transaction per file;
+ * nothing allocated per row (values point into the batch's copy of the
+ * record); references looked up through an in-memory set (communities) or an
+ * indexed prepared SELECT with a one-entry cache (activities, providers);
+ * the secondary indexes of a big file's table rebuilt once at the end.
  */
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
