@@ -199,7 +199,13 @@ typedef struct {
     uint64_t refs;
     uint64_t size;            /* of the input, for the progress bar */
     /* CARECARD_INGEST_TIMING: wall seconds at each step, threads' CPU seconds */
-    double t[6], cpu_store, cpu_read;
+    double t[7], cpu_store, cpu_read;
+    /* attendance rosters: the days this file changes, rebuilt before commit */
+    cc_day roster_lo, roster_hi;
+    int roster_x;             /* activities: date column; attendance: activity_id */
+    int roster_old;           /* activities: a stored row may be replaced (look its date up) */
+    sqlite3_stmt *roster_q;   /* the date of an activity */
+    char roster_last[ID_MAX * 4 + 1];
 } file_ctx;
 
 static double now_s(clockid_t c)
@@ -220,8 +226,8 @@ static void timing_report(const file_ctx *f)
         return;
     const double *t = f->t;
     fprintf(stderr, "carecard: timing %s: open+hash %.3f s, setup %.3f s, rows %.3f s (storing thread %.3f s CPU, "
-            "reading thread %.3f s CPU), indexes %.3f s, commit %.3f s\n", f->name, t[1] - t[0],
-            t[5] - t[1], t[2] - t[5], f->cpu_store, f->cpu_read, t[3] - t[2], t[4] - t[3]);
+            "reading thread %.3f s CPU), indexes %.3f s, rosters %.3f s, commit %.3f s\n", f->name, t[1] - t[0],
+            t[5] - t[1], t[2] - t[5], f->cpu_store, f->cpu_read, t[3] - t[2], t[6] - t[3], t[4] - t[6]);
 }
 
 static void utc_now(char out[24])
@@ -620,6 +626,8 @@ static void finalize_all(file_ctx *f)
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
     }
+    sqlite3_finalize(f->roster_q);
+    f->roster_q = NULL;
 }
 
 static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
@@ -1390,6 +1398,145 @@ static int header_is_utf8(const char *path)
     return high && cc_utf8_valid(buf, len);
 }
 
+/* ---- attendance rosters --------------------------------------------------------
+ * attendance_weeks (lib/store/rollup.c) is derived from activities and
+ * attendance; an activities or attendance file rebuilds, before its commit,
+ * every week it changed: the dates of the activities it stores (and the old
+ * date of an activity it replaces), the dates of the activities its
+ * attendance rows belong to, and the dates of the rows an earlier version of
+ * the same file name had. */
+static void roster_touch(file_ctx *f, cc_day d)
+{
+    if (f->roster_lo > f->roster_hi) {
+        f->roster_lo = f->roster_hi = d;
+    } else {
+        if (d < f->roster_lo)
+            f->roster_lo = d;
+        if (d > f->roster_hi)
+            f->roster_hi = d;
+    }
+}
+
+static void roster_touch_text(file_ctx *f, sqlite3_stmt *q, int col)
+{
+    cc_day d;
+    const char *t = (const char *)sqlite3_column_text(q, col);
+    if (t && cc_parse_date(t, (size_t)sqlite3_column_bytes(q, col), &d) == CC_PARSE_OK)
+        roster_touch(f, d);
+}
+
+/* Before remove_earlier_versions: the days of the rows it is going to remove. */
+static int roster_note_removed(file_ctx *f)
+{
+    static const char *const sql[] = {
+        "SELECT min(date), max(date) FROM activities WHERE file_id = ?1",
+        "SELECT min(a.date), max(a.date) FROM activities a WHERE a.activity_id IN"
+        " (SELECT activity_id FROM attendance WHERE file_id = ?1)",
+    };
+    sqlite3_stmt *q, *r;
+    int rc = 0;
+    f->roster_lo = 1;
+    f->roster_hi = 0;
+    if (prep(f, "SELECT file_id, kind FROM files WHERE name = ? AND file_id <> ? AND superseded_by IS NULL", &q) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->file_id);
+    while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(q, 1);
+        int k = !kind ? -1 : !strcmp(kind, "activities") ? 0 : !strcmp(kind, "attendance") ? 1 : -1;
+        if (k < 0)
+            continue;
+        if (prep(f, sql[k], &r) < 0) {
+            rc = -1;
+            break;
+        }
+        sqlite3_bind_int64(r, 1, sqlite3_column_int64(q, 0));
+        int src = sqlite3_step(r);
+        if (src == SQLITE_ROW) {
+            roster_touch_text(f, r, 0);
+            roster_touch_text(f, r, 1);
+        } else {
+            cc_store_err(f->s, src, "finding the weeks of a replaced file");
+            rc = -1;
+        }
+        sqlite3_finalize(r);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* After remove_earlier_versions: what to note per row. */
+static int roster_prepare(file_ctx *f)
+{
+    f->roster_x = -1;
+    f->roster_last[0] = '\0';
+    if (f->kind == CC_KIND_ACTIVITIES) {
+        sqlite3_stmt *q;
+        f->roster_x = cc_col_index(f->kd, "date");
+        if (prep(f, "SELECT 1 FROM activities LIMIT 1", &q) < 0)
+            return -1;
+        f->roster_old = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+    } else if (f->kind == CC_KIND_ATTENDANCE) {
+        f->roster_x = cc_col_index(f->kd, "activity_id");
+    }
+    if (f->roster_x < 0)
+        return 0;
+    return prep(f, "SELECT date FROM activities WHERE activity_id = ?", &f->roster_q);
+}
+
+/* The date of activity (s, n) as it is stored now, if it is. */
+static int roster_touch_activity(file_ctx *f, const char *s, size_t n)
+{
+    sqlite3_reset(f->roster_q);
+    sqlite3_bind_text(f->roster_q, 1, s, (int)n, SQLITE_STATIC);
+    int rc = sqlite3_step(f->roster_q);
+    if (rc == SQLITE_ROW)
+        roster_touch_text(f, f->roster_q, 0);
+    sqlite3_reset(f->roster_q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        cc_store_err(f->s, rc, "finding an activity's date");
+        return -1;
+    }
+    return 0;
+}
+
+/* An accepted row, before it is stored. */
+static int roster_note_row(file_ctx *f)
+{
+    if (f->roster_x < 0)
+        return 0;
+    const val *v = &f->v[f->roster_x];
+    if (f->kind == CC_KIND_ACTIVITIES) {
+        if (v->st == CC_PARSE_OK)
+            roster_touch(f, v->day);
+        /* the activity it replaces may have been in another week */
+        return f->roster_old ? roster_touch_activity(f, f->v[0].s, f->v[0].n) : 0;
+    }
+    /* attendance: rows come by activity; look each one up once */
+    if (v->st != CC_PARSE_OK || (strlen(f->roster_last) == v->n && !memcmp(f->roster_last, v->s, v->n)))
+        return 0;
+    if (v->n <= ID_MAX * 4) {
+        memcpy(f->roster_last, v->s, v->n);
+        f->roster_last[v->n] = '\0';
+    }
+    return roster_touch_activity(f, v->s, v->n);
+}
+
+/* Before commit: rebuild the weeks this file changed. */
+static cc_err roster_rollup(file_ctx *f)
+{
+    sqlite3_finalize(f->roster_q);
+    f->roster_q = NULL;
+    if (f->roster_lo > f->roster_hi)
+        return CC_OK;
+    char a[11], b[11];
+    cc_day_format(f->roster_lo, a);
+    cc_day_format(f->roster_hi, b);
+    cc_verbose("%s: rebuilding the attendance rosters of the weeks %s .. %s", f->path, a, b);
+    return cc_store_rollup_weeks(f->s, f->roster_lo, f->roster_hi);
+}
+
 /* ---- the rows: a reading thread and a storing thread ------------------------- *
  * The reading thread reads records and parses and checks them (everything
  * that needs no database) into batches; the calling thread, the only one that
@@ -1597,6 +1744,11 @@ static void use_row(file_ctx *f, const prow *row)
 static int store_rows(file_ctx *f, const prow *const *rows, int n)
 {
     int many = 0;
+    for (int i = 0; i < n; i++) {
+        use_row(f, rows[i]);
+        if (roster_note_row(f) < 0)     /* before the row is stored */
+            return -1;
+    }
     if (n == ROWS_MANY && f->ins_many) {
         int w = f->kd->ncols + 2;
         for (int i = 0; i < n; i++) {
@@ -1940,9 +2092,17 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         }
         f->file_id = sqlite3_last_insert_rowid(s->db);
     }
+    if (roster_note_removed(f) < 0) {
+        err = CC_ERR_DB;
+        goto fail;
+    }
     if (remove_earlier_versions(f) < 0 || (cc_csv_size(r) >= BIG_FILE && drop_indexes(f) < 0) ||
         prepare_kind(f) < 0 ||
         (kind != CC_KIND_COMMUNITIES && load_communities(f) < 0)) {
+        err = CC_ERR_DB;
+        goto fail;
+    }
+    if (roster_prepare(f) < 0) {
         err = CC_ERR_DB;
         goto fail;
     }
@@ -1996,6 +2156,9 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     }
     f->t[3] = now_s(CLOCK_MONOTONIC);
+    if ((err = roster_rollup(f)) != CC_OK)
+        goto fail;
+    f->t[6] = now_s(CLOCK_MONOTONIC);
     if ((err = cc_store_commit(s)) != CC_OK)
         goto fail_committed;
     f->t[4] = now_s(CLOCK_MONOTONIC);

@@ -2,18 +2,21 @@
  *
  * SQLite's COUNT(DISTINCT ...) builds a temporary B-tree per aggregate and
  * per group; over the million attendance rows of a city's quarter, for three
- * levels and five counts, that took minutes.  Here the window's rows are read
- * once (completed activities found through activities(community_id, date),
- * then attendance by its primary key), participant and household IDs are
- * interned to integers, and the distinct (unit, participant) pairs of each
- * level are kept in open-addressing hash sets with the OR of their flags.
+ * levels and five counts, that took minutes.  Here nothing reads raw
+ * attendance: the window's weekly rosters (schema 3, attendance_weeks, kept
+ * by lib/store/rollup.c at ingest) give, per community-week, the distinct
+ * (participant no, household no, flags) of its completed activities with the
+ * weekdays attended, so a window is a few thousand SQLite rows and integer
+ * IDs; a week the window covers in part counts the entries with a day in
+ * it.  The distinct (unit, participant) pairs of each level are kept in
+ * open-addressing hash sets with the OR of their flags.
  * The numbers are those of the SQL it replaces (see measure.c's history):
  * participants = distinct participant_id; child_participants / volunteers
  * = distinct participant_id with some row of role child / volunteer;
  * households = distinct non-NULL household_id, missing when 0;
  * special_served = distinct participant_id with some row special = 1,
  * missing when no row of the unit has special known; a unit without rows
- * is missing.
+ * is missing.  tests/unit/roster_test.c checks them against that SQL.
  */
 #include "measure/attend.h"
 
@@ -196,6 +199,18 @@ static void pairset_release(pairset *p)
     memset(p, 0, sizeof *p);
 }
 
+/* 'YYYY-MM-DD' -> days since 1970-01-01 (the text is the schema's). */
+static cc_day text_day(const char *t)
+{
+    long y = strtol(t, NULL, 10), m = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (cc_day)(era * 146097 + doe - 719468);
+}
+
 /* ---- one window --------------------------------------------------------------- */
 typedef struct {
     pairset people;         /* (cidx, participant) */
@@ -210,48 +225,48 @@ static void window_release(window *w)
     free(w->known);
 }
 
+/* The rosters of the weeks overlapping the window (schema.sql,
+ * attendance_weeks); a week the window covers in part counts the entries
+ * with a day inside it. */
 static const char rows_sql[] =
-    "SELECT m.cidx, t.participant_id, t.household_id, t.role, t.special"
-    " FROM temp.cc_map m CROSS JOIN activities a ON a.community_id = m.community_id"
-    " CROSS JOIN attendance t ON t.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND a.status = 'completed'";
+    "SELECT m.cidx, w.week, w.roster"
+    " FROM attendance_weeks w CROSS JOIN temp.cc_map m ON m.community_id = w.community_id"
+    " WHERE w.week BETWEEN ?1 AND ?2";
 
-static cc_err read_window(cc_store *s, size_t ncomm, const char *from, const char *to,
-                          interner *ids, window *w)
+static cc_err read_window(cc_store *s, size_t ncomm, cc_day from, cc_day to, window *w)
 {
     sqlite3_stmt *st;
+    char w0[11], w1[11];
     int rc = sqlite3_prepare_v2(s->db, rows_sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading attendance");
     w->known = cc_xcalloc(ncomm ? ncomm : 1, 1);
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    cc_day_format(cc_week_monday(from), w0);
+    cc_day_format(cc_week_monday(to), w1);
+    sqlite3_bind_text(st, 1, w0, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, w1, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 c = sqlite3_column_int64(st, 0);
-        if (c < 0 || (size_t)c >= ncomm)
+        const char *wk = (const char *)sqlite3_column_text(st, 1);
+        const unsigned char *blob = sqlite3_column_blob(st, 2);
+        size_t n = (size_t)sqlite3_column_bytes(st, 2) / CC_ROSTER_ENTRY;
+        if (c < 0 || (size_t)c >= ncomm || !wk || sqlite3_column_bytes(st, 1) != 10 || !blob)
             continue;
-        const char *p = (const char *)sqlite3_column_text(st, 1);
-        if (!p)
-            continue;               /* NOT NULL in the schema */
-        uint32_t pid = intern(ids, p, (size_t)sqlite3_column_bytes(st, 1));
-        const char *role = (const char *)sqlite3_column_text(st, 3);
-        uint32_t f = 0;
-        if (role && !strcmp(role, "child"))
-            f |= F_CHILD;
-        else if (role && !strcmp(role, "volunteer"))
-            f |= F_VOL;
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            w->known[c] = 1;
-            /* SQL "special = 1": an integer or real 1 */
-            if (sqlite3_column_type(st, 4) != SQLITE_TEXT && sqlite3_column_type(st, 4) != SQLITE_BLOB &&
-                sqlite3_column_double(st, 4) == 1.0)
-                f |= F_SP;
-        }
-        pairset_add(&w->people, (uint64_t)c << 32 | pid, f);
-        if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-            const char *h = (const char *)sqlite3_column_text(st, 2);
-            uint32_t hid = intern(ids, h, (size_t)sqlite3_column_bytes(st, 2));
-            pairset_add(&w->homes, (uint64_t)c << 32 | hid, 0);
+        cc_day monday = text_day(wk);
+        unsigned days = 0;
+        for (int d = 0; d < 7; d++)
+            if (monday + d >= from && monday + d <= to)
+                days |= 1u << d;
+        for (size_t i = 0; i < n; i++) {
+            cc_roster_entry e;
+            cc_roster_get(blob, i, &e);
+            if (!(e.days & days))
+                continue;
+            if (e.flags & CC_ROSTER_KNOWN)
+                w->known[c] = 1;
+            pairset_add(&w->people, (uint64_t)c << 32 | e.participant, e.flags & 7);
+            if (e.household)
+                pairset_add(&w->homes, (uint64_t)c << 32 | e.household, 0);
         }
     }
     sqlite3_finalize(st);
@@ -288,16 +303,17 @@ static void put(double *col, size_t unit, double v)
  * entirely (a 13-week window moves by one week).  With the cache on, a
  * window made of whole weeks (Monday to Sunday) is answered from a table of
  * (participant, community, flags) -> the weeks they attended, read from the
- * database once per week, up to 64 weeks back from the newest week asked for.
+ * rosters once per week, up to 64 weeks back from the newest week asked for.
  * The entries of one participant are chained, so the distinct (unit,
  * participant) pairs of a level are found without hashing.  Other windows
- * read their rows (read_window above). */
+ * read their weeks' rosters (read_window above). */
 #define CW 64
 
 typedef struct {
     uint32_t id;            /* participant or household */
-    unsigned comm : 29;     /* interned community_id */
+    unsigned comm : 28;     /* interned community_id */
     unsigned flags : 3;
+    unsigned newer : 1;     /* a newer entry of the same id heads its chain */
     uint32_t next;          /* next entry of the same id + 1, 0 = end */
     uint32_t weeks[2];      /* bit i: the week starting top - 7 i (halves: 20 bytes an entry) */
 } centry;
@@ -315,7 +331,7 @@ typedef struct {
     int started;
     cc_day top;             /* Monday of the newest week (bit 0) */
     uint64_t loaded;        /* weeks read */
-    interner pids, hids, comms;     /* participant, household and community IDs */
+    interner comms;         /* community IDs (participants and households are ids.no) */
     ctable people, homes;
     uint64_t *known;        /* per interned ID (communities): weeks with special known */
     size_t nknown;
@@ -345,7 +361,7 @@ static void ctable_add(ctable *t, uint32_t id, uint32_t comm, uint32_t flags, in
         t->nhead = nh;
     }
     flags &= 7;
-    comm &= 0x1fffffff;
+    comm &= 0x0fffffff;
     for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
         centry *e = &t->e[j - 1];
         if (e->comm == comm && e->flags == flags) {
@@ -363,7 +379,10 @@ static void ctable_add(ctable *t, uint32_t id, uint32_t comm, uint32_t flags, in
     e->flags = flags;
     e->weeks[0] = e->weeks[1] = 0;
     e->weeks[bit >> 5] = UINT32_C(1) << (bit & 31);
+    e->newer = 0;
     e->next = t->head[id];
+    if (e->next)
+        t->e[e->next - 1].newer = 1;
     t->head[id] = (uint32_t)t->n + 1;
     t->n++;
 }
@@ -384,14 +403,12 @@ static size_t cache_bytes(void)
 {
     return cache.people.cap * sizeof(centry) + cache.people.nhead * sizeof(uint32_t) +
            cache.homes.cap * sizeof(centry) + cache.homes.nhead * sizeof(uint32_t) +
-           interner_bytes(&cache.pids) + interner_bytes(&cache.hids) + interner_bytes(&cache.comms) +
+           interner_bytes(&cache.comms) +
            cache.nknown * sizeof *cache.known;
 }
 
 static void cache_free(void)
 {
-    interner_release(&cache.pids);
-    interner_release(&cache.hids);
     interner_release(&cache.comms);
     ctable_release(&cache.people);
     ctable_release(&cache.homes);
@@ -456,85 +473,59 @@ static int monday(cc_day d)
     return (((long)d + 3) % 7 + 7) % 7 == 0;
 }
 
-/* 'YYYY-MM-DD' -> days since 1970-01-01 (the text is the schema's). */
-static cc_day text_day(const char *t)
-{
-    long y = strtol(t, NULL, 10), m = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (cc_day)(era * 146097 + doe - 719468);
-}
-
-
 static const char week_sql[] =
-    "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
-    " FROM activities a CROSS JOIN attendance t ON t.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND a.status = 'completed'";
+    "SELECT week, community_id, roster FROM attendance_weeks WHERE week BETWEEN ?1 AND ?2";
 
-/* Read the weeks [bit_hi .. bit_lo] (older to newer) into the cache. */
+/* Read the weeks [bit_hi .. bit_lo] (older to newer) into the cache: one
+ * roster row per community-week, one ctable_add per entry. */
 static cc_err cache_load(cc_store *s, int bit_lo, int bit_hi)
 {
     char from[11], to[11];
     sqlite3_stmt *st;
     int rc;
-    const char *last = NULL;
-    size_t lastlen = (size_t)-1, nrows = 0;
-    uint32_t lastcomm = 0;
+    size_t nentries = 0;
     cc_day_format(cache.top - 7 * bit_hi, from);
-    cc_day_format(cache.top - 7 * bit_lo + 6, to);
+    cc_day_format(cache.top - 7 * bit_lo, to);
     rc = sqlite3_prepare_v2(s->db, week_sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading attendance");
     sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *cm = (const char *)sqlite3_column_text(st, 0);
-        const char *dt = (const char *)sqlite3_column_text(st, 1);
-        const char *p = (const char *)sqlite3_column_text(st, 2);
-        if (!cm || !p || !dt || sqlite3_column_bytes(st, 1) != 10)
+        const char *wk = (const char *)sqlite3_column_text(st, 0);
+        const char *cm = (const char *)sqlite3_column_text(st, 1);
+        const unsigned char *blob = sqlite3_column_blob(st, 2);
+        size_t n = (size_t)sqlite3_column_bytes(st, 2) / CC_ROSTER_ENTRY;
+        if (!wk || !cm || !blob || sqlite3_column_bytes(st, 0) != 10)
             continue;
-        long off = (long)cache.top + 6 - (long)text_day(dt);
-        if (off < 0 || off / 7 < bit_lo || off / 7 > bit_hi)
+        long off = (long)cache.top - (long)text_day(wk);
+        if (off < 0 || off % 7 || off / 7 < bit_lo || off / 7 > bit_hi)
             continue;
         int bit = (int)(off / 7);
-        size_t cmlen = (size_t)sqlite3_column_bytes(st, 0);
-        if (cmlen != lastlen || memcmp(cm, last, cmlen)) {   /* rows come by activity */
-            lastcomm = intern(&cache.comms, cm, cmlen);
-            last = cache.comms.arena + cache.comms.off[lastcomm];
-            lastlen = cmlen;
+        uint32_t comm = intern(&cache.comms, cm, (size_t)sqlite3_column_bytes(st, 1));
+        if (comm > 0x0fffffff)
+            goto over;      /* centry.comm has 28 bits */
+        if (comm >= cache.nknown) {
+            size_t nk = cache.nknown ? cache.nknown : 1024;
+            while (nk <= comm)
+                nk *= 2;
+            cache.known = cc_xrealloc(cache.known, nk * sizeof *cache.known);
+            memset(cache.known + cache.nknown, 0, (nk - cache.nknown) * sizeof *cache.known);
+            cache.nknown = nk;
         }
-        uint32_t comm = lastcomm;
-        uint32_t pid = intern(&cache.pids, p, (size_t)sqlite3_column_bytes(st, 2));
-        const char *role = (const char *)sqlite3_column_text(st, 4);
-        uint32_t f = 0;
-        if (role && !strcmp(role, "child"))
-            f |= F_CHILD;
-        else if (role && !strcmp(role, "volunteer"))
-            f |= F_VOL;
-        int stype = sqlite3_column_type(st, 5);
-        if (stype != SQLITE_NULL) {
-            if (comm >= cache.nknown) {
-                size_t nk = cache.nknown ? cache.nknown : 1024;
-                while (nk <= comm)
-                    nk *= 2;
-                cache.known = cc_xrealloc(cache.known, nk * sizeof *cache.known);
-                memset(cache.known + cache.nknown, 0, (nk - cache.nknown) * sizeof *cache.known);
-                cache.nknown = nk;
-            }
-            cache.known[comm] |= UINT64_C(1) << bit;
-            if (stype != SQLITE_TEXT && stype != SQLITE_BLOB && sqlite3_column_double(st, 5) == 1.0)
-                f |= F_SP;
+        for (size_t i = 0; i < n; i++) {
+            cc_roster_entry e;
+            cc_roster_get(blob, i, &e);
+            if (e.flags & CC_ROSTER_KNOWN)
+                cache.known[comm] |= UINT64_C(1) << bit;
+            ctable_add(&cache.people, e.participant, comm, e.flags & 7, bit);
+            if (e.household)
+                ctable_add(&cache.homes, e.household, comm, 0, bit);
         }
-        ctable_add(&cache.people, pid, comm, f, bit);
-        if ((++nrows & 0xffff) == 0 && cache_bytes() > cache.budget)
-            goto over;
-        if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-            const char *h = (const char *)sqlite3_column_text(st, 3);
-            uint32_t hid = intern(&cache.hids, h, (size_t)sqlite3_column_bytes(st, 3));
-            ctable_add(&cache.homes, hid, comm, 0, bit);
+        if ((nentries += n) >= 65536) {
+            nentries = 0;
+            if (cache_bytes() > cache.budget)
+                goto over;
         }
     }
     sqlite3_finalize(st);
@@ -631,12 +622,12 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
                 known[unit_of(units, area, level, (size_t)cmap[c])] = 1;
 
     const ctable *t = &cache.people;
-    for (size_t id = 0; id < t->nhead; id++) {
-        if (!t->head[id])
-            continue;
+    for (size_t h = 0; h < t->n; h++) {
+        if (t->e[h].newer)
+            continue;       /* chains are walked from their head, in memory order */
         for (int level = 0; level < 3; level++) {
             size_t nu = 0;
-            for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
+            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 uint64_t wk = WEEKS(e);
                 int inc = (wk & wcur) != 0, inp = need_prev && (wk & wprev) != 0;
@@ -682,12 +673,12 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
         }
     }
     t = &cache.homes;
-    for (size_t id = 0; id < t->nhead; id++) {
-        if (!t->head[id])
-            continue;
+    for (size_t h = 0; h < t->n; h++) {
+        if (t->e[h].newer)
+            continue;       /* chains are walked from their head, in memory order */
         for (int level = 0; level < 3; level++) {
             size_t nu = 0;
-            for (uint32_t j = t->head[id]; j; j = t->e[j - 1].next) {
+            for (uint32_t j = (uint32_t)h + 1; j; j = t->e[j - 1].next) {
                 const centry *e = &t->e[j - 1];
                 if (!(WEEKS(e) & wcur) || e->comm >= nid || cmap[e->comm] < 0)
                     continue;
@@ -733,10 +724,8 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day dfrom, cc_day dto, int need_prev, cc_attend_cols *out)
 {
-    interner ids = {0};
     window cur = {0}, prev = {0};
     size_t n = units->n, ncomm = units->ncomm;
-    char from[11], to[11], pfrom[11], pto[11];
     cc_err e;
 
     if (n == 0)
@@ -753,13 +742,9 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         if (wc && (wp || !need_prev) && !cache.disabled)   /* the load may have dropped it */
             return cache_compute(units, area, wc, wp, need_prev, out);
     }
-    cc_day_format(dfrom, from);
-    cc_day_format(dto, to);
-    cc_day_format(dfrom - (dto - dfrom + 1), pfrom);
-    cc_day_format(dfrom - 1, pto);
-    e = read_window(s, ncomm, from, to, &ids, &cur);
+    e = read_window(s, ncomm, dfrom, dto, &cur);
     if (!e && need_prev)
-        e = read_window(s, ncomm, pfrom, pto, &ids, &prev);
+        e = read_window(s, ncomm, dfrom - (dto - dfrom + 1), dfrom - 1, &prev);
     if (e)
         goto out;
 
@@ -837,7 +822,6 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
 out:
     window_release(&cur);
     window_release(&prev);
-    interner_release(&ids);
     return e;
 }
 

@@ -18,10 +18,11 @@ typedef struct {
     double *returning, *retained;                        /* both windows */
 } cc_attend_cols;
 
-/* Read the attendance rows of completed activities in [from, to] (and with
- * need_prev in the window of the same length just before it) once and count
- * in memory; with the week cache on (cc_measures_cache_begin) whole-week
- * windows come from the cache.  Errors are printed. */
+/* Read the attendance rosters (attendance_weeks) of the weeks overlapping
+ * [from, to] (and with need_prev the window of the same length just before
+ * it) once and count in memory; with the week cache on
+ * (cc_measures_cache_begin) whole-week windows come from the cache.  Errors
+ * are printed. */
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day from, cc_day to, int need_prev, cc_attend_cols *out);
 

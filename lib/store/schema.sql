@@ -1,4 +1,6 @@
--- carecard database schema, version 1.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 3.  (Embedded into lib/store/store.c.)
+-- A new database is created from this file at the current version; older
+-- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
 -- a missing value is NULL, never 0.  Every data row records the file that last
 -- wrote it (file_id) and the physical line it came from.
@@ -86,6 +88,8 @@ CREATE TABLE attendance (
   file_id INTEGER NOT NULL, line INTEGER NOT NULL,
   PRIMARY KEY (activity_id, participant_id)
 ) WITHOUT ROWID;
+-- special children are found without reading every attendance row
+CREATE INDEX attendance_special ON attendance(participant_id) WHERE special = 1;
 
 CREATE TABLE survey_responses (
   response_id  TEXT PRIMARY KEY,
@@ -95,6 +99,7 @@ CREATE TABLE survey_responses (
   file_id INTEGER NOT NULL, line INTEGER NOT NULL
 );
 CREATE INDEX survey_responses_community_date ON survey_responses(community_id, date);
+CREATE INDEX survey_responses_date ON survey_responses(date);
 
 -- Long form of the wide question columns: one row per response x question.
 -- question = header text with surrounding spaces and a leading question number
@@ -173,6 +178,7 @@ CREATE TABLE rejects (
   message      TEXT NOT NULL
 );
 CREATE INDEX rejects_community ON rejects(community_id);
+CREATE INDEX rejects_date ON rejects(date);
 
 -- Plausibility warnings: the row was kept.  Judged against the ingest time.
 CREATE TABLE plausibility (
@@ -185,6 +191,7 @@ CREATE TABLE plausibility (
   message      TEXT NOT NULL
 );
 CREATE INDEX plausibility_community ON plausibility(community_id);
+CREATE INDEX plausibility_date ON plausibility(date);
 
 -- Audit record of every report's warnings; replaced per (period, unit).
 CREATE TABLE warning_log (
@@ -202,4 +209,30 @@ CREATE TABLE warning_log (
   explanation  TEXT NOT NULL,
   recorded_at  TEXT NOT NULL,
   PRIMARY KEY (period_id, unit_level, unit_id, indicator_id)
+) WITHOUT ROWID;
+
+-- ---- Attendance rosters (version 3; derived data, kept by lib/store/rollup.c) ----
+-- Everything below is rebuilt from activities and attendance: by ingest, in
+-- the same transaction as the file, for every week the file touched, and by
+-- the migration from version 2.  Never edit it by hand.
+
+-- Participant and household IDs as stable integers (one numbering for both).
+CREATE TABLE IF NOT EXISTS ids (
+  no INTEGER PRIMARY KEY,                 -- 1, 2, ...; never reused
+  id TEXT NOT NULL UNIQUE
+);
+
+-- One row per community and week (Monday to Sunday) with attendance of a
+-- completed activity.  roster = entries of 10 bytes, sorted by (participant,
+-- household, flags), one per distinct (participant, household, flags):
+--   bytes 0-3  participant no (ids.no), little-endian
+--   bytes 4-7  household no, 0 = NULL household_id
+--   byte  8    flags: 1 role child, 2 role volunteer, 4 special = 1,
+--              8 special known (not NULL)
+--   byte  9    days: bit d = attended on Monday + d (d = 0..6)
+CREATE TABLE IF NOT EXISTS attendance_weeks (
+  week         TEXT NOT NULL,             -- the Monday, 'YYYY-MM-DD'
+  community_id TEXT NOT NULL,
+  roster       BLOB NOT NULL,
+  PRIMARY KEY (week, community_id)
 ) WITHOUT ROWID;

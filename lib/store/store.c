@@ -10,17 +10,56 @@
 
 #include "store/schema.inc"   /* cc_schema_sql, built from schema.sql */
 
-/* Migrations: migrations[v] brings a version-v database to v+1.
- * Version 0 is an empty file; the schema creates version 1. */
-static const char *const migrations[] = {
-    cc_schema_sql,          /* 0 -> 1 */
+/* A new database (version 0, an empty file) is created by the schema at the
+ * current version.  Migrations: migrations[v] brings a version-v database
+ * to v+1 (SQL, then a C step).  They must also work on a database whose
+ * tables the current schema already made (IF NOT EXISTS). */
+static cc_err rosters_build(cc_store *s);
+
+static const struct {
+    const char *sql;
+    cc_err (*step)(cc_store *s);
+} migrations[] = {
+    {NULL, NULL},           /* 0: the schema */
     /* 1 -> 2: windows by date without a community (KANO answers of a period,
      * the data-quality sheet) are found by index, not by scanning history */
-    "CREATE INDEX IF NOT EXISTS survey_responses_date ON survey_responses(date);"
-    "CREATE INDEX IF NOT EXISTS plausibility_date ON plausibility(date);"
-    "CREATE INDEX IF NOT EXISTS rejects_date ON rejects(date);",
+    {"CREATE INDEX IF NOT EXISTS survey_responses_date ON survey_responses(date);"
+     "CREATE INDEX IF NOT EXISTS plausibility_date ON plausibility(date);"
+     "CREATE INDEX IF NOT EXISTS rejects_date ON rejects(date);", NULL},
+    /* 2 -> 3: attendance rosters (rollup.c) so that measures never re-read
+     * raw attendance, and special children found by a partial index */
+    {"CREATE TABLE IF NOT EXISTS ids (no INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);"
+     "CREATE TABLE IF NOT EXISTS attendance_weeks (week TEXT NOT NULL, community_id TEXT NOT NULL,"
+     " roster BLOB NOT NULL, PRIMARY KEY (week, community_id)) WITHOUT ROWID;"
+     "CREATE INDEX IF NOT EXISTS attendance_special ON attendance(participant_id) WHERE special = 1;",
+     rosters_build},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* The rosters of every week with activities. */
+static cc_err rosters_build(cc_store *s)
+{
+    sqlite3_stmt *st;
+    cc_day lo = 0, hi = -1;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT min(date), max(date) FROM activities", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "building attendance rosters");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const char *a = (const char *)sqlite3_column_text(st, 0), *b = (const char *)sqlite3_column_text(st, 1);
+        if (cc_parse_date(a, strlen(a), &lo) != CC_PARSE_OK || cc_parse_date(b, strlen(b), &hi) != CC_PARSE_OK) {
+            lo = 0;
+            hi = -1;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return cc_store_err(s, rc, "building attendance rosters");
+    if (hi < lo)
+        return CC_OK;
+    cc_verbose("%s: schema version 3: building the attendance rosters", s->path);
+    return cc_store_rollup_weeks(s, lo, hi);
+}
 
 /* The busy timeout: CC_BUSY_TIMEOUT_MS, or $CARECARD_BUSY_TIMEOUT_MS (tests). */
 static int busy_timeout_ms(void)
@@ -89,11 +128,24 @@ static cc_err migrate(cc_store *s)
         return e;
     /* Re-read under the write lock: another process may have migrated. */
     v = user_version(s);
-    for (; v < CC_SCHEMA_VERSION && (size_t)v < NMIGRATIONS; v++) {
-        if ((e = cc_store_exec(s, migrations[v])) != CC_OK)
+    if (v == 0) {
+        if ((e = cc_store_exec(s, cc_schema_sql)) != CC_OK)
             goto fail;
+        v = CC_SCHEMA_VERSION;
+    }
+    for (; v < CC_SCHEMA_VERSION && (size_t)v < NMIGRATIONS; v++) {
+        if ((e = cc_store_exec(s, migrations[v].sql)) != CC_OK ||
+            (migrations[v].step && (e = migrations[v].step(s)) != CC_OK))
+            goto fail;
+    }
+    if (v != CC_SCHEMA_VERSION) {
+        cc_error("%s: no migration from schema version %d", s->path, v);
+        e = CC_ERR_DB;
+        goto fail;
+    }
+    {
         char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
         if ((e = cc_store_exec(s, sql)) != CC_OK)
             goto fail;
     }
@@ -156,6 +208,9 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return NULL;
     }
+    /* (before a migration: building the rosters looks IDs up) */
+    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                 NULL, NULL, NULL);
     if (!(flags & CC_STORE_READONLY)) {
         rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_READONLY) {
@@ -173,8 +228,6 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return NULL;
     }
-    sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-                 NULL, NULL, NULL);
     return s;
 }
 

@@ -1,14 +1,16 @@
 /* store — the SQLite database: open/create (mode 0600), schema and
- * migrations (PRAGMA user_version), transactions, the ingest log.
+ * migrations (PRAGMA user_version), transactions, the ingest log, and the
+ * attendance rosters derived from the base tables (rollup.c).
  * The schema is lib/store/schema.sql; measure/ reads the same tables.
  */
 #ifndef CC_STORE_H
 #define CC_STORE_H
 
 #include "base/base.h"
+#include "text/text.h"
 #include <sqlite3.h>
 
-#define CC_SCHEMA_VERSION 2
+#define CC_SCHEMA_VERSION 3
 #define CC_BUSY_TIMEOUT_MS 30000
 
 typedef struct cc_store {
@@ -37,5 +39,47 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what);
 
 /* Last ingest time ('YYYY-MM-DDTHH:MM:SSZ', caller frees) or NULL. */
 char *cc_store_last_ingest(cc_store *s);
+
+/* ---- attendance rosters (schema.sql: ids, attendance_weeks) --------------
+ * attendance_weeks.roster is an array of CC_ROSTER_ENTRY-byte entries, one per
+ * distinct (participant no, household no or 0, flags) of the community-week's
+ * completed activities, sorted by participant no, household no, flags. */
+#define CC_ROSTER_ENTRY 10
+enum {
+    CC_ROSTER_CHILD = 1,        /* role 'child' */
+    CC_ROSTER_VOLUNTEER = 2,    /* role 'volunteer' */
+    CC_ROSTER_SPECIAL = 4,      /* special = 1 */
+    CC_ROSTER_KNOWN = 8         /* special IS NOT NULL */
+};
+
+typedef struct {
+    uint32_t participant;       /* ids.no */
+    uint32_t household;         /* ids.no, 0 = no household_id */
+    unsigned flags;             /* CC_ROSTER_* */
+    unsigned days;              /* bit d: attended on the week's Monday + d */
+} cc_roster_entry;
+
+/* Entry i of a roster blob. */
+static inline void cc_roster_get(const unsigned char *blob, size_t i, cc_roster_entry *e)
+{
+    const unsigned char *p = blob + i * CC_ROSTER_ENTRY;
+    e->participant = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    e->household = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+    e->flags = p[8];
+    e->days = p[9];
+}
+
+/* The Monday of day's week. */
+static inline cc_day cc_week_monday(cc_day day)
+{
+    return day - (cc_day)((((long)day + 3) % 7 + 7) % 7);
+}
+
+/* Rebuild attendance_weeks for every week (Monday to Sunday) that overlaps
+ * [from, to] from activities and attendance, numbering new IDs in ids.  Runs
+ * inside the caller's transaction (on error the caller rolls it back), or in
+ * one of its own when there is none.  Memory is bounded by one week's rows
+ * and a cache of ID numbers (at most ~100 MB).  Errors are printed. */
+cc_err cc_store_rollup_weeks(cc_store *s, cc_day from, cc_day to);
 
 #endif

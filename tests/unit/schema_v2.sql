@@ -1,0 +1,212 @@
+-- The schema of version 2 databases (git show 020f508:lib/store/schema.sql plus
+-- the 1 -> 2 indexes), for tests/unit/roster_test.c: a database made with it
+-- must migrate to the current version.
+-- carecard database schema, version 1.  (Embedded into lib/store/store.c.)
+-- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
+-- a missing value is NULL, never 0.  Every data row records the file that last
+-- wrote it (file_id) and the physical line it came from.
+
+CREATE TABLE files (
+  file_id       INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,          -- basename as given
+  path          TEXT NOT NULL,
+  sha256        TEXT NOT NULL UNIQUE,
+  kind          TEXT NOT NULL,
+  encoding      TEXT NOT NULL,
+  rows_read     INTEGER NOT NULL,
+  rows_accepted INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  ingested_at   TEXT NOT NULL,          -- UTC 'YYYY-MM-DDTHH:MM:SSZ'
+  superseded_by INTEGER REFERENCES files(file_id)  -- a later version of the same name
+);
+CREATE INDEX files_name ON files(name);
+
+CREATE TABLE communities (
+  community_id      TEXT NOT NULL,
+  as_of             TEXT NOT NULL DEFAULT '0000-01-01',  -- missing as_of = beginning of time
+  community_name    TEXT NOT NULL,
+  street_id         TEXT NOT NULL,
+  street_name       TEXT NOT NULL,
+  population        INTEGER NOT NULL,
+  children_0_3      INTEGER,
+  children_3_12     INTEGER,
+  elderly_60        INTEGER,
+  eligible_families INTEGER,
+  special_children  INTEGER,
+  places            INTEGER,
+  inclusive_places  INTEGER,
+  monthly_fee       REAL,
+  disposable_income REAL,
+  household_size    REAL,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+  PRIMARY KEY (community_id, as_of)
+) WITHOUT ROWID;
+
+CREATE TABLE activities (
+  activity_id       TEXT PRIMARY KEY,
+  community_id      TEXT NOT NULL,
+  project           TEXT NOT NULL,
+  category          TEXT,
+  date              TEXT NOT NULL,
+  start_time        TEXT,
+  end_time          TEXT,
+  hours             REAL,                 -- given, or end - start
+  status            TEXT NOT NULL,        -- 'completed' | 'cancelled'
+  target_group      TEXT,
+  capacity          INTEGER NOT NULL,
+  registered        INTEGER NOT NULL,
+  attended          INTEGER NOT NULL,
+  children          INTEGER,
+  special_attended  INTEGER,
+  staff             INTEGER,
+  volunteers        INTEGER,
+  volunteer_hours   REAL,
+  provider_id       TEXT,
+  partners          TEXT,                 -- as typed; split into activity_partners
+  checks_passed     INTEGER,
+  checks_total      INTEGER,
+  interaction_score REAL,
+  incidents         INTEGER,
+  online_booked     INTEGER,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX activities_community_date ON activities(community_id, date);
+CREATE INDEX activities_date ON activities(date);
+
+CREATE TABLE activity_partners (
+  activity_id TEXT NOT NULL,
+  partner     TEXT NOT NULL,              -- trimmed partner name
+  PRIMARY KEY (activity_id, partner)
+) WITHOUT ROWID;
+
+CREATE TABLE attendance (
+  activity_id    TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  household_id   TEXT,
+  role           TEXT NOT NULL,           -- child parent grandparent elder volunteer other
+  special        INTEGER,                 -- 0/1/NULL
+  name           TEXT,                    -- personal data
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+  PRIMARY KEY (activity_id, participant_id)
+) WITHOUT ROWID;
+
+CREATE TABLE survey_responses (
+  response_id  TEXT PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  date         TEXT NOT NULL,
+  role         TEXT NOT NULL,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX survey_responses_community_date ON survey_responses(community_id, date);
+
+-- Long form of the wide question columns: one row per response x question.
+-- question = header text with surrounding spaces and a leading question number
+-- (12、 12. Q12. Q12、 第12题) removed; answer = the raw cell text, trimmed.
+CREATE TABLE survey_answers (
+  response_id TEXT NOT NULL,
+  question    TEXT NOT NULL,
+  answer      TEXT NOT NULL,
+  PRIMARY KEY (response_id, question)
+) WITHOUT ROWID;
+
+CREATE TABLE assessments (
+  participant_id TEXT NOT NULL,
+  domain         TEXT NOT NULL,           -- cognitive social emotion language motor
+  phase          TEXT NOT NULL,           -- pre | post
+  date           TEXT NOT NULL,
+  community_id   TEXT NOT NULL,
+  score          REAL NOT NULL,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+  PRIMARY KEY (participant_id, domain, phase, date)
+) WITHOUT ROWID;
+CREATE INDEX assessments_community_date ON assessments(community_id, date);
+
+CREATE TABLE providers (
+  provider_id  TEXT PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  type         TEXT NOT NULL,             -- social_worker caregiver teacher volunteer mother
+  certified    INTEGER NOT NULL,
+  joined       TEXT,
+  left_on      TEXT,                      -- the 'left' column
+  name         TEXT,                      -- personal data
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX providers_community ON providers(community_id);
+
+CREATE TABLE trainings (
+  provider_id TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  topic       TEXT NOT NULL,
+  hours       REAL NOT NULL,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+  PRIMARY KEY (provider_id, date, topic)
+) WITHOUT ROWID;
+CREATE INDEX trainings_date ON trainings(date);
+
+CREATE TABLE timebank (
+  txn_id       TEXT PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  member_id    TEXT NOT NULL,
+  date         TEXT NOT NULL,
+  kind         TEXT NOT NULL,             -- deposit | redeem
+  hours        REAL NOT NULL,
+  service      TEXT,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX timebank_community_date ON timebank(community_id, date);
+
+CREATE TABLE feedback (
+  feedback_id  TEXT PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  received     TEXT NOT NULL,
+  responded    TEXT,
+  resolved     INTEGER,
+  category     TEXT,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE INDEX feedback_community_received ON feedback(community_id, received);
+
+-- Rows refused at ingest (for the data-quality sheet); the rejects CSV has the text.
+CREATE TABLE rejects (
+  file_id      INTEGER NOT NULL,
+  line         INTEGER NOT NULL,
+  community_id TEXT,                      -- when it could be read
+  date         TEXT,                      -- the row's date when it could be read
+  column_key   TEXT,
+  message      TEXT NOT NULL
+);
+CREATE INDEX rejects_community ON rejects(community_id);
+
+-- Plausibility warnings: the row was kept.  Judged against the ingest time.
+CREATE TABLE plausibility (
+  file_id      INTEGER NOT NULL,
+  line         INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  row_key      TEXT NOT NULL,
+  community_id TEXT,
+  date         TEXT,
+  message      TEXT NOT NULL
+);
+CREATE INDEX plausibility_community ON plausibility(community_id);
+
+-- Audit record of every report's warnings; replaced per (period, unit).
+CREATE TABLE warning_log (
+  period_id    TEXT NOT NULL,
+  unit_level   TEXT NOT NULL,
+  unit_id      TEXT NOT NULL,
+  indicator_id TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  level        TEXT NOT NULL,
+  value        REAL,
+  target       REAL,
+  run          INTEGER NOT NULL,
+  rectify      INTEGER NOT NULL,
+  change       TEXT,
+  explanation  TEXT NOT NULL,
+  recorded_at  TEXT NOT NULL,
+  PRIMARY KEY (period_id, unit_level, unit_id, indicator_id)
+) WITHOUT ROWID;
+-- version 2 (the 1 -> 2 migration of lib/store/store.c at 020f508)
+CREATE INDEX survey_responses_date ON survey_responses(date);
+CREATE INDEX plausibility_date ON plausibility(date);
+CREATE INDEX rejects_date ON rejects(date);
