@@ -1,11 +1,14 @@
 /* ingest — fields to rows: header matching, kind detection, row validation,
  * cross-file references, rejects, one transaction per file.
  *
- * Speed: one prepared INSERT per kind reused for every row, one transaction
- * per file, nothing allocated per row (values point into the CSV reader's
- * record buffer), references looked up through an in-memory set
- * (communities) or an indexed prepared SELECT with a one-entry cache
- * (activities, providers).
+ * Speed: a reading thread reads, parses and checks the rows into batches
+ * while the calling thread stores them (load_rows); prepared statements
+ * reused for every row, accepted rows stored ROWS_MANY to an INSERT, partners
+ * and survey answers TUPLES_MANY to a statement; one transaction per file;
+ * nothing allocated per row (values point into the batch's copy of the
+ * record); references looked up through an in-memory set (communities) or an
+ * indexed prepared SELECT with a one-entry cache (activities, providers);
+ * the secondary indexes of a big file's table rebuilt once at the end.
  */
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -126,6 +130,28 @@ typedef struct {
     char fmt[12];             /* date/time as stored */
 } val;
 
+/* Rows of a small side table (activity partners, survey answers) are not
+ * stored one statement each: they are collected while a batch of rows is
+ * stored, sorted by key and stored TUPLES_MANY to a statement (see
+ * tuples_flush). Their text points into the batch being stored. */
+#define TUPLES_MANY 64
+/* Accepted rows are stored ROWS_MANY to an INSERT when none of them is
+ * already stored (see store_rows). */
+#define ROWS_MANY 128
+typedef struct {
+    const char *s[3];
+    int n[3];
+    size_t seq;               /* order of arrival: equal keys keep it */
+} tuple;
+
+typedef struct {
+    int ncol;
+    sqlite3_stmt *one, *many; /* 1 and TUPLES_MANY rows of ncol values */
+    const char *what;         /* for an error: "storing a partner" */
+    tuple *t;
+    size_t n, cap;
+} tuples;
+
 typedef struct {
     cc_store *s;
     const cc_ingest_opts *opts;
@@ -140,8 +166,9 @@ typedef struct {
     int *where;               /* kind column -> input column or -1 */
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
-    sqlite3_stmt *ins, *ins_replace, *key_lookup, *partner, *partners_del, *answer, *answers_del;
+    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *partners_del, *answers_del;
     sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
+    tuples partners, answers;
     char last_activity[ID_MAX * 4 + 1];
     char last_provider[ID_MAX * 4 + 1];
     strmap communities, community_names;
@@ -166,6 +193,13 @@ typedef struct {
     /* activities: derived hours */
     double hours;
     int hours_set;
+    /* columns whose reference to a stored row check_row left to the storing
+     * thread (bit ci; a kind has at most 64 columns, as detect_kind assumes),
+     * see check_refs */
+    uint64_t refs;
+    uint64_t size;            /* of the input, for the progress bar */
+    /* CARECARD_INGEST_TIMING: wall seconds at each step, threads' CPU seconds */
+    double t[7], cpu_store, cpu_read;
     /* attendance rosters: the days this file changes, rebuilt before commit */
     cc_day roster_lo, roster_hi;
     int roster_x;             /* activities: date column; attendance: activity_id */
@@ -173,6 +207,28 @@ typedef struct {
     sqlite3_stmt *roster_q;   /* the date of an activity */
     char roster_last[ID_MAX * 4 + 1];
 } file_ctx;
+
+static double now_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CARECARD_INGEST_TIMING=1: one line per file on stderr saying where the
+ * time went (for profiling; see docs/performance.md). */
+static void timing_report(const file_ctx *f)
+{
+    static int on = -1;
+    if (on < 0)
+        on = getenv("CARECARD_INGEST_TIMING") != NULL;
+    if (!on)
+        return;
+    const double *t = f->t;
+    fprintf(stderr, "carecard: timing %s: open+hash %.3f s, setup %.3f s, rows %.3f s (storing thread %.3f s CPU, "
+            "reading thread %.3f s CPU), indexes %.3f s, rosters %.3f s, commit %.3f s\n", f->name, t[1] - t[0],
+            t[5] - t[1], t[2] - t[5], f->cpu_store, f->cpu_read, t[3] - t[2], t[6] - t[3], t[4] - t[6]);
+}
 
 static void utc_now(char out[24])
 {
@@ -430,11 +486,16 @@ static int ref_exists(file_ctx *f, sqlite3_stmt *q, char *cache, const char *s, 
     return found;
 }
 
-/* Check the parsed row in table order; returns 0 or -1 with f->reason set. */
+/* Check the parsed row in table order; returns 0 or -1 with f->reason set.
+ * A reference to a stored activity or provider needs the database: check_row
+ * only notes the column in f->refs (it stops at the first failure, so a noted
+ * column comes before any failure) and check_refs looks it up afterwards,
+ * which gives the same first failure as checking it in place. */
 static int check_row(file_ctx *f)
 {
     const cc_kind_def *kd = f->kd;
     f->hours_set = 0;
+    f->refs = 0;
     for (int ci = 0; ci < kd->ncols; ci++) {
         const cc_col_def *c = &kd->cols[ci];
         val *v = &f->v[ci];
@@ -458,12 +519,8 @@ static int check_row(file_ctx *f)
                 return fail_value(f, ci, "no such community in the communities register");
             }
         }
-        if (v->st == CC_PARSE_OK && (c->flags & CC_F_ACTIVITY) &&
-            !ref_exists(f, f->activity_q, f->last_activity, v->s, v->n))
-            return fail_value(f, ci, "no such activity (not in the activities log)");
-        if (v->st == CC_PARSE_OK && (c->flags & CC_F_PROVIDER) &&
-            !ref_exists(f, f->provider_q, f->last_provider, v->s, v->n))
-            return fail_value(f, ci, "no such provider (not in the providers register)");
+        if (v->st == CC_PARSE_OK && (c->flags & (CC_F_ACTIVITY | CC_F_PROVIDER)))
+            f->refs |= (uint64_t)1 << ci;
 
         /* pair rules */
         char num[64];
@@ -525,6 +582,23 @@ static int check_row(file_ctx *f)
     return 0;
 }
 
+/* The references check_row noted, in column order: 0, or -1 with f->reason
+ * set for the first one that names no stored row. */
+static int check_refs(file_ctx *f, uint64_t refs)
+{
+    for (int ci = 0; refs; ci++, refs >>= 1) {
+        if (!(refs & 1))
+            continue;
+        const cc_col_def *c = &f->kd->cols[ci];
+        const val *v = &f->v[ci];
+        if ((c->flags & CC_F_ACTIVITY) && !ref_exists(f, f->activity_q, f->last_activity, v->s, v->n))
+            return fail_value(f, ci, "no such activity (not in the activities log)");
+        if ((c->flags & CC_F_PROVIDER) && !ref_exists(f, f->provider_q, f->last_provider, v->s, v->n))
+            return fail_value(f, ci, "no such provider (not in the providers register)");
+    }
+    return 0;
+}
+
 /* ---- SQL ----------------------------------------------------------------- */
 
 static const char *db_col(const cc_col_def *c)
@@ -544,15 +618,93 @@ static int prep(file_ctx *f, const char *sql, sqlite3_stmt **st)
 
 static void finalize_all(file_ctx *f)
 {
-    sqlite3_stmt **all[] = {&f->ins, &f->ins_replace, &f->key_lookup, &f->partner, &f->partners_del,
-                            &f->answer, &f->answers_del, &f->activity_q, &f->provider_q,
-                            &f->reject_ins, &f->plaus_ins, &f->plaus_del};
+    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->partners_del,
+                            &f->answers_del, &f->activity_q, &f->provider_q,
+                            &f->reject_ins, &f->plaus_ins, &f->plaus_del, &f->partners.one,
+                            &f->partners.many, &f->answers.one, &f->answers.many};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
     }
     sqlite3_finalize(f->roster_q);
     f->roster_q = NULL;
+}
+
+static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        cc_store_err(f->s, rc, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int prep_tuples(file_ctx *f, tuples *tb, const char *head, int ncol, const char *what)
+{
+    cc_buf sql = CC_BUF_INIT;
+    const char *one = ncol == 2 ? "(?, ?)" : "(?, ?, ?)";
+    cc_buf_addf(&sql, "%s%s", head, one);
+    int rc = prep(f, sql.s, &tb->one);
+    for (int i = 1; i < TUPLES_MANY; i++)
+        cc_buf_addf(&sql, ", %s", one);
+    rc |= prep(f, sql.s, &tb->many);
+    cc_buf_release(&sql);
+    tb->ncol = ncol;
+    tb->what = what;
+    tb->n = 0;
+    return rc;
+}
+
+static void tuples_add(tuples *tb, const char *a, size_t an, const char *b, size_t bn, const char *c, size_t cn)
+{
+    if (tb->n == tb->cap) {
+        tb->cap = tb->cap ? tb->cap * 2 : 256;
+        tb->t = cc_xrealloc(tb->t, tb->cap * sizeof *tb->t);
+    }
+    tuple *t = &tb->t[tb->n];
+    t->s[0] = a, t->n[0] = (int)an;
+    t->s[1] = b, t->n[1] = (int)bn;
+    t->s[2] = c, t->n[2] = (int)cn;
+    t->seq = tb->n++;
+}
+
+/* SQLite's BINARY order of the first *nkey columns (the primary key: activity
+ * and partner; response and question), then arrival (a later answer to the
+ * same question replaces an earlier one, as it did stored one at a time) */
+static int tuple_cmp(const void *x, const void *y, void *nkey)
+{
+    const tuple *a = x, *b = y;
+    for (int i = 0; i < *(int *)nkey; i++) {
+        int m = a->n[i] < b->n[i] ? a->n[i] : b->n[i];
+        int c = memcmp(a->s[i], b->s[i], (size_t)m);
+        if (c || a->n[i] != b->n[i])
+            return c ? c : a->n[i] < b->n[i] ? -1 : 1;
+    }
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Store the collected rows, in key order (nearby rows of the b-tree one after
+ * the other), and empty the list. */
+static int tuples_flush(file_ctx *f, tuples *tb)
+{
+    if (!tb->n)
+        return 0;
+    int nkey = 2;
+    qsort_r(tb->t, tb->n, sizeof *tb->t, tuple_cmp, &nkey);
+    size_t i = 0;
+    while (i < tb->n) {
+        sqlite3_stmt *st = tb->n - i >= TUPLES_MANY ? tb->many : tb->one;
+        int k = st == tb->many ? TUPLES_MANY : 1, pos = 1;
+        for (int j = 0; j < k; j++, i++)
+            for (int c = 0; c < tb->ncol; c++)
+                sqlite3_bind_text(st, pos++, tb->t[i].s[c], tb->t[i].n[c], SQLITE_STATIC);
+        if (step_done(f, st, tb->what) < 0)
+            return -1;
+    }
+    tb->n = 0;
+    return 0;
 }
 
 static int prepare_kind(file_ctx *f)
@@ -568,6 +720,11 @@ static int prepare_kind(file_ctx *f)
     int rc = 0;
     cc_buf_addf(&sql, "INSERT INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins);
+    for (int i = 1; i < ROWS_MANY; i++)
+        cc_buf_addf(&sql, ", (%s, ?, ?)", qs.s);
+    /* optional: a SQLite built with a low limit on parameters stores row by row */
+    if (sqlite3_prepare_v3(f->s->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT, &f->ins_many, NULL) != SQLITE_OK)
+        f->ins_many = NULL;
     cc_buf_reset(&sql);
     cc_buf_addf(&sql, "INSERT OR REPLACE INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins_replace);
@@ -579,11 +736,13 @@ static int prepare_kind(file_ctx *f)
     cc_buf_release(&keyw);
     cc_buf_release(&sql);
     if (f->kind == CC_KIND_ACTIVITIES) {
-        rc |= prep(f, "INSERT OR IGNORE INTO activity_partners (activity_id, partner) VALUES (?, ?)", &f->partner);
+        rc |= prep_tuples(f, &f->partners, "INSERT OR IGNORE INTO activity_partners (activity_id, partner) VALUES ",
+                          2, "storing a partner");
         rc |= prep(f, "DELETE FROM activity_partners WHERE activity_id = ?", &f->partners_del);
     }
     if (f->kind == CC_KIND_SURVEYS) {
-        rc |= prep(f, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES (?, ?, ?)", &f->answer);
+        rc |= prep_tuples(f, &f->answers, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES ",
+                          3, "storing a survey answer");
         rc |= prep(f, "DELETE FROM survey_answers WHERE response_id = ?", &f->answers_del);
     }
     rc |= prep(f, "SELECT 1 FROM activities WHERE activity_id = ?", &f->activity_q);
@@ -652,13 +811,14 @@ static void bind_val(sqlite3_stmt *st, int pos, const cc_col_def *c, const val *
     }
 }
 
-static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
+/* Bind the row to parameters base+1 .. base+ncols+2 of st. */
+static void bind_row(file_ctx *f, sqlite3_stmt *st, long line, int base)
 {
     const cc_kind_def *kd = f->kd;
     for (int ci = 0; ci < kd->ncols; ci++) {
         const cc_col_def *c = &kd->cols[ci];
         const val *v = &f->v[ci];
-        int pos = ci + 1;
+        int pos = base + ci + 1;
         if (ci == f->x_hours) {
             if (f->hours_set)
                 sqlite3_bind_double(st, pos, f->hours);
@@ -672,8 +832,8 @@ static void bind_row(file_ctx *f, sqlite3_stmt *st, long line)
             bind_val(st, pos, c, v);
         }
     }
-    sqlite3_bind_int64(st, kd->ncols + 1, f->file_id);
-    sqlite3_bind_int64(st, kd->ncols + 2, line);
+    sqlite3_bind_int64(st, base + kd->ncols + 1, f->file_id);
+    sqlite3_bind_int64(st, base + kd->ncols + 2, line);
 }
 
 static void bind_key(file_ctx *f, sqlite3_stmt *st)
@@ -709,29 +869,14 @@ static void key_text(file_ctx *f, char *out, size_t cap)
     }
 }
 
-static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        cc_store_err(f->s, rc, what);
-        return -1;
-    }
-    return 0;
-}
-
 static int split_partners(file_ctx *f, const val *aid, const val *pv)
 {
     if (pv->st != CC_PARSE_OK)
         return 0;
     const char *t;
     size_t pos = 0, n;
-    while (cc_list_next(pv->s, pv->n, &pos, &t, &n)) {     /* text/list.c */
-        sqlite3_bind_text(f->partner, 1, aid->s, (int)aid->n, SQLITE_STATIC);
-        sqlite3_bind_text(f->partner, 2, t, (int)n, SQLITE_STATIC);
-        if (step_done(f, f->partner, "storing a partner") < 0)
-            return -1;
-    }
+    while (cc_list_next(pv->s, pv->n, &pos, &t, &n))      /* text/list.c */
+        tuples_add(&f->partners, aid->s, aid->n, t, n, NULL, 0);
     return 0;
 }
 
@@ -744,19 +889,25 @@ static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
         const char *t = cc_trim(rec->field[i], &n);
         if (!n)
             continue;
-        sqlite3_bind_text(f->answer, 1, rid->s, (int)rid->n, SQLITE_STATIC);
-        sqlite3_bind_text(f->answer, 2, f->questions[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(f->answer, 3, t, (int)n, SQLITE_STATIC);
-        if (step_done(f, f->answer, "storing a survey answer") < 0)
-            return -1;
+        tuples_add(&f->answers, rid->s, rid->n, f->questions[i], strlen(f->questions[i]), t, n);
     }
+    return 0;
+}
+
+/* What a stored row adds to the side tables. */
+static int store_extras(file_ctx *f, const cc_csv_record *rec)
+{
+    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
+        return -1;
+    if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
+        return -1;
     return 0;
 }
 
 /* Store an accepted row; handles a key that is already stored. */
 static int store_row(file_ctx *f, const cc_csv_record *rec)
 {
-    bind_row(f, f->ins, rec->line);
+    bind_row(f, f->ins, rec->line, 0);
     int rc = sqlite3_step(f->ins);
     sqlite3_reset(f->ins);
     int existed = 0;
@@ -778,11 +929,15 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
             }
         }
         sqlite3_reset(f->key_lookup);
+        if (tuples_flush(f, &f->partners) < 0)
+            return -1;
         if (f->partners_del) {
             sqlite3_bind_text(f->partners_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
             if (step_done(f, f->partners_del, "replacing partners") < 0)
                 return -1;
         }
+        if (tuples_flush(f, &f->answers) < 0)
+            return -1;
         if (f->answers_del) {
             sqlite3_bind_text(f->answers_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
             if (step_done(f, f->answers_del, "replacing answers") < 0)
@@ -796,7 +951,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
             if (step_done(f, f->plaus_del, "replacing plausibility warnings") < 0)
                 return -1;
         }
-        bind_row(f, f->ins_replace, rec->line);
+        bind_row(f, f->ins_replace, rec->line, 0);
         if (step_done(f, f->ins_replace, "storing a row") < 0)
             return -1;
     } else if (rc != SQLITE_DONE) {
@@ -804,11 +959,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
         return -1;
     }
     (void)existed;
-    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
-        return -1;
-    if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
-        return -1;
-    return 0;
+    return store_extras(f, rec);
 }
 
 /* ---- rejects --------------------------------------------------------------- */
@@ -1091,6 +1242,8 @@ static void file_release(file_ctx *f)
     for (int i = 0; i < f->nindex; i++)
         free(f->index_sql[i]);
     free(f->index_sql);
+    free(f->partners.t);
+    free(f->answers.t);
     free(f->questions);
     free(f->header);
     free(f->map);
@@ -1106,7 +1259,8 @@ static void file_release(file_ctx *f)
     free(f->rej_path);
 }
 
-static void progress(file_ctx *f, cc_csv *r, int done)
+/* offset: bytes of input read so far, of size */
+static void progress(file_ctx *f, uint64_t offset, uint64_t size, int done)
 {
     if (!f->opts->progress)
         return;
@@ -1115,8 +1269,7 @@ static void progress(file_ctx *f, cc_csv *r, int done)
         fflush(stderr);
         return;
     }
-    uint64_t size = cc_csv_size(r);
-    int pct = size ? (int)(cc_csv_offset(r) * 100 / size) : 100;
+    int pct = size ? (int)(offset * 100 / size) : 100;
     if (pct > 100)
         pct = 100;
     char bar[31];
@@ -1371,6 +1524,367 @@ static cc_err roster_rollup(file_ctx *f)
     return cc_store_rollup_weeks(f->s, f->roster_lo, f->roster_hi);
 }
 
+/* ---- the rows: a reading thread and a storing thread ------------------------- *
+ * The reading thread reads records and parses and checks them (everything
+ * that needs no database) into batches; the calling thread, the only one that
+ * touches the database, takes the batches in file order and, row by row,
+ * looks up references to stored rows, stores the row or rejects it, and says
+ * so. Everything seen (messages, rejects, the database) therefore happens in
+ * the same order as when one row is read and stored at a time — which is what
+ * CARECARD_INGEST_THREADS=1 does, with the same code, on one thread. */
+
+#define BATCH_ROWS 1024
+#define BATCH_ARENA (1u << 20)
+#define NBATCH 4
+
+typedef struct {
+    cc_csv_record rec;        /* fields point into the batch arena */
+    val *v;                   /* the parsed values (ncols) */
+    const char *reason;       /* rejected by check_row: why (arena); else NULL */
+    const char *reason_col;
+    uint64_t refs;            /* references still to check (check_row's f->refs) */
+    double hours;
+    int hours_set;
+} prow;
+
+typedef struct {
+    prow *rows;
+    val *vals;                /* BATCH_ROWS x ncols */
+    size_t n;
+    char *arena;
+    size_t alen, acap;
+    uint64_t offset;          /* input read when the batch was closed */
+    int end;                  /* 0 more follow, 1 end of input, -1 read error (err) */
+    char err[300];
+} batch;
+
+typedef struct {
+    file_ctx rf;              /* the reading thread's copy of the file context */
+    cc_csv *r;
+    batch b[NBATCH];
+    int nbatch;
+    unsigned long produced, consumed;
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int pending;              /* prec was read but did not fit the last batch */
+    cc_csv_record prec;
+} pipe_ctx;
+
+/* n bytes of the batch arena, aligned for pointers */
+static void *arena_take(batch *b, size_t n)
+{
+    size_t at = (b->alen + 7) & ~(size_t)7;
+    b->alen = at + n;
+    return b->arena + at;
+}
+
+/* Parse and check one record into row (the reading thread's work). */
+static void parse_row(file_ctx *f, batch *b, prow *row, const cc_csv_record *rec)
+{
+    /* the record's fields are contiguous, each followed by its NUL */
+    const char *from = rec->field[0];
+    size_t span = (size_t)(rec->field[rec->n - 1] + rec->len[rec->n - 1] + 1 - from);
+    char *to = arena_take(b, span);
+    memcpy(to, from, span);
+    const char **field = arena_take(b, rec->n * sizeof *field);
+    size_t *len = arena_take(b, rec->n * sizeof *len);
+    for (size_t i = 0; i < rec->n; i++) {
+        field[i] = to + (rec->field[i] - from);
+        len[i] = rec->len[i];
+    }
+    row->rec.n = rec->n;
+    row->rec.field = field;
+    row->rec.len = len;
+    row->rec.line = rec->line;
+
+    f->v = row->v;
+    for (int ci = 0; ci < f->kd->ncols; ci++) {
+        int in = f->where[ci];
+        if (in >= 0 && (size_t)in < rec->n)
+            parse_cell(f, ci, field[in], len[in]);
+        else {
+            f->v[ci].st = CC_PARSE_EMPTY;
+            f->v[ci].s = "";
+            f->v[ci].n = 0;
+        }
+        f->v[ci].code = f->kd->cols[ci].type == CC_T_ENUM ? f->v[ci].code : NULL;
+    }
+    int bad = 0;
+    f->refs = 0;
+    f->hours_set = 0;
+    if (rec->n > f->ncols_in) {
+        int extra = 0;
+        for (size_t i = f->ncols_in; i < rec->n; i++) {
+            size_t n = len[i];
+            cc_trim(field[i], &n);
+            extra |= n != 0;
+        }
+        if (extra) {
+            snprintf(f->reason, sizeof f->reason, "row has %zu fields but the header has %zu "
+                     "(a comma inside a value that is not quoted?)", rec->n, f->ncols_in);
+            f->reason_col = NULL;
+            bad = -1;
+        }
+    }
+    if (!bad)
+        bad = check_row(f);
+    row->refs = f->refs;
+    row->hours = f->hours;
+    row->hours_set = f->hours_set;
+    row->reason = NULL;
+    row->reason_col = NULL;
+    if (bad) {
+        size_t n = strlen(f->reason) + 1;
+        row->reason = memcpy(arena_take(b, n), f->reason, n);
+        row->reason_col = f->reason_col;
+    }
+}
+
+/* Fill b with the next rows of the file. */
+static void fill_batch(pipe_ctx *p, batch *b)
+{
+    file_ctx *f = &p->rf;
+    b->n = 0;
+    b->alen = 0;
+    b->end = 0;
+    while (b->n < BATCH_ROWS) {
+        cc_csv_record rec;
+        if (p->pending) {
+            rec = p->prec;
+            p->pending = 0;
+        } else {
+            int rc = cc_csv_next(p->r, &rec);
+            if (rc == 0) {
+                b->end = 1;
+                break;
+            }
+            if (rc < 0) {
+                snprintf(b->err, sizeof b->err, "%s", cc_csv_error(p->r));
+                b->end = -1;
+                break;
+            }
+            /* a row of empty cells (what spreadsheets leave at the end) is no row */
+            int empty = 1;
+            for (size_t i = 0; i < rec.n && empty; i++) {
+                size_t n = rec.len[i];
+                cc_trim(rec.field[i], &n);
+                empty = n == 0;
+            }
+            if (empty)
+                continue;
+        }
+        size_t span = (size_t)(rec.field[rec.n - 1] + rec.len[rec.n - 1] + 1 - rec.field[0]);
+        size_t need = span + rec.n * (sizeof(char *) + sizeof(size_t)) + sizeof f->reason + 32;
+        if (b->alen + need > b->acap) {
+            if (b->n) {
+                p->prec = rec;        /* valid until the next cc_csv_next */
+                p->pending = 1;
+                break;
+            }
+            b->arena = cc_xrealloc(b->arena, need);
+            b->acap = need;
+        }
+        prow *row = &b->rows[b->n];
+        row->v = b->vals + b->n * (size_t)f->kd->ncols;
+        parse_row(f, b, row, &rec);
+        b->n++;
+    }
+    b->offset = cc_csv_offset(p->r);
+}
+
+static void *reader_main(void *arg)
+{
+    pipe_ctx *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->produced - p->consumed == (unsigned long)p->nbatch)
+            pthread_cond_wait(&p->cv, &p->mu);
+        int stop = p->stop;
+        batch *b = &p->b[p->produced % (unsigned long)p->nbatch];
+        pthread_mutex_unlock(&p->mu);
+        if (stop)
+            break;
+        fill_batch(p, b);
+        pthread_mutex_lock(&p->mu);
+        p->produced++;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (b->end)
+            break;
+    }
+    p->rf.cpu_read = now_s(CLOCK_THREAD_CPUTIME_ID);
+    return NULL;
+}
+
+static void use_row(file_ctx *f, const prow *row)
+{
+    f->v = row->v;
+    f->hours = row->hours;
+    f->hours_set = row->hours_set;
+}
+
+/* Store n accepted rows, in order: with one INSERT when there are ROWS_MANY
+ * and none of their keys is stored yet (the usual case), else (the INSERT
+ * fails on a constraint and changes nothing) one by one through store_row,
+ * which says which rows replace which. */
+static int store_rows(file_ctx *f, const prow *const *rows, int n)
+{
+    int many = 0;
+    for (int i = 0; i < n; i++) {
+        use_row(f, rows[i]);
+        if (roster_note_row(f) < 0)     /* before the row is stored */
+            return -1;
+    }
+    if (n == ROWS_MANY && f->ins_many) {
+        int w = f->kd->ncols + 2;
+        for (int i = 0; i < n; i++) {
+            use_row(f, rows[i]);
+            bind_row(f, f->ins_many, rows[i]->rec.line, i * w);
+        }
+        int rc = sqlite3_step(f->ins_many);
+        sqlite3_reset(f->ins_many);
+        if (rc == SQLITE_DONE)
+            many = 1;
+        else if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+            cc_store_err(f->s, rc, "storing a row");
+            return -1;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        use_row(f, rows[i]);
+        if ((many ? store_extras(f, &rows[i]->rec) : store_row(f, &rows[i]->rec)) < 0 ||
+            check_plausible(f, rows[i]->rec.line) < 0)
+            return -1;
+        f->st->rows_accepted++;
+    }
+    return 0;
+}
+
+/* Store or reject the rows of b (the storing thread's work). */
+static cc_err store_batch(file_ctx *f, const batch *b)
+{
+    cc_ingest_stats *st = f->st;
+    const prow *group[ROWS_MANY];
+    int ng = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const prow *row = &b->rows[i];
+        st->rows_read++;
+        if ((st->rows_read & 4095) == 0) {
+            if (cc_interrupted) {
+                progress(f, 0, 0, 1);
+                cc_error("%s: interrupted; nothing of this file was stored", f->path);
+                return CC_ERR_INTERRUPTED;
+            }
+            if ((st->rows_read & 65535) == 0)
+                progress(f, b->offset, f->size, 0);
+        }
+        use_row(f, row);
+        const char *reason = row->reason, *col = row->reason_col;
+        if (row->refs && check_refs(f, row->refs) < 0) {
+            reason = f->reason;
+            col = f->reason_col;
+        }
+        if (reason) {
+            /* what the rows before it do is said before it */
+            if (store_rows(f, group, ng) < 0)
+                return CC_ERR_DB;
+            ng = 0;
+            use_row(f, row);
+            if (reject_row(f, &row->rec, reason, col) < 0)
+                return CC_ERR_DB;
+            continue;
+        }
+        group[ng++] = row;
+        if (ng == ROWS_MANY) {
+            if (store_rows(f, group, ng) < 0)
+                return CC_ERR_DB;
+            ng = 0;
+        }
+    }
+    if (store_rows(f, group, ng) < 0)
+        return CC_ERR_DB;
+    if (tuples_flush(f, &f->partners) < 0 || tuples_flush(f, &f->answers) < 0)
+        return CC_ERR_DB;
+    if (b->end < 0) {
+        progress(f, 0, 0, 1);
+        cc_error("%s: %s", f->path, b->err);
+        return CC_ERR_DATA;
+    }
+    return CC_OK;
+}
+
+static int threads_wanted(void)
+{
+    const char *e = getenv("CARECARD_INGEST_THREADS");
+    return e && atoi(e) == 1 ? 1 : 2;
+}
+
+/* Read, check and store every data row of r. */
+static cc_err load_rows(file_ctx *f, cc_csv *r)
+{
+    pipe_ctx *p = cc_xcalloc(1, sizeof *p);
+    val *v0 = f->v;
+    p->rf = *f;
+    p->r = r;
+    int threaded = threads_wanted() > 1;
+    p->nbatch = threaded ? NBATCH : 1;
+    for (int i = 0; i < p->nbatch; i++) {
+        p->b[i].rows = cc_xmalloc(BATCH_ROWS * sizeof *p->b[i].rows);
+        p->b[i].vals = cc_xcalloc(BATCH_ROWS * (size_t)f->kd->ncols, sizeof *p->b[i].vals);
+        p->b[i].acap = BATCH_ARENA;
+        p->b[i].arena = cc_xmalloc(BATCH_ARENA);
+    }
+    double cpu0 = now_s(CLOCK_THREAD_CPUTIME_ID);
+    pthread_t th;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (threaded && pthread_create(&th, NULL, reader_main, p) != 0)
+        threaded = 0;
+    cc_err err = CC_OK;
+    for (;;) {
+        batch *b = &p->b[0];
+        if (threaded) {
+            pthread_mutex_lock(&p->mu);
+            while (p->consumed == p->produced)
+                pthread_cond_wait(&p->cv, &p->mu);
+            b = &p->b[p->consumed % (unsigned long)p->nbatch];
+            pthread_mutex_unlock(&p->mu);
+        } else {
+            fill_batch(p, b);
+        }
+        err = store_batch(f, b);
+        int end = b->end;
+        if (threaded) {
+            pthread_mutex_lock(&p->mu);
+            p->consumed++;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (err != CC_OK || end)
+            break;
+    }
+    if (threaded) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(th, NULL);
+        f->cpu_read = p->rf.cpu_read;
+    }
+    f->cpu_store = now_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    for (int i = 0; i < p->nbatch; i++) {
+        free(p->b[i].rows);
+        free(p->b[i].vals);
+        free(p->b[i].arena);
+    }
+    free(p);
+    f->v = v0;
+    return err;
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
 {
     file_ctx fc, *f = &fc;
@@ -1390,9 +1904,11 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     co.delim = CC_CSV_AUTO;
     co.scan = hash_scan;
     co.scan_arg = &h;
+    f->t[0] = now_s(CLOCK_MONOTONIC);
     cc_csv *r = cc_csv_open_opts(path, &co, NULL);
     if (!r)
         return CC_ERR_DATA;
+    f->t[1] = now_s(CLOCK_MONOTONIC);
     uint8_t dig[SHA256_DIGEST_SIZE];
     sha256_digest(&h.sha, sizeof dig, dig);
     char hex[SHA256_DIGEST_SIZE * 2 + 1];
@@ -1578,83 +2094,12 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     }
 
-    for (;;) {
-        rc = cc_csv_next(r, &rec);
-        if (rc == 0)
-            break;
-        if (rc < 0) {
-            progress(f, r, 1);
-            cc_error("%s: %s", path, cc_csv_error(r));
-            err = CC_ERR_DATA;
-            goto fail;
-        }
-        /* a row of empty cells (what spreadsheets leave at the end) is no row */
-        int empty = 1;
-        for (size_t i = 0; i < rec.n && empty; i++) {
-            size_t n = rec.len[i];
-            cc_trim(rec.field[i], &n);
-            empty = n == 0;
-        }
-        if (empty)
-            continue;
-        st->rows_read++;
-        if ((st->rows_read & 4095) == 0) {
-            if (cc_interrupted) {
-                progress(f, r, 1);
-                cc_error("%s: interrupted; nothing of this file was stored", path);
-                err = CC_ERR_INTERRUPTED;
-                goto fail;
-            }
-            if ((st->rows_read & 65535) == 0)
-                progress(f, r, 0);
-        }
-        for (int ci = 0; ci < f->kd->ncols; ci++) {
-            int in = f->where[ci];
-            if (in >= 0 && (size_t)in < rec.n)
-                parse_cell(f, ci, rec.field[in], rec.len[in]);
-            else {
-                f->v[ci].st = CC_PARSE_EMPTY;
-                f->v[ci].s = "";
-                f->v[ci].n = 0;
-            }
-            f->v[ci].code = f->kd->cols[ci].type == CC_T_ENUM ? f->v[ci].code : NULL;
-        }
-        int bad;
-        if (rec.n > f->ncols_in) {
-            int extra = 0;
-            for (size_t i = f->ncols_in; i < rec.n; i++) {
-                size_t n = rec.len[i];
-                cc_trim(rec.field[i], &n);
-                extra |= n != 0;
-            }
-            if (extra) {
-                snprintf(f->reason, sizeof f->reason, "row has %zu fields but the header has %zu "
-                         "(a comma inside a value that is not quoted?)", rec.n, f->ncols_in);
-                f->reason_col = NULL;
-                bad = -1;
-                goto rejected;
-            }
-        }
-        bad = check_row(f);
-    rejected:
-        if (bad) {
-            if (reject_row(f, &rec, f->reason, f->reason_col) < 0) {
-                err = CC_ERR_DB;
-                goto fail;
-            }
-            continue;
-        }
-        if (roster_note_row(f) < 0) {
-            err = CC_ERR_DB;
-            goto fail;
-        }
-        if (store_row(f, &rec) < 0 || check_plausible(f, rec.line) < 0) {
-            err = CC_ERR_DB;
-            goto fail;
-        }
-        st->rows_accepted++;
-    }
-    progress(f, r, 1);
+    f->size = cc_csv_size(r);
+    f->t[5] = now_s(CLOCK_MONOTONIC);
+    if ((err = load_rows(f, r)) != CC_OK)
+        goto fail;
+    f->t[2] = now_s(CLOCK_MONOTONIC);
+    progress(f, 0, 0, 1);
     if (f->shown_rejects > MAX_SHOWN)
         cc_warn("%s: %ld more rejected rows not shown", path, f->shown_rejects - MAX_SHOWN);
     if (f->shown_dups > MAX_SHOWN)
@@ -1697,10 +2142,14 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         err = CC_ERR_DB;
         goto fail;
     }
+    f->t[3] = now_s(CLOCK_MONOTONIC);
     if ((err = roster_rollup(f)) != CC_OK)
         goto fail;
+    f->t[6] = now_s(CLOCK_MONOTONIC);
     if ((err = cc_store_commit(s)) != CC_OK)
         goto fail_committed;
+    f->t[4] = now_s(CLOCK_MONOTONIC);
+    timing_report(f);
     st->stored = 1;
     if (f->rej) {
         fclose(f->rej);
