@@ -169,29 +169,9 @@ static void pad(FILE *f, const char *s, size_t w, int right)
 /* Shortest text that reads back as the same double. */
 static void full_num(char *out, size_t len, double v)
 {
-    if (!isfinite(v)) {
-        out[0] = '\0';
-        return;
-    }
-    if (v == floor(v) && fabs(v) < 1e15) {
-        snprintf(out, len, "%.0f", v == 0 ? 0.0 : v);
-        return;
-    }
-    /* The smallest precision p that reads back as v (without an exponent
-     * unless |v| < 1e-4, or p = 17).  Both conditions only become true as p
-     * grows (a correctly rounded longer decimal is at least as close to v;
-     * %g drops the exponent once p exceeds it), so p is found by bisection:
-     * 4 or 5 conversions instead of up to 17, the same text. */
-    unsigned lo = 1, hi = 17;
-    while (lo < hi) {
-        unsigned p = (lo + hi) / 2;
-        snprintf(out, len, "%.*g", (int)(p & 31), v);
-        if (strtod(out, NULL) == v && (!strchr(out, 'e') || fabs(v) < 1e-4))
-            hi = p;
-        else
-            lo = p + 1;
-    }
-    snprintf(out, len, "%.*g", (int)(lo & 31), v);
+    /* the shortest text that reads back as v: "%.0f" for an integer below
+     * 1e15, else the smallest "%.*g" (no exponent unless |v| < 1e-4) */
+    cc_num_shortest(out, len, v);
 }
 
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
