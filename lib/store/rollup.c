@@ -426,6 +426,18 @@ out:
 }
 
 /* The first (dir > 0) or last activity date on or after / on or before day. */
+/* 1 when the attendance table has a row, 0 when empty, -1 on error */
+static int attendance_any(cc_store *s)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM attendance LIMIT 1", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return -1;
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int activity_bound(cc_store *s, const char *day, int dir, cc_day *out)
 {
     sqlite3_stmt *st;
@@ -491,6 +503,13 @@ cc_err cc_store_rollup_weeks(cc_store *s, cc_day from, cc_day to)
     cc_day lo, hi;
     cc_day_format(last + 6, end);
     int a = activity_bound(s, w0, 1, &lo), b = activity_bound(s, end, -1, &hi);
+    /* no attendance at all (activities are loaded first): every roster is
+     * empty, and the ones of the range were deleted above */
+    int any = a > 0 && b > 0 ? attendance_any(s) : 0;
+    if (any < 0)
+        a = -1;
+    else if (!any)
+        a = 0;
     if (a < 0 || b < 0) {
         err = cc_store_err(s, sqlite3_errcode(s->db), "building attendance rosters");
         goto out;
