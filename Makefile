@@ -102,10 +102,14 @@ unit: all $(UNIT_BIN)
 e2e: all $(FAULT_LIB)
 	$(Q)BUILD=$(BUILD) ONLY=e2e tests/run.sh
 
-bench: deps all
+# deps first, then a new make: PKG_CFLAGS is read when the Makefile is parsed,
+# so a build in the same make as the install would miss the new packages' flags.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench.sh city
 
-bench-small: deps all
+bench-small: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench.sh small
 
 fuzz: deps
