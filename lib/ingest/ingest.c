@@ -204,8 +204,18 @@ typedef struct {
     cc_day roster_lo, roster_hi;
     int roster_x;             /* activities: date column; attendance: activity_id */
     int roster_old;           /* activities: a stored row may be replaced (look its date up) */
-    sqlite3_stmt *roster_q;   /* the date of an activity */
+    sqlite3_stmt *roster_q;   /* the date of an activity (attendance: date, community, status) */
     char roster_last[ID_MAX * 4 + 1];
+    /* attendance: the rosters built from the rows in hand (rollup.c's feed) */
+    cc_roster_feed *feed;
+    struct roster_act {       /* the activity of a row: its day, community and status */
+        cc_day day;
+        uint32_t comm;        /* the feed's number */
+        int completed;
+        int ok;               /* looked up */
+    } ract, rgroup[ROWS_MANY];
+    int rreplaced;            /* store_row replaced a stored row */
+    int rx_p, rx_h, rx_role, rx_special;      /* attendance columns */
 } file_ctx;
 
 static double now_s(clockid_t c)
@@ -582,6 +592,8 @@ static int check_row(file_ctx *f)
     return 0;
 }
 
+static int roster_activity(file_ctx *f, const char *s, size_t n);
+
 /* The references check_row noted, in column order: 0, or -1 with f->reason
  * set for the first one that names no stored row. */
 static int check_refs(file_ctx *f, uint64_t refs)
@@ -591,7 +603,9 @@ static int check_refs(file_ctx *f, uint64_t refs)
             continue;
         const cc_col_def *c = &f->kd->cols[ci];
         const val *v = &f->v[ci];
-        if ((c->flags & CC_F_ACTIVITY) && !ref_exists(f, f->activity_q, f->last_activity, v->s, v->n))
+        if ((c->flags & CC_F_ACTIVITY) && !(f->kind == CC_KIND_ATTENDANCE && f->roster_q
+                                                ? roster_activity(f, v->s, v->n)
+                                                : ref_exists(f, f->activity_q, f->last_activity, v->s, v->n)))
             return fail_value(f, ci, "no such activity (not in the activities log)");
         if ((c->flags & CC_F_PROVIDER) && !ref_exists(f, f->provider_q, f->last_provider, v->s, v->n))
             return fail_value(f, ci, "no such provider (not in the providers register)");
@@ -913,6 +927,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
     int existed = 0;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         existed = 1;
+        f->rreplaced = 1;
         bind_key(f, f->key_lookup);
         if (sqlite3_step(f->key_lookup) == SQLITE_ROW) {
             int64_t fid = sqlite3_column_int64(f->key_lookup, 0);
@@ -1231,6 +1246,8 @@ static void hash_scan(void *arg, const void *buf, size_t n)
 static void file_release(file_ctx *f)
 {
     finalize_all(f);
+    cc_roster_feed_free(f->feed);
+    f->feed = NULL;
     map_release(&f->communities);
     map_release(&f->community_names);
     if (f->questions)
@@ -1452,6 +1469,8 @@ static int roster_note_removed(file_ctx *f)
     return rc;
 }
 
+static int threads_wanted(void);
+
 /* After remove_earlier_versions: what to note per row. */
 static int roster_prepare(file_ctx *f)
 {
@@ -1466,10 +1485,52 @@ static int roster_prepare(file_ctx *f)
         sqlite3_finalize(q);
     } else if (f->kind == CC_KIND_ATTENDANCE) {
         f->roster_x = cc_col_index(f->kd, "activity_id");
+        f->rx_p = cc_col_index(f->kd, "participant_id");
+        f->rx_h = cc_col_index(f->kd, "household_id");
+        f->rx_role = cc_col_index(f->kd, "role");
+        f->rx_special = cc_col_index(f->kd, "special");
+        f->ract.ok = 0;
+        /* CARECARD_ROSTER_READBACK=1: every week read back (the old way; tests compare) */
+        const char *rb = getenv("CARECARD_ROSTER_READBACK");
+        if (!(rb && atoi(rb) == 1) && f->rx_p >= 0 && f->rx_h >= 0 && f->rx_role >= 0 && f->rx_special >= 0)
+            f->feed = cc_roster_feed_new(threads_wanted() > 1);
+        /* one lookup per activity: the reference check, the week touched, the roster */
+        return prep(f, "SELECT date, community_id, status FROM activities WHERE activity_id = ?", &f->roster_q);
     }
     if (f->roster_x < 0)
         return 0;
     return prep(f, "SELECT date FROM activities WHERE activity_id = ?", &f->roster_q);
+}
+
+/* Attendance: whether activity (s, n) is stored (check_refs), noting its
+ * day, community and status in f->ract; rows come by activity, so the last
+ * one is remembered. */
+static int roster_activity(file_ctx *f, const char *s, size_t n)
+{
+    if (f->ract.ok && strlen(f->roster_last) == n && !memcmp(f->roster_last, s, n))
+        return 1;
+    f->ract.ok = 0;
+    f->roster_last[0] = '\0';
+    sqlite3_reset(f->roster_q);
+    sqlite3_bind_text(f->roster_q, 1, s, (int)n, SQLITE_STATIC);
+    if (sqlite3_step(f->roster_q) != SQLITE_ROW) {
+        sqlite3_reset(f->roster_q);
+        return 0;
+    }
+    const char *d = (const char *)sqlite3_column_text(f->roster_q, 0);
+    const char *c = (const char *)sqlite3_column_text(f->roster_q, 1);
+    const char *st = (const char *)sqlite3_column_text(f->roster_q, 2);
+    if (d && c && cc_parse_date(d, (size_t)sqlite3_column_bytes(f->roster_q, 0), &f->ract.day) == CC_PARSE_OK) {
+        f->ract.ok = 1;
+        f->ract.completed = st && !strcmp(st, "completed");
+        f->ract.comm = f->feed ? cc_roster_feed_community(f->feed, c, (size_t)sqlite3_column_bytes(f->roster_q, 1)) : 0;
+        if (n <= ID_MAX * 4) {
+            memcpy(f->roster_last, s, n);
+            f->roster_last[n] = '\0';
+        }
+    }
+    sqlite3_reset(f->roster_q);
+    return 1;
 }
 
 /* The date of activity (s, n) as it is stored now, if it is. */
@@ -1488,12 +1549,17 @@ static int roster_touch_activity(file_ctx *f, const char *s, size_t n)
     return 0;
 }
 
-/* An accepted row, before it is stored. */
-static int roster_note_row(file_ctx *f)
+/* An accepted row (the i-th of its group), before it is stored. */
+static int roster_note_row(file_ctx *f, int i)
 {
     if (f->roster_x < 0)
         return 0;
     const val *v = &f->v[f->roster_x];
+    if (f->kind == CC_KIND_ATTENDANCE) {      /* looked up by check_refs */
+        if (f->rgroup[i].ok)
+            roster_touch(f, f->rgroup[i].day);
+        return 0;
+    }
     if (f->kind == CC_KIND_ACTIVITIES) {
         if (v->st == CC_PARSE_OK)
             roster_touch(f, v->day);
@@ -1510,17 +1576,56 @@ static int roster_note_row(file_ctx *f)
     return roster_touch_activity(f, v->s, v->n);
 }
 
+/* Attendance: the i-th row of its group is stored (f->rreplaced: in place
+ * of a stored row); hand it to the feed. */
+static void roster_stored(file_ctx *f, int i)
+{
+    if (!f->feed)
+        return;
+    const struct roster_act *a = &f->rgroup[i];
+    if (!a->ok) {             /* not looked up (cannot be): read every week back */
+        cc_roster_feed_free(f->feed);
+        f->feed = NULL;
+        return;
+    }
+    if (f->rreplaced)
+        cc_roster_feed_readback(f->feed, a->day);
+    if (!a->completed)
+        return;
+    const val *p = &f->v[f->rx_p], *h = &f->v[f->rx_h], *role = &f->v[f->rx_role], *sp = &f->v[f->rx_special];
+    unsigned fl = 0;
+    if (role->st == CC_PARSE_OK && role->code) {
+        if (!strcmp(role->code, "child"))
+            fl |= CC_ROSTER_CHILD;
+        else if (!strcmp(role->code, "volunteer"))
+            fl |= CC_ROSTER_VOLUNTEER;
+    }
+    if (sp->st == CC_PARSE_OK) {
+        fl |= CC_ROSTER_KNOWN;
+        if (sp->b == 1)
+            fl |= CC_ROSTER_SPECIAL;
+    }
+    cc_roster_feed_row(f->feed, a->day, a->comm, p->s, p->n, h->st == CC_PARSE_OK ? h->s : NULL,
+                       h->st == CC_PARSE_OK ? h->n : 0, fl);
+}
+
 /* Before commit: rebuild the weeks this file changed. */
 static cc_err roster_rollup(file_ctx *f)
 {
     sqlite3_finalize(f->roster_q);
     f->roster_q = NULL;
-    if (f->roster_lo > f->roster_hi)
+    cc_roster_feed *feed = f->feed;
+    f->feed = NULL;
+    if (f->roster_lo > f->roster_hi) {
+        cc_roster_feed_free(feed);
         return CC_OK;
+    }
     char a[11], b[11];
     cc_day_format(f->roster_lo, a);
     cc_day_format(f->roster_hi, b);
     cc_verbose("%s: rebuilding the attendance rosters of the weeks %s .. %s", f->path, a, b);
+    if (feed)
+        return cc_store_rollup_feed(f->s, f->roster_lo, f->roster_hi, feed);
     return cc_store_rollup_weeks(f->s, f->roster_lo, f->roster_hi);
 }
 
@@ -1733,7 +1838,7 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
     int many = 0;
     for (int i = 0; i < n; i++) {
         use_row(f, rows[i]);
-        if (roster_note_row(f) < 0)     /* before the row is stored */
+        if (roster_note_row(f, i) < 0)  /* before the row is stored */
             return -1;
     }
     if (n == ROWS_MANY && f->ins_many) {
@@ -1753,9 +1858,11 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
     }
     for (int i = 0; i < n; i++) {
         use_row(f, rows[i]);
+        f->rreplaced = 0;
         if ((many ? store_extras(f, &rows[i]->rec) : store_row(f, &rows[i]->rec)) < 0 ||
             check_plausible(f, rows[i]->rec.line) < 0)
             return -1;
+        roster_stored(f, i);
         f->st->rows_accepted++;
     }
     return 0;
@@ -1795,6 +1902,7 @@ static cc_err store_batch(file_ctx *f, const batch *b)
                 return CC_ERR_DB;
             continue;
         }
+        f->rgroup[ng] = f->ract;      /* attendance: its activity (check_refs) */
         group[ng++] = row;
         if (ng == ROWS_MANY) {
             if (store_rows(f, group, ng) < 0)

@@ -82,4 +82,32 @@ static inline cc_day cc_week_monday(cc_day day)
  * and a cache of ID numbers (at most ~100 MB).  Errors are printed. */
 cc_err cc_store_rollup_weeks(cc_store *s, cc_day from, cc_day to);
 
+/* ---- rosters from the rows in hand (an attendance file) --------------------
+ * The ingest of an attendance file hands every row it stores for a COMPLETED
+ * activity to a feed; a thread of the feed numbers the IDs (in memory) and
+ * files the entries by week (spilled to a temporary file past a bound).
+ * cc_store_rollup_feed then writes the rosters of the weeks that had none
+ * before straight from those entries, and rebuilds the others by reading
+ * them back (cc_store_rollup_weeks): the weeks that already had rosters, the
+ * weeks marked with cc_roster_feed_readback (a stored row was replaced), and
+ * every week when the feed gave up (too many IDs for its memory bound).
+ * One thread feeds (the storing thread); the feed's own thread is the only
+ * other one that touches it. */
+typedef struct cc_roster_feed cc_roster_feed;
+/* threaded = 0: the entries are filed on the calling thread. */
+cc_roster_feed *cc_roster_feed_new(int threaded);
+/* The feed's number of a community_id (once per activity, not per row). */
+uint32_t cc_roster_feed_community(cc_roster_feed *f, const char *s, size_t len);
+/* A stored attendance row of a completed activity on day; h NULL = no
+ * household; flags CC_ROSTER_*. */
+void cc_roster_feed_row(cc_roster_feed *f, cc_day day, uint32_t comm, const char *p, size_t pn,
+                        const char *h, size_t hn, unsigned flags);
+/* day's week must be read back (a row stored before was replaced). */
+void cc_roster_feed_readback(cc_roster_feed *f, cc_day day);
+/* Like cc_store_rollup_weeks(s, from, to) for the attendance file that fed
+ * f ([from, to] covers every day it touched); frees f. */
+cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed *f);
+/* Stops and frees a feed that is not used (an ingest that failed). */
+void cc_roster_feed_free(cc_roster_feed *f);
+
 #endif
