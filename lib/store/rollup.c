@@ -648,6 +648,7 @@ struct cc_roster_feed {
     uint32_t *wmap;             /* open addressing: monday -> week index + 1 */
     size_t wmapcap;
     size_t mem;                 /* entries in memory */
+    size_t mem_max, ids_max;    /* FEED_MEM_ENTRIES, FEED_INTERN_MAX (tests lower them) */
     FILE *tmp;
     uint64_t toff;
 };
@@ -767,7 +768,7 @@ static void feed_take(cc_roster_feed *f, const unsigned char *b, size_t len)
         unsigned flags = r[12];
         const char *p = (const char *)r + FEED_REC, *h = p + pn;
         at += FEED_REC + pn + (hn == NO_HOUSEHOLD ? 0 : hn);
-        if (cc_intern_bytes(&f->ids) > FEED_INTERN_MAX) {
+        if (cc_intern_bytes(&f->ids) > f->ids_max) {
             feed_give_up(f);
             break;
         }
@@ -785,7 +786,7 @@ static void feed_take(cc_roster_feed *f, const unsigned char *b, size_t len)
         e->flags = (uint8_t)flags;
         e->days = (uint8_t)(1u << (day - monday));
         w->total++;
-        if (++f->mem > FEED_MEM_ENTRIES) {
+        if (++f->mem > f->mem_max) {
             feed_spill(f);
             w = NULL;
         }
@@ -817,6 +818,12 @@ static void *feed_main(void *arg)
 cc_roster_feed *cc_roster_feed_new(int threaded)
 {
     cc_roster_feed *f = cc_xcalloc(1, sizeof *f);
+    /* for tests: CARECARD_ROSTER_FEED_MEM entries in memory before a spill,
+     * CARECARD_ROSTER_FEED_IDS bytes of IDs before giving up */
+    const char *e = getenv("CARECARD_ROSTER_FEED_MEM");
+    f->mem_max = e && atol(e) > 0 ? (size_t)atol(e) : FEED_MEM_ENTRIES;
+    e = getenv("CARECARD_ROSTER_FEED_IDS");
+    f->ids_max = e && atol(e) > 0 ? (size_t)atol(e) : FEED_INTERN_MAX;
     for (int i = 0; i < FEED_NBUF; i++)
         f->buf[i] = cc_xmalloc(FEED_BUF);
     pthread_mutex_init(&f->mu, NULL);

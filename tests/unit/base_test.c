@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/intern.h"
 
 static void test_buf(void **state)
 {
@@ -45,10 +46,50 @@ static void test_trim(void **state)
     assert_memory_equal(t, "P4", 2);
 }
 
+/* cc_intern: dense numbers in order of first appearance, the text back
+ * (with its length, a NUL inside included), across many growths. */
+static void test_intern(void **state)
+{
+    (void)state;
+    cc_intern t = CC_INTERN_INIT;
+    assert_int_equal(cc_intern_find(&t, "a", 1), UINT32_MAX);
+    assert_int_equal(cc_intern_id(&t, "a", 1), 0);
+    assert_int_equal(cc_intern_id(&t, "", 0), 1);
+    assert_int_equal(cc_intern_id(&t, "a\0b", 3), 2);
+    assert_int_equal(cc_intern_id(&t, "a", 1), 0);
+    assert_int_equal(cc_intern_id(&t, "a\0b", 3), 2);
+    assert_int_equal(cc_intern_find(&t, "a\0c", 3), UINT32_MAX);
+    char buf[32];
+    for (int i = 0; i < 100000; i++) {
+        int n = snprintf(buf, sizeof buf, "P%0*d", 1 + i % 20, i);
+        assert_int_equal(cc_intern_id(&t, buf, (size_t)n), (uint32_t)i + 3);
+    }
+    for (int i = 0; i < 100000; i += 7) {
+        int n = snprintf(buf, sizeof buf, "P%0*d", 1 + i % 20, i);
+        assert_int_equal(cc_intern_find(&t, buf, (size_t)n), (uint32_t)i + 3);
+        size_t len;
+        const char *x = cc_intern_text(&t, (uint32_t)i + 3, &len);
+        assert_int_equal(len, (size_t)n);
+        assert_memory_equal(x, buf, len);
+        assert_int_equal(x[len], '\0');
+    }
+    size_t len;
+    const char *x = cc_intern_text(&t, 2, &len);
+    assert_int_equal(len, 3);
+    assert_memory_equal(x, "a\0b", 3);
+    x = cc_intern_text(&t, 1, &len);
+    assert_int_equal(len, 0);
+    assert_int_equal(t.n, 100003);
+    assert_true(cc_intern_bytes(&t) > 100000);
+    cc_intern_release(&t);
+    assert_int_equal(t.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_intern),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_trim),
     };

@@ -595,6 +595,52 @@ static void test_activity_removed(void **state)
     close_db(s);
 }
 
+/* Rosters from the rows in hand (the feed) are what a full rebuild gives:
+ * a file of a new week into a database whose IDs are numbered (A4, W47),
+ * with a repeated key (the later row replaces the earlier: its week is read
+ * back), NULL household and special, an activity in another week (A1) whose
+ * week already has rosters (read back), a cancelled activity (A2); spilled
+ * to the temporary file every 2 entries; then a feed that gives up. */
+static void test_feed(void **state)
+{
+    (void)state;
+    cc_store *s = ingested();
+    write_file("act2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                           "A4,K02,p,2026-11-20,completed,10,10,3,1\n"
+                           "A5,K01,p,2026-11-22,completed,10,10,3,1\n");
+    assert_int_equal(ingest(s, "act2.csv", 0), CC_OK);
+    assert_fresh(s);
+    setenv("CARECARD_ROSTER_FEED_MEM", "2", 1);
+    write_file("att2.csv", "activity_id,participant_id,household_id,role,special\n"
+                           "A4,c1,H1,child,Y\n"
+                           "A4,c9,,child,\n"
+                           "A4,n1,H9,parent,N\n"
+                           "A5,c9,H9,child,N\n"
+                           "A5,c9,H9,volunteer,N\n");
+    assert_int_equal(ingest(s, "att2.csv", 0), CC_OK);
+    assert_fresh(s);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_PART), 3);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_VOL), 1);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_CHILD), 0);
+    write_file("att3.csv", "activity_id,participant_id,household_id,role,special\n"
+                           "A1,c7,H7,child,Y\n"
+                           "A2,c8,H8,child,N\n"
+                           "A4,c1,H1,child,N\n");
+    assert_int_equal(ingest(s, "att3.csv", 0), CC_OK);
+    assert_fresh(s);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART), 4);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_SPECIAL), 0);
+    unsetenv("CARECARD_ROSTER_FEED_MEM");
+    setenv("CARECARD_ROSTER_FEED_IDS", "1", 1);
+    write_file("att4.csv", "activity_id,participant_id,household_id,role,special\n"
+                           "A5,c10,H10,child,Y\n");
+    assert_int_equal(ingest(s, "att4.csv", 0), CC_OK);
+    unsetenv("CARECARD_ROSTER_FEED_IDS");
+    assert_fresh(s);
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_SPECIAL), 1);
+    close_db(s);
+}
+
 /* A file refused by --strict and an interrupted ingest change nothing. */
 static void test_refused_and_interrupted(void **state)
 {
@@ -751,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_row_of_another_file),
         cmocka_unit_test(test_replaced_attendance),
         cmocka_unit_test(test_activity_removed),
+        cmocka_unit_test(test_feed),
         cmocka_unit_test(test_refused_and_interrupted),
         cmocka_unit_test(test_migrate_v2),
         cmocka_unit_test(test_fresh_is_v3),
