@@ -1914,6 +1914,8 @@ static cc_err store_batch(file_ctx *f, const batch *b)
         return CC_ERR_DB;
     if (tuples_flush(f, &f->partners) < 0 || tuples_flush(f, &f->answers) < 0)
         return CC_ERR_DB;
+    if (b->end > 0 && f->feed)
+        cc_roster_feed_end(f->feed);  /* its thread sorts the IDs while the indexes are rebuilt */
     if (b->end < 0) {
         progress(f, 0, 0, 1);
         cc_error("%s: %s", f->path, b->err);

@@ -676,12 +676,97 @@ out:
 #define FEED_NBUF 4
 #define FEED_REC 16             /* record header: day, comm, pn, hn, flags */
 #ifndef FEED_MEM_ENTRIES
-#define FEED_MEM_ENTRIES ((size_t)2 << 20)     /* 32 MB of entries */
+#define FEED_MEM_ENTRIES ((size_t)1 << 20)     /* 16 MB of entries */
 #endif
 #ifndef FEED_INTERN_MAX
 #define FEED_INTERN_MAX ((size_t)96 << 20)
 #endif
 #define NO_HOUSEHOLD 0xffffu
+
+/* The IDs in SQLite's BINARY order (memcmp, then the shorter first): the
+ * first 8 bytes, big-endian, decide most comparisons. */
+typedef struct {
+    uint32_t khi, klo;          /* the first 8 bytes, big-endian (12-byte entries) */
+    uint32_t id;
+} idkey;
+
+#define IDS_MANY 64             /* IDs to an INSERT */
+
+static int cmp_idkey(const void *a, const void *b, void *arg)
+{
+    const idkey *x = a, *y = b;
+    if (x->khi != y->khi)
+        return x->khi < y->khi ? -1 : 1;
+    if (x->klo != y->klo)
+        return x->klo < y->klo ? -1 : 1;
+    const cc_intern *t = arg;
+    size_t xn, yn;
+    const char *xs = cc_intern_text(t, x->id, &xn), *ys = cc_intern_text(t, y->id, &yn);
+    int c = memcmp(xs, ys, xn < yn ? xn : yn);
+    return c ? c : xn < yn ? -1 : xn > yn;
+}
+
+static int idkey_less(const idkey *x, const idkey *y, const cc_intern *t)
+{
+    if (x->khi != y->khi)
+        return x->khi < y->khi;
+    if (x->klo != y->klo)
+        return x->klo < y->klo;
+    return cmp_idkey(x, y, (void *)t) < 0;
+}
+
+/* An in-place sort (quicksort, median of three, insertion sort for short
+ * runs; recursion on the shorter side): qsort's merge sort would take
+ * another copy of the array (40 MB for the city's 2.5 M IDs). */
+static void sort_idkeys(idkey *a, size_t n, const cc_intern *t)
+{
+    while (n > 16) {
+        size_t m = n / 2;
+        idkey tmp;
+#define SWAP(i, j) (tmp = a[i], a[i] = a[j], a[j] = tmp)
+        if (idkey_less(&a[m], &a[0], t))
+            SWAP(m, 0);
+        if (idkey_less(&a[n - 1], &a[m], t)) {
+            SWAP(n - 1, m);
+            if (idkey_less(&a[m], &a[0], t))
+                SWAP(m, 0);
+        }
+        idkey pivot = a[m];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (idkey_less(&a[i], &pivot, t))
+                i++;
+            while (idkey_less(&pivot, &a[j], t))
+                j--;
+            if (i >= j)
+                break;
+            SWAP(i, j);
+            i++;
+            j--;
+        }
+#undef SWAP
+        /* [0, j] <= pivot <= [j + 1, n) */
+        size_t left = j + 1;
+        if (left < n - left) {
+            sort_idkeys(a, left, t);
+            a += left;
+            n -= left;
+        } else {
+            sort_idkeys(a + left, n - left, t);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        idkey x = a[i];
+        size_t j = i;
+        while (j > 0 && idkey_less(&x, &a[j - 1], t)) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
 
 typedef struct {
     uint64_t off;               /* in the temporary file */
@@ -724,6 +809,7 @@ struct cc_roster_feed {
     size_t mem_max, ids_max;    /* FEED_MEM_ENTRIES, FEED_INTERN_MAX (tests lower them) */
     FILE *tmp;
     uint64_t toff;
+    idkey *k;                   /* the IDs in text order (feed_prepare_ids) */
 };
 
 static size_t week_slot(const cc_roster_feed *f, cc_day monday)
@@ -866,6 +952,46 @@ static void feed_take(cc_roster_feed *f, const unsigned char *b, size_t len)
     }
 }
 
+/* After the last row: the entries in memory to the temporary file and the
+ * interner's hash table freed (only its texts are needed now: memory for
+ * the numbering), the IDs sorted by text.  On the feed's thread while the
+ * storing thread rebuilds the table's indexes. */
+static void feed_prepare_ids(cc_roster_feed *f)
+{
+    if (f->over || f->k)
+        return;
+    if (f->mem)
+        feed_spill(f);
+    if (f->over)
+        return;
+    free(f->ids.slot);
+    free(f->ids.tag);
+    f->ids.slot = NULL;
+    f->ids.tag = NULL;
+    f->ids.cap = 0;
+    /* and the slack of the texts' arrays */
+    if (f->ids.n) {
+        f->ids.off = cc_xrealloc(f->ids.off, f->ids.n * sizeof *f->ids.off);
+        f->ids.offcap = f->ids.n;
+        f->ids.arena = cc_xrealloc(f->ids.arena, f->ids.alen);
+        f->ids.acap = f->ids.alen;
+    }
+    size_t n = f->ids.n;
+    idkey *k = cc_xmalloc((n ? n : 1) * sizeof *k);
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len;
+        const unsigned char *t = (const unsigned char *)cc_intern_text(&f->ids, i, &len);
+        uint64_t key = 0;
+        for (size_t j = 0; j < 8; j++)
+            key = key << 8 | (j < len ? t[j] : 0);
+        k[i].khi = (uint32_t)(key >> 32);
+        k[i].klo = (uint32_t)key;
+        k[i].id = i;
+    }
+    sort_idkeys(k, n, &f->ids);
+    f->k = k;
+}
+
 static void *feed_main(void *arg)
 {
     cc_roster_feed *f = arg;
@@ -875,6 +1001,7 @@ static void *feed_main(void *arg)
             pthread_cond_wait(&f->cv, &f->mu);
         if (f->consumed == f->produced) {
             pthread_mutex_unlock(&f->mu);
+            feed_prepare_ids(f);
             break;
         }
         size_t k = f->consumed % FEED_NBUF;
@@ -987,12 +1114,24 @@ static void feed_finish(cc_roster_feed *f)
     }
 }
 
+void cc_roster_feed_end(cc_roster_feed *f)
+{
+    feed_submit(f);
+    if (f->started) {
+        pthread_mutex_lock(&f->mu);
+        f->done = 1;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+    }
+}
+
 void cc_roster_feed_free(cc_roster_feed *f)
 {
     if (!f)
         return;
     feed_finish(f);
     feed_give_up(f);
+    free(f->k);
     for (int i = 0; i < FEED_NBUF; i++)
         free(f->buf[i]);
     cc_intern_release(&f->comms);
@@ -1047,85 +1186,6 @@ static double mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The IDs in SQLite's BINARY order (memcmp, then the shorter first): the
- * first 8 bytes, big-endian, decide most comparisons. */
-typedef struct {
-    uint64_t key;
-    uint32_t id;
-} idkey;
-
-#define IDS_MANY 64             /* IDs to an INSERT */
-
-static int cmp_idkey(const void *a, const void *b, void *arg)
-{
-    const idkey *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    const cc_intern *t = arg;
-    size_t xn, yn;
-    const char *xs = cc_intern_text(t, x->id, &xn), *ys = cc_intern_text(t, y->id, &yn);
-    int c = memcmp(xs, ys, xn < yn ? xn : yn);
-    return c ? c : xn < yn ? -1 : xn > yn;
-}
-
-static int idkey_less(const idkey *x, const idkey *y, const cc_intern *t)
-{
-    return x->key != y->key ? x->key < y->key : cmp_idkey(x, y, (void *)t) < 0;
-}
-
-/* An in-place sort (quicksort, median of three, insertion sort for short
- * runs; recursion on the shorter side): qsort's merge sort would take
- * another copy of the array (40 MB for the city's 2.5 M IDs). */
-static void sort_idkeys(idkey *a, size_t n, const cc_intern *t)
-{
-    while (n > 16) {
-        size_t m = n / 2;
-        idkey tmp;
-#define SWAP(i, j) (tmp = a[i], a[i] = a[j], a[j] = tmp)
-        if (idkey_less(&a[m], &a[0], t))
-            SWAP(m, 0);
-        if (idkey_less(&a[n - 1], &a[m], t)) {
-            SWAP(n - 1, m);
-            if (idkey_less(&a[m], &a[0], t))
-                SWAP(m, 0);
-        }
-        idkey pivot = a[m];
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (idkey_less(&a[i], &pivot, t))
-                i++;
-            while (idkey_less(&pivot, &a[j], t))
-                j--;
-            if (i >= j)
-                break;
-            SWAP(i, j);
-            i++;
-            j--;
-        }
-#undef SWAP
-        /* [0, j] <= pivot <= [j + 1, n) */
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_idkeys(a, left, t);
-            a += left;
-            n -= left;
-        } else {
-            sort_idkeys(a + left, n - left, t);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        idkey x = a[i];
-        size_t j = i;
-        while (j > 0 && idkey_less(&x, &a[j - 1], t)) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = x;
-    }
-}
-
-
 /* map[local no] = ids.no for every ID the feed numbered. */
 static cc_err number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
 {
@@ -1144,8 +1204,8 @@ static cc_err number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
         cc_err err = CC_OK;
         for (uint32_t i = 0; i < f->ids.n && !err; i++) {
             size_t len;
-            const char *t = cc_intern_text(&f->ids, i, &len);
-            if (!(map[i + 1] = id_lookup(r, t, len, &err)) && !err)
+            const char *t = cc_intern_text(&f->ids, f->k[i].id, &len);
+            if (!(map[f->k[i].id + 1] = id_lookup(r, t, len, &err)) && !err)
                 err = CC_ERR_DB;
         }
         return err;
@@ -1169,20 +1229,7 @@ static cc_err number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
         }
     }
     size_t n = f->ids.n;
-    idkey *k = cc_xmalloc((n ? n : 1) * sizeof *k);
-    for (uint32_t i = 0; i < n; i++) {
-        size_t len;
-        const unsigned char *t = (const unsigned char *)cc_intern_text(&f->ids, i, &len);
-        uint64_t key = 0;
-        for (size_t j = 0; j < 8; j++)
-            key = key << 8 | (j < len ? t[j] : 0);
-        k[i].key = key;
-        k[i].id = i;
-    }
-    double ts0 = mono();
-    sort_idkeys(k, n, &f->ids);
-    if (getenv("CARECARD_INGEST_TIMING"))
-        fprintf(stderr, "carecard: timing rosters: ids sort %.3f s\n", mono() - ts0);
+    const idkey *k = f->k;
     for (size_t i = 0; i < n;) {
         sqlite3_stmt *st = n - i >= IDS_MANY ? qm : q;
         size_t m = st == qm ? IDS_MANY : 1;
@@ -1198,7 +1245,6 @@ static cc_err number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
         if (rc != SQLITE_DONE)
             break;
     }
-    free(k);
     sqlite3_finalize(q);
     sqlite3_finalize(qm);
     return rc == SQLITE_DONE || !n ? CC_OK : cc_store_err(r->s, rc, "numbering attendance IDs");
@@ -1242,6 +1288,7 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
 {
     double t0 = mono();
     feed_finish(f);
+    feed_prepare_ids(f);        /* done by the feed's thread unless unthreaded */
     double t1 = mono(), t2 = t1, t3 = t1;
     size_t nids = 0;
     if (f->over || f->fail || to < from) {
@@ -1263,20 +1310,6 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
         goto out;
     if (f->nrb)
         qsort(f->rb, f->nrb, sizeof *f->rb, cmp_day);
-    /* memory for the numbering: the weeks' entries to the temporary file,
-     * the interner's hash table (only its texts are needed now) */
-    if (f->mem)
-        feed_spill(f);
-    if (f->over) {
-        err = CC_ERR_IO;
-        cc_error("%s: building attendance rosters: cannot write a temporary file", s->path);
-        goto out;
-    }
-    free(f->ids.slot);
-    free(f->ids.tag);
-    f->ids.slot = NULL;
-    f->ids.tag = NULL;
-    f->ids.cap = 0;
     map = cc_xmalloc(((size_t)f->ids.n + 1) * sizeof *map);
     t2 = mono();
     if ((err = number_ids(&r, f, map)) != CC_OK)

@@ -102,6 +102,9 @@ uint32_t cc_roster_feed_community(cc_roster_feed *f, const char *s, size_t len);
  * household; flags CC_ROSTER_*. */
 void cc_roster_feed_row(cc_roster_feed *f, cc_day day, uint32_t comm, const char *p, size_t pn,
                         const char *h, size_t hn, unsigned flags);
+/* No more rows (optional; before the table's indexes are rebuilt): the
+ * feed's thread sorts the IDs meanwhile. */
+void cc_roster_feed_end(cc_roster_feed *f);
 /* day's week must be read back (a row stored before was replaced). */
 void cc_roster_feed_readback(cc_roster_feed *f, cc_day day);
 /* Like cc_store_rollup_weeks(s, from, to) for the attendance file that fed
