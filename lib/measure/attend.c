@@ -19,6 +19,7 @@
  * is missing.  tests/unit/roster_test.c checks them against that SQL.
  */
 #include "measure/attend.h"
+#include "base/intern.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -28,99 +29,11 @@
 
 enum { F_CHILD = 1, F_VOL = 2, F_SP = 4 };
 
-/* ---- string interning ------------------------------------------------------ */
-typedef struct {
-    uint32_t *slot;         /* id + 1, 0 = empty */
-    uint8_t *tag;           /* per slot: the hash's top byte (fewer string compares) */
-    size_t cap;             /* power of two */
-    size_t n;
-    uint32_t *off;          /* id -> offset of its NUL-terminated text in arena */
-    size_t offcap;
-    char *arena;
-    size_t alen, acap;
-} interner;
-
-static uint32_t hash_bytes(const unsigned char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= s[i];
-        h *= 16777619u;
-    }
-    h ^= h >> 16;           /* FNV's low bits are weak: mix (murmur3's finaliser) */
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
-static void interner_grow(interner *t)
-{
-    size_t ncap = t->cap ? t->cap * 2 : 1024;
-    uint32_t *ns = cc_xcalloc(ncap, sizeof *ns);
-    uint8_t *nt = cc_xmalloc(ncap);
-    for (size_t id = 0; id < t->n; id++) {
-        const char *s = t->arena + t->off[id];
-        uint32_t h = hash_bytes((const unsigned char *)s, strlen(s));
-        size_t i = h & (ncap - 1);
-        while (ns[i])
-            i = (i + 1) & (ncap - 1);
-        ns[i] = (uint32_t)id + 1;
-        nt[i] = (uint8_t)(h >> 24);
-    }
-    free(t->slot);
-    free(t->tag);
-    t->slot = ns;
-    t->tag = nt;
-    t->cap = ncap;
-}
-
-static uint32_t intern(interner *t, const char *s, size_t len)
-{
-    if ((t->n + 1) * 4 > t->cap * 3)
-        interner_grow(t);
-    uint32_t h = hash_bytes((const unsigned char *)s, len);
-    uint8_t tg = (uint8_t)(h >> 24);
-    size_t i = h & (t->cap - 1);
-    while (t->slot[i]) {
-        if (t->tag[i] == tg) {
-            uint32_t id = t->slot[i] - 1;
-            const char *o = t->arena + t->off[id];
-            if (!memcmp(o, s, len) && o[len] == '\0')
-                return id;
-        }
-        i = (i + 1) & (t->cap - 1);
-    }
-    if (t->alen + len + 1 > t->acap) {
-        t->acap = (t->alen + len + 1) + (t->alen + len + 1) / 2 + 4096;
-        if (t->acap > UINT32_MAX)       /* 4 GB of IDs: out of memory long before */
-            t->acap = (size_t)UINT32_MAX + 1;
-        if (t->alen + len + 1 > t->acap)
-            abort();
-        t->arena = cc_xrealloc(t->arena, t->acap);
-    }
-    if (t->n == t->offcap) {
-        t->offcap = t->offcap ? t->offcap + t->offcap / 2 : 4096;
-        t->off = cc_xrealloc(t->off, t->offcap * sizeof *t->off);
-    }
-    memcpy(t->arena + t->alen, s, len);
-    t->arena[t->alen + len] = '\0';
-    t->off[t->n] = (uint32_t)t->alen;
-    t->alen += len + 1;
-    t->slot[i] = (uint32_t)t->n + 1;
-    t->tag[i] = tg;
-    return (uint32_t)t->n++;
-}
-
-static void interner_release(interner *t)
-{
-    free(t->slot);
-    free(t->tag);
-    free(t->off);
-    free(t->arena);
-    memset(t, 0, sizeof *t);
-}
+/* ---- string interning: lib/base/intern.h ----------------------------------- */
+typedef cc_intern interner;
+#define intern cc_intern_id
+#define interner_bytes cc_intern_bytes
+#define interner_release cc_intern_release
 
 /* ---- sets of (unit, id) with flags ----------------------------------------- */
 /* An entry is one uint64: flags << 61 | unit << 32 | id. */
@@ -394,11 +307,6 @@ static void ctable_release(ctable *t)
     memset(t, 0, sizeof *t);
 }
 
-static size_t interner_bytes(const interner *t)
-{
-    return t->cap * (sizeof *t->slot + sizeof *t->tag) + t->offcap * sizeof *t->off + t->acap;
-}
-
 /* A window cc_attend_prefetch computed from the cache: its nine columns
  * (cc_attend_cols order), NAN where the cache left them. */
 enum { PC_PART, PC_CHILD, PC_HOMES, PC_SPECIAL, PC_VOL, PC_PPART, PC_PVOL, PC_RET, PC_VRET, PC_N };
@@ -621,19 +529,9 @@ static cc_err cache_compute(const cc_units *units, size_t area, uint64_t wcur, u
     for (size_t c = 0; c < units->ncomm; c++) {
         const char *id = units->u[c].id;
         size_t len = strlen(id);
-        /* look the ID up without adding it */
-        if (!cache.comms.cap)
-            break;
-        size_t i = hash_bytes((const unsigned char *)id, len) & (cache.comms.cap - 1);
-        while (cache.comms.slot[i]) {
-            uint32_t k = cache.comms.slot[i] - 1;
-            const char *o = cache.comms.arena + cache.comms.off[k];
-            if (!memcmp(o, id, len) && o[len] == '\0') {
-                cmap[k] = (long)c;
-                break;
-            }
-            i = (i + 1) & (cache.comms.cap - 1);
-        }
+        uint32_t k = cc_intern_find(&cache.comms, id, len);
+        if (k != UINT32_MAX)
+            cmap[k] = (long)c;
     }
 
     size_t *cnt = cc_xcalloc(n * 9, sizeof *cnt);

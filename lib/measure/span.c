@@ -33,6 +33,7 @@
  * the last bits: added per week, then over the weeks).
  */
 #include "measure/span.h"
+#include "base/intern.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -49,85 +50,11 @@ static const char *const as_domains[] = {"cognitive", "social", "emotion", "lang
 
 enum { SRC_ACT, SRC_PART, SRC_TB, SRC_FB, SRC_SV, SRC_AS, SRC_PROV, SRC_TRAIN, NSRC };
 
-/* ---- string interning ------------------------------------------------------ */
-typedef struct {
-    uint32_t *slot;         /* id + 1, 0 = empty */
-    size_t cap, n;
-    uint32_t *off;          /* id -> offset in arena */
-    size_t offcap;
-    char *arena;
-    size_t alen, acap;
-} interner;
-
-static uint32_t hash_bytes(const unsigned char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= s[i];
-        h *= 16777619u;
-    }
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
-static uint32_t intern(interner *t, const char *s, size_t len)
-{
-    if ((t->n + 1) * 4 > t->cap * 3) {
-        size_t ncap = t->cap ? t->cap * 2 : 1024;
-        uint32_t *ns = cc_xcalloc(ncap, sizeof *ns);
-        for (size_t id = 0; id < t->n; id++) {
-            const char *o = t->arena + t->off[id];
-            size_t i = hash_bytes((const unsigned char *)o, strlen(o)) & (ncap - 1);
-            while (ns[i])
-                i = (i + 1) & (ncap - 1);
-            ns[i] = (uint32_t)id + 1;
-        }
-        free(t->slot);
-        t->slot = ns;
-        t->cap = ncap;
-    }
-    size_t i = hash_bytes((const unsigned char *)s, len) & (t->cap - 1);
-    while (t->slot[i]) {
-        uint32_t id = t->slot[i] - 1;
-        const char *o = t->arena + t->off[id];
-        if (!memcmp(o, s, len) && o[len] == '\0')
-            return id;
-        i = (i + 1) & (t->cap - 1);
-    }
-    if (t->alen + len + 1 > t->acap) {
-        t->acap = (t->alen + len + 1) + (t->alen + len + 1) / 2 + 4096;
-        if (t->acap > UINT32_MAX)
-            abort();
-        t->arena = cc_xrealloc(t->arena, t->acap);
-    }
-    if (t->n == t->offcap) {
-        t->offcap = t->offcap ? t->offcap + t->offcap / 2 : 1024;
-        t->off = cc_xrealloc(t->off, t->offcap * sizeof *t->off);
-    }
-    memcpy(t->arena + t->alen, s, len);
-    t->arena[t->alen + len] = '\0';
-    t->off[t->n] = (uint32_t)t->alen;
-    t->alen += len + 1;
-    t->slot[i] = (uint32_t)t->n + 1;
-    return (uint32_t)t->n++;
-}
-
-static size_t interner_bytes(const interner *t)
-{
-    return t->cap * sizeof *t->slot + t->offcap * sizeof *t->off + t->acap;
-}
-
-static void interner_release(interner *t)
-{
-    free(t->slot);
-    free(t->off);
-    free(t->arena);
-    memset(t, 0, sizeof *t);
-}
+/* ---- string interning: lib/base/intern.h ----------------------------------- */
+typedef cc_intern interner;
+#define intern cc_intern_id
+#define interner_bytes cc_intern_bytes
+#define interner_release cc_intern_release
 
 /* ---- (id, community) -> weeks: distinct counts ----------------------------- */
 typedef struct {

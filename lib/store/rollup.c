@@ -23,138 +23,30 @@
 #include <unistd.h>
 
 /* ---- text -> number, a bounded cache in front of the ids table ------------
- * Open addressing (at most 3/4 full) over 16-byte slots: an ID of up to 11
- * bytes (the usual) is kept in its slot, so a lookup touches one cache line;
- * a longer one lives NUL-terminated in an arena, its slot holding the
- * offset.  One cache per community (rows come by activity, so a table of a
- * few thousand IDs is hot); the city's 2.5 M IDs take ~64 MB; past
- * ID_CACHE_BYTES the caches are emptied between weeks and refilled from the
- * ids table. */
-#define INLINE_MAX 11
-
+ * One cc_intern per community (rows come by activity, so a table of a few
+ * thousand IDs is hot) with the ids number of each of its entries; the
+ * city's 2.5 M IDs take ~70 MB; past ID_CACHE_BYTES the caches are emptied
+ * between weeks and refilled from the ids table. */
 typedef struct {
-    uint32_t no;            /* 0 = empty slot */
-    uint8_t len;            /* the text's length, 255 = 255 or more */
-    char k[INLINE_MAX];     /* len <= INLINE_MAX: the text; else its arena offset (4 bytes) */
-} islot;
-
-typedef struct {
-    islot *slot;
-    size_t cap, n;          /* cap: power of two */
-    char *arena;
-    size_t alen, acap;
+    cc_intern t;
+    uint32_t *no;           /* entry -> ids.no */
+    size_t cap;
 } idcache;
 
 #ifndef ID_CACHE_BYTES
 #define ID_CACHE_BYTES ((size_t)96 << 20)
 #endif
 
-static uint32_t hash_text(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 static void idcache_release(idcache *c)
 {
-    free(c->slot);
-    free(c->arena);
+    cc_intern_release(&c->t);
+    free(c->no);
     memset(c, 0, sizeof *c);
-}
-
-static const char *slot_text(const idcache *c, const islot *e, size_t *len)
-{
-    if (e->len <= INLINE_MAX) {
-        *len = e->len;
-        return e->k;
-    }
-    uint32_t off;
-    memcpy(&off, e->k, sizeof off);
-    *len = strlen(c->arena + off);
-    return c->arena + off;
-}
-
-static void idcache_grow(idcache *c)
-{
-    size_t ncap = c->cap ? c->cap * 2 : 64;
-    islot *ns = cc_xcalloc(ncap, sizeof *ns);
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->slot[i].no)
-            continue;
-        size_t len;
-        const char *t = slot_text(c, &c->slot[i], &len);
-        size_t j = hash_text(t, len) & (ncap - 1);
-        while (ns[j].no)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = c->slot[i];
-    }
-    free(c->slot);
-    c->slot = ns;
-    c->cap = ncap;
-}
-
-/* The slot of text (s, len, no NUL inside): its number, or the empty slot to
- * fill.  Makes room first. */
-static islot *idcache_find(idcache *c, const char *s, size_t len, uint32_t h)
-{
-    if ((c->n + 1) * 4 > c->cap * 3)
-        idcache_grow(c);
-    size_t j = h & (c->cap - 1);
-    uint8_t l8 = (uint8_t)(len < 255 ? len : 255);
-    for (;;) {
-        islot *e = &c->slot[j];
-        if (!e->no)
-            return e;
-        if (e->len == l8) {
-            if (len <= INLINE_MAX) {
-                if (!memcmp(e->k, s, len))
-                    return e;
-            } else {
-                uint32_t off;
-                memcpy(&off, e->k, sizeof off);
-                const char *t = c->arena + off;
-                if (!memcmp(t, s, len) && t[len] == '\0')
-                    return e;
-            }
-        }
-        j = (j + 1) & (c->cap - 1);
-    }
-}
-
-/* Fill the empty slot e (from idcache_find, no call in between). */
-static void idcache_put(idcache *c, islot *e, const char *s, size_t len, uint32_t h, uint32_t no)
-{
-    (void)h;
-    e->len = (uint8_t)(len < 255 ? len : 255);
-    if (len <= INLINE_MAX) {
-        memcpy(e->k, s, len);
-    } else {
-        if (c->alen + len + 1 > c->acap) {
-            c->acap = (c->alen + len + 1) + (c->alen + len + 1) / 2 + 256;
-            c->arena = cc_xrealloc(c->arena, c->acap);
-        }
-        uint32_t off = (uint32_t)c->alen;
-        memcpy(c->arena + c->alen, s, len);
-        c->arena[c->alen + len] = '\0';
-        memcpy(e->k, &off, sizeof off);
-        c->alen += len + 1;
-    }
-    e->no = no;
-    c->n++;
 }
 
 static size_t idcache_bytes(const idcache *c)
 {
-    return c->cap * sizeof *c->slot + c->acap;
+    return cc_intern_bytes(&c->t) + c->cap * sizeof *c->no;
 }
 
 /* ---- the rollup ------------------------------------------------------------ */
@@ -167,13 +59,11 @@ typedef struct {
 typedef struct {
     cc_store *s;
     sqlite3_stmt *rows, *id_get, *id_put, *put, *del;
-    idcache comms;          /* the communities seen: number = index + 1 */
-    char **comm_id;         /* index -> community_id */
-    size_t *comm_len;
+    cc_intern comms;        /* the communities seen: index -> community_id */
     idcache *ids;           /* index -> the participant and household numbers
                              * met in the community: small tables, so that the
                              * ~20 rows of an activity hit one of them */
-    size_t ncomm, comm_cap;
+    size_t comm_cap;
     wentry *e;
     size_t n, cap;
     wentry *tmp;            /* radix sort's other buffer (cap entries) */
@@ -221,53 +111,32 @@ static uint32_t id_lookup(rollup *r, const char *s, size_t len, cc_err *err)
 /* id_lookup through the cache c. */
 static uint32_t id_no(rollup *r, idcache *c, const char *s, size_t len, cc_err *err)
 {
-    /* an ID with a NUL inside (only SQL can store one) bypasses the cache */
-    int plain = !memchr(s, '\0', len) && c->alen + len < UINT32_MAX;
-    uint32_t h = 0;
-    islot *e = NULL;
-    if (plain) {
-        h = hash_text(s, len);
-        e = idcache_find(c, s, len, h);
-        if (e->no)
-            return e->no;
-    }
+    uint32_t k = cc_intern_find(&c->t, s, len);
+    if (k != UINT32_MAX)
+        return c->no[k];
     uint32_t no = id_lookup(r, s, len, err);
-    if (plain && no)
-        idcache_put(c, e, s, len, h, no);
+    if (!no)
+        return 0;
+    k = cc_intern_id(&c->t, s, len);
+    if (k >= c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->no = cc_xrealloc(c->no, c->cap * sizeof *c->no);
+    }
+    c->no[k] = no;
     return no;
 }
 
-/* The week's index of a community_id. */
+/* The index of a community_id (its text: cc_intern_text(&r->comms, i)). */
 static uint32_t comm_index(rollup *r, const char *s, size_t len)
 {
-    int plain = !memchr(s, '\0', len);
-    uint32_t h = 0;
-    islot *e = NULL;
-    if (plain) {
-        h = hash_text(s, len);
-        e = idcache_find(&r->comms, s, len, h);
-        if (e->no)
-            return e->no - 1;
-    } else {                /* a NUL inside (only SQL can store one): search */
-        for (size_t i = 0; i < r->ncomm; i++)
-            if (r->comm_len[i] == len && !memcmp(r->comm_id[i], s, len))
-                return (uint32_t)i;
+    uint32_t i = cc_intern_id(&r->comms, s, len);
+    if (i >= r->comm_cap) {
+        size_t ncap = r->comm_cap ? r->comm_cap * 2 : 1024;
+        r->ids = cc_xrealloc(r->ids, ncap * sizeof *r->ids);
+        memset(r->ids + r->comm_cap, 0, (ncap - r->comm_cap) * sizeof *r->ids);
+        r->comm_cap = ncap;
     }
-    if (r->ncomm == r->comm_cap) {
-        r->comm_cap = r->comm_cap ? r->comm_cap * 2 : 1024;
-        r->comm_id = cc_xrealloc(r->comm_id, r->comm_cap * sizeof *r->comm_id);
-        r->comm_len = cc_xrealloc(r->comm_len, r->comm_cap * sizeof *r->comm_len);
-        r->ids = cc_xrealloc(r->ids, r->comm_cap * sizeof *r->ids);
-    }
-    memset(&r->ids[r->ncomm], 0, sizeof *r->ids);
-    r->comm_id[r->ncomm] = cc_xmalloc(len + 1);
-    memcpy(r->comm_id[r->ncomm], s, len);
-    r->comm_id[r->ncomm][len] = '\0';
-    r->comm_len[r->ncomm] = len;
-    r->ncomm++;
-    if (plain)
-        idcache_put(&r->comms, e, s, len, h, (uint32_t)r->ncomm);
-    return (uint32_t)(r->ncomm - 1);
+    return i;
 }
 
 static int cmp_wentry(const void *a, const void *b)
@@ -389,9 +258,10 @@ static cc_err write_week(rollup *r, const char *week)
             p[8] = r->e[k].flags;
             p[9] = r->e[k].days;
         }
-        const char *cid = r->comm_id[r->e[i].comm];
+        size_t cidlen;
+        const char *cid = cc_intern_text(&r->comms, r->e[i].comm, &cidlen);
         sqlite3_bind_text(r->put, 1, week, 10, SQLITE_STATIC);
-        sqlite3_bind_text(r->put, 2, cid, (int)r->comm_len[r->e[i].comm], SQLITE_STATIC);
+        sqlite3_bind_text(r->put, 2, cid, (int)cidlen, SQLITE_STATIC);
         sqlite3_bind_blob(r->put, 3, r->blob, (int)len, SQLITE_STATIC);
         t0 = mono();
         int rc = sqlite3_step(r->put);
@@ -423,10 +293,10 @@ static cc_err build_week(rollup *r, cc_day monday)
     cc_day_format(monday + 6, to);
     r->n = 0;
     size_t bytes = 0;
-    for (size_t i = 0; i < r->ncomm; i++)
+    for (size_t i = 0; i < r->comms.n; i++)
         bytes += idcache_bytes(&r->ids[i]);
     if (bytes > ID_CACHE_BYTES)
-        for (size_t i = 0; i < r->ncomm; i++)
+        for (size_t i = 0; i < r->comms.n; i++)
             idcache_release(&r->ids[i]);
 
     sqlite3_bind_text(r->rows, 1, from, 10, SQLITE_STATIC);
@@ -448,8 +318,7 @@ static cc_err build_week(rollup *r, cc_day monday)
             continue;
         if (!last || cmlen != lastlen || memcmp(cm, last, cmlen)) {   /* rows come by activity */
             lastcomm = comm_index(r, cm, cmlen);
-            last = r->comm_id[lastcomm];
-            lastlen = cmlen;
+            last = cc_intern_text(&r->comms, lastcomm, &lastlen);
         }
         const char *p = (const char *)sqlite3_column_text(r->rows, 2);
         if (!p)
@@ -578,17 +447,13 @@ static cc_err rollup_close(rollup *r, int own, cc_err err)
     sqlite3_finalize(r->id_get);
     sqlite3_finalize(r->id_put);
     sqlite3_finalize(r->put);
-    for (size_t i = 0; i < r->ncomm; i++) {
-        free(r->comm_id[i]);
+    for (size_t i = 0; i < r->comms.n; i++)
         idcache_release(&r->ids[i]);
-    }
     free(r->ids);
-    free(r->comm_id);
-    free(r->comm_len);
     free(r->e);
     free(r->tmp);
     free(r->blob);
-    idcache_release(&r->comms);
+    cc_intern_release(&r->comms);
     if (err) {
         if (own)
             cc_store_rollback(r->s);
