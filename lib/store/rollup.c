@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- text -> number, a bounded cache in front of the ids table ------------
@@ -675,6 +676,8 @@ struct cc_roster_feed {
     FILE *tmp;
     uint64_t toff;
     idkey *k;                   /* the IDs in text order (feed_prepare_ids) */
+    double cpu;                 /* the feed thread's CPU seconds */
+    double waited;              /* the storing thread's seconds waiting for a buffer */
 };
 
 static size_t week_slot(const cc_roster_feed *f, cc_day monday)
@@ -867,6 +870,9 @@ static void *feed_main(void *arg)
         if (f->consumed == f->produced) {
             pthread_mutex_unlock(&f->mu);
             feed_prepare_ids(f);
+            struct timespec ts;
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            f->cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
             break;
         }
         size_t k = f->consumed % FEED_NBUF;
@@ -912,8 +918,12 @@ static void feed_submit(cc_roster_feed *f)
     pthread_mutex_lock(&f->mu);
     f->produced++;
     pthread_cond_broadcast(&f->cv);
-    while (f->produced - f->consumed == FEED_NBUF)
-        pthread_cond_wait(&f->cv, &f->mu);
+    if (f->produced - f->consumed == FEED_NBUF) {
+        double t0 = mono();
+        while (f->produced - f->consumed == FEED_NBUF)
+            pthread_cond_wait(&f->cv, &f->mu);
+        f->waited += mono() - t0;
+    }
     pthread_mutex_unlock(&f->mu);
     f->len[f->produced % FEED_NBUF] = 0;
 }
@@ -1043,7 +1053,6 @@ static cc_err note_weeks_with_rosters(rollup *r, cc_roster_feed *f, const char *
     return CC_OK;
 }
 
-#include <time.h>
 static double mono(void)
 {
     struct timespec ts;
@@ -1226,8 +1235,8 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
     }
     cc_verbose("%s: attendance rosters: %zu weeks from the rows in hand, %zu read back", s->path, fast, nrb);
     if (getenv("CARECARD_INGEST_TIMING"))
-        fprintf(stderr, "carecard: timing rosters: feed finish %.3f s, weeks with rosters %.3f s, ids %.3f s (%zu), weeks %.3f s (sort %.3f s, sql %.3f s)\n",
-                t1 - t0, t2 - t1, t3 - t2, nids, mono() - t3, t_sort, t_sql);
+        fprintf(stderr, "carecard: timing rosters: feed thread %.3f s CPU (storing thread waited %.3f s), feed finish %.3f s, weeks with rosters %.3f s, ids %.3f s (%zu), weeks %.3f s (sort %.3f s, sql %.3f s)\n",
+                f->cpu, f->waited, t1 - t0, t2 - t1, t3 - t2, nids, mono() - t3, t_sort, t_sql);
 out:
     free(map);
     free(cmap);
