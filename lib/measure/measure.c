@@ -14,6 +14,7 @@
 #include "measure/measure.h"
 #include "measure/attend.h"
 #include "measure/span.h"
+#include "base/intern.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -419,56 +420,16 @@ static void do_partners(ctx *c, double *v);
  * hash set of (unit, kind, id) keys per window, where unit is a community,
  * street or area index — so a street counts a child who came to two of its
  * communities once. */
-typedef struct {
-    char **s; uint32_t *slot; size_t n, cap, nslot;
-} intern;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
+typedef cc_intern intern;   /* lib/base/intern.h */
 
 static uint32_t intern_id(intern *t, const char *s)
 {
-    if (t->n * 2 >= t->nslot) {
-        size_t ns = t->nslot ? t->nslot * 2 : 1024;
-        uint32_t *sl = cc_xmalloc(ns * sizeof *sl);
-        for (size_t i = 0; i < ns; i++)
-            sl[i] = UINT32_MAX;
-        for (size_t i = 0; i < t->n; i++) {
-            size_t h = (size_t)(hash_str(t->s[i]) & (ns - 1));
-            while (sl[h] != UINT32_MAX)
-                h = (h + 1) & (ns - 1);
-            sl[h] = (uint32_t)i;
-        }
-        free(t->slot);
-        t->slot = sl;
-        t->nslot = ns;
-    }
-    size_t h = (size_t)(hash_str(s) & (t->nslot - 1));
-    while (t->slot[h] != UINT32_MAX) {
-        if (!strcmp(t->s[t->slot[h]], s))
-            return t->slot[h];
-        h = (h + 1) & (t->nslot - 1);
-    }
-    if (t->n == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 1024;
-        t->s = cc_xrealloc(t->s, t->cap * sizeof *t->s);
-    }
-    t->s[t->n] = cc_xstrdup(s);
-    t->slot[h] = (uint32_t)t->n;
-    return (uint32_t)t->n++;
+    return cc_intern_id(t, s, strlen(s));
 }
 
 static void intern_free(intern *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->s[i]);
-    free(t->s);
-    free(t->slot);
+    cc_intern_release(t);
 }
 
 /* A set of 64-bit keys (0 is never a key: keys carry kind + 1). */
