@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,7 +87,10 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what)
         return CC_ERR_IO;
     }
     if (base == SQLITE_INTERRUPT) {
-        cc_error("%s: %s: interrupted", s->path, what);
+        /* once: the prefetch's two connections are interrupted together */
+        static atomic_flag said = ATOMIC_FLAG_INIT;
+        if (!atomic_flag_test_and_set(&said))
+            cc_error("%s: %s: interrupted", s->path, what);
         return CC_ERR_INTERRUPTED;
     }
     cc_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
