@@ -129,7 +129,7 @@ KINDS="communities providers activities attendance surveys assessments trainings
 # ingest_all DIR DB LABEL: one process per file, in dependency order, into a fresh DB.
 ingest_all() {
   dir=$1; db=$2; label=$3
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
   total=0
   for k in $KINDS; do
     f=$dir/$k.csv
