@@ -33,6 +33,9 @@ static const struct {
      " roster BLOB NOT NULL, PRIMARY KEY (week, community_id)) WITHOUT ROWID;"
      "CREATE INDEX IF NOT EXISTS attendance_special ON attendance(participant_id) WHERE special = 1;",
      rosters_build},
+    /* 3 -> 4: partners are split from activities.partners where they are
+     * read (text/list.c); the split copy cost ingest a row per partner */
+    {"DROP TABLE IF EXISTS activity_partners;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
