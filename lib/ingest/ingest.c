@@ -1293,6 +1293,8 @@ static int remove_earlier_versions(file_ctx *f)
  * which are then built by sorting: drop them (inside the transaction) and
  * remember their SQL. */
 #define BIG_FILE (8u << 20)
+/* input of a run (all its files) loaded through a rollback journal */
+#define BULK_LOAD (8u << 20)
 static int drop_indexes(file_ctx *f)
 {
     sqlite3_stmt *q;
@@ -2200,6 +2202,18 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
         }
         order[j] = x;
     }
+    /* A big load goes through a rollback journal (cc_store_bulk_begin):
+     * no WAL copy of every new page, no checkpoint; back to WAL at the end,
+     * whatever happened.  A small (weekly) ingest keeps the WAL, so that it
+     * never makes a concurrent reader wait. */
+    uint64_t total = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+            total += (uint64_t)sb.st_size;
+    }
+    if (total >= BULK_LOAD)
+        cc_store_bulk_begin(s);
     cc_err first = CC_OK;
     cc_buf stored = CC_BUF_INIT;
     for (size_t oi = 0; oi < npaths; oi++) {
@@ -2228,6 +2242,7 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     cc_buf_release(&stored);
     free(order);
     free(kinds);
+    cc_store_bulk_end(s);           /* (also after a run that could not switch) */
     /* leave the database durable and the WAL small */
     sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     return first;
