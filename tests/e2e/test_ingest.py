@@ -647,6 +647,22 @@ def test_sigint_stops_cleanly(tmp_path, base):
     assert proc.returncode == 1
     assert f"carecard: {big}: interrupted; nothing of this file was stored\n" in err
     assert q(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == [(0,)]
+    # the big load's rollback journal is given up for WAL on the way out
+    assert q(base, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_strict_refusal_of_a_big_file_leaves_wal(tmp_path, base):
+    big = tmp_path / "big4.csv"
+    big_activities(big, 150000)
+    with open(big, "a") as f:
+        f.write("K99999999,L01,p,2026-11-02,09:00,11:30,30,28,x,甲\n")
+    assert os.path.getsize(big) >= 8 << 20          # loaded through a rollback journal
+    r = run(["ingest", "--strict", "--db", base, "--rejects", str(tmp_path), str(big)], timeout=300)
+    assert r.returncode == 1
+    assert "1 row rejected; --strict: file not stored" in r.stderr
+    assert q(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == [(0,)]
+    assert q(base, "PRAGMA journal_mode") == [("wal",)]
+    assert not os.path.exists(base + "-journal")
 
 
 # ---- status ------------------------------------------------------------------------
