@@ -293,14 +293,18 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
     if ((flags & CC_STORE_READONLY) && !(flags & RECOVERED) &&
         (rc == SQLITE_READONLY_ROLLBACK || rc == SQLITE_READONLY_RECOVERY || rc == SQLITE_READONLY_CANTINIT)) {
         /* a bulk load was killed (hot rollback journal) or a WAL must be
-         * recovered: a read-only connection cannot; open for writing once,
-         * which rolls back and restores WAL, then read-only again */
-        cc_store_close(s);
+         * recovered: a read-only connection cannot; a read-write one rolls
+         * back at its first read (and is put back in WAL mode, nothing
+         * else: no migration), then read-only again */
+        sqlite3 *w = NULL;
         cc_verbose("%s: recovering after an interrupted write", path);
-        cc_store *w = cc_store_open(path, 0, err);
-        if (!w)
-            return NULL;
-        cc_store_close(w);
+        if (sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+            sqlite3_busy_timeout(w, busy_timeout_ms());
+            if (sqlite3_exec(w, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK)
+                sqlite3_exec(w, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        }
+        sqlite3_close_v2(w);
+        cc_store_close(s);
         return cc_store_open(path, flags | RECOVERED, err);
     }
     if (rc != SQLITE_OK) {
