@@ -129,7 +129,7 @@ KINDS="communities providers activities attendance surveys assessments trainings
 # ingest_all DIR DB LABEL: one process per file, in dependency order, into a fresh DB.
 ingest_all() {
   dir=$1; db=$2; label=$3
-  rm -f "$db" "$db-wal" "$db-shm"
+  rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
   total=0
   for k in $KINDS; do
     f=$dir/$k.csv
@@ -180,8 +180,12 @@ if [ "$FIVE_YEAR" = 1 ]; then
   # Reused while the data are the same (a hundred million rows take a while to
   # ingest); a database made by an older binary is brought to this binary's
   # schema by opening it for writing: ingesting an already-stored file is a
-  # no-op (same SHA-256) that runs the migrations, timed as its own step.
-  if [ "$KEEP_DB" = 1 ] && [ -f "$DB5.ok" ] && [ "$(cat "$DB5.ok")" = "$(cat "$DATA5/.complete")" ]; then
+  # no-op (same SHA-256) that runs the migrations, timed as its own step.  A
+  # page size other than a new database's (set when a database is created)
+  # would not compare like with like: such a database is built again.
+  pgsz() { sqlite3 "$1" 'PRAGMA page_size' 2>/dev/null; }
+  if [ "$KEEP_DB" = 1 ] && [ -f "$DB5.ok" ] && [ "$(cat "$DB5.ok")" = "$(cat "$DATA5/.complete")" ] &&
+     [ "$(pgsz "$DB5")" = "$(pgsz "$DB")" ]; then
     row "ingest 5-year history" "-" "reused" "-" "-" "-" "$DB5"
     NOTE="schema migrations, if any"
     measure "upgrade 5-year db" "-" "0 3" "$BIN" ingest -q --db "$DB5" --rejects "$WORK" "$DATA5/communities.csv"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages carecard needs to build, test, fuzz and benchmark.
+# Install the Debian packages carecard needs to build, test, fuzz and benchmark
+# (python3-pil: openpyxl reads a workbook's images only with it; the report tests count them).
 # Does nothing when everything is present; runs `apt-get update` once otherwise.
 set -eu
 PKGS="build-essential pkg-config libxlsxwriter-dev libcairo2-dev libpango1.0-dev

@@ -3,8 +3,8 @@
  *
  * Speed: a reading thread reads, parses and checks the rows into batches
  * while the calling thread stores them (load_rows); prepared statements
- * reused for every row, accepted rows stored ROWS_MANY to an INSERT, partners
- * and survey answers TUPLES_MANY to a statement; one transaction per file;
+ * reused for every row, accepted rows stored ROWS_MANY to an INSERT, survey
+ * answers TUPLES_MANY to a statement; one transaction per file;
  * nothing allocated per row (values point into the batch's copy of the
  * record); references looked up through an in-memory set (communities) or an
  * indexed prepared SELECT with a one-entry cache (activities, providers);
@@ -130,7 +130,7 @@ typedef struct {
     char fmt[12];             /* date/time as stored */
 } val;
 
-/* Rows of a small side table (activity partners, survey answers) are not
+/* Rows of a small side table (survey answers) are not
  * stored one statement each: they are collected while a batch of rows is
  * stored, sorted by key and stored TUPLES_MANY to a statement (see
  * tuples_flush). Their text points into the batch being stored. */
@@ -147,7 +147,7 @@ typedef struct {
 typedef struct {
     int ncol;
     sqlite3_stmt *one, *many; /* 1 and TUPLES_MANY rows of ncol values */
-    const char *what;         /* for an error: "storing a partner" */
+    const char *what;         /* for an error: "storing a survey answer" */
     tuple *t;
     size_t n, cap;
 } tuples;
@@ -166,9 +166,9 @@ typedef struct {
     int *where;               /* kind column -> input column or -1 */
     char **header;            /* input headers, as typed (trimmed) */
     /* statements */
-    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *partners_del, *answers_del;
+    sqlite3_stmt *ins, *ins_many, *ins_replace, *key_lookup, *answers_del;
     sqlite3_stmt *activity_q, *provider_q, *reject_ins, *plaus_ins, *plaus_del;
-    tuples partners, answers;
+    tuples answers;
     char last_activity[ID_MAX * 4 + 1];
     char last_provider[ID_MAX * 4 + 1];
     strmap communities, community_names;
@@ -185,7 +185,7 @@ typedef struct {
     int rej_failed;
     /* column indices the rules name (-1 when the kind has no such column) */
     int x_places, x_inclusive, x_start, x_end, x_hours, x_status, x_attended, x_children, x_special,
-        x_checks_passed, x_checks_total, x_registered, x_online, x_received, x_responded, x_partners,
+        x_checks_passed, x_checks_total, x_registered, x_online, x_received, x_responded,
         x_capacity, x_community, x_as_of;
     /* secondary indexes dropped for a big load, recreated before commit */
     char **index_sql;
@@ -632,10 +632,8 @@ static int prep(file_ctx *f, const char *sql, sqlite3_stmt **st)
 
 static void finalize_all(file_ctx *f)
 {
-    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->partners_del,
-                            &f->answers_del, &f->activity_q, &f->provider_q,
-                            &f->reject_ins, &f->plaus_ins, &f->plaus_del, &f->partners.one,
-                            &f->partners.many, &f->answers.one, &f->answers.many};
+    sqlite3_stmt **all[] = {&f->ins, &f->ins_many, &f->ins_replace, &f->key_lookup, &f->answers_del, &f->activity_q, &f->provider_q,
+                            &f->reject_ins, &f->plaus_ins, &f->plaus_del, &f->answers.one, &f->answers.many};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -684,8 +682,8 @@ static void tuples_add(tuples *tb, const char *a, size_t an, const char *b, size
     t->seq = tb->n++;
 }
 
-/* SQLite's BINARY order of the first *nkey columns (the primary key: activity
- * and partner; response and question), then arrival (a later answer to the
+/* SQLite's BINARY order of the first *nkey columns (the primary key:
+ * response and question), then arrival (a later answer to the
  * same question replaces an earlier one, as it did stored one at a time) */
 static int tuple_cmp(const void *x, const void *y, void *nkey)
 {
@@ -749,11 +747,6 @@ static int prepare_kind(file_ctx *f)
     cc_buf_release(&qs);
     cc_buf_release(&keyw);
     cc_buf_release(&sql);
-    if (f->kind == CC_KIND_ACTIVITIES) {
-        rc |= prep_tuples(f, &f->partners, "INSERT OR IGNORE INTO activity_partners (activity_id, partner) VALUES ",
-                          2, "storing a partner");
-        rc |= prep(f, "DELETE FROM activity_partners WHERE activity_id = ?", &f->partners_del);
-    }
     if (f->kind == CC_KIND_SURVEYS) {
         rc |= prep_tuples(f, &f->answers, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES ",
                           3, "storing a survey answer");
@@ -883,17 +876,6 @@ static void key_text(file_ctx *f, char *out, size_t cap)
     }
 }
 
-static int split_partners(file_ctx *f, const val *aid, const val *pv)
-{
-    if (pv->st != CC_PARSE_OK)
-        return 0;
-    const char *t;
-    size_t pos = 0, n;
-    while (cc_list_next(pv->s, pv->n, &pos, &t, &n))      /* text/list.c */
-        tuples_add(&f->partners, aid->s, aid->n, t, n, NULL, 0);
-    return 0;
-}
-
 static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
 {
     for (size_t i = 0; i < f->ncols_in && i < rec->n; i++) {
@@ -911,8 +893,6 @@ static int store_answers(file_ctx *f, const cc_csv_record *rec, const val *rid)
 /* What a stored row adds to the side tables. */
 static int store_extras(file_ctx *f, const cc_csv_record *rec)
 {
-    if (f->x_partners >= 0 && split_partners(f, &f->v[0], &f->v[f->x_partners]) < 0)
-        return -1;
     if (f->kind == CC_KIND_SURVEYS && store_answers(f, rec, &f->v[0]) < 0)
         return -1;
     return 0;
@@ -944,13 +924,6 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
             }
         }
         sqlite3_reset(f->key_lookup);
-        if (tuples_flush(f, &f->partners) < 0)
-            return -1;
-        if (f->partners_del) {
-            sqlite3_bind_text(f->partners_del, 1, f->v[0].s, (int)f->v[0].n, SQLITE_STATIC);
-            if (step_done(f, f->partners_del, "replacing partners") < 0)
-                return -1;
-        }
         if (tuples_flush(f, &f->answers) < 0)
             return -1;
         if (f->answers_del) {
@@ -1234,9 +1207,39 @@ static cc_kind detect_kind(const cc_csv_record *rec, cc_kind *best)
 
 /* ---- one file -------------------------------------------------------------- */
 
+/* The file's SHA-256 is computed by a thread of its own, reading the file
+ * while cc_csv_open_opts makes its pass over it (UTF-8 validity, NUL bytes)
+ * on the calling thread: both are ready before the "already ingested" check,
+ * which is as cheap as before, and a new file no longer pays for the hash
+ * after the pass (0.1 s and a read for the city's 148 MB of activities). */
 typedef struct {
+    const char *path;
     struct sha256_ctx sha;
+    int ok;
 } hash_ctx;
+
+static void *hash_main(void *arg)
+{
+    hash_ctx *h = arg;
+    enum { CHUNK = 1 << 20 };
+    unsigned char *buf = cc_xmalloc(CHUNK);
+    int fd = open(h->path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : 0;
+    sha256_init(&h->sha);
+    while (fd >= 0 && (n = read(fd, buf, CHUNK)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        sha256_update(&h->sha, (size_t)n, buf);
+    }
+    h->ok = fd >= 0 && n == 0;
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    return NULL;
+}
 
 static void hash_scan(void *arg, const void *buf, size_t n)
 {
@@ -1259,7 +1262,6 @@ static void file_release(file_ctx *f)
     for (int i = 0; i < f->nindex; i++)
         free(f->index_sql[i]);
     free(f->index_sql);
-    free(f->partners.t);
     free(f->answers.t);
     free(f->questions);
     free(f->header);
@@ -1316,9 +1318,8 @@ static int remove_earlier_versions(file_ctx *f)
     for (int i = 0; i < nids; i++) {
         char sql[256];
         snprintf(sql, sizeof sql,
-                 "DELETE FROM activity_partners WHERE activity_id IN (SELECT activity_id FROM activities WHERE file_id = %lld);"
                  "DELETE FROM survey_answers WHERE response_id IN (SELECT response_id FROM survey_responses WHERE file_id = %lld);",
-                 (long long)ids[i], (long long)ids[i]);
+                 (long long)ids[i]);
         if (cc_store_exec(f->s, sql) != CC_OK)
             return -1;
         for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
@@ -1339,6 +1340,8 @@ static int remove_earlier_versions(file_ctx *f)
  * which are then built by sorting: drop them (inside the transaction) and
  * remember their SQL. */
 #define BIG_FILE (8u << 20)
+/* input of a run (all its files) loaded through a rollback journal */
+#define BULK_LOAD (8u << 20)
 static int drop_indexes(file_ctx *f)
 {
     sqlite3_stmt *q;
@@ -1912,7 +1915,7 @@ static cc_err store_batch(file_ctx *f, const batch *b)
     }
     if (store_rows(f, group, ng) < 0)
         return CC_ERR_DB;
-    if (tuples_flush(f, &f->partners) < 0 || tuples_flush(f, &f->answers) < 0)
+    if (tuples_flush(f, &f->answers) < 0)
         return CC_ERR_DB;
     if (b->end > 0 && f->feed)
         cc_roster_feed_end(f->feed);  /* its thread sorts the IDs while the indexes are rebuilt */
@@ -2007,15 +2010,30 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->today = cc_today();
     f->too_old = f->today - 400;
 
-    hash_ctx h;
-    sha256_init(&h.sha);
+    hash_ctx h = {.path = path};
     cc_csv_opts co = {0};
     co.enc = opts->encoding;
     co.delim = CC_CSV_AUTO;
-    co.scan = hash_scan;
-    co.scan_arg = &h;
     f->t[0] = now_s(CLOCK_MONOTONIC);
+    pthread_t hth;
+    struct stat sb;
+    int hashing = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && pthread_create(&hth, NULL, hash_main, &h) == 0;
+    if (!hashing) {             /* hash in the pass, as it reads */
+        sha256_init(&h.sha);
+        co.scan = hash_scan;
+        co.scan_arg = &h;
+    }
     cc_csv *r = cc_csv_open_opts(path, &co, NULL);
+    if (hashing) {
+        pthread_join(hth, NULL);
+        if (r && !h.ok) {       /* (the thread could not read it: read it here) */
+            cc_csv_free(r);
+            sha256_init(&h.sha);
+            co.scan = hash_scan;
+            co.scan_arg = &h;
+            r = cc_csv_open_opts(path, &co, NULL);
+        }
+    }
     if (!r)
         return CC_ERR_DATA;
     f->t[1] = now_s(CLOCK_MONOTONIC);
@@ -2097,7 +2115,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
             R("end_time", x_end), R("hours", x_hours), R("status", x_status), R("attended", x_attended),
             R("children", x_children), R("special_attended", x_special), R("checks_passed", x_checks_passed),
             R("checks_total", x_checks_total), R("registered", x_registered), R("online_booked", x_online),
-            R("received", x_received), R("responded", x_responded), R("partners", x_partners),
+            R("received", x_received), R("responded", x_responded),
             R("capacity", x_capacity), R("community_id", x_community), R("as_of", x_as_of),
 #undef R
         };
@@ -2339,6 +2357,18 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
         }
         order[j] = x;
     }
+    /* A big load goes through a rollback journal (cc_store_bulk_begin):
+     * no WAL copy of every new page, no checkpoint; back to WAL at the end,
+     * whatever happened.  A small (weekly) ingest keeps the WAL, so that it
+     * never makes a concurrent reader wait. */
+    uint64_t total = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+            total += (uint64_t)sb.st_size;
+    }
+    if (total >= BULK_LOAD)
+        cc_store_bulk_begin(s);
     cc_err first = CC_OK;
     cc_buf stored = CC_BUF_INIT;
     for (size_t oi = 0; oi < npaths; oi++) {
@@ -2367,6 +2397,7 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     cc_buf_release(&stored);
     free(order);
     free(kinds);
+    cc_store_bulk_end(s);           /* (also after a run that could not switch) */
     /* leave the database durable and the WAL small */
     sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     return first;

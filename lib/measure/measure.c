@@ -405,11 +405,12 @@ static void do_activities(ctx *c, double **pv)
 }
 
 /* partners: distinct names over completed sessions, counted per level in C;
- * 0 for a unit with completed sessions that name none. */
+ * 0 for a unit with completed sessions that name none.  The names are split
+ * from activities.partners by ingest's list rule (text/list.c), as the week
+ * cache does (span.c). */
 static const char partners_sql[] =
-    "SELECT m.cidx, m.sidx, m.aidx, p.partner"
+    "SELECT m.cidx, m.sidx, m.aidx, a.partners"
     " FROM activities a JOIN temp.cc_map m ON m.community_id = a.community_id"
-    " LEFT JOIN activity_partners p ON p.activity_id = a.activity_id"
     " WHERE a.date BETWEEN ?1 AND ?2 AND " DONE;
 
 static void do_partners(ctx *c, double *v);
@@ -522,20 +523,28 @@ static void do_partners(ctx *c, double *v)
         return;
     sqlite3_bind_text(st, 1, c->from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, c->to, -1, SQLITE_STATIC);
+    cc_buf name = CC_BUF_INIT;
     while (step(c, st)) {
-        const char *name = (const char *)sqlite3_column_text(st, 3);
-        uint32_t id = name ? intern_id(&names, name) : 0;
+        const char *pt = (const char *)sqlite3_column_text(st, 3), *t;
+        size_t pos = 0, n = (size_t)sqlite3_column_bytes(st, 3), len;
         for (int l = 0; l < 3; l++) {
             uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
-            if (u >= c->n)
-                continue;
-            if (isnan(v[u]))
+            if (u < c->n && isnan(v[u]))
                 v[u] = 0;
-            if (name && kset_add(&set, KEY(u, K_PART, id)))
-                v[u] += 1;
+        }
+        while (pt && cc_list_next(pt, n, &pos, &t, &len)) {
+            cc_buf_reset(&name);
+            cc_buf_add(&name, t, len);
+            uint32_t id = intern_id(&names, name.s);
+            for (int l = 0; l < 3; l++) {
+                uint64_t u = (uint64_t)sqlite3_column_int64(st, l);
+                if (u < c->n && kset_add(&set, KEY(u, K_PART, id)))
+                    v[u] += 1;
+            }
         }
     }
     sqlite3_finalize(st);
+    cc_buf_release(&name);
     free(set.k);
     intern_free(&names);
 }

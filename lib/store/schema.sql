@@ -1,4 +1,4 @@
--- carecard database schema, version 3.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 4.  (Embedded into lib/store/store.c.)
 -- A new database is created from this file at the current version; older
 -- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
@@ -61,7 +61,7 @@ CREATE TABLE activities (
   volunteers        INTEGER,
   volunteer_hours   REAL,
   provider_id       TEXT,
-  partners          TEXT,                 -- as typed; split into activity_partners
+  partners          TEXT,                 -- as typed; split by text/list.c where read
   checks_passed     INTEGER,
   checks_total      INTEGER,
   interaction_score REAL,
@@ -71,12 +71,6 @@ CREATE TABLE activities (
 );
 CREATE INDEX activities_community_date ON activities(community_id, date);
 CREATE INDEX activities_date ON activities(date);
-
-CREATE TABLE activity_partners (
-  activity_id TEXT NOT NULL,
-  partner     TEXT NOT NULL,              -- trimmed partner name
-  PRIMARY KEY (activity_id, partner)
-) WITHOUT ROWID;
 
 CREATE TABLE attendance (
   activity_id    TEXT NOT NULL,

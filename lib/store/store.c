@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +35,9 @@ static const struct {
      " roster BLOB NOT NULL, PRIMARY KEY (week, community_id)) WITHOUT ROWID;"
      "CREATE INDEX IF NOT EXISTS attendance_special ON attendance(participant_id) WHERE special = 1;",
      rosters_build},
+    /* 3 -> 4: partners are split from activities.partners where they are
+     * read (text/list.c); the split copy cost ingest a row per partner */
+    {"DROP TABLE IF EXISTS activity_partners;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -69,6 +74,84 @@ static int busy_timeout_ms(void)
     return ms > 0 ? ms : CC_BUSY_TIMEOUT_MS;
 }
 
+/* PRAGMA journal_mode=mode with the busy timeout set to busy_ms for it:
+ * 1 when the database is then in that mode; *rc the SQLite result. */
+static int set_journal(cc_store *s, const char *mode, int busy_ms, int *rc)
+{
+    char sql[48];
+    sqlite3_stmt *st;
+    int ok = 0;
+    snprintf(sql, sizeof sql, "PRAGMA journal_mode=%s", mode);
+    sqlite3_busy_timeout(s->db, busy_ms);
+    *rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (*rc == SQLITE_OK) {
+        *rc = sqlite3_step(st);
+        if (*rc == SQLITE_ROW) {
+            const char *got = (const char *)sqlite3_column_text(st, 0);
+            ok = got && !strcasecmp(got, mode);
+            *rc = SQLITE_OK;
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_busy_timeout(s->db, busy_timeout_ms());
+    return ok;
+}
+
+/* The database as it should be between runs: WAL, synchronous=NORMAL.  A
+ * bulk load in progress (rollback journal, cc_store_bulk_begin) holds the
+ * file: then, and if it cannot be switched for another reason of locking,
+ * keep the rollback journal, fully synchronous, without waiting: the
+ * bulk load, or the next open for writing, restores WAL.  After a crash
+ * during a bulk load, the first read of this connection has rolled the hot
+ * journal back; this puts the WAL back. */
+static int wal_mode(cc_store *s)
+{
+    int rc;
+    if (set_journal(s, "wal", 0, &rc)) {
+        sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+        return SQLITE_OK;
+    }
+    sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    int base = rc & 0xff;
+    if (rc == SQLITE_OK || base == SQLITE_BUSY || base == SQLITE_LOCKED || base == SQLITE_READONLY) {
+        cc_verbose("%s: not in WAL mode (another carecard run is loading a big file?)", s->path);
+        return SQLITE_OK;
+    }
+    return rc;
+}
+
+int cc_store_bulk_begin(cc_store *s)
+{
+    int rc;
+    if (set_journal(s, "delete", 0, &rc)) {
+        sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+        return 1;
+    }
+    cc_verbose("%s: another connection has the database open: loading through the WAL", s->path);
+    return 0;
+}
+
+void cc_store_bulk_end(cc_store *s)
+{
+    int rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
+        int wal = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+                  !strcasecmp((const char *)sqlite3_column_text(st, 0), "wal");
+        sqlite3_finalize(st);
+        if (wal)
+            return;
+    }
+    /* wait a little for readers that came during the load, not the whole
+     * busy timeout: failing, the next open for writing switches */
+    int ms = busy_timeout_ms() < 2000 ? busy_timeout_ms() : 2000;
+    if (set_journal(s, "wal", ms, &rc))
+        sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    else
+        cc_verbose("%s: still in rollback-journal mode (another connection has it open); "
+                   "the next carecard run puts it back in WAL mode", s->path);
+}
+
 cc_err cc_store_err(cc_store *s, int rc, const char *what)
 {
     int base = rc & 0xff;
@@ -86,7 +169,10 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what)
         return CC_ERR_IO;
     }
     if (base == SQLITE_INTERRUPT) {
-        cc_error("%s: %s: interrupted", s->path, what);
+        /* once: the prefetch's two connections are interrupted together */
+        static atomic_flag said = ATOMIC_FLAG_INIT;
+        if (!atomic_flag_test_and_set(&said))
+            cc_error("%s: %s: interrupted", s->path, what);
         return CC_ERR_INTERRUPTED;
     }
     cc_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
@@ -164,6 +250,11 @@ static int interrupt_check(void *unused)
     return cc_interrupted != 0;
 }
 
+#define RECOVERED 0x100   /* cc_store_open: the hot journal was just rolled back */
+#ifndef CC_PAGE_SIZE
+#define CC_PAGE_SIZE "16384"
+#endif
+
 cc_store *cc_store_open(const char *path, int flags, cc_err *err)
 {
     cc_err dummy;
@@ -203,6 +294,23 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
     sqlite3_extended_result_codes(s->db, 1);
     /* Not a database at all? */
     rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if ((flags & CC_STORE_READONLY) && !(flags & RECOVERED) &&
+        (rc == SQLITE_READONLY_ROLLBACK || rc == SQLITE_READONLY_RECOVERY || rc == SQLITE_READONLY_CANTINIT)) {
+        /* a bulk load was killed (hot rollback journal) or a WAL must be
+         * recovered: a read-only connection cannot; a read-write one rolls
+         * back at its first read (and is put back in WAL mode, nothing
+         * else: no migration), then read-only again */
+        sqlite3 *w = NULL;
+        cc_verbose("%s: recovering after an interrupted write", path);
+        if (sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+            sqlite3_busy_timeout(w, busy_timeout_ms());
+            if (sqlite3_exec(w, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK)
+                sqlite3_exec(w, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        }
+        sqlite3_close_v2(w);
+        cc_store_close(s);
+        return cc_store_open(path, flags | RECOVERED, err);
+    }
     if (rc != SQLITE_OK) {
         *err = cc_store_err(s, rc, "not a carecard database");
         cc_store_close(s);
@@ -212,8 +320,12 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
     sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-65536;",
                  NULL, NULL, NULL);
     if (!(flags & CC_STORE_READONLY)) {
-        rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
-        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_READONLY) {
+        /* a new database: 16 KiB pages (before the first table; an existing
+         * database keeps its page size) */
+        if (!exists || st.st_size == 0)
+            sqlite3_exec(s->db, "PRAGMA page_size=" CC_PAGE_SIZE, NULL, NULL, NULL);
+        rc = wal_mode(s);
+        if (rc != SQLITE_OK) {
             *err = cc_store_err(s, rc, "setting WAL mode");
             cc_store_close(s);
             return NULL;

@@ -10,7 +10,7 @@
 #include "text/text.h"
 #include <sqlite3.h>
 
-#define CC_SCHEMA_VERSION 3
+#define CC_SCHEMA_VERSION 4
 #define CC_BUSY_TIMEOUT_MS 30000
 
 typedef struct cc_store {
@@ -31,6 +31,18 @@ void cc_store_close(cc_store *s);
 cc_err cc_store_begin(cc_store *s);
 cc_err cc_store_commit(cc_store *s);
 void cc_store_rollback(cc_store *s);
+
+/* Bulk load (ingest of big files): a rollback journal (journal_mode=DELETE,
+ * synchronous=FULL: each commit durable) instead of the WAL, so the pages a
+ * load appends to the file are written once (no WAL copy, no checkpoint).
+ * Only possible when no other connection has the database open; returns 1
+ * when switched, 0 when it stays in WAL (said with cc_verbose).
+ * cc_store_bulk_end goes back to WAL (synchronous=NORMAL) if the database
+ * is not in WAL mode (every ingest calls it at its end: an ingest that ran
+ * while another one's bulk load held the file restores WAL too); if another
+ * connection prevents it, the next open for writing does it. */
+int cc_store_bulk_begin(cc_store *s);
+void cc_store_bulk_end(cc_store *s);
 
 /* Run SQL with no result rows; prints the SQLite error and returns CC_ERR_DB. */
 cc_err cc_store_exec(cc_store *s, const char *sql);

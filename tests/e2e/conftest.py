@@ -9,6 +9,7 @@ ROOT = os.environ.get("CARECARD_ROOT", os.path.abspath(os.path.join(os.path.dirn
 BIN = os.environ.get("CARECARD_BIN", os.path.join(ROOT, "build", "carecard"))
 GEN = os.environ.get("CARECARD_GEN", os.path.join(ROOT, "build", "carecard-gen"))
 SAMPLES = os.path.join(ROOT, "..", "shared", "samples")
+CONFIG = os.path.join(ROOT, "indicators.ini")          # the default catalog
 sys.path.insert(0, os.path.dirname(__file__))
 
 
@@ -33,3 +34,37 @@ def cc():
 @pytest.fixture
 def root():
     return ROOT
+
+
+# The generator's small city (40 communities in 4 streets, 26 weeks 2026-05-25 ..
+# 2026-11-22), ingested one file at a time in dependency order.
+SMALL_KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
+               "trainings", "timebank", "feedback"]
+
+
+@pytest.fixture(scope="session")
+def small_city(tmp_path_factory):
+    """{"data": dir of the CSV files, "db": database holding them}; shared by the
+    whole session, so tests only read it (copy it to change it)."""
+    d = tmp_path_factory.mktemp("small-city")
+    data = d / "data"
+    rej = d / "rejects"
+    rej.mkdir()
+    p = subprocess.run([GEN, "--profile", "small", "--out", str(data), "-q"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    db = str(d / "small.db")
+    for k in SMALL_KINDS:
+        r = run(["ingest", "-q", "--db", db, "--rejects", str(rej), str(data / (k + ".csv"))],
+                timeout=300)
+        assert r.returncode == 0, (k, r.stderr)
+    return {"data": str(data), "db": db}
+
+
+def scorecard_run(db, period, fmt, env=None):
+    """carecard scorecard of every unit with the default catalog; exit 0 or 4
+    (4: communities that did not report)."""
+    r = run(["scorecard", "--db", db, "--config", CONFIG,
+             "--period", period, "--format", fmt], env=env, timeout=300)
+    assert r.returncode in (0, 4), r.stderr
+    return r

@@ -7,43 +7,17 @@ CARECARD_NO_CACHE=1 keeps span.c's cache off; CARECARD_CACHE_BUDGET_KB=0 makes
 attend.c's give up at its first load.  The data is the generator's small bench
 (40 communities, 26 weeks 2026-05-25 .. 2026-11-22), ingested file by file.
 """
-import os
-import subprocess
-
 import pytest
 
-from conftest import GEN, ROOT, run
-
-CONFIG = os.path.join(ROOT, "indicators.ini")
-KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
-         "trainings", "timebank", "feedback"]
+from conftest import CONFIG, run, scorecard_run as scorecard
 
 OFF_SPAN = {"CARECARD_NO_CACHE": "1"}
 OFF_BOTH = {"CARECARD_NO_CACHE": "1", "CARECARD_CACHE_BUDGET_KB": "0"}
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory):
-    d = tmp_path_factory.mktemp("bench-small")
-    data = d / "data"
-    rej = d / "rejects"
-    rej.mkdir()
-    p = subprocess.run([GEN, "--profile", "small", "--out", str(data), "-q"],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    db = str(d / "small.db")
-    for k in KINDS:
-        r = run(["ingest", "-q", "--db", db, "--rejects", str(rej), str(data / (k + ".csv"))],
-                timeout=300)
-        assert r.returncode == 0, (k, r.stderr)
-    return db
-
-
-def scorecard(db, period, fmt, env=None):
-    r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", period, "--format", fmt],
-            env=env, timeout=300)
-    assert r.returncode in (0, 4), r.stderr      # 4: communities that did not report
-    return r
+def bench(small_city):
+    return small_city["db"]
 
 
 @pytest.mark.parametrize("period", ["2026-W47", "2026-W30"])

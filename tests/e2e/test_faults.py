@@ -51,6 +51,70 @@ def test_kill9_during_ingest_all_or_nothing(tmp_path):
     assert count(str(db), "activities") == 200000
 
 
+def snapshot(db):
+    """Every row of every table, sorted (read-only: does not recover)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")]
+        return {t: sorted(con.execute(f"SELECT * FROM \"{t}\"").fetchall(), key=repr) for t in tables}
+    finally:
+        con.close()
+
+
+def test_kill9_during_bulk_load_rolls_back(tmp_path):
+    """A big file is loaded through a rollback journal (journal_mode=DELETE).
+    Killed midway, it leaves a hot journal and a database in rollback mode:
+    the next command rolls it back (the database holds exactly what it held
+    before), the scorecard works, and the database is in WAL mode again."""
+    db = str(fresh_db(tmp_path))
+    small = write_activities(tmp_path, 500, name="week.csv", prefix="W")
+    assert run(["ingest", "-q", "--db", db, small]).returncode == 0
+    sc = ["scorecard", "--db", db, "--config", os.path.join(ROOT, "indicators.ini"), "--period", "2026-W47",
+          "--format", "csv"]
+    card = run(sc)
+    assert card.returncode in (0, 4), card.stderr
+    before = snapshot(db)           # (with the scorecard's warning_log)
+    # more than the page cache (64 MB) holds: the load spills pages into the
+    # database file before its commit; it is killed then
+    big = write_activities(tmp_path, 1000000, name="big.csv", prefix="B")
+    size0 = os.path.getsize(db)
+    p = subprocess.Popen([BIN, "ingest", "-q", "--db", db, big], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and p.poll() is None and os.path.getsize(db) < size0 + (8 << 20):
+        time.sleep(0.005)
+    assert p.poll() is None, "the ingest finished before it could be killed"
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert os.path.getsize(db) > size0
+    # a hot rollback journal, the database in rollback mode (header bytes 18-19 = 1: legacy, 2: WAL)
+    assert os.path.exists(db + "-journal") and os.path.getsize(db + "-journal") > 0
+    assert not os.path.exists(db + "-wal") or os.path.getsize(db + "-wal") == 0
+    with open(db, "rb") as f:
+        assert f.read(20)[18:20] == b"\x01\x01"
+    # a read-only connection cannot roll it back
+    with pytest.raises(sqlite3.OperationalError):
+        snapshot(db)
+    st = run(["status", "--db", db])        # the next command rolls back
+    assert st.returncode == 0 and st.stderr == "", st.stderr
+    assert not os.path.exists(db + "-journal")
+    assert snapshot(db) == before
+    again = run(sc)
+    assert (again.returncode, again.stdout, again.stderr) == (card.returncode, card.stdout, card.stderr)
+    assert integrity(db) == "ok"
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
+    # the next ingest loads the whole file and leaves WAL mode
+    r = run(["ingest", "-q", "--db", db, big], timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert count(db, "activities") == 1000500
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
+    with open(db, "rb") as f:
+        assert f.read(20)[18:20] == b"\x02\x02"
+
+
 @pytest.mark.skipif(not os.path.exists("/usr/bin/prlimit"), reason="prlimit missing")
 def test_file_size_limit_during_ingest(tmp_path):
     db = fresh_db(tmp_path)

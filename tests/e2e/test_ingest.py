@@ -5,6 +5,7 @@ message and exit code, re-ingest, interruption, file modes.
 Expected values are read off the input files by hand, never from the program."""
 import datetime
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -33,6 +34,15 @@ def one(db, sql, *args):
     rows = q(db, sql, *args)
     assert len(rows) == 1, rows
     return rows[0]
+
+
+def partners(db, activity_id):
+    """The partner names of an activity as the measures read them: the stored
+    activities.partners text split by the list rule of data-formats.md
+    (; ； 、 |, items trimmed, empty items dropped), distinct, sorted."""
+    (text,) = one(db, "SELECT partners FROM activities WHERE activity_id = ?", activity_id)
+    items = [t.strip(" \t\u3000") for t in re.split(r"[;；、|]", text or "")]
+    return sorted({t for t in items if t})
 
 
 def write(path, text, encoding="utf-8"):
@@ -75,10 +85,12 @@ def test_samples_every_row_stored(tmp_path):
     ]
     counts = {t: one(db, f"SELECT count(*) FROM {t}")[0] for t in
               ["communities", "providers", "activities", "attendance", "survey_responses", "survey_answers",
-               "assessments", "trainings", "timebank", "feedback", "rejects", "plausibility", "activity_partners"]}
+               "assessments", "trainings", "timebank", "feedback", "rejects", "plausibility"]}
     assert counts == {"communities": 3, "providers": 3, "activities": 5, "attendance": 6, "survey_responses": 3,
                       "survey_answers": 18, "assessments": 4, "trainings": 2, "timebank": 2, "feedback": 2,
-                      "rejects": 0, "plausibility": 0, "activity_partners": 6}
+                      "rejects": 0, "plausibility": 0}
+    # schema 4: partners are split where they are read, no table of them
+    assert q(db, "SELECT name FROM sqlite_master WHERE name = 'activity_partners'") == []
     assert one(db, "SELECT * FROM communities WHERE community_id = 'L02'")[:16] == (
         "L02", "2026-01-01", "锦华社区", "S01", "东城街道", 15000, 380, 1500, 2600, 2100, 18, 60, 30,
         1900.0, 58000.0, 2.5)
@@ -101,7 +113,7 @@ def test_samples_every_row_stored(tmp_path):
         ("A-2026-1105", "J01", "银龄共享站", "代际共读", "2026-11-19", "10:00:00", "11:00:00", 1.0, "completed", "all",
          40, 35, 31, 12, 2, 1, 5, 5.0, "JC-09", "叠溪书院", 20, 20, None, 0, 2, 6),
     ]
-    assert q(db, "SELECT activity_id, partner FROM activity_partners ORDER BY activity_id, partner") == [
+    assert [(a, p) for (a,) in q(db, "SELECT activity_id FROM activities ORDER BY 1") for p in partners(db, a)] == [
         ("A-2026-1101", "众爱社工中心"), ("A-2026-1101", "市职业技术学院"), ("A-2026-1102", "众爱社工中心"),
         ("A-2026-1104", "万达广场科技企业"), ("A-2026-1104", "社区卫生服务中心"), ("A-2026-1105", "叠溪书院")]
     assert q(db, "SELECT activity_id, participant_id, household_id, role, special, name FROM attendance "
@@ -183,7 +195,7 @@ def test_spellings_and_header_forms(tmp_path, base):
         ("S5", "multi\r\nline", "2026-11-18", "12:00:00", "12:30:00", 0.5, "completed", 30, None, 6),
         ("S6", "p", "2026-11-17", None, None, 1.0, "cancelled", 30, None, 8),
     ]
-    assert q(base, "SELECT partner FROM activity_partners WHERE activity_id = 'S1' ORDER BY 1") == [("a",), ("b",), ("c",)]
+    assert partners(base, "S1") == ["a", "b", "c"]
 
 
 def test_tsv_and_booleans(tmp_path, base):
@@ -454,11 +466,30 @@ def test_changed_survey_and_activities_drop_children(tmp_path, base):
     write(a / "act2.csv", "activity_id,community_id,project,date,hours,capacity,registered,attended,partners\n"
           "N1,L01,p,2026-11-16,1,10,10,10,乙\n")
     assert run(["ingest", "--db", base, str(a / "act2.csv")]).returncode == 0
-    assert q(base, "SELECT activity_id, partner FROM activity_partners WHERE activity_id LIKE 'N%'") == [("N1", "乙")]
+    assert partners(base, "N1") == ["乙"]
     assert q(base, "SELECT activity_id FROM activities WHERE activity_id LIKE 'N%'") == [("N1",)]
 
 
 # ---- order, directories, options ---------------------------------------------------
+
+def test_v3_database_drops_activity_partners(tmp_path, base):
+    """Schema 3 -> 4: the first command that opens a version-3 database
+    drops the table of split partners; the scorecard is the same."""
+    old = str(tmp_path / "v3.db")
+    shutil.copy(base, old)
+    con = sqlite3.connect(old)
+    con.executescript("CREATE TABLE activity_partners (activity_id TEXT NOT NULL, partner TEXT NOT NULL,"
+                      " PRIMARY KEY (activity_id, partner)) WITHOUT ROWID;"
+                      "INSERT INTO activity_partners VALUES ('A-2026-1101', 'x');"
+                      "PRAGMA user_version = 3;")
+    con.close()
+    args = ["scorecard", "--period", "2026-W47", "--format", "csv"]
+    r_old, r_new = run(args + ["--db", old]), run(args + ["--db", base])
+    assert r_old.returncode == r_new.returncode == 0, r_old.stderr
+    assert r_old.stdout == r_new.stdout
+    assert q(old, "PRAGMA user_version") == [(4,)]
+    assert q(old, "SELECT name FROM sqlite_master WHERE name = 'activity_partners'") == []
+
 
 def test_dependency_order_whatever_given(tmp_path):
     db = str(tmp_path / "o.db")
@@ -562,24 +593,35 @@ def big_activities(path, n):
             f.write(f"K{i:08d},L0{1 + i % 2},众爱家园假期班,2026-11-{1 + i % 20:02d},09:00,11:30,30,28,25,甲;乙\n")
 
 
+def wait_for_rows(proc, timeout=60):
+    """Wait until the ingest is storing rows: its reading thread runs only
+    then (load_rows), so the process has two threads.  (Neither the WAL nor
+    the rollback journal of a bulk load says so: a new file's pages stay in
+    the page cache, then go to the end of the database unjournaled.)"""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if len(os.listdir(f"/proc/{proc.pid}/task")) >= 2:
+                return
+        except FileNotFoundError:
+            break
+        time.sleep(0.005)
+
+
 def test_interrupted_ingest_stores_nothing(tmp_path, base):
     big = tmp_path / "big.csv"
     big_activities(big, 600000)
-    before = {t: one(base, f"SELECT count(*) FROM {t}")[0] for t in ("activities", "files", "activity_partners")}
+    before = {t: one(base, f"SELECT count(*) FROM {t}")[0] for t in ("activities", "files")}
     env = dict(os.environ, TZ="UTC")
     proc = subprocess.Popen([BIN, "ingest", "--db", base, str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env)
-    # wait until the load is under way (the WAL grows), then kill -9
-    deadline = time.time() + 60
-    wal = base + "-wal"
-    while time.time() < deadline and proc.poll() is None:
-        if os.path.exists(wal) and os.path.getsize(wal) > 4 << 20:
-            break
-        time.sleep(0.02)
+    # wait until the load is under way, then kill -9
+    wait_for_rows(proc)
+    time.sleep(0.3)
     assert proc.poll() is None, "the ingest finished before it could be interrupted"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    after = {t: one(base, f"SELECT count(*) FROM {t}")[0] for t in ("activities", "files", "activity_partners")}
+    after = {t: one(base, f"SELECT count(*) FROM {t}")[0] for t in ("activities", "files")}
     assert after == before
     assert q(base, "PRAGMA integrity_check") == [("ok",)]
     assert q(base, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'activities' ORDER BY 1") == [
@@ -588,7 +630,7 @@ def test_interrupted_ingest_stores_nothing(tmp_path, base):
     r = run(["ingest", "--db", base, str(big)], timeout=600)
     assert r.returncode == 0, r.stderr
     assert one(base, "SELECT count(*) FROM activities")[0] == before["activities"] + 600000
-    assert one(base, "SELECT count(*) FROM activity_partners")[0] == before["activity_partners"] + 1200000
+    assert one(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%' AND partners = '甲;乙'")[0] == 600000
     assert q(base, "PRAGMA integrity_check") == [("ok",)]
     assert one(base, "SELECT date, hours FROM activities WHERE activity_id = 'K00000021'") == ("2026-11-02", 2.5)
 
@@ -598,18 +640,29 @@ def test_sigint_stops_cleanly(tmp_path, base):
     big_activities(big, 400000)
     proc = subprocess.Popen([BIN, "ingest", "--db", base, str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    wal = base + "-wal"
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if os.path.exists(wal) and os.path.getsize(wal) > 4 << 20:
-            break
-        time.sleep(0.02)
+    wait_for_rows(proc)
     assert proc.poll() is None
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert f"carecard: {big}: interrupted; nothing of this file was stored\n" in err
     assert q(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == [(0,)]
+    # the big load's rollback journal is given up for WAL on the way out
+    assert q(base, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_strict_refusal_of_a_big_file_leaves_wal(tmp_path, base):
+    big = tmp_path / "big4.csv"
+    big_activities(big, 150000)
+    with open(big, "a") as f:
+        f.write("K99999999,L01,p,2026-11-02,09:00,11:30,30,28,x,甲\n")
+    assert os.path.getsize(big) >= 8 << 20          # loaded through a rollback journal
+    r = run(["ingest", "--strict", "--db", base, "--rejects", str(tmp_path), str(big)], timeout=300)
+    assert r.returncode == 1
+    assert "1 row rejected; --strict: file not stored" in r.stderr
+    assert q(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == [(0,)]
+    assert q(base, "PRAGMA journal_mode") == [("wal",)]
+    assert not os.path.exists(base + "-journal")
 
 
 # ---- status ------------------------------------------------------------------------
@@ -643,20 +696,18 @@ def test_status(tmp_path):
 
 
 def test_two_runs_at_once(tmp_path, base):
-    """A second ingest waits for the first one's lock; a reader is not blocked."""
+    """A second ingest waits for the first one's lock; a reader is not refused
+    (a big file is loaded through a rollback journal: a reader waits, up to
+    the busy timeout, while the load holds the file's exclusive lock), and
+    the database is in WAL mode again when both are done."""
     big = tmp_path / "big3.csv"
     big_activities(big, 400000)
     small = write(tmp_path / "fb.csv", "feedback_id,community_id,received\nF-1,L01,2026-11-16\n")
     proc = subprocess.Popen([BIN, "ingest", "--db", base, str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    wal = base + "-wal"
-    deadline = time.time() + 60
-    while time.time() < deadline and proc.poll() is None:
-        if os.path.exists(wal) and os.path.getsize(wal) > 4 << 20:
-            break
-        time.sleep(0.02)
+    wait_for_rows(proc)
     assert proc.poll() is None
-    st = run(["status", "--db", base])                  # WAL: reading while the load runs
+    st = run(["status", "--db", base])                  # reading while the load runs
     assert st.returncode == 0 and "Files ingested:" in st.stdout
     r = run(["ingest", "--db", base, small], timeout=300)
     out, err = proc.communicate(timeout=300)
@@ -665,3 +716,4 @@ def test_two_runs_at_once(tmp_path, base):
     assert one(base, "SELECT count(*) FROM activities WHERE activity_id LIKE 'K%'") == (400000,)
     assert q(base, "SELECT feedback_id FROM feedback") == [("F-1",)]
     assert q(base, "PRAGMA integrity_check") == [("ok",)]
+    assert q(base, "PRAGMA journal_mode") == [("wal",)]

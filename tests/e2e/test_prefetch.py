@@ -3,41 +3,16 @@ cc_measures_prefetch): a weekly scorecard fills the caches for its whole
 history first, in two threads (the second on its own read-only connection),
 and must be byte for byte the scorecard computed window by window
 (CARECARD_NO_PREFETCH=1).  The data is the generator's small bench."""
-import os
-import subprocess
-
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import CONFIG, run, scorecard_run as scorecard
 
-CONFIG = os.path.join(ROOT, "indicators.ini")
-KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
-         "trainings", "timebank", "feedback"]
 SERIAL = {"CARECARD_NO_PREFETCH": "1"}
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory):
-    d = tmp_path_factory.mktemp("bench-small-prefetch")
-    data = d / "data"
-    rej = d / "rejects"
-    rej.mkdir()
-    p = subprocess.run([GEN, "--profile", "small", "--out", str(data), "-q"],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    db = str(d / "small.db")
-    for k in KINDS:
-        r = run(["ingest", "-q", "--db", db, "--rejects", str(rej), str(data / (k + ".csv"))],
-                timeout=300)
-        assert r.returncode == 0, (k, r.stderr)
-    return db
-
-
-def scorecard(db, period, fmt, env=None):
-    r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", period, "--format", fmt],
-            env=env, timeout=300)
-    assert r.returncode in (0, 4), r.stderr      # 4: communities that did not report
-    return r
+def bench(small_city):
+    return small_city["db"]
 
 
 def same(a, b):

@@ -12,7 +12,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import ROOT, run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 DEMO = os.path.join(ROOT, "fixtures", "demo")
@@ -27,20 +27,11 @@ def ingest(db, tmp, files):
 
 
 @pytest.fixture(scope="module")
-def dbs(tmp_path_factory):
+def dbs(tmp_path_factory, small_city):
     d = tmp_path_factory.mktemp("par")
     demo = d / "demo.db"
     ingest(demo, d, [DEMO])
-    data = d / "small-data"
-    p = subprocess.run([GEN, "--profile", "small", "--out", str(data), "-q"],
-                       capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, p.stderr
-    small = d / "small.db"
-    kinds = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
-             "trainings", "timebank", "feedback"]
-    for k in kinds:             # one file at a time, in dependency order
-        ingest(small, d, [data / (k + ".csv")])
-    return {"demo": str(demo), "small": str(small)}
+    return {"demo": str(demo), "small": small_city["db"]}
 
 
 def report(db, out, kind, period, *args):

@@ -691,7 +691,7 @@ static char *slurp(const char *path)
 }
 
 /* A version-2 database with the engine fixture's rows, made without
- * carecard; opened for writing it becomes version 3 with its rosters.  The
+ * carecard; opened for writing it becomes version 4 with its rosters.  The
  * 13 weeks 08-24 .. 11-22 then give measure_test.c's hand-worked values
  * (L01 11 participants, 6 children, 6 households, 1 special, 3 volunteers;
  * L02 9 7 7 0 1; S01 19 12 12 1 4). */
@@ -716,7 +716,9 @@ static void test_migrate_v2(void **state)
     assert_null(s);
     s = cc_store_open(path, 0, &e);
     assert_non_null(s);
-    assert_int_equal(scalar(s, "PRAGMA user_version"), 3);
+    assert_int_equal(scalar(s, "PRAGMA user_version"), 4);
+    /* 3 -> 4: no table of partners (split from activities.partners) */
+    assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name = 'activity_partners'"), 0);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name = 'attendance_special'"
                                " AND sql LIKE '%WHERE special = 1%'"), 1);
     assert_int_equal(scalar(s, "SELECT count(*) FROM ids"),
@@ -753,13 +755,13 @@ static void test_migrate_v2(void **state)
     close_db(s);
 }
 
-/* A new database is made at version 3 with the roster tables. */
+/* A new database is made at version 4 with the roster tables. */
 static void test_fresh_is_v3(void **state)
 {
     (void)state;
     cc_store *s = fresh_db("fresh.db");
     assert_int_equal(scalar(s, "PRAGMA user_version"), CC_SCHEMA_VERSION);
-    assert_int_equal(CC_SCHEMA_VERSION, 3);
+    assert_int_equal(CC_SCHEMA_VERSION, 4);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('ids', 'attendance_weeks',"
                                " 'attendance_special', 'survey_responses_date', 'rejects_date', 'plausibility_date')"), 6);
     /* nothing to build: no rows, no error */
