@@ -424,6 +424,33 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* temp.cc_span on connection ls: the registry's communities and their numbers
+ * (the main connection's, and the prefetch's other one: the same numbering). */
+static cc_err attach(cc_store *ls)
+{
+    cc_err e = cc_store_exec(ls, "DROP TABLE IF EXISTS temp.cc_span;"
+                                 "CREATE TEMP TABLE cc_span (community_id TEXT PRIMARY KEY,"
+                                 " k INTEGER NOT NULL) WITHOUT ROWID");
+    if (e)
+        return e;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(ls->db, "INSERT INTO temp.cc_span VALUES (?1, ?2)", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(ls, rc, "computing measures");
+    for (size_t k = 0; k < sp.nk; k++) {
+        sqlite3_bind_text(st, 1, sp.names[k], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return cc_store_err(ls, rc, "computing measures");
+        }
+    }
+    sqlite3_finalize(st);
+    return CC_OK;
+}
+
 static cc_err load_communities(cc_store *s)
 {
     sqlite3_stmt *st;
@@ -447,25 +474,9 @@ static cc_err load_communities(cc_store *s)
     if (!sp.names)
         sp.names = cc_xmalloc(sizeof *sp.names);
     qsort(sp.names, sp.nk, sizeof *sp.names, cmp_str);
-    cc_err e = cc_store_exec(s, "DROP TABLE IF EXISTS temp.cc_span;"
-                                "CREATE TEMP TABLE cc_span (community_id TEXT PRIMARY KEY,"
-                                " k INTEGER NOT NULL) WITHOUT ROWID");
+    cc_err e = attach(s);
     if (e)
         return e;
-    rc = sqlite3_prepare_v2(s->db, "INSERT INTO temp.cc_span VALUES (?1, ?2)", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return cc_store_err(s, rc, "computing measures");
-    for (size_t k = 0; k < sp.nk; k++) {
-        sqlite3_bind_text(st, 1, sp.names[k], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return cc_store_err(s, rc, "computing measures");
-        }
-    }
-    sqlite3_finalize(st);
     sp.act.width = 0;               /* the sum columns the configuration uses */
     for (int q = 0; q < ACT_W; q++)
         sp.act_at[q] = -1;
@@ -1296,31 +1307,6 @@ unsigned char *cc_span_ever(cc_store *s, cc_span_win *w, int kind, cc_err *err)
 }
 
 /* ---- prefetch: the loads of a list of windows, on other connections ------------- */
-/* temp.cc_span on another connection (the same registry numbering). */
-static cc_err attach(cc_store *ls)
-{
-    cc_err e = cc_store_exec(ls, "DROP TABLE IF EXISTS temp.cc_span;"
-                                 "CREATE TEMP TABLE cc_span (community_id TEXT PRIMARY KEY,"
-                                 " k INTEGER NOT NULL) WITHOUT ROWID");
-    if (e)
-        return e;
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(ls->db, "INSERT INTO temp.cc_span VALUES (?1, ?2)", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return cc_store_err(ls, rc, "computing measures");
-    for (size_t k = 0; k < sp.nk; k++) {
-        sqlite3_bind_text(st, 1, sp.names[k], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)k);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return cc_store_err(ls, rc, "computing measures");
-        }
-    }
-    sqlite3_finalize(st);
-    return CC_OK;
-}
 
 int cc_span_prefetch_begin(cc_store *s, const cc_config *cfg, const cc_units *units, size_t area,
                            cc_day from, cc_day to)
