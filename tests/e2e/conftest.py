@@ -43,6 +43,20 @@ SMALL_KINDS = ["communities", "providers", "activities", "attendance", "surveys"
 
 
 @pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The generator's demo data set (a pathlib.Path; shared: only read it)."""
+    out = tmp_path_factory.mktemp("demo-data")
+    p = subprocess.run([GEN, "--profile", "demo", "--out", str(out), "-q"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+def kind_file(d, kind):
+    """The file of a kind in a generated directory (activities-gb18030.csv, timebank.tsv ...)."""
+    return next(d / n for n in sorted(os.listdir(d)) if n.startswith(kind))
+
+
+@pytest.fixture(scope="session")
 def small_city(tmp_path_factory):
     """{"data": dir of the CSV files, "db": database holding them}; shared by the
     whole session, so tests only read it (copy it to change it)."""

@@ -7,16 +7,14 @@ demo, and the edge cases (cancelled activities, repeated keys, rows of
 another file replaced, a replaced file, NULL households and specials, spills
 to the temporary file, a feed that gives up)."""
 import csv
-import datetime
-import io
 import os
+import pathlib
 import sqlite3
 import struct
-import subprocess
 
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import ROOT, kind_file as src, run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
@@ -70,23 +68,13 @@ def scorecard(db, period, fmt="csv", unit=None):
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    out = tmp_path_factory.mktemp("city")
-    p = subprocess.run([GEN, "--profile", "small", "--out", str(out), "-q"], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return out
+def city(small_city):
+    return pathlib.Path(small_city["data"])
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    p = subprocess.run([GEN, "--profile", "demo", "--out", str(out), "-q"], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return out
-
-
-def src(d, kind):
-    return next(d / n for n in sorted(os.listdir(d)) if n.startswith(kind))
+def demo(demo_data):
+    return demo_data
 
 
 def test_small_city(city, tmp_path):

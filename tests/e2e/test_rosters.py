@@ -4,11 +4,10 @@ replaced file) nor on whether the database was migrated from version 2."""
 import os
 import shutil
 import sqlite3
-import subprocess
 
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import ROOT, kind_file as src, run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
@@ -16,16 +15,8 @@ KINDS = ["communities", "providers", "activities", "attendance", "surveys", "ass
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    p = subprocess.run([GEN, "--profile", "demo", "--out", str(out), "-q"], capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    return out
-
-
-def src(demo, kind):
-    """The demo's file of a kind (activities-gb18030.csv, timebank.tsv ...)."""
-    return next(demo / n for n in sorted(os.listdir(demo)) if n.startswith(kind))
+def demo(demo_data):
+    return demo_data
 
 
 def lines_of(path):
