@@ -19,21 +19,8 @@
 
 #include "store/store.h"
 
-static char tmpdir[] = "/tmp/ccbulkXXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_TEMPLATE "/tmp/ccbulkXXXXXX"
+#include "tmpdir.h"
 
 static long long scalar(cc_store *s, const char *sql)
 {

@@ -15,21 +15,8 @@
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
 
-static char tmpdir[] = "/tmp/ccingestXXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_TEMPLATE "/tmp/ccingestXXXXXX"
+#include "tmpdir.h"
 
 static const char *tmpfile_with(const char *name, const char *text)
 {

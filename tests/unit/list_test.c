@@ -15,21 +15,8 @@
 #include "ingest/ingest.h"
 #include "text/text.h"
 
-static char tmpdir[] = "/tmp/cclistXXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_TEMPLATE "/tmp/cclistXXXXXX"
+#include "tmpdir.h"
 
 /* The items of s joined by '/' (none: ""). */
 static const char *split(const char *s)

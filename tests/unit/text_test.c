@@ -14,21 +14,8 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static char tmpdir[] = "/tmp/cctextXXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#define TMPDIR_TEMPLATE "/tmp/cctextXXXXXX"
+#include "tmpdir.h"
 
 static const char *write_tmp(const char *name, const void *data, size_t n)
 {
