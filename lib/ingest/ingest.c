@@ -732,6 +732,12 @@ static int prepare_kind(file_ctx *f)
     int rc = 0;
     cc_buf_addf(&sql, "INSERT INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     rc |= prep(f, sql.s, &f->ins);
+    /* OR FAIL: a row that breaks a constraint stops the INSERT and keeps the
+     * rows before it, so SQLite keeps no statement journal to undo them
+     * (with ABORT it wrote the pages each INSERT changed to a temporary
+     * file: 8 GB for the city's attendance) */
+    cc_buf_reset(&sql);
+    cc_buf_addf(&sql, "INSERT OR FAIL INTO %s (%s, file_id, line) VALUES (%s, ?, ?)", kd->table, cols.s, qs.s);
     for (int i = 1; i < ROWS_MANY; i++)
         cc_buf_addf(&sql, ", (%s, ?, ?)", qs.s);
     /* optional: a SQLite built with a low limit on parameters stores row by row */
@@ -1338,7 +1344,10 @@ static int remove_earlier_versions(file_ctx *f)
 
 /* A big file loads much faster into a table without its secondary indexes,
  * which are then built by sorting: drop them (inside the transaction) and
- * remember their SQL. */
+ * remember their SQL.  Only when the file is big against what the table
+ * holds: a sort rebuilds the index over the whole table, so a week's file
+ * into years of history goes through the indexes row by row (see
+ * big_against_table). */
 #define BIG_FILE (8u << 20)
 /* input of a run (all its files) loaded through a rollback journal */
 #define BULK_LOAD (8u << 20)
@@ -1360,20 +1369,162 @@ static int drop_indexes(file_ctx *f)
     return rc;
 }
 
+static int threads_wanted(void);
+
+/* The rows of a file of about `size` bytes, from the lines of its first MiB. */
+static double estimate_rows(const char *path, off_t size)
+{
+    enum { SAMPLE = 1 << 20 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char *buf = cc_xmalloc(SAMPLE);
+    ssize_t n = read(fd, buf, SAMPLE);
+    close(fd);
+    size_t lines = 0;
+    for (ssize_t i = 0; i < n; i++)
+        lines += buf[i] == '\n';
+    free(buf);
+    if (n <= 0 || lines == 0)
+        return 0;
+    return (double)lines * ((double)size / (double)n);
+}
+
+/* Rebuilding an index by sorting costs about a third of inserting each row
+ * through it, but it sorts every row of the table: worth it when the file
+ * brings at least half as many rows as the table holds (the rows of the
+ * current files of its kind, from the files table). */
+static int big_against_table(file_ctx *f, const char *path, off_t size)
+{
+    if ((size_t)size < BIG_FILE)
+        return 0;
+    sqlite3_stmt *q;
+    if (prep(f, "SELECT coalesce(sum(rows_accepted), 0) FROM files WHERE kind = ? AND superseded_by IS NULL"
+                " AND file_id <> ?", &q) < 0)
+        return -1;
+    sqlite3_bind_text(q, 1, f->kd->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->file_id);
+    double stored = sqlite3_step(q) == SQLITE_ROW ? (double)sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    double rows = estimate_rows(path, size);
+    cc_verbose("%s: about %.0f rows, %.0f stored: indexes %s", path, rows, stored,
+               rows * 2 >= stored ? "rebuilt after the load" : "kept during the load");
+    return rows * 2 >= stored;
+}
+
+/* Rows that a unique index (attendance_key) refuses after a big load without
+ * it: the rows of one key, oldest first.  This file's rows were appended
+ * after every stored row, in line order, so the row with the highest rowid is
+ * the one that inserting through the index would have kept: the others are
+ * deleted, as INSERT OR REPLACE would have, and said as store_row says it.
+ * Their weeks' rosters are read back (the feed counted both rows). */
+static int resolve_duplicates(file_ctx *f)
+{
+    const cc_kind_def *kd = f->kd;
+    cc_buf keys = CC_BUF_INIT, sql = CC_BUF_INIT;
+    int nkey = 0, act = -1;
+    for (int ci = 0; ci < kd->ncols; ci++)
+        if (kd->cols[ci].flags & CC_F_KEY) {
+            if (kd->cols[ci].flags & CC_F_ACTIVITY)
+                act = nkey;
+            cc_buf_addf(&keys, "%s%s", nkey++ ? ", " : "", db_col(&kd->cols[ci]));
+        }
+    cc_buf_addf(&sql, "SELECT rowid, file_id, line, %s FROM %s WHERE (%s) IN"
+                      " (SELECT %s FROM %s GROUP BY %s HAVING count(*) > 1) ORDER BY %s, rowid",
+                keys.s, kd->table, keys.s, keys.s, kd->table, keys.s, keys.s);
+    sqlite3_stmt *q = NULL, *del = NULL, *pdel = NULL, *day = NULL;
+    int rc = prep(f, sql.s, &q);
+    cc_buf_reset(&sql);
+    cc_buf_addf(&sql, "DELETE FROM %s WHERE rowid = ?", kd->table);
+    rc = rc < 0 ? rc : prep(f, sql.s, &del);
+    rc = rc < 0 ? rc : prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ? AND file_id = ? AND line = ?",
+                            &pdel);
+    rc = rc < 0 ? rc : prep(f, "SELECT date FROM activities WHERE activity_id = ?", &day);
+    char prev[512] = "", key[512];
+    int64_t prow = 0, pfid = 0;
+    long pline = 0, n = 0;
+    int step;
+    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t o = 0;
+        key[0] = '\0';
+        for (int k = 0; k < nkey && o < sizeof key; k++) {
+            const char *t = (const char *)sqlite3_column_text(q, 3 + k);
+            o += (size_t)snprintf(key + o, sizeof key - o, "%s%s", k ? "|" : "", t ? t : "");
+        }
+        int64_t row = sqlite3_column_int64(q, 0), fid = sqlite3_column_int64(q, 1);
+        long line = (long)sqlite3_column_int64(q, 2);
+        if (prow && !strcmp(prev, key)) {     /* prow is replaced by row */
+            n++;
+            sqlite3_bind_int64(del, 1, prow);
+            rc = step_done(f, del, "replacing a row");
+            sqlite3_bind_text(pdel, 1, kd->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(pdel, 2, key, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(pdel, 3, pfid);
+            sqlite3_bind_int64(pdel, 4, pline);
+            rc = rc < 0 ? rc : step_done(f, pdel, "replacing plausibility warnings");
+            if (pfid == f->file_id && fid == f->file_id) {
+                f->st->replaced++;
+                if (f->shown_dups++ < MAX_SHOWN) {
+                    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path,
+                              line, kd->cols[0].key, key, pline, line);
+                    f->st->notices++;
+                }
+            }
+            if (f->feed && act >= 0) {
+                const char *a = (const char *)sqlite3_column_text(q, 3 + act);
+                cc_day d;
+                sqlite3_bind_text(day, 1, a ? a : "", -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(day) == SQLITE_ROW && sqlite3_column_text(day, 0) &&
+                    cc_parse_date((const char *)sqlite3_column_text(day, 0), (size_t)sqlite3_column_bytes(day, 0),
+                                  &d) == CC_PARSE_OK)
+                    cc_roster_feed_readback(f->feed, d);
+                sqlite3_reset(day);
+            }
+        }
+        snprintf(prev, sizeof prev, "%s", key);
+        prow = row;
+        pfid = fid;
+        pline = line;
+    }
+    if (!rc && step != SQLITE_DONE) {
+        cc_store_err(f->s, step, "finding repeated keys");
+        rc = -1;
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(del);
+    sqlite3_finalize(pdel);
+    sqlite3_finalize(day);
+    cc_buf_release(&keys);
+    cc_buf_release(&sql);
+    if (!rc)
+        cc_verbose("%s: %ld stored row%s replaced by a later one with the same key", f->path, n, n == 1 ? "" : "s");
+    return rc;
+}
+
 /* SQLite sorts an index's keys in up to cache_size of memory of its own, on
  * top of the page cache (64 MB each): with the roster feed's IDs being sorted
  * at the same time, the five-year attendance file peaked at 265 MB.  The
- * sort gets 16 MB; past it, it merges runs from a temporary file. */
+ * sort gets 16 MB; past it, it merges runs from a temporary file, with a
+ * second thread (PRAGMA threads) when ingest has two.  A unique index that
+ * refuses repeated keys gets them resolved (resolve_duplicates) and is built
+ * again. */
 static int recreate_indexes(file_ctx *f)
 {
     int rc = 0;
-    if (f->nindex)
-        cc_store_exec(f->s, "PRAGMA cache_size=-16384");
-    for (int i = 0; i < f->nindex && !rc; i++)
-        if (cc_store_exec(f->s, f->index_sql[i]) != CC_OK)
+    if (!f->nindex)
+        return 0;
+    cc_store_exec(f->s, threads_wanted() > 1 ? "PRAGMA cache_size=-16384; PRAGMA threads=1"
+                                             : "PRAGMA cache_size=-16384");
+    for (int i = 0; i < f->nindex && !rc; i++) {
+        int e = sqlite3_exec(f->s->db, f->index_sql[i], NULL, NULL, NULL);
+        if ((e & 0xff) == SQLITE_CONSTRAINT && resolve_duplicates(f) == 0)
+            e = sqlite3_exec(f->s->db, f->index_sql[i], NULL, NULL, NULL);
+        if (e != SQLITE_OK) {
+            cc_store_err(f->s, e, "building an index");
             rc = -1;
-    if (f->nindex)
-        cc_store_exec(f->s, "PRAGMA cache_size=-65536");
+        }
+    }
+    cc_store_exec(f->s, "PRAGMA cache_size=-65536; PRAGMA threads=0");
     return rc;
 }
 
@@ -1480,8 +1631,6 @@ static int roster_note_removed(file_ctx *f)
     sqlite3_finalize(q);
     return rc;
 }
-
-static int threads_wanted(void);
 
 /* After remove_earlier_versions: what to note per row. */
 static int roster_prepare(file_ctx *f)
@@ -1842,12 +1991,12 @@ static void use_row(file_ctx *f, const prow *row)
 }
 
 /* Store n accepted rows, in order: with one INSERT when there are ROWS_MANY
- * and none of their keys is stored yet (the usual case), else (the INSERT
- * fails on a constraint and changes nothing) one by one through store_row,
- * which says which rows replace which. */
+ * (the usual case); from a row whose key is already stored (the INSERT stops
+ * there, keeping the rows before it) one by one through store_row, which
+ * says which rows replace which. */
 static int store_rows(file_ctx *f, const prow *const *rows, int n)
 {
-    int many = 0;
+    int many = 0;                     /* rows stored by the INSERT of many */
     for (int i = 0; i < n; i++) {
         use_row(f, rows[i]);
         if (roster_note_row(f, i) < 0)  /* before the row is stored */
@@ -1859,10 +2008,12 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
             use_row(f, rows[i]);
             bind_row(f, f->ins_many, rows[i]->rec.line, i * w);
         }
+        sqlite3_int64 before = sqlite3_total_changes64(f->s->db);
         int rc = sqlite3_step(f->ins_many);
         sqlite3_reset(f->ins_many);
+        many = (int)(sqlite3_total_changes64(f->s->db) - before);
         if (rc == SQLITE_DONE)
-            many = 1;
+            many = n;
         else if ((rc & 0xff) != SQLITE_CONSTRAINT) {
             cc_store_err(f->s, rc, "storing a row");
             return -1;
@@ -1871,7 +2022,7 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
     for (int i = 0; i < n; i++) {
         use_row(f, rows[i]);
         f->rreplaced = 0;
-        if ((many ? store_extras(f, &rows[i]->rec) : store_row(f, &rows[i]->rec)) < 0 ||
+        if ((i < many ? store_extras(f, &rows[i]->rec) : store_row(f, &rows[i]->rec)) < 0 ||
             check_plausible(f, rows[i]->rec.line) < 0)
             return -1;
         roster_stored(f, i);
@@ -2018,6 +2169,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->st = st;
     f->today = cc_today();
     f->too_old = f->today - 400;
+    int big;
 
     hash_ctx h = {.path = path};
     cc_csv_opts co = {0};
@@ -2220,7 +2372,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         err = CC_ERR_DB;
         goto fail;
     }
-    if (remove_earlier_versions(f) < 0 || (cc_csv_size(r) >= BIG_FILE && drop_indexes(f) < 0) ||
+    if (remove_earlier_versions(f) < 0 || ((big = big_against_table(f, path, cc_csv_size(r))) != 0 &&
+                                           (big < 0 || drop_indexes(f) < 0)) ||
         prepare_kind(f) < 0 ||
         (kind != CC_KIND_COMMUNITIES && load_communities(f) < 0)) {
         err = CC_ERR_DB;
@@ -2237,6 +2390,12 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     f->t[2] = now_s(CLOCK_MONOTONIC);
     progress(f, 0, 0, 1);
+    finalize_all(f);
+    if (recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
+        err = CC_ERR_DB;
+        goto fail;
+    }
+    f->t[3] = now_s(CLOCK_MONOTONIC);
     if (f->shown_rejects > MAX_SHOWN)
         cc_warn("%s: %ld more rejected rows not shown", path, f->shown_rejects - MAX_SHOWN);
     if (f->shown_dups > MAX_SHOWN)
@@ -2274,12 +2433,6 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         err = CC_ERR_IO;
         goto fail;
     }
-    finalize_all(f);
-    if (recreate_indexes(f) < 0) {
-        err = CC_ERR_DB;
-        goto fail;
-    }
-    f->t[3] = now_s(CLOCK_MONOTONIC);
     if ((err = roster_rollup(f)) != CC_OK)
         goto fail;
     f->t[6] = now_s(CLOCK_MONOTONIC);

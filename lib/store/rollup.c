@@ -1090,7 +1090,10 @@ static cc_err number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
     sqlite3_stmt *qm = NULL;
     {
         cc_buf sql = CC_BUF_INIT;
-        cc_buf_adds(&sql, "INSERT INTO ids (no, id) VALUES (?, ?)");
+        /* OR FAIL: no statement journal (an ABORT would have SQLite copy
+         * each page the INSERT changes to a temporary file first); a failure
+         * fails the whole run, which rolls back */
+        cc_buf_adds(&sql, "INSERT OR FAIL INTO ids (no, id) VALUES (?, ?)");
         rc = prep(r, sql.s, &q);
         for (int i = 1; i < IDS_MANY; i++)
             cc_buf_adds(&sql, ", (?, ?)");

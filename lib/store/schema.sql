@@ -1,4 +1,4 @@
--- carecard database schema, version 4.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 5.  (Embedded into lib/store/store.c.)
 -- A new database is created from this file at the current version; older
 -- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
@@ -79,9 +79,12 @@ CREATE TABLE attendance (
   role           TEXT NOT NULL,           -- child parent grandparent elder volunteer other
   special        INTEGER,                 -- 0/1/NULL
   name           TEXT,                    -- personal data
-  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
-  PRIMARY KEY (activity_id, participant_id)
-) WITHOUT ROWID;
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
+);
+-- A rowid table: a file's rows are appended in the order they come (a city's
+-- rows come week by week, the key's order is activity by activity); the key is
+-- a unique index, which a big file rebuilds by sorting (lib/ingest/ingest.c).
+CREATE UNIQUE INDEX attendance_key ON attendance(activity_id, participant_id);
 -- special children are found without reading every attendance row
 CREATE INDEX attendance_special ON attendance(participant_id) WHERE special = 1;
 

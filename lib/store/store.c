@@ -38,6 +38,18 @@ static const struct {
     /* 3 -> 4: partners are split from activities.partners where they are
      * read (text/list.c); the split copy cost ingest a row per partner */
     {"DROP TABLE IF EXISTS activity_partners;", NULL},
+    /* 4 -> 5: attendance is a rowid table with a unique index for its key
+     * (a big file appends its rows and rebuilds the index by sorting,
+     * instead of inserting each row at its place in the key's order) */
+    {"CREATE TABLE attendance_v5 (activity_id TEXT NOT NULL, participant_id TEXT NOT NULL,"
+     " household_id TEXT, role TEXT NOT NULL, special INTEGER, name TEXT,"
+     " file_id INTEGER NOT NULL, line INTEGER NOT NULL);"
+     "INSERT INTO attendance_v5 SELECT activity_id, participant_id, household_id, role, special, name,"
+     " file_id, line FROM attendance;"
+     "DROP TABLE attendance;"
+     "ALTER TABLE attendance_v5 RENAME TO attendance;"
+     "CREATE UNIQUE INDEX attendance_key ON attendance(activity_id, participant_id);"
+     "CREATE INDEX attendance_special ON attendance(participant_id) WHERE special = 1;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

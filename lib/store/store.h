@@ -10,7 +10,7 @@
 #include "text/text.h"
 #include <sqlite3.h>
 
-#define CC_SCHEMA_VERSION 4
+#define CC_SCHEMA_VERSION 5
 #define CC_BUSY_TIMEOUT_MS 30000
 
 typedef struct cc_store {

@@ -54,7 +54,7 @@ def whole(demo, tmp_path_factory):
 
 
 def test_fresh_database_has_rosters(whole):
-    assert q(whole, "PRAGMA user_version") == [(4,)]
+    assert q(whole, "PRAGMA user_version") == [(5,)]
     n, rows = q(whole, "SELECT count(*), sum(length(roster)) / 10 FROM attendance_weeks")[0]
     assert n > 0
     # one entry per distinct (community, week, participant, household, flags):
@@ -115,6 +115,6 @@ def test_v2_database_migrates(whole, tmp_path):
                       "PRAGMA user_version = 2;")
     con.close()
     assert scorecard(db, "2026-W40") == scorecard(whole, "2026-W40")
-    assert q(db, "PRAGMA user_version") == [(4,)]
+    assert q(db, "PRAGMA user_version") == [(5,)]
     assert q(db, "SELECT count(*) FROM attendance_weeks") == q(whole, "SELECT count(*) FROM attendance_weeks")
     assert q(db, "SELECT count(*) FROM sqlite_master WHERE name = 'attendance_special'") == [(1,)]

@@ -716,7 +716,7 @@ static void test_migrate_v2(void **state)
     assert_null(s);
     s = cc_store_open(path, 0, &e);
     assert_non_null(s);
-    assert_int_equal(scalar(s, "PRAGMA user_version"), 4);
+    assert_int_equal(scalar(s, "PRAGMA user_version"), CC_SCHEMA_VERSION);
     /* 3 -> 4: no table of partners (split from activities.partners) */
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name = 'activity_partners'"), 0);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name = 'attendance_special'"
@@ -761,9 +761,10 @@ static void test_fresh_is_v3(void **state)
     (void)state;
     cc_store *s = fresh_db("fresh.db");
     assert_int_equal(scalar(s, "PRAGMA user_version"), CC_SCHEMA_VERSION);
-    assert_int_equal(CC_SCHEMA_VERSION, 4);
+    assert_int_equal(CC_SCHEMA_VERSION, 5);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('ids', 'attendance_weeks',"
-                               " 'attendance_special', 'survey_responses_date', 'rejects_date', 'plausibility_date')"), 6);
+                               " 'attendance_special', 'attendance_key', 'survey_responses_date', 'rejects_date',"
+                               " 'plausibility_date')"), 7);
     /* nothing to build: no rows, no error */
     assert_int_equal(cc_store_rollup_weeks(s, ymd(2026, 1, 1), ymd(2026, 12, 31)), CC_OK);
     assert_int_equal(cc_store_rollup_weeks(s, ymd(2026, 12, 31), ymd(2026, 1, 1)), CC_OK);
