@@ -182,10 +182,13 @@ if [ "$FIVE_YEAR" = 1 ]; then
   # schema by opening it for writing: ingesting an already-stored file is a
   # no-op (same SHA-256) that runs the migrations, timed as its own step.  A
   # page size other than a new database's (set when a database is created)
-  # would not compare like with like: such a database is built again.
+  # would not compare like with like, and a migration that copies a table
+  # (schema 4 -> 5 copies attendance: 15 GB here, and as much free disk) is
+  # slower than building again: such a database is built again.
   pgsz() { sqlite3 "$1" 'PRAGMA page_size' 2>/dev/null; }
+  schema() { sqlite3 "$1" 'PRAGMA user_version' 2>/dev/null; }
   if [ "$KEEP_DB" = 1 ] && [ -f "$DB5.ok" ] && [ "$(cat "$DB5.ok")" = "$(cat "$DATA5/.complete")" ] &&
-     [ "$(pgsz "$DB5")" = "$(pgsz "$DB")" ]; then
+     [ "$(pgsz "$DB5")" = "$(pgsz "$DB")" ] && { [ "$(schema "$DB5")" -ge 5 ] 2>/dev/null; }; then
     row "ingest 5-year history" "-" "reused" "-" "-" "-" "$DB5"
     NOTE="schema migrations, if any"
     measure "upgrade 5-year db" "-" "0 3" "$BIN" ingest -q --db "$DB5" --rejects "$WORK" "$DATA5/communities.csv"

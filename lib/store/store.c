@@ -209,6 +209,8 @@ static int user_version(cc_store *s)
     return v;
 }
 
+static cc_err migrate_in(cc_store *s);
+
 static cc_err migrate(cc_store *s)
 {
     int v = user_version(s);
@@ -221,6 +223,19 @@ static cc_err migrate(cc_store *s)
     }
     if (v == CC_SCHEMA_VERSION)
         return CC_OK;
+    /* 4 -> 5 copies the attendance table: through a rollback journal (the
+     * copy's pages are new, so they are not journaled), not the WAL, which
+     * would hold a second copy until the checkpoint */
+    int bulk = v > 0 && v < 5 && cc_store_bulk_begin(s);
+    cc_err e = migrate_in(s);
+    if (bulk)
+        cc_store_bulk_end(s);
+    return e;
+}
+
+static cc_err migrate_in(cc_store *s)
+{
+    int v;
     cc_err e = cc_store_begin(s);
     if (e)
         return e;
