@@ -68,11 +68,54 @@ uint32_t cc_intern_find(const cc_intern *t, const char *s, size_t len)
     return t->slot[i] ? t->slot[i] - 1 : UINT32_MAX;
 }
 
+static uint32_t intern_hashed(cc_intern *t, const char *s, size_t len, uint32_t h);
+
 uint32_t cc_intern_id(cc_intern *t, const char *s, size_t len)
+{
+    return intern_hashed(t, s, len, cc_intern_hash(s, len));
+}
+
+/* The texts are looked up in stages over the whole batch, each stage asking
+ * the memory for what the next one reads (slot and tag, then the offset of
+ * the first candidate's text, then the text), so that the cache misses of
+ * different texts overlap instead of following one another. */
+void cc_intern_ids(cc_intern *t, size_t n, const char *const *s, const size_t *len, uint32_t *out)
+{
+    enum { MANY = 64 };
+    uint32_t h[MANY], cand[MANY];
+    for (size_t at = 0; at < n; at += MANY) {
+        size_t m = n - at < MANY ? n - at : MANY;
+        for (size_t j = 0; j < m; j++) {
+            h[j] = cc_intern_hash(s[at + j], len[at + j]);
+            if (t->cap) {
+                size_t i = h[j] & (t->cap - 1);
+                __builtin_prefetch(&t->slot[i]);
+                __builtin_prefetch(&t->tag[i]);
+            }
+        }
+        if (t->cap) {
+            for (size_t j = 0; j < m; j++) {  /* the first slot with its tag */
+                size_t i = h[j] & (t->cap - 1);
+                uint8_t tg = (uint8_t)(h[j] >> 24);
+                while (t->slot[i] && t->tag[i] != tg)
+                    i = (i + 1) & (t->cap - 1);
+                cand[j] = t->slot[i];
+                if (cand[j])
+                    __builtin_prefetch(&t->off[cand[j] - 1]);
+            }
+            for (size_t j = 0; j < m; j++)
+                if (cand[j])
+                    __builtin_prefetch(t->arena + t->off[cand[j] - 1]);
+        }
+        for (size_t j = 0; j < m; j++)
+            out[at + j] = intern_hashed(t, s[at + j], len[at + j], h[j]);
+    }
+}
+
+static uint32_t intern_hashed(cc_intern *t, const char *s, size_t len, uint32_t h)
 {
     if ((t->n + 1) * 4 > t->cap * 3)
         grow(t);
-    uint32_t h = cc_intern_hash(s, len);
     size_t i = probe(t, s, len, h);
     if (t->slot[i])
         return t->slot[i] - 1;

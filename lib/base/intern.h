@@ -31,6 +31,9 @@ uint32_t cc_intern_hash(const char *s, size_t len);
 /* The number of (s, len), numbering it when new.  Texts past 4 GB in all
  * (out of memory long before) abort. */
 uint32_t cc_intern_id(cc_intern *t, const char *s, size_t len);
+/* out[i] = cc_intern_id(t, s[i], len[i]) for i < n, in that order, faster:
+ * the batch's memory reads overlap. */
+void cc_intern_ids(cc_intern *t, size_t n, const char *const *s, const size_t *len, uint32_t *out);
 /* The number of (s, len), or UINT32_MAX when it was never interned. */
 uint32_t cc_intern_find(const cc_intern *t, const char *s, size_t len);
 /* The text of number id (NUL-terminated) and its length. */

@@ -783,39 +783,55 @@ static uint16_t get_u16(const unsigned char *p)
 /* File the rows of one handoff buffer. */
 static void feed_take(cc_roster_feed *f, const unsigned char *b, size_t len)
 {
+    enum { GROUP = 32 };      /* records whose IDs are interned together */
     size_t at = 0;
     fweek *w = NULL;
     while (at < len && !f->over) {
-        const unsigned char *r = b + at;
-        cc_day day;
-        uint32_t comm;
-        memcpy(&day, r, 4);
-        memcpy(&comm, r + 4, 4);
-        size_t pn = get_u16(r + 8), hn = get_u16(r + 10);
-        unsigned flags = r[12];
-        const char *p = (const char *)r + FEED_REC, *h = p + pn;
-        at += FEED_REC + pn + (hn == NO_HOUSEHOLD ? 0 : hn);
+        const unsigned char *rec[GROUP];
+        const char *txt[2 * GROUP];
+        size_t tlen[2 * GROUP];
+        uint32_t no[2 * GROUP];
+        int nr = 0, nt = 0;
+        for (; nr < GROUP && at < len; nr++) {
+            const unsigned char *r = rec[nr] = b + at;
+            size_t pn = get_u16(r + 8), hn = get_u16(r + 10);
+            txt[nt] = (const char *)r + FEED_REC;
+            tlen[nt++] = pn;
+            if (hn != NO_HOUSEHOLD) {
+                txt[nt] = (const char *)r + FEED_REC + pn;
+                tlen[nt++] = hn;
+            }
+            at += FEED_REC + pn + (hn == NO_HOUSEHOLD ? 0 : hn);
+        }
         if (cc_intern_bytes(&f->ids) > f->ids_max) {
             feed_give_up(f);
             break;
         }
-        cc_day monday = cc_week_monday(day);
-        if (!w || w->monday != monday)
-            w = feed_week(f, monday);
-        if (w->n == w->cap) {
-            w->cap = w->cap ? w->cap * 2 : 1024;
-            w->e = cc_xrealloc(w->e, w->cap * sizeof *w->e);
-        }
-        wentry *e = &w->e[w->n++];
-        e->comm = comm;
-        e->p = cc_intern_id(&f->ids, p, pn) + 1;
-        e->h = hn == NO_HOUSEHOLD ? 0 : cc_intern_id(&f->ids, h, hn) + 1;
-        e->flags = (uint8_t)flags;
-        e->days = (uint8_t)(1u << (day - monday));
-        w->total++;
-        if (++f->mem > f->mem_max) {
-            feed_spill(f);
-            w = NULL;
+        cc_intern_ids(&f->ids, (size_t)nt, txt, tlen, no);
+        for (int j = 0, k = 0; j < nr; j++) {
+            const unsigned char *r = rec[j];
+            cc_day day;
+            uint32_t comm;
+            memcpy(&day, r, 4);
+            memcpy(&comm, r + 4, 4);
+            cc_day monday = cc_week_monday(day);
+            if (!w || w->monday != monday)
+                w = feed_week(f, monday);
+            if (w->n == w->cap) {
+                w->cap = w->cap ? w->cap * 2 : 1024;
+                w->e = cc_xrealloc(w->e, w->cap * sizeof *w->e);
+            }
+            wentry *e = &w->e[w->n++];
+            e->comm = comm;
+            e->p = no[k++] + 1;
+            e->h = get_u16(r + 10) == NO_HOUSEHOLD ? 0 : no[k++] + 1;
+            e->flags = (uint8_t)r[12];
+            e->days = (uint8_t)(1u << (day - monday));
+            w->total++;
+            if (++f->mem > f->mem_max) {
+                feed_spill(f);
+                w = NULL;
+            }
         }
     }
 }

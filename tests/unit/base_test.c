@@ -85,11 +85,44 @@ static void test_intern(void **state)
     assert_int_equal(t.n, 0);
 }
 
+/* cc_intern_ids numbers a batch as cc_intern_id one by one would: repeats
+ * inside a batch, texts seen in earlier batches, growth in the middle of a
+ * batch, an empty table, batches longer than its stage buffers. */
+static void test_intern_ids(void **state)
+{
+    (void)state;
+    cc_intern a = CC_INTERN_INIT, b = CC_INTERN_INIT;
+    enum { N = 200 };
+    char text[N][16];
+    const char *s[N];
+    size_t len[N];
+    uint32_t out[N];
+    unsigned x = 12345;
+    for (int round = 0; round < 300; round++) {
+        size_t n = (size_t)(round % 7 == 0 ? N : 1 + round % 40);
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            int v = (int)((x >> 8) % (unsigned)(200 + round * 40));
+            len[i] = (size_t)snprintf(text[i], sizeof text[i], "K%07d", v);
+            s[i] = text[i];
+        }
+        cc_intern_ids(&a, n, s, len, out);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(out[i], cc_intern_id(&b, s[i], len[i]));
+    }
+    assert_int_equal(a.n, b.n);
+    cc_intern_ids(&a, 0, s, len, out);
+    assert_int_equal(a.n, b.n);
+    cc_intern_release(&a);
+    cc_intern_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_intern),
+        cmocka_unit_test(test_intern_ids),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_trim),
     };
