@@ -1371,6 +1371,23 @@ static int drop_indexes(file_ctx *f)
 
 static int threads_wanted(void);
 
+/* Have the kernel start writing the pages a big load wrote so far (not wait
+ * for them): the commit's fsync after the index rebuild then finds most of
+ * them on disk (city attendance: 1.6 GB, the commit took 0.8 s).  A hint:
+ * durability still comes from SQLite's syncs. */
+static void start_writeback(const char *db)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    int fd = open(db, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        close(fd);
+    }
+#else
+    (void)db;
+#endif
+}
+
 /* The rows of a file of about `size` bytes, from the lines of its first MiB. */
 static double estimate_rows(const char *path, off_t size)
 {
@@ -2390,6 +2407,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     f->t[2] = now_s(CLOCK_MONOTONIC);
     progress(f, 0, 0, 1);
+    if (f->nindex)
+        start_writeback(s->path);
     finalize_all(f);
     if (recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
         err = CC_ERR_DB;
