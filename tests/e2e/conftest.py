@@ -1,5 +1,9 @@
-"""Shared pytest set-up for the end-to-end tests: how to run the binary."""
+"""Shared pytest set-up for the end-to-end tests: how to run the binary, and
+what several test files read back (query, CSV files, rosters, attendance)."""
+import csv
 import os
+import sqlite3
+import struct
 import subprocess
 import sys
 
@@ -82,3 +86,51 @@ def scorecard_run(db, period, fmt, env=None):
              "--period", period, "--format", fmt], env=env, timeout=300)
     assert r.returncode in (0, 4), r.stderr
     return r
+
+
+def q(db, sql, *args):
+    """The rows of a query (a list of tuples)."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def read_csv(path):
+    """(header, rows) of a UTF-8 CSV file, every row a list of str."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def write_csv(path, head, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(head)
+        w.writerows(rows)
+    return path
+
+
+def decoded(db):
+    """The attendance rosters of db decoded: (week, community, participant,
+    household, flags, days) sorted; the ID numbers (which may differ between
+    two databases) replaced by the IDs."""
+    con = sqlite3.connect(db)
+    try:
+        ids = dict(con.execute("SELECT no, id FROM ids"))
+        out = []
+        for week, comm, blob in con.execute("SELECT week, community_id, roster FROM attendance_weeks"):
+            for p, h, fl, d in struct.iter_unpack("<IIBB", blob):
+                out.append((week, comm, ids[p], ids[h] if h else None, fl, d))
+    finally:
+        con.close()
+    assert len(out) == len(set(out))
+    return sorted(out, key=repr)
+
+
+def attendance_rows(db):
+    """Every stored attendance row in key order, with the name of its file
+    instead of its file_id (which differs between databases)."""
+    return q(db, "SELECT a.activity_id, a.participant_id, a.household_id, a.role, a.special, a.name, f.name, a.line"
+                 " FROM attendance a JOIN files f USING (file_id) ORDER BY a.activity_id, a.participant_id")

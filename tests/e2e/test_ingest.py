@@ -15,19 +15,11 @@ import time
 
 import pytest
 
-from conftest import BIN, ROOT, run
+from conftest import BIN, ROOT, q, run
 
 BAD = os.path.join(ROOT, "fixtures", "bad")
 # a copy of /work/shared/samples/*.csv (the spec's examples), so the tests run anywhere
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")
-
-
-def q(db, sql, *args):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def one(db, sql, *args):

@@ -12,19 +12,11 @@ import subprocess
 
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import GEN, ROOT, q, run
 
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")
 MODES = [{"CARECARD_INGEST_THREADS": "2"}, {"CARECARD_INGEST_THREADS": "1"}]
 ENUM_ROLE = "one of child (儿童), parent (家长), grandparent (祖辈), elder (老人), volunteer (志愿者), other (其他)"
-
-
-def q(db, sql, *args):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def write(path, text):

@@ -6,34 +6,17 @@ scorecards are the same, file after file, on the small generated city, the
 demo, and the edge cases (cancelled activities, repeated keys, rows of
 another file replaced, a replaced file, NULL households and specials, spills
 to the temporary file, a feed that gives up)."""
-import csv
 import os
 import pathlib
-import sqlite3
-import struct
 
 import pytest
 
-from conftest import ROOT, kind_file as src, run
+from conftest import ROOT, decoded, kind_file as src, read_csv, run, write_csv
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
          "trainings", "timebank", "feedback"]
 READBACK = {"CARECARD_ROSTER_READBACK": "1"}
-
-
-def decoded(db):
-    con = sqlite3.connect(db)
-    try:
-        ids = dict(con.execute("SELECT no, id FROM ids"))
-        out = []
-        for week, comm, blob in con.execute("SELECT week, community_id, roster FROM attendance_weeks"):
-            for p, h, fl, d in struct.iter_unpack("<IIBB", blob):
-                out.append((week, comm, ids[p], ids[h] if h else None, fl, d))
-    finally:
-        con.close()
-    assert len(out) == len(set(out))
-    return sorted(out, key=repr)
 
 
 def ingest(db, paths, env=None):
@@ -92,20 +75,6 @@ def test_demo(demo, tmp_path):
         t.ingest(src(demo, k))
     for period in ("2026-W40", "2026-09"):
         assert scorecard(t.fast, period) == scorecard(t.slow, period)
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return rows[0], rows[1:]
-
-
-def write_csv(path, head, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(head)
-        w.writerows(rows)
-    return path
 
 
 def test_edge_cases(city, tmp_path):
