@@ -135,8 +135,8 @@ typedef struct {
  * stored, sorted by key and stored TUPLES_MANY to a statement (see
  * tuples_flush). Their text points into the batch being stored. */
 #define TUPLES_MANY 64
-/* Accepted rows are stored ROWS_MANY to an INSERT when none of them is
- * already stored (see store_rows). */
+/* Accepted rows are stored ROWS_MANY to an INSERT, up to the first whose key
+ * is already stored (see store_rows). */
 #define ROWS_MANY 128
 typedef struct {
     const char *s[3];
@@ -1433,8 +1433,15 @@ static int big_against_table(file_ctx *f, const char *path, off_t size)
  * it: the rows of one key, oldest first.  This file's rows were appended
  * after every stored row, in line order, so the row with the highest rowid is
  * the one that inserting through the index would have kept: the others are
- * deleted, as INSERT OR REPLACE would have, and said as store_row says it.
+ * deleted, as INSERT OR REPLACE would have, and said as store_row says it:
+ * the repeats come here in key order, the notices go out in line order (the
+ * first MAX_SHOWN lines, as store_row would have shown them).
  * Their weeks' rosters are read back (the feed counted both rows). */
+struct shown_dup {
+    long line, pline;
+    char *key;
+};
+
 static int resolve_duplicates(file_ctx *f)
 {
     const cc_kind_def *kd = f->kd;
@@ -1461,6 +1468,9 @@ static int resolve_duplicates(file_ctx *f)
     int64_t prow = 0, pfid = 0;
     long pline = 0, n = 0;
     int step;
+    /* the notices still to show: the `room` earliest lines, in line order */
+    int room = f->shown_dups < MAX_SHOWN ? (int)(MAX_SHOWN - f->shown_dups) : 0, nsd = 0;
+    struct shown_dup *sd = room ? cc_xcalloc((size_t)room, sizeof *sd) : NULL;
     while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
         size_t o = 0;
         key[0] = '\0';
@@ -1481,10 +1491,14 @@ static int resolve_duplicates(file_ctx *f)
             rc = rc < 0 ? rc : step_done(f, pdel, "replacing plausibility warnings");
             if (pfid == f->file_id && fid == f->file_id) {
                 f->st->replaced++;
-                if (f->shown_dups++ < MAX_SHOWN) {
-                    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path,
-                              line, kd->cols[0].key, key, pline, line);
-                    f->st->notices++;
+                f->shown_dups++;
+                if (room && (nsd < room || line < sd[nsd - 1].line)) {
+                    if (nsd == room)
+                        free(sd[--nsd].key);
+                    int j = nsd++;
+                    for (; j > 0 && sd[j - 1].line > line; j--)
+                        sd[j] = sd[j - 1];
+                    sd[j] = (struct shown_dup){line, pline, cc_xstrdup(key)};
                 }
             }
             if (f->feed && act >= 0) {
@@ -1507,6 +1521,15 @@ static int resolve_duplicates(file_ctx *f)
         cc_store_err(f->s, step, "finding repeated keys");
         rc = -1;
     }
+    for (int i = 0; i < nsd; i++) {
+        if (!rc) {
+            cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path,
+                      sd[i].line, kd->cols[0].key, sd[i].key, sd[i].pline, sd[i].line);
+            f->st->notices++;
+        }
+        free(sd[i].key);
+    }
+    free(sd);
     sqlite3_finalize(q);
     sqlite3_finalize(del);
     sqlite3_finalize(pdel);
