@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT, kind_file as src, run
+from conftest import ROOT, kind_file as src, q, run, scorecard_run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
@@ -34,14 +34,6 @@ def scorecard(db, period):
     r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", period, "--format", "json"])
     assert r.returncode in (0, 4), r.stderr
     return r.stdout
-
-
-def q(db, sql):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +110,55 @@ def test_v2_database_migrates(whole, tmp_path):
     assert q(db, "PRAGMA user_version") == [(5,)]
     assert q(db, "SELECT count(*) FROM attendance_weeks") == q(whole, "SELECT count(*) FROM attendance_weeks")
     assert q(db, "SELECT count(*) FROM sqlite_master WHERE name = 'attendance_special'") == [(1,)]
+
+
+# the attendance table of schema 4 (git show 7e147dd^:lib/store/schema.sql)
+ATTENDANCE_V4 = """CREATE TABLE attendance (
+  activity_id    TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  household_id   TEXT,
+  role           TEXT NOT NULL,
+  special        INTEGER,
+  name           TEXT,
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+  PRIMARY KEY (activity_id, participant_id)
+) WITHOUT ROWID;
+CREATE INDEX attendance_special ON attendance(participant_id) WHERE special = 1;"""
+ATTENDANCE = "SELECT activity_id, participant_id, household_id, role, special, name, file_id, line FROM attendance"
+
+
+def test_v4_database_migrates(whole, tmp_path):
+    """Schema 4 -> 5: the first command that opens a version-4 database
+    (attendance WITHOUT ROWID, keyed by its PRIMARY KEY) copies the table
+    into a rowid table with the unique index attendance_key; the rows, the
+    rosters and the scorecard stay the same, and the key stays unique."""
+    db = str(tmp_path / "v4.db")
+    shutil.copy(whole, db)
+    con = sqlite3.connect(db)
+    con.executescript("ALTER TABLE attendance RENAME TO attendance_v5; DROP INDEX attendance_key;"
+                      " DROP INDEX attendance_special;" + ATTENDANCE_V4 +
+                      " INSERT INTO attendance SELECT * FROM attendance_v5; DROP TABLE attendance_v5;"
+                      " PRAGMA user_version = 4;")
+    con.close()
+    assert "WITHOUT ROWID" in q(db, "SELECT sql FROM sqlite_master WHERE name = 'attendance'")[0][0]
+    assert q(db, "SELECT count(*) FROM attendance")[0][0] > 1000
+    assert q(db, ATTENDANCE + " ORDER BY 1, 2") == q(whole, ATTENDANCE + " ORDER BY 1, 2")
+    r_old, r_new = scorecard_run(db, "2026-W40", "csv"), scorecard_run(whole, "2026-W40", "csv")
+    assert r_old.returncode == r_new.returncode
+    assert r_old.stdout == r_new.stdout and r_old.stdout.count("\n") > 10
+    assert q(db, "PRAGMA user_version") == [(5,)]
+    assert "WITHOUT ROWID" not in q(db, "SELECT sql FROM sqlite_master WHERE name = 'attendance'")[0][0]
+    assert {r[1]: r[2] for r in q(db, "PRAGMA index_list(attendance)")} == {"attendance_key": 1,
+                                                                            "attendance_special": 0}
+    assert [r[2] for r in q(db, "PRAGMA index_info(attendance_key)")] == ["activity_id", "participant_id"]
+    assert q(db, "SELECT name FROM sqlite_master WHERE name LIKE 'attendance_v%'") == []
+    assert q(db, ATTENDANCE + " ORDER BY 1, 2") == q(whole, ATTENDANCE + " ORDER BY 1, 2")
+    weeks = "SELECT * FROM attendance_weeks ORDER BY 1, 2"
+    assert q(db, weeks) == q(whole, weeks)
+    assert q(db, "PRAGMA integrity_check") == [("ok",)]
+    con = sqlite3.connect(db)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            con.execute("INSERT INTO attendance SELECT * FROM attendance LIMIT 1")
+    finally:
+        con.close()

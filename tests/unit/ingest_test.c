@@ -210,6 +210,143 @@ static void test_ingest_api(void **state)
     cc_store_close(s);
 }
 
+/* ---- a big attendance file: indexes rebuilt after the load, or kept -------- */
+
+/* The lines of msgs that contain needle (caller frees). */
+static char *lines_with(const char *msgs, const char *needle)
+{
+    char *out = calloc(1, strlen(msgs) + 1);
+    assert_non_null(out);
+    for (const char *l = msgs; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l + 1) : strlen(l);
+        char *line = strndup(l, n);
+        if (strstr(line, needle))
+            strcat(out, line);
+        free(line);
+        l += n;
+    }
+    return out;
+}
+
+/* Ingest paths into s with every message captured (caller frees *msgs). */
+static cc_err ingest_capture(cc_store *s, const char *const *paths, size_t n, cc_ingest_stats *stats, char **msgs)
+{
+    cc_ingest_opts o = {.kind = CC_KIND_UNKNOWN, .encoding = CC_ENC_AUTO, .rejects_dir = tmpdir};
+    size_t len = 0;
+    FILE *sink = open_memstream(msgs, &len);
+    cc_diag_set_sink(sink);
+    cc_diag_set_verbosity(CC_DIAG_VERBOSE);
+    cc_err e = cc_ingest_files(s, paths, n, &o, stats);
+    cc_diag_set_verbosity(CC_DIAG_NOTICE);
+    fclose(sink);
+    cc_diag_set_sink(stderr);
+    return e;
+}
+
+enum { BIG_ROWS = 230000, BIG_REPEATS = 150 };
+
+/* big.csv, past 8 MiB: BIG_ROWS keys over two activities, then BIG_REPEATS
+ * rows repeating, with other values, the keys of rows ... 2000, 1000, 0 (the
+ * key order of the repeats is not their line order), then the key of row 0 a
+ * third time. */
+static const char *big_attendance(void)
+{
+    static char path[600];
+    snprintf(path, sizeof path, "%s/big.csv", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("activity_id,participant_id,household_id,role,special,name\n", f);
+    for (int i = 0; i < BIG_ROWS; i++)
+        fprintf(f, "A%d,P%08d,H%08d,child,N,name%06d\n", 1 + i % 2, i, i / 3, i);
+    for (int k = 0; k < BIG_REPEATS; k++)
+        fprintf(f, "A1,P%08d,,volunteer,Y,again%d\n", (BIG_REPEATS - 1 - k) * 1000, k);
+    fputs("A1,P00000000,H1,elder,,third\n", f);
+    long size = ftell(f);
+    fclose(f);
+    assert_true(size >= 8L << 20);
+    return path;
+}
+
+static void test_big_attendance_repeats(void **state)
+{
+    (void)state;
+    const char *comm = tmpfile_with("c.csv", "community_id,community_name,street_id,street_name,population\n"
+                                              "L01,一,S01,东城街道,1000\n");
+    const char *act = tmpfile_with("b.csv", "activity_id,community_id,project,date,hours,capacity,registered,attended\n"
+                                             "A1,L01,p,2026-11-16,1,10,10,9\nA2,L01,p,2026-11-24,1,10,10,9\n");
+    /* an earlier file: a key big.csv brings again (row 5), and one of its own */
+    const char *early = tmpfile_with("e.csv", "activity_id,participant_id,household_id,role,special,name\n"
+                                               "A2,P00000005,HE,other,,early\nA2,Q1,,child,Y,own\n");
+    const char *big = big_attendance();
+    const char *first[] = {comm, act, early};
+    char *repeats[2], *msgs;
+    cc_store *s[2];
+    for (int m = 0; m < 2; m++) {           /* 0: rebuilt after the load, 1: kept during it */
+        s[m] = fresh_store(m ? "kept.db" : "rebuilt.db");
+        cc_ingest_stats st[3];
+        assert_int_equal(ingest_capture(s[m], first, 3, st, &msgs), CC_OK);
+        free(msgs);
+        if (m)
+            assert_int_equal(sqlite3_exec(s[m]->db, "UPDATE files SET rows_accepted = 1000000000"
+                                                    " WHERE name = 'e.csv'", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(ingest_capture(s[m], &big, 1, st, &msgs), CC_OK);
+        assert_non_null(strstr(msgs, m ? "indexes kept during the load" : "indexes rebuilt after the load"));
+        /* every row accepted; the repeats inside the file counted and said
+         * (the first 100, in line order), the key of e.csv replaced silently */
+        assert_int_equal(st[0].rows_read, BIG_ROWS + BIG_REPEATS + 1);
+        assert_int_equal(st[0].rows_accepted, BIG_ROWS + BIG_REPEATS + 1);
+        assert_int_equal(st[0].rows_rejected, 0);
+        assert_int_equal(st[0].replaced, BIG_REPEATS + 1);
+        assert_int_equal(st[0].notices, 100);
+        assert_true(st[0].stored);
+        repeats[m] = lines_with(msgs, "repeat");
+        free(msgs);
+        char want[1200];
+        snprintf(want, sizeof want, "carecard: %s:%d: activity_id 'A1|P00149000' repeats line 149002; the later"
+                 " row (line %d) replaces it\ncarecard: %s:%d: activity_id 'A1|P00148000' repeats line 148002;",
+                 big, BIG_ROWS + 2, BIG_ROWS + 2, big, BIG_ROWS + 3);
+        assert_memory_equal(repeats[m], want, strlen(want));
+        snprintf(want, sizeof want, "carecard: %s: 51 more repeated keys not shown\n", big);
+        assert_string_equal(repeats[m] + strlen(repeats[m]) - strlen(want), want);
+        assert_null(strstr(repeats[m], "P00000005'"));
+        /* one row a key; the last row of a key won */
+        assert_int_equal(scalar(s[m], "SELECT count(*) FROM attendance"), BIG_ROWS + 1);
+        snprintf(want, sizeof want, "third %d elder - H1", BIG_ROWS + BIG_REPEATS + 2);
+        assert_string_equal(text(s[m], "SELECT name || ' ' || line || ' ' || role || ' ' || coalesce(special, '-')"
+                                       " || ' ' || household_id FROM attendance WHERE participant_id = 'P00000000'"),
+                            want);
+        assert_string_equal(text(s[m], "SELECT name || ' ' || role || ' ' || special || ' '"
+                                       " || coalesce(household_id, '-') FROM attendance"
+                                       " WHERE participant_id = 'P00149000'"), "again0 volunteer 1 -");
+        assert_string_equal(text(s[m], "SELECT a.name || ' ' || f.name FROM attendance a JOIN files f USING (file_id)"
+                                       " WHERE participant_id = 'P00000005'"), "name000005 big.csv");
+        assert_string_equal(text(s[m], "SELECT name FROM attendance WHERE participant_id = 'Q1'"), "own");
+        assert_int_equal(scalar(s[m], "SELECT count(*) FROM pragma_index_list('attendance')"
+                                      " WHERE name = 'attendance_key' AND \"unique\" = 1"), 1);
+        /* the repeats but the third row of P00000000, and Q1 */
+        assert_int_equal(scalar(s[m], "SELECT count(*) FROM attendance WHERE special = 1"), BIG_REPEATS);
+        /* the rosters: one participant a day, each counted once */
+        assert_int_equal(scalar(s[m], "SELECT sum(length(roster)) / 10 FROM attendance_weeks"), BIG_ROWS + 1);
+    }
+    assert_string_equal(repeats[0], repeats[1]);
+    /* the same rows either way */
+    char sql[1200];
+    snprintf(sql, sizeof sql, "ATTACH '%s/kept.db' AS kept", tmpdir);
+    assert_int_equal(sqlite3_exec(s[0]->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    const char *cols = "activity_id, participant_id, household_id, role, special, name, line";
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT %s FROM attendance EXCEPT SELECT %s FROM kept.attendance)",
+             cols, cols);
+    assert_int_equal(scalar(s[0], sql), 0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT %s FROM kept.attendance EXCEPT SELECT %s FROM attendance)",
+             cols, cols);
+    assert_int_equal(scalar(s[0], sql), 0);
+    for (int m = 0; m < 2; m++) {
+        free(repeats[m]);
+        cc_store_close(s[m]);
+    }
+}
+
 static void test_expand(void **state)
 {
     (void)state;
@@ -246,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_question_strip),
         cmocka_unit_test(test_ingest_api),
         cmocka_unit_test(test_expand),
+        cmocka_unit_test(test_big_attendance_repeats),
     };
     return cmocka_run_group_tests_name("ingest", tests, setup, teardown);
 }
