@@ -1464,7 +1464,9 @@ static int resolve_duplicates(file_ctx *f)
     rc = rc < 0 ? rc : prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ? AND file_id = ? AND line = ?",
                             &pdel);
     rc = rc < 0 ? rc : prep(f, "SELECT date FROM activities WHERE activity_id = ?", &day);
-    char prev[512] = "", key[512];
+    char key[512];                    /* as key_text writes it */
+    cc_buf id[2] = {CC_BUF_INIT, CC_BUF_INIT};   /* the key exactly: each value's length, then it */
+    int cur = 0;
     int64_t prow = 0, pfid = 0;
     long pline = 0, n = 0;
     int step;
@@ -1474,13 +1476,20 @@ static int resolve_duplicates(file_ctx *f)
     while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
         size_t o = 0;
         key[0] = '\0';
-        for (int k = 0; k < nkey && o < sizeof key; k++) {
+        cc_buf_reset(&id[cur]);
+        for (int k = 0; k < nkey; k++) {
             const char *t = (const char *)sqlite3_column_text(q, 3 + k);
-            o += (size_t)snprintf(key + o, sizeof key - o, "%s%s", k ? "|" : "", t ? t : "");
+            size_t tn = (size_t)sqlite3_column_bytes(q, 3 + k);
+            cc_buf_add(&id[cur], (const char *)&tn, sizeof tn);
+            cc_buf_add(&id[cur], t ? t : "", tn);
+            if (o < sizeof key)
+                o += (size_t)snprintf(key + o, sizeof key - o, "%s%.*s", k ? "|" : "", (int)tn, t ? t : "");
         }
         int64_t row = sqlite3_column_int64(q, 0), fid = sqlite3_column_int64(q, 1);
         long line = (long)sqlite3_column_int64(q, 2);
-        if (prow && !strcmp(prev, key)) {     /* prow is replaced by row */
+        const cc_buf *a = &id[cur], *b = &id[!cur];
+        cur = !cur;
+        if (prow && a->len == b->len && !memcmp(a->s, b->s, a->len)) {   /* prow is replaced by row */
             n++;
             sqlite3_bind_int64(del, 1, prow);
             rc = step_done(f, del, "replacing a row");
@@ -1502,9 +1511,9 @@ static int resolve_duplicates(file_ctx *f)
                 }
             }
             if (f->feed && act >= 0) {
-                const char *a = (const char *)sqlite3_column_text(q, 3 + act);
+                const char *aid = (const char *)sqlite3_column_text(q, 3 + act);
                 cc_day d;
-                sqlite3_bind_text(day, 1, a ? a : "", -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(day, 1, aid ? aid : "", -1, SQLITE_TRANSIENT);
                 if (sqlite3_step(day) == SQLITE_ROW && sqlite3_column_text(day, 0) &&
                     cc_parse_date((const char *)sqlite3_column_text(day, 0), (size_t)sqlite3_column_bytes(day, 0),
                                   &d) == CC_PARSE_OK)
@@ -1512,7 +1521,6 @@ static int resolve_duplicates(file_ctx *f)
                 sqlite3_reset(day);
             }
         }
-        snprintf(prev, sizeof prev, "%s", key);
         prow = row;
         pfid = fid;
         pline = line;
@@ -1534,6 +1542,8 @@ static int resolve_duplicates(file_ctx *f)
     sqlite3_finalize(del);
     sqlite3_finalize(pdel);
     sqlite3_finalize(day);
+    cc_buf_release(&id[0]);
+    cc_buf_release(&id[1]);
     cc_buf_release(&keys);
     cc_buf_release(&sql);
     if (!rc)
