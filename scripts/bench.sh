@@ -91,6 +91,7 @@ measure() {
     sed -i '$d' "$CSV"          # (measure1's row for this run)
     reps=$((reps - 1))
   done
+  NOTE=                         # (measure1 cleared it in its subshell only)
   # per run: wall (shell clock), wall (time), user, sys, peak RSS in KB
   med=$(printf '%s' "$runs" | sort -n -k1,1 | awk 'NR == 2')
   all=$(printf '%s' "$runs" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }')
