@@ -653,12 +653,18 @@ static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
     return 0;
 }
 
-static int prep_tuples(file_ctx *f, tuples *tb, const char *head, int ncol, const char *what)
+/* into: "table (columns)".  One tuple: INSERT OR REPLACE; TUPLES_MANY: INSERT
+ * OR FAIL, which keeps no statement journal (with REPLACE, SQLite copied each
+ * page the INSERT changed to a temporary file first: 19 GB written for the
+ * city's surveys) and stops at a refused tuple, keeping those before it. */
+static int prep_tuples(file_ctx *f, tuples *tb, const char *into, int ncol, const char *what)
 {
     cc_buf sql = CC_BUF_INIT;
     const char *one = ncol == 2 ? "(?, ?)" : "(?, ?, ?)";
-    cc_buf_addf(&sql, "%s%s", head, one);
+    cc_buf_addf(&sql, "INSERT OR REPLACE INTO %s VALUES %s", into, one);
     int rc = prep(f, sql.s, &tb->one);
+    cc_buf_reset(&sql);
+    cc_buf_addf(&sql, "INSERT OR FAIL INTO %s VALUES %s", into, one);
     for (int i = 1; i < TUPLES_MANY; i++)
         cc_buf_addf(&sql, ", %s", one);
     rc |= prep(f, sql.s, &tb->many);
@@ -709,11 +715,26 @@ static int tuples_flush(file_ctx *f, tuples *tb)
     while (i < tb->n) {
         sqlite3_stmt *st = tb->n - i >= TUPLES_MANY ? tb->many : tb->one;
         int k = st == tb->many ? TUPLES_MANY : 1, pos = 1;
-        for (int j = 0; j < k; j++, i++)
+        for (int j = 0; j < k; j++)
             for (int c = 0; c < tb->ncol; c++)
-                sqlite3_bind_text(st, pos++, tb->t[i].s[c], tb->t[i].n[c], SQLITE_STATIC);
-        if (step_done(f, st, tb->what) < 0)
+                sqlite3_bind_text(st, pos++, tb->t[i + (size_t)j].s[c], tb->t[i + (size_t)j].n[c], SQLITE_STATIC);
+        sqlite3_int64 before = sqlite3_total_changes64(f->s->db);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) {
+            i += (size_t)k;
+        } else if (st == tb->many && (rc & 0xff) == SQLITE_CONSTRAINT) {
+            /* the tuples before the refused one are stored; it replaces */
+            i += (size_t)(sqlite3_total_changes64(f->s->db) - before);
+            for (int c = 0; c < tb->ncol; c++)
+                sqlite3_bind_text(tb->one, c + 1, tb->t[i].s[c], tb->t[i].n[c], SQLITE_STATIC);
+            if (step_done(f, tb->one, tb->what) < 0)
+                return -1;
+            i++;
+        } else {
+            cc_store_err(f->s, rc, tb->what);
             return -1;
+        }
     }
     tb->n = 0;
     return 0;
@@ -754,8 +775,8 @@ static int prepare_kind(file_ctx *f)
     cc_buf_release(&keyw);
     cc_buf_release(&sql);
     if (f->kind == CC_KIND_SURVEYS) {
-        rc |= prep_tuples(f, &f->answers, "INSERT OR REPLACE INTO survey_answers (response_id, question, answer) VALUES ",
-                          3, "storing a survey answer");
+        rc |= prep_tuples(f, &f->answers, "survey_answers (response_id, question, answer)", 3,
+                          "storing a survey answer");
         rc |= prep(f, "DELETE FROM survey_answers WHERE response_id = ?", &f->answers_del);
     }
     rc |= prep(f, "SELECT 1 FROM activities WHERE activity_id = ?", &f->activity_q);

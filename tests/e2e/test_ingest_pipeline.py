@@ -201,3 +201,23 @@ def test_survey_answers_replaced_and_repeated(tmp_path, env):
         == [("R1", "L02", 4), ("R2", "L01", 3)]
     assert q(db, "SELECT response_id, question, answer FROM survey_answers WHERE response_id LIKE 'R%' ORDER BY 1, 2") \
         == [("R1", "满意度", "1"), ("R2", "满意度", "4"), ("R2", "邻里信任", "1")]
+
+@pytest.mark.parametrize("env", MODES, ids=["threads", "one-thread"])
+def test_survey_answers_repeated_in_full_batches(tmp_path, env):
+    """Answers go 64 to an INSERT OR FAIL: a repeated question inside such a
+    batch stops it there (the answers before it stay) and replaces one by
+    one; every response keeps its later column's answer, none is lost."""
+    db = registers(tmp_path, "s")
+    rows = ["response_id,community_id,date,role,1. 满意度,2. 满意度,邻里信任,3. 满意度"]
+    want = []
+    for k in range(150):
+        a, b, c, d = k % 5 + 1, (k + 2) % 5 + 1, (k + 3) % 5 + 1, ("" if k % 3 else str((k + 4) % 5 + 1))
+        rows.append("B%03d,L01,2026-11-18,parent,%d,%d,%d,%s" % (k, a, b, c, d))
+        want += [("B%03d" % k, "满意度", d or str(b)), ("B%03d" % k, "邻里信任", str(c))]
+    f = write(tmp_path / "sv.csv", "\n".join(rows) + "\n")
+    r = run(["ingest", "--db", db, f], cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert q(db, "SELECT response_id, question, answer FROM survey_answers WHERE response_id LIKE 'B%'"
+                 " ORDER BY 1, 2") == sorted(want)
+
+
