@@ -21,16 +21,7 @@
 
 #define TMPDIR_TEMPLATE "/tmp/ccbulkXXXXXX"
 #include "tmpdir.h"
-
-static long long scalar(cc_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+#include "dbq.h"
 
 static int journal_is(cc_store *s, const char *mode)
 {

@@ -17,6 +17,7 @@
 
 #define TMPDIR_TEMPLATE "/tmp/ccingestXXXXXX"
 #include "tmpdir.h"
+#include "dbq.h"
 
 static const char *tmpfile_with(const char *name, const char *text)
 {
@@ -136,16 +137,6 @@ static cc_store *fresh_store(const char *name)
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     return s;
-}
-
-static long long scalar(cc_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 static char *text(cc_store *s, const char *sql)

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "carecard.h"
+#include "dbq.h"
 
 static char dir[64];
 static cc_config cfg;
@@ -80,16 +81,6 @@ static void close_db(cc_store *s)
 static void exec(cc_store *s, const char *sql)
 {
     assert_int_equal(cc_store_exec(s, sql), CC_OK);
-}
-
-static long long scalar(cc_store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* Every roster as text (week, community, hex), in key order; caller frees. */
