@@ -419,6 +419,14 @@ static cc_err ingest(cc_store *s, const char *name, int strict)
     return cc_ingest_files(s, paths, 1, &o, &st);
 }
 
+/* name holds csv; ingest it, then the rosters equal a full rebuild. */
+static void load(cc_store *s, const char *name, const char *csv)
+{
+    write_file(name, csv);
+    assert_int_equal(ingest(s, name, 0), CC_OK);
+    assert_fresh(s);
+}
+
 /* One measure of one community (or street) over the week starting monday. */
 static double week_value(cc_store *s, cc_level level, const char *id, cc_day monday, int m)
 {
@@ -502,12 +510,10 @@ static void test_replaced_file_moves_activity(void **state)
 {
     (void)state;
     cc_store *s = ingested();
-    write_file("act.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                          "A1,K01,p,2026-11-10,completed,10,10,3,1\n"
-                          "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n"
-                          "A3,K02,p,2026-11-12,completed,10,10,2,1\n");
-    assert_int_equal(ingest(s, "act.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "act.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                       "A1,K01,p,2026-11-10,completed,10,10,3,1\n"
+                       "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n"
+                       "A3,K02,p,2026-11-12,completed,10,10,2,1\n");
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART));
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W46, M_PART), 3);
     assert_value(week_value(s, CC_LEVEL_STREET, "T1", W46, M_PART), 4);     /* c1 c2 v1 c4 */
@@ -522,23 +528,17 @@ static void test_row_of_another_file(void **state)
 {
     (void)state;
     cc_store *s = ingested();
-    write_file("fix.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                          "A3,K02,p,2026-11-17,completed,10,10,2,1\n");
-    assert_int_equal(ingest(s, "fix.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "fix.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                       "A3,K02,p,2026-11-17,completed,10,10,2,1\n");
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K02", W46, M_PART));
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_PART), 2);
-    write_file("fix2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                           "A2,K01,p,2026-11-11,completed,10,10,1,1\n");
-    assert_int_equal(ingest(s, "fix2.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "fix2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                        "A2,K01,p,2026-11-11,completed,10,10,1,1\n");
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W46, M_PART), 1);    /* c3 */
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W46, M_HOMES), 1);   /* H3 */
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W46, M_SPECIAL), 0);
-    write_file("fix3.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                           "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n");
-    assert_int_equal(ingest(s, "fix3.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "fix3.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                        "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n");
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K01", W46, M_PART));
     close_db(s);
 }
@@ -549,11 +549,9 @@ static void test_replaced_attendance(void **state)
 {
     (void)state;
     cc_store *s = ingested();
-    write_file("att.csv", "activity_id,participant_id,household_id,role,special\n"
-                          "A1,c1,H1,child,Y\n"
-                          "A3,c5,H5,volunteer,N\n");
-    assert_int_equal(ingest(s, "att.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "att.csv", "activity_id,participant_id,household_id,role,special\n"
+                       "A1,c1,H1,child,Y\n"
+                       "A3,c5,H5,volunteer,N\n");
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART), 1);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_VOL), 0);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W46, M_PART), 1);
@@ -561,10 +559,8 @@ static void test_replaced_attendance(void **state)
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W46, M_SPECIAL), 0);
     /* a file of the same name that now holds activities: the attendance
      * rows of att.csv go, A3's week is empty */
-    write_file("att.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                          "A9,K02,p,2026-11-18,completed,10,10,0,1\n");
-    assert_int_equal(ingest(s, "att.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "att.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                       "A9,K02,p,2026-11-18,completed,10,10,0,1\n");
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K02", W46, M_PART));
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART));
     close_db(s);
@@ -576,11 +572,9 @@ static void test_activity_removed(void **state)
 {
     (void)state;
     cc_store *s = ingested();
-    write_file("act.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                          "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n"
-                          "A3,K02,p,2026-11-12,completed,10,10,2,1\n");
-    assert_int_equal(ingest(s, "act.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "act.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                       "A2,K01,p,2026-11-11,cancelled,10,10,0,1\n"
+                       "A3,K02,p,2026-11-12,completed,10,10,2,1\n");
     assert_missing(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART));
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W46, M_PART), 2);
     close_db(s);
@@ -596,29 +590,23 @@ static void test_feed(void **state)
 {
     (void)state;
     cc_store *s = ingested();
-    write_file("act2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
-                           "A4,K02,p,2026-11-20,completed,10,10,3,1\n"
-                           "A5,K01,p,2026-11-22,completed,10,10,3,1\n");
-    assert_int_equal(ingest(s, "act2.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "act2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                        "A4,K02,p,2026-11-20,completed,10,10,3,1\n"
+                        "A5,K01,p,2026-11-22,completed,10,10,3,1\n");
     setenv("CARECARD_ROSTER_FEED_MEM", "2", 1);
-    write_file("att2.csv", "activity_id,participant_id,household_id,role,special\n"
-                           "A4,c1,H1,child,Y\n"
-                           "A4,c9,,child,\n"
-                           "A4,n1,H9,parent,N\n"
-                           "A5,c9,H9,child,N\n"
-                           "A5,c9,H9,volunteer,N\n");
-    assert_int_equal(ingest(s, "att2.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "att2.csv", "activity_id,participant_id,household_id,role,special\n"
+                        "A4,c1,H1,child,Y\n"
+                        "A4,c9,,child,\n"
+                        "A4,n1,H9,parent,N\n"
+                        "A5,c9,H9,child,N\n"
+                        "A5,c9,H9,volunteer,N\n");
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_PART), 3);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_VOL), 1);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_CHILD), 0);
-    write_file("att3.csv", "activity_id,participant_id,household_id,role,special\n"
-                           "A1,c7,H7,child,Y\n"
-                           "A2,c8,H8,child,N\n"
-                           "A4,c1,H1,child,N\n");
-    assert_int_equal(ingest(s, "att3.csv", 0), CC_OK);
-    assert_fresh(s);
+    load(s, "att3.csv", "activity_id,participant_id,household_id,role,special\n"
+                        "A1,c7,H7,child,Y\n"
+                        "A2,c8,H8,child,N\n"
+                        "A4,c1,H1,child,N\n");
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART), 4);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_SPECIAL), 0);
     unsetenv("CARECARD_ROSTER_FEED_MEM");
