@@ -327,3 +327,32 @@ def test_rebuild_when_big_against_table(base, big, tmp_path, times, says):
     assert repeat_lines(log) == shown(path, notices)
     assert attendance_rows(db) == want.table()
     assert index_list(db) == {"attendance_key": 1, "attendance_special": 0}
+
+
+def test_keys_that_join_to_the_same_text(base, big, city, tmp_path):
+    """Repeated keys are told apart value by value: ('KX', 'Y|Z') and
+    ('KX|Y', 'Z'), each twice in a big file, keep their later rows both
+    (joined with '|' the two keys are one text)."""
+    ahead, arows = read_csv(src(city, "activities"))
+    acts = []
+    for aid in ("KX", "KX|Y"):
+        r = list(arows[0])
+        r[0] = aid
+        acts.append(r)
+    db = fresh(base, tmp_path)
+    ingest(db, write_csv(tmp_path / "kx.csv", ahead, acts))
+    head, rows = big["head"], list(big["rows"])
+    ni = head.index("name")
+    for n, (a, p) in enumerate([("KX", "Y|Z"), ("KX|Y", "Z"), ("KX", "Y|Z"), ("KX|Y", "Z")]):
+        r = list(rows[0])
+        r[0], r[1], r[ni] = a, p, "键%d" % n
+        rows.append(r)
+    path = write_csv(tmp_path / "big2.csv", head, rows)
+    want = Want()
+    notices = want.add(path, rows)
+    log = ingest(db, path)
+    assert "indexes rebuilt after the load" in log
+    assert repeat_lines(log) == shown(path, notices)
+    assert attendance_rows(db) == want.table()
+    assert q(db, "SELECT activity_id, participant_id, name FROM attendance WHERE activity_id LIKE 'KX%'"
+                 " ORDER BY 1") == [("KX", "Y|Z", "键2"), ("KX|Y", "Z", "键3")]
