@@ -653,6 +653,21 @@ static int step_done(file_ctx *f, sqlite3_stmt *st, const char *what)
     return 0;
 }
 
+/* Step an INSERT OR FAIL of n rows: how many it stored (n, or those before
+ * the row a constraint refused), or -1 (said) on another error. */
+static int step_stored(file_ctx *f, sqlite3_stmt *st, int n, const char *what)
+{
+    sqlite3_int64 before = sqlite3_total_changes64(f->s->db);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return n;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return (int)(sqlite3_total_changes64(f->s->db) - before);
+    cc_store_err(f->s, rc, what);
+    return -1;
+}
+
 /* into: "table (columns)".  One tuple: INSERT OR REPLACE; TUPLES_MANY: INSERT
  * OR FAIL, which keeps no statement journal (with REPLACE, SQLite copied each
  * page the INSERT changed to a temporary file first: 19 GB written for the
@@ -713,28 +728,25 @@ static int tuples_flush(file_ctx *f, tuples *tb)
     qsort_r(tb->t, tb->n, sizeof *tb->t, tuple_cmp, &nkey);
     size_t i = 0;
     while (i < tb->n) {
-        sqlite3_stmt *st = tb->n - i >= TUPLES_MANY ? tb->many : tb->one;
-        int k = st == tb->many ? TUPLES_MANY : 1, pos = 1;
-        for (int j = 0; j < k; j++)
-            for (int c = 0; c < tb->ncol; c++)
-                sqlite3_bind_text(st, pos++, tb->t[i + (size_t)j].s[c], tb->t[i + (size_t)j].n[c], SQLITE_STATIC);
-        sqlite3_int64 before = sqlite3_total_changes64(f->s->db);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) {
-            i += (size_t)k;
-        } else if (st == tb->many && (rc & 0xff) == SQLITE_CONSTRAINT) {
-            /* the tuples before the refused one are stored; it replaces */
-            i += (size_t)(sqlite3_total_changes64(f->s->db) - before);
-            for (int c = 0; c < tb->ncol; c++)
-                sqlite3_bind_text(tb->one, c + 1, tb->t[i].s[c], tb->t[i].n[c], SQLITE_STATIC);
-            if (step_done(f, tb->one, tb->what) < 0)
+        if (tb->n - i >= TUPLES_MANY) {
+            int pos = 1;
+            for (size_t j = i; j < i + TUPLES_MANY; j++)
+                for (int c = 0; c < tb->ncol; c++)
+                    sqlite3_bind_text(tb->many, pos++, tb->t[j].s[c], tb->t[j].n[c], SQLITE_STATIC);
+            int stored = step_stored(f, tb->many, TUPLES_MANY, tb->what);
+            if (stored < 0)
                 return -1;
-            i++;
-        } else {
-            cc_store_err(f->s, rc, tb->what);
-            return -1;
+            i += (size_t)stored;
+            if (stored == TUPLES_MANY)
+                continue;
         }
+        /* one tuple: the last few, or the one the INSERT of many refused
+         * (the tuples before it are stored): it replaces */
+        for (int c = 0; c < tb->ncol; c++)
+            sqlite3_bind_text(tb->one, c + 1, tb->t[i].s[c], tb->t[i].n[c], SQLITE_STATIC);
+        if (step_done(f, tb->one, tb->what) < 0)
+            return -1;
+        i++;
     }
     tb->n = 0;
     return 0;
@@ -2079,16 +2091,8 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
             use_row(f, rows[i]);
             bind_row(f, f->ins_many, rows[i]->rec.line, i * w);
         }
-        sqlite3_int64 before = sqlite3_total_changes64(f->s->db);
-        int rc = sqlite3_step(f->ins_many);
-        sqlite3_reset(f->ins_many);
-        many = (int)(sqlite3_total_changes64(f->s->db) - before);
-        if (rc == SQLITE_DONE)
-            many = n;
-        else if ((rc & 0xff) != SQLITE_CONSTRAINT) {
-            cc_store_err(f->s, rc, "storing a row");
+        if ((many = step_stored(f, f->ins_many, n, "storing a row")) < 0)
             return -1;
-        }
     }
     for (int i = 0; i < n; i++) {
         use_row(f, rows[i]);
