@@ -938,6 +938,15 @@ static int store_extras(file_ctx *f, const cc_csv_record *rec)
 }
 
 /* Store an accepted row; handles a key that is already stored. */
+/* The notice of a row (line) whose key (as key_text writes it) an earlier
+ * row of the same file (earlier) had. */
+static void say_repeat(file_ctx *f, long line, const char *key, long earlier)
+{
+    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path, line,
+              f->kd->cols[0].key, key, earlier, line);
+    f->st->notices++;
+}
+
 static int store_row(file_ctx *f, const cc_csv_record *rec)
 {
     bind_row(f, f->ins, rec->line, 0);
@@ -956,9 +965,7 @@ static int store_row(file_ctx *f, const cc_csv_record *rec)
                 if (f->shown_dups++ < MAX_SHOWN) {
                     char key[512];
                     key_text(f, key, sizeof key);
-                    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it",
-                              f->path, rec->line, f->kd->cols[0].key, key, line, rec->line);
-                    f->st->notices++;
+                    say_repeat(f, rec->line, key, line);
                 }
             }
         }
@@ -1457,9 +1464,10 @@ static int big_against_table(file_ctx *f, const char *path, off_t size)
     double stored = sqlite3_step(q) == SQLITE_ROW ? (double)sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
     double rows = estimate_rows(path, size);
+    int big = rows * 2 >= stored;
     cc_verbose("%s: about %.0f rows, %.0f stored: indexes %s", path, rows, stored,
-               rows * 2 >= stored ? "rebuilt after the load" : "kept during the load");
-    return rows * 2 >= stored;
+               big ? "rebuilt after the load" : "kept during the load");
+    return big;
 }
 
 /* Rows that a unique index (attendance_key) refuses after a big load without
@@ -1564,9 +1572,7 @@ static int resolve_duplicates(file_ctx *f)
     }
     for (int i = 0; i < nsd; i++) {
         if (!rc) {
-            cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path,
-                      sd[i].line, kd->cols[0].key, sd[i].key, sd[i].pline, sd[i].line);
-            f->st->notices++;
+            say_repeat(f, sd[i].line, sd[i].key, sd[i].pline);
         }
         free(sd[i].key);
     }
