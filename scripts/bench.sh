@@ -83,15 +83,13 @@ measure() {
   runs=
   while [ "$reps" -gt 0 ]; do
     NOTE=$note0
-    out=$(measure1 "$step" "$rows" "$okc" "$@") || { printf '%s\n' "$out"; return 1; }
-    LAST_WALL=$(tail -n 1 "$CSV" | cut -d, -f3)
-    LAST_NOTE=$(tail -n 1 "$CSV" | sed 's/^\([^,]*,\)\{6\}"\(.*\)"$/\2/; s/""/"/g')
+    # (its line of the table to a file, shown if it failed)
+    measure1 "$step" "$rows" "$okc" "$@" >"$WORK/run.out" || { cat "$WORK/run.out"; return 1; }
     runs="$runs$LAST_WALL $(tail -n 1 "$TIMEF")
 "
     sed -i '$d' "$CSV"          # (measure1's row for this run)
     reps=$((reps - 1))
   done
-  NOTE=                         # (measure1 cleared it in its subshell only)
   # per run: wall (shell clock), wall (time), user, sys, peak RSS in KB
   med=$(printf '%s' "$runs" | sort -n -k1,1 | awk 'NR == 2')
   all=$(printf '%s' "$runs" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }')
