@@ -1411,23 +1411,6 @@ static int drop_indexes(file_ctx *f)
 
 static int threads_wanted(void);
 
-/* Have the kernel start writing the pages a big load wrote so far (not wait
- * for them): the commit's fsync after the index rebuild then finds most of
- * them on disk (city attendance: 1.6 GB, the commit took 0.8 s).  A hint:
- * durability still comes from SQLite's syncs. */
-static void start_writeback(const char *db)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-    int fd = open(db, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-        close(fd);
-    }
-#else
-    (void)db;
-#endif
-}
-
 /* The rows of a file of about `size` bytes, from the lines of its first MiB. */
 static double estimate_rows(const char *path, off_t size)
 {
@@ -2471,8 +2454,6 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     f->t[2] = now_s(CLOCK_MONOTONIC);
     progress(f, 0, 0, 1);
-    if (f->nindex)
-        start_writeback(s->path);
     finalize_all(f);
     if (recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
         err = CC_ERR_DB;
@@ -2588,8 +2569,9 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < npaths; i++) {
         order[i] = i;
         /* dependency tiers: communities; providers and activities; the rest;
-         * a file of unknown kind last (it will be refused) */
-        int k = sniff_kind(paths[i], opts);
+         * a file of unknown kind last (it will be refused); the database
+         * itself is never opened (cc_store_owns) */
+        int k = cc_store_owns(s, paths[i]) ? CC_KIND_UNKNOWN : sniff_kind(paths[i], opts);
         kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
         memset(&stats[i], 0, sizeof stats[i]);
     }
@@ -2623,7 +2605,13 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
                 first = CC_ERR_INTERRUPTED;
             break;
         }
-        cc_err e = ingest_one(s, paths[i], opts, &stats[i]);
+        cc_err e;
+        if (cc_store_owns(s, paths[i])) {
+            cc_error("%s: is the database %s itself (or its -wal/-shm/-journal file), not an input file",
+                     paths[i], s->path);
+            e = CC_ERR_USAGE;
+        } else
+            e = ingest_one(s, paths[i], opts, &stats[i]);
         if (e != CC_OK) {
             cc_error("%s: not stored (%s)", paths[i],
                      stored.len ? stored.s : "no file was stored before it");
