@@ -2222,6 +2222,17 @@ static cc_err load_rows(file_ctx *f, cc_csv *r)
     return err;
 }
 
+/* "already ingested" (frees when and oldname). */
+static void say_known(const char *path, const char *name, char *when, char *oldname)
+{
+    if (!strcmp(oldname, name))
+        cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
+    else
+        cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+    free(when);
+    free(oldname);
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
 {
     file_ctx fc, *f = &fc;
@@ -2271,13 +2282,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
-        if (!strcmp(oldname, f->name))
-            cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
-        else
-            cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        say_known(path, f->name, when, oldname);
         st->skipped = 1;
-        free(when);
-        free(oldname);
         cc_csv_free(r);
         return CC_OK;
     }
@@ -2409,6 +2415,16 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         cc_csv_free(r);
         return err;
     }
+    /* again under the write lock: another process may have stored the same
+     * file since the check above (several runs started at once) */
+    if (sha_known(s, hex, &when, &oldname)) {
+        cc_store_rollback(s);
+        say_known(path, f->name, when, oldname);
+        st->skipped = 1;
+        file_release(f);
+        cc_csv_free(r);
+        return CC_OK;
+    }
     char now[24];
     utc_now(now);
     {
@@ -2472,9 +2488,6 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     }
     if (st->rows_read == 0)
         cc_notice("%s: no data rows", path);
-    if (f->plaus)
-        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
-                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     {
         sqlite3_stmt *q;
         if (prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0) {
@@ -2505,6 +2518,9 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->t[4] = now_s(CLOCK_MONOTONIC);
     timing_report(f);
     st->stored = 1;
+    if (f->plaus)           /* (only now: a file refused later stores none) */
+        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
+                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     if (f->rej) {
         fclose(f->rej);
         f->rej = NULL;
