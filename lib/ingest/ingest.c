@@ -2613,7 +2613,8 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     if (total >= BULK_LOAD)
         cc_store_bulk_begin(s);
     cc_err first = CC_OK;
-    cc_buf stored = CC_BUF_INIT;
+    size_t nstored = 0;
+    const char *last_stored = NULL;
     for (size_t oi = 0; oi < npaths; oi++) {
         size_t i = order[oi];
         if (cc_interrupted) {
@@ -2629,21 +2630,21 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
         } else
             e = ingest_one(s, paths[i], opts, &stats[i]);
         if (e != CC_OK) {
-            cc_error("%s: not stored (%s)", paths[i],
-                     stored.len ? stored.s : "no file was stored before it");
+            /* a count and the last one, not the list (500 files in an inbox) */
+            if (nstored)
+                cc_error("%s: not stored (%zu file%s stored before it, the last %s)", paths[i], nstored,
+                         nstored > 1 ? "s" : "", last_stored);
+            else
+                cc_error("%s: not stored (no file was stored before it)", paths[i]);
             if (!first)
                 first = e;
             if (e == CC_ERR_INTERRUPTED || e == CC_ERR_BUSY)
                 break;
         } else if (stats[i].stored) {
-            if (!stored.len)
-                cc_buf_adds(&stored, "stored before it: ");
-            else
-                cc_buf_adds(&stored, ", ");
-            cc_buf_adds(&stored, paths[i]);
+            nstored++;
+            last_stored = paths[i];
         }
     }
-    cc_buf_release(&stored);
     free(order);
     free(kinds);
     cc_store_bulk_end(s);           /* (also after a run that could not switch) */
