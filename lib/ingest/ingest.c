@@ -2296,7 +2296,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         return CC_ERR_DATA;
     }
     if (rc < 0) {
-        cc_error("%s:%ld: %s", path, 1L, cc_csv_error(r));
+        cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
         cc_csv_free(r);
         return CC_ERR_DATA;
     }

@@ -64,3 +64,26 @@ def test_plausibility_notice_only_when_stored(tmp_path):
     r = run(["ingest", "--db", db, p])
     assert r.returncode == 0, r.stderr
     assert f"carecard: {p}: 60000 plausibility warnings stored" in r.stderr, r.stderr
+
+
+def test_mixed_encoding_names_the_line_of_the_bad_bytes(tmp_path):
+    """GB18030 on line 3, a byte valid in neither encoding on line 4: the
+    message names line 4 (it said "near line 1": the parser's line while the
+    first chunk was decoded ahead)."""
+    db = fresh_db(tmp_path)
+    p = tmp_path / "fb.csv"
+    p.write_bytes(b"feedback_id,community_id,received\nF-1,L01,2026-11-16\n"
+                  b"F-2,\xb6\xab\xb3\xc7,2026-11-16\nF-3,L01,2026-11-16\xff\nF-4,L01,2026-11-16\n")
+    r = run(["ingest", "--db", db, p])
+    assert r.returncode == 1
+    assert r.stderr == (f"carecard: {p}: neither UTF-8 nor GB18030 (mixed encodings?): invalid byte sequence on line 4\n"
+                        f"carecard: {p}: not stored (no file was stored before it)\n"), r.stderr
+    # the bad bytes deep in a big file: the line is counted, not the chunk's
+    with open(p, "wb") as f:
+        f.write(b"feedback_id,community_id,received\n")
+        for i in range(20000):
+            f.write(b"F-%d,\xb6\xab,2026-11-16\n" % i)
+        f.write(b"F-x,L01,2026-11-16\x80\n")
+    r = run(["ingest", "--db", db, p])
+    assert r.returncode == 1
+    assert "invalid byte sequence on line 20002\n" in r.stderr, r.stderr
