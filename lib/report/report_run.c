@@ -778,7 +778,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
     int staged = 0;
     double t0 = now_s();
-    cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
+    if (!e)
+        e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
         goto out;
     R.sc = sc;

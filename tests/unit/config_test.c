@@ -441,7 +441,7 @@ static void test_scorecard_sections(void **state)
         "carecard: t.ini:3: [scorecard] ranking = 'entropy'; expected score or topsis\n"
         "carecard: t.ini:4: [scorecard] grades = '60, 75, 90'; expected three descending scores between 0 and 100 (lower bounds of 优秀, 良好, 合格), e.g. 90, 75, 60\n"
         "carecard: t.ini:5: [scorecard] dimensions: 'extra' is reserved for indicators reported but not scored; expected it not to be listed\n"
-        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, dimensions\n"
+        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, band_scores, min_coverage, escalate_from, dimensions\n"
         "carecard: t.ini: 5 configuration errors\n");
     expect_errors("[dimensions]\nprocess = 1\ngrowht = 1\n" BASE,
         "carecard: t.ini:3: [dimensions] unknown dimension 'growht' (did you mean 'growth'?); expected one of [scorecard] dimensions: process, recipients, growth, community\n"
