@@ -476,6 +476,15 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
     return (int)(h * (width / w) / 20.0) + 2;
 }
 
+/* Warnings of a unit marked 专项整治 (counted from its cells). */
+static long rect_count(const cc_unit_result *r, size_t nind)
+{
+    long n = 0;
+    for (size_t i = 0; i < nind; i++)
+        n += marked(&r->cells[i]);
+    return n;
+}
+
 /* The legend of the marks, below a table: colours are the bands, 【专】
  * and the thick border mark 专项整治. */
 static void legend(sheet *s, int row, int col)
@@ -588,7 +597,7 @@ static void sheet_overview(book *b)
         put_long(s, row, c++, r->warnings[CC_COL_RED]);
         put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
         put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
-        put_long(s, row, c++, r->nrectify);
+        put_long(s, row, c++, rect_count(r, cfg->nind));
         put_num(s, row, c++, r->total - r->prev_total, b->f.change);
         put_movers(s, row, c++, sc, in->rows[k]);
     }
@@ -627,11 +636,15 @@ static void sheet_overview(book *b)
             put_long(s, row, c++, r->warnings[CC_COL_RED]);
             put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
             put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
-            put_long(s, row, c++, r->nrectify);
+            put_long(s, row, c++, rect_count(r, cfg->nind));
             put_num(s, row, c++, r->total - r->prev_total, b->f.change);
             put_movers(s, row, c++, sc, sums[k]);
         }
-        char *note = in->lang_en
+        char *note = cfg->min_coverage <= 0
+            ? cc_xstrdup(L(in, "总分、等级与排名只给本期已报送的社区；未报的社区注明“未报”，列在已排名单位之后。",
+                           "Totals, grades and ranks only for communities that reported this period; the "
+                           "others say 'not reported' and follow the ranked ones."))
+            : in->lang_en
             ? cc_xasprintf("Totals, grades and ranks only for units with coverage of at least %.0f%% that "
                            "reported this period; the others say 'low coverage' or 'not reported' and "
                            "follow the ranked ones.", cfg->min_coverage * 100)
@@ -727,7 +740,6 @@ static void sheet_detail(book *b)
     free(units);
     s->last_row = row - 1;
     s->last_col = nc - 1;
-    legend(s, row + 1, 0);
     sheet_done(s, 3);
 }
 

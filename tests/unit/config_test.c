@@ -76,8 +76,17 @@ static void test_default_catalog(void **state)
         int d = cfg.ind[i].dim;
         count[d < 0 ? 4 : d]++;
         assert_non_null(cfg.ind[i].formula);
-        assert_int_equal(cfg.ind[i].escalate_after, 2);
+        /* 2 for weekly activity indicators, 3 for 4-week windows, 4 for
+         * 13/26-week windows and register indicators (the catalog review) */
+        int slow = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n >= 13;
+        int four = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n == 4;
+        int reg = !strcmp(ids[i], "C4") || !strcmp(ids[i], "X1") || !strcmp(ids[i], "X2")
+                  || !strcmp(ids[i], "L4");
+        assert_int_equal(cfg.ind[i].escalate_after, slow || reg ? 4 : four ? 3 : 2);
     }
+    assert_true(cfg.band_scores[0] == 80 && cfg.band_scores[1] == 60);
+    assert_true(cfg.min_coverage == 0.6);
+    assert_int_equal(cfg.escalate_from, 2);
     for (int d = 0; d < 5; d++)
         assert_int_equal(count[d], ndim_ind[d]);
     assert_int_equal(cfg.ndims, 4);
