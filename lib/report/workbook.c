@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 #include <xlsxwriter.h>
 
 /* ---- labels ----------------------------------------------------------------- */
@@ -1497,5 +1498,48 @@ char *cc_safe_filename(const char *s)
     }
     if (b.len == 0)
         cc_buf_addc(&b, '_');
+    return cc_buf_detach(&b);
+}
+
+/* Cut a string of safe bytes (ASCII, '_' and whole UTF-8 characters) to at
+ * most max bytes, at a character boundary. */
+static void cut_utf8(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    s[max] = '\0';
+}
+
+char *cc_report_stem(const char *id, const char *name, int hashed)
+{
+    enum { ID_MAX = 100 };
+    if (!id)
+        id = "";
+    char *sid = cc_safe_filename(id);
+    if (!id[0])
+        sid[0] = '\0';
+    hashed |= strcmp(sid, id) != 0 || strlen(sid) > ID_MAX;
+    cut_utf8(sid, ID_MAX);
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_adds(&b, sid);
+    free(sid);
+    if (hashed) {
+        struct sha256_ctx c;
+        uint8_t d[SHA256_DIGEST_SIZE];
+        sha256_init(&c);
+        sha256_update(&c, strlen(id), (const uint8_t *)id);
+        sha256_digest(&c, sizeof d, d);
+        cc_buf_addf(&b, "_%02x%02x%02x%02x", d[0], d[1], d[2], d[3]);
+    }
+    cc_buf_addc(&b, '-');
+    if (name && name[0]) {
+        char *sn = cc_safe_filename(name);
+        cut_utf8(sn, CC_STEM_MAX - b.len);
+        cc_buf_adds(&b, sn);
+        free(sn);
+    }
     return cc_buf_detach(&b);
 }

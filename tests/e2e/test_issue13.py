@@ -87,3 +87,77 @@ def test_mixed_encoding_names_the_line_of_the_bad_bytes(tmp_path):
     r = run(["ingest", "--db", db, p])
     assert r.returncode == 1
     assert "invalid byte sequence on line 20002\n" in r.stderr, r.stderr
+
+
+CONFIG = os.path.join(os.environ.get("CARECARD_ROOT", "."), "indicators.ini")
+COMM_HEADER = ("community_id,community_name,street_id,street_name,population,children_0_3,children_3_12,"
+               "eligible_families,special_children,places,as_of\n")
+
+
+def street_db(tmp_path, streets):
+    """One community per street (id, name) and a session each in 2026-W47."""
+    db = tmp_path / "s.db"
+    c = tmp_path / "communities.csv"
+    with open(c, "w", encoding="utf-8") as f:
+        f.write(COMM_HEADER)
+        for k, (sid, sname) in enumerate(streets):
+            f.write(f'C{k:02d},社区{k},"{sid}","{sname}",10000,300,1000,1500,10,40,2026-01-01\n')
+    a = tmp_path / "activities.csv"
+    with open(a, "w", encoding="utf-8") as f:
+        f.write(ACT_HEADER)
+        for k in range(len(streets)):
+            f.write(f"A{k:02d},C{k:02d},儿童观察团,2026-11-17,09:00,11:00,completed,30,20,15,10,2,1,18,20\n")
+    r = run(["ingest", "-q", "--db", db, c, a])
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+def weekly(db, out):
+    return run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", "2026-W47", "--out", out])
+
+
+def test_sanitised_names_unique_per_run(tmp_path):
+    """Eight streets, four of them with IDs that sanitise alike (S/1, S:1, S 1)
+    or differ only in case: eight workbooks (were seven, silently)."""
+    streets = [("S/1", "Dup街道"), ("S:1", "Dup街道"), ("S 1", "Dup街道"), ("S_1", "Dup街道"),
+               ("S02", "东城街道"), ("s02", "东城街道"), ("S03", "西湖街道"), ("S04", "北街道")]
+    db = street_db(tmp_path, streets)
+    out = tmp_path / "out"
+    r = weekly(db, out)
+    assert r.returncode in (0, 4), r.stderr
+    books = sorted(n for n in os.listdir(out / "2026-W47") if n.endswith(".xlsx") and n != "all.xlsx")
+    assert len(books) == 8, books
+    assert len({b.lower() for b in books}) == 8
+    # an unchanged, unique ID keeps its plain name; the others carry the ID's hash
+    assert "S03-西湖街道.xlsx" in books and "S04-北街道.xlsx" in books and "S_1-Dup街道.xlsx" in books
+    import hashlib
+    for sid, name in streets[:3] + streets[4:6]:
+        h = hashlib.sha256(sid.encode()).hexdigest()[:8]
+        safe = "".join(c if c.isalnum() and c.isascii() or c in "-_" else "_" for c in sid)
+        assert f"{safe}_{h}-{name}.xlsx" in books, (sid, books)
+    charts = os.listdir(out / "2026-W47" / "charts")
+    assert len([c for c in charts if c.endswith("-bars.png")]) == 9    # 8 streets + all
+    # the run is repeatable: the same names again
+    r = weekly(db, out)
+    assert sorted(n for n in os.listdir(out / "2026-W47") if n.endswith(".xlsx") and n != "all.xlsx") == books
+
+
+def test_long_street_name_is_shortened(tmp_path):
+    """A street name of 1,000 CJK characters (3,000 bytes) gave "File name too
+    long" and no workbook at all; now every name fits 255 bytes, keeps the ID
+    and is cut at a character boundary."""
+    long_name = "长" * 999 + "街"
+    db = street_db(tmp_path, [("S01", long_name), ("S02", "东城街道")])
+    out = tmp_path / "out"
+    r = weekly(db, out)
+    assert r.returncode in (0, 4), r.stderr
+    d = out / "2026-W47"
+    names = os.listdir(d) + os.listdir(d / "charts")
+    for n in names:
+        assert len(n.encode()) <= 255, n
+        n.encode().decode("utf-8")                  # whole characters
+    books = sorted(n for n in os.listdir(d) if n.endswith(".xlsx"))
+    assert "S02-东城街道.xlsx" in books and "all.xlsx" in books
+    long_book = [b for b in books if b.startswith("S01-长")]
+    assert len(long_book) == 1 and set(long_book[0][4:-5]) == {"长"}, books
+    assert 190 <= len(long_book[0].encode()) <= 255
