@@ -19,6 +19,7 @@
 #endif
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -66,6 +67,36 @@ static void remove_staging(const char *dir)
         rmdir(sub[k]);
         free(sub[k]);
     }
+}
+
+/* Remove the staging directories (.<period>.tmp.<pid>) of runs killed before
+ * they could (kill -9, a crash, power loss): those whose process is gone.  A
+ * live process's staging directory is left alone, whoever runs it. */
+static void remove_stale_staging(const char *outd)
+{
+    DIR *d = opendir(outd);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        const char *t = de->d_name[0] == '.' ? strstr(de->d_name, ".tmp.") : NULL;
+        if (!t || t == de->d_name)
+            continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(t + 5, &end, 10);
+        if (errno || *end || end == t + 5 || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;                   /* alive (or not ours to ask) */
+        char *p = cc_xasprintf("%s/%s", outd, de->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            cc_verbose("%s: removing the staging directory of a run that was killed", p);
+            remove_staging(p);
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
 }
 
 /* Move every file of staging (and staging/charts) into final (and final/charts). */
@@ -874,6 +905,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     const char *outd = o->out_dir ? o->out_dir : "reports";
     if ((e = mkdir_one(outd, 0)))
         goto out;
+    remove_stale_staging(outd);
     final_dir = cc_xasprintf("%s/%s", outd, sc->period.id);
     dir = cc_xasprintf("%s/.%s.tmp.%ld", outd, sc->period.id, (long)getpid());
     charts = cc_xasprintf("%s/charts", dir);

@@ -161,3 +161,38 @@ def test_long_street_name_is_shortened(tmp_path):
     long_book = [b for b in books if b.startswith("S01-长")]
     assert len(long_book) == 1 and set(long_book[0][4:-5]) == {"长"}, books
     assert 190 <= len(long_book[0].encode()) <= 255
+
+
+def test_stale_staging_directories_are_cleaned(tmp_path):
+    """A report killed with -9 leaves .<period>.tmp.<pid>/; the next run into
+    the same --out removes it (its process is gone), but never the staging
+    directory of a process that is still running."""
+    import signal
+    import time
+    db = street_db(tmp_path, [("S01", "东城街道"), ("S02", "西湖街道")])
+    out = tmp_path / "out"
+    assert weekly(db, out).returncode in (0, 4)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = out / f".2026-W40.tmp.{dead.pid}"
+    (stale / "charts").mkdir(parents=True)
+    (stale / "charts" / "S01-bars.png").write_bytes(b"x")
+    (stale / "S01-东城街道.xlsx").write_bytes(b"x")
+    live = out / f".2026-W39.tmp.{os.getpid()}"      # this test's own pid: alive
+    live.mkdir()
+    other = out / ".hidden-notes"                     # not a staging directory
+    other.mkdir()
+    # a real run killed mid-way
+    p = subprocess.Popen([BIN, "report", "quarterly", "-q", "--db", str(db), "--config", CONFIG,
+                          "--period", "2026-Q4", "--out", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = out / f".2026-Q4.tmp.{p.pid}"
+    deadline = time.time() + 30
+    while not killed.exists() and p.poll() is None and time.time() < deadline:
+        time.sleep(0.001)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    r = weekly(db, out)
+    assert r.returncode in (0, 4), r.stderr
+    left = sorted(n for n in os.listdir(out) if n.startswith("."))
+    assert left == sorted([live.name, other.name]), left
