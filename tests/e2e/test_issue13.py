@@ -196,3 +196,27 @@ def test_stale_staging_directories_are_cleaned(tmp_path):
     assert r.returncode in (0, 4), r.stderr
     left = sorted(n for n in os.listdir(out) if n.startswith("."))
     assert left == sorted([live.name, other.name]), left
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/prlimit"), reason="prlimit missing")
+def test_libxlsxwriter_messages_carry_the_prefix(tmp_path):
+    """A workbook that cannot be written (file-size limit, as a full disk):
+    libxlsxwriter's own "[ERROR]" lines, which hold the real cause ("File too
+    large"), reach the user as "carecard: libxlsxwriter: ..."; every line of
+    stderr starts with "carecard:"."""
+    db = tmp_path / "demo.db"
+    root = os.environ.get("CARECARD_ROOT", ".")
+    r = run(["ingest", "-q", "--db", db, "--rejects", tmp_path, os.path.join(root, "fixtures", "demo")])
+    assert r.returncode in (0, 3), r.stderr
+    seen = 0
+    for limit in (150000, 200000, 300000):
+        p = subprocess.run(["prlimit", f"--fsize={limit}", BIN, "report", "weekly", "--db", str(db),
+                            "--config", CONFIG, "--period", "2026-W40", "--out", str(tmp_path / f"o{limit}")],
+                           capture_output=True, text=True)
+        lines = p.stderr.splitlines()
+        assert all(ln.startswith("carecard: ") for ln in lines), p.stderr
+        assert not any("[ERROR]" in ln for ln in lines), p.stderr
+        if any(ln.startswith("carecard: libxlsxwriter: ") and "File too large" in ln for ln in lines):
+            seen += 1
+            assert p.returncode == 1
+    assert seen >= 1
