@@ -220,3 +220,129 @@ def test_libxlsxwriter_messages_carry_the_prefix(tmp_path):
             seen += 1
             assert p.returncode == 1
     assert seen >= 1
+
+
+# ---- a database that cannot be written: read commands work (docs/decisions.md) ----
+
+FAULT_LIB = os.path.join(os.environ.get("CARECARD_ROOT", "."), os.environ.get("BUILD", "build"), "tests",
+                         "failwrite.so")
+SC = ["--config", CONFIG, "--period", "2026-W40", "--format", "csv"]
+
+
+@pytest.fixture
+def demo_copy(tmp_path):
+    """The demo data in a database of its own, checkpointed (one file)."""
+    db = tmp_path / "demo.db"
+    root = os.environ.get("CARECARD_ROOT", ".")
+    r = run(["ingest", "-q", "--db", db, "--rejects", tmp_path, os.path.join(root, "fixtures", "demo")])
+    assert r.returncode in (0, 3), r.stderr
+    want = run(["scorecard", "--db", db] + SC)
+    assert want.returncode in (0, 4) and want.stdout, want.stderr
+    status = run(["status", "--db", db])
+    assert status.returncode == 0, status.stderr
+    con = sqlite3.connect(str(db))
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return {"db": db, "card": want, "status": status.stdout}
+
+
+def audit_rows(db):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM warning_log").fetchone()[0]
+    finally:
+        con.close()
+
+
+def skipped(err, db, cause):
+    """stderr holds exactly one line saying the audit record was skipped and why."""
+    lines = [ln for ln in err.splitlines() if "audit record" in ln]
+    assert lines == [f"carecard: {db}: the audit record of 2026-W40 skipped: {cause}"], err
+
+
+def test_read_only_database_scorecard_and_report_work(demo_copy, tmp_path):
+    db = demo_copy["db"]
+    before = audit_rows(db)
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+            pytest.skip("root and no chattr: cannot make the database read-only")
+        undo = ["chattr", "-i", str(db)]
+    else:
+        os.chmod(db, 0o400)
+        undo = ["chmod", "600", str(db)]
+    try:
+        r = run(["scorecard", "--db", db] + SC)
+        assert r.returncode == demo_copy["card"].returncode, r.stderr     # was 1
+        assert r.stdout == demo_copy["card"].stdout
+        skipped(r.stderr, db, "the database file is not writable")
+        out = tmp_path / "out"
+        r = run(["report", "weekly", "-q", "--db", db, "--config", CONFIG, "--period", "2026-W40", "--out", out])
+        assert r.returncode in (0, 4), r.stderr                         # was 1 after writing every file
+        skipped(r.stderr, db, "the database file is not writable")   # (a warning: shown under -q)
+        assert (out / "2026-W40" / "all.xlsx").exists()
+        st = run(["status", "--db", db])
+        assert (st.returncode, st.stdout) == (0, demo_copy["status"]), st.stderr
+        # a write command still fails, naming the cause
+        (tmp_path / "x.csv").write_text("feedback_id,community_id,received\nF-9,S001C01,2026-09-30\n")
+        r = run(["ingest", "--db", db, tmp_path / "x.csv"])
+        assert r.returncode == 1
+        assert "readonly database (the database file is not writable)" in r.stderr, r.stderr
+    finally:
+        subprocess.run(undo)
+    assert audit_rows(db) == before
+
+
+def test_locked_database_scorecard_works(demo_copy):
+    """Another process (here Python's sqlite3, as the sqlite3 shell would)
+    holds the write lock past the busy timeout: the scorecard is printed,
+    exit as usual, one warning that the audit record was skipped."""
+    db = demo_copy["db"]
+    con = sqlite3.connect(str(db), timeout=1)
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        r = run(["scorecard", "--db", db] + SC, env={"CARECARD_BUSY_TIMEOUT_MS": "800"})
+    finally:
+        con.rollback()
+        con.close()
+    assert r.returncode == demo_copy["card"].returncode, r.stderr
+    assert r.stdout == demo_copy["card"].stdout
+    skipped(r.stderr, db, "the database is locked by another process")
+
+
+def ro_mount(src, dst, cmd):
+    """Run cmd with src bind-mounted read-only on dst (a private mount namespace)."""
+    script = f'mount --bind "{src}" "{dst}" && mount -o remount,bind,ro "{dst}" && exec "$@"'
+    return subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh"] + [str(c) for c in cmd],
+                          capture_output=True, text=True, env=dict(os.environ, TZ="UTC"))
+
+
+def test_read_only_file_system(demo_copy, tmp_path):
+    """On a read-only file system SQLite cannot create the -shm file: status
+    said "not a carecard database"; now the read commands work."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    probe = ro_mount(tmp_path, ro, ["true"])
+    if probe.returncode != 0:
+        pytest.skip("cannot bind-mount read-only here: " + probe.stderr)
+    db = ro / "demo.db"
+    st = ro_mount(tmp_path, ro, [BIN, "status", "--db", db])
+    assert (st.returncode, st.stdout.replace(str(ro), str(tmp_path)), st.stderr) == (0, demo_copy["status"], "")
+    r = ro_mount(tmp_path, ro, [BIN, "scorecard", "--db", db] + SC)
+    assert r.returncode == demo_copy["card"].returncode, r.stderr
+    assert r.stdout == demo_copy["card"].stdout
+    skipped(r.stderr, db, "read-only file system")
+    (tmp_path / "x.csv").write_text("feedback_id,community_id,received\nF-9,S001C01,2026-09-30\n")
+    r = ro_mount(tmp_path, ro, [BIN, "ingest", "--db", db, tmp_path / "x.csv"])
+    assert r.returncode == 1
+    assert "read-only file system" in r.stderr, r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists(FAULT_LIB), reason="failwrite.so not built (make e2e)")
+def test_disk_full_creating_shm_names_the_cause(demo_copy):
+    db = demo_copy["db"]
+    assert not os.path.exists(f"{db}-shm")
+    env = {"LD_PRELOAD": FAULT_LIB, "CC_FAIL_WRITE_AFTER": "0", "CC_FAIL_WRITE_MATCH": "-shm",
+           "ASAN_OPTIONS": "verify_asan_link_order=0:" + os.environ.get("ASAN_OPTIONS", "")}
+    r = run(["status", "--db", db], env=env)
+    assert r.returncode == 1
+    assert r.stderr == f"carecard: {db}: cannot read the database: disk I/O error: No space left on device\n"
