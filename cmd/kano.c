@@ -54,16 +54,6 @@ const char cmd_kano_help[] =
     "Exit: 0 success, 1 unreadable file or config, or no feature's questions in\n"
     "the file, 2 usage error.\n";
 
-/* Header and configured question compared as ingest stores questions:
- * trimmed, without a leading question number (cc_question_strip). */
-static int same_question(const char *header, size_t hlen, const char *want)
-{
-    const char *w, *h;
-    size_t wl = cc_question_strip(want, strlen(want), &w);
-    hlen = cc_question_strip(header, hlen, &h);
-    return hlen == wl && !memcmp(h, w, wl);
-}
-
 static const char *const cat_zh[6] = {"魅力", "期望", "必备", "无差异", "反向", "可疑"};
 
 int cmd_kano(int argc, char **argv, cc_ctx *ctx)
@@ -95,68 +85,11 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         cc_config_release(&cfg);
         return EXIT_FAIL;
     }
-    cc_csv *r = cc_csv_open(path, CC_ENC_AUTO, CC_CSV_AUTO);
-    if (!r) {
-        cc_config_release(&cfg);
-        return EXIT_FAIL;
-    }
-
     size_t nk = cfg.nkano;
-    long *fcol = cc_xcalloc(nk, sizeof *fcol), *dcol = cc_xcalloc(nk, sizeof *dcol);
     cc_kano_row *rows = cc_xcalloc(nk, sizeof *rows);
-    long unparsed = 0, found = 0;
-    int rc = EXIT_OK, header = 1, got;
-    cc_csv_record rec;
-    while ((got = cc_csv_next(r, &rec)) == 1) {
-        if (header) {
-            header = 0;
-            for (size_t k = 0; k < nk; k++) {
-                fcol[k] = dcol[k] = -1;
-                for (size_t j = 0; j < rec.n; j++) {
-                    if (fcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].functional))
-                        fcol[k] = (long)j;
-                    if (dcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].dysfunctional))
-                        dcol[k] = (long)j;
-                }
-                if (fcol[k] < 0 || dcol[k] < 0)
-                    cc_notice("%s: KANO feature '%s': no column '%s'", path, cfg.kano[k].id,
-                            fcol[k] < 0 ? cfg.kano[k].functional : cfg.kano[k].dysfunctional);
-                else
-                    found++;
-            }
-            if (!found) {
-                cc_error("%s: none of the %zu KANO features' questions is in the file", path, nk);
-                rc = EXIT_FAIL;
-                break;
-            }
-            continue;
-        }
-        for (size_t k = 0; k < nk; k++) {
-            if (fcol[k] < 0 || dcol[k] < 0 || (size_t)fcol[k] >= rec.n || (size_t)dcol[k] >= rec.n)
-                continue;
-            size_t fl = rec.len[fcol[k]], dl = rec.len[dcol[k]];
-            cc_trim(rec.field[fcol[k]], &fl);
-            cc_trim(rec.field[dcol[k]], &dl);
-            if (!fl || !dl)
-                continue;
-            int fa = cc_kano_answer(rec.field[fcol[k]]), da = cc_kano_answer(rec.field[dcol[k]]);
-            if (!fa || !da) {
-                unparsed++;
-                cc_verbose("%s:%ld: KANO feature '%s': answer '%s' cannot be read", path, rec.line,
-                           cfg.kano[k].id, fa ? rec.field[dcol[k]] : rec.field[fcol[k]]);
-                continue;
-            }
-            rows[k].counts[cc_kano_classify(fa, da)]++;
-        }
-    }
-    if (got < 0) {
-        cc_error("%s: %s", path, cc_csv_error(r));
-        rc = EXIT_FAIL;
-    } else if (header) {
-        cc_error("%s: the file is empty", path);
-        rc = EXIT_FAIL;
-    }
-    cc_csv_free(r);
+    int *present = cc_xcalloc(nk, sizeof *present);
+    long unparsed = 0;
+    int rc = cc_kano_file(path, &cfg, rows, present, &unparsed) == CC_OK ? EXIT_OK : EXIT_FAIL;
 
     if (rc == EXIT_OK) {
         if (unparsed)
@@ -164,7 +97,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
                       path, unparsed, unparsed == 1 ? "" : "s", unparsed == 1 ? "is" : "are");
         size_t n = 0;
         for (size_t k = 0; k < nk; k++)
-            if (fcol[k] >= 0 && dcol[k] >= 0) {
+            if (present[k]) {
                 long counts[6];
                 memcpy(counts, rows[k].counts, sizeof counts);
                 memset(&rows[n], 0, sizeof rows[n]);
@@ -243,8 +176,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         }
     }
     free(rows);
-    free(fcol);
-    free(dcol);
+    free(present);
     cc_config_release(&cfg);
     return rc;
 }

@@ -1174,9 +1174,13 @@ cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc)
 
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    e = cc_store_begin(s);
-    if (e)
-        return e;
+    /* a read-only or locked database: the scorecard stands, without its
+     * audit record (docs/decisions.md) */
+    char *what = cc_xasprintf("the audit record of %s", sc->period.id);
+    int begun = cc_store_begin_optional(s, what);
+    free(what);
+    if (begun <= 0)
+        return begun < 0 ? CC_ERR_DB : CC_OK;
     rc = sqlite3_prepare_v2(s->db, del_sql, -1, &del, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db, ins_sql, -1, &ins, NULL);
