@@ -56,7 +56,9 @@ void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t
  * units in your rank order. grades[i]: "优秀" "良好" "合格" "不合格" (or
  * English Excellent/Good/Pass/Fail), NULL = no total; grades == NULL derives
  * the grade from the value and opts' cuts. A NAN value is a grey stub
- * labelled 无总分. Colours: docs/charts.md. x axis 总分 (0–100). */
+ * labelled with grades[i] when that is not a grade (the reason a unit is not
+ * ranked: 未报, 覆盖不足), else 无总分. Colours: docs/charts.md. x axis 总分
+ * (0–100). */
 cc_err cc_chart_bars(const char *path, const cc_chart_opts *o, const char *title,
                      size_t n, const char *const labels[], const double values[],
                      const char *const grades[]);
