@@ -393,7 +393,7 @@ static void test_indicator_errors(void **state)
         assert_true(ok.ind[0].floor == 0.70);
         cc_config_release(&ok);
     }
-    expect_errors("[scorecard]\nband_scores = 60, 80\nmin_coverage = 1.5\nescalate_from = green\n",
+    expect_errors("[scorecard]\nband_scores = 60, 80\nmin_coverage = 1.5\nescalate_from = green\n" BASE,
         "carecard: t.ini:2: [scorecard] band_scores = '60, 80'; expected two scores with 100 > B1 ≥ B2 > 0 "
         "(the scores at the yellow and at the red boundary), e.g. 80, 60\n"
         "carecard: t.ini:3: [scorecard] min_coverage = '1.5'; expected a share from 0 to 1 (below it a unit gets "
