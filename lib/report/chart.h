@@ -70,6 +70,13 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *ti
                         size_t nrows, const char *const row_labels[],
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[]);
+/* The same; marks (NULL = none): nonzero cells are 专项整治 and get a dark
+ * frame inside their colour (legend 黑框 = 专项整治 N), so they stand out in
+ * greyscale. */
+cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *o, const char *title,
+                               size_t nrows, const char *const row_labels[],
+                               size_t ncols, const char *const col_labels[],
+                               const cc_colour cells[], const unsigned char marks[]);
 
 /* Radar: naxes axes (>= 3 give a polygon web; fewer, circles and spokes),
  * nseries polygons; values[s * naxes + a] in 0..100, NAN = no score (the
