@@ -22,6 +22,11 @@ const char cmd_report_help[] =
     "  --jobs N         workbooks written in parallel, 1 to 16 (default: one per CPU\n"
     "                   online, at most 4); the files do not depend on it\n"
     "\n"
+    "A period wholly before or after the data is refused with exit status 1 (the\n"
+    "message names the data's dates and the last period that holds data); nothing\n"
+    "is written or recorded. Communities that did not report (未报) or whose values\n"
+    "cover less than [scorecard] min_coverage get no total, grade or rank.\n"
+    "\n"
     "Exit status 4 when the report was written but some communities did not report\n"
     "(one line on standard error names them).\n";
 

@@ -372,19 +372,24 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     if (!e && paths[CC_CHART_HEATMAP]) {
         const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
         cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
+        unsigned char *marks = cc_xcalloc(n * cfg->nind + 1, 1);
         for (size_t c = 0; c < cfg->nind; c++)
             cols[c] = cfg->ind[c].id;
         for (size_t i = 0; i < n; i++) {
             const cc_unit_result *r = &sc->res[j->rows[i]];
             labels[i] = r->unit.name;
-            for (size_t c = 0; c < cfg->nind; c++)
+            for (size_t c = 0; c < cfg->nind; c++) {
                 cells[i * cfg->nind + c] = r->cells[c].colour;
+                marks[i * cfg->nind + c] = r->cells[c].rectify && cc_status_is_warning(r->cells[c].status);
+            }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
-        e = cc_chart_heatmap(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells);
+        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells,
+                                    marks);
         free(title);
         free(cols);
         free(cells);
+        free(marks);
     }
     if (!e && paths[CC_CHART_RADAR]) {
         /* the scope against its reference: a community against its street,
