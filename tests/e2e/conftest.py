@@ -12,7 +12,7 @@ import pytest
 ROOT = os.environ.get("CARECARD_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BIN = os.environ.get("CARECARD_BIN", os.path.join(ROOT, "build", "carecard"))
 GEN = os.environ.get("CARECARD_GEN", os.path.join(ROOT, "build", "carecard-gen"))
-SAMPLES = os.path.join(ROOT, "..", "shared", "samples")
+SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")  # hand-made rows of every kind
 CONFIG = os.path.join(ROOT, "indicators.ini")          # the default catalog
 sys.path.insert(0, os.path.dirname(__file__))
 
