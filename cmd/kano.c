@@ -88,7 +88,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         return cmd_usage_error("kano", "missing SURVEY.csv");
 
     cc_config cfg;
-    if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
+    if (cc_config_load_flags(ctx->config_path, CC_CONFIG_PARTIAL, &cfg) != CC_OK)
         return EXIT_FAIL;
     if (cfg.nkano == 0) {
         cc_error("%s: no [kano.<id>] feature is configured", ctx->config_path);

@@ -158,6 +158,11 @@ typedef struct {
 /* Load and validate. Every problem is printed as "carecard: FILE:LINE: ..."
  * and counted; returns CC_OK or CC_ERR_CONFIG (cfg then released). */
 cc_err cc_config_load(const char *path, cc_config *cfg);
+/* flags: CC_CONFIG_PARTIAL accepts a file without indicator sections (the
+ * method commands need only what they use, e.g. the [kano.*] features); what
+ * is there is validated as usual. */
+enum { CC_CONFIG_PARTIAL = 1u << 0 };
+cc_err cc_config_load_flags(const char *path, unsigned flags, cc_config *cfg);
 /* The same from memory (name is used in messages and kept as cfg->path);
  * data need not be NUL-terminated. */
 cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg);

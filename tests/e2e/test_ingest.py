@@ -18,7 +18,7 @@ import pytest
 from conftest import BIN, ROOT, q, run
 
 BAD = os.path.join(ROOT, "fixtures", "bad")
-# a copy of /work/shared/samples/*.csv (the spec's examples), so the tests run anywhere
+# a copy of the spec's sample inputs (samples/*.csv), so the tests run anywhere
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")
 
 
