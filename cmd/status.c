@@ -5,13 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_status_help[] =
-    "usage: carecard status [--db FILE]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--db", "FILE", OPT_COMMON, NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_status_spec = {
+    NULL, NULL, options,
     "Print what the database holds: every file ingested (name, kind, rows\n"
     "stored and rejected, encoding, time; replaced versions marked), the rows\n"
     "per kind, the dates covered per community (activities, surveys,\n"
-    "assessments, time bank, feedback) and the time of the last ingest.\n";
+    "assessments, time bank, feedback) and the time of the last ingest.\n",
+    NULL, 0, 0
+};
 
 static const struct {
     const char *kind, *table;
@@ -41,10 +47,9 @@ static int step_err(cc_ctx *ctx, sqlite3_stmt *st, int rc)
     return 0;
 }
 
-int cmd_status(int argc, char **argv, cc_ctx *ctx)
+int cmd_status(const cmd_args *a, cc_ctx *ctx)
 {
-    if (argc > 1)
-        return cmd_usage_error("status", "unexpected argument '%s'", argv[1]);
+    (void)a;
     sqlite3 *db = ctx->store->db;
     sqlite3_stmt *st;
     int rc;

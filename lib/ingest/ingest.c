@@ -2289,9 +2289,9 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
         if (!strcmp(oldname, f->name))
-            cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
+            cc_verbose("%s: already ingested on %s (same SHA-256); skipped", path, when);
         else
-            cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+            cc_verbose("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
         st->skipped = 1;
         free(when);
         free(oldname);

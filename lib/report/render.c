@@ -514,12 +514,19 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
         cc_day_format(sc->period.to, td);
         fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
         if (n) {
+            /* every column ends in a space, so no two run together
+             * ("红未报" fills its 6 columns) */
             pad(f, "等级", 6, 0);
-            pad(f, "单位", 18, 0);
-            pad(f, "指标", 18, 0);
-            pad(f, "数值", 8, 1);
-            pad(f, "目标", 8, 1);
-            pad(f, "连续", 5, 1);
+            fputc(' ', f);
+            pad(f, "单位", 17, 0);
+            fputc(' ', f);
+            pad(f, "指标", 17, 0);
+            fputc(' ', f);
+            pad(f, "数值", 7, 1);
+            fputc(' ', f);
+            pad(f, "目标", 7, 1);
+            fputc(' ', f);
+            pad(f, "连续", 4, 1);
             fputc(' ', f);
             pad(f, "状态", 7, 0);
             fputs("处置\n", f);
@@ -537,11 +544,16 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             cc_format_value(t, sizeof t, ind->unit, ind->target);
             snprintf(rb, sizeof rb, "%d", c->run);
             pad(f, lv, 6, 0);
-            pad(f, r->unit.name, 18, 0);
-            pad(f, name, 18, 0);
-            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 8, 1);
-            pad(f, t, 8, 1);
-            pad(f, rb, 5, 1);
+            fputc(' ', f);
+            pad(f, r->unit.name, 17, 0);
+            fputc(' ', f);
+            pad(f, name, 17, 0);
+            fputc(' ', f);
+            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 7, 1);
+            fputc(' ', f);
+            pad(f, t, 7, 1);
+            fputc(' ', f);
+            pad(f, rb, 4, 1);
             fputc(' ', f);
             pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);

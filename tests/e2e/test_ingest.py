@@ -417,6 +417,8 @@ def test_same_file_twice_is_skipped(tmp_path, base):
     assert run(["ingest", "--db", base, p]).returncode == 0
     when = one(base, "SELECT ingested_at FROM files WHERE name = 'fb.csv'")[0]
     r = run(["ingest", "--db", base, "fb.csv"], cwd=tmp_path)
+    assert r.returncode == 0 and r.stderr == ""        # a cron run re-reading its inbox prints nothing
+    r = run(["ingest", "-v", "--db", base, "fb.csv"], cwd=tmp_path)
     assert r.returncode == 0
     assert r.stderr == f"carecard: fb.csv: already ingested on {when} (same SHA-256); skipped\n"
     assert q(base, "SELECT count(*) FROM files WHERE name = 'fb.csv'") == [(1,)]
