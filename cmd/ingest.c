@@ -33,7 +33,7 @@ const cmd_spec cmd_ingest_spec = {
     "A bad row is rejected, reported as (--lang en)\n"
     "  carecard: FILE:LINE: column 'attended' (实到人数): value '-3' — expected integer ≥ 0\n"
     "or in Chinese (the default)\n"
-    "  carecard: FILE:LINE: 列“实到人数”(attended): 值“-3” — 应为 ≥ 0 的整数\n"
+    "  carecard: FILE:LINE: 列“实到人数”(attended)：值“-3” — 应为 ≥ 0 的整数\n"
     "and the rest of the file is stored.  A file whose SHA-256 was ingested\n"
     "before is skipped (said only with -v, so a cron run re-reading its inbox\n"
     "prints nothing); a changed file with the same name replaces what its\n"

@@ -218,6 +218,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     ctx.lang_en = lang && !strcmp(lang, "en");
+    if (!ctx.lang_en)
+        cc_diag_set_filter(cc_msg_zh);      /* ingest messages and reject reasons in Chinese */
     const char *name = argc > 1 ? argv[1] : NULL;
     if (version || (name && !strcmp(name, "version"))) {
         printf("carecard %s\n", CARECARD_VERSION);

@@ -85,12 +85,17 @@ size_t cc_formula_nrefs(const cc_formula *f);
 const char *cc_formula_ref(const cc_formula *f, size_t i);
 /* The outermost operator is '/' (num/den of the result are meaningful). */
 int cc_formula_has_division(const cc_formula *f);
+/* The constant factor of the numerator of the outermost division
+ * ("100 * tb_members / eligible_families" → 100), else 1. cc_formula_eval's
+ * num is the numerator without it (the count: 25, not 2500). */
+double cc_formula_scale(const cc_formula *f);
 /* 1-based character column (in the formula text) of the first use of ref i. */
 int cc_formula_ref_col(const cc_formula *f, size_t i);
 
 typedef struct {
     double value;           /* NAN when missing */
-    double num, den;        /* operands of the outermost division (NAN if none/missing) */
+    double num, den;        /* operands of the outermost division (NAN if none/missing);
+                             * num without its constant factor (cc_formula_scale) */
     int has_division;       /* the formula's outermost operator is '/' */
     const char *why;        /* when missing: "division by zero", "missing measure 'x'"
                              * (static, or owned by the formula: valid while f lives) */

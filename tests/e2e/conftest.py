@@ -23,6 +23,9 @@ def run(args, cwd=None, env=None, input=None, timeout=120):
     e.pop("CARECARD_DB", None)
     e.pop("CARECARD_CONFIG", None)
     e["TZ"] = e.get("TZ", "UTC")
+    # messages in English unless a test asks for Chinese (the default without
+    # CARECARD_LANG; tests/e2e/test_lang.py checks the Chinese ones)
+    e["CARECARD_LANG"] = e.get("CARECARD_LANG", "en")
     if env:
         e.update(env)
     return subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, input=input,

@@ -365,10 +365,12 @@ def test_bad_rows_stored_values(tmp_path, base):
     with open(os.path.join(os.path.dirname(base), "formula-text.csv.rejects.csv"), encoding="utf-8-sig", newline="") as f:
         text = f.read()
     assert text == (
-        "line,reason,activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended\r\n"
-        "3,column 'attended' (实到人数): value '-1' — expected integer ≥ 0,B2,L01,\"'+cmd|calc\",2026-11-16,09:00,"
+        "line,原因,reason,activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended\r\n"
+        "3,列“实到人数”(attended)：值“-1” — 应为 ≥ 0 的整数,"
+        "column 'attended' (实到人数): value '-1' — expected integer ≥ 0,B2,L01,\"'+cmd|calc\",2026-11-16,09:00,"
         "10:30,20,18,-1\r\n"
-        "4,column 'attended' (实到人数): value 'x' — expected integer ≥ 0,B3,L01,\"'@SUM(A1)\",2026-11-16,09:00,10:30,"
+        "4,列“实到人数”(attended)：值“x” — 应为 ≥ 0 的整数,"
+        "column 'attended' (实到人数): value 'x' — expected integer ≥ 0,B3,L01,\"'@SUM(A1)\",2026-11-16,09:00,10:30,"
         "20,18,x\r\n")
     assert q(base, "SELECT line, community_id, date, column_key FROM rejects ORDER BY line") == [
         (3, "L01", "2026-11-16", "attended"), (4, "L01", "2026-11-16", "attended")]
