@@ -56,7 +56,7 @@ int cmd_status(const cmd_args *a, cc_ctx *ctx)
     FILE *out = stdout;
 
     fprintf(out, "Database: %s\n", ctx->store->path);
-    char *last = cc_store_last_ingest(ctx->store);
+    char *last = cc_time_local(cc_store_last_ingest(ctx->store));
     fprintf(out, "Last ingest: %s\n", last ? last : "never");
     free(last);
 
@@ -74,10 +74,13 @@ int cmd_status(const cmd_args *a, cc_ctx *ctx)
         fputs("  ", out);
         const char *name = (const char *)sqlite3_column_text(st, 0);
         pad(out, name ? name : "", 32);
+        const char *at = (const char *)sqlite3_column_text(st, 5);
+        char *when = cc_time_local(cc_xstrdup(at ? at : ""));     /* the data's time zone, named */
         fprintf(out, "%-12s %10lld %9lld  %-8s %s%s\n", (const char *)sqlite3_column_text(st, 1),
                 (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-                (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+                (const char *)sqlite3_column_text(st, 4), when,
                 sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : "  (replaced by a later version)");
+        free(when);
     }
     if (step_err(ctx, st, rc) < 0)
         return EXIT_FAIL;

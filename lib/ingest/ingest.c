@@ -2292,6 +2292,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
+        when = cc_time_local(when);            /* shown in the data's time zone */
         if (!strcmp(oldname, f->name))
             cc_verbose("%s: already ingested on %s (same SHA-256); skipped", path, when);
         else

@@ -17,7 +17,7 @@
 
 static json_t *jnum(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? json_real(v + 0.0) : json_null();   /* + 0.0: never -0 */
 }
 
 static json_t *jstr(const char *s)
@@ -166,14 +166,6 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             fputc(' ', f);
 }
 
-/* Shortest text that reads back as the same double. */
-static void full_num(char *out, size_t len, double v)
-{
-    /* the shortest text that reads back as v: "%.0f" for an integer below
-     * 1e15, else the smallest "%.*g" (no exponent unless |v| < 1e-4) */
-    cc_num_shortest(out, len, v);
-}
-
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
 static void csv_cell(FILE *f, const char *s, int text)
 {
@@ -198,8 +190,8 @@ static void csv_cell(FILE *f, const char *s, int text)
 
 static void csv_num(FILE *f, double v)
 {
-    char b[40];
-    full_num(b, sizeof b, v);
+    char b[48];
+    cc_num_csv(b, sizeof b, v);     /* at most 6 decimals; json has full precision */
     fputs(b, f);
 }
 

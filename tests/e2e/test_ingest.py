@@ -418,6 +418,7 @@ def test_same_file_twice_is_skipped(tmp_path, base):
     p = write(tmp_path / "fb.csv", "feedback_id,community_id,received,resolved\nF-1,L01,2026-11-16,是\n")
     assert run(["ingest", "--db", base, p]).returncode == 0
     when = one(base, "SELECT ingested_at FROM files WHERE name = 'fb.csv'")[0]
+    when = when.replace("T", " ").replace("Z", " +00:00 UTC")       # shown in $TZ (UTC here), named
     r = run(["ingest", "--db", base, "fb.csv"], cwd=tmp_path)
     assert r.returncode == 0 and r.stderr == ""        # a cron run re-reading its inbox prints nothing
     r = run(["ingest", "-v", "--db", base, "fb.csv"], cwd=tmp_path)
@@ -670,7 +671,7 @@ def test_status(tmp_path):
     assert r.returncode == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
     assert lines[0] == f"Database: {db}"
-    assert lines[1].startswith("Last ingest: 20") and lines[1].endswith("Z")
+    assert lines[1].startswith("Last ingest: 20") and lines[1].endswith(" +00:00 UTC")   # run() sets TZ=UTC
     assert any(l.startswith("  activities-gb18030.csv") and " activities " in l and " gb18030 " in l for l in lines)
     assert "  activities                      5" in lines
     assert "  survey answers                 18" in lines
