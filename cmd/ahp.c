@@ -9,7 +9,7 @@ static const cmd_opt options[] = {
     {"--format", "table|csv|json", 0, "output (default table). csv: one row per criterion:\n"
                                       "name,weight,lambda_max,ci,ri,cr,consistent. json:\n"
                                       "{\"n\", \"weights\": {name: w}, \"lambda_max\", \"ci\", \"ri\",\n"
-                                      "\"cr\", \"consistent\"}. csv and json at full precision", NULL},
+                                      "\"cr\", \"consistent\"}; json at full precision, csv 6 decimals", NULL},
     {NULL, NULL, 0, NULL, NULL}
 };
 

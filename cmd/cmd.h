@@ -15,7 +15,8 @@ typedef struct {
     const char *db_path;       /* --db, $CARECARD_DB, "carecard.db" */
     const char *config_path;   /* --config, $CARECARD_CONFIG, "indicators.ini" */
     int quiet, verbose;
-    int lang_en;               /* --lang en (or $CARECARD_LANG=en): English messages and labels */
+    int lang_en;               /* --lang en (or $CARECARD_LANG=en): English messages */
+    int labels_en;             /* --lang en: English report labels (not set by $CARECARD_LANG) */
     int tty;                   /* stderr is a terminal: progress bars allowed */
     cc_store *store;           /* opened by main when the command asks for it */
     cc_config cfg;             /* loaded by main when the command asks for it */

@@ -26,8 +26,8 @@ const cmd_opt cmd_common_opts[] = {
     {"--db", "FILE", 0, "database (default $CARECARD_DB or carecard.db)", NULL},
     {"--config", "FILE", 0, "indicator catalog (default $CARECARD_CONFIG, else\n"
                             "./indicators.ini, else PREFIX/share/carecard/indicators.ini)", NULL},
-    {"--lang", "zh|en", 0, "messages, rejects reasons and report labels in Chinese\n"
-                           "(default, or $CARECARD_LANG) or English", NULL},
+    {"--lang", "zh|en", 0, "messages and report labels in Chinese (default) or\n"
+                           "English; $CARECARD_LANG sets the messages' default", NULL},
     {"--quiet", NULL, 0, "no notices, only warnings and errors", "-q"},
     {"--verbose", NULL, 0, "more notices (files skipped as already ingested ...)", "-v"},
     {"--help", NULL, 0, "help for the command", "-h"},
@@ -90,12 +90,14 @@ int cmd_exit_code(cc_err e)
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
-    char msg[1024];
+    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)          /* whole, however long the argument */
+        msg = NULL;
     va_end(ap);
-    fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg, cmd);
+    fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg ? msg : fmt, cmd);
+    free(msg);
     return EXIT_USAGE;
 }
 
@@ -209,10 +211,14 @@ int main(int argc, char **argv)
     }
     ctx.tty = isatty(STDERR_FILENO);
 
-    const char *lang = getenv("CARECARD_LANG");
+    const char *lang = NULL;
     int help = 0, version = 0;
     if (take_common(&argc, argv, &ctx, &lang, &help, &version) < 0)
         return EXIT_USAGE;
+    if (lang && !strcmp(lang, "en"))
+        ctx.labels_en = 1;                  /* report labels: --lang only */
+    if (!lang)
+        lang = getenv("CARECARD_LANG");     /* messages: --lang, else $CARECARD_LANG */
     if (lang && *lang && strcmp(lang, "zh") && strcmp(lang, "en")) {
         fprintf(stderr, "carecard: --lang: expected zh or en, got '%s'\n", lang);
         return EXIT_USAGE;

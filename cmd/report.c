@@ -44,7 +44,7 @@ int cmd_report(const cmd_args *a, cc_ctx *ctx)
         o.out_dir = v;
     o.personal = cmd_get(a, "--personal") != NULL;
     o.stamp = cmd_get(a, "--stamp") != NULL;
-    o.lang_en = ctx->lang_en;
+    o.lang_en = ctx->labels_en;
     if ((v = cmd_get(a, "--jobs"))) {
         char *end;
         long n = strtol(v, &end, 10);

@@ -173,7 +173,8 @@ int cmd_scorecard(const cmd_args *a, cc_ctx *ctx)
         for (size_t i = 0; i < sc->units.ncomm; i++)
             if (!sc->res[i].reported)
                 cc_buf_addf(&b, "%s%s %s", b.len ? ", " : "", sc->res[i].unit.id, sc->res[i].unit.name);
-        fprintf(stderr, "carecard: %s: %zu %s did not report: %s\n", p.id, sc->nnot_reported, sc->nnot_reported == 1 ? "community" : "communities", b.s);
+        cc_warn("%s: %zu %s did not report: %s", p.id, sc->nnot_reported,
+                sc->nnot_reported == 1 ? "community" : "communities", b.s);
         cc_buf_release(&b);
         rc = EXIT_INCOMPLETE;
     }

@@ -57,6 +57,7 @@ static const msg_row catalog[] = {
     {"no file was stored before it", "在它之前没有导入任何文件"},
     {"stored before it: %s", "在它之前已导入：%1"},
     {"report %s: %zu %s did not report: %s", "报告 %1：%2 个社区未报送：%4"},
+    {"%s: %zu %s did not report: %s", "%1：%2 个社区未报送：%4"},
 
     /* ---- the file reader (csv.c), after "FILE: " ---- */
     {"cannot open: %s", "无法打开：%1"},

@@ -15,6 +15,10 @@ GEN = os.environ.get("CARECARD_GEN", os.path.join(ROOT, "build", "carecard-gen")
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")  # hand-made rows of every kind
 CONFIG = os.path.join(ROOT, "indicators.ini")          # the default catalog
 sys.path.insert(0, os.path.dirname(__file__))
+# Messages in English unless a test asks for Chinese (the default without
+# CARECARD_LANG: tests/e2e/test_lang.py checks the Chinese ones); set here so
+# the tests that start the binary themselves get it too.
+os.environ.setdefault("CARECARD_LANG", "en")
 
 
 def run(args, cwd=None, env=None, input=None, timeout=120):
@@ -23,9 +27,6 @@ def run(args, cwd=None, env=None, input=None, timeout=120):
     e.pop("CARECARD_DB", None)
     e.pop("CARECARD_CONFIG", None)
     e["TZ"] = e.get("TZ", "UTC")
-    # messages in English unless a test asks for Chinese (the default without
-    # CARECARD_LANG; tests/e2e/test_lang.py checks the Chinese ones)
-    e["CARECARD_LANG"] = e.get("CARECARD_LANG", "en")
     if env:
         e.update(env)
     return subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, input=input,
