@@ -6,9 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_kano_help[] =
-    "usage: carecard kano SURVEY.csv [--config FILE] [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--config", "FILE", OPT_COMMON, NULL, NULL},
+    {"--format", "table|csv|json", 0, "output (default table). csv:\n"
+                                      "priority,id,name,A,O,M,I,R,Q,category,better,worse;\n"
+                                      "json: {\"kano\": [{\"id\", \"name\", \"counts\": {\"A\"...\"Q\"},\n"
+                                      "\"category\", \"better\", \"worse\", \"priority\"}, ...]} in\n"
+                                      "priority order, full precision", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_kano_spec = {
+    "SURVEY.csv", NULL, options,
     "The KANO table of a survey file, read directly (no database): for every\n"
     "[kano.<id>] feature of indicators.ini, the A O M I R Q counts, the\n"
     "category, Better, Worse and the improvement priority -- the same table as\n"
@@ -40,37 +49,22 @@ const char cmd_kano_help[] =
     "Better = (A + O) / (A + O + M + I);  Worse = -(O + M) / (A + O + M + I);\n"
     "both undefined ('-', json null) when A + O + M + I = 0.\n"
     "Priority (1 = improve first): M, then O, then A, then I, R, Q; within a\n"
-    "category by |Worse|, then Better, both descending; then config order.\n"
-    "\n"
-    "Options:\n"
-    "  --config FILE    the indicator catalog with the [kano.*] features\n"
-    "                   (default $CARECARD_CONFIG or indicators.ini)\n"
-    "  --format table|csv|json  output (default table). csv:\n"
-    "                   priority,id,name,A,O,M,I,R,Q,category,better,worse;\n"
-    "                   json: {\"kano\": [{\"id\", \"name\", \"counts\": {\"A\"...\"Q\"},\n"
-    "                   \"category\", \"better\", \"worse\", \"priority\"}, ...]} in\n"
-    "                   priority order, full precision.\n"
+    "category by |Worse|, then Better, both descending; then config order.\n",
+    "The features come from --config FILE (default $CARECARD_CONFIG or\n"
+    "indicators.ini); a file holding only the [kano.*] sections is enough.\n"
     "\n"
     "Exit: 0 success, 1 unreadable file or config, or no feature's questions in\n"
-    "the file, 2 usage error.\n";
+    "the file, 2 usage error.\n",
+    1, 1
+};
 
 static const char *const cat_zh[6] = {"魅力", "期望", "必备", "无差异", "反向", "可疑"};
 
-int cmd_kano(int argc, char **argv, cc_ctx *ctx)
+int cmd_kano(const cmd_args *a, cc_ctx *ctx)
 {
-    const char *path = NULL, *fmt = "table";
-    for (int i = 1; i < argc; i++) {
-        int r = mo_opt(argc, argv, &i, "--format", &fmt);
-        if (r < 0)
-            return cmd_usage_error("kano", "option '--format' needs a value");
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage_error("kano", "unknown option '%s'", argv[i]);
-        if (path)
-            return cmd_usage_error("kano", "one survey file only ('%s' and '%s')", path, argv[i]);
-        path = argv[i];
-    }
+    const char *path = a->pos[0], *fmt = cmd_get(a, "--format");
+    if (!fmt)
+        fmt = "table";
     int format = mo_format(fmt);
     if (format < 0)
         return cmd_usage_error("kano", "--format must be table, csv or json, not '%s'", fmt);
@@ -78,7 +72,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         return cmd_usage_error("kano", "missing SURVEY.csv");
 
     cc_config cfg;
-    if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
+    if (cc_config_load_flags(ctx->config_path, CC_CONFIG_PARTIAL, &cfg) != CC_OK)
         return EXIT_FAIL;
     if (cfg.nkano == 0) {
         cc_error("%s: no [kano.<id>] feature is configured", ctx->config_path);

@@ -978,15 +978,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                    peak_mb());
     }
     if (o->stamp) {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        char buf[32];
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char buf[96];
+        cc_time_show(time(NULL), buf, sizeof buf);     /* the data's time zone, named */
         stamp = cc_xasprintf(o->lang_en ? "Generated at %s" : "生成时间 %s", buf);
         R.stamp = stamp;
     }
-    R.last_ingest = cc_store_last_ingest(s);
+    R.last_ingest = cc_time_local(cc_store_last_ingest(s));
     if ((e = cc_input_files(s, &R.files, &R.nfiles)))
         goto out;
 

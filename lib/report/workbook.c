@@ -1599,7 +1599,7 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
             files = NULL;
             nfiles = 0;
         }
-        last = cc_store_last_ingest(s);
+        last = cc_time_local(cc_store_last_ingest(s));
     }
     in.files = files;
     in.nfiles = nfiles;

@@ -630,7 +630,14 @@ static char *explain(const cc_config *cfg, const cc_period *per, const cc_indica
     if (!isnan(c->num) && !isnan(c->den)) {
         fmt_num(n, sizeof n, c->num, 2);
         fmt_num(d, sizeof d, c->den, 2);
-        cc_buf_addf(&b, " (%s/%s)", n, d);
+        double k = cc_formula_scale(ind->formula);
+        if (k != 1) {                 /* counts, and the scale: (25/568 × 100) */
+            char ks[32];
+            fmt_num(ks, sizeof ks, k, 2);
+            cc_buf_addf(&b, " (%s/%s × %s)", n, d, ks);
+        } else {
+            cc_buf_addf(&b, " (%s/%s)", n, d);
+        }
     }
     cc_buf_addf(&b, " %s 目标 %s", ind->direction == CC_LOWER ? ">" : "<", t);
     if (c->run >= 2)
