@@ -7,9 +7,12 @@
 const char cmd_report_help[] =
     "usage: carecard report weekly|monthly|quarterly [--period P] [--street ID]...\n"
     "                       [--community ID]... [--out DIR] [--personal] [--lang zh|en] [--stamp]\n"
+    "                       [--no-brief]\n"
     "\n"
     "Write the report of a period: one workbook per street (<out>/<period>/S01-东城街道.xlsx),\n"
-    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/.\n"
+    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/, and\n"
+    "beside each street's workbook and all.xlsx a one-page brief for print and phones\n"
+    "(S01-东城街道-简报.pdf, A4, and S01-东城街道-简报.png, 1080 px wide).\n"
     "With --street or --community only those workbooks are written.\n"
     "\n"
     "  --period P       2026-W47, 2026-11, 2026-Q4 (default: the last complete period before today)\n"
@@ -19,6 +22,7 @@ const char cmd_report_help[] =
     "  --personal       full names of special children not reached (file mode 0600)\n"
     "  --lang zh|en     labels in Chinese (default) or English\n"
     "  --stamp          add a generated-at line with the clock (otherwise byte-identical reruns)\n"
+    "  --no-brief       leave out the one-page briefs (*-简报.pdf/.png)\n"
     "  --jobs N         workbooks written in parallel, 1 to 16 (default: one per CPU\n"
     "                   online, at most 4); the files do not depend on it\n"
     "\n"
@@ -92,6 +96,8 @@ int cmd_report(int argc, char **argv, cc_ctx *ctx)
             o.personal = 1;
         } else if (!strcmp(a, "--stamp")) {
             o.stamp = 1;
+        } else if (!strcmp(a, "--no-brief")) {
+            o.no_brief = 1;
         } else if (a[0] == '-' && a[1]) {
             rc = cmd_usage_error("report", "unknown option '%s'", a);
             goto done;

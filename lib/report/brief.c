@@ -275,7 +275,7 @@ static double draw_headline(pen *p, const cc_brief *b, double y)
 
     /* 1: mean score and change */
     double x = MARGIN + 8;
-    text(p, x, yl, L2(p, "社区平均分", "Mean score"), SZ_TEXT, 0, 0, tw, 1, INK3, NULL);
+    text(p, x, yl, b->mean_label ? b->mean_label : L2(p, "社区平均分", "Mean score"), SZ_TEXT, 0, 0, tw, 1, INK3, NULL);
     if (isnan(b->mean))
         snprintf(v, sizeof v, "—");
     else
@@ -482,7 +482,8 @@ static void draw_bars(pen *p, const cc_brief *b, double x, double y, double w, d
 /* Light tints of the grade colours behind the trend (as the trend chart). */
 static const unsigned band_hex[4] = {0xE3F1E8, 0xF0F7EA, 0xFDF4E0, 0xFBE8E8};
 
-static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w, double bottom)
+static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w, double bottom,
+                         double reserve)
 {
     char buf[64];
     double lh = line_h(p, SZ_TEXT);
@@ -491,7 +492,9 @@ static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w
     else
         snprintf(buf, sizeof buf, "总分趋势（%zu 期）", b->ntrend);
     y += text(p, x, y, buf, SZ_HEAD, 1, 0, w, 1, INK, NULL) + 4;
-    double ch = fmin(150, bottom - y);
+    /* 150 pt high, up to 230 where the rest of the column leaves room */
+    double ch = fmin(fmax(150, bottom - y - reserve), 230);
+    ch = fmin(ch, bottom - y);
     if (ch < 3 * lh)
         return y;
     double labw = 26;
@@ -567,7 +570,10 @@ static double draw_side(pen *p, const cc_brief *b, double x, double y, double w,
     p->sect = CC_BRIEF_S_SIDE;
     section(p, CC_BRIEF_S_SIDE, x, y, w, bottom - y);
     double lh = line_h(p, SZ_TEXT), hh = line_h(p, SZ_HEAD);
-    y = draw_trend(p, b, x, y, w, bottom);
+    double reserve = (b->nbars ? 6 + 2 * lh : 0) +
+                     (b->nkano ? GAP + hh + 2 + (b->nkano < 3 ? b->nkano : 3) * lh : 0) +
+                     (b->ledger && b->nledger ? GAP + hh + 2 + b->nledger * lh : 0);
+    y = draw_trend(p, b, x, y, w, bottom, reserve);
     char buf[160];
     /* what the bar colours mean */
     const double *cut = b->grade_cut;
@@ -715,18 +721,21 @@ void cc_brief_png_size(int *w, int *h)
     *h = (int)lround(PH * CC_BRIEF_PNG_W / PW);
 }
 
+static cairo_status_t pdf_out(void *closure, const unsigned char *data, unsigned int n)
+{
+    return fwrite(data, 1, n, closure) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 static cc_err write_pdf(const cc_brief *b, const char *path)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    cairo_surface_t *sf = cairo_pdf_surface_create(tmp, PW, PH);
-    cc_err e = CC_OK;
-    if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
-        cc_error("cannot write %s: %s", path, cairo_status_to_string(cairo_surface_status(sf)));
-        cairo_surface_destroy(sf);
-        unlink(tmp);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        cc_error("cannot write %s: %s", path, strerror(errno));
         free(tmp);
         return CC_ERR_IO;
     }
+    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(pdf_out, f, PW, PH);
     /* the creation date is the period's (never the clock), so reruns match */
     if (b->date && *b->date)
         cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE, b->date);
@@ -749,11 +758,19 @@ static cc_err write_pdf(const cc_brief *b, const char *path)
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        cc_error("cannot write %s: %s", path,
-                 st == CAIRO_STATUS_WRITE_ERROR ? strerror(errno ? errno : EIO)
-                                                : cairo_status_to_string(st));
-        e = CC_ERR_IO;
+    errno = 0;
+    int bad = st != CAIRO_STATUS_SUCCESS || fflush(f) != 0 || ferror(f);
+    int err = bad && st == CAIRO_STATUS_SUCCESS ? (errno ? errno : EIO) : 0;
+    if (st == CAIRO_STATUS_WRITE_ERROR && !err)
+        err = errno ? errno : EIO;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno ? errno : EIO;
+    }
+    cc_err e = CC_OK;
+    if (bad) {
+        cc_error("cannot write %s: %s", path, err ? strerror(err) : cairo_status_to_string(st));
+        e = st == CAIRO_STATUS_NO_MEMORY ? CC_ERR_NOMEM : CC_ERR_IO;
     } else if (rename(tmp, path) != 0) {
         cc_error("cannot write %s: %s", path, strerror(errno));
         e = CC_ERR_IO;

@@ -73,6 +73,7 @@ typedef struct {
     /* headline figures */
     double mean, mean_change;  /* NAN = none */
     const char *change_label;  /* "较上周" */
+    const char *mean_label;    /* "社区平均分"; NULL = that */
     long red, yellow, blue, rectify;
     long grades[4];            /* 优秀 良好 合格 不合格 */
     /* 需要处置, in order (专项整治 first) */
