@@ -269,8 +269,10 @@ static double draw_headline(pen *p, const cc_brief *b, double y)
     char buf[96], v[32];
     p->sect = CC_BRIEF_S_HEADLINE;
     section(p, CC_BRIEF_S_HEADLINE, MARGIN, y, cw, bh);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 4; k++) {
         fill_rect(p, MARGIN + k * (bw + gap), y, bw, bh, PANEL);
+        p->L->head_box[k] = (cc_brief_rect){MARGIN + k * (bw + gap), y, bw, bh};
+    }
     double tw = bw - 2 * 8, yl = y + pad, yb = yl + lh, ys = yb + bigh;
 
     /* 1: mean score and change */
@@ -305,13 +307,28 @@ static double draw_headline(pen *p, const cc_brief *b, double y)
     {
         long n[3] = {b->red, b->yellow, b->blue};
         cc_colour c[3] = {CC_COL_RED, CC_COL_YELLOW, CC_COL_BLUE};
-        double xx = x, w;
+        char num[3][24];
+        double total = 0, w, hh;
         for (int k = 0; k < 3; k++) {
-            snprintf(v, sizeof v, "%ld", n[k]);
-            text(p, xx, yb, v, SZ_BIG, 1, 0, 0, 1, colour_ink(c[k]), &w);
+            snprintf(num[k], sizeof num[k], "%ld", n[k]);
+            lay(p, num[k], SZ_BIG, 1, 0, 1);
+            extent(p, &w, &hh);
+            total += w;
+        }
+        lay(p, " / ", SZ_BIG, 0, 0, 1);
+        extent(p, &w, &hh);
+        total += 2 * w;
+        /* large counts (an area of thousands of communities) get a smaller
+         * size, never below the smallest text, to stay inside the box */
+        double sz = total > tw ? fmax(SZ_TEXT, SZ_BIG * tw / total) : SZ_BIG;
+        double yy = yb + (bigh - line_h(p, sz)) / 2, xx = x;
+        for (int k = 0; k < 3; k++) {
+            double room = x + tw - xx;
+            text(p, xx, yy, num[k], sz, 1, 0, room > 1 ? room : 1, 1, colour_ink(c[k]), &w);
             xx += w;
             if (k < 2) {
-                text(p, xx, yb, " / ", SZ_BIG, 0, 0, 0, 1, INK3, &w);
+                room = x + tw - xx;
+                text(p, xx, yy, " / ", sz, 0, 0, room > 1 ? room : 1, 1, INK3, &w);
                 xx += w;
             }
         }

@@ -122,6 +122,7 @@ typedef struct {
     size_t items_shown, items_more, item_lines;
     size_t bars_shown, bars_more;
     double bar_top, bar_pitch;  /* the ranking's first row and row pitch */
+    cc_brief_rect head_box[4];  /* the four headline figures */
 } cc_brief_layout;
 
 /* Lay the page out without drawing (in page points). */

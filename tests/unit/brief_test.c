@@ -142,6 +142,18 @@ static void check_rules(const cc_brief *b, const cc_brief_layout *L)
                      t->box.h, L->sect[t->section].x, L->sect[t->section].y,
                      L->sect[t->section].w, L->sect[t->section].h);
     }
+    /* each headline text inside its own figure's box */
+    for (size_t k = 0; k < L->ntexts; k++) {
+        const cc_brief_text *t = &L->texts[k];
+        if (t->section != CC_BRIEF_S_HEADLINE)
+            continue;
+        int in = 0;
+        for (int q = 0; q < 4; q++)
+            in |= inside(&t->box, &L->head_box[q]);
+        if (!in)
+            fail_msg("headline text %zu at %.1f,%.1f %.1fx%.1f is in no figure's box", k,
+                     t->box.x, t->box.y, t->box.w, t->box.h);
+    }
     /* sections top to bottom, the ranking and the side column side by side */
     for (int s = 0; s < CC_BRIEF_NSECT; s++) {
         assert_true(inside(&L->sect[s], &body));
@@ -265,6 +277,16 @@ static void test_extremes(void **state)
     f->b.nledger = 4;
     layout(&f->b, &L);
     assert_true(L.bars_more > 200);
+    cc_brief_layout_free(&L);
+    /* counts of a city: five digits each stay inside their box */
+    f->b.red = 99999;
+    f->b.yellow = 88888;
+    f->b.blue = 77777;
+    f->b.rectify = 99999;
+    f->b.grades[0] = f->b.grades[1] = f->b.grades[2] = f->b.grades[3] = 9999;
+    f->b.mean = 100;
+    f->b.mean_change = 100;
+    layout(&f->b, &L);
     cc_brief_layout_free(&L);
     f->b.lang_en = 1;
     layout(&f->b, &L);
