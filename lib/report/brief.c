@@ -217,8 +217,9 @@ static int grade_index(const char *g)
 {
     static const char *const zh[4] = {"优秀", "良好", "合格", "不合格"};
     static const char *const en[4] = {"Excellent", "Good", "Pass", "Fail"};
+    static const char *const en2[4] = {"Exc", "Good", "Pass", "Fail"};
     for (int k = 0; g && k < 4; k++)
-        if (!strcmp(g, zh[k]) || !strcmp(g, en[k]))
+        if (!strcmp(g, zh[k]) || !strcmp(g, en[k]) || !strcmp(g, en2[k]))
             return k;
     return 4;
 }
@@ -338,7 +339,7 @@ static double draw_headline(pen *p, const cc_brief *b, double y)
 
     /* 3: 专项整治 */
     x = MARGIN + 2 * (bw + gap) + 8;
-    text(p, x, yl, L2(p, "专项整治", "Special rectification"), SZ_TEXT, 0, 0, tw, 1, INK3, NULL);
+    text(p, x, yl, L2(p, "专项整治", "Special action"), SZ_TEXT, 0, 0, tw, 1, INK3, NULL);
     snprintf(v, sizeof v, "%ld", b->rectify);
     text(p, x, yb, v, SZ_BIG, 1, 0, tw, 1, b->rectify ? CH_RED : INK, NULL);
     text(p, x, ys, b->rectify ? L2(p, "项，优先处置", "to act on first") : L2(p, "无", "none"),
@@ -505,9 +506,9 @@ static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w
     char buf[64];
     double lh = line_h(p, SZ_TEXT);
     if (p->en)
-        snprintf(buf, sizeof buf, "Total score, %zu periods", b->ntrend);
+        snprintf(buf, sizeof buf, "Total score, %zu weeks", b->ntrend);
     else
-        snprintf(buf, sizeof buf, "总分趋势（%zu 期）", b->ntrend);
+        snprintf(buf, sizeof buf, "总分趋势（%zu 周）", b->ntrend);
     y += text(p, x, y, buf, SZ_HEAD, 1, 0, w, 1, INK, NULL) + 4;
     /* 150 pt high, up to 230 where the rest of the column leaves room */
     double ch = fmin(fmax(150, bottom - y - reserve), 230);
@@ -573,8 +574,11 @@ static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w
     double lastv = b->trend[b->ntrend - 1];
     if (!isnan(lastv)) {
         fmt1(buf, sizeof buf, lastv);
+        /* above the last point, or below it when the line comes down to it
+         * (or there is no room above) */
+        double prev = b->ntrend > 1 ? b->trend[b->ntrend - 2] : NAN;
         double ly = YV(lastv) - lh - 2;
-        if (ly < y0 - lh / 2)
+        if (((!isnan(prev) && prev > lastv) || ly < y0 - lh / 2) && YV(lastv) + 3 + lh <= y1)
             ly = YV(lastv) + 3;
         text(p, x1, ly, buf, SZ_TEXT, 1, 2, 0, 1, CH_BLUE, NULL);
     }
@@ -599,7 +603,7 @@ static double draw_side(pen *p, const cc_brief *b, double x, double y, double w,
         c[0] = 90, c[1] = 75, c[2] = 60;
     if (b->nbars && y + 6 + 2 * lh <= bottom) {
         static const char *const gzh[4] = {"优秀", "良好", "合格", "不合格"};
-        static const char *const gen[4] = {"Excellent", "Good", "Pass", "Fail"};
+        static const char *const gen[4] = {"Exc", "Good", "Pass", "Fail"};
         y += 6;
         for (int g = 0; g < 4; g += 2) {
             for (int k = g; k < g + 2; k++) {

@@ -82,7 +82,7 @@ typedef struct {
     const char *bars_title;    /* "社区排名" */
     const cc_brief_bar *bars; size_t nbars;
     double grade_cut[3];       /* 90 75 60 (all 0 = those) */
-    /* trend of the scope's total score, oldest first */
+    /* trend of the scope's total score over weeks, oldest first */
     const char *const *trend_labels; const double *trend; size_t ntrend;
     /* quarterly: top KANO priorities (at most 3 are shown) */
     const cc_brief_kano *kano; size_t nkano;

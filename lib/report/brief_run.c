@@ -152,7 +152,10 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
                 continue;
             cc_brief_item *it = &items[b.nitems++];
             it->unit = r->unit.name;
-            it->action = cc_wb_action_label(in, c);
+            /* English tags short enough for the tag's width */
+            it->action = !en ? cc_wb_action_label(in, c)
+                         : c->rectify ? "Special" : c->status == CC_ST_NOT_REPORTED ? "Chase"
+                         : "Deadline";
             it->text = c->explanation;
             if (c->rectify && it->text) {
                 /* the tag says 专项整治: the explanation need not end with it */
@@ -175,7 +178,7 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
         bars[k].total = bars[k].unranked ? NAN : r->total;
         bars[k].grade = bars[k].unranked ? NULL : r->grade;
         if (en && bars[k].grade) {
-            static const char *const g[4][2] = {{"优秀", "Excellent"}, {"良好", "Good"},
+            static const char *const g[4][2] = {{"优秀", "Exc"}, {"良好", "Good"},
                                                 {"合格", "Pass"}, {"不合格", "Fail"}};
             for (int q = 0; q < 4; q++)
                 if (!strcmp(bars[k].grade, g[q][0]))
