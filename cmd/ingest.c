@@ -36,8 +36,8 @@ const char cmd_ingest_help[] =
     "earlier version stored.  Within a file a later row with the same key\n"
     "replaces an earlier one (with a notice).\n"
     "\n"
-    "Exit status: 0 every file stored (or skipped); 1 a file was not stored (the\n"
-    "files stored before it are listed); 2 usage error; 3 every file stored but\n"
+    "Exit status: 0 every file stored (or skipped); 1 a file was not stored (how\n"
+    "many files were stored before it, and the last); 2 usage error; 3 every file stored but\n"
     "some rows were rejected (see the rejects files).\n";
 
 int cmd_ingest(int argc, char **argv, cc_ctx *ctx)

@@ -83,7 +83,9 @@ int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
     if (street) { scope.streets = sv; scope.nstreets = 1; }
     if (community) { scope.communities = cv; scope.ncommunities = 1; }
     cc_scorecard *sc = NULL;
-    cc_err e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(ctx->store, &p);
+    if (!e)
+        e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
     if (e)
         return cmd_exit_code(e);
     if ((street && cc_units_find(&sc->units, CC_LEVEL_STREET, street) < 0) ||

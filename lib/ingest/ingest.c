@@ -1411,23 +1411,6 @@ static int drop_indexes(file_ctx *f)
 
 static int threads_wanted(void);
 
-/* Have the kernel start writing the pages a big load wrote so far (not wait
- * for them): the commit's fsync after the index rebuild then finds most of
- * them on disk (city attendance: 1.6 GB, the commit took 0.8 s).  A hint:
- * durability still comes from SQLite's syncs. */
-static void start_writeback(const char *db)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-    int fd = open(db, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-        close(fd);
-    }
-#else
-    (void)db;
-#endif
-}
-
 /* The rows of a file of about `size` bytes, from the lines of its first MiB. */
 static double estimate_rows(const char *path, off_t size)
 {
@@ -2239,6 +2222,17 @@ static cc_err load_rows(file_ctx *f, cc_csv *r)
     return err;
 }
 
+/* "already ingested" (frees when and oldname). */
+static void say_known(const char *path, const char *name, char *when, char *oldname)
+{
+    if (!strcmp(oldname, name))
+        cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
+    else
+        cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+    free(when);
+    free(oldname);
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
 {
     file_ctx fc, *f = &fc;
@@ -2288,13 +2282,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
-        if (!strcmp(oldname, f->name))
-            cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
-        else
-            cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        say_known(path, f->name, when, oldname);
         st->skipped = 1;
-        free(when);
-        free(oldname);
         cc_csv_free(r);
         return CC_OK;
     }
@@ -2307,7 +2296,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         return CC_ERR_DATA;
     }
     if (rc < 0) {
-        cc_error("%s:%ld: %s", path, 1L, cc_csv_error(r));
+        cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
         cc_csv_free(r);
         return CC_ERR_DATA;
     }
@@ -2426,6 +2415,16 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         cc_csv_free(r);
         return err;
     }
+    /* again under the write lock: another process may have stored the same
+     * file since the check above (several runs started at once) */
+    if (sha_known(s, hex, &when, &oldname)) {
+        cc_store_rollback(s);
+        say_known(path, f->name, when, oldname);
+        st->skipped = 1;
+        file_release(f);
+        cc_csv_free(r);
+        return CC_OK;
+    }
     char now[24];
     utc_now(now);
     {
@@ -2471,8 +2470,6 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
         goto fail;
     f->t[2] = now_s(CLOCK_MONOTONIC);
     progress(f, 0, 0, 1);
-    if (f->nindex)
-        start_writeback(s->path);
     finalize_all(f);
     if (recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
         err = CC_ERR_DB;
@@ -2491,9 +2488,6 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     }
     if (st->rows_read == 0)
         cc_notice("%s: no data rows", path);
-    if (f->plaus)
-        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
-                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     {
         sqlite3_stmt *q;
         if (prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0) {
@@ -2524,6 +2518,9 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->t[4] = now_s(CLOCK_MONOTONIC);
     timing_report(f);
     st->stored = 1;
+    if (f->plaus)           /* (only now: a file refused later stores none) */
+        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
+                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     if (f->rej) {
         fclose(f->rej);
         f->rej = NULL;
@@ -2588,8 +2585,9 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < npaths; i++) {
         order[i] = i;
         /* dependency tiers: communities; providers and activities; the rest;
-         * a file of unknown kind last (it will be refused) */
-        int k = sniff_kind(paths[i], opts);
+         * a file of unknown kind last (it will be refused); the database
+         * itself is never opened (cc_store_owns) */
+        int k = cc_store_owns(s, paths[i]) ? CC_KIND_UNKNOWN : sniff_kind(paths[i], opts);
         kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
         memset(&stats[i], 0, sizeof stats[i]);
     }
@@ -2615,7 +2613,8 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     if (total >= BULK_LOAD)
         cc_store_bulk_begin(s);
     cc_err first = CC_OK;
-    cc_buf stored = CC_BUF_INIT;
+    size_t nstored = 0;
+    const char *last_stored = NULL;
     for (size_t oi = 0; oi < npaths; oi++) {
         size_t i = order[oi];
         if (cc_interrupted) {
@@ -2623,23 +2622,29 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
                 first = CC_ERR_INTERRUPTED;
             break;
         }
-        cc_err e = ingest_one(s, paths[i], opts, &stats[i]);
+        cc_err e;
+        if (cc_store_owns(s, paths[i])) {
+            cc_error("%s: is the database %s itself (or its -wal/-shm/-journal file), not an input file",
+                     paths[i], s->path);
+            e = CC_ERR_USAGE;
+        } else
+            e = ingest_one(s, paths[i], opts, &stats[i]);
         if (e != CC_OK) {
-            cc_error("%s: not stored (%s)", paths[i],
-                     stored.len ? stored.s : "no file was stored before it");
+            /* a count and the last one, not the list (500 files in an inbox) */
+            if (nstored)
+                cc_error("%s: not stored (%zu file%s stored before it, the last %s)", paths[i], nstored,
+                         nstored > 1 ? "s" : "", last_stored);
+            else
+                cc_error("%s: not stored (no file was stored before it)", paths[i]);
             if (!first)
                 first = e;
             if (e == CC_ERR_INTERRUPTED || e == CC_ERR_BUSY)
                 break;
         } else if (stats[i].stored) {
-            if (!stored.len)
-                cc_buf_adds(&stored, "stored before it: ");
-            else
-                cc_buf_adds(&stored, ", ");
-            cc_buf_adds(&stored, paths[i]);
+            nstored++;
+            last_stored = paths[i];
         }
     }
-    cc_buf_release(&stored);
     free(order);
     free(kinds);
     cc_store_bulk_end(s);           /* (also after a run that could not switch) */

@@ -147,6 +147,10 @@ typedef struct {
     cc_weights_method weights;
     cc_ranking_method ranking;
     double grades[3];                        /* 优秀, 良好, 合格 lower bounds: 90 75 60 */
+    double band_scores[2];                   /* scores at the yellow and red boundaries: 80 60 */
+    double min_coverage;                     /* below it no total, grade or rank: 0.6 (0 = off) */
+    int escalate_from;                       /* lowest band that starts 专项整治 after a run:
+                                              * 1 blue, 2 yellow (default), 3 red */
     int has_ahp;
     double ahp[CC_MAX_DIMS][CC_MAX_DIMS];    /* [ahp] rows in dims order */
     int has_ahp_dim[CC_MAX_DIMS];            /* [ahp.<dimension>] given */

@@ -105,6 +105,8 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
     json_object_set_new(o, "rank", r->rank ? json_integer(r->rank) : json_null());
     json_object_set_new(o, "rank_in_area", r->rank_in_area ? json_integer(r->rank_in_area) : json_null());
     json_object_set_new(o, "coverage", jnum(r->coverage));
+    if (r->unranked)
+        json_object_set_new(o, "unranked", json_string(cc_unranked_name(r->unranked)));
     for (size_t d = 0; d < cfg->ndims; d++)
         json_object_set_new(dims, cfg->dims[d], json_pack("{s:o, s:o}", "score", jnum(r->dim_score[d]),
                                                             "coverage", jnum(r->dim_coverage[d])));
@@ -263,10 +265,20 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
     cc_day_format(sc->period.to, td);
     fprintf(f, "计分卡 %s (%s..%s)  权重 %s%s\n", sc->period.id, fd, td, method_name(cfg->weights),
             cfg->ranking == CC_RANK_TOPSIS ? "  排名 topsis" : "");
-    for (size_t u = 0; u < sc->units.n; u++) {
-        const cc_unit_result *r = &sc->res[u];
+    /* communities with a rank first, then those without (覆盖不足, 未报) */
+    size_t *order = cc_xmalloc((sc->units.n + 1) * sizeof *order), no = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t u = 0; u < sc->units.ncomm; u++)
+            if ((sc->res[u].unranked != 0) == pass)
+                order[no++] = u;
+    for (size_t u = sc->units.ncomm; u < sc->units.n; u++)
+        order[no++] = u;
+    for (size_t k = 0; k < no; k++) {
+        const cc_unit_result *r = &sc->res[order[k]];
         char tot[16], buf[64], head[160];
         fmt_score(tot, sizeof tot, r->total);
+        if (r->unranked)
+            snprintf(tot, sizeof tot, "%s", cc_unranked_zh(r->unranked));
         fputc('\n', f);
         snprintf(head, sizeof head, "%s %s %s",
                  r->unit.level == CC_LEVEL_COMMUNITY ? "社区" : r->unit.level == CC_LEVEL_STREET ? "街道" : "全区",
@@ -304,7 +316,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             const cc_indicator *ind = &cfg->ind[i];
             char name[128], v[32], nd[64], t[32], sc_[16], n1[32], d1[32];
             snprintf(name, sizeof name, "%-3s %s", ind->id, ind->name);
-            cc_format_value(v, sizeof v, ind->unit, c->value);
+            cc_format_indicator_value(v, sizeof v, ind, c->value);
             if (c->status == CC_ST_NOT_REPORTED || (c->why && !strcmp(c->why, "未报") && isnan(c->value)))
                 snprintf(v, sizeof v, "未报");
             if (!isnan(c->num) && !isnan(c->den)) {
@@ -335,6 +347,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             fputc('\n', f);
         }
     }
+    free(order);
     if (sc->nnot_reported)
         fprintf(f, "\n%zu 个社区本期未报送活动台账。\n", sc->nnot_reported);
     fputs("\n! = 专项整治 (连续未达标)\n", f);
@@ -533,7 +546,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
                            : c->change == CC_CHG_RESOLVED && !cc_status_is_warning(c->status) ? "达标"
                            : level_zh(c);
             snprintf(name, sizeof name, "%s %s", ind->id, ind->name);
-            cc_format_value(v, sizeof v, ind->unit, c->value);
+            cc_format_indicator_value(v, sizeof v, ind, c->value);
             cc_format_value(t, sizeof t, ind->unit, ind->target);
             snprintf(rb, sizeof rb, "%d", c->run);
             pad(f, lv, 6, 0);

@@ -315,6 +315,9 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
             labels[i] = r->unit.name;
             vals[i] = r->total;
             grades[i] = r->grade;
+            if (r->unranked)        /* a grey bar labelled with the reason, never a score */
+                grades[i] = R->o->lang_en ? (r->unranked == CC_UNRANKED_COVERAGE ? "low coverage" : "not reported")
+                                          : cc_unranked_zh(r->unranked);
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: total score ranking" : "%s 总分排名", sname);
         e = cc_chart_bars(paths[CC_CHART_BARS], &co, title, n, labels, vals, grades);
@@ -783,7 +786,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
     int staged = 0;
     double t0 = now_s();
-    cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
+    if (!e)
+        e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
         goto out;
     R.sc = sc;

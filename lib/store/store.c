@@ -370,6 +370,22 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
     return s;
 }
 
+int cc_store_owns(const cc_store *s, const char *path)
+{
+    struct stat p, d;
+    if (stat(path, &p) != 0)
+        return 0;
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char *q = cc_xasprintf("%s%s", s->path, suffix[i]);
+        int same = stat(q, &d) == 0 && d.st_dev == p.st_dev && d.st_ino == p.st_ino;
+        free(q);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
 void cc_store_close(cc_store *s)
 {
     if (!s)

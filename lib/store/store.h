@@ -26,6 +26,13 @@ enum { CC_STORE_READONLY = 1, CC_STORE_CREATE = 2 };
 cc_store *cc_store_open(const char *path, int flags, cc_err *err);
 void cc_store_close(cc_store *s);
 
+/* Is path the database file or one of its -wal, -shm, -journal files (the
+ * same file, by device and inode; only stat(), never open())?  Nothing but
+ * SQLite may open them: closing any other descriptor of a file drops every
+ * POSIX lock this process holds on it, and another process could then write
+ * into the middle of our transaction. */
+int cc_store_owns(const cc_store *s, const char *path);
+
 /* BEGIN IMMEDIATE (waits on the lock up to the busy timeout: CC_ERR_BUSY),
  * COMMIT, ROLLBACK. */
 cc_err cc_store_begin(cc_store *s);

@@ -399,14 +399,14 @@ def test_failure_lists_files_stored_before(tmp_path, base):
     r = run(["ingest", "--db", base, "fb.csv", "missing-column.csv", "tb.csv"], cwd=tmp_path)
     assert r.returncode == 1
     # a file whose kind cannot be told goes last
-    assert r.stderr.endswith("carecard: missing-column.csv: not stored (stored before it: fb.csv, tb.csv)\n")
+    assert r.stderr.endswith("carecard: missing-column.csv: not stored (2 files stored before it, the last tb.csv)\n")
     assert q(base, "SELECT count(*) FROM feedback") == [(1,)] and q(base, "SELECT count(*) FROM timebank") == [(1,)]
     shutil.copy(os.path.join(BAD, "empty.csv"), tmp_path / "zz.csv")
     g2 = write(tmp_path / "fb2.csv", "feedback_id,community_id,received\nF-2,L01,2026-11-16\n")
     r = run(["ingest", "--db", base, "fb2.csv", "zz.csv"], cwd=tmp_path)
     assert r.returncode == 1
     assert r.stderr == ("carecard: zz.csv: empty file (no header line)\n"
-                        "carecard: zz.csv: not stored (stored before it: fb2.csv)\n")
+                        "carecard: zz.csv: not stored (1 file stored before it, the last fb2.csv)\n")
     assert good and tb and g2
 
 

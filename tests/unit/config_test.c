@@ -76,8 +76,17 @@ static void test_default_catalog(void **state)
         int d = cfg.ind[i].dim;
         count[d < 0 ? 4 : d]++;
         assert_non_null(cfg.ind[i].formula);
-        assert_int_equal(cfg.ind[i].escalate_after, 2);
+        /* 2 for weekly activity indicators, 3 for 4-week windows, 4 for
+         * 13/26-week windows and register indicators (the catalog review) */
+        int slow = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n >= 13;
+        int four = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n == 4;
+        int reg = !strcmp(ids[i], "C4") || !strcmp(ids[i], "X1") || !strcmp(ids[i], "X2")
+                  || !strcmp(ids[i], "L4");
+        assert_int_equal(cfg.ind[i].escalate_after, slow || reg ? 4 : four ? 3 : 2);
     }
+    assert_true(cfg.band_scores[0] == 80 && cfg.band_scores[1] == 60);
+    assert_true(cfg.min_coverage == 0.6);
+    assert_int_equal(cfg.escalate_from, 2);
     for (int d = 0; d < 5; d++)
         assert_int_equal(count[d], ndim_ind[d]);
     assert_int_equal(cfg.ndims, 4);
@@ -441,7 +450,7 @@ static void test_scorecard_sections(void **state)
         "carecard: t.ini:3: [scorecard] ranking = 'entropy'; expected score or topsis\n"
         "carecard: t.ini:4: [scorecard] grades = '60, 75, 90'; expected three descending scores between 0 and 100 (lower bounds of 优秀, 良好, 合格), e.g. 90, 75, 60\n"
         "carecard: t.ini:5: [scorecard] dimensions: 'extra' is reserved for indicators reported but not scored; expected it not to be listed\n"
-        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, dimensions\n"
+        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, band_scores, min_coverage, escalate_from, dimensions\n"
         "carecard: t.ini: 5 configuration errors\n");
     expect_errors("[dimensions]\nprocess = 1\ngrowht = 1\n" BASE,
         "carecard: t.ini:3: [dimensions] unknown dimension 'growht' (did you mean 'growth'?); expected one of [scorecard] dimensions: process, recipients, growth, community\n"
