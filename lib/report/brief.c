@@ -322,16 +322,17 @@ static double draw_headline(pen *p, const cc_brief *b, double y)
         /* large counts (an area of thousands of communities) get a smaller
          * size, never below the smallest text, to stay inside the box */
         double sz = total > tw ? fmax(SZ_TEXT, SZ_BIG * tw / total) : SZ_BIG;
+        /* at that size the three fit (the room is only a guard at the
+         * smallest size: measuring pieces apart differs by a fraction) */
+        int fits = total * sz / SZ_BIG <= tw + 0.5;
         double yy = yb + (bigh - line_h(p, sz)) / 2, xx = x;
-        for (int k = 0; k < 3; k++) {
-            double room = x + tw - xx;
-            text(p, xx, yy, num[k], sz, 1, 0, room > 1 ? room : 1, 1, colour_ink(c[k]), &w);
+        for (int k = 0; k < 5; k++) {
+            double room = fits ? 0 : fmax(x + tw - xx, 1);
+            if (k % 2 == 0)
+                text(p, xx, yy, num[k / 2], sz, 1, 0, room, 1, colour_ink(c[k / 2]), &w);
+            else
+                text(p, xx, yy, " / ", sz, 0, 0, room, 1, INK3, &w);
             xx += w;
-            if (k < 2) {
-                room = x + tw - xx;
-                text(p, xx, yy, " / ", sz, 0, 0, room > 1 ? room : 1, 1, INK3, &w);
-                xx += w;
-            }
         }
     }
     snprintf(buf, sizeof buf, p->en ? "%ld in all" : "共 %ld 条", b->red + b->yellow + b->blue);

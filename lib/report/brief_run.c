@@ -15,15 +15,16 @@
 #define CARECARD_VERSION "dev"
 #endif
 
-/* Why a row has no rank: 未报 (a community that did not report) or 覆盖不足
- * (too little of its dimension weight has values); NULL when ranked. */
+/* Why a row has no rank (the scorecard's reason): 未报 or 覆盖不足; NULL when
+ * ranked.  A row without a rank and without a reason (no value at all) is
+ * shown as 覆盖不足 too: none of its weight has values. */
 static const char *unranked_reason(const cc_wb_input *in, const cc_unit_result *r)
 {
-    if (r->rank > 0)
+    if (r->rank > 0 && r->unranked == CC_UNRANKED_NONE)
         return NULL;
-    if (r->unit.level == CC_LEVEL_COMMUNITY && !r->reported)
-        return in->lang_en ? "not reported" : "未报";
-    return in->lang_en ? "low coverage" : "覆盖不足";
+    if (r->unranked == CC_UNRANKED_NOT_REPORTED)
+        return in->lang_en ? "not reported" : cc_unranked_zh(r->unranked);
+    return in->lang_en ? "low coverage" : cc_unranked_zh(CC_UNRANKED_COVERAGE);
 }
 
 /* 处置 that asks for action: 专项整治, 限期整改, 督促报送 (关注, for blue, does not). */
@@ -114,7 +115,7 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     size_t nsum = 0, ndsum = 0;
     for (size_t k = 0; k < in->nrows; k++) {
         const cc_unit_result *r = &sc->res[in->rows[k]];
-        if (r->rank > 0 && !isnan(r->total)) {
+        if (!unranked_reason(in, r) && !isnan(r->total)) {
             sum += r->total;
             nsum++;
             if (!isnan(r->prev_total)) {
@@ -125,11 +126,10 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
         b.red += r->warnings[CC_COL_RED];
         b.yellow += r->warnings[CC_COL_YELLOW];
         b.blue += r->warnings[CC_COL_BLUE];
-        for (size_t i = 0; i < cfg->nind; i++)
-            b.rectify += cc_wb_is_warning(r->cells[i].status) && r->cells[i].rectify;
+        b.rectify += r->nrectify;
         static const char *const g[4] = {"优秀", "良好", "合格", "不合格"};
         for (int q = 0; q < 4; q++)
-            if (r->rank > 0 && r->grade && !strcmp(r->grade, g[q]))
+            if (!unranked_reason(in, r) && r->grade && !strcmp(r->grade, g[q]))
                 b.grades[q]++;
     }
     b.mean = nsum ? sum / (double)nsum : NAN;

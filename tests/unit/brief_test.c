@@ -278,7 +278,19 @@ static void test_extremes(void **state)
     layout(&f->b, &L);
     assert_true(L.bars_more > 200);
     cc_brief_layout_free(&L);
-    /* counts of a city: five digits each stay inside their box */
+    /* counts that just fit at the full size are drawn whole (18 / 13 / 24
+     * lost its 24 to an ellipsis once), and those of a city, five digits
+     * each, stay inside their box */
+    for (long v = 10; v < 100; v++) {
+        f->b.red = 18;
+        f->b.yellow = 13;
+        f->b.blue = v;
+        layout(&f->b, &L);
+        for (size_t k = 0; k < L.ntexts; k++)
+            assert_false(L.texts[k].section == CC_BRIEF_S_HEADLINE && L.texts[k].ellipsized);
+        cc_brief_layout_free(&L);
+    }
+    /* a city's counts */
     f->b.red = 99999;
     f->b.yellow = 88888;
     f->b.blue = 77777;
