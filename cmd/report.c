@@ -12,6 +12,7 @@ static const cmd_opt options[] = {
     {"--personal", NULL, 0, "full names of special children not reached (file mode 0600)", NULL},
     {"--lang", "zh|en", OPT_COMMON, NULL, NULL},
     {"--stamp", NULL, 0, "add a generated-at line with the clock (otherwise\nbyte-identical reruns)", NULL},
+    {"--no-brief", NULL, 0, "leave out the one-page briefs (-简报.pdf/.png)", NULL},
     {"--jobs", "N", 0, "workbooks written in parallel, 1 to 16 (default: one per CPU\n"
                        "online, at most 4); the files do not depend on it", NULL},
     {NULL, NULL, 0, NULL, NULL}
@@ -20,7 +21,9 @@ static const cmd_opt options[] = {
 const cmd_spec cmd_report_spec = {
     "weekly|monthly|quarterly", NULL, options,
     "Write the report of a period: one workbook per street (<out>/<period>/S01-东城街道.xlsx),\n"
-    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/.\n"
+    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/, and\n"
+    "beside each street's workbook and all.xlsx a one-page brief for print and phones\n"
+    "(S01-东城街道-简报.pdf, A4, and S01-东城街道-简报.png, 1080 px wide).\n"
     "With --street or --community only those workbooks are written.  Labels are\n"
     "in Chinese, or English with --lang en.\n"
     "\n"
@@ -49,6 +52,7 @@ int cmd_report(const cmd_args *a, cc_ctx *ctx)
         o.out_dir = v;
     o.personal = cmd_get(a, "--personal") != NULL;
     o.stamp = cmd_get(a, "--stamp") != NULL;
+    o.no_brief = cmd_get(a, "--no-brief") != NULL;
     o.lang_en = ctx->labels_en;
     if ((v = cmd_get(a, "--jobs"))) {
         char *end;

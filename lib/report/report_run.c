@@ -11,6 +11,7 @@
  * error or interruption is seen by the other worker at its next workbook. */
 #include "report/report.h"
 #include "report/workbook_int.h"
+#include "report/brief_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -197,6 +198,7 @@ typedef struct {
     long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
     double cpu_charts, cpu_books;       /* thread CPU seconds, for -v */
+    char config_sha[16], data_to[16];   /* the brief's footer and data line */
     cc_err err;
     pthread_mutex_t lock;
 } run;
@@ -637,6 +639,9 @@ static cc_err do_job(run *R, const job *j)
     double c1 = thread_cpu_s();
     xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
     e = cc_workbook_write(xlsx, &in);
+    /* the one-page brief beside the workbook: full runs only */
+    if (!e && !R->o->no_brief && R->o->nstreets == 0 && R->o->ncommunities == 0)
+        e = cc_brief_report(&in, R->dir, j->base, R->config_sha, R->data_to);
     double c2 = thread_cpu_s();
     pthread_mutex_lock(&R->lock);
     R->cpu_charts += c1 - c0;
@@ -984,6 +989,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         R.stamp = stamp;
     }
     R.last_ingest = cc_time_local(cc_store_last_ingest(s));
+    cc_brief_file_sha(cfg->path, R.config_sha, sizeof R.config_sha);
+    cc_brief_data_to(s, sc->period.to, R.data_to, sizeof R.data_to);
     if ((e = cc_input_files(s, &R.files, &R.nfiles)))
         goto out;
 

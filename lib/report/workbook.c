@@ -1681,3 +1681,25 @@ char *cc_report_stem(const char *id, const char *name, int hashed)
     }
     return cc_buf_detach(&b);
 }
+
+/* ---- labels shared with the brief (brief_run.c) ------------------------------------ */
+
+char *cc_wb_period_label(const cc_wb_input *in)
+{
+    return period_text(in, &in->sc->period);
+}
+
+const char *cc_wb_report_name(const cc_wb_input *in)
+{
+    return report_name(in);
+}
+
+const char *cc_wb_prev_label(const cc_wb_input *in)
+{
+    return prev_label(in);
+}
+
+const char *cc_wb_action_label(const cc_wb_input *in, const cc_cell *c)
+{
+    return action_label(in, c);
+}

@@ -99,10 +99,11 @@ typedef struct {
     int stamp;                      /* --stamp: a generated-at line with the clock */
     int threads;                    /* workers for the workbooks; 0 = the CPUs online, at most 4 */
     int progress;                   /* progress bar on stderr */
+    int no_brief;                   /* --no-brief: no <scope>-简报.pdf/.png */
 } cc_report_opts;
 
 /* Write the report: <out>/<period>/<scope>.xlsx, charts/, and in a full run
- * all.xlsx and warnings.csv; record the warnings for audit.  *not_reported
+ * all.xlsx, warnings.csv and the one-page briefs (<scope>-简报.pdf/.png); record the warnings for audit.  *not_reported
  * (may be NULL) gets the number of communities that did not report; their
  * ids are named on one stderr line.  CC_ERR_IO when a file cannot be
  * written (earlier reports are left intact). */

@@ -69,7 +69,8 @@ def test_files_of_a_full_run(weekly):
     out, _ = weekly
     d = out / "2026-W47"
     names = sorted(os.listdir(d))
-    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"])
+    briefs = [f"{s}-简报.{e}" for s in ("S01-东城街道", "S02-___西湖_街道", "all") for e in ("pdf", "png")]
+    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"] + briefs)
     charts = sorted(os.listdir(d / "charts"))
     expect = sorted(f"{s}-{c}.png" for s in ("S01-东城街道", "S02-___西湖_街道", "all")
                     for c in ("bars", "heatmap", "radar", "trend"))
@@ -222,7 +223,7 @@ def test_deterministic(db, tmp_path):
     assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert fa == fb and len(fa) == 16
+    assert fa == fb and len(fa) == 22        # 3 workbooks, 12 charts, warnings.csv, 3 briefs (pdf + png)
     for p in fa:
         assert (a / p).read_bytes() == (b / p).read_bytes(), p
 
