@@ -2226,14 +2226,17 @@ static cc_err load_rows(file_ctx *f, cc_csv *r)
     return err;
 }
 
-/* "already ingested" (frees when and oldname). */
-static void say_known(const char *path, const char *name, char *when, char *oldname)
+/* "already ingested" (frees when and oldname): with -v only for a file stored
+ * by an earlier run (a cron job re-reads its inbox every week), always when
+ * another process stored it while this one was reading it (raced). */
+static void say_known(const char *path, const char *name, char *when, char *oldname, int raced)
 {
+    int level = raced ? CC_DIAG_NOTICE : CC_DIAG_VERBOSE;
     when = cc_time_local(when);            /* shown in the data's time zone */
     if (!strcmp(oldname, name))
-        cc_verbose("%s: already ingested on %s (same SHA-256); skipped", path, when);
+        cc_diag(level, "%s: already ingested on %s (same SHA-256); skipped", path, when);
     else
-        cc_verbose("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        cc_diag(level, "%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
     free(when);
     free(oldname);
 }
@@ -2287,7 +2290,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
-        say_known(path, f->name, when, oldname);
+        say_known(path, f->name, when, oldname, 0);
         st->skipped = 1;
         cc_csv_free(r);
         return CC_OK;
@@ -2424,7 +2427,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
      * file since the check above (several runs started at once) */
     if (sha_known(s, hex, &when, &oldname)) {
         cc_store_rollback(s);
-        say_known(path, f->name, when, oldname);
+        say_known(path, f->name, when, oldname, 1);
         st->skipped = 1;
         file_release(f);
         cc_csv_free(r);
