@@ -197,6 +197,10 @@ static int match(const char *p, const char *s, const char *end, piece *cap, int 
             }
             return 0;
         }
+        if (!*rest) {                          /* the last piece: all the rest */
+            cap[ncap] = (piece){s, max};
+            return 1;
+        }
         for (size_t n = 0; n <= max; n++) {   /* text: shortest first */
             cap[ncap] = (piece){s, n};
             if (match(rest, s + n, end, cap, ncap + 1) > 0)
@@ -220,6 +224,26 @@ static int count_convs(const char *p)
     return n;
 }
 
+/* The pattern's literal text after its last conversion ("" when it ends
+ * with one): a message must end with it, which rejects most rows at once
+ * (without it a long message costs a row like "%s %s is in the future"
+ * time quadratic in its length). */
+static int tail_ok(const char *pat, const char *s, size_t n)
+{
+    const char *tail = pat;
+    for (const char *p = pat; *p; p++)
+        if (*p == '%') {
+            size_t len;
+            conv_at(p, &len);
+            p += len - 1;
+            tail = p + 1;
+        }
+    size_t t = strlen(tail);
+    if (memchr(tail, '%', t))          /* a literal percent: leave it to match() */
+        return 1;
+    return t <= n && !memcmp(s + n - t, tail, t);
+}
+
 /* Translate s[0..n) into b; 1 when a row matched. */
 static int translate(const char *s, size_t n, cc_buf *b, int depth)
 {
@@ -227,7 +251,7 @@ static int translate(const char *s, size_t n, cc_buf *b, int depth)
         return 0;
     for (size_t i = 0; i < NCATALOG; i++) {
         piece cap[MAXCAP];
-        if (!match(catalog[i].en, s, s + n, cap, 0))
+        if (!tail_ok(catalog[i].en, s, n) || !match(catalog[i].en, s, s + n, cap, 0))
             continue;
         int ncap = count_convs(catalog[i].en);
         for (const char *z = catalog[i].zh; *z; z++) {
