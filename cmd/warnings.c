@@ -81,7 +81,15 @@ int cmd_warnings(const cmd_args *a, cc_ctx *ctx)
         cc_scorecard_free(sc);
         return EXIT_FAIL;
     }
-    e = cc_render_warnings(stdout, sc, fmt, min_colour);
+    cc_ledger_entry *le = NULL;
+    size_t nle = 0;
+    cc_items items = {0};
+    if ((e = cc_store_ledger_entries(ctx->store, &le, &nle)) == CC_OK) {
+        cc_items_compute(sc, le, nle, &items);
+        e = cc_render_warnings(stdout, sc, &items, fmt, min_colour);
+    }
+    cc_items_release(&items);
+    cc_ledger_entries_free(le, nle);
     cc_scorecard_free(sc);
     return cmd_exit_code(e);
 }

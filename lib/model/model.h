@@ -161,6 +161,7 @@ typedef struct {
     int has_ahp_dim[CC_MAX_DIMS];            /* [ahp.<dimension>] given */
     double *ahp_dim[CC_MAX_DIMS];            /* n x n over that dimension's indicators (row-major) */
     int feedback_respond_days;               /* [feedback] respond_days, default 3 */
+    int rect_days_red, rect_days_yellow;     /* [rectification] days_red / days_yellow, default 14 / 28 */
     double demand_rate;                      /* [resources] demand_rate, default 0.30 */
 } cc_config;
 

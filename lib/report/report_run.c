@@ -49,11 +49,18 @@ static cc_err mkdir_one(const char *path, int must_be_new)
     return CC_ERR_IO;
 }
 
-/* Remove the files of dir and dir/charts (a staging directory), then the directories. */
+/* The subdirectories of a period's directory: charts, the street ledgers. */
+static const char *const subdirs[] = {"charts", "整改台账"};
+#define NSUB (sizeof subdirs / sizeof subdirs[0])
+
+/* Remove the files of dir and its subdirectories (a staging directory), then the directories. */
 static void remove_staging(const char *dir)
 {
-    char *sub[2] = {cc_xasprintf("%s/charts", dir), cc_xstrdup(dir)};
-    for (int k = 0; k < 2; k++) {
+    char *sub[NSUB + 1];
+    for (size_t k = 0; k < NSUB; k++)
+        sub[k] = cc_xasprintf("%s/%s", dir, subdirs[k]);
+    sub[NSUB] = cc_xstrdup(dir);
+    for (size_t k = 0; k <= NSUB; k++) {
         DIR *d = opendir(sub[k]);
         struct dirent *de;
         while (d && (de = readdir(d))) {
@@ -100,18 +107,21 @@ static void remove_stale_staging(const char *outd)
         closedir(d);
 }
 
-/* Move every file of staging (and staging/charts) into final (and final/charts). */
+/* Move every file of staging (and its subdirectories that exist) into final. */
 static cc_err publish(const char *staging, const char *final)
 {
     cc_err e = CC_OK;
-    char *fc = cc_xasprintf("%s/charts", final);
-    if ((e = mkdir_one(final, 0)) || (e = mkdir_one(fc, 0))) {
-        free(fc);
+    if ((e = mkdir_one(final, 0)))
         return e;
-    }
-    for (int k = 0; k < 2 && !e; k++) {
-        char *from = k ? cc_xasprintf("%s/charts", staging) : cc_xstrdup(staging);
-        const char *to = k ? fc : final;
+    for (size_t k = 0; k <= NSUB && !e; k++) {
+        char *from = k ? cc_xasprintf("%s/%s", staging, subdirs[k - 1]) : cc_xstrdup(staging);
+        char *to = k ? cc_xasprintf("%s/%s", final, subdirs[k - 1]) : cc_xstrdup(final);
+        struct stat fs;
+        if (k && (stat(from, &fs) != 0 || !S_ISDIR(fs.st_mode) || (e = mkdir_one(to, 0)))) {
+            free(from);
+            free(to);
+            continue;
+        }
         DIR *d = opendir(from);
         struct dirent *de;
         while (d && !e && (de = readdir(d))) {
@@ -130,8 +140,8 @@ static cc_err publish(const char *staging, const char *final)
         if (d)
             closedir(d);
         free(from);
+        free(to);
     }
-    free(fc);
     return e;
 }
 
@@ -139,7 +149,7 @@ static cc_err publish(const char *staging, const char *final)
 
 /* warnings.csv is `carecard warnings --format csv` of the run's scorecard
  * (one implementation of the contract: render.c). */
-static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
+static cc_err write_csv_file(const char *path, const cc_scorecard *sc, const cc_items *items)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
@@ -149,7 +159,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
+    e = cc_render_warnings(f, sc, items, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
@@ -161,6 +171,30 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
     if (e != CC_OK)
         unlink(tmp);
     free(tmp);
+    return e;
+}
+
+/* Record the items found, so that ingest knows the 编号 of a returned ledger. */
+static cc_err record_items(cc_store *s, const cc_scorecard *sc, const cc_items *it)
+{
+    static const char *const kinds[] = {"week", "month", "quarter", "year", "custom"};
+    cc_ledger_item_rec *v = cc_xcalloc(it->n + 1, sizeof *v);
+    char (*dl)[11] = cc_xcalloc(it->n + 1, sizeof *dl);
+    for (size_t k = 0; k < it->n; k++) {
+        const cc_ritem *t = &it->v[k];
+        cc_day_format(t->deadline, dl[k]);
+        v[k].item_id = t->id;
+        v[k].period_kind = kinds[sc->period.kind];
+        v[k].community_id = sc->res[t->unit].unit.id;
+        v[k].indicator_id = sc->cfg->ind[t->ind].id;
+        v[k].opened = sc->hist_period[t->open_k].id;
+        v[k].deadline = dl[k];
+        v[k].level = t->red ? "red" : "yellow";
+        v[k].state = cc_item_state_zh(t->state);
+    }
+    cc_err e = cc_store_ledger_items_put(s, v, it->n);
+    free(v);
+    free(dl);
     return e;
 }
 
@@ -181,6 +215,8 @@ typedef struct {
     const cc_config *cfg;
     const cc_report_opts *o;
     const cc_scorecard *sc;
+    const cc_items *items;             /* rectification items of sc */
+    const char *ledger_dir;            /* <staging>/整改台账 (full runs), NULL */
     const cc_wb_trend *trend;         /* monthly/quarterly; NULL for weekly */
     const char *dir;            /* <out>/<period> */
     const char *stamp;
@@ -523,6 +559,7 @@ static cc_err do_job(run *R, const job *j)
     in.files = R->files;
     in.nfiles = R->nfiles;
     in.last_ingest = R->last_ingest;
+    in.ritems = R->items;
     for (size_t k = 0; k < j->nids; k++) {
         long u = R->unit_of[j->idx[k]];
         in.ncommunities++;
@@ -642,6 +679,12 @@ static cc_err do_job(run *R, const job *j)
     /* the one-page brief beside the workbook: full runs only */
     if (!e && !R->o->no_brief && R->o->nstreets == 0 && R->o->ncommunities == 0)
         e = cc_brief_report(&in, R->dir, j->base, R->config_sha, R->data_to);
+    /* the rectification ledger of each street: full runs only */
+    if (!e && R->ledger_dir && sc->res[j->scope].unit.level == CC_LEVEL_STREET) {
+        char *lp = cc_xasprintf("%s/%s-整改台账.xlsx", R->ledger_dir, j->base);
+        e = cc_ledger_workbook_write(lp, sc, R->items, j->scope);
+        free(lp);
+    }
     double c2 = thread_cpu_s();
     pthread_mutex_lock(&R->lock);
     R->cpu_charts += c1 - c0;
@@ -836,7 +879,10 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     double *tvalues = NULL;
     cc_wb_trend trend;
     size_t nweeks = 0;
-    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
+    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL, *ledger_dir = NULL;
+    cc_ledger_entry *lentries = NULL;
+    size_t nlentries = 0;
+    cc_items items = {0};
     int staged = 0;
     double t0 = now_s();
     cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
@@ -845,6 +891,11 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (e)
         goto out;
     R.sc = sc;
+    /* the rectification items, from the history and the stored entries */
+    if ((e = cc_store_ledger_entries(s, &lentries, &nlentries)))
+        goto out;
+    cc_items_compute(sc, lentries, nlentries, &items);
+    R.items = &items;
     cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
                sc->period.id, sc->units.n, now_s() - t0, cpu_s(), peak_mb());
     int full = o->nstreets == 0 && o->ncommunities == 0;
@@ -931,6 +982,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if ((e = mkdir_one(charts, 1)))
         goto out;
     R.dir = dir;
+    if (full) {
+        ledger_dir = cc_xasprintf("%s/整改台账", dir);
+        if ((e = mkdir_one(ledger_dir, 1)))
+            goto out;
+        R.ledger_dir = ledger_dir;
+    }
 
     if (o->kind != CC_REPORT_WEEKLY) {
         /* each week's scorecard is reduced to its values and freed at once,
@@ -1069,7 +1126,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     if (full) {
         char *csv = cc_xasprintf("%s/warnings.csv", dir);
-        e = write_csv_file(csv, sc);
+        e = write_csv_file(csv, sc, &items);
         free(csv);
         if (e)
             goto out;
@@ -1081,6 +1138,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if ((e = publish(dir, final_dir)))
         goto out;
     if ((e = cc_scorecard_record(s, sc)))
+        goto out;
+    if ((e = record_items(s, sc, &items)))
         goto out;
 
     /* communities that did not report: one line on stderr */
@@ -1134,6 +1193,9 @@ out:
     free(final_dir);
     free(charts);
     free(stamp);
+    free(ledger_dir);
+    cc_items_release(&items);
+    cc_ledger_entries_free(lentries, nlentries);
     pthread_mutex_destroy(&R.lock);
     return e;
 }

@@ -1,0 +1,190 @@
+/* score/ledger — rectification items and their states (ledger.md).
+ *
+ * An item is recomputed at every report from the scorecard's history (the
+ * raw status of each of the CC_HISTORY periods) and the stored ledger
+ * entries, never from what earlier reports recorded: a report of any period
+ * shows the same items whichever reports ran before it. */
+#include "score/score.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cc_item_state_zh(cc_item_state s)
+{
+    static const char *const n[] = {"整改中", "逾期", "待验证", "已见效", "未见效", "已解除"};
+    return (unsigned)s < CC_IS_COUNT ? n[s] : "";
+}
+
+const char *cc_item_state_name(cc_item_state s)
+{
+    static const char *const n[] = {"in_progress", "overdue", "claimed", "effective", "not_effective",
+                                    "resolved"};
+    return (unsigned)s < CC_IS_COUNT ? n[s] : "";
+}
+
+int cc_item_state_open(cc_item_state s)
+{
+    return s == CC_IS_OPEN || s == CC_IS_OVERDUE || s == CC_IS_CLAIMED || s == CC_IS_NOT_EFFECTIVE;
+}
+
+static int is_miss(int s)
+{
+    return s == CC_ST_BLUE || s == CC_ST_YELLOW || s == CC_ST_RED;
+}
+
+static int has_value(int s)
+{
+    return s == CC_ST_MET || is_miss(s);
+}
+
+static cc_day parse_day(const char *s)
+{
+    cc_day d;
+    if (!s || cc_parse_date(s, strlen(s), &d) != CC_PARSE_OK)
+        return -1;
+    return d;
+}
+
+/* The state of item t at the end of the report period. */
+static void item_state(const cc_scorecard *sc, const cc_cell *c, cc_ritem *t)
+{
+    const cc_ledger_entry *e = t->entry;
+    t->done = -1;
+    t->closed = -1;
+    if (e && e->progress && !strcmp(e->progress, "已完成"))
+        t->done = parse_day(e->done);
+    if (t->done >= 0) {
+        if (t->end_k >= 0) {
+            t->state = CC_IS_EFFECTIVE;
+            t->closed = t->done;
+            return;
+        }
+        /* the first period of the report's kind that starts after the
+         * 完成日期 and in which the indicator has a value */
+        int v = -1;
+        for (int k = CC_HISTORY - 1; k >= 0 && v < 0; k--)
+            if (sc->hist_period[k].from > t->done && has_value(c->hist_st[k]))
+                v = k;
+        if (v < 0)
+            t->state = CC_IS_CLAIMED;
+        else if (c->hist_st[v] == CC_ST_MET) {      /* (the run ended: not reached) */
+            t->state = CC_IS_EFFECTIVE;
+            t->closed = t->done;
+        } else
+            t->state = CC_IS_NOT_EFFECTIVE;
+        return;
+    }
+    if (t->end_k >= 0) {
+        t->state = CC_IS_RESOLVED;
+        t->closed = sc->hist_period[t->end_k].to;
+        return;
+    }
+    t->state = sc->period.to > t->deadline ? CC_IS_OVERDUE : CC_IS_OPEN;
+}
+
+static void add(cc_items *out, size_t *cap, const cc_ritem *t)
+{
+    if (out->n == *cap) {
+        *cap = *cap ? 2 * *cap : 32;
+        out->v = cc_xrealloc(out->v, *cap * sizeof *out->v);
+    }
+    out->v[out->n++] = *t;
+}
+
+void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne, cc_items *out)
+{
+    const cc_config *cfg = sc->cfg;
+    size_t cap = 0;
+    out->v = NULL;
+    out->n = 0;
+    for (size_t u = 0; u < sc->units.n; u++) {
+        const cc_unit_result *r = &sc->res[u];
+        if (r->unit.level != CC_LEVEL_COMMUNITY)
+            continue;
+        for (size_t i = 0; i < cfg->nind; i++) {
+            const cc_cell *c = &r->cells[i];
+            const cc_indicator *ind = &cfg->ind[i];
+            /* runs of misses, oldest first: a = first period, b = last */
+            for (int a = CC_HISTORY - 1; a >= 0; a--) {
+                if (!is_miss(c->hist_st[a]) || (a + 1 < CC_HISTORY && is_miss(c->hist_st[a + 1])))
+                    continue;
+                int b = a;
+                while (b > 0 && is_miss(c->hist_st[b - 1]))
+                    b--;
+                int open = -1, red = 0;
+                for (int j = a; j >= b && open < 0; j--) {
+                    int st = c->hist_st[j], len = a - j + 1;
+                    int rectify = len >= ind->escalate_after && st >= cfg->escalate_from;
+                    if (rectify || st == CC_ST_YELLOW || st == CC_ST_RED) {
+                        open = j;
+                        red = rectify || st == CC_ST_RED;
+                    }
+                }
+                if (open < 0)
+                    continue;
+                cc_ritem t;
+                memset(&t, 0, sizeof t);
+                snprintf(t.id, sizeof t.id, "%s-%s-%s", r->unit.id, ind->id, sc->hist_period[a].id);
+                t.unit = u;
+                t.ind = i;
+                t.first_k = a;
+                t.open_k = open;
+                t.end_k = b > 0 ? b - 1 : -1;
+                t.red = red;
+                t.opened_to = sc->hist_period[open].to;
+                t.deadline = t.opened_to + (red ? cfg->rect_days_red : cfg->rect_days_yellow);
+                t.entry = cc_ledger_entry_find(e, ne, t.id);
+                item_state(sc, c, &t);
+                t.shown = t.end_k < 0 || t.end_k == 0;
+                add(out, &cap, &t);
+            }
+        }
+    }
+}
+
+void cc_items_release(cc_items *it)
+{
+    free(it->v);
+    it->v = NULL;
+    it->n = 0;
+}
+
+const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind)
+{
+    for (size_t k = 0; k < it->n; k++)
+        if (it->v[k].unit == unit && it->v[k].ind == ind && it->v[k].end_k < 0)
+            return &it->v[k];
+    return NULL;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    double *days = cc_xmalloc((it->n + 1) * sizeof *days);
+    size_t nd = 0;
+    for (size_t k = 0; k < it->n; k++) {
+        const cc_ritem *t = &it->v[k];
+        if (keep && !keep[t->unit])
+            continue;
+        if (t->shown)
+            out->count[t->state]++;
+        if (t->closed >= 0) {
+            out->closed++;
+            out->on_time += t->closed <= t->deadline;
+            days[nd++] = (double)(t->closed - t->opened_to);
+        }
+    }
+    out->median_days = NAN;
+    if (nd) {
+        qsort(days, nd, sizeof *days, cmp_d);
+        out->median_days = nd % 2 ? days[nd / 2] : 0.5 * (days[nd / 2 - 1] + days[nd / 2]);
+    }
+    free(days);
+}
