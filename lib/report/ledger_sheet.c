@@ -284,9 +284,10 @@ cc_err cc_ledger_workbook_write(const char *path, const cc_scorecard *sc, const 
         P(put(ws, row, 0, t->id, locked));
         P(put(ws, row, 1, sc->res[t->unit].unit.name, locked));
         P(put(ws, row, 2, nm, locked));
-        P(put(ws, row, 3, ongoing ? cc_cell_action_zh(c) : "", locked));
+        const char *act = ongoing ? cc_cell_action_zh(c) : "";
+        P(put(ws, row, 3, *act ? act : "—", locked));
         P(put(ws, row, 4, cc_status_zh(c->status), locked));
-        P(put(ws, row, 5, sc->hist_period[t->first_k].id, locked));
+        P(put(ws, row, 5, cc_ritem_first(t, sc), locked));
         P(put(ws, row, 6, runb, locked));
         P(put(ws, row, 7, v, locked));
         P(put(ws, row, 8, tg, locked));

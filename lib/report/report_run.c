@@ -187,7 +187,7 @@ static cc_err record_items(cc_store *s, const cc_scorecard *sc, const cc_items *
         v[k].period_kind = kinds[sc->period.kind];
         v[k].community_id = sc->res[t->unit].unit.id;
         v[k].indicator_id = sc->cfg->ind[t->ind].id;
-        v[k].opened = sc->hist_period[t->open_k].id;
+        v[k].opened = t->opened;
         v[k].deadline = dl[k];
         v[k].level = t->red ? "red" : "yellow";
         v[k].state = cc_item_state_zh(t->state);
@@ -894,7 +894,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     /* the rectification items, from the history and the stored entries */
     if ((e = cc_store_ledger_entries(s, &lentries, &nlentries)))
         goto out;
-    cc_items_compute(sc, lentries, nlentries, &items);
+    cc_items_ctx ictx = {s, sc};
+    cc_items_compute(sc, lentries, nlentries, cc_items_earlier_from_store, &ictx, &items);
     R.items = &items;
     cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
                sc->period.id, sc->units.n, now_s() - t0, cpu_s(), peak_mb());

@@ -92,7 +92,8 @@ static void add(cc_items *out, size_t *cap, const cc_ritem *t)
     out->v[out->n++] = *t;
 }
 
-void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne, cc_items *out)
+void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
+                      void (*earlier)(void *arg, cc_ritem *t), void *arg, cc_items *out)
 {
     const cc_config *cfg = sc->cfg;
     size_t cap = 0;
@@ -105,17 +106,35 @@ void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t n
         for (size_t i = 0; i < cfg->nind; i++) {
             const cc_cell *c = &r->cells[i];
             const cc_indicator *ind = &cfg->ind[i];
-            /* runs of misses, oldest first: a = first period, b = last */
+            /* runs of misses, oldest first: a = the first period, b = the
+             * last before the indicator met its target (periods without a
+             * value do not end a run: nothing says it was met) */
             for (int a = CC_HISTORY - 1; a >= 0; a--) {
-                if (!is_miss(c->hist_st[a]) || (a + 1 < CC_HISTORY && is_miss(c->hist_st[a + 1])))
+                if (!is_miss(c->hist_st[a]))
                     continue;
-                int b = a;
-                while (b > 0 && is_miss(c->hist_st[b - 1]))
-                    b--;
-                int open = -1, red = 0;
+                int prev_open = 0;          /* the run began before a (a miss or no value before it) */
+                for (int j = a + 1; j < CC_HISTORY && !prev_open; j++) {
+                    if (c->hist_st[j] == CC_ST_MET)
+                        break;
+                    if (is_miss(c->hist_st[j]))
+                        prev_open = 1;
+                }
+                if (prev_open)
+                    continue;
+                int b = a, end = -1;
+                for (int j = a - 1; j >= 0; j--) {
+                    if (c->hist_st[j] == CC_ST_MET) {
+                        end = j;
+                        break;
+                    }
+                    if (is_miss(c->hist_st[j]))
+                        b = j;
+                }
+                int open = -1, red = 0, len = 0;
                 for (int j = a; j >= b && open < 0; j--) {
-                    int st = c->hist_st[j], len = a - j + 1;
-                    int rectify = len >= ind->escalate_after && st >= cfg->escalate_from;
+                    int st = c->hist_st[j];
+                    len = is_miss(st) ? len + 1 : 0;   /* escalation counts consecutive misses */
+                    int rectify = len >= ind->escalate_after && st >= cfg->escalate_from && is_miss(st);
                     if (rectify || st == CC_ST_YELLOW || st == CC_ST_RED) {
                         open = j;
                         red = rectify || st == CC_ST_RED;
@@ -126,14 +145,19 @@ void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t n
                 cc_ritem t;
                 memset(&t, 0, sizeof t);
                 snprintf(t.id, sizeof t.id, "%s-%s-%s", r->unit.id, ind->id, sc->hist_period[a].id);
+                snprintf(t.opened, sizeof t.opened, "%s", sc->hist_period[open].id);
                 t.unit = u;
                 t.ind = i;
                 t.first_k = a;
                 t.open_k = open;
-                t.end_k = b > 0 ? b - 1 : -1;
+                t.end_k = end;
                 t.red = red;
                 t.opened_to = sc->hist_period[open].to;
                 t.deadline = t.opened_to + (red ? cfg->rect_days_red : cfg->rect_days_yellow);
+                /* a run that may have begun before the history: the item a
+                 * report recorded for it (ledger.md: the ID is stable) */
+                if (a == CC_HISTORY - 1 && earlier)
+                    earlier(arg, &t);
                 t.entry = cc_ledger_entry_find(e, ne, t.id);
                 item_state(sc, c, &t);
                 t.shown = t.end_k < 0 || t.end_k == 0;
@@ -141,6 +165,12 @@ void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t n
             }
         }
     }
+}
+
+const char *cc_ritem_first(const cc_ritem *t, const cc_scorecard *sc)
+{
+    size_t n = strlen(sc->res[t->unit].unit.id) + 1 + strlen(sc->cfg->ind[t->ind].id) + 1;
+    return n < strlen(t->id) ? t->id + n : sc->hist_period[t->first_k].id;
 }
 
 void cc_items_release(cc_items *it)
@@ -187,4 +217,33 @@ void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_
         out->median_days = nd % 2 ? days[nd / 2] : 0.5 * (days[nd / 2 - 1] + days[nd / 2]);
     }
     free(days);
+}
+
+void cc_items_earlier_from_store(void *arg, cc_ritem *t)
+{
+    static const char *const kinds[] = {"week", "month", "quarter", "year", "custom"};
+    const cc_items_ctx *x = arg;
+    const cc_scorecard *sc = x->sc;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(x->s->db,
+            "SELECT item_id, opened, deadline FROM ledger_items WHERE community_id = ? AND indicator_id = ?"
+            " AND period_kind = ? AND opened <= ? AND state IN ('整改中', '逾期', '待验证', '未见效')"
+            " ORDER BY opened LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(q, 1, sc->res[t->unit].unit.id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, sc->cfg->ind[t->ind].id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, kinds[sc->period.kind], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, t->opened, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        const char *op = (const char *)sqlite3_column_text(q, 1);
+        cc_day dl = parse_day((const char *)sqlite3_column_text(q, 2));
+        if (id && op && dl >= 0) {
+            snprintf(t->id, sizeof t->id, "%s", id);
+            snprintf(t->opened, sizeof t->opened, "%s", op);
+            t->opened_to = dl - (t->red ? sc->cfg->rect_days_red : sc->cfg->rect_days_yellow);
+            t->deadline = dl;
+        }
+    }
+    sqlite3_finalize(q);
 }

@@ -238,6 +238,7 @@ typedef struct {
     char id[96];             /* <community_id>-<indicator_id>-<first period of the run> */
     size_t unit, ind;        /* sc->res index (a community), cfg indicator index */
     int first_k, open_k;     /* the run's first period; the period it first needed action */
+    char opened[32];         /* the id of the period it first needed action */
     int end_k;               /* the period in which the run ended, -1 while it goes on */
     int red;                 /* opened red or 专项整治: deadline of days_red */
     cc_day opened_to;        /* the last day of period open_k */
@@ -255,9 +256,19 @@ typedef struct {
 /* The items of every community of sc over its history, with their states at
  * the end of sc->period given the stored entries e (sorted by item_id, as
  * cc_store_ledger_entries returns them; borrowed while out lives).  Caller
- * releases out. */
-void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne, cc_items *out);
+ * releases out.  earlier (may be NULL): called for a run that goes back to
+ * the oldest period of the history (it may have begun before it), to give
+ * t the ID, opened and deadline of the item recorded for it before
+ * (cc_items_earlier_from_store). */
+void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
+                      void (*earlier)(void *arg, cc_ritem *t), void *arg, cc_items *out);
+/* The `earlier` of cc_items_compute reading ledger_items: arg is a
+ * cc_items_ctx with the store and the scorecard. */
+typedef struct { cc_store *s; const cc_scorecard *sc; } cc_items_ctx;
+void cc_items_earlier_from_store(void *arg, cc_ritem *t);
 void cc_items_release(cc_items *it);
+/* The id of the run's first period (首次预警): the last part of t->id. */
+const char *cc_ritem_first(const cc_ritem *t, const cc_scorecard *sc);
 /* The item of the current run of unit x indicator (the run goes on in the
  * report period), or NULL. */
 const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind);
