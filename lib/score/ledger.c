@@ -106,6 +106,9 @@ void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t n
         for (size_t i = 0; i < cfg->nind; i++) {
             const cc_cell *c = &r->cells[i];
             const cc_indicator *ind = &cfg->ind[i];
+            /* an indicator of the items themselves (整改按期完成率) opens none */
+            if (cc_indicator_uses(ind, CC_SRC_LEDGER))
+                continue;
             /* runs of misses, oldest first: a = the first period, b = the
              * last before the indicator met its target (periods without a
              * value do not end a run: nothing says it was met) */

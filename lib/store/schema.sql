@@ -248,6 +248,7 @@ CREATE TABLE IF NOT EXISTS ledger_items (
   deadline     TEXT NOT NULL,             -- 'YYYY-MM-DD'
   level        TEXT NOT NULL,             -- red | yellow
   state        TEXT,                      -- 整改中 ... as of the last report that recorded it
+  closed       TEXT,                      -- the day it closed (已见效, 已解除), NULL while open
   recorded_at  TEXT NOT NULL
 ) WITHOUT ROWID;
 

@@ -55,7 +55,7 @@ static const struct {
      * reports, entries read back from returned ledgers */
     {"CREATE TABLE IF NOT EXISTS ledger_items (item_id TEXT PRIMARY KEY, period_kind TEXT NOT NULL,"
      " community_id TEXT NOT NULL, indicator_id TEXT NOT NULL, opened TEXT NOT NULL, deadline TEXT NOT NULL,"
-     " level TEXT NOT NULL, state TEXT, recorded_at TEXT NOT NULL) WITHOUT ROWID;"
+     " level TEXT NOT NULL, state TEXT, closed TEXT, recorded_at TEXT NOT NULL) WITHOUT ROWID;"
      "CREATE TABLE IF NOT EXISTS ledger_entries (item_id TEXT PRIMARY KEY, measures TEXT, owner TEXT,"
      " planned TEXT, progress TEXT, done TEXT, note TEXT, file_id INTEGER NOT NULL, line INTEGER NOT NULL)"
      " WITHOUT ROWID;", NULL},
