@@ -230,13 +230,16 @@ void cc_items_earlier_from_store(void *arg, cc_ritem *t)
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(x->s->db,
             "SELECT item_id, opened, deadline FROM ledger_items WHERE community_id = ? AND indicator_id = ?"
-            " AND period_kind = ? AND opened <= ? AND state IN ('整改中', '逾期', '待验证', '未见效')"
-            " ORDER BY opened LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+            " AND period_kind = ? AND opened <= ? AND (closed IS NULL OR closed >= ?)"
+            " ORDER BY opened DESC LIMIT 1", -1, &q, NULL) != SQLITE_OK)
         return;
     sqlite3_bind_text(q, 1, sc->res[t->unit].unit.id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, sc->cfg->ind[t->ind].id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, kinds[sc->period.kind], -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 4, t->opened, -1, SQLITE_STATIC);
+    char edge[11];          /* the run covers the oldest period: not closed before it */
+    cc_day_format(sc->hist_period[CC_HISTORY - 1].from, edge);
+    sqlite3_bind_text(q, 5, edge, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(q, 0);
         const char *op = (const char *)sqlite3_column_text(q, 1);

@@ -354,3 +354,34 @@ def test_rectification_days_from_the_config(loop, tmp_path):
     bad.write_text(open(CONFIG, encoding="utf-8").read() + "\n[rectification]\ndays_red = 0\n", encoding="utf-8")
     r = run(["report", "weekly", "--db", loop["db"], "--config", str(bad), "--period", "2026-W39", "--out", out])
     assert r.returncode != 0 and "days_red = '0'" in r.stderr
+
+
+def test_measures_and_the_on_time_indicator(loop):
+    """X6 整改按期完成率 = items_closed_on_time / items_due over last:4w: the
+    weekly items the reports recorded whose deadline falls in W37..W40
+    (2026-09-07 .. 2026-10-04), closed on or before it; X6 opens no item."""
+    db, out = loop["db"], loop["out"]
+    assert ingest(db, LEDGERS).returncode == 0
+    report(db, out, "2026-W40")
+    con = sqlite3.connect(db)
+    want = {}
+    for cid, due, ok in con.execute(
+            "SELECT community_id, count(*), sum(closed IS NOT NULL AND closed <= deadline) FROM ledger_items"
+            " WHERE period_kind = 'week' AND deadline BETWEEN '2026-09-07' AND '2026-10-04' GROUP BY 1"):
+        want[cid] = ok / due
+    assert want, "no item due in the window"
+    r = run(["scorecard", "--db", db, "--config", CONFIG, "--period", "2026-W40", "--format", "csv"])
+    assert r.returncode in (0, 4), r.stderr
+    got = {row["unit_id"]: row["value"] for row in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff")))
+           if row["indicator_id"] == "X6" and row["unit_level"] == "community"}
+    for cid, v in want.items():
+        assert abs(float(got[cid]) - v) < 1e-6, (cid, got[cid], v)
+    # a community without an item due has no value (0 / 0)
+    assert all(got[c] == "" for c in got if c not in want)
+    assert con.execute("SELECT count(*) FROM ledger_items WHERE indicator_id = 'X6'").fetchone()[0] == 0
+    # the same report again changes nothing it recorded
+    before = con.execute("SELECT item_id, state, closed, deadline FROM ledger_items ORDER BY 1").fetchall()
+    con.close()
+    report(db, out, "2026-W40")
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT item_id, state, closed, deadline FROM ledger_items ORDER BY 1").fetchall() == before
