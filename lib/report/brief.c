@@ -815,6 +815,9 @@ static cc_err write_png(const cc_brief *b, const char *path)
     cc_err e = cc_ch_open(&c, &o, w, h);
     if (e)
         return e;
+    /* zlib level 1: a text page compresses 10 % worse than at 6 (260 KB
+     * against 236 KB) in half the time, and a city writes 150 of them */
+    c.png_level = 1;
     cairo_scale(c.cr, w / PW, w / PW);
     cc_brief_layout L;
     pen p;
