@@ -197,6 +197,15 @@ static int take_common(int *argc, char **argv, cc_ctx *ctx, const char **lang, i
 
 int main(int argc, char **argv)
 {
+    /* first of all: a SIGTERM that comes early (cron's timeout) still ends in
+     * "interrupted", never in a half-written file */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
     cc_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.db_path = getenv("CARECARD_DB");
@@ -262,13 +271,6 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     cc_diag_set_verbosity(ctx.quiet ? CC_DIAG_WARN : ctx.verbose ? CC_DIAG_VERBOSE : CC_DIAG_NOTICE);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
 
     int rc;
     if (cmd->flags & NEED_CONFIG) {

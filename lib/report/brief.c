@@ -538,6 +538,12 @@ static double draw_trend(pen *p, const cc_brief *b, double x, double y, double w
     }
     hline(p, x0, x1, YV(0), 1, CH_AXIS);
     double dx = (x1 - x0) / (double)b->ntrend;
+    size_t nval = 0;
+    for (size_t k = 0; k < b->ntrend; k++)
+        nval += !isnan(b->trend[k]);
+    if (nval == 0)      /* a scope without a total in any week: say so */
+        text(p, (x0 + x1) / 2, (y0 + y1) / 2 - lh / 2, L2(p, "无总分", "No total"), SZ_TEXT, 0, 1,
+             x1 - x0, 1, INK3, NULL);
     if (p->draw) {
         cairo_set_line_width(p->cr, 2);
         set_rgb(p->cr, CH_BLUE);
@@ -815,6 +821,9 @@ static cc_err write_png(const cc_brief *b, const char *path)
     cc_err e = cc_ch_open(&c, &o, w, h);
     if (e)
         return e;
+    /* zlib level 1: a text page compresses 10 % worse than at 6 (260 KB
+     * against 236 KB) in half the time, and a city writes 150 of them */
+    c.png_level = 1;
     cairo_scale(c.cr, w / PW, w / PW);
     cc_brief_layout L;
     pen p;

@@ -300,7 +300,7 @@ static void png_quiet(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-static int write_png(FILE *f, cairo_surface_t *sf)
+static int write_png(FILE *f, cairo_surface_t *sf, int level)
 {
     int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
     int stride = cairo_image_surface_get_stride(sf);
@@ -317,7 +317,7 @@ static int write_png(FILE *f, cairo_surface_t *sf)
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_compression_level(png, 6);
+    png_set_compression_level(png, level > 0 ? level : 6);
     png_write_info(png, info);
     for (int y = 0; y < h; y++) {
         const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
@@ -354,7 +354,7 @@ cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
         goto out;
     }
     errno = 0;
-    int bad = write_png(f, c->sf) != 0 || fflush(f) != 0 || ferror(f);
+    int bad = write_png(f, c->sf, c->png_level) != 0 || fflush(f) != 0 || ferror(f);
     int err = bad ? (errno ? errno : EIO) : 0;
     if (fclose(f) != 0 && !err)
         err = errno ? errno : EIO;

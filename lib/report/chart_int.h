@@ -52,6 +52,7 @@ typedef struct {
     PangoFontDescription *fd;
     cc_chart_opts o;         /* resolved */
     int w, h, en;
+    int png_level;           /* zlib level of the PNG; 0 = 6 */
     cc_buf tmp;
 } cc_ch_canvas;
 

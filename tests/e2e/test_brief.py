@@ -118,6 +118,9 @@ def test_pdf_text_holds_street_period_and_items(weekly):
     text = pdf_text(weekly / f"{S01}-简报.pdf")
     assert "东城街道·周报" in text
     assert "2026年第47周（11月16日—11月22日）" in text
+    # the data line: L01 reported, L02 did not; the last activity on or before
+    # Sunday 2026-11-22 is A-row dated 2026-11-18 (fixtures/test/report/activities.csv)
+    assert "已报送社区1/2·数据截至2026-11-18·未报1个：锦华社区" in text
     with open(weekly / "warnings.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     # S01's communities (fixtures/test/report/communities.csv): L01 凉水井, L02 锦华
@@ -138,9 +141,10 @@ def test_pdf_text_holds_street_period_and_items(weekly):
             want = r["unit_name"] + "：" + expl
         found += want in text
     assert found == shown
-    # every community in the ranking, with its rank or 未报
-    for name in ("凉水井社区", "锦华社区"):
-        assert name in text
+    # the ranking: neither community is ranked (L01's coverage is below
+    # min_coverage, L02 did not report), so both show — and their reason as grey stubs
+    assert "社区排名—凉水井社区—锦华社区" in text
+    assert "覆盖不足未报" in text
     # footer: files, configuration hash, version
     assert re.search(r"数据来源\d+个文件·配置SHA-256[0-9a-f]{12}·carecard\d", text), text[-200:]
 

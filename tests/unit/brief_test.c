@@ -264,6 +264,16 @@ static void test_extremes(void **state)
     layout(&f->b, &L);
     assert_int_equal(L.bars_shown, 0);
     cc_brief_layout_free(&L);
+    /* a trend without any value says so (one more text than with values) */
+    f->b.ntrend = 12;
+    layout(&f->b, &L);
+    size_t with_values = L.ntexts;
+    cc_brief_layout_free(&L);
+    for (int k = 0; k < 12; k++)
+        f->tv[k] = NAN;
+    layout(&f->b, &L);
+    assert_int_equal(L.ntexts, with_values);    /* the last value's label gives way to the note */
+    cc_brief_layout_free(&L);
     free(f);
     f = make(300, 100, 300, 1);
     f->b.kano = f->kano;
