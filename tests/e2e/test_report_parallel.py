@@ -63,7 +63,8 @@ def test_workers_write_identical_files(dbs, tmp_path, data, kind):
         assert [n for n in os.listdir(out) if n.startswith(".")] == []   # no staging left
     one = runs["1"]
     streets = 2 if data == "demo" else 4
-    assert len([n for n in one[2] if n.endswith(".xlsx")]) == streets + 1
+    assert len([n for n in one[2] if n.endswith(".xlsx") and "/" not in n]) == streets + 1
+    assert len([n for n in one[2] if n.startswith("整改台账/")]) == streets
     assert "warnings.csv" in one[2]
     for jobs in ("2", "3"):
         assert runs[jobs][0] == one[0] and runs[jobs][1] == one[1]
