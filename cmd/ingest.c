@@ -1,4 +1,4 @@
-/* carecard ingest — store input files (CSV/TSV, UTF-8 or GB18030) in the database. */
+/* carecard ingest — store input files (CSV/TSV, UTF-8 or GB18030; .xlsx/.xls workbooks) in the database. */
 #include "cmd.h"
 
 #include <stdlib.h>
@@ -7,11 +7,13 @@
 
 const char cmd_ingest_help[] =
     "usage: carecard ingest [--db FILE] [--kind KIND] [--strict] [--encoding auto|utf8|gb18030]\n"
-    "                       [--rejects DIR] FILE|DIR...\n"
+    "                       [--rejects DIR] [--sheet NAME] FILE|DIR...\n"
     "\n"
     "Store activity logs, attendance, surveys and registers in the database.\n"
-    "A directory stands for every .csv and .tsv file in it (sorted by name; an\n"
-    "empty directory is not an error).  Files are stored in dependency order:\n"
+    "A directory stands for every .csv, .tsv, .xlsx and .xls file in it (sorted\n"
+    "by name; any other file is named in a notice; an empty directory is not an\n"
+    "error).  A workbook (.xlsx, .xls) is read sheet by sheet: every visible\n"
+    "sheet whose header (within its first 10 rows) names an input kind.  Files are stored in dependency order:\n"
     "communities, then providers and activities, then the rest, whatever the\n"
     "order given.  Each file is one transaction: all its accepted rows and its\n"
     "entry in the ingest log are stored, or nothing is.\n"
@@ -28,9 +30,11 @@ const char cmd_ingest_help[] =
     "                     UTF-8, else GB18030), utf8, or gb18030 (also gbk)\n"
     "  --rejects DIR      where to write FILE.rejects.csv, the rejected rows with\n"
     "                     their line and reason (default: beside the database)\n"
+    "  --sheet NAME       of a workbook, read this sheet only\n"
     "\n"
     "A bad row is rejected, reported as\n"
     "  carecard: FILE:LINE: column 'attended' (实到人数): value '-3' — expected integer ≥ 0\n"
+    "(of a sheet: FILE: sheet S, row 12, column 实到人数 (E12): ...)\n"
     "and the rest of the file is stored.  A file whose SHA-256 was ingested\n"
     "before is skipped; a changed file with the same name replaces what its\n"
     "earlier version stored.  Within a file a later row with the same key\n"
@@ -73,7 +77,8 @@ int cmd_ingest(int argc, char **argv, cc_ctx *ctx)
             name = opt;
             val = eq + 1;
         }
-        if (strcmp(name, "--kind") && strcmp(name, "--encoding") && strcmp(name, "--rejects")) {
+        if (strcmp(name, "--kind") && strcmp(name, "--encoding") && strcmp(name, "--rejects") &&
+            strcmp(name, "--sheet")) {
             free(args);
             return cmd_usage_error("ingest", "unknown option '%s'", a);
         }
@@ -98,6 +103,8 @@ int cmd_ingest(int argc, char **argv, cc_ctx *ctx)
                 return cmd_usage_error("ingest", "unknown encoding '%s' (auto, utf8, gb18030)", val);
             }
             opts.encoding = (cc_encoding)e;
+        } else if (!strcmp(name, "--sheet")) {
+            opts.sheet = val;
         } else {
             struct stat st;
             if (stat(val, &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -27,6 +27,7 @@ typedef struct {
     int strict;              /* reject the whole file on any bad row */
     const char *rejects_dir; /* NULL = beside the database */
     int progress;            /* draw a progress bar on stderr */
+    const char *sheet;       /* a workbook's sheet to read; NULL = every sheet of an input kind */
 } cc_ingest_opts;
 
 typedef struct {

@@ -1,0 +1,80 @@
+"""Spreadsheets made by real writers for the spreadsheet-input tests:
+XlsxWriter (Debian's python3-xlsxwriter) and openpyxl, from CSV text.
+
+csv_to_xlsx() types each cell as a clerk's workbook has it: a column whose
+header says 日期/date holds date cells, 时间/time time cells, numbers are
+numbers, the rest text; what does not parse stays text."""
+import csv
+import datetime
+import re
+
+DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    delim = "\t" if path.endswith(".tsv") else ","
+    return list(csv.reader(text.splitlines(True), delimiter=delim))
+
+
+def typed(header, v):
+    """(kind, value): 'date', 'time', 'num' or 'str'."""
+    h = header.lower()
+    m = DATE_RE.match(v)
+    if m and ("日期" in header or "date" in h or "as_of" in h or "received" in h or "responded" in h
+              or "joined" in h or "left" in h):
+        try:
+            return "date", datetime.datetime(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return "str", v
+    m = TIME_RE.match(v)
+    if m and ("时间" in header or "time" in h):
+        hh, mm, ss = int(m[1]), int(m[2]), int(m[3] or 0)
+        if hh < 24 and mm < 60 and ss < 60:
+            return "time", datetime.time(hh, mm, ss)
+    if NUM_RE.match(v) and not re.match(r"^-?0\d", v):   # (0013 is an ID, not 13)
+        return "num", float(v)
+    return "str", v
+
+
+def write_sheet(wb, ws, rows, first_row=0, date_fmt="yyyy/m/d", time_fmt="h:mm", typed_cells=True):
+    """Write rows (header first) into an XlsxWriter worksheet from first_row."""
+    df = wb.add_format({"num_format": date_fmt})
+    tf = wb.add_format({"num_format": time_fmt})
+    header = rows[0]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v == "":
+                continue
+            kind, val = ("str", v) if r == 0 or not typed_cells else typed(header[c] if c < len(header) else "", v)
+            if kind == "date":
+                ws.write_datetime(first_row + r, c, val, df)
+            elif kind == "time":
+                ws.write_datetime(first_row + r, c, val, tf)
+            elif kind == "num":
+                ws.write_number(first_row + r, c, val)
+            else:
+                ws.write_string(first_row + r, c, v)
+
+
+def csv_to_xlsx(csv_path, out, sheet="Sheet1", title=None, date1904=False, constant_memory=False,
+                typed_cells=True):
+    """One sheet from a CSV file with XlsxWriter; title: a merged title row above the header."""
+    import xlsxwriter
+    rows = read_csv(str(csv_path))
+    wb = xlsxwriter.Workbook(str(out), {"date_1904": date1904, "constant_memory": constant_memory,
+                                        "strings_to_numbers": False})
+    ws = wb.add_worksheet(sheet)
+    first = 0
+    if title:
+        if constant_memory:
+            ws.write_string(0, 0, title)
+        else:
+            ws.merge_range(0, 0, 0, max(1, len(rows[0]) - 1), title)
+        first = 2               # the title, an empty row, then the header
+    write_sheet(wb, ws, rows, first, typed_cells=typed_cells)
+    wb.close()
+    return out
