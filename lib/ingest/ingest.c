@@ -1098,7 +1098,8 @@ static int reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason,
     char at[1100], said[2048];
     reason = sheet_reason(f, rec->line, reason, col, said, sizeof said);
     if (f->shown_rejects++ < MAX_SHOWN)
-        cc_warn("%s: %s", at_line(f, rec->line, at, sizeof at), reason);
+        cc_warn("%s%s%s", at_line(f, rec->line, at, sizeof at),
+                f->unit && !strncmp(reason, "column ", 7) ? ", " : ": ", reason);
     if (open_rejects(f) == 0) {
         if (f->unit) {
             csv_cell(f->rej, f->unit->sheet, strlen(f->unit->sheet));

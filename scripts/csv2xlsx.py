@@ -1,9 +1,12 @@
-"""Spreadsheets made by real writers for the spreadsheet-input tests:
-XlsxWriter (Debian's python3-xlsxwriter) and openpyxl, from CSV text.
+#!/usr/bin/python3
+"""csv2xlsx.py IN.csv OUT.xlsx [--sheet NAME] [--title TEXT] [--1904] [--constant-memory]
 
-csv_to_xlsx() types each cell as a clerk's workbook has it: a column whose
-header says 日期/date holds date cells, 时间/time time cells, numbers are
-numbers, the rest text; what does not parse stays text."""
+An .xlsx of a CSV file written by XlsxWriter (Debian's python3-xlsxwriter), as a
+clerk's workbook has it: a column whose header says 日期/date holds date cells,
+时间/time time cells, numbers are numbers, the rest text (what does not parse
+stays text).  Used by the spreadsheet tests (tests/e2e/test_sheets.py) and by
+scripts/bench.sh for the year of activities as one workbook (--constant-memory:
+XlsxWriter's streaming mode, inline strings, memory bounded)."""
 import csv
 import datetime
 import re
@@ -78,3 +81,16 @@ def csv_to_xlsx(csv_path, out, sheet="Sheet1", title=None, date1904=False, const
     write_sheet(wb, ws, rows, first, typed_cells=typed_cells)
     wb.close()
     return out
+
+
+if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("csv")
+    ap.add_argument("xlsx")
+    ap.add_argument("--sheet", default="Sheet1")
+    ap.add_argument("--title")
+    ap.add_argument("--1904", dest="d1904", action="store_true")
+    ap.add_argument("--constant-memory", action="store_true")
+    a = ap.parse_args()
+    csv_to_xlsx(a.csv, a.xlsx, sheet=a.sheet, title=a.title, date1904=a.d1904, constant_memory=a.constant_memory)
