@@ -256,8 +256,10 @@ int cc_header_match(const cc_kind_def *kd, const char *s, size_t len)
             qn -= 3;
         while (qn && (q[qn - 1] == ':' || q[qn - 1] == '?' || q[qn - 1] == ' '))
             qn--;
-        if (q != s && qn && (n = cc_header_norm(q, qn, norm, sizeof norm)) != (size_t)-1 && n &&
-            (i = match_norm(kd, norm)) >= 0)
+        char qnorm[1024];
+        size_t m;
+        if (q != s && qn && (m = cc_header_norm(q, qn, qnorm, sizeof qnorm)) != (size_t)-1 && m &&
+            (i = match_norm(kd, qnorm)) >= 0)
             return i;
     }
     /* a trailing unit in parentheses: 月托育费(元), 时长(小时) */
