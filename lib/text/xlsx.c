@@ -5,12 +5,11 @@
  * of sheet.h and for encryption) and the small parts: the workbook (sheet
  * names, hidden state, date system) and its relationships. The first sheet
  * opened also loads the styles (which cell formats are dates or times) and
- * the shared strings (one arena of text). A sheet itself is never held:
- * its XML is inflated a chunk at a time and the parser suspended at the
- * end of each row, so memory is the shared strings plus one row.
+ * the shared strings (one arena of text). The sheets themselves are read by
+ * xlsx_sheet.c, a row at a time.
  * A DOCTYPE anywhere (the door to entity expansion) refuses the part.
  */
-#include "text/sheet_int.h"
+#include "text/xlsx_int.h"
 
 #include <expat.h>
 #include <minizip/unzip.h>
@@ -22,28 +21,6 @@
 #define MAX_ENTRIES 10000
 #define MAX_SST_BYTES (1ull << 30)
 
-typedef struct {
-    char *name, *rid, *target;
-    int hidden;
-} xsheet;
-
-typedef struct {
-    char *path;
-    unzFile uf;
-    xsheet *sh;
-    size_t nsh;
-    char *sst_part, *styles_part;
-    /* styles: cellXfs index -> what its number format shows */
-    unsigned char *xf;
-    size_t nxf;
-    /* shared strings */
-    int loaded;
-    char *sst;
-    size_t sst_len;
-    size_t *sst_off;          /* n + 1 offsets */
-    size_t nsst;
-    int reading;              /* a sheet reader is open */
-} xbook;
 
 /* ---- XML helpers -------------------------------------------------------------- */
 
@@ -107,7 +84,7 @@ static XML_Parser parser_new(xctx *x, XML_StartElementHandler st, XML_EndElement
 /* ---- zip parts ----------------------------------------------------------------- */
 
 /* Open part name (case-insensitive) as the current file; its size in *size. */
-static int part_open(xbook *b, const char *name, uint64_t *size, char *err, size_t cap)
+int xlsx_part_open(xbook *b, const char *name, uint64_t *size, char *err, size_t cap)
 {
     if (unzLocateFile(b->uf, name, 2) != UNZ_OK) {
         snprintf(err, cap, "part %s is missing", name);
@@ -128,7 +105,7 @@ static int part_open(xbook *b, const char *name, uint64_t *size, char *err, size
 static int part_parse(xbook *b, const char *name, xctx *x, int optional)
 {
     char err[300];
-    if (part_open(b, name, NULL, err, sizeof err) < 0) {
+    if (xlsx_part_open(b, name, NULL, err, sizeof err) < 0) {
         if (optional && !strstr(err, "damaged"))
             return 1;
         snprintf(x->err, sizeof x->err, "%s", err);
@@ -336,7 +313,7 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 }
 
 /* Styles and shared strings, when the first sheet is opened. */
-static int load_common(xbook *b, char *err, size_t cap)
+int xlsx_load_common(xbook *b, char *err, size_t cap)
 {
     if (b->loaded)
         return 0;
@@ -374,283 +351,6 @@ static int load_common(xbook *b, char *err, size_t cap)
     return rc;
 }
 
-/* ---- a sheet --------------------------------------------------------------------------- */
-
-typedef struct {
-    xctx x;
-    cc_book *book;
-    xbook *b;
-    size_t index;
-    char *buf;
-    uint64_t size, offset;
-    int suspended, final_sent, done;
-    /* the parse */
-    int in_data, in_v, in_is, in_t, in_rph;
-    int row_open, row_ready;
-    long row, last_row;
-    long col, last_col;
-    char ctype;               /* 'n' number, 's' shared, 'i' inline, 'b' bool, 'e' error, 'f' str, 'd' date */
-    int cstyle;
-    cc_buf cell;
-    sheet_row *out;
-    char err[300];
-} xsh;
-
-/* "BC12" -> column 54 (0-based), row 12 */
-static int cell_ref(const char *r, long *col, long *row)
-{
-    long c = 0, n = 0;
-    int k = 0;
-    while ((*r >= 'A' && *r <= 'Z') || (*r >= 'a' && *r <= 'z')) {
-        c = c * 26 + ((*r | 0x20) - 'a' + 1);
-        if (++k > 3)
-            return -1;
-        r++;
-    }
-    while (*r >= '0' && *r <= '9' && n < 100000000)
-        n = n * 10 + (*r++ - '0');
-    if (*r || !k)
-        return -1;
-    *col = c - 1;
-    *row = n;
-    return 0;
-}
-
-static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **a)
-{
-    xsh *s = ud;
-    const char *n = local(name);
-    if (!s->in_data) {
-        if (!strcmp(n, "sheetData"))
-            s->in_data = 1;
-        else if (!strcmp(n, "dimension")) {
-            const char *ref = attr(a, "ref"), *colon = ref ? strchr(ref, ':') : NULL;
-            long c, r;
-            if (colon && cell_ref(colon + 1, &c, &r) == 0)
-                s->book->rows[s->index] = r;
-        }
-        return;
-    }
-    if (!strcmp(n, "row")) {
-        const char *r = attr(a, "r");
-        long rn = r ? atol(r) : s->last_row + 1;
-        if (rn <= s->last_row || rn > 100000000) {
-            xfail(&s->x, "rows out of order");
-            return;
-        }
-        s->row = s->last_row = rn;
-        s->last_col = -1;
-        s->row_open = 1;
-        sheet_row_begin(s->out, rn);
-    } else if (!strcmp(n, "c")) {
-        const char *r = attr(a, "r"), *t = attr(a, "t"), *st = attr(a, "s");
-        long c = s->last_col + 1, rr = s->row;
-        if (r && (cell_ref(r, &c, &rr) < 0 || rr != s->row)) {
-            xfail(&s->x, "a cell reference that does not fit its row");
-            return;
-        }
-        if (c <= s->last_col || c >= CC_SHEET_MAX_COLS) {
-            xfail(&s->x, "cells out of order or past column XFD");
-            return;
-        }
-        s->col = s->last_col = c;
-        s->ctype = !t || !strcmp(t, "n") ? 'n' : !strcmp(t, "s") ? 's' : !strcmp(t, "inlineStr") ? 'i'
-                 : !strcmp(t, "b") ? 'b' : !strcmp(t, "e") ? 'e' : !strcmp(t, "str") ? 'f' : !strcmp(t, "d") ? 'd' : 'n';
-        s->cstyle = st ? atoi(st) : 0;
-        cc_buf_reset(&s->cell);
-    } else if (!strcmp(n, "v"))
-        s->in_v = 1;
-    else if (!strcmp(n, "is"))
-        s->in_is = 1;
-    else if (!strcmp(n, "rPh"))
-        s->in_rph = 1;
-    else if (!strcmp(n, "t") && s->in_is && !s->in_rph)
-        s->in_t = 1;
-}
-
-static void XMLCALL sh_text(void *ud, const XML_Char *t, int len)
-{
-    xsh *s = ud;
-    if (!s->in_v && !s->in_t)
-        return;
-    if (s->cell.len + (size_t)len > CC_SHEET_MAX_CELL) {
-        xfail(&s->x, "a cell of more than 1 MiB of text");
-        return;
-    }
-    cc_buf_add(&s->cell, t, (size_t)len);
-}
-
-/* The text of the cell just closed, into the row. */
-static void cell_done(xsh *s)
-{
-    const char *v = s->cell.s ? s->cell.s : "";
-    size_t n = s->cell.len;
-    char num[48];
-    if (s->ctype == 's') {
-        char *end;
-        unsigned long i = strtoul(v, &end, 10);
-        if (!n || *end || i >= s->b->nsst) {
-            xfail(&s->x, "a shared string that does not exist");
-            return;
-        }
-        v = s->b->sst + s->b->sst_off[i];
-        n = s->b->sst_off[i + 1] - s->b->sst_off[i];
-    } else if (s->ctype == 'b') {
-        v = n && v[0] == '1' ? "TRUE" : "FALSE";
-        n = n ? strlen(v) : 0;
-    } else if (s->ctype == 'e') {
-        if (!s->out->error_col)
-            s->out->error_col = (size_t)s->col + 1;
-    } else if (s->ctype == 'd') {
-        /* ISO 8601: 2026-11-17T09:30:00 -> 2026-11-17 09:30:00 (a midnight: the date) */
-        n = n < sizeof num - 1 ? n : sizeof num - 1;
-        memcpy(num, v, n);
-        num[n] = '\0';
-        char *T = strchr(num, 'T');
-        if (T) {
-            *T = ' ';
-            if (!strncmp(T + 1, "00:00:00", 8))
-                *T = '\0';
-        }
-        n = strlen(num);
-        if (n && num[n - 1] == 'Z')
-            num[--n] = '\0';
-        v = num;
-    } else if (s->ctype == 'n' && n) {
-        char *end;
-        double d = strtod(v, &end);
-        if (*end == '\0') {
-            sheet_fmt k = s->cstyle >= 0 && (size_t)s->cstyle < s->b->nxf ? (sheet_fmt)s->b->xf[s->cstyle]
-                                                                         : FMT_NUMBER;
-            n = sheet_number_text(d, k, s->book->date1904, num);
-            v = num;
-        }
-    }
-    if (sheet_row_put(s->out, (size_t)s->col, v, n) < 0)
-        xfail(&s->x, "a row longer than 64 MiB or past column XFD");
-}
-
-static void XMLCALL sh_end(void *ud, const XML_Char *name)
-{
-    xsh *s = ud;
-    if (!s->in_data)
-        return;
-    const char *n = local(name);
-    if (!strcmp(n, "v"))
-        s->in_v = 0;
-    else if (!strcmp(n, "t"))
-        s->in_t = 0;
-    else if (!strcmp(n, "rPh"))
-        s->in_rph = 0;
-    else if (!strcmp(n, "is"))
-        s->in_is = 0;
-    else if (!strcmp(n, "c")) {
-        if (s->row_open)
-            cell_done(s);
-    } else if (!strcmp(n, "row")) {
-        s->row_open = 0;
-        s->row_ready = 1;
-        XML_StopParser(s->x.p, XML_TRUE);
-    } else if (!strcmp(n, "sheetData"))
-        s->in_data = 0;
-}
-
-static void *x_open_sheet(cc_book *book, size_t i, char **why)
-{
-    xbook *b = book->impl;
-    char err[300];
-    if (b->reading) {
-        *why = cc_xstrdup("another sheet of this workbook is being read");
-        return NULL;
-    }
-    if (load_common(b, err, sizeof err) < 0) {
-        *why = cc_xstrdup(err);
-        return NULL;
-    }
-    if (!b->sh[i].target) {
-        *why = cc_xasprintf("sheet '%s' has no part in the workbook", b->sh[i].name);
-        return NULL;
-    }
-    xsh *s = cc_xcalloc(1, sizeof *s);
-    s->book = book;
-    s->b = b;
-    s->index = i;
-    if (part_open(b, b->sh[i].target, &s->size, err, sizeof err) < 0) {
-        *why = cc_xstrdup(err);
-        free(s);
-        return NULL;
-    }
-    if (!parser_new(&s->x, sh_start, sh_end, sh_text)) {
-        unzCloseCurrentFile(b->uf);
-        free(s);
-        *why = cc_xstrdup("out of memory");
-        return NULL;
-    }
-    s->buf = cc_xmalloc(CHUNK);
-    b->reading = 1;
-    return s;
-}
-
-static int x_next_row(void *rd, sheet_row *r)
-{
-    xsh *s = rd;
-    if (s->done)
-        return 0;
-    if (s->err[0])
-        return -1;
-    s->out = r;
-    while (!s->row_ready) {
-        enum XML_Status st;
-        if (s->suspended) {
-            st = XML_ResumeParser(s->x.p);
-        } else if (s->final_sent) {
-            s->done = 1;
-            return 0;
-        } else {
-            int n = unzReadCurrentFile(s->b->uf, s->buf, CHUNK);
-            if (n < 0) {
-                snprintf(s->err, sizeof s->err, "sheet part %s is damaged (inflate error %d)",
-                         s->b->sh[s->index].target, n);
-                return -1;
-            }
-            if (n == 0 && unzCloseCurrentFile(s->b->uf) == UNZ_CRCERROR) {
-                snprintf(s->err, sizeof s->err, "sheet part %s is damaged (CRC error)", s->b->sh[s->index].target);
-                return -1;
-            }
-            s->offset += (uint64_t)n;
-            s->final_sent = n == 0;
-            st = XML_Parse(s->x.p, s->buf, n, n == 0);
-        }
-        if (st == XML_STATUS_ERROR) {
-            if (s->x.failed)
-                snprintf(s->err, sizeof s->err, "row %ld: %.250s", s->row, s->x.err);
-            else
-                snprintf(s->err, sizeof s->err, "bad XML in the sheet (line %lu: %s)",
-                         (unsigned long)XML_GetCurrentLineNumber(s->x.p), XML_ErrorString(XML_GetErrorCode(s->x.p)));
-            return -1;
-        }
-        s->suspended = st == XML_STATUS_SUSPENDED;
-    }
-    s->row_ready = 0;
-    return 1;
-}
-
-static const char *x_error(void *rd) { return ((xsh *)rd)->err; }
-static uint64_t x_offset(void *rd) { return ((xsh *)rd)->offset; }
-static uint64_t x_size(void *rd) { return ((xsh *)rd)->size; }
-
-static void x_close_sheet(void *rd)
-{
-    xsh *s = rd;
-    if (!s->final_sent)
-        unzCloseCurrentFile(s->b->uf);
-    s->b->reading = 0;
-    XML_ParserFree(s->x.p);
-    cc_buf_release(&s->cell);
-    free(s->buf);
-    free(s);
-}
-
 static void x_free(cc_book *book)
 {
     xbook *b = book->impl;
@@ -673,7 +373,8 @@ static void x_free(cc_book *book)
     free(b);
 }
 
-static const struct book_ops xlsx_ops = {x_open_sheet, x_next_row, x_error, x_offset, x_size, x_close_sheet, x_free};
+static const struct book_ops xlsx_ops = {xlsx_open_sheet, xlsx_next_row, xlsx_error, xlsx_offset, xlsx_size,
+                                         xlsx_close_sheet, x_free};
 
 /* The zip directory: every entry within the limits, none encrypted. */
 static int check_entries(xbook *b, char **why)
