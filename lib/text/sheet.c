@@ -115,8 +115,10 @@ sheet_fmt sheet_code_fmt(const char *code)
                 break;
             /* [h] [mm] [ss]: elapsed time; [Red], [$-804], [DBNum1]: not */
             size_t k = (size_t)(e - p - 1);
-            if (k && strspn(p + 1, "hHmMsS") == k)
-                time = 1;
+            if (k && strspn(p + 1, "hHmMsS") >= k) {
+                char c1 = (char)(p[1] | 0x20);
+                tok[nt++] = c1 == 'm' ? 'n' : c1;   /* (n: minutes, whatever follows) */
+            }
             p = e;
             continue;
         }
@@ -150,7 +152,7 @@ sheet_fmt sheet_code_fmt(const char *code)
     for (int i = 0; i < nt; i++) {
         if (tok[i] == 'd')
             date = 1;
-        else if (tok[i] == 'h' || tok[i] == 's')
+        else if (tok[i] == 'h' || tok[i] == 's' || tok[i] == 'n')
             time = 1;
         else {
             /* m: minutes right after an h or right before an s, else month */
