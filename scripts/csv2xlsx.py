@@ -9,6 +9,7 @@ scripts/bench.sh for the year of activities as one workbook (--constant-memory:
 XlsxWriter's streaming mode, inline strings, memory bounded)."""
 import csv
 import datetime
+import itertools
 import re
 
 DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
@@ -16,11 +17,14 @@ TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 NUM_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+def iter_csv(path):
+    """The rows of a UTF-8 (BOM or not) CSV or TSV file, one at a time."""
+    f = open(path, encoding="utf-8-sig", newline="")
+    return csv.reader(f, delimiter="\t" if str(path).endswith(".tsv") else ",")
+
+
 def read_csv(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    delim = "\t" if path.endswith(".tsv") else ","
-    return list(csv.reader(text.splitlines(True), delimiter=delim))
+    return list(iter_csv(path))
 
 
 def typed(header, v):
@@ -44,11 +48,13 @@ def typed(header, v):
 
 
 def write_sheet(wb, ws, rows, first_row=0, date_fmt="yyyy/m/d", time_fmt="h:mm", typed_cells=True):
-    """Write rows (header first) into an XlsxWriter worksheet from first_row."""
+    """Write rows (header first; any iterable) into an XlsxWriter worksheet from first_row."""
     df = wb.add_format({"num_format": date_fmt})
     tf = wb.add_format({"num_format": time_fmt})
-    header = rows[0]
+    header = None
     for r, row in enumerate(rows):
+        if header is None:
+            header = row
         for c, v in enumerate(row):
             if v == "":
                 continue
@@ -67,7 +73,8 @@ def csv_to_xlsx(csv_path, out, sheet="Sheet1", title=None, date1904=False, const
                 typed_cells=True):
     """One sheet from a CSV file with XlsxWriter; title: a merged title row above the header."""
     import xlsxwriter
-    rows = read_csv(str(csv_path))
+    rows = iter_csv(str(csv_path))
+    header = next(rows)
     wb = xlsxwriter.Workbook(str(out), {"date_1904": date1904, "constant_memory": constant_memory,
                                         "strings_to_numbers": False})
     ws = wb.add_worksheet(sheet)
@@ -76,9 +83,9 @@ def csv_to_xlsx(csv_path, out, sheet="Sheet1", title=None, date1904=False, const
         if constant_memory:
             ws.write_string(0, 0, title)
         else:
-            ws.merge_range(0, 0, 0, max(1, len(rows[0]) - 1), title)
+            ws.merge_range(0, 0, 0, max(1, len(header) - 1), title)
         first = 2               # the title, an empty row, then the header
-    write_sheet(wb, ws, rows, first, typed_cells=typed_cells)
+    write_sheet(wb, ws, itertools.chain([header], rows), first, typed_cells=typed_cells)
     wb.close()
     return out
 
