@@ -35,7 +35,7 @@ typedef struct {
     char *win;
     size_t pos, len, cap;
     /* the scan */
-    int in_data, in_v, in_is, in_t, in_rph, in_c;
+    int in_data, in_v, in_is, in_t, in_rph, in_c, row_open;
     long row, last_row, col, last_col;
     char ctype;               /* 'n' number, 's' shared, 'i' inline, 'b' bool, 'e' error, 'f' str, 'd' date */
     int cstyle;
@@ -136,7 +136,7 @@ static int refill(xsh *s)
     if (s->cap - s->len < INFLATE_CHUNK) {
         if (s->cap >= CC_SHEET_MAX_CELL + 2 * MAX_TAG + 2 * INFLATE_CHUNK)
             return fail(s, "a token of more than 1 MiB");
-        s->cap = s->cap ? s->cap * 2 : 2 * INFLATE_CHUNK;
+        s->cap *= 2;
         s->win = cc_xrealloc(s->win, s->cap + 1);
     }
     int n = inflate_next(s, s->win + s->len);
@@ -261,6 +261,8 @@ static int on_start(xsh *s, const char *n, char **a)
         return 0;
     }
     if (n[0] == 'c' && !n[1]) {
+        if (!s->row_open)
+            return 0;           /* (a cell outside a row is not read) */
         const char *r = attr(a, "r"), *t = attr(a, "t"), *st = attr(a, "s");
         long c = s->last_col + 1, rr = s->row;
         if (r && (cell_ref(r, &c, &rr) < 0 || rr != s->row))
@@ -282,6 +284,7 @@ static int on_start(xsh *s, const char *n, char **a)
             return fail(s, "rows out of order");
         s->row = s->last_row = rn;
         s->last_col = -1;
+        s->row_open = 1;
         sheet_row_begin(s->out, rn);
     } else if (!strcmp(n, "is"))
         s->in_is = s->in_c;
@@ -371,11 +374,14 @@ static int on_end(xsh *s, const char *n)
     else if (n[0] == 't' && !n[1])
         s->in_t = 0;
     else if (n[0] == 'c' && !n[1]) {
-        if (s->in_c && s->row > 0 && cell_done(s) < 0)
+        if (s->in_c && s->row_open && cell_done(s) < 0)
             return -1;
         s->in_c = s->in_v = s->in_is = s->in_t = 0;
-    } else if (!strcmp(n, "row"))
-        return s->row > 0 ? 1 : 0;
+    } else if (!strcmp(n, "row")) {
+        int was = s->row_open;
+        s->row_open = s->in_c = s->in_v = s->in_is = s->in_t = 0;
+        return was;
+    }
     else if (!strcmp(n, "rPh"))
         s->in_rph = 0;
     else if (!strcmp(n, "is"))
@@ -585,6 +591,8 @@ void *xlsx_open_sheet(cc_book *book, size_t i, char **why)
         return NULL;
     }
     b->reading = 1;
+    s->cap = 2 * INFLATE_CHUNK;
+    s->win = cc_xmalloc(s->cap + 1);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     for (int k = 0; k < NCHUNK; k++)
