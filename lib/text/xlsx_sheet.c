@@ -263,14 +263,23 @@ static int on_start(xsh *s, const char *n, char **a)
     if (n[0] == 'c' && !n[1]) {
         if (!s->row_open)
             return 0;           /* (a cell outside a row is not read) */
-        const char *r = attr(a, "r"), *t = attr(a, "t"), *st = attr(a, "s");
+        const char *r = NULL, *t = NULL, *st = NULL;
+        for (char **x = a; x[0]; x += 2)    /* (one pass: 25 M cells in a year of activities) */
+            if (x[0][0] && !x[0][1]) {
+                if (x[0][0] == 'r')
+                    r = x[1];
+                else if (x[0][0] == 't')
+                    t = x[1];
+                else if (x[0][0] == 's')
+                    st = x[1];
+            }
         long c = s->last_col + 1, rr = s->row;
         if (r && (cell_ref(r, &c, &rr) < 0 || rr != s->row))
             return fail(s, "a cell reference that does not fit its row");
         if (c <= s->last_col || c >= CC_SHEET_MAX_COLS)
             return fail(s, "cells out of order or past column XFD");
         s->col = s->last_col = c;
-        s->ctype = !t || !strcmp(t, "n") ? 'n' : !strcmp(t, "s") ? 's' : !strcmp(t, "inlineStr") ? 'i'
+        s->ctype = !t || (t[0] == 'n' && !t[1]) ? 'n' : (t[0] == 's' && !t[1]) ? 's' : !strcmp(t, "inlineStr") ? 'i'
                  : !strcmp(t, "b") ? 'b' : !strcmp(t, "e") ? 'e' : !strcmp(t, "str") ? 'f' : !strcmp(t, "d") ? 'd' : 'n';
         s->cstyle = st ? atoi(st) : 0;
         s->in_c = 1;
@@ -352,7 +361,14 @@ static int cell_done(xsh *s)
         sheet_fmt k = s->cstyle >= 0 && (size_t)s->cstyle < s->b->nxf ? (sheet_fmt)s->b->xf[s->cstyle] : FMT_NUMBER;
         if (k != FMT_NUMBER || !plain_decimal(v, n)) {
             char *end;
-            double d = strtod(v, &end);
+            double d = 0;
+            size_t i = 0;
+            while (i < n && i < 9 && v[i] >= '0' && v[i] <= '9')
+                d = d * 10 + (v[i++] - '0');
+            if (i < n || i == 0)  /* (a whole serial day 46343: no strtod) */
+                d = strtod(v, &end);
+            else
+                end = (char *)v + n;
             if (*end == '\0') {
                 n = sheet_number_text(d, k, s->book->date1904, num);
                 v = num;
