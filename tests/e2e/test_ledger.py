@@ -245,10 +245,11 @@ def soffice():
 
 def test_filled_in_with_a_spreadsheet(loop):
     """The W39 ledger filled in as a person does in a spreadsheet program
-    (openpyxl: a text date, a date cell, blank cells), re-saved by
-    LibreOffice when present, saved as CSV: the entries are read back."""
+    (openpyxl: a text date, a date cell, blank cells, a value outside the
+    drop-down), read back as .xlsx, and re-saved by LibreOffice (when
+    present) as .xlsx, .xls and CSV: the same entries every time."""
     import datetime
-    out, db, d = loop["out"], loop["db"], str(loop["dir"])
+    out, d = loop["out"], str(loop["dir"])
     src = ledger_path(out, "2026-W39", "S001-东城街道")
     wb = openpyxl.load_workbook(src)
     ws = wb["整改台账"]
@@ -262,39 +263,34 @@ def test_filled_in_with_a_spreadsheet(loop):
     ws.cell(r, 16).number_format = "yyyy-mm-dd"
     r = rows["S001C04-P8-2026-W37"]
     ws.cell(r, 15).value = "进行中"                           # the rest left blank
+    bad = rows["S001C04-R4-2026-W39"]
+    ws.cell(bad, 15).value = "搞定"                           # not one of the three
     filled = os.path.join(d, "filled.xlsx")
     wb.save(filled)
+    files = [("openpyxl", filled)]
     so = soffice()
     if so:
         lo = os.path.join(d, "lo")
         os.mkdir(lo)
-        p = subprocess.run([so, "--headless", "-env:UserInstallation=file://" + os.path.join(d, "lo-profile"),
-                            "--convert-to", "xlsx", "--outdir", lo, filled], capture_output=True, timeout=180)
-        assert p.returncode == 0, p.stderr
-        filled = os.path.join(lo, "filled.xlsx")
-        # saved as CSV (UTF-8) as a clerk would send it
-        p = subprocess.run([so, "--headless", "-env:UserInstallation=file://" + os.path.join(d, "lo-profile"),
-                            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", lo, filled],
-                           capture_output=True, timeout=180)
-        assert p.returncode == 0, p.stderr
-        csvp = os.path.join(lo, "filled.csv")
-    else:
-        wb2 = openpyxl.load_workbook(filled)
-        ws2 = wb2["整改台账"]
-        csvp = os.path.join(d, "filled.csv")
-        with open(csvp, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            for row in ws2.iter_rows(values_only=True):
-                w.writerow(["" if v is None else (v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else v)
-                            for v in row])
-    r = ingest(db, csvp)
-    assert r.returncode == 0, r.stderr
-    con = sqlite3.connect(db)
-    got = dict((row[0], row[1:]) for row in con.execute(
-        "SELECT item_id, measures, owner, planned, progress, done FROM ledger_entries"))
-    assert got["S001C04-P3-2026-W39"] == ("补齐活动计划", "社工站站长", "2026-09-27", "已完成", "2026-09-27")
-    assert got["S001C04-P8-2026-W37"] == (None, None, None, "进行中", None)
-    assert len(got) == 2                                       # blank rows store nothing
+        for fmt, ext in (("xlsx", "xlsx"), ("xls:MS Excel 97", "xls"),
+                         ("csv:Text - txt - csv (StarCalc):44,34,76", "csv")):
+            p = subprocess.run([so, "--headless", "-env:UserInstallation=file://" + os.path.join(d, "lo-profile"),
+                                "--convert-to", fmt, "--outdir", lo, filled], capture_output=True, timeout=180)
+            assert p.returncode == 0, p.stderr
+            files.append(("LibreOffice " + ext, os.path.join(lo, "filled." + ext)))
+    for what, path in files:
+        db = os.path.join(d, "db-%s.db" % what.replace(" ", "-"))
+        shutil.copyfile(loop["db"], db)
+        r = ingest(db, path)
+        assert r.returncode == 3, (what, r.stderr)                 # the bad row only
+        assert "(O%d): 完成情况 '搞定' is not one of 未开始, 进行中, 已完成" % bad in r.stderr, (what, r.stderr)
+        con = sqlite3.connect(db)
+        got = dict((row[0], row[1:]) for row in con.execute(
+            "SELECT item_id, measures, owner, planned, progress, done FROM ledger_entries"))
+        con.close()
+        assert got["S001C04-P3-2026-W39"] == ("补齐活动计划", "社工站站长", "2026-09-27", "已完成", "2026-09-27"), what
+        assert got["S001C04-P8-2026-W37"] == (None, None, None, "进行中", None), what
+        assert len(got) == 2, what                                  # blank rows store nothing
 
 
 def all_text(path):
