@@ -105,9 +105,29 @@ cc_err cc_ledger_ingest(cc_store *s, const char *path, const char *name, const c
     }
     for (int k = 0; k < L_N; k++)
         hname[k] = (char *)lcols[k].zh;
+    /* columns a clerk added (not the ledger's own): said, never read */
+    static const char *const report_cols[] = {"社区", "指标", "处置", "等级", "首次预警", "连续期数", "当前值",
+                                              "目标", "整改期限", "状态", NULL};
     long others = 0;
-    for (size_t i = 0; i < hdr->n; i++)
-        others += lcol_of(hdr->field[i], hdr->len[i]) < 0 && hdr->len[i] > 0;
+    cc_buf oth = CC_BUF_INIT;
+    for (size_t i = 0; i < hdr->n; i++) {
+        size_t n = hdr->len[i];
+        const char *t = cc_trim(hdr->field[i], &n);
+        if (!n || lcol_of(hdr->field[i], hdr->len[i]) >= 0)
+            continue;
+        int own = 0;
+        for (int k = 0; report_cols[k] && !own; k++)
+            own = strlen(report_cols[k]) == n && !memcmp(report_cols[k], t, n);
+        if (own)
+            continue;
+        if (others < 10)
+            cc_buf_addf(&oth, "%s'%.*s'", others ? ", " : "", (int)(n > 60 ? 60 : n), t);
+        others++;
+    }
+    if (others)
+        cc_notice("%s: rectification ledger: ignoring %ld column%s added to it: %s%s", path, others,
+                  others > 1 ? "s" : "", oth.s, others > 10 ? ", …" : "");
+    cc_buf_release(&oth);
 
     cc_err e = cc_store_begin(s);
     if (e)
@@ -166,9 +186,6 @@ cc_err cc_ledger_ingest(cc_store *s, const char *path, const char *name, const c
         e = cc_store_err(s, rc, "storing the rectification ledger");
         goto fail;
     }
-    if (others)
-        cc_notice("%s: 整改台账: %ld column%s not read (only 编号 and the filled-in columns are)", path, others,
-                  others > 1 ? "s" : "");
 
     cc_csv_record rec;
     int got;
