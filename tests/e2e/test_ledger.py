@@ -46,14 +46,13 @@ def report(db, out, week):
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    """The demo data ingested and the W38 and W39 reports written (only read it)."""
+    """The demo data ingested and the W39 report written (only read it)."""
     d = tmp_path_factory.mktemp("ledger")
     db = str(d / "cc.db")
     r = run(["ingest", "-q", "--db", db, DEMO])
     assert r.returncode in (0, 3), r.stderr
     out = str(d / "out")
-    report(db, out, "2026-W38")
-    report(db, out, "2026-W39")
+    report(db, out, "2026-W39")             # as make demo does: fixtures/demo/ledger/ fill it in
     return {"db": db, "out": out, "dir": d}
 
 
@@ -115,16 +114,21 @@ def test_ledger_workbook_items_and_protection(base):
     assert ws.print_title_rows == "$1:$1"
 
 
-def test_items_carry_over_with_the_same_id(base):
-    _, w38 = ledger_rows(ledger_path(base["out"], "2026-W38", "S002-西湖街道"))
-    _, w39 = ledger_rows(ledger_path(base["out"], "2026-W39", "S002-西湖街道"))
-    assert "S002C03-P6-2026-W38" in w38 and "S002C03-P6-2026-W38" in w39
-    assert w38["S002C03-P6-2026-W38"]["整改期限"] == w39["S002C03-P6-2026-W38"]["整改期限"] == "2026-10-18"
-    assert w38["S002C03-P6-2026-W38"]["连续期数"] == "1" and w39["S002C03-P6-2026-W38"]["连续期数"] == "2"
+def test_items_carry_over_with_the_same_id(loop):
+    db, out = loop["db"], loop["out"]
+    report(db, out, "2026-W40")
+    _, w39 = ledger_rows(ledger_path(out, "2026-W39", "S001-东城街道"))
+    _, w40 = ledger_rows(ledger_path(out, "2026-W40", "S001-东城街道"))
+    for i in ("S001C04-P3-2026-W39", "S001C04-R4-2026-W39", "S001C04-P8-2026-W37", "S001C02-P4-2026-W29"):
+        assert w39[i]["整改期限"] == w40[i]["整改期限"], i
+        assert w39[i]["首次预警"] == w40[i]["首次预警"], i
+    assert w39["S001C04-P3-2026-W39"]["连续期数"] == "1" and w40["S001C04-P3-2026-W39"]["连续期数"] == "2"
+    # a week later the W39 run of R4 (deadline 2026-10-11) is still the same open item
+    assert w40["S001C04-R4-2026-W39"]["状态"] == "整改中"
     # recorded for ingest
-    con = sqlite3.connect(base["db"])
-    assert con.execute("SELECT deadline, level FROM ledger_items WHERE item_id = 'S002C03-P6-2026-W38'").fetchone() \
-        == ("2026-10-18", "yellow")
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT deadline, level, opened FROM ledger_items WHERE item_id = 'S001C04-P3-2026-W39'"
+                       ).fetchone() == ("2026-10-11", "red", "2026-W39")
 
 
 def ingest(db, *paths):
