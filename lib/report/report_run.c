@@ -322,21 +322,36 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         free(title);
     }
     if (!e && paths[CC_CHART_HEATMAP]) {
-        const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+        /* columns: the id and the short name (the name without its
+         * parenthesis: "P5 名额使用率"); the chart ellipsises what is long */
+        char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
         cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
-        for (size_t c = 0; c < cfg->nind; c++)
-            cols[c] = cfg->ind[c].id;
+        unsigned char *unrep = cc_xcalloc(n * cfg->nind + 1, 1);
+        for (size_t c = 0; c < cfg->nind; c++) {
+            const cc_indicator *ind = &cfg->ind[c];
+            const char *nm = R->o->lang_en && ind->name_en ? ind->name_en : ind->name;
+            size_t len = nm ? strcspn(nm, "(（") : 0;
+            while (len && nm[len - 1] == ' ')
+                len--;
+            cols[c] = len ? cc_xasprintf("%s %.*s", ind->id, (int)len, nm) : cc_xstrdup(ind->id);
+        }
         for (size_t i = 0; i < n; i++) {
             const cc_unit_result *r = &sc->res[j->rows[i]];
             labels[i] = r->unit.name;
-            for (size_t c = 0; c < cfg->nind; c++)
+            for (size_t c = 0; c < cfg->nind; c++) {
                 cells[i * cfg->nind + c] = r->cells[c].colour;
+                unrep[i * cfg->nind + c] = r->cells[c].status == CC_ST_NOT_REPORTED;
+            }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
-        e = cc_chart_heatmap(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells);
+        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind,
+                                    (const char *const *)cols, cells, unrep);
         free(title);
+        for (size_t c = 0; c < cfg->nind; c++)
+            free(cols[c]);
         free(cols);
         free(cells);
+        free(unrep);
     }
     if (!e && paths[CC_CHART_RADAR]) {
         /* the scope against its reference: a community against its street,
