@@ -184,7 +184,7 @@ typedef struct {
     lxw_format *rect[5];        /* the same marked 专项整治: bold, thick black border */
     lxw_format *pctd[5], *numd[5];  /* percent / number with 0..4 decimals */
     lxw_format *grade[4];       /* 优秀 良好 合格 不合格 */
-    lxw_format *bold;
+    lxw_format *bold, *center;
 } formats;
 
 typedef struct {
@@ -199,6 +199,8 @@ typedef struct {
     lxw_worksheet *ws;
     double width[MAXCOLS];
     int header_row, last_row, last_col;   /* of the main table (autofilter) */
+    double img_right;                     /* right edge of the widest image, px */
+    int img_rows;                         /* first row below every image */
 } sheet;
 
 static void note(book *b, lxw_error e)
@@ -281,18 +283,78 @@ static sheet *sheet_new(book *b, const char *name)
     return s;
 }
 
-/* Column widths, print set-up, frozen header and autofilter; frees s. */
+/* Printing (A4 landscape, margins 0.4" at the sides): the printable width in
+ * pixels at 100 % (96 px an inch), and the least print scale, so that the
+ * 11 pt body text prints at 11 x 0.70 = 7.7 pt (>= 7 pt) or larger. */
+#define PRINT_W_PX ((11.69 - 2 * 0.4) * 96)
+#define PRINT_MIN_SCALE 70
+
+/* Excel's pixel width of a column of w characters (Calibri 11: 7 px a
+ * character and 5 px of padding). */
+static double col_px(double w)
+{
+    return w <= 0 ? 0 : floor(w * 7 + 5);
+}
+
+/* The print scale (percent) for a sheet of this pixel width: the largest
+ * that fits it one page wide, at most 100; 0 when that would be below
+ * PRINT_MIN_SCALE (the sheet then prints at PRINT_MIN_SCALE in column groups,
+ * its key columns repeated). The scale is written as a fixed print scale,
+ * not "fit to width", so every spreadsheet prints the same size; the width is
+ * counted with a margin of 30 % because LibreOffice lays a column of w
+ * characters out about 25 % wider than Excel's 7 px a character (measured on
+ * the demo's sheets: 57 % and 60 % where 70 % and 76 % were computed). */
+int cc_wb_fit_scale(double px)
+{
+    px *= 1.3;
+    if (px <= PRINT_W_PX)
+        return 100;
+    int pct = (int)floor(100 * PRINT_W_PX / px);
+    return pct >= PRINT_MIN_SCALE ? pct : 0;
+}
+
+/* Column widths, print set-up, frozen header and autofilter; frees s.
+ * freeze_col: the key columns (rank, id, name) repeated on every page when
+ * the sheet prints in column groups. */
 static void sheet_done(sheet *s, int freeze_col)
 {
     if (s->ws) {
+        double px = 0;
         for (int c = 0; c < MAXCOLS; c++)
             if (s->width[c] > 0) {
                 double w = s->width[c] + 2;
-                worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w < 6 ? 6 : w, NULL);
+                if (w < 6)
+                    w = 6;
+                worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
+                px += col_px(w);
+            } else if (c <= s->last_col) {
+                px += 64;                               /* a default column */
             }
+        if (s->img_right > px)
+            px = s->img_right;
         worksheet_set_landscape(s->ws);
         worksheet_set_paper(s->ws, 9);                  /* A4 */
-        worksheet_fit_to_pages(s->ws, 1, 0);            /* one page wide */
+        worksheet_set_margins(s->ws, 0.4, 0.4, 0.5, 0.5);
+        int scale = cc_wb_fit_scale(px);
+        if (scale > 0) {
+            worksheet_set_print_scale(s->ws, (uint16_t)scale);   /* one page wide, >= 7.7 pt */
+        } else {
+            /* too wide for one page at a readable size: column groups, each
+             * page repeating the key columns */
+            worksheet_set_print_scale(s->ws, PRINT_MIN_SCALE);
+            worksheet_print_across(s->ws);
+            if (freeze_col > 0)
+                note(s->b, worksheet_repeat_columns(s->ws, 0, (lxw_col_t)(freeze_col - 1)));
+        }
+        int last = s->last_row > s->img_rows ? s->last_row : s->img_rows;
+        int lastc = s->last_col;
+        for (int c = 0; c < MAXCOLS; c++)
+            if (s->width[c] > 0 && c > lastc)
+                lastc = c;
+        /* the print area ends at the last row written (or below the last
+         * image): no trailing page of repeated headers over empty rows */
+        if (last > 0 && lastc >= 0)
+            note(s->b, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last, (lxw_col_t)lastc));
         if (s->header_row >= 0) {
             note(s->b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row,
                                              (lxw_row_t)s->header_row));
@@ -329,6 +391,8 @@ static void formats_init(book *b)
     format_set_font_color(f->sub, 0x595959);
     f->bold = workbook_add_format(wb);
     format_set_bold(f->bold);
+    f->center = workbook_add_format(wb);
+    format_set_align(f->center, LXW_ALIGN_CENTER);
     f->header = workbook_add_format(wb);
     format_set_bold(f->header);
     format_set_bg_color(f->header, 0xD9E1F2);
@@ -372,10 +436,12 @@ static void formats_init(book *b)
         f->numd[d] = workbook_add_format(wb);
         format_set_num_format(f->numd[d], nf[d]);
     }
-    f->grade[0] = fill(wb, CC_WB_MET, 0xFFFFFF);
-    f->grade[1] = fill(wb, CC_WB_BLUE, 0xFFFFFF);
-    f->grade[2] = fill(wb, CC_WB_YELLOW, 0x000000);
-    f->grade[3] = fill(wb, CC_WB_RED, 0xFFFFFF);
+    /* grades have their own palette (the charts' too, docs/charts.md): a
+     * grade is never drawn in a warning level's colour it does not share */
+    f->grade[0] = fill(wb, CC_WB_GRADE_1, 0xFFFFFF);
+    f->grade[1] = fill(wb, CC_WB_GRADE_2, 0x000000);
+    f->grade[2] = fill(wb, CC_WB_GRADE_3, 0x000000);
+    f->grade[3] = fill(wb, CC_WB_GRADE_4, 0xFFFFFF);
 }
 
 static lxw_format *unit_format(book *b, cc_unit_kind u)
@@ -461,8 +527,10 @@ static int png_size(const char *path, int *w, int *h)
     return 0;
 }
 
-/* Insert a chart PNG scaled to `width` pixels; returns the rows it covers
- * (20 px per row), 0 when there is no chart. */
+/* Insert a chart PNG scaled to `width` pixels at column 0 of `row`; returns
+ * the rows it covers (20 px per default row, rounded up) and one row of gap,
+ * 0 when there is no chart. Images are stacked, each below the last, so they
+ * never overlap whatever their sizes. */
 static int put_image(sheet *s, int row, int col, const char *path, double width)
 {
     int w, h;
@@ -473,7 +541,12 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
     o.x_scale = o.y_scale = width / w;
     o.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
     note(s->b, worksheet_insert_image_opt(s->ws, (lxw_row_t)row, (lxw_col_t)col, path, &o));
-    return (int)(h * (width / w) / 20.0) + 2;
+    int rows = (int)ceil(h * (width / w) / 20.0) + 1;
+    if (width > s->img_right)
+        s->img_right = width;
+    if (row + rows > s->img_rows)
+        s->img_rows = row + rows;
+    return rows;
 }
 
 /* Warnings of a unit marked 专项整治 (counted from its cells). */
@@ -654,10 +727,10 @@ static void sheet_overview(book *b)
         free(note);
         legend(s, row++, 0);
         row++;
-        int h1 = put_image(s, row, 0, in->charts[CC_CHART_BARS], 720);
-        put_image(s, row, nc > 8 ? 8 : nc, in->charts[CC_CHART_RADAR], 540);
-        row += h1;
-        put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 960);
+        /* one below the other, each scaled to a width that prints whole */
+        row += put_image(s, row, 0, in->charts[CC_CHART_BARS], 840);
+        row += put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 840);
+        row += put_image(s, row, 0, in->charts[CC_CHART_RADAR], 600);
     }
     sheet_done(s, scorecard ? 4 : 3);
 }
@@ -937,15 +1010,28 @@ static void sheet_trend(book *b)
         chart_axis_set_name(ch->y_axis, L(in, "总分（0–100）", "Total score (0–100)"));
         chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->trend
                                         ? L(in, "周", "Week") : L(in, "期", "Period"));
+        /* chart text at 10-12 pt, so it prints at >= 7 pt at the least
+         * print scale (70 %) */
+        lxw_chart_font f11 = { .size = 11 }, f10 = { .size = 10 }, f12 = { .size = 12, .bold = 1 };
+        chart_title_set_name_font(ch, &f12);
+        chart_legend_set_font(ch, &f11);
+        chart_axis_set_name_font(ch->x_axis, &f11);
+        chart_axis_set_name_font(ch->y_axis, &f11);
+        chart_axis_set_num_font(ch->x_axis, &f10);
+        chart_axis_set_num_font(ch->y_axis, &f10);
         chart_axis_set_min(ch->y_axis, 0);
         chart_axis_set_max(ch->y_axis, 100);
         lxw_chart_options co;
         memset(&co, 0, sizeof co);
         co.x_scale = 1.4;
         co.y_scale = 1.2;
-        note(b, worksheet_insert_chart_opt(s->ws, 1, (lxw_col_t)(5 + np), ch, &co));
+        /* below the table, so the sheet prints no wider than its table:
+         * 480 x 288 px scaled 1.4 x 1.2 = 672 x 346 px, 18 rows of 20 px */
+        note(b, worksheet_insert_chart_opt(s->ws, (lxw_row_t)(row + 1), 0, ch, &co));
+        row += 1 + (int)ceil(288 * 1.2 / 20.0) + 1;
+        s->img_rows = row;
     }
-    put_image(s, 22, 5 + (int)np, in->charts[CC_CHART_TREND], 720);
+    put_image(s, row + 1, 0, in->charts[CC_CHART_TREND], 720);
     free(units);
     sheet_done(s, 4);
 }
@@ -1236,7 +1322,7 @@ static void sheet_kano(book *b)
         for (int c = 0; c < 6; c++)
             tot += r->counts[c];
         if (tot > 0)
-            put_str(s, row, 8, kano_cat_label(in, r->category), NULL);
+            put_str(s, row, 8, kano_cat_label(in, r->category), b->f.center);   /* apart from the counts */
         put_num(s, row, 9, r->better, b->f.num2);
         put_num(s, row, 10, r->worse, b->f.num2);
         if (tot > 0)
