@@ -330,7 +330,12 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         for (size_t c = 0; c < cfg->nind; c++) {
             const cc_indicator *ind = &cfg->ind[c];
             const char *nm = R->o->lang_en && ind->name_en ? ind->name_en : ind->name;
-            size_t len = nm ? strcspn(nm, "(（") : 0;
+            size_t len = nm ? strlen(nm) : 0;      /* up to the first ( or （ (whole characters) */
+            const char *par = nm ? strchr(nm, '(') : NULL, *fw = nm ? strstr(nm, "（") : NULL;
+            if (par && (size_t)(par - nm) < len)
+                len = (size_t)(par - nm);
+            if (fw && (size_t)(fw - nm) < len)
+                len = (size_t)(fw - nm);
             while (len && nm[len - 1] == ' ')
                 len--;
             cols[c] = len ? cc_xasprintf("%s %.*s", ind->id, (int)len, nm) : cc_xstrdup(ind->id);

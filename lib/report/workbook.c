@@ -184,7 +184,7 @@ typedef struct {
     lxw_format *rect[5];        /* the same marked 专项整治: bold, thick black border */
     lxw_format *pctd[5], *numd[5];  /* percent / number with 0..4 decimals */
     lxw_format *grade[4];       /* 优秀 良好 合格 不合格 */
-    lxw_format *bold, *center;
+    lxw_format *bold, *center, *boldwrap;
 } formats;
 
 typedef struct {
@@ -201,7 +201,22 @@ typedef struct {
     int header_row, last_row, last_col;   /* of the main table (autofilter) */
     double img_right;                     /* right edge of the widest image, px */
     int img_rows;                         /* first row below every image */
+    int img_r0[8], img_r1[8], nimg;       /* rows each image (or chart) covers */
+    unsigned char *lines;                 /* lines of wrapped text by row (0/1 = one) */
+    size_t nlines;
+    int tall_row;                         /* a header row two lines high, or -1 */
 } sheet;
+
+/* A row's height in pixels as written (20 px, 20 a line when wrapped, 40 for
+ * a two-line header). */
+static double row_px(const sheet *s, int r)
+{
+    if (r == s->tall_row)
+        return 40;
+    if (r >= 0 && (size_t)r < s->nlines && s->lines[r] > 1)
+        return 20.0 * s->lines[r];
+    return 20;
+}
 
 static void note(book *b, lxw_error e)
 {
@@ -245,7 +260,10 @@ static void put_num(sheet *s, int row, int col, double v, lxw_format *f)
         return;
     }
     note(s->b, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, f));
-    widen(s, col, 8);
+    char t[64];                         /* as wide as its digits and a sign, % or ↑ */
+    snprintf(t, sizeof t, "%.*f", v == floor(v) && fabs(v) < 1e15 ? 0 : 2, v);
+    size_t n = strlen(t) + 1;
+    widen(s, col, n < 5 ? 5 : (double)n);
 }
 
 static void put_long(sheet *s, int row, int col, long v)
@@ -266,10 +284,70 @@ static void put_comment(sheet *s, int row, int col, const char *txt)
     }
 }
 
+/* A long text wrapped in a column of at most cap characters (LibreOffice
+ * and Excel grow the row to its lines), so the sheet stays printable. */
+static void put_wrapped_f(sheet *s, int row, int col, const char *txt, double cap, lxw_format *f)
+{
+    if (!txt || !*txt || !cc_utf8_valid(txt, strlen(txt))) {
+        put_str(s, row, col, txt, NULL);
+        return;
+    }
+    note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, txt, f));
+    double w = (double)cc_utf8_width(txt);
+    widen(s, col, w > cap ? cap : w);
+    /* the row is made as high as its lines (LibreOffice keeps the default
+     * height of a row written without one, and would print one line) */
+    size_t n = (size_t)ceil(w / (cap + 2));   /* the column is cap + 2 wide */
+    if (n > 1 && row >= 0) {
+        if ((size_t)row >= s->nlines) {
+            size_t nn = (size_t)row + 64;
+            s->lines = cc_xrealloc(s->lines, nn);
+            memset(s->lines + s->nlines, 0, nn - s->nlines);
+            s->nlines = nn;
+        }
+        if (n > s->lines[row])
+            s->lines[row] = (unsigned char)(n > 20 ? 20 : n);
+    }
+}
+
+static void put_wrapped(sheet *s, int row, int col, const char *txt, double cap)
+{
+    put_wrapped_f(s, row, col, txt, cap, s->b->f.wrap);
+}
+
+/* The width a header cell asks of its column: headers wrap (the format
+ * does), between Chinese characters or after a hyphen, so at most 6
+ * characters ("服务/过程", "2026-/W45"), the values decide the rest. *tall is
+ * set when the header takes two lines. */
+static double header_width(const char *t, int *tall)
+{
+    double w = (double)cc_utf8_width(t), run = 0, longest = 0;
+    for (const char *p = t; *p; p++) {      /* longest run of ASCII without a break */
+        if ((unsigned char)*p < 0x80 && *p != ' ' && *p != '-' && *p != '/')
+            run++;
+        else
+            run = 0;
+        if (run > longest)
+            longest = run;
+    }
+    double cap = longest > 6 ? longest : 6;
+    if (w > cap)
+        *tall = 1;
+    return w > cap ? cap : w;
+}
+
 static void header(sheet *s, int row, const char *const *cols, int n)
 {
-    for (int c = 0; c < n; c++)
-        put_str(s, row, c, cols[c], s->b->f.header);
+    int tall = 0;
+    for (int c = 0; c < n; c++) {
+        const char *t = cols[c] ? cols[c] : "";
+        note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)c, t, s->b->f.header));
+        widen(s, c, header_width(t, &tall));
+    }
+    if (tall) {
+        note(s->b, worksheet_set_row(s->ws, (lxw_row_t)row, 30, NULL));
+        s->tall_row = row;
+    }
 }
 
 static sheet *sheet_new(book *b, const char *name)
@@ -278,6 +356,7 @@ static sheet *sheet_new(book *b, const char *name)
     s->b = b;
     s->ws = workbook_add_worksheet(b->wb, name);
     s->header_row = -1;
+    s->tall_row = -1;
     if (!s->ws)
         note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
     return s;
@@ -289,24 +368,27 @@ static sheet *sheet_new(book *b, const char *name)
 #define PRINT_W_PX ((11.69 - 2 * 0.4) * 96)
 #define PRINT_MIN_SCALE 70
 
-/* Excel's pixel width of a column of w characters (Calibri 11: 7 px a
- * character and 5 px of padding). */
+/* The printed width of a column of w characters, in pixels at 100 %:
+ * Excel gives 7 px a character and 5 px of padding (Calibri 11), but
+ * LibreOffice, where Calibri and its metric twin Carlito are not installed,
+ * lays out 9.34 px a character (measured on the demo's 总览 printed to PDF:
+ * columns of 8.71 and 18.71 characters 81.3 and 174.7 px wide). The larger
+ * is used, so a sheet fits its page in both. */
 static double col_px(double w)
 {
-    return w <= 0 ? 0 : floor(w * 7 + 5);
+    if (w <= 0)
+        return 0;
+    w += 0.72;          /* libxlsxwriter stores w + 5 px of padding: 6 -> 6.7109375 */
+    return fmax(floor(w * 7 + 5), w * 9.4);
 }
 
 /* The print scale (percent) for a sheet of this pixel width: the largest
  * that fits it one page wide, at most 100; 0 when that would be below
  * PRINT_MIN_SCALE (the sheet then prints at PRINT_MIN_SCALE in column groups,
  * its key columns repeated). The scale is written as a fixed print scale,
- * not "fit to width", so every spreadsheet prints the same size; the width is
- * counted with a margin of 30 % because LibreOffice lays a column of w
- * characters out about 25 % wider than Excel's 7 px a character (measured on
- * the demo's sheets: 57 % and 60 % where 70 % and 76 % were computed). */
+ * not "fit to width", so every spreadsheet prints the same size. */
 int cc_wb_fit_scale(double px)
 {
-    px *= 1.3;
     if (px <= PRINT_W_PX)
         return 100;
     int pct = (int)floor(100 * PRINT_W_PX / px);
@@ -322,13 +404,13 @@ static void sheet_done(sheet *s, int freeze_col)
         double px = 0;
         for (int c = 0; c < MAXCOLS; c++)
             if (s->width[c] > 0) {
-                double w = s->width[c] + 2;
+                double w = s->width[c] + 1;     /* a character of padding (+ 5 px) */
                 if (w < 6)
                     w = 6;
                 worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
                 px += col_px(w);
             } else if (c <= s->last_col) {
-                px += 64;                               /* a default column */
+                px += col_px(8.43);                     /* a default column */
             }
         if (s->img_right > px)
             px = s->img_right;
@@ -343,9 +425,47 @@ static void sheet_done(sheet *s, int freeze_col)
              * page repeating the key columns */
             worksheet_set_print_scale(s->ws, PRINT_MIN_SCALE);
             worksheet_print_across(s->ws);
-            if (freeze_col > 0)
+            /* key columns repeated on every page, unless images are anchored
+             * there (their left part would be repeated too) */
+            if (freeze_col > 0 && s->nimg == 0)
                 note(s->b, worksheet_repeat_columns(s->ws, 0, (lxw_col_t)(freeze_col - 1)));
         }
+        /* a page break before an image that would otherwise be cut: the
+         * rows laid down page by page as a spreadsheet does (20 px a row,
+         * 20 px a line of a wrapped row, a page of 7.27 in less the repeated
+         * header row and 20 px of slack); an image that does not fit the
+         * rest of its page starts the next one */
+        if (s->nimg > 0) {
+            double sc = scale > 0 ? scale : PRINT_MIN_SCALE;
+            double hh = s->header_row >= 0 ? row_px(s, s->header_row) : 0;
+            double cap = (8.27 - 1.0) * 96 * 100 / sc - 20;
+            lxw_row_t br[9];
+            int nb = 0, r = 0;
+            double y = 0;
+            for (int i = 0; i < s->nimg; i++) {
+                for (; r < s->img_r0[i]; r++) {
+                    double h = row_px(s, r);
+                    if (y + h > cap)
+                        y = hh;                 /* an automatic break above r */
+                    y += h;
+                }
+                double ih = 20.0 * (s->img_r1[i] - s->img_r0[i] + 1);
+                if (y + ih > cap && y > hh + 1 && nb < 8) {
+                    br[nb++] = (lxw_row_t)s->img_r0[i];
+                    y = hh;
+                }
+                for (; r <= s->img_r1[i]; r++)
+                    y += row_px(s, r);
+                if (y > cap)
+                    y = hh + fmod(y - hh, cap - hh);
+            }
+            br[nb] = 0;
+            if (nb)
+                note(s->b, worksheet_set_h_pagebreaks(s->ws, br));
+        }
+        for (size_t r = 0; r < s->nlines; r++)
+            if (s->lines[r] > 1)
+                note(s->b, worksheet_set_row(s->ws, (lxw_row_t)r, 15.0 * s->lines[r], NULL));
         int last = s->last_row > s->img_rows ? s->last_row : s->img_rows;
         int lastc = s->last_col;
         for (int c = 0; c < MAXCOLS; c++)
@@ -365,6 +485,7 @@ static void sheet_done(sheet *s, int freeze_col)
                                                 (lxw_col_t)s->last_col));
         }
     }
+    free(s->lines);
     free(s);
 }
 
@@ -391,6 +512,9 @@ static void formats_init(book *b)
     format_set_font_color(f->sub, 0x595959);
     f->bold = workbook_add_format(wb);
     format_set_bold(f->bold);
+    f->boldwrap = workbook_add_format(wb);
+    format_set_bold(f->boldwrap);
+    format_set_text_wrap(f->boldwrap);
     f->center = workbook_add_format(wb);
     format_set_align(f->center, LXW_ALIGN_CENTER);
     f->header = workbook_add_format(wb);
@@ -542,6 +666,10 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
     o.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
     note(s->b, worksheet_insert_image_opt(s->ws, (lxw_row_t)row, (lxw_col_t)col, path, &o));
     int rows = (int)ceil(h * (width / w) / 20.0) + 1;
+    if (s->nimg < 8) {
+        s->img_r0[s->nimg] = row;
+        s->img_r1[s->nimg++] = row + rows - 1;
+    }
     if (width > s->img_right)
         s->img_right = width;
     if (row + rows > s->img_rows)
@@ -583,7 +711,7 @@ static void put_movers(sheet *s, int row, int col, const cc_scorecard *sc, size_
         return;
     char *m = cc_scorecard_movers(sc, unit);
     if (*m)
-        put_str(s, row, col, m, NULL);
+        put_wrapped(s, row, col, m, 16);
     free(m);
 }
 
@@ -660,7 +788,7 @@ static void sheet_overview(book *b)
         if (scorecard)
             put_str(s, row, c++, level_label(in, r->unit.level), NULL);
         put_str(s, row, c++, r->unit.id, NULL);
-        put_str(s, row, c++, unit_name(in, &r->unit), NULL);
+        put_wrapped(s, row, c++, unit_name(in, &r->unit), 12);
         put_num(s, row, c++, r->total, b->f.score);
         put_str(s, row, c++, in->lang_en ? grade_en(r->grade) : r->grade, grade_format(b, r->grade));
         for (size_t d = 0; d < cfg->ndims && c < MAXCOLS - 8; d++)
@@ -697,7 +825,7 @@ static void sheet_overview(book *b)
             put_str(s, row, c++, r->unit.id, b->f.bold);
             char *nm = cc_xasprintf("%s%s", unit_name(in, &r->unit),
                                     L(in, "（合计）", " (total)"));
-            put_str(s, row, c++, nm, b->f.bold);
+            put_wrapped_f(s, row, c++, nm, 12, b->f.boldwrap);
             free(nm);
             put_num(s, row, c++, r->total, b->f.score);
             put_str(s, row, c++, in->lang_en ? grade_en(r->grade) : r->grade,
@@ -924,7 +1052,7 @@ static void sheet_warnings(book *b)
         put_num(s, row, 8, c->run, b->f.integer);
         put_str(s, row, 9, change_label(in, c->change), NULL);
         put_str(s, row, 10, action_label(in, c), marked(c) ? b->f.rect[c->colour] : NULL);
-        put_str(s, row, 11, c->explanation, NULL);
+        put_wrapped(s, row, 11, c->explanation, 24);
     }
     free(wu);
     free(wi);
@@ -961,14 +1089,14 @@ static void sheet_trend(book *b)
     size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
     if (np > MAXCOLS - 5)
         np = MAXCOLS - 5;
-    put_str(s, 0, 0, L(in, "指标编号", "Indicator ID"), b->f.header);
-    put_str(s, 0, 1, L(in, "指标", "Indicator"), b->f.header);
-    put_str(s, 0, 2, L(in, "层级", "Level"), b->f.header);
-    put_str(s, 0, 3, L(in, "单位", "Unit"), b->f.header);
-    for (size_t p = 0; p < np; p++) {
-        const char *lab = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
-        put_str(s, 0, 4 + (int)p, lab, b->f.header);
-    }
+    const char *hc[4 + MAXCOLS];
+    hc[0] = L(in, "指标编号", "Indicator ID");
+    hc[1] = L(in, "指标", "Indicator");
+    hc[2] = L(in, "层级", "Level");
+    hc[3] = L(in, "单位", "Unit");
+    for (size_t p = 0; p < np; p++)
+        hc[4 + p] = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
+    header(s, 0, hc, 4 + (int)np);
     s->header_row = 0;
     size_t *units;
     size_t nu = block_units(in, &units);
@@ -982,7 +1110,7 @@ static void sheet_trend(book *b)
         for (size_t k = 0; k < nu; k++, row++) {
             const cc_unit_result *r = &sc->res[units[k]];
             put_str(s, row, 0, id, NULL);
-            put_str(s, row, 1, nm, NULL);
+            put_wrapped(s, row, 1, nm, 12);
             put_str(s, row, 2, level_label(in, r->unit.level), NULL);
             put_str(s, row, 3, unit_name(in, &r->unit), NULL);
             for (size_t p = 0; p < np; p++)
@@ -1028,8 +1156,13 @@ static void sheet_trend(book *b)
         /* below the table, so the sheet prints no wider than its table:
          * 480 x 288 px scaled 1.4 x 1.2 = 672 x 346 px, 18 rows of 20 px */
         note(b, worksheet_insert_chart_opt(s->ws, (lxw_row_t)(row + 1), 0, ch, &co));
+        int r0 = row + 1;
         row += 1 + (int)ceil(288 * 1.2 / 20.0) + 1;
         s->img_rows = row;
+        if (s->nimg < 8) {
+            s->img_r0[s->nimg] = r0;
+            s->img_r1[s->nimg++] = row - 1;
+        }
     }
     put_image(s, row + 1, 0, in->charts[CC_CHART_TREND], 720);
     free(units);
