@@ -347,6 +347,41 @@ static void test_layout_rows(void **state)
     }
 }
 
+/* 未报 is drawn apart from 无数据: a hatched cell (dark stripes over its
+ * colour) with a hatched legend swatch, where 无数据 is plain grey. */
+static size_t count_exact(const img *im, unsigned colour)
+{
+    size_t n = 0;
+    for (int y = 0; y < im->h; y++)
+        for (int x = 0; x < im->w; x++)
+            n += px(im, x, y) == colour;
+    return n;
+}
+
+static void test_heatmap_unreported(void **state)
+{
+    (void)state;
+    const char *rows[2] = { "锦城社区", "锦华社区" };
+    const char *cols[3] = { "P1 活动组织规范率", "P2 师幼互动质量", "P3 计划活动完成率" };
+    cc_colour cells[6] = { CC_COL_YELLOW, CC_COL_YELLOW, CC_COL_YELLOW,
+                           CC_COL_GREY, CC_COL_GREY, CC_COL_GREY };
+    unsigned char unrep[6] = { 1, 1, 1, 0, 0, 0 };
+    char *p = pathf("unrep.png");
+    img im;
+    assert_int_equal(cc_chart_heatmap(p, NULL, "未报", 2, rows, 3, cols, cells), CC_OK);
+    img_load(&im, p);
+    size_t plain = count_exact(&im, 0x333333);
+    assert_true(has_block(&im, YELLOW, 20));
+    img_free(&im);
+    assert_int_equal(cc_chart_heatmap_marked(p, NULL, "未报", 2, rows, 3, cols, cells, unrep), CC_OK);
+    img_load(&im, p);
+    size_t hatched = count_exact(&im, 0x333333);
+    assert_true(hatched > plain + 500);             /* the stripes of three cells and the swatch */
+    assert_true(has_block(&im, GREY, 20));          /* 无数据 still plain grey */
+    img_free(&im);
+    free(p);
+}
+
 static void test_size_rule(void **state)
 {
     (void)state;
@@ -825,6 +860,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout_rows),
+        cmocka_unit_test(test_heatmap_unreported),
         cmocka_unit_test(test_size_rule),
         cmocka_unit_test(test_bars),
         cmocka_unit_test(test_bars_order_and_grades),
