@@ -90,6 +90,13 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
         if (w > labw)
             labw = w;
     }
+    /* the corner ("街道 / 指标") fits above the row labels */
+    const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
+    char corner[160];
+    snprintf(corner, sizeof(corner), "%.100s / %s", rt, c.en ? "indicator" : "指标");
+    double cornw = cc_ch_text_width(&c, corner, 13, 0);
+    if (labw < cornw)
+        labw = cornw;
     double capw = c.w * 0.25;
     if (labw > capw)
         labw = capw;
@@ -142,9 +149,6 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     }
     (void)gh;
     /* corner: what the rows and columns are */
-    const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
-    char corner[160];
-    snprintf(corner, sizeof(corner), "%.100s / %s", rt, c.en ? "indicator" : "指标");
     cc_ch_text(&c, x0 - 8, top - 4, corner, 13, 0, 2, 2, labw, CH_INK3);
     return cc_ch_finish(&c, path);
 }

@@ -45,7 +45,9 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
 
     (void)W; (void)H;
     double panel = 150;
-    double x0 = CH_MARGIN + 44, x1 = c.w - CH_MARGIN - panel - 16;
+    /* the last values are written right of x1 (up to 36 units), the panel
+     * starts 46 units right of it */
+    double x0 = CH_MARGIN + 44, x1 = c.w - CH_MARGIN - panel - 30;
     double y0 = 84, y1 = c.h - 58;       /* y0 = 100 points, y1 = 0 */
     double pw = x1 - x0, ph = y1 - y0;
 #define YV(v) (y1 - ph * ((v) < 0 ? 0 : (v) > 100 ? 100 : (v)) / 100.0)

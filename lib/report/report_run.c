@@ -292,6 +292,9 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         paths[k] = NULL;
     }
     int community = scope->unit.level == CC_LEVEL_COMMUNITY;
+    /* what the rows of the bars and the heat map are */
+    co.row_title = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "Street" : "街道")
+                                                      : (R->o->lang_en ? "Community" : "社区");
     const char *sname = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "area" : "全区")
                                                            : scope->unit.name;
     for (int k = 0; k < 5; k++) {
