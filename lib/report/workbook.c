@@ -207,14 +207,19 @@ typedef struct {
     int tall_row;                         /* a header row two lines high, or -1 */
 } sheet;
 
-/* A row's height in pixels as written (20 px, 20 a line when wrapped, 40 for
- * a two-line header). */
+/* A line of wrapped text in points: Chinese fonts at 11 pt (Noto Sans CJK,
+ * the fallback where Calibri has no glyphs) take about 16.5 pt a line, more
+ * than Excel's 15 pt row. */
+#define LINE_PT 17.0
+
+/* A row's height in pixels as written (20 px, LINE_PT a line + 3 pt when
+ * wrapped, a two-line header the same). */
 static double row_px(const sheet *s, int r)
 {
     if (r == s->tall_row)
-        return 40;
+        return (2 * LINE_PT + 3) * 4 / 3;
     if (r >= 0 && (size_t)r < s->nlines && s->lines[r] > 1)
-        return 20.0 * s->lines[r];
+        return (LINE_PT * s->lines[r] + 3) * 4 / 3;
     return 20;
 }
 
@@ -345,7 +350,7 @@ static void header(sheet *s, int row, const char *const *cols, int n)
         widen(s, c, header_width(t, &tall));
     }
     if (tall) {
-        note(s->b, worksheet_set_row(s->ws, (lxw_row_t)row, 30, NULL));
+        note(s->b, worksheet_set_row(s->ws, (lxw_row_t)row, 2 * LINE_PT + 3, NULL));
         s->tall_row = row;
     }
 }
@@ -465,7 +470,7 @@ static void sheet_done(sheet *s, int freeze_col)
         }
         for (size_t r = 0; r < s->nlines; r++)
             if (s->lines[r] > 1)
-                note(s->b, worksheet_set_row(s->ws, (lxw_row_t)r, 15.0 * s->lines[r], NULL));
+                note(s->b, worksheet_set_row(s->ws, (lxw_row_t)r, LINE_PT * s->lines[r] + 3, NULL));
         int last = s->last_row > s->img_rows ? s->last_row : s->img_rows;
         int lastc = s->last_col;
         for (int c = 0; c < MAXCOLS; c++)
@@ -515,6 +520,7 @@ static void formats_init(book *b)
     f->boldwrap = workbook_add_format(wb);
     format_set_bold(f->boldwrap);
     format_set_text_wrap(f->boldwrap);
+    format_set_align(f->boldwrap, LXW_ALIGN_VERTICAL_TOP);
     f->center = workbook_add_format(wb);
     format_set_align(f->center, LXW_ALIGN_CENTER);
     f->header = workbook_add_format(wb);
@@ -527,6 +533,7 @@ static void formats_init(book *b)
     f->text = NULL;
     f->wrap = workbook_add_format(wb);
     format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     f->integer = workbook_add_format(wb);
     format_set_num_format(f->integer, "0");
     f->score = workbook_add_format(wb);
