@@ -1,7 +1,7 @@
 # carecard — plain Makefile.  `make help` lists the targets.
 #   make            build bin/carecard
 #   make demo       install deps, build, ingest fixtures/demo, write reports/demo/
-#   make test       install deps, build, run the whole suite (ends "N passed, N failed")
+#   make test       install deps, build, run the whole suite (ends "N passed, N failed, N skipped")
 #   make SANITIZE=1 test   the same under ASan+UBSan
 #   make V=1        show the commands
 VERSION   := 1.0.0

@@ -1054,7 +1054,7 @@ static int open_rejects(file_ctx *f)
         return -1;
     }
     fchmod(fd, 0600);
-    fputs("\xEF\xBB\xBFline,reason", f->rej);
+    fputs("\xEF\xBB\xBFline,\xE5\x8E\x9F\xE5\x9B\xA0,reason", f->rej);   /* line,原因,reason */
     for (size_t i = 0; i < f->ncols_in; i++) {
         fputc(',', f->rej);
         csv_cell(f->rej, f->header[i], strlen(f->header[i]));
@@ -1069,7 +1069,11 @@ static int reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason,
     if (f->shown_rejects++ < MAX_SHOWN)
         cc_warn("%s:%ld: %s", f->path, rec->line, reason);
     if (open_rejects(f) == 0) {
+        char *zh = cc_msg_zh(reason);          /* the Chinese 原因, from the catalog */
         fprintf(f->rej, "%ld,", rec->line);
+        csv_cell(f->rej, zh ? zh : reason, strlen(zh ? zh : reason));
+        free(zh);
+        fputc(',', f->rej);
         csv_cell(f->rej, reason, strlen(reason));
         for (size_t i = 0; i < rec->n; i++) {
             fputc(',', f->rej);
@@ -2222,13 +2226,17 @@ static cc_err load_rows(file_ctx *f, cc_csv *r)
     return err;
 }
 
-/* "already ingested" (frees when and oldname). */
-static void say_known(const char *path, const char *name, char *when, char *oldname)
+/* "already ingested" (frees when and oldname): with -v only for a file stored
+ * by an earlier run (a cron job re-reads its inbox every week), always when
+ * another process stored it while this one was reading it (raced). */
+static void say_known(const char *path, const char *name, char *when, char *oldname, int raced)
 {
+    int level = raced ? CC_DIAG_NOTICE : CC_DIAG_VERBOSE;
+    when = cc_time_local(when);            /* shown in the data's time zone */
     if (!strcmp(oldname, name))
-        cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
+        cc_diag(level, "%s: already ingested on %s (same SHA-256); skipped", path, when);
     else
-        cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        cc_diag(level, "%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
     free(when);
     free(oldname);
 }
@@ -2282,7 +2290,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, hex, &when, &oldname)) {
-        say_known(path, f->name, when, oldname);
+        say_known(path, f->name, when, oldname, 0);
         st->skipped = 1;
         cc_csv_free(r);
         return CC_OK;
@@ -2419,7 +2427,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
      * file since the check above (several runs started at once) */
     if (sha_known(s, hex, &when, &oldname)) {
         cc_store_rollback(s);
-        say_known(path, f->name, when, oldname);
+        say_known(path, f->name, when, oldname, 1);
         st->skipped = 1;
         file_release(f);
         cc_csv_free(r);

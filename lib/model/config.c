@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
     const char *path;
     int errors;
+    unsigned flags;          /* CC_CONFIG_* of cc_config_load_flags */
     message *msgs; size_t nmsgs;
     sec_rec *secs; size_t nsecs;
     key_rec *keys; size_t nkeys;
@@ -1279,7 +1280,7 @@ static void load_sections(loader *L, cc_config *cfg)
             && !sec_prefix(s, "kano."))
             load_indicator(L, cfg, s);
     }
-    if (cfg->nind == 0)
+    if (cfg->nind == 0 && !(L->flags & CC_CONFIG_PARTIAL))
         err_at(L, 0, "no indicators; expected at least one indicator section such as [P1]");
 
     if (ahp) {
@@ -1319,7 +1320,7 @@ static void loader_release(loader *L)
         iniparser_freedict(L->dict);
 }
 
-cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg)
+static cc_err load_mem(const char *name, const char *data, size_t len, unsigned flags, cc_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->path = cc_xstrdup(name);
@@ -1340,6 +1341,7 @@ cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_con
     loader L;
     memset(&L, 0, sizeof L);
     L.path = name;
+    L.flags = flags;
     scan(&L, data, len);
     load_dict(&L);
     load_sections(&L, cfg);
@@ -1354,7 +1356,17 @@ cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_con
     return CC_OK;
 }
 
+cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg)
+{
+    return load_mem(name, data, len, 0, cfg);
+}
+
 cc_err cc_config_load(const char *path, cc_config *cfg)
+{
+    return cc_config_load_flags(path, 0, cfg);
+}
+
+cc_err cc_config_load_flags(const char *path, unsigned flags, cc_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     FILE *f = fopen(path, "rb");
@@ -1383,7 +1395,7 @@ cc_err cc_config_load(const char *path, cc_config *cfg)
         cc_buf_release(&b);
         return CC_ERR_CONFIG;
     }
-    cc_err e = cc_config_load_mem(path, b.s ? b.s : "", b.len, cfg);
+    cc_err e = load_mem(path, b.s ? b.s : "", b.len, flags, cfg);
     cc_buf_release(&b);
     return e;
 }

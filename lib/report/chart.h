@@ -72,7 +72,9 @@ void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t
  * units in your rank order. grades[i]: "优秀" "良好" "合格" "不合格" (or
  * English Excellent/Good/Pass/Fail), NULL = no total; grades == NULL derives
  * the grade from the value and opts' cuts. A NAN value is a grey stub
- * labelled 无总分. Colours: docs/charts.md. x axis 总分 (0–100). */
+ * labelled with grades[i] when that is not a grade (the reason a unit is not
+ * ranked: 未报, 覆盖不足), else 无总分. Colours: docs/charts.md. x axis 总分
+ * (0–100). */
 cc_err cc_chart_bars(const char *path, const cc_chart_opts *o, const char *title,
                      size_t n, const char *const labels[], const double values[],
                      const char *const grades[]);
@@ -85,14 +87,18 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *ti
                         size_t nrows, const char *const row_labels[],
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[]);
-
-/* The same, with unreported[r * ncols + c] != 0 marking a cell whose unit
- * did not report (未报): drawn hatched over its colour, counted apart in the
- * legend (未报 n), never mistaken for 无数据. unreported may be NULL. */
+/* The same, with marks[r * ncols + c] (NULL = none), a sum of:
+ *   CC_HEAT_RECTIFY     专项整治: a dark frame inside the cell (legend
+ *                       黑框 = 专项整治 n), so it stands out in greyscale;
+ *   CC_HEAT_UNREPORTED  the unit did not report (未报): the cell hatched over
+ *                       its colour, counted apart in the legend (未报 n), never
+ *                       mistaken for 无数据. */
+#define CC_HEAT_RECTIFY 1
+#define CC_HEAT_UNREPORTED 2
 cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *o, const char *title,
                                size_t nrows, const char *const row_labels[],
                                size_t ncols, const char *const col_labels[],
-                               const cc_colour cells[], const unsigned char unreported[]);
+                               const cc_colour cells[], const unsigned char marks[]);
 
 /* Radar: naxes axes (>= 3 give a polygon web; fewer, circles and spokes),
  * nseries polygons; values[s * naxes + a] in 0..100, NAN = no score (the

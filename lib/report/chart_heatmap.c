@@ -17,7 +17,7 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
 cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, const char *title,
                                size_t nrows, const char *const row_labels[],
                                size_t ncols, const char *const col_labels[],
-                               const cc_colour cells[], const unsigned char unrep[])
+                               const cc_colour cells[], const unsigned char marks[])
 {
     int have = nrows == 0 || ncols == 0 || (row_labels && col_labels && cells);
     cc_err rc = cc_ch_check(path, "heatmap", have);
@@ -33,7 +33,7 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     int W, H;
     cc_chart_size(CC_CHART_HEATMAP, &o, nrows, ncols, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
 
@@ -42,10 +42,11 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
                                         CC_COL_GREY };
     static const char *const zh[5] = { "达标", "蓝", "黄", "红", "无数据" };
     static const char *const en[5] = { "Met", "Blue", "Yellow", "Red", "No data" };
-    size_t count[5] = { 0 }, nunrep = 0;
+    size_t count[5] = { 0 }, nunrep = 0, nmarked = 0;
     cc_colour unrep_col = CC_COL_YELLOW;
     for (size_t i = 0; i < nrows * ncols; i++) {
-        if (unrep && unrep[i]) {
+        nmarked += marks && (marks[i] & CC_HEAT_RECTIFY);
+        if (marks && (marks[i] & CC_HEAT_UNREPORTED)) {
             nunrep++;
             unrep_col = cells[i];
         } else {
@@ -54,8 +55,8 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     }
     /* the legend lists the levels present, so every colour on the chart is
      * one of the input's */
-    char lt[6][48];
-    cc_ch_legend_item leg[6];
+    char lt[7][64];
+    cc_ch_legend_item leg[7];
     size_t nleg = 0;
     for (int k = 0; k < 5; k++) {
         if (k == 4 && nunrep) {
@@ -67,6 +68,12 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
             continue;
         snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
         leg[nleg] = (cc_ch_legend_item){ lt[nleg], cc_ch_level_hex(order[k]), 0 };
+        nleg++;
+    }
+    if (nmarked) {          /* the 专项整治 frame (a dark swatch) */
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? "Framed: special rectification"
+                                                           : "黑框 = 专项整治", nmarked);
+        leg[nleg] = (cc_ch_legend_item){ lt[nleg], 0x000000, 0 };
         nleg++;
     }
     cc_ch_header(&c, title, 0);
@@ -120,12 +127,20 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
             double ch = pitch - (pitch >= 6 ? 1 : 0);
             cairo_rectangle(cr, cx, y, cwid, ch);
             cc_colour col = cells[r * ncols + k];
-            int un = unrep && unrep[r * ncols + k];
+            int un = marks && (marks[r * ncols + k] & CC_HEAT_UNREPORTED);
             cc_ch_rgb(cr, cc_ch_level_hex(col));
             cairo_fill(cr);
             if (un)
                 cc_ch_hatch(&c, cx, y, cwid, ch);
-            else if (say && col != CC_COL_MET)
+            if (marks && (marks[r * ncols + k] & CC_HEAT_RECTIFY)) {
+                /* 专项整治: a dark frame inside the cell, visible in greyscale */
+                double lw = ch >= 12 ? 2.4 : 1;     /* 4 px at 1200 */
+                cairo_rectangle(cr, cx + lw / 2, y + lw / 2, cwid - lw, ch - lw);
+                cairo_set_line_width(cr, lw);
+                cc_ch_rgb(cr, 0x000000);
+                cairo_stroke(cr);
+            }
+            if (!un && say && col != CC_COL_MET)
                 cc_ch_text(&c, cx + cwid / 2, y + ch / 2,
                            c.en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]
                              : (const char *[]){ "", "蓝", "黄", "红", "–" }[col],

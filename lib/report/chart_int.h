@@ -68,10 +68,11 @@ typedef struct {
     PangoLayout *lay;
     PangoFontDescription *fd;
     cc_chart_opts o;         /* resolved */
-    int w, h, en;            /* w, h in layout units */
+    int w, h, en;            /* w, h in layout units (pixels for cc_ch_open) */
     double k;                /* pixels per layout unit */
     double min_fs, title_fs; /* drawn text sizes (units), for the layout report */
     size_t labelled;
+    int png_level;           /* zlib level of the PNG; 0 = 6 */
     cc_buf tmp;
 } cc_ch_canvas;
 
@@ -79,8 +80,11 @@ typedef struct { const char *text; unsigned hex; int style; } cc_ch_legend_item;
 
 void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out);
 cc_err cc_ch_check(const char *path, const char *what, int ok);
-/* w, h: the PNG's pixels; the canvas is then c->w x c->h layout units. */
+/* A canvas of w x h pixels, drawn in pixels (the brief scales it itself). */
 cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
+/* A chart's canvas of w x h pixels, drawn in layout units: CH_LW units wide,
+ * c->w x c->h units (c->k pixels a unit). */
+cc_err cc_ch_open_chart(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
 void cc_ch_close(cc_ch_canvas *c);
 cc_err cc_ch_finish(cc_ch_canvas *c, const char *path);   /* writes and closes */
 
@@ -89,6 +93,12 @@ void cc_ch_rgba(cairo_t *cr, unsigned hex, double a);
 unsigned cc_ch_level_hex(cc_colour c);
 void cc_ch_fmt(char *buf, size_t len, double v, int prec);
 
+/* Copy s into out for Pango: invalid UTF-8 becomes U+FFFD, control
+ * characters (newlines too: every label is one line) become spaces.
+ * Returns out->s. */
+const char *cc_ch_clean(cc_buf *out, const char *s);
+#define CH_DEF_FONT "Noto Sans CJK SC, Noto Sans CJK, Source Han Sans SC, " \
+                    "WenQuanYi Micro Hei, Droid Sans Fallback, sans-serif"
 void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw);
 void cc_ch_extent(cc_ch_canvas *c, double *w, double *h);
 double cc_ch_text_width(cc_ch_canvas *c, const char *s, double size, int bold);

@@ -87,7 +87,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     int W, H;
     cc_chart_size(CC_CHART_KANO, &o, n, 0, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     cc_ch_header(&c, title, 0);

@@ -17,7 +17,7 @@
 
 static json_t *jnum(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? json_real(v + 0.0) : json_null();   /* + 0.0: never -0 */
 }
 
 static json_t *jstr(const char *s)
@@ -168,14 +168,6 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             fputc(' ', f);
 }
 
-/* Shortest text that reads back as the same double. */
-static void full_num(char *out, size_t len, double v)
-{
-    /* the shortest text that reads back as v: "%.0f" for an integer below
-     * 1e15, else the smallest "%.*g" (no exponent unless |v| < 1e-4) */
-    cc_num_shortest(out, len, v);
-}
-
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
 static void csv_cell(FILE *f, const char *s, int text)
 {
@@ -200,8 +192,8 @@ static void csv_cell(FILE *f, const char *s, int text)
 
 static void csv_num(FILE *f, double v)
 {
-    char b[40];
-    full_num(b, sizeof b, v);
+    char b[48];
+    cc_num_csv(b, sizeof b, v);     /* at most 6 decimals; json has full precision */
     fputs(b, f);
 }
 
@@ -527,12 +519,19 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
         cc_day_format(sc->period.to, td);
         fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
         if (n) {
+            /* every column ends in a space, so no two run together
+             * ("红未报" fills its 6 columns) */
             pad(f, "等级", 6, 0);
-            pad(f, "单位", 18, 0);
-            pad(f, "指标", 18, 0);
-            pad(f, "数值", 8, 1);
-            pad(f, "目标", 8, 1);
-            pad(f, "连续", 5, 1);
+            fputc(' ', f);
+            pad(f, "单位", 17, 0);
+            fputc(' ', f);
+            pad(f, "指标", 17, 0);
+            fputc(' ', f);
+            pad(f, "数值", 7, 1);
+            fputc(' ', f);
+            pad(f, "目标", 7, 1);
+            fputc(' ', f);
+            pad(f, "连续", 4, 1);
             fputc(' ', f);
             pad(f, "状态", 7, 0);
             fputs("处置\n", f);
@@ -550,11 +549,16 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             cc_format_value(t, sizeof t, ind->unit, ind->target);
             snprintf(rb, sizeof rb, "%d", c->run);
             pad(f, lv, 6, 0);
-            pad(f, r->unit.name, 18, 0);
-            pad(f, name, 18, 0);
-            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 8, 1);
-            pad(f, t, 8, 1);
-            pad(f, rb, 5, 1);
+            fputc(' ', f);
+            pad(f, r->unit.name, 17, 0);
+            fputc(' ', f);
+            pad(f, name, 17, 0);
+            fputc(' ', f);
+            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 7, 1);
+            fputc(' ', f);
+            pad(f, t, 7, 1);
+            fputc(' ', f);
+            pad(f, rb, 4, 1);
             fputc(' ', f);
             pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);

@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 #include <xlsxwriter.h>
 
 /* ---- labels ----------------------------------------------------------------- */
@@ -1654,9 +1657,57 @@ long cc_wb_find(const cc_scorecard *sc, cc_level level, const char *id)
     return -1;
 }
 
+/* libxlsxwriter reports some failures only on stderr, in its own format
+ * ("[ERROR][./src/packager.c:1541]: Error in closing member in the zipfile",
+ * "[ERROR] workbook_close(): ... System error = File too large"), and some of
+ * them carry the real cause that its return code does not (ZIP_ERRNO).  So
+ * stderr becomes a stream that passes every write through unchanged except
+ * those, which become "carecard: libxlsxwriter: <message>".  Unbuffered: one
+ * write per fprintf, nothing delayed, nothing dropped. */
+static ssize_t lxw_route(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    size_t skip = 0;
+    if ((n >= 7 && !memcmp(buf, "[ERROR]", 7)) || (n >= 9 && !memcmp(buf, "[WARNING]", 9))) {
+        while (skip < n && buf[skip] == '[') {         /* "[ERROR]", "[./src/x.c:12]" */
+            const char *e = memchr(buf + skip, ']', n - skip);
+            if (!e)
+                break;
+            skip = (size_t)(e - buf) + 1;
+        }
+        while (skip < n && (buf[skip] == ':' || buf[skip] == ' '))
+            skip++;
+        static const char pfx[] = "carecard: libxlsxwriter: ";
+        if (write(STDERR_FILENO, pfx, sizeof pfx - 1) < 0)
+            return -1;
+    }
+    for (size_t off = skip; off < n;) {
+        ssize_t w = write(STDERR_FILENO, buf + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static void lxw_route_install(void)
+{
+    cookie_io_functions_t io = {.write = lxw_route};
+    FILE *f = fopencookie(NULL, "w", io);
+    if (f) {
+        setvbuf(f, NULL, _IONBF, 0);
+        fflush(stderr);
+        stderr = f;
+    }
+}
+
 /* Write to a temporary file in path's directory, then rename into place. */
 static cc_err write_book(const char *path, const cc_wb_input *in)
 {
+    static pthread_once_t routed = PTHREAD_ONCE_INIT;
+    pthread_once(&routed, lxw_route_install);
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
     /* Create it first with the final mode, so personal data is never
      * readable by others even while it is written. */
@@ -1774,7 +1825,7 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
             files = NULL;
             nfiles = 0;
         }
-        last = cc_store_last_ingest(s);
+        last = cc_time_local(cc_store_last_ingest(s));
     }
     in.files = files;
     in.nfiles = nfiles;
@@ -1812,4 +1863,69 @@ char *cc_safe_filename(const char *s)
     if (b.len == 0)
         cc_buf_addc(&b, '_');
     return cc_buf_detach(&b);
+}
+
+/* Cut a string of safe bytes (ASCII, '_' and whole UTF-8 characters) to at
+ * most max bytes, at a character boundary. */
+static void cut_utf8(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    s[max] = '\0';
+}
+
+char *cc_report_stem(const char *id, const char *name, int hashed)
+{
+    enum { ID_MAX = 100 };
+    if (!id)
+        id = "";
+    char *sid = cc_safe_filename(id);
+    if (!id[0])
+        sid[0] = '\0';
+    hashed |= strcmp(sid, id) != 0 || strlen(sid) > ID_MAX;
+    cut_utf8(sid, ID_MAX);
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_adds(&b, sid);
+    free(sid);
+    if (hashed) {
+        struct sha256_ctx c;
+        uint8_t d[SHA256_DIGEST_SIZE];
+        sha256_init(&c);
+        sha256_update(&c, strlen(id), (const uint8_t *)id);
+        sha256_digest(&c, sizeof d, d);
+        cc_buf_addf(&b, "_%02x%02x%02x%02x", d[0], d[1], d[2], d[3]);
+    }
+    cc_buf_addc(&b, '-');
+    if (name && name[0]) {
+        char *sn = cc_safe_filename(name);
+        cut_utf8(sn, CC_STEM_MAX - b.len);
+        cc_buf_adds(&b, sn);
+        free(sn);
+    }
+    return cc_buf_detach(&b);
+}
+
+/* ---- labels shared with the brief (brief_run.c) ------------------------------------ */
+
+char *cc_wb_period_label(const cc_wb_input *in)
+{
+    return period_text(in, &in->sc->period);
+}
+
+const char *cc_wb_report_name(const cc_wb_input *in)
+{
+    return report_name(in);
+}
+
+const char *cc_wb_prev_label(const cc_wb_input *in)
+{
+    return prev_label(in);
+}
+
+const char *cc_wb_action_label(const cc_wb_input *in, const cc_cell *c)
+{
+    return action_label(in, c);
 }

@@ -630,7 +630,14 @@ static char *explain(const cc_config *cfg, const cc_period *per, const cc_indica
     if (!isnan(c->num) && !isnan(c->den)) {
         fmt_num(n, sizeof n, c->num, 2);
         fmt_num(d, sizeof d, c->den, 2);
-        cc_buf_addf(&b, " (%s/%s)", n, d);
+        double k = cc_formula_scale(ind->formula);
+        if (k != 1) {                 /* counts, and the scale: (25/568 × 100) */
+            char ks[32];
+            fmt_num(ks, sizeof ks, k, 2);
+            cc_buf_addf(&b, " (%s/%s × %s)", n, d, ks);
+        } else {
+            cc_buf_addf(&b, " (%s/%s)", n, d);
+        }
     }
     cc_buf_addf(&b, " %s 目标 %s", ind->direction == CC_LOWER ? ">" : "<", t);
     if (c->run >= 2)
@@ -1174,9 +1181,13 @@ cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc)
 
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    e = cc_store_begin(s);
-    if (e)
-        return e;
+    /* a read-only or locked database: the scorecard stands, without its
+     * audit record (docs/decisions.md) */
+    char *what = cc_xasprintf("the audit record of %s", sc->period.id);
+    int begun = cc_store_begin_optional(s, what);
+    free(what);
+    if (begun <= 0)
+        return begun < 0 ? CC_ERR_DB : CC_OK;
     rc = sqlite3_prepare_v2(s->db, del_sql, -1, &del, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db, ins_sql, -1, &ins, NULL);

@@ -85,6 +85,14 @@ typedef struct {
  * (M, O, A, I, then R, Q; within a category |worse| desc, then better desc)
  * and number them. */
 void cc_kano_finish(cc_kano_row *rows, size_t n);
+/* The KANO counts of a survey file read directly (carecard kano): for each
+ * cfg->kano[k], present[k] = both its questions are columns of the header
+ * (cc_question_strip), rows[k].counts the classified answer pairs of every
+ * row (feature, category, priority left to the caller: cc_kano_finish).
+ * unparsed: pairs with an answer that cannot be read.  Errors printed:
+ * CC_ERR_IO (cannot open), CC_ERR_DATA (bad CSV, empty, no feature's
+ * questions in the header).  rows and present: cfg->nkano entries. */
+cc_err cc_kano_file(const char *path, const cc_config *cfg, cc_kano_row *rows, int *present, long *unparsed);
 /* The answer parsers (cc_kano_answer, cc_likert_answer, cc_yesno_answer) are
  * value parsers: see lib/text/text.h. */
 /* The KANO table of the configured features over the surveys of filter f

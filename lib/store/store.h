@@ -51,6 +51,15 @@ void cc_store_rollback(cc_store *s);
 int cc_store_bulk_begin(cc_store *s);
 void cc_store_bulk_end(cc_store *s);
 
+/* BEGIN IMMEDIATE for a write that a read command may do without (the audit
+ * record of scorecard and report): 1 when begun; 0 when the database cannot
+ * be written (read-only file, directory or file system, locked by another
+ * process past the busy timeout, disk full), said in one notice
+ * "<db>: <what> skipped: <cause>"; -1 on another error (printed). */
+int cc_store_begin_optional(cc_store *s, const char *what);
+/* SQLite's message for rc with its system error when there is one. */
+const char *cc_store_cause(cc_store *s, int rc);
+
 /* Run SQL with no result rows; prints the SQLite error and returns CC_ERR_DB. */
 cc_err cc_store_exec(cc_store *s, const char *sql);
 /* Map an SQLite result code to cc_err (SQLITE_BUSY → CC_ERR_BUSY ...). */

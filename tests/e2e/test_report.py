@@ -69,7 +69,8 @@ def test_files_of_a_full_run(weekly):
     out, _ = weekly
     d = out / "2026-W47"
     names = sorted(os.listdir(d))
-    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"])
+    briefs = [f"{s}-简报.{e}" for s in ("S01-东城街道", "S02-___西湖_街道", "all") for e in ("pdf", "png")]
+    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"] + briefs)
     charts = sorted(os.listdir(d / "charts"))
     expect = sorted(f"{s}-{c}.png" for s in ("S01-东城街道", "S02-___西湖_街道", "all")
                     for c in ("bars", "heatmap", "radar", "trend"))
@@ -184,7 +185,7 @@ def test_warnings_csv(weekly):
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
     l01 = [r for r in body if r[2] == "L01" and r[4] == "P4"][0]
-    assert l01[6] == "yellow" and float(l01[7]) == 35 / 48
+    assert l01[6] == "yellow" and l01[7] == "0.729167"       # 35/48, 6 decimals in CSV
     assert {r[1] for r in body} <= {"community", "street", "area"}
 
 
@@ -222,7 +223,7 @@ def test_deterministic(db, tmp_path):
     assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert fa == fb and len(fa) == 16
+    assert fa == fb and len(fa) == 22        # 3 workbooks, 12 charts, warnings.csv, 3 briefs (pdf + png)
     for p in fa:
         assert (a / p).read_bytes() == (b / p).read_bytes(), p
 

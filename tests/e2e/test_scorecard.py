@@ -319,10 +319,7 @@ def test_through_ingest_of_the_samples(tmp_path):
     blue; C4 1000 * 50 / 14000 = 3.571 yellow (4.0 > v >= 3.0).
     J01: P4 31/35 met; P6 12 children / 1 professional = 12: yellow (lower,
     9 < v <= 12).  S01: P4 (25+17+22)/(28+20+24) = 64/72."""
-    cands = [SAMPLES, os.path.join(ROOT, "..", "..", "shared", "samples")]
-    samples = next((c for c in cands if os.path.isdir(c)), None)
-    if not samples:
-        pytest.skip("shared samples not available")
+    samples = SAMPLES
     db = str(tmp_path / "s.db")
     files = [os.path.join(samples, f) for f in sorted(os.listdir(samples))
              if f.endswith(".csv") and "gb18030" not in f]

@@ -278,7 +278,7 @@ static void test_layout_rows(void **state)
             cells[i] = (cc_colour)(i % 5);
         for (size_t k = 0; k < 27; k++) {   /* the second unit did not report */
             cells[27 + k] = CC_COL_YELLOW;
-            un[27 + k] = 1;
+            un[27 + k] = CC_HEAT_UNREPORTED;
         }
         static const char *const cols[27] = {
             "P1 活动组织规范率", "P2 师幼互动质量", "P3 计划活动完成率", "P4 活动出勤率",
@@ -365,7 +365,7 @@ static void test_heatmap_unreported(void **state)
     const char *cols[3] = { "P1 活动组织规范率", "P2 师幼互动质量", "P3 计划活动完成率" };
     cc_colour cells[6] = { CC_COL_YELLOW, CC_COL_YELLOW, CC_COL_YELLOW,
                            CC_COL_GREY, CC_COL_GREY, CC_COL_GREY };
-    unsigned char unrep[6] = { 1, 1, 1, 0, 0, 0 };
+    unsigned char unrep[6] = { CC_HEAT_UNREPORTED, CC_HEAT_UNREPORTED, CC_HEAT_UNREPORTED, 0, 0, 0 };
     char *p = pathf("unrep.png");
     img im;
     assert_int_equal(cc_chart_heatmap(p, NULL, "未报", 2, rows, 3, cols, cells), CC_OK);
@@ -559,6 +559,22 @@ static void test_heatmap(void **state)
     assert_false(has_block(&im, BLUE, 3));
     assert_false(has_block(&im, RED, 3));
     assert_false(has_block(&im, GREY, 3));
+    img_free(&im);
+    free(p);
+    /* 专项整治 marks: a black frame inside the marked cell only (the title ink
+     * is #222222, so black tells the frame apart); the
+     * unmarked chart has none */
+    unsigned char mk[2] = { 1, 0 };
+    p = pathf("heat1m.png");
+    assert_int_equal(cc_chart_heatmap_marked(p, NULL, "黄", 1, one, 2, cols, y, mk), CC_OK);
+    img_load(&im, p);
+    assert_true(has_block(&im, YELLOW, 8));
+    assert_true(has_block(&im, 0x000000, 3));
+    img_free(&im);
+    free(p);
+    p = pathf("heat1.png");
+    img_load(&im, p);
+    assert_false(has_block(&im, 0x000000, 3));
     img_free(&im);
     free(p);
 }

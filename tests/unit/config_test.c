@@ -369,6 +369,38 @@ static void test_indicator_errors(void **state)
                   "target = 7\nyellow = 9\nred = 12\nfloor = 5\n",
         "carecard: t.ini:9: [P6] floor = 5 is not above target = 7; expected the value that scores 0 above the target (direction = lower)\n"
         "carecard: t.ini: 1 configuration error\n");
+    /* threshold scoring: the floor lies beyond red (an empty red band, floor
+     * = red, is allowed) */
+    expect_errors("[P4]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                  "target = 0.85\nyellow = 0.80\nred = 0.70\nfloor = 0.75\n",
+        "carecard: t.ini:9: [P4] floor = 0.75 is above red = 0.70; expected the value that scores 0 on the far "
+        "side of the red boundary (direction = higher: floor ≤ red)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    expect_errors("[P6]\nname = x\ndimension = process\nformula = attended\ndirection = lower\n"
+                  "target = 7\nyellow = 9\nred = 12\nfloor = 10\n",
+        "carecard: t.ini:9: [P6] floor = 10 is below red = 12; expected the value that scores 0 on the far "
+        "side of the red boundary (direction = lower: floor ≥ red)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    expect_errors("[L1]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                  "target = 0.1\nyellow = 0.05\nred = -0.05\n",
+        "carecard: t.ini:1: [L1] red = -0.05 and floor defaults to 0; expected a floor at or below red "
+        "(floor = the value that scores 0)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    {
+        cc_config ok;
+        assert_int_equal(load("[P4]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                              "target = 0.85\nyellow = 0.80\nred = 0.70\nfloor = 0.70\n", &ok), CC_OK);
+        assert_true(ok.ind[0].floor == 0.70);
+        cc_config_release(&ok);
+    }
+    expect_errors("[scorecard]\nband_scores = 60, 80\nmin_coverage = 1.5\nescalate_from = green\n" BASE,
+        "carecard: t.ini:2: [scorecard] band_scores = '60, 80'; expected two scores with 100 > B1 ≥ B2 > 0 "
+        "(the scores at the yellow and at the red boundary), e.g. 80, 60\n"
+        "carecard: t.ini:3: [scorecard] min_coverage = '1.5'; expected a share from 0 to 1 (below it a unit gets "
+        "no total, grade or rank; 0 switches the rule off; default 0.6)\n"
+        "carecard: t.ini:4: [scorecard] escalate_from = 'green'; expected blue, yellow or red (the lowest level "
+        "that starts 专项整治 after escalate_after missed periods; default yellow)\n"
+        "carecard: t.ini: 3 configuration errors\n");
     expect_errors("[P7]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
                   "target = 0\nyellow = 0\nred = 0\n",
         "carecard: t.ini:1: [P7] target = 0 and floor defaults to 0; expected a floor below the target (floor = the value that scores 0)\n"

@@ -1050,6 +1050,41 @@ static void test_score_function(void **state)
     assert_score(y5, b, five, CC_ST_BLUE, 80);
 }
 
+/* A value is never printed equal to a boundary it failed: more decimals, up
+ * to 4 (reports.md, Explanations). */
+static void test_value_decimals(void **state)
+{
+    (void)state;
+    char out[64];
+    cc_indicator p = ind_of(CC_HIGHER, 0.10, 0.08, 0.05, 0);
+    p.unit = CC_UNIT_PERCENT;
+    cc_format_indicator_value(out, sizeof out, &p, 83.0 / 832);      /* 9.976 % */
+    assert_string_equal(out, "9.98%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.099996);         /* reads 10.000% at 3 */
+    assert_string_equal(out, "9.9996%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.09999999);       /* never more than 4 */
+    assert_string_equal(out, "10.0000%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.09);             /* far from it: as usual */
+    assert_string_equal(out, "9.0%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.08);             /* at yellow: as usual */
+    assert_string_equal(out, "8.0%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.07996);          /* below yellow 8.0 % */
+    assert_string_equal(out, "7.996%");
+    cc_format_indicator_value(out, sizeof out, &p, 14.999999999999998 / 150);   /* 10 % within 1e-9 */
+    assert_string_equal(out, "10.0%");
+    assert_int_equal(cc_value_decimals(&p, 83.0 / 832), 2);
+    cc_indicator n = ind_of(CC_HIGHER, 5, 4.5, 4, 1);
+    n.unit = CC_UNIT_NUMBER;
+    cc_format_indicator_value(out, sizeof out, &n, 4.999);
+    assert_string_equal(out, "4.999");
+    cc_format_indicator_value(out, sizeof out, &n, 4.7);
+    assert_string_equal(out, "4.7");
+    cc_indicator l = ind_of(CC_LOWER, 7, 9, 12, 20);                  /* lower: 7.001 failed 7 */
+    l.unit = CC_UNIT_NUMBER;
+    cc_format_indicator_value(out, sizeof out, &l, 7.001);
+    assert_string_equal(out, "7.001");
+}
+
 /* KANO: present for a quarter; S06 (like, dislike) = O, S07 (like,
  * live-with) = A, S08 (must-be, dislike) = M: one each, the tie goes to M;
  * Better = (A + O) / (A + O + M + I) = 2/3, Worse = -(O + M) / 3 = -2/3. */
@@ -1119,6 +1154,7 @@ int main(void)
         cmocka_unit_test(test_entropy_fallback_and_topsis),
         cmocka_unit_test(test_kano),
         cmocka_unit_test(test_score_function),
+        cmocka_unit_test(test_value_decimals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
