@@ -300,9 +300,13 @@ static void put_wrapped_f(sheet *s, int row, int col, const char *txt, double ca
         put_str(s, row, col, txt, NULL);
         return;
     }
-    note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, txt, f));
     double w = (double)cc_utf8_width(txt);
-    widen(s, col, w > cap ? cap : w);
+    if (w <= cap) {                     /* fits one line: aligned as its row */
+        put_str(s, row, col, txt, f == s->b->f.boldwrap ? s->b->f.bold : NULL);
+        return;
+    }
+    note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, txt, f));
+    widen(s, col, cap);
     /* the row is made as high as its lines (LibreOffice keeps the default
      * height of a row written without one, and would print one line) */
     size_t n = (size_t)ceil(w / (cap + 2));   /* the column is cap + 2 wide */
