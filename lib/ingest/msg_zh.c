@@ -23,6 +23,15 @@ typedef struct {
 
 static const msg_row catalog[] = {
     /* ---- whole messages (ingest.c) ---- */
+    /* the rectification ledger (ledger_in.c) */
+    {"%s:%ld: column %s (%s%ld): %s; row rejected", "%1:%2: 列“%3”（%4%5）：%t6；该行被拒收"},
+    {"unknown 编号 '%s' (not an item of any report)", "编号“%1”不是任何一期报告的整改事项"},
+    {"编号 is empty", "编号为空"},
+    {"完成情况 '%s' is not one of 未开始, 进行中, 已完成", "完成情况“%1”不是 未开始、进行中、已完成 之一"},
+    {"%s '%s' is not a date", "%1“%2”不是日期"},
+    {"%s: rectification ledger: ignoring %ld column%s added to it: %s%s", "%1: 整改台账：忽略 %2 个后加的列：%4%5"},
+    {"%s: already ingested (same SHA-256); skipped", "%1: 已导入（SHA-256 相同），跳过"},
+    {"%s: ledger, %ld rows stored, %ld rejected", "%1: 整改台账，导入 %2 行，拒收 %3 行"},
     {"%s: %ld row%s rejected; --strict: file not stored", "%1: %2 行被拒收；--strict：整个文件未导入"},
     {"%s: cannot read directory: %s", "%1: 无法读取目录：%2"},
     {"%s: cannot tell the kind of file from its header (found: %s); name the columns as in data-formats.md or use "

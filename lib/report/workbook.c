@@ -1765,6 +1765,8 @@ static cc_err write_book(const char *path, const cc_wb_input *in)
             sheet_special(&b);
         if (in->quality)
             sheet_quality(&b);
+        if (in->ritems)
+            note(&b, cc_wb_tracking_sheet(wb, in));
     }
     sheet_definitions(&b);
 

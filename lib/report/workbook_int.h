@@ -4,6 +4,7 @@
 #define CC_REPORT_WORKBOOK_INT_H
 
 #include "report/report.h"
+#include <xlsxwriter.h>
 
 /* Colours of reports.md (0xRRGGBB). */
 #define CC_WB_RED    0xD9383A
@@ -32,5 +33,14 @@ cc_colour cc_wb_level(const cc_indicator *ind, double v, cc_status *st);
  * both arrays.  with_resolved: also 已解除 cells, after the warnings. */
 size_t cc_wb_warning_rows(const cc_scorecard *sc, const size_t *units, size_t nu,
                           int with_resolved, size_t **unit_out, size_t **ind_out);
+
+/* ---- the rectification ledger (ledger_sheet.c) ---- */
+/* The sheet 整改跟踪 of a workbook: per community of a street (per street
+ * in the area's workbook) the items by state, the share closed on time,
+ * the median days to close, then the overdue and not-effective items. */
+lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in);
+/* The items of the communities of street unit `street` (sc->res index;
+ * NULL keep = every community): keep[u] = 1.  Caller frees. */
+unsigned char *cc_wb_street_keep(const cc_scorecard *sc, size_t scope);
 
 #endif
