@@ -1,7 +1,7 @@
 # carecard — plain Makefile.  `make help` lists the targets.
 #   make            build bin/carecard
 #   make demo       install deps, build, ingest fixtures/demo, write reports/demo/
-#   make test       install deps, build, run the whole suite (ends "N passed, N failed")
+#   make test       install deps, build, run the whole suite (ends "N passed, N failed, N skipped")
 #   make SANITIZE=1 test   the same under ASan+UBSan
 #   make V=1        show the commands
 VERSION   := 1.0.0
@@ -84,6 +84,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 FAULT_LIB := $(BUILD)/tests/failwrite.so
 $(FAULT_LIB): tests/faults/failwrite.c
 	$(call say,CC,$<)mkdir -p $(dir $@) && $(CC) -shared -fPIC -O2 -o $@ $< -ldl
+# LD_PRELOAD check that nothing closes a descriptor of a locked database file
+# behind SQLite's back (tests/e2e/test_race.py).
+LOCKWATCH_LIB := $(BUILD)/tests/lockwatch.so
+$(LOCKWATCH_LIB): tests/faults/lockwatch.c
+	$(call say,CC,$<)mkdir -p $(dir $@) && $(CC) -shared -fPIC -O2 -o $@ $< -ldl
 
 deps:
 	$(Q)scripts/deps.sh
@@ -93,13 +98,13 @@ demo: deps
 	$(Q)scripts/demo.sh $(BUILD)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(FAULT_LIB)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN) $(FAULT_LIB) $(LOCKWATCH_LIB)
 	$(Q)BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh
 
 unit: all $(UNIT_BIN)
 	$(Q)BUILD=$(BUILD) ONLY=unit tests/run.sh
 
-e2e: all $(FAULT_LIB)
+e2e: all $(FAULT_LIB) $(LOCKWATCH_LIB)
 	$(Q)BUILD=$(BUILD) ONLY=e2e tests/run.sh
 
 # deps first, then a new make: PKG_CFLAGS is read when the Makefile is parsed,

@@ -5,9 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_ahp_help[] =
-    "usage: carecard ahp MATRIX.csv [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--format", "table|csv|json", 0, "output (default table). csv: one row per criterion:\n"
+                                      "name,weight,lambda_max,ci,ri,cr,consistent. json:\n"
+                                      "{\"n\", \"weights\": {name: w}, \"lambda_max\", \"ci\", \"ri\",\n"
+                                      "\"cr\", \"consistent\"}; json at full precision, csv 6 decimals", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_ahp_spec = {
+    "MATRIX.csv", NULL, options,
     "AHP (analytic hierarchy process) weights and consistency of a pairwise\n"
     "comparison matrix -- what '[scorecard] weights = ahp' computes from the\n"
     "[ahp] section of indicators.ini, so a matrix can be checked first.\n"
@@ -40,32 +47,17 @@ const char cmd_ahp_help[] =
     "  CR = CI / RI, and CR = 0 for n <= 2 (a 1x1 or 2x2 reciprocal matrix is\n"
     "       always consistent).\n"
     "The matrix is consistent when CR < 0.10. An inconsistent matrix still\n"
-    "prints its result, then exits 1 with the CR in the message.\n"
-    "\n"
-    "Options:\n"
-    "  --format table|csv|json  output (default table). csv: one row per\n"
-    "                   criterion: name,weight,lambda_max,ci,ri,cr,consistent.\n"
-    "                   json: {\"n\", \"weights\": {name: w}, \"lambda_max\", \"ci\",\n"
-    "                   \"ri\", \"cr\", \"consistent\"}. csv and json at full precision.\n"
-    "\n"
-    "Exit: 0 consistent, 1 refused or inconsistent, 2 usage error.\n";
+    "prints its result, then exits 1 with the CR in the message.\n",
+    "Exit: 0 consistent, 1 refused or inconsistent, 2 usage error.\n",
+    1, 1
+};
 
-int cmd_ahp(int argc, char **argv, cc_ctx *ctx)
+int cmd_ahp(const cmd_args *a, cc_ctx *ctx)
 {
     (void)ctx;
-    const char *path = NULL, *fmt = "table";
-    for (int i = 1; i < argc; i++) {
-        int r = mo_opt(argc, argv, &i, "--format", &fmt);
-        if (r < 0)
-            return cmd_usage_error("ahp", "option '--format' needs a value");
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage_error("ahp", "unknown option '%s'", argv[i]);
-        if (path)
-            return cmd_usage_error("ahp", "one matrix file only ('%s' and '%s')", path, argv[i]);
-        path = argv[i];
-    }
+    const char *path = a->pos[0], *fmt = cmd_get(a, "--format");
+    if (!fmt)
+        fmt = "table";
     int format = mo_format(fmt);
     if (format < 0)
         return cmd_usage_error("ahp", "--format must be table, csv or json, not '%s'", fmt);

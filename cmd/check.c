@@ -4,9 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_check_help[] =
-    "usage: carecard check [--config FILE]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--config", "FILE", OPT_COMMON, NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_check_spec = {
+    NULL, NULL, options,
     "Validate the indicator catalog (indicators.ini, or --config FILE, or\n"
     "$CARECARD_CONFIG) and print it.\n"
     "\n"
@@ -28,7 +32,9 @@ const char cmd_check_help[] =
     "2 usage error.\n"
     "\n"
     "Example:\n"
-    "  carecard check --config /etc/carecard/indicators.ini\n";
+    "  carecard check --config /etc/carecard/indicators.ini\n",
+    NULL, 0, 0
+};
 
 /* Print s padded (or cut with an ellipsis) to exactly width display columns. */
 static void cell(FILE *f, const char *s, size_t width)
@@ -294,10 +300,9 @@ static void print_catalog(FILE *f, const cc_config *cfg, const cc_ahp_result *di
         fputs("(none)\n", f);
 }
 
-int cmd_check(int argc, char **argv, cc_ctx *ctx)
+int cmd_check(const cmd_args *a, cc_ctx *ctx)
 {
-    if (argc > 1)
-        return cmd_usage_error("check", "unexpected argument '%s'", argv[1]);
+    (void)a;
     cc_config cfg;
     if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
         return EXIT_FAIL;

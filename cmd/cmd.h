@@ -6,6 +6,7 @@
 #define CC_CMD_H
 
 #include "carecard.h"
+#include "opt.h"
 
 /* Exit codes (cli.md). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3, EXIT_INCOMPLETE = 4 };
@@ -14,6 +15,8 @@ typedef struct {
     const char *db_path;       /* --db, $CARECARD_DB, "carecard.db" */
     const char *config_path;   /* --config, $CARECARD_CONFIG, "indicators.ini" */
     int quiet, verbose;
+    int lang_en;               /* --lang en (or $CARECARD_LANG=en): English messages */
+    int labels_en;             /* --lang en: English report labels (not set by $CARECARD_LANG) */
     int tty;                   /* stderr is a terminal: progress bars allowed */
     cc_store *store;           /* opened by main when the command asks for it */
     cc_config cfg;             /* loaded by main when the command asks for it */
@@ -32,27 +35,26 @@ enum {
     NEED_CONFIG = 1 << 2       /* load and validate the config */
 };
 
-/* argv[0] is the command name; common options are already removed. */
-typedef int (*cmd_fn)(int argc, char **argv, cc_ctx *ctx);
+/* The arguments are parsed by the command's option table (cmd_spec) before
+ * it runs; common options are already taken by main(). */
+typedef int (*cmd_fn)(const cmd_args *a, cc_ctx *ctx);
 
 typedef struct {
     const char *name;
     cmd_fn fn;
     int flags;
     const char *summary;
-    const char *help;          /* full --help text */
+    const cmd_spec *spec;      /* options, usage and --help */
 } cmd_def;
 
-/* Option with a value: argv[*i] is "NAME VALUE" (advances *i) or "NAME=VALUE".
- * Returns the value, or NULL when argv[*i] is another option; *bad = 1 when
- * NAME is there without a value. */
-const char *cmd_optval(int argc, char **argv, int *i, const char *name, int *bad);
+/* The common options (main.c): --db, --config, -q, -v, --lang, --help, --version. */
+extern const cmd_opt cmd_common_opts[];
 /* Map a library error to an exit code. */
 int cmd_exit_code(cc_err e);
 /* Print "carecard: <cmd>: msg" + "Try 'carecard <cmd> --help'." and return EXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define DECLARE_CMD(x) int cmd_##x(int argc, char **argv, cc_ctx *ctx); extern const char cmd_##x##_help[]
+#define DECLARE_CMD(x) int cmd_##x(const cmd_args *a, cc_ctx *ctx); extern const cmd_spec cmd_##x##_spec
 DECLARE_CMD(ingest);
 DECLARE_CMD(status);
 DECLARE_CMD(check);

@@ -5,10 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_entropy_help[] =
-    "usage: carecard entropy DATA.csv [--cost COL,...] [--raw]\n"
-    "                        [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--cost", "COL,...", 0, "columns where smaller is better (names as in the header)", NULL},
+    {"--raw", NULL, 0, "sum-normalise raw values instead of min-max standardising", NULL},
+    {"--format", "table|csv|json", 0, "output (default table). csv: name,entropy,weight;\n"
+                                      "json: {\"weights\": {col: w}, \"entropy\": {col: e}},\n"
+                                      "full precision", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_entropy_spec = {
+    "DATA.csv", NULL, options,
     "Entropy weights of the columns (criteria) of a decision matrix -- what\n"
     "'[scorecard] weights = entropy' computes over the communities of a period.\n"
     "\n"
@@ -30,40 +37,18 @@ const char cmd_entropy_help[] =
     "Missing values: a row with an empty cell is left out of that column only\n"
     "(m_j is counted per column). A column with fewer than 2 values has no\n"
     "entropy: the command fails (exit 1); the scorecard falls back to fixed\n"
-    "weights with a notice in that case.\n"
-    "\n"
-    "Options:\n"
-    "  --cost COL,...   columns where smaller is better (names as in the header)\n"
-    "  --raw            sum-normalise raw values instead of min-max standardising\n"
-    "  --format table|csv|json  output (default table). csv: name,entropy,weight;\n"
-    "                   json: {\"weights\": {col: w}, \"entropy\": {col: e}}, full\n"
-    "                   precision.\n"
-    "\n"
-    "Exit: 0 success, 1 unreadable file or too few values, 2 usage error.\n";
+    "weights with a notice in that case.\n",
+    "Exit: 0 success, 1 unreadable file or too few values, 2 usage error.\n",
+    1, 1
+};
 
-int cmd_entropy(int argc, char **argv, cc_ctx *ctx)
+int cmd_entropy(const cmd_args *a, cc_ctx *ctx)
 {
     (void)ctx;
-    const char *path = NULL, *fmt = "table", *costs = NULL;
-    int raw = 0;
-    for (int i = 1; i < argc; i++) {
-        int r = mo_opt(argc, argv, &i, "--format", &fmt);
-        if (r == 0)
-            r = mo_opt(argc, argv, &i, "--cost", &costs);
-        if (r < 0)
-            return cmd_usage_error("entropy", "option '%s' needs a value", argv[i]);
-        if (r > 0)
-            continue;
-        if (!strcmp(argv[i], "--raw")) {
-            raw = 1;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage_error("entropy", "unknown option '%s'", argv[i]);
-        if (path)
-            return cmd_usage_error("entropy", "one data file only ('%s' and '%s')", path, argv[i]);
-        path = argv[i];
-    }
+    const char *path = a->pos[0], *fmt = cmd_get(a, "--format"), *costs = cmd_get(a, "--cost");
+    int raw = cmd_get(a, "--raw") != NULL;
+    if (!fmt)
+        fmt = "table";
     int format = mo_format(fmt);
     if (format < 0)
         return cmd_usage_error("entropy", "--format must be table, csv or json, not '%s'", fmt);

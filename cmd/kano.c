@@ -6,9 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_kano_help[] =
-    "usage: carecard kano SURVEY.csv [--config FILE] [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--config", "FILE", OPT_COMMON, NULL, NULL},
+    {"--format", "table|csv|json", 0, "output (default table). csv:\n"
+                                      "priority,id,name,A,O,M,I,R,Q,category,better,worse;\n"
+                                      "json: {\"kano\": [{\"id\", \"name\", \"counts\": {\"A\"...\"Q\"},\n"
+                                      "\"category\", \"better\", \"worse\", \"priority\"}, ...]} in\n"
+                                      "priority order, full precision", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_kano_spec = {
+    "SURVEY.csv", NULL, options,
     "The KANO table of a survey file, read directly (no database): for every\n"
     "[kano.<id>] feature of indicators.ini, the A O M I R Q counts, the\n"
     "category, Better, Worse and the improvement priority -- the same table as\n"
@@ -40,47 +49,22 @@ const char cmd_kano_help[] =
     "Better = (A + O) / (A + O + M + I);  Worse = -(O + M) / (A + O + M + I);\n"
     "both undefined ('-', json null) when A + O + M + I = 0.\n"
     "Priority (1 = improve first): M, then O, then A, then I, R, Q; within a\n"
-    "category by |Worse|, then Better, both descending; then config order.\n"
-    "\n"
-    "Options:\n"
-    "  --config FILE    the indicator catalog with the [kano.*] features\n"
-    "                   (default $CARECARD_CONFIG or indicators.ini)\n"
-    "  --format table|csv|json  output (default table). csv:\n"
-    "                   priority,id,name,A,O,M,I,R,Q,category,better,worse;\n"
-    "                   json: {\"kano\": [{\"id\", \"name\", \"counts\": {\"A\"...\"Q\"},\n"
-    "                   \"category\", \"better\", \"worse\", \"priority\"}, ...]} in\n"
-    "                   priority order, full precision.\n"
+    "category by |Worse|, then Better, both descending; then config order.\n",
+    "The features come from --config FILE (default $CARECARD_CONFIG or\n"
+    "indicators.ini); a file holding only the [kano.*] sections is enough.\n"
     "\n"
     "Exit: 0 success, 1 unreadable file or config, or no feature's questions in\n"
-    "the file, 2 usage error.\n";
-
-/* Header and configured question compared as ingest stores questions:
- * trimmed, without a leading question number (cc_question_strip). */
-static int same_question(const char *header, size_t hlen, const char *want)
-{
-    const char *w, *h;
-    size_t wl = cc_question_strip(want, strlen(want), &w);
-    hlen = cc_question_strip(header, hlen, &h);
-    return hlen == wl && !memcmp(h, w, wl);
-}
+    "the file, 2 usage error.\n",
+    1, 1
+};
 
 static const char *const cat_zh[6] = {"魅力", "期望", "必备", "无差异", "反向", "可疑"};
 
-int cmd_kano(int argc, char **argv, cc_ctx *ctx)
+int cmd_kano(const cmd_args *a, cc_ctx *ctx)
 {
-    const char *path = NULL, *fmt = "table";
-    for (int i = 1; i < argc; i++) {
-        int r = mo_opt(argc, argv, &i, "--format", &fmt);
-        if (r < 0)
-            return cmd_usage_error("kano", "option '--format' needs a value");
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage_error("kano", "unknown option '%s'", argv[i]);
-        if (path)
-            return cmd_usage_error("kano", "one survey file only ('%s' and '%s')", path, argv[i]);
-        path = argv[i];
-    }
+    const char *path = a->pos[0], *fmt = cmd_get(a, "--format");
+    if (!fmt)
+        fmt = "table";
     int format = mo_format(fmt);
     if (format < 0)
         return cmd_usage_error("kano", "--format must be table, csv or json, not '%s'", fmt);
@@ -88,75 +72,18 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         return cmd_usage_error("kano", "missing SURVEY.csv");
 
     cc_config cfg;
-    if (cc_config_load(ctx->config_path, &cfg) != CC_OK)
+    if (cc_config_load_flags(ctx->config_path, CC_CONFIG_PARTIAL, &cfg) != CC_OK)
         return EXIT_FAIL;
     if (cfg.nkano == 0) {
         cc_error("%s: no [kano.<id>] feature is configured", ctx->config_path);
         cc_config_release(&cfg);
         return EXIT_FAIL;
     }
-    cc_csv *r = cc_csv_open(path, CC_ENC_AUTO, CC_CSV_AUTO);
-    if (!r) {
-        cc_config_release(&cfg);
-        return EXIT_FAIL;
-    }
-
     size_t nk = cfg.nkano;
-    long *fcol = cc_xcalloc(nk, sizeof *fcol), *dcol = cc_xcalloc(nk, sizeof *dcol);
     cc_kano_row *rows = cc_xcalloc(nk, sizeof *rows);
-    long unparsed = 0, found = 0;
-    int rc = EXIT_OK, header = 1, got;
-    cc_csv_record rec;
-    while ((got = cc_csv_next(r, &rec)) == 1) {
-        if (header) {
-            header = 0;
-            for (size_t k = 0; k < nk; k++) {
-                fcol[k] = dcol[k] = -1;
-                for (size_t j = 0; j < rec.n; j++) {
-                    if (fcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].functional))
-                        fcol[k] = (long)j;
-                    if (dcol[k] < 0 && same_question(rec.field[j], rec.len[j], cfg.kano[k].dysfunctional))
-                        dcol[k] = (long)j;
-                }
-                if (fcol[k] < 0 || dcol[k] < 0)
-                    cc_notice("%s: KANO feature '%s': no column '%s'", path, cfg.kano[k].id,
-                            fcol[k] < 0 ? cfg.kano[k].functional : cfg.kano[k].dysfunctional);
-                else
-                    found++;
-            }
-            if (!found) {
-                cc_error("%s: none of the %zu KANO features' questions is in the file", path, nk);
-                rc = EXIT_FAIL;
-                break;
-            }
-            continue;
-        }
-        for (size_t k = 0; k < nk; k++) {
-            if (fcol[k] < 0 || dcol[k] < 0 || (size_t)fcol[k] >= rec.n || (size_t)dcol[k] >= rec.n)
-                continue;
-            size_t fl = rec.len[fcol[k]], dl = rec.len[dcol[k]];
-            cc_trim(rec.field[fcol[k]], &fl);
-            cc_trim(rec.field[dcol[k]], &dl);
-            if (!fl || !dl)
-                continue;
-            int fa = cc_kano_answer(rec.field[fcol[k]]), da = cc_kano_answer(rec.field[dcol[k]]);
-            if (!fa || !da) {
-                unparsed++;
-                cc_verbose("%s:%ld: KANO feature '%s': answer '%s' cannot be read", path, rec.line,
-                           cfg.kano[k].id, fa ? rec.field[dcol[k]] : rec.field[fcol[k]]);
-                continue;
-            }
-            rows[k].counts[cc_kano_classify(fa, da)]++;
-        }
-    }
-    if (got < 0) {
-        cc_error("%s: %s", path, cc_csv_error(r));
-        rc = EXIT_FAIL;
-    } else if (header) {
-        cc_error("%s: the file is empty", path);
-        rc = EXIT_FAIL;
-    }
-    cc_csv_free(r);
+    int *present = cc_xcalloc(nk, sizeof *present);
+    long unparsed = 0;
+    int rc = cc_kano_file(path, &cfg, rows, present, &unparsed) == CC_OK ? EXIT_OK : EXIT_FAIL;
 
     if (rc == EXIT_OK) {
         if (unparsed)
@@ -164,7 +91,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
                       path, unparsed, unparsed == 1 ? "" : "s", unparsed == 1 ? "is" : "are");
         size_t n = 0;
         for (size_t k = 0; k < nk; k++)
-            if (fcol[k] >= 0 && dcol[k] >= 0) {
+            if (present[k]) {
                 long counts[6];
                 memcpy(counts, rows[k].counts, sizeof counts);
                 memset(&rows[n], 0, sizeof rows[n]);
@@ -243,8 +170,7 @@ int cmd_kano(int argc, char **argv, cc_ctx *ctx)
         }
     }
     free(rows);
-    free(fcol);
-    free(dcol);
+    free(present);
     cc_config_release(&cfg);
     return rc;
 }

@@ -7,38 +7,76 @@
 #include <unistd.h>
 
 static const cmd_def commands[] = {
-    {"ingest",    cmd_ingest,    NEED_DB_NEW, "store activity logs, attendance, surveys and registers", cmd_ingest_help},
-    {"report",    cmd_report,    NEED_DB | NEED_CONFIG, "write the weekly, monthly or quarterly report", cmd_report_help},
-    {"scorecard", cmd_scorecard, NEED_DB | NEED_CONFIG, "the scorecard of a unit and period", cmd_scorecard_help},
-    {"warnings",  cmd_warnings,  NEED_DB | NEED_CONFIG, "the red/yellow/blue warnings of a period", cmd_warnings_help},
-    {"check",     cmd_check,     0, "validate indicators.ini and print the catalog", cmd_check_help},
-    {"status",    cmd_status,    NEED_DB, "what is stored: files, rows, periods covered", cmd_status_help},
-    {"ahp",       cmd_ahp,       0, "AHP weights and consistency of a pairwise matrix", cmd_ahp_help},
-    {"entropy",   cmd_entropy,   0, "entropy weights of a decision matrix", cmd_entropy_help},
-    {"topsis",    cmd_topsis,    0, "TOPSIS closeness and rank of alternatives", cmd_topsis_help},
-    {"kano",      cmd_kano,      0, "KANO table of a survey file", cmd_kano_help},
+    {"ingest",    cmd_ingest,    NEED_DB_NEW, "store activity logs, attendance, surveys and registers", &cmd_ingest_spec},
+    {"report",    cmd_report,    NEED_DB | NEED_CONFIG, "write the weekly, monthly or quarterly report", &cmd_report_spec},
+    {"scorecard", cmd_scorecard, NEED_DB | NEED_CONFIG, "the scorecard of a unit and period", &cmd_scorecard_spec},
+    {"warnings",  cmd_warnings,  NEED_DB | NEED_CONFIG, "the red/yellow/blue warnings of a period", &cmd_warnings_spec},
+    {"check",     cmd_check,     0, "validate indicators.ini and print the catalog", &cmd_check_spec},
+    {"status",    cmd_status,    NEED_DB, "what is stored: files, rows, periods covered", &cmd_status_spec},
+    {"ahp",       cmd_ahp,       0, "AHP weights and consistency of a pairwise matrix", &cmd_ahp_spec},
+    {"entropy",   cmd_entropy,   0, "entropy weights of a decision matrix", &cmd_entropy_spec},
+    {"topsis",    cmd_topsis,    0, "TOPSIS closeness and rank of alternatives", &cmd_topsis_spec},
+    {"kano",      cmd_kano,      0, "KANO table of a survey file", &cmd_kano_spec},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static const char common_help[] =
-    "Common options (any command):\n"
-    "  --db FILE       database (default $CARECARD_DB or carecard.db)\n"
-    "  --config FILE   indicator catalog (default $CARECARD_CONFIG, else\n"
-    "                  ./indicators.ini, else PREFIX/share/carecard/indicators.ini)\n"
-    "  -q, --quiet     no notices, only warnings and errors\n"
-    "  -v, --verbose   more notices\n"
-    "  -h, --help      help for the command\n"
-    "      --version   print the version\n";
+/* The common options: taken by main() wherever they stand, before or after
+ * the command name (git, curl). -q and -v are their short forms. */
+const cmd_opt cmd_common_opts[] = {
+    {"--db", "FILE", 0, "database (default $CARECARD_DB or carecard.db)", NULL},
+    {"--config", "FILE", 0, "indicator catalog (default $CARECARD_CONFIG, else\n"
+                            "./indicators.ini, else PREFIX/share/carecard/indicators.ini)", NULL},
+    {"--lang", "zh|en", 0, "messages and report labels in Chinese (default) or\n"
+                           "English; $CARECARD_LANG sets the messages' default", NULL},
+    {"--quiet", NULL, 0, "no notices, only warnings and errors", "-q"},
+    {"--verbose", NULL, 0, "more notices (files skipped as already ingested ...)", "-v"},
+    {"--help", NULL, 0, "help for the command", "-h"},
+    {"--version", NULL, 0, "print the version", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: carecard <command> [options] [args]\n\n"
+    fprintf(f, "usage: carecard [common options] <command> [options] [args]\n\n"
                "Evaluate community childcare services with a balanced scorecard.\n\nCommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n%s\nExit codes: 0 success, 1 failure, 2 usage error, 3 rows rejected,\n"
-               "4 report written but some communities did not report.\n"
-               "See 'carecard <command> --help'.\n", common_help);
+    fputs("\nCommon options (any command, before or after its name):\n", f);
+    cmd_print_options(f, cmd_common_opts, 0);
+    fputs("\nExit codes: 0 success, 1 failure, 2 usage error, 3 rows rejected,\n"
+          "4 report written but some communities did not report.\n"
+          "See 'carecard <command> --help'; 'carecard help --synopsis' prints every\n"
+          "command's usage.\n", f);
+}
+
+/* Every command's usage line: the README's Commands block. */
+static void synopsis(FILE *f)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        cmd_print_synopsis(f, "", commands[i].name, 9, commands[i].spec);
+}
+
+static const cmd_def *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[NCOMMANDS + 2];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    names[NCOMMANDS] = "help";
+    names[NCOMMANDS + 1] = "version";
+    const char *near = cmd_closest(name, names, NCOMMANDS + 2);
+    if (near)
+        fprintf(stderr, "carecard: '%s' is not a carecard command; did you mean '%s'?\n", name, near);
+    else
+        fprintf(stderr, "carecard: '%s' is not a carecard command. See 'carecard --help'.\n", name);
+    return EXIT_USAGE;
 }
 
 int cmd_exit_code(cc_err e)
@@ -52,29 +90,15 @@ int cmd_exit_code(cc_err e)
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
-    char msg[1024];
+    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)          /* whole, however long the argument */
+        msg = NULL;
     va_end(ap);
-    fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg, cmd);
+    fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg ? msg : fmt, cmd);
+    free(msg);
     return EXIT_USAGE;
-}
-
-const char *cmd_optval(int argc, char **argv, int *i, const char *name, int *bad)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n))
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *bad = 1;
-        return NULL;
-    }
-    return argv[++*i];
 }
 
 cc_store *cmd_store(cc_ctx *ctx, cc_err *err)
@@ -111,11 +135,12 @@ static void on_signal(int sig)
     cc_interrupted = 1;
 }
 
-/* Remove the common options from argv (they may stand anywhere after the
- * command name). Returns -1 on a usage error. */
-static int take_common(int *argc, char **argv, cc_ctx *ctx, int *help, int *version)
+/* Take the common options out of argv, wherever they stand (before or
+ * after the command name; "--" ends them), and leave the command name and
+ * its own arguments in order. Returns -1 on a usage error (printed). */
+static int take_common(int *argc, char **argv, cc_ctx *ctx, const char **lang, int *help, int *version)
 {
-    int out = 1;
+    int out = 1, seen_cmd = 0;
     for (int i = 1; i < *argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) {               /* keep the rest verbatim */
@@ -124,14 +149,16 @@ static int take_common(int *argc, char **argv, cc_ctx *ctx, int *help, int *vers
             break;
         }
         const char **slot = NULL;
-        if (!strcmp(a, "--db") || !strncmp(a, "--db=", 5))
+        size_t len = strcspn(a, "=");
+        if (len == 4 && !strncmp(a, "--db", 4))
             slot = &ctx->db_path;
-        else if (!strcmp(a, "--config") || !strncmp(a, "--config=", 9))
+        else if (len == 8 && !strncmp(a, "--config", 8))
             slot = &ctx->config_path;
+        else if (len == 6 && !strncmp(a, "--lang", 6))
+            slot = lang;
         if (slot) {
-            const char *eq = strchr(a, '=');
-            if (eq)
-                *slot = eq + 1;
+            if (a[len] == '=')
+                *slot = a + len + 1;
             else if (i + 1 < *argc)
                 *slot = argv[++i];
             else {
@@ -144,6 +171,23 @@ static int take_common(int *argc, char **argv, cc_ctx *ctx, int *help, int *vers
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) { ctx->verbose = 1; continue; }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { *help = 1; continue; }
         if (!strcmp(a, "--version")) { *version = 1; continue; }
+        if (!seen_cmd && a[0] == '-' && a[1]) {
+            /* before the command only common options may stand */
+            const char *names[16];
+            size_t n = 0;
+            for (int k = 0; cmd_common_opts[k].name && n < 16; k++)
+                names[n++] = cmd_common_opts[k].name;
+            char *name = cc_xstrndup(a, len);
+            const char *near = cmd_closest(name, names, n);
+            free(name);
+            if (near)
+                fprintf(stderr, "carecard: unknown option '%s'; did you mean '%s'?\n", a, near);
+            else
+                fprintf(stderr, "carecard: unknown option '%s' (before the command only common "
+                                "options: see 'carecard --help')\n", a);
+            return -1;
+        }
+        seen_cmd = 1;
         argv[out++] = argv[i];
     }
     *argc = out;
@@ -153,6 +197,15 @@ static int take_common(int *argc, char **argv, cc_ctx *ctx, int *help, int *vers
 
 int main(int argc, char **argv)
 {
+    /* first of all: a SIGTERM that comes early (cron's timeout) still ends in
+     * "interrupted", never in a half-written file */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
     cc_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.db_path = getenv("CARECARD_DB");
@@ -167,64 +220,64 @@ int main(int argc, char **argv)
     }
     ctx.tty = isatty(STDERR_FILENO);
 
-    if (argc < 2) {
-        usage(stderr);
+    const char *lang = NULL;
+    int help = 0, version = 0;
+    if (take_common(&argc, argv, &ctx, &lang, &help, &version) < 0)
+        return EXIT_USAGE;
+    if (lang && !strcmp(lang, "en"))
+        ctx.labels_en = 1;                  /* report labels: --lang only */
+    if (!lang)
+        lang = getenv("CARECARD_LANG");     /* messages: --lang, else $CARECARD_LANG */
+    if (lang && *lang && strcmp(lang, "zh") && strcmp(lang, "en")) {
+        fprintf(stderr, "carecard: --lang: expected zh or en, got '%s'\n", lang);
         return EXIT_USAGE;
     }
-    const char *name = argv[1];
-    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+    ctx.lang_en = lang && !strcmp(lang, "en");
+    if (!ctx.lang_en)
+        cc_diag_set_filter(cc_msg_zh);      /* ingest messages and reject reasons in Chinese */
+    const char *name = argc > 1 ? argv[1] : NULL;
+    if (version || (name && !strcmp(name, "version"))) {
         printf("carecard %s\n", CARECARD_VERSION);
         return EXIT_OK;
     }
-    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-        if (argc > 2 && strcmp(name, "help") == 0) {
-            for (size_t i = 0; i < NCOMMANDS; i++)
-                if (!strcmp(commands[i].name, argv[2])) {
-                    fputs(commands[i].help, stdout);
-                    printf("\n%s", common_help);
-                    return EXIT_OK;
-                }
+    if (!name) {
+        usage(help ? stdout : stderr);
+        return help ? EXIT_OK : EXIT_USAGE;
+    }
+    if (!strcmp(name, "help")) {
+        if (argc > 2 && !strcmp(argv[2], "--synopsis")) {
+            synopsis(stdout);
+            return EXIT_OK;
+        }
+        if (argc > 2) {
+            const cmd_def *c = find_command(argv[2]);
+            if (!c)
+                return unknown_command(argv[2]);
+            cmd_print_help(stdout, c->name, c->spec, cmd_common_opts);
+            return EXIT_OK;
         }
         usage(stdout);
         return EXIT_OK;
     }
-    const cmd_def *cmd = NULL;
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(commands[i].name, name))
-            cmd = &commands[i];
-    if (!cmd) {
-        fprintf(stderr, "carecard: '%s' is not a carecard command. See 'carecard --help'.\n", name);
-        return EXIT_USAGE;
-    }
-
-    int help = 0, version = 0;
-    int cargc = argc - 1;
-    char **cargv = argv + 1;
-    if (take_common(&cargc, cargv, &ctx, &help, &version) < 0)
-        return EXIT_USAGE;
+    const cmd_def *cmd = find_command(name);
+    if (!cmd)
+        return unknown_command(name);
     if (help) {
-        fputs(cmd->help, stdout);
-        printf("\n%s", common_help);
+        cmd_print_help(stdout, cmd->name, cmd->spec, cmd_common_opts);
         return EXIT_OK;
     }
-    if (version) {
-        printf("carecard %s\n", CARECARD_VERSION);
-        return EXIT_OK;
-    }
+    cmd_args args;
+    if (cmd_parse(cmd->name, cmd->spec, argc - 1, argv + 1, &args) < 0)
+        return EXIT_USAGE;
     cc_diag_set_verbosity(ctx.quiet ? CC_DIAG_WARN : ctx.verbose ? CC_DIAG_VERBOSE : CC_DIAG_NOTICE);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
 
     int rc;
     if (cmd->flags & NEED_CONFIG) {
-        if (cc_config_load(ctx.config_path, &ctx.cfg) != CC_OK)
+        if (cc_config_load(ctx.config_path, &ctx.cfg) != CC_OK) {
+            cmd_args_release(&args);
             return EXIT_FAIL;
+        }
     }
     ctx.store_flags = cmd->flags & (NEED_DB | NEED_DB_NEW);
     if (cmd->flags & NEED_DB) {
@@ -232,10 +285,12 @@ int main(int argc, char **argv)
         if (!cmd_store(&ctx, &e)) {
             if (cmd->flags & NEED_CONFIG)
                 cc_config_release(&ctx.cfg);
+            cmd_args_release(&args);
             return cmd_exit_code(e);
         }
     }
-    rc = cmd->fn(cargc, cargv, &ctx);
+    rc = cmd->fn(&args, &ctx);
+    cmd_args_release(&args);
     if (cc_interrupted && rc == EXIT_FAIL) {
         fprintf(stderr, "carecard: %s: interrupted by a signal; nothing half-written was kept\n", cmd->name);
     }

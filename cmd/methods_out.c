@@ -97,10 +97,7 @@ void mo_cell(FILE *f, const char *s, int width, int right)
 void mo_num(FILE *f, double v, int dec, int width)
 {
     char buf[64];
-    if (isnan(v))
-        snprintf(buf, sizeof buf, "-");
-    else
-        snprintf(buf, sizeof buf, "%.*f", dec, v);
+    cc_num_fixed(buf, sizeof buf, v, dec);   /* "-" for NAN, never "-0.000" */
     mo_cell(f, buf, width, 1);
 }
 
@@ -123,13 +120,14 @@ void mo_csv_text(FILE *f, const char *s)
 
 void mo_csv_num(FILE *f, double v)
 {
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
+    char b[48];
+    cc_num_csv(b, sizeof b, v);     /* at most 6 decimals; json has full precision */
+    fputs(b, f);
 }
 
 json_t *mo_json_num(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? json_real(v + 0.0) : json_null();   /* + 0.0: never -0 */
 }
 
 int mo_json_print(json_t *root)

@@ -4,113 +4,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_report_help[] =
-    "usage: carecard report weekly|monthly|quarterly [--period P] [--street ID]...\n"
-    "                       [--community ID]... [--out DIR] [--personal] [--lang zh|en] [--stamp]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--period", "P", 0, "2026-W47, 2026-11, 2026-Q4 (default: the last complete period\nbefore today)", NULL},
+    {"--street", "ID", OPT_REPEAT, "a street's workbook (repeatable)", NULL},
+    {"--community", "ID", OPT_REPEAT, "a community's workbook (repeatable)", NULL},
+    {"--out", "DIR", 0, "output directory (default reports)", NULL},
+    {"--personal", NULL, 0, "full names of special children not reached (file mode 0600)", NULL},
+    {"--lang", "zh|en", OPT_COMMON, NULL, NULL},
+    {"--stamp", NULL, 0, "add a generated-at line with the clock (otherwise\nbyte-identical reruns)", NULL},
+    {"--no-brief", NULL, 0, "leave out the one-page briefs (-简报.pdf/.png)", NULL},
+    {"--jobs", "N", 0, "workbooks written in parallel, 1 to 16 (default: one per CPU\n"
+                       "online, at most 4); the files do not depend on it", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_report_spec = {
+    "weekly|monthly|quarterly", NULL, options,
     "Write the report of a period: one workbook per street (<out>/<period>/S01-东城街道.xlsx),\n"
-    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/.\n"
-    "With --street or --community only those workbooks are written.\n"
+    "all.xlsx for the whole area and warnings.csv, with PNG charts under charts/, and\n"
+    "beside each street's workbook and all.xlsx a one-page brief for print and phones\n"
+    "(S01-东城街道-简报.pdf, A4, and S01-东城街道-简报.png, 1080 px wide).\n"
+    "With --street or --community only those workbooks are written.  Labels are\n"
+    "in Chinese, or English with --lang en.\n"
     "\n"
-    "  --period P       2026-W47, 2026-11, 2026-Q4 (default: the last complete period before today)\n"
-    "  --street ID      a street's workbook (repeatable)\n"
-    "  --community ID   a community's workbook (repeatable)\n"
-    "  --out DIR        output directory (default reports)\n"
-    "  --personal       full names of special children not reached (file mode 0600)\n"
-    "  --lang zh|en     labels in Chinese (default) or English\n"
-    "  --stamp          add a generated-at line with the clock (otherwise byte-identical reruns)\n"
-    "  --jobs N         workbooks written in parallel, 1 to 16 (default: one per CPU\n"
-    "                   online, at most 4); the files do not depend on it\n"
-    "\n"
+    "A period wholly before or after the data is refused with exit status 1 (the\n"
+    "message names the data's dates and the last period that holds data); nothing\n"
+    "is written or recorded. Communities that did not report (未报) or whose values\n"
+    "cover less than [scorecard] min_coverage get no total, grade or rank.\n",
     "Exit status 4 when the report was written but some communities did not report\n"
-    "(one line on standard error names them).\n";
+    "(one line on standard error names them).\n",
+    1, 1
+};
 
-static int take(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        *val = NULL;
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
-
-int cmd_report(int argc, char **argv, cc_ctx *ctx)
+int cmd_report(const cmd_args *a, cc_ctx *ctx)
 {
     cc_report_opts o;
     memset(&o, 0, sizeof o);
     o.out_dir = "reports";
-    const char *kind = NULL, *period = NULL, *lang = "zh";
-    const char **streets = calloc((size_t)argc + 1, sizeof *streets);
-    const char **comms = calloc((size_t)argc + 1, sizeof *comms);
+    const char *kind = a->pos[0], *period = cmd_get(a, "--period"), *v;
+    size_t nstreets, ncomms;
+    const char **streets = cmd_get_all(a, "--street", &nstreets);
+    const char **comms = cmd_get_all(a, "--community", &ncomms);
     int rc = EXIT_OK;
-    if (!streets || !comms) {
-        free(streets);
-        free(comms);
-        cc_error("out of memory");
-        return EXIT_FAIL;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        const char *a = argv[i];
-        if ((r = take(argc, argv, &i, "--period", &v))) {
-            if (r < 0) goto missing;
-            period = v;
-        } else if ((r = take(argc, argv, &i, "--street", &v))) {
-            if (r < 0) goto missing;
-            streets[o.nstreets++] = v;
-        } else if ((r = take(argc, argv, &i, "--community", &v))) {
-            if (r < 0) goto missing;
-            comms[o.ncommunities++] = v;
-        } else if ((r = take(argc, argv, &i, "--out", &v))) {
-            if (r < 0) goto missing;
-            o.out_dir = v;
-        } else if ((r = take(argc, argv, &i, "--lang", &v))) {
-            if (r < 0) goto missing;
-            lang = v;
-        } else if ((r = take(argc, argv, &i, "--jobs", &v))) {
-            if (r < 0) goto missing;
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 16) {
-                rc = cmd_usage_error("report", "--jobs: expected 1 to 16, got '%s'", v);
-                goto done;
-            }
-            o.threads = (int)n;
-        } else if (!strcmp(a, "--personal")) {
-            o.personal = 1;
-        } else if (!strcmp(a, "--stamp")) {
-            o.stamp = 1;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cmd_usage_error("report", "unknown option '%s'", a);
-            goto done;
-        } else if (!kind) {
-            kind = a;
-        } else {
-            rc = cmd_usage_error("report", "unexpected argument '%s'", a);
+    o.nstreets = nstreets;
+    o.ncommunities = ncomms;
+    if ((v = cmd_get(a, "--out")))
+        o.out_dir = v;
+    o.personal = cmd_get(a, "--personal") != NULL;
+    o.stamp = cmd_get(a, "--stamp") != NULL;
+    o.no_brief = cmd_get(a, "--no-brief") != NULL;
+    o.lang_en = ctx->labels_en;
+    if ((v = cmd_get(a, "--jobs"))) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 16) {
+            rc = cmd_usage_error("report", "--jobs: expected 1 to 16, got '%s'", v);
             goto done;
         }
-        continue;
-missing:
-        rc = cmd_usage_error("report", "option '%s' needs a value", a);
-        goto done;
+        o.threads = (int)n;
     }
     cc_period_kind pk;
-    if (!kind) {
-        rc = cmd_usage_error("report", "which report? weekly, monthly or quarterly");
-        goto done;
-    } else if (!strcmp(kind, "weekly")) {
+    if (!strcmp(kind, "weekly")) {
         o.kind = CC_REPORT_WEEKLY;
         pk = CC_PERIOD_WEEK;
     } else if (!strcmp(kind, "monthly")) {
@@ -120,13 +74,12 @@ missing:
         o.kind = CC_REPORT_QUARTERLY;
         pk = CC_PERIOD_QUARTER;
     } else {
-        rc = cmd_usage_error("report", "unknown report '%s' (weekly, monthly or quarterly)", kind);
-        goto done;
-    }
-    if (!strcmp(lang, "en"))
-        o.lang_en = 1;
-    else if (strcmp(lang, "zh")) {
-        rc = cmd_usage_error("report", "--lang: expected zh or en, got '%s'", lang);
+        static const char *const kinds[] = {"weekly", "monthly", "quarterly"};
+        const char *near = cmd_closest(kind, kinds, 3);
+        if (near)
+            rc = cmd_usage_error("report", "unknown report '%s'; did you mean '%s'?", kind, near);
+        else
+            rc = cmd_usage_error("report", "unknown report '%s' (weekly, monthly or quarterly)", kind);
         goto done;
     }
     if (o.nstreets && o.ncommunities) {

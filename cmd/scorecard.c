@@ -8,34 +8,41 @@
 #include <time.h>
 #include <unistd.h>
 
-const char cmd_scorecard_help[] =
-    "usage: carecard scorecard [--period P | --from DATE --to DATE]\n"
-    "                          [--street ID | --community ID]\n"
-    "                          [--format xlsx|table|csv|json] [--out FILE]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--period", "P", 0, "2026-W47 (ISO week), 2026-11 (month), 2026-Q4 or 2026Q4\n"
+                         "(quarter), 2026 (year). Default: the last complete ISO\n"
+                         "week before today.", NULL},
+    {"--from", "DATE", OPT_ALT, "with --to: a custom range, both days included\n"
+                                "(YYYY-MM-DD); its previous period is the same number of\n"
+                                "days just before.", NULL},
+    {"--to", "DATE", OPT_WITH, "the last day of the custom range", NULL},
+    {"--street", "ID", 0, "only this street's communities and the street (the area\n"
+                          "row is always listed; ranks are still among all units)", NULL},
+    {"--community", "ID", OPT_ALT, "only this community (with its street and the area)", NULL},
+    {"--format", "xlsx|table|csv|json", 0, "xlsx (default: a workbook written to --out), table (fits\n"
+                                           "80 columns), csv (UTF-8 with BOM, one row per unit and\n"
+                                           "indicator) or json (the machine-readable contract of\n"
+                                           "reports.md, full precision)", NULL},
+    {"--out", "FILE", 0, "write to FILE instead of standard output (xlsx: default\n"
+                         "scorecard-<period>.xlsx); written to a temporary name and\n"
+                         "renamed, so a reader never sees half a file", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_scorecard_spec = {
+    NULL, NULL, options,
     "Compute the balanced scorecard of a period: every indicator of indicators.ini\n"
     "for each community, its street and the area, with its value, score, warning\n"
     "level (达标/蓝/黄/红), run of missed periods and 专项整治 flag; dimension\n"
     "scores, total score, grade and ranks.\n"
     "\n"
-    "Options:\n"
-    "  --period P        2026-W47 (ISO week), 2026-11 (month), 2026-Q4 or 2026Q4\n"
-    "                    (quarter), 2026 (year). Default: the last complete ISO\n"
-    "                    week before today.\n"
-    "  --from DATE --to DATE\n"
-    "                    a custom range, both days included (YYYY-MM-DD); its\n"
-    "                    previous period is the same number of days just before.\n"
-    "  --street ID       only this street's communities and the street (the area\n"
-    "                    row is always listed; ranks are still among all units)\n"
-    "  --community ID    only this community (with its street and the area)\n"
-    "  --format FMT      xlsx (default: a workbook written to --out), table (fits\n"
-    "                    80 columns), csv (UTF-8 with BOM, one row per unit and\n"
-    "                    indicator) or json (the machine-readable contract of\n"
-    "                    reports.md, full precision)\n"
-    "  --out FILE        write to FILE instead of standard output (xlsx: default\n"
-    "                    scorecard-<period>.xlsx); written to a temporary name and\n"
-    "                    renamed, so a reader never sees half a file\n"
-    "\n"
+    "Scores agree with the warning bands: 100 at the target, 80 at yellow, 60 at\n"
+    "red, 0 at the floor ([scorecard] band_scores); a red value scores under 60.\n"
+    "专项整治 marks a yellow or red value that missed its target escalate_after\n"
+    "periods in a row; its colour stays its band. A community that did not report,\n"
+    "or whose values cover less than [scorecard] min_coverage (0.6) of the\n"
+    "scorecard, gets no total, grade or rank. A period wholly before or after the\n"
+    "data is refused (exit 1) and nothing is written or recorded.\n",
     "The warnings of the period are recorded in the database's audit log\n"
     "(replacing that period's record for the units shown).\n"
     "\n"
@@ -45,7 +52,9 @@ const char cmd_scorecard_help[] =
     "\n"
     "Examples:\n"
     "  carecard scorecard --period 2026-W47 --street S01 --format table\n"
-    "  carecard scorecard --from 2026-09-01 --to 2026-11-30 --format json > sc.json\n";
+    "  carecard scorecard --from 2026-09-01 --to 2026-11-30 --format json > sc.json\n",
+    0, 0
+};
 
 /* A --from/--to date: any spelling the input files accept (2026-11-17, 2026/11/17 ...). */
 static int parse_day(const char *s, cc_day *out)
@@ -93,30 +102,19 @@ static int render_to(const char *out, const cc_scorecard *sc, cc_format fmt)
     return cmd_exit_code(e);
 }
 
-int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
+int cmd_scorecard(const cmd_args *a, cc_ctx *ctx)
 {
     const char *period = NULL, *from = NULL, *to = NULL, *street = NULL, *community = NULL;
     const char *format = NULL, *out = NULL;
     cc_format fmt = CC_FMT_XLSX;
     cc_period p;
-    int bad = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if ((v = cmd_optval(argc, argv, &i, "--period", &bad))) period = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--from", &bad))) from = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--to", &bad))) to = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--street", &bad))) street = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--community", &bad))) community = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--format", &bad))) format = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--out", &bad))) out = v;
-        else if (bad)
-            return cmd_usage_error("scorecard", "option '%s' needs a value", argv[i]);
-        else if (argv[i][0] == '-')
-            return cmd_usage_error("scorecard", "unknown option '%s'", argv[i]);
-        else
-            return cmd_usage_error("scorecard", "unexpected argument '%s'", argv[i]);
-    }
+    period = cmd_get(a, "--period");
+    from = cmd_get(a, "--from");
+    to = cmd_get(a, "--to");
+    street = cmd_get(a, "--street");
+    community = cmd_get(a, "--community");
+    format = cmd_get(a, "--format");
+    out = cmd_get(a, "--out");
     if (format && parse_format(format, &fmt))
         return cmd_usage_error("scorecard", "--format '%s': expected xlsx, table, csv or json", format);
     if (street && community)
@@ -147,7 +145,9 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
     if (community) { scope.communities = cv; scope.ncommunities = 1; }
 
     cc_scorecard *sc = NULL;
-    cc_err e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(ctx->store, &p);
+    if (!e)
+        e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
     if (e)
         return cmd_exit_code(e);
     if ((street && cc_units_find(&sc->units, CC_LEVEL_STREET, street) < 0) ||
@@ -183,7 +183,8 @@ int cmd_scorecard(int argc, char **argv, cc_ctx *ctx)
         for (size_t i = 0; i < sc->units.ncomm; i++)
             if (!sc->res[i].reported)
                 cc_buf_addf(&b, "%s%s %s", b.len ? ", " : "", sc->res[i].unit.id, sc->res[i].unit.name);
-        fprintf(stderr, "carecard: %s: %zu %s did not report: %s\n", p.id, sc->nnot_reported, sc->nnot_reported == 1 ? "community" : "communities", b.s);
+        cc_warn("%s: %zu %s did not report: %s", p.id, sc->nnot_reported,
+                sc->nnot_reported == 1 ? "community" : "communities", b.s);
         cc_buf_release(&b);
         rc = EXIT_INCOMPLETE;
     }

@@ -5,13 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_status_help[] =
-    "usage: carecard status [--db FILE]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--db", "FILE", OPT_COMMON, NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_status_spec = {
+    NULL, NULL, options,
     "Print what the database holds: every file ingested (name, kind, rows\n"
     "stored and rejected, encoding, time; replaced versions marked), the rows\n"
     "per kind, the dates covered per community (activities, surveys,\n"
-    "assessments, time bank, feedback) and the time of the last ingest.\n";
+    "assessments, time bank, feedback) and the time of the last ingest.\n",
+    NULL, 0, 0
+};
 
 static const struct {
     const char *kind, *table;
@@ -41,17 +47,16 @@ static int step_err(cc_ctx *ctx, sqlite3_stmt *st, int rc)
     return 0;
 }
 
-int cmd_status(int argc, char **argv, cc_ctx *ctx)
+int cmd_status(const cmd_args *a, cc_ctx *ctx)
 {
-    if (argc > 1)
-        return cmd_usage_error("status", "unexpected argument '%s'", argv[1]);
+    (void)a;
     sqlite3 *db = ctx->store->db;
     sqlite3_stmt *st;
     int rc;
     FILE *out = stdout;
 
     fprintf(out, "Database: %s\n", ctx->store->path);
-    char *last = cc_store_last_ingest(ctx->store);
+    char *last = cc_time_local(cc_store_last_ingest(ctx->store));
     fprintf(out, "Last ingest: %s\n", last ? last : "never");
     free(last);
 
@@ -69,10 +74,13 @@ int cmd_status(int argc, char **argv, cc_ctx *ctx)
         fputs("  ", out);
         const char *name = (const char *)sqlite3_column_text(st, 0);
         pad(out, name ? name : "", 32);
+        const char *at = (const char *)sqlite3_column_text(st, 5);
+        char *when = cc_time_local(cc_xstrdup(at ? at : ""));     /* the data's time zone, named */
         fprintf(out, "%-12s %10lld %9lld  %-8s %s%s\n", (const char *)sqlite3_column_text(st, 1),
                 (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-                (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+                (const char *)sqlite3_column_text(st, 4), when,
                 sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : "  (replaced by a later version)");
+        free(when);
     }
     if (step_err(ctx, st, rc) < 0)
         return EXIT_FAIL;

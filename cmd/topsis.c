@@ -5,10 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_topsis_help[] =
-    "usage: carecard topsis DATA.csv --weights W,... [--cost COL,...]\n"
-    "                       [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--weights", "W,...", OPT_NEEDED, "the criteria weights, one per column (required; plain\n"
+                                      "numbers, not fractions)", NULL},
+    {"--cost", "COL,...", 0, "columns where smaller is better (names as in the header)", NULL},
+    {"--format", "table|csv|json", 0, "output (default table, in rank order). csv:\n"
+                                      "name,closeness,d_plus,d_minus,rank in file order; json:\n"
+                                      "{\"rows\": [{\"name\", \"closeness\", \"d_plus\", \"d_minus\",\n"
+                                      "\"rank\"}, ...]} in file order, full precision", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_topsis_spec = {
+    "DATA.csv", NULL, options,
     "TOPSIS (technique for order preference by similarity to an ideal solution):\n"
     "the closeness of each alternative (row) to the ideal -- what\n"
     "'[scorecard] ranking = topsis' computes over the indicator scores.\n"
@@ -30,18 +39,10 @@ const char cmd_topsis_help[] =
     "sorted by ID, so its ties go by community ID. A column of zeros has r = 0.\n"
     "Missing values: an empty cell leaves that column out of the row's two\n"
     "distances and out of the column's normalisation; a row with no value at\n"
-    "all has no closeness and no rank.\n"
-    "\n"
-    "Options:\n"
-    "  --weights W,...  the criteria weights, one per column (required; plain\n"
-    "                   numbers, not fractions)\n"
-    "  --cost COL,...   columns where smaller is better (names as in the header)\n"
-    "  --format table|csv|json  output (default table, in rank order). csv:\n"
-    "                   name,closeness,d_plus,d_minus,rank in file order; json:\n"
-    "                   {\"rows\": [{\"name\", \"closeness\", \"d_plus\", \"d_minus\",\n"
-    "                   \"rank\"}, ...]} in file order, full precision.\n"
-    "\n"
-    "Exit: 0 success, 1 unreadable file, 2 usage error (bad weights or columns).\n";
+    "all has no closeness and no rank.\n",
+    "Exit: 0 success, 1 unreadable file, 2 usage error (bad weights or columns).\n",
+    1, 1
+};
 
 typedef struct { size_t row; int rank; } by_rank;
 
@@ -56,26 +57,13 @@ static int rank_cmp(const void *a, const void *b)
     return x->row < y->row ? -1 : x->row > y->row;
 }
 
-int cmd_topsis(int argc, char **argv, cc_ctx *ctx)
+int cmd_topsis(const cmd_args *a, cc_ctx *ctx)
 {
     (void)ctx;
-    const char *path = NULL, *fmt = "table", *costs = NULL, *weights = NULL;
-    for (int i = 1; i < argc; i++) {
-        int r = mo_opt(argc, argv, &i, "--format", &fmt);
-        if (r == 0)
-            r = mo_opt(argc, argv, &i, "--cost", &costs);
-        if (r == 0)
-            r = mo_opt(argc, argv, &i, "--weights", &weights);
-        if (r < 0)
-            return cmd_usage_error("topsis", "option '%s' needs a value", argv[i]);
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cmd_usage_error("topsis", "unknown option '%s'", argv[i]);
-        if (path)
-            return cmd_usage_error("topsis", "one data file only ('%s' and '%s')", path, argv[i]);
-        path = argv[i];
-    }
+    const char *path = a->pos[0], *fmt = cmd_get(a, "--format"), *costs = cmd_get(a, "--cost");
+    const char *weights = cmd_get(a, "--weights");
+    if (!fmt)
+        fmt = "table";
     int format = mo_format(fmt);
     if (format < 0)
         return cmd_usage_error("topsis", "--format must be table, csv or json, not '%s'", fmt);

@@ -5,57 +5,43 @@
 #include <string.h>
 #include <time.h>
 
-const char cmd_warnings_help[] =
-    "usage: carecard warnings [--period P] [--level red|yellow|blue]\n"
-    "                         [--street ID | --community ID]\n"
-    "                         [--format table|csv|json]\n"
-    "\n"
+static const cmd_opt options[] = {
+    {"--period", "P", 0, "2026-W47, 2026-11, 2026-Q4 or 2026 (default: the last\n"
+                         "complete ISO week before today)", NULL},
+    {"--level", "red|yellow|blue", 0, "only warnings at this level or worse (blue = every\n"
+                                      "warning; without --level resolved ones are listed too)", NULL},
+    {"--street", "ID", 0, "only this street's communities and the street", NULL},
+    {"--community", "ID", OPT_ALT, "only this community", NULL},
+    {"--format", "table|csv|json", 0, "table (default), csv (the columns of warnings.csv:\n"
+                                      "period,unit_level,unit_id,unit_name,indicator_id,\n"
+                                      "indicator_name,status,value,target,run,rectify,change,\n"
+                                      "explanation; UTF-8 with BOM) or json", NULL},
+    {NULL, NULL, 0, NULL, NULL}
+};
+
+const cmd_spec cmd_warnings_spec = {
+    NULL, NULL, options,
     "List the warnings of a period, red first: every indicator of every community,\n"
     "street and the area that missed its target (蓝 blue, 黄 yellow, 红 red),\n"
     "every community that did not report (未报), and the warnings of the previous\n"
     "period that are resolved (已解除). Each line gives the value, the target, the\n"
     "run of missed periods (连续未达标), the change (新增/持续/已解除), the action\n"
-    "(专项整治, 限期整改, 关注, 督促报送) and the explanation.\n"
-    "\n"
-    "Options:\n"
-    "  --period P       2026-W47, 2026-11, 2026-Q4 or 2026 (default: the last\n"
-    "                   complete ISO week before today)\n"
-    "  --level L        only warnings at this level or worse: red, yellow or blue\n"
-    "                   (blue = every warning; without --level resolved ones are\n"
-    "                   listed too)\n"
-    "  --street ID      only this street's communities and the street\n"
-    "  --community ID   only this community\n"
-    "  --format FMT     table (default), csv (the columns of warnings.csv:\n"
-    "                   period,unit_level,unit_id,unit_name,indicator_id,\n"
-    "                   indicator_name,status,value,target,run,rectify,change,\n"
-    "                   explanation; UTF-8 with BOM) or json\n"
-    "\n"
-    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+    "(专项整治, 限期整改, 关注, 督促报送) and the explanation.\n",
+    "Exit status: 0 success, 1 failure, 2 usage error.\n",
+    0, 0
+};
 
-
-
-int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
+int cmd_warnings(const cmd_args *a, cc_ctx *ctx)
 {
     const char *period = NULL, *level = NULL, *format = NULL, *street = NULL, *community = NULL;
     cc_format fmt = CC_FMT_TABLE;
     int min_colour = CC_COL_MET;
     cc_period p;
-    int bad = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if ((v = cmd_optval(argc, argv, &i, "--period", &bad))) period = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--level", &bad))) level = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--format", &bad))) format = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--street", &bad))) street = v;
-        else if ((v = cmd_optval(argc, argv, &i, "--community", &bad))) community = v;
-        else if (bad)
-            return cmd_usage_error("warnings", "option '%s' needs a value", argv[i]);
-        else if (argv[i][0] == '-')
-            return cmd_usage_error("warnings", "unknown option '%s'", argv[i]);
-        else
-            return cmd_usage_error("warnings", "unexpected argument '%s'", argv[i]);
-    }
+    period = cmd_get(a, "--period");
+    level = cmd_get(a, "--level");
+    format = cmd_get(a, "--format");
+    street = cmd_get(a, "--street");
+    community = cmd_get(a, "--community");
     if (format) {
         if (!strcmp(format, "table")) fmt = CC_FMT_TABLE;
         else if (!strcmp(format, "csv")) fmt = CC_FMT_CSV;
@@ -83,7 +69,9 @@ int cmd_warnings(int argc, char **argv, cc_ctx *ctx)
     if (street) { scope.streets = sv; scope.nstreets = 1; }
     if (community) { scope.communities = cv; scope.ncommunities = 1; }
     cc_scorecard *sc = NULL;
-    cc_err e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(ctx->store, &p);
+    if (!e)
+        e = cc_scorecard_compute(ctx->store, &ctx->cfg, &p, &scope, &sc);
     if (e)
         return cmd_exit_code(e);
     if ((street && cc_units_find(&sc->units, CC_LEVEL_STREET, street) < 0) ||

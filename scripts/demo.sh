@@ -29,6 +29,9 @@ ok_or "0 4" "$BIN" report weekly --db "$DB" --config indicators.ini --period "$W
 echo "== quarterly report $QUARTER"
 ok_or "0 4" "$BIN" report quarterly --db "$DB" --config indicators.ini --period "$QUARTER" --out "$OUT"
 echo
-echo "Reports written:"
-find "$OUT/$WEEK" "$OUT/$QUARTER" -maxdepth 1 -type f | sort | sed 's/^/  /'
+# the one-page briefs first: what a street office opens, prints and forwards
+echo "Briefs (one A4 page as PDF for print, PNG for the phone):"
+find "$OUT/$WEEK" "$OUT/$QUARTER" -maxdepth 1 -type f -name '*-简报.*' | sort | sed 's/^/  /'
+echo "Workbooks and warnings:"
+find "$OUT/$WEEK" "$OUT/$QUARTER" -maxdepth 1 -type f ! -name '*-简报.*' | sort | sed 's/^/  /'
 echo "  charts: $OUT/$WEEK/charts/ and $OUT/$QUARTER/charts/"

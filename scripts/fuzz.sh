@@ -33,9 +33,19 @@ for src in tests/fuzz/fuzz_*.c; do
   work="$OUT/corpus/$name"; mkdir -p "$work" "$OUT/crashes/$name"
   [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$work/" 2>/dev/null
   dict=""; [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
-  if ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp" \
+  # a private TMPDIR, which must be empty afterwards; and nothing in /tmp
+  # named after the fuzzer's pid (a target must not leave files behind)
+  tmpd="$(pwd)/$OUT/tmp/$name"; rm -rf "$tmpd"; mkdir -p "$tmpd"
+  TMPDIR="$tmpd" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp" \
      "$bin" $dict -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-     -artifact_prefix="$OUT/crashes/$name/" -print_final_stats=1 "$work" >"$OUT/$name.log" 2>&1; then
+     -artifact_prefix="$OUT/crashes/$name/" -print_final_stats=1 "$work" >"$OUT/$name.log" 2>&1 &
+  pid=$!
+  wait "$pid"; rc=$?
+  left=$( (ls -A "$tmpd"; ls /tmp | grep -E "(^|[^0-9])$pid([^0-9]|$)") 2>/dev/null | head -3)
+  rm -rf "$tmpd"
+  if [ -n "$left" ]; then
+    echo "FAIL fuzz $name: left files behind: $left"; failed=$((failed+1))
+  elif [ "$rc" -eq 0 ]; then
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$OUT/$name.log" | grep -o '[0-9]*$')
     echo "ok   fuzz $name: ${execs:-?} runs in ${SECS}s, no crash"; passed=$((passed+1))
   else

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The whole test suite: every unit-test binary (cmocka), then the end-to-end
-# tests (pytest, tests/e2e/).  Ends with the line "N passed, N failed".
+# tests (pytest, tests/e2e/).  Ends with the line "N passed, N failed, N skipped".
 #   BUILD=dir     build directory (default build)
 #   ONLY=unit|e2e run one half
 #   SANITIZE=1    the binaries were built with ASan/UBSan
@@ -11,6 +11,7 @@ BUILD=${BUILD:-build}
 ONLY=${ONLY:-}
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -28,9 +29,10 @@ if [ "$ONLY" != e2e ]; then
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-    p=${p:-0}; f=${f:-0}
+    s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    p=${p:-0}; f=${f:-0}; s=${s:-0}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or sanitizer error
-    passed=$((passed + p)); failed=$((failed + f))
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     if [ "$f" -ne 0 ]; then
       echo "FAIL unit $(basename "$t") (exit $rc)"; cat "$log"
     else
@@ -44,11 +46,12 @@ if [ "$ONLY" != unit ] && ls tests/e2e/test_*.py >/dev/null 2>&1; then
   PY=/usr/bin/python3
   $PY -m pytest -q -p no:cacheprovider tests/e2e ${PYTEST_ARGS:-} >"$log" 2>&1
   rc=$?
-  summary=$(grep -E '^=*.* (passed|failed|error)' "$log" | tail -1)
+  summary=$(grep -E '^=*.* (passed|failed|error|skipped)' "$log" | tail -1)
   p=$(echo "$summary" | grep -o '[0-9]* passed' | grep -o '[0-9]*'); p=${p:-0}
   f=$(echo "$summary" | grep -o '[0-9]* failed' | grep -o '[0-9]*'); f=${f:-0}
   e=$(echo "$summary" | grep -o '[0-9]* error' | grep -o '[0-9]*'); e=${e:-0}
-  f=$((f + e))
+  s=$(echo "$summary" | grep -o '[0-9]* skipped' | grep -o '[0-9]*'); s=${s:-0}
+  f=$((f + e)); skipped=$((skipped + s))
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" -ne 0 ]; then cat "$log"; else tail -1 "$log"; fi
@@ -65,5 +68,5 @@ if [ "$ONLY" = "" ] && [ "${SANITIZE:-}" != 1 ] && ls tests/fuzz/fuzz_*.c >/dev/
   passed=$((passed + p)); failed=$((failed + f))
 fi
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

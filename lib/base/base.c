@@ -27,6 +27,9 @@ const char *cc_strerror(cc_err e)
 /* ---- diagnostics ---- */
 static cc_diag_level diag_max = CC_DIAG_NOTICE;
 static FILE *diag_sink;
+static char *(*diag_filter)(const char *);
+
+void cc_diag_set_filter(char *(*filter)(const char *msg)) { diag_filter = filter; }
 
 void cc_diag_set_verbosity(cc_diag_level max) { diag_max = max; }
 void cc_diag_set_sink(FILE *f) { diag_sink = f; }
@@ -37,10 +40,32 @@ void cc_vdiag(cc_diag_level lvl, const char *fmt, va_list ap)
     if (lvl > diag_max)
         return;
     FILE *f = cc_diag_sink();
-    char line[4096];
-    vsnprintf(line, sizeof line, fmt, ap);
+    /* the whole message, however long (a "did not report" line names every
+     * community): formatted on the stack when it fits, else on the heap */
+    char small[1024], *line = small;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small) {
+        line = malloc((size_t)n + 1);
+        if (line)
+            vsnprintf(line, (size_t)n + 1, fmt, ap2);
+        else
+            line = small;            /* out of memory: what fitted */
+    }
+    va_end(ap2);
+    if (diag_filter) {
+        char *t = diag_filter(line);
+        if (t) {
+            if (line != small)
+                free(line);
+            line = t;
+        }
+    }
     fprintf(f, "carecard: %s\n", line);
     fflush(f);
+    if (line != small)
+        free(line);
 }
 
 void cc_diag(cc_diag_level lvl, const char *fmt, ...)

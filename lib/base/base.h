@@ -38,7 +38,11 @@ void cc_diag_set_verbosity(cc_diag_level max);
 /* Where diagnostics go (default stderr). Tests point it at a memstream. */
 void cc_diag_set_sink(FILE *f);
 FILE *cc_diag_sink(void);
-/* Prints "carecard: " + message + "\n". Returns the number of errors so far. */
+/* A filter every message passes before it is printed (cmd/ installs the
+ * Chinese message catalog with --lang zh): returns a new message (malloc'd,
+ * freed by the caller) or NULL to print it as it is. NULL: no filter. */
+void cc_diag_set_filter(char *(*filter)(const char *msg));
+/* Prints "carecard: " + message + "\n", the whole message however long. */
 void cc_diag(cc_diag_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cc_vdiag(cc_diag_level lvl, const char *fmt, va_list ap);
 #define cc_error(...)   cc_diag(CC_DIAG_ERROR, __VA_ARGS__)

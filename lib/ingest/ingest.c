@@ -940,13 +940,6 @@ static int store_extras(file_ctx *f, const cc_csv_record *rec)
     return 0;
 }
 
-/* Where a row is: "FILE:LINE" of a CSV file, "FILE: sheet S, row N" of a sheet. */
-static const char *at_line(file_ctx *f, long line, char *buf, size_t cap)
-{
-    snprintf(buf, cap, f->unit ? "%s, row %ld" : "%s:%ld", f->path, line);
-    return buf;
-}
-
 /* A sheet's reason names the column as typed and its cell: "column 实到人数 (E12): "
  * for the "column 'attended' (实到人数): " of fail_col. */
 static const char *sheet_reason(file_ctx *f, long line, const char *reason, const char *col, char *buf, size_t cap)
@@ -970,9 +963,12 @@ static const char *sheet_reason(file_ctx *f, long line, const char *reason, cons
  * row of the same file (earlier) had. */
 static void say_repeat(file_ctx *f, long line, const char *key, long earlier)
 {
-    char at[1100];
-    cc_notice("%s: %s '%s' repeats %s %ld; the later row (%s %ld) replaces it", at_line(f, line, at, sizeof at),
-              f->kd->cols[0].key, key, f->unit ? "row" : "line", earlier, f->unit ? "row" : "line", line);
+    if (f->unit)
+        cc_notice("%s, row %ld: %s '%s' repeats row %ld; the later row (row %ld) replaces it", f->path, line,
+                  f->kd->cols[0].key, key, earlier, line);
+    else
+        cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path, line,
+                  f->kd->cols[0].key, key, earlier, line);
     f->st->notices++;
 }
 
@@ -1083,7 +1079,8 @@ static int open_rejects(file_ctx *f)
         return -1;
     }
     fchmod(fd, 0600);
-    fputs(f->unit ? "\xEF\xBB\xBFsheet,row,reason" : "\xEF\xBB\xBFline,reason", f->rej);
+    fputs(f->unit ? "\xEF\xBB\xBFsheet,row,\xE5\x8E\x9F\xE5\x9B\xA0,reason"       /* sheet,row,原因,reason */
+                  : "\xEF\xBB\xBFline,\xE5\x8E\x9F\xE5\x9B\xA0,reason", f->rej);   /* line,原因,reason */
     for (size_t i = 0; i < f->ncols_in; i++) {
         fputc(',', f->rej);
         csv_cell(f->rej, f->header[i], strlen(f->header[i]));
@@ -1095,17 +1092,26 @@ static int open_rejects(file_ctx *f)
 static int reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason, const char *col)
 {
     f->st->rows_rejected++;
-    char at[1100], said[2048];
+    char said[2048];
     reason = sheet_reason(f, rec->line, reason, col, said, sizeof said);
-    if (f->shown_rejects++ < MAX_SHOWN)
-        cc_warn("%s%s%s", at_line(f, rec->line, at, sizeof at),
-                f->unit && !strncmp(reason, "column ", 7) ? ", " : ": ", reason);
+    if (f->shown_rejects++ < MAX_SHOWN) {
+        if (!f->unit)
+            cc_warn("%s:%ld: %s", f->path, rec->line, reason);
+        else if (!strncmp(reason, "column ", 7))
+            cc_warn("%s, row %ld, %s", f->path, rec->line, reason);   /* FILE: sheet S, row 12, column 实到人数 (E12): … */
+        else
+            cc_warn("%s, row %ld: %s", f->path, rec->line, reason);
+    }
     if (open_rejects(f) == 0) {
         if (f->unit) {
             csv_cell(f->rej, f->unit->sheet, strlen(f->unit->sheet));
             fputc(',', f->rej);
         }
+        char *zh = cc_msg_zh(reason);          /* the Chinese 原因, from the catalog */
         fprintf(f->rej, "%ld,", rec->line);
+        csv_cell(f->rej, zh ? zh : reason, strlen(zh ? zh : reason));
+        free(zh);
+        fputc(',', f->rej);
         csv_cell(f->rej, reason, strlen(reason));
         for (size_t i = 0; i < rec->n; i++) {
             fputc(',', f->rej);
@@ -1446,23 +1452,6 @@ static int drop_indexes(file_ctx *f)
 }
 
 static int threads_wanted(void);
-
-/* Have the kernel start writing the pages a big load wrote so far (not wait
- * for them): the commit's fsync after the index rebuild then finds most of
- * them on disk (city attendance: 1.6 GB, the commit took 0.8 s).  A hint:
- * durability still comes from SQLite's syncs. */
-static void start_writeback(const char *db)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-    int fd = open(db, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-        close(fd);
-    }
-#else
-    (void)db;
-#endif
-}
 
 /* The rows of a file of about `size` bytes, from the lines of its first MiB. */
 static double estimate_rows(const char *path, off_t size)
@@ -2283,6 +2272,21 @@ static cc_err load_rows(file_ctx *f, cc_csv *r)
     return err;
 }
 
+/* "already ingested" (frees when and oldname): with -v only for a file stored
+ * by an earlier run (a cron job re-reads its inbox every week), always when
+ * another process stored it while this one was reading it (raced). */
+static void say_known(const char *path, const char *name, char *when, char *oldname, int raced)
+{
+    int level = raced ? CC_DIAG_NOTICE : CC_DIAG_VERBOSE;
+    when = cc_time_local(when);            /* shown in the data's time zone */
+    if (!strcmp(oldname, name))
+        cc_diag(level, "%s: already ingested on %s (same SHA-256); skipped", path, when);
+    else
+        cc_diag(level, "%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+    free(when);
+    free(oldname);
+}
+
 static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
                          const cc_sheet_unit *u)
 {
@@ -2346,13 +2350,8 @@ opened:;
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
     if (sha_known(s, key, &when, &oldname)) {
-        if (!strcmp(oldname, f->name))
-            cc_notice("%s: already ingested on %s (same SHA-256); skipped", path, when);
-        else
-            cc_notice("%s: already ingested on %s as %s (same SHA-256); skipped", path, when, oldname);
+        say_known(path, f->name, when, oldname, 0);
         st->skipped = 1;
-        free(when);
-        free(oldname);
         cc_csv_free(r);
         return CC_OK;
     }
@@ -2365,7 +2364,7 @@ opened:;
         return CC_ERR_DATA;
     }
     if (rc < 0) {
-        cc_error("%s:%ld: %s", path, 1L, cc_csv_error(r));
+        cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
         cc_csv_free(r);
         return CC_ERR_DATA;
     }
@@ -2484,6 +2483,16 @@ opened:;
         cc_csv_free(r);
         return err;
     }
+    /* again under the write lock: another process may have stored the same
+     * file since the check above (several runs started at once) */
+    if (sha_known(s, key, &when, &oldname)) {
+        cc_store_rollback(s);
+        say_known(path, f->name, when, oldname, 1);
+        st->skipped = 1;
+        file_release(f);
+        cc_csv_free(r);
+        return CC_OK;
+    }
     char now[24];
     utc_now(now);
     {
@@ -2529,8 +2538,6 @@ opened:;
         goto fail;
     f->t[2] = now_s(CLOCK_MONOTONIC);
     progress(f, 0, 0, 1);
-    if (f->nindex)
-        start_writeback(s->path);
     finalize_all(f);
     if (recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
         err = CC_ERR_DB;
@@ -2549,9 +2556,6 @@ opened:;
     }
     if (st->rows_read == 0)
         cc_notice("%s: no data rows", path);
-    if (f->plaus)
-        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
-                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     {
         sqlite3_stmt *q;
         if (prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0) {
@@ -2582,6 +2586,9 @@ opened:;
     f->t[4] = now_s(CLOCK_MONOTONIC);
     timing_report(f);
     st->stored = 1;
+    if (f->plaus)           /* (only now: a file refused later stores none) */
+        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
+                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
     if (f->rej) {
         fclose(f->rej);
         f->rej = NULL;
@@ -2667,8 +2674,9 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < npaths; i++) {
         order[i] = i;
         /* dependency tiers: communities; providers and activities; the rest;
-         * a file of unknown kind last (it will be refused) */
-        int k = sniff_kind(paths[i], opts);
+         * a file of unknown kind last (it will be refused); the database
+         * itself is never opened (cc_store_owns) */
+        int k = cc_store_owns(s, paths[i]) ? CC_KIND_UNKNOWN : sniff_kind(paths[i], opts);
         kinds[i] = k < 0 ? 3 : k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
         memset(&stats[i], 0, sizeof stats[i]);
     }
@@ -2694,7 +2702,8 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
     if (total >= BULK_LOAD)
         cc_store_bulk_begin(s);
     cc_err first = CC_OK;
-    cc_buf stored = CC_BUF_INIT;
+    size_t nstored = 0;
+    const char *last_stored = NULL;
     for (size_t oi = 0; oi < npaths; oi++) {
         size_t i = order[oi];
         if (cc_interrupted) {
@@ -2702,24 +2711,30 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
                 first = CC_ERR_INTERRUPTED;
             break;
         }
-        cc_err e = cc_book_is_book(paths[i]) ? cc_ingest_book(s, paths[i], opts, &stats[i])
-                                             : ingest_one(s, paths[i], opts, &stats[i], NULL);
+        cc_err e;
+        if (cc_store_owns(s, paths[i])) {
+            cc_error("%s: is the database %s itself (or its -wal/-shm/-journal file), not an input file",
+                     paths[i], s->path);
+            e = CC_ERR_USAGE;
+        } else
+            e = cc_book_is_book(paths[i]) ? cc_ingest_book(s, paths[i], opts, &stats[i])
+                                          : ingest_one(s, paths[i], opts, &stats[i], NULL);
         if (e != CC_OK) {
-            cc_error("%s: not stored (%s)", paths[i],
-                     stored.len ? stored.s : "no file was stored before it");
+            /* a count and the last one, not the list (500 files in an inbox) */
+            if (nstored)
+                cc_error("%s: not stored (%zu file%s stored before it, the last %s)", paths[i], nstored,
+                         nstored > 1 ? "s" : "", last_stored);
+            else
+                cc_error("%s: not stored (no file was stored before it)", paths[i]);
             if (!first)
                 first = e;
             if (e == CC_ERR_INTERRUPTED || e == CC_ERR_BUSY)
                 break;
         } else if (stats[i].stored) {
-            if (!stored.len)
-                cc_buf_adds(&stored, "stored before it: ");
-            else
-                cc_buf_adds(&stored, ", ");
-            cc_buf_adds(&stored, paths[i]);
+            nstored++;
+            last_stored = paths[i];
         }
     }
-    cc_buf_release(&stored);
     free(order);
     free(kinds);
     cc_store_bulk_end(s);           /* (also after a run that could not switch) */

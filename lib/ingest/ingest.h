@@ -50,4 +50,12 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
  * Caller frees each string and the array. */
 cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, size_t *npaths);
 
+/* The Chinese of an ingest message or reject reason (msg_zh.c, the message
+ * catalog): a new string (caller frees), or NULL when no part of it is in the
+ * catalog.  File names, line numbers and column keys are kept as they are. */
+char *cc_msg_zh(const char *en);
+/* Row i of the catalog: its English printf format (NULL past the end) and
+ * *zh its Chinese template. */
+const char *cc_msg_zh_format(size_t i, const char **zh);
+
 #endif

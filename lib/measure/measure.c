@@ -1282,3 +1282,32 @@ out:
     free(aw);
     return e;
 }
+
+cc_err cc_measures_data_range(cc_store *s, cc_day *from, cc_day *to)
+{
+    static const char sql[] =
+        "SELECT min(lo), max(hi) FROM ("
+        " SELECT min(date) AS lo, max(date) AS hi FROM activities"
+        " UNION ALL SELECT min(date), max(date) FROM survey_responses"
+        " UNION ALL SELECT min(date), max(date) FROM assessments"
+        " UNION ALL SELECT min(date), max(date) FROM trainings"
+        " UNION ALL SELECT min(date), max(date) FROM timebank"
+        " UNION ALL SELECT min(received), max(received) FROM feedback)";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    *from = 1;
+    *to = 0;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(st, 0);
+        const char *b = (const char *)sqlite3_column_text(st, 1);
+        cc_day lo, hi;
+        if (a && b && cc_parse_date(a, strlen(a), &lo) == CC_PARSE_OK
+            && cc_parse_date(b, strlen(b), &hi) == CC_PARSE_OK) {
+            *from = lo;
+            *to = hi;
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "reading the data range");
+}

@@ -36,6 +36,12 @@ void cc_units_release(cc_units *u);
 /* Index of a unit by level and id, or -1. */
 long cc_units_find(const cc_units *u, cc_level level, const char *id);
 
+/* The data range (indicators.md "Data range"): the earliest and the latest
+ * date of any activity, survey, assessment, training, time-bank or feedback
+ * row (attendance rows carry their activity's date).  *from > *to when the
+ * database holds none of them. */
+cc_err cc_measures_data_range(cc_store *s, cc_day *from, cc_day *to);
+
 /* Values of the named measures for every unit of `units` over [from, to].
  * out is units->n * nnames doubles, row-major by unit; NAN = missing.
  * Registry measures are taken as of `to`. */

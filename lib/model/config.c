@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
     const char *path;
     int errors;
+    unsigned flags;          /* CC_CONFIG_* of cc_config_load_flags */
     message *msgs; size_t nmsgs;
     sec_rec *secs; size_t nsecs;
     key_rec *keys; size_t nkeys;
@@ -612,7 +613,8 @@ static const char *const groups[] = {"satisfaction", "digital", "culture", "cohe
 static const char *const indicator_keys[] = {
     "name", "name_en", "dimension", "formula", "unit", "direction", "target", "yellow", "red",
     "floor", "weight", "window", "min_n", "escalate_after", NULL};
-static const char *const scorecard_keys[] = {"weights", "ranking", "grades", "dimensions", NULL};
+static const char *const scorecard_keys[] = {"weights", "ranking", "grades", "band_scores", "min_coverage",
+                                             "escalate_from", "dimensions", NULL};
 static const char *const feedback_keys[] = {"respond_days", NULL};
 static const char *const resources_keys[] = {"demand_rate", NULL};
 static const char *const item_keys[] = {"column", "scale", "roles", "group", NULL};
@@ -682,6 +684,42 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
         else
             memcpy(cfg->grades, g, sizeof g);
         free_list(l, n);
+    }
+    if ((v = get(L, s, "band_scores", &k))) {
+        size_t n;
+        char **l = split_list(v, &n);
+        double g[2];
+        int bad = n != 2;
+        for (size_t i = 0; !bad && i < 2; i++)
+            if (parse_double(l[i], &g[i]))
+                bad = 1;
+        if (!bad && !(100 > g[0] && g[0] >= g[1] && g[1] > 0))
+            bad = 1;
+        if (bad)
+            err_at(L, k->line, "[%s] band_scores = '%s'; expected two scores with 100 > B1 ≥ B2 > 0 "
+                   "(the scores at the yellow and at the red boundary), e.g. 80, 60", s->name, v);
+        else
+            memcpy(cfg->band_scores, g, sizeof g);
+        free_list(l, n);
+    }
+    if ((v = get(L, s, "min_coverage", &k))) {
+        double m;
+        if (parse_double(v, &m) || m < 0 || m > 1)
+            err_at(L, k->line, "[%s] min_coverage = '%s'; expected a share from 0 to 1 (below it a unit gets "
+                   "no total, grade or rank; 0 switches the rule off; default 0.6)", s->name, v);
+        else
+            cfg->min_coverage = m;
+    }
+    if ((v = get(L, s, "escalate_from", &k))) {
+        if (!strcmp(v, "blue"))
+            cfg->escalate_from = 1;
+        else if (!strcmp(v, "yellow"))
+            cfg->escalate_from = 2;
+        else if (!strcmp(v, "red"))
+            cfg->escalate_from = 3;
+        else
+            err_at(L, k->line, "[%s] escalate_from = '%s'; expected blue, yellow or red (the lowest level "
+                   "that starts 专项整治 after escalate_after missed periods; default yellow)", s->name, v);
     }
     if ((v = get(L, s, "dimensions", &k))) {
         size_t n;
@@ -1107,12 +1145,21 @@ static void load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
                    "the target (direction = %s)", s->name, v,
                    ind->direction == CC_HIGHER ? "below" : "above", get(L, s, "target", NULL),
                    ind->direction == CC_HIGHER ? "below" : "above", cc_direction_name(ind->direction));
+        else if (ok == 0 && dir_ok && (ind->direction == CC_HIGHER ? ind->floor > ind->red
+                                                                   : ind->floor < ind->red))
+            err_at(L, k->line, "[%s] floor = %s is %s red = %s; expected the value that scores 0 on the far "
+                   "side of the red boundary (direction = %s: floor %s red)", s->name, v,
+                   ind->direction == CC_HIGHER ? "above" : "below", get(L, s, "red", NULL),
+                   cc_direction_name(ind->direction), ind->direction == CC_HIGHER ? "≤" : "≥");
     } else if (dir_ok && ind->direction == CC_LOWER) {
         err_at(L, s->line, "[%s] missing key 'floor'; expected the value that scores 0, above target "
                "(required when direction = lower)", s->name);
     } else if (ok == 0 && dir_ok && ind->target <= 0) {
         err_at(L, s->line, "[%s] target = %g and floor defaults to 0; expected a floor below the target "
                "(floor = the value that scores 0)", s->name, ind->target);
+    } else if (ok == 0 && dir_ok && ind->red < 0) {
+        err_at(L, s->line, "[%s] red = %g and floor defaults to 0; expected a floor at or below red "
+               "(floor = the value that scores 0)", s->name, ind->red);
     }
 
     if ((v = get(L, s, "weight", &k)) && (parse_double(v, &ind->weight) || ind->weight < 0))
@@ -1233,7 +1280,7 @@ static void load_sections(loader *L, cc_config *cfg)
             && !sec_prefix(s, "kano."))
             load_indicator(L, cfg, s);
     }
-    if (cfg->nind == 0)
+    if (cfg->nind == 0 && !(L->flags & CC_CONFIG_PARTIAL))
         err_at(L, 0, "no indicators; expected at least one indicator section such as [P1]");
 
     if (ahp) {
@@ -1273,13 +1320,17 @@ static void loader_release(loader *L)
         iniparser_freedict(L->dict);
 }
 
-cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg)
+static cc_err load_mem(const char *name, const char *data, size_t len, unsigned flags, cc_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->path = cc_xstrdup(name);
     cfg->grades[0] = 90;
     cfg->grades[1] = 75;
     cfg->grades[2] = 60;
+    cfg->band_scores[0] = 80;
+    cfg->band_scores[1] = 60;
+    cfg->min_coverage = 0.6;
+    cfg->escalate_from = 2;
     cfg->weights = CC_WEIGHTS_FIXED;
     cfg->ranking = CC_RANK_SCORE;
     cfg->feedback_respond_days = 3;
@@ -1290,6 +1341,7 @@ cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_con
     loader L;
     memset(&L, 0, sizeof L);
     L.path = name;
+    L.flags = flags;
     scan(&L, data, len);
     load_dict(&L);
     load_sections(&L, cfg);
@@ -1304,7 +1356,17 @@ cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_con
     return CC_OK;
 }
 
+cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg)
+{
+    return load_mem(name, data, len, 0, cfg);
+}
+
 cc_err cc_config_load(const char *path, cc_config *cfg)
+{
+    return cc_config_load_flags(path, 0, cfg);
+}
+
+cc_err cc_config_load_flags(const char *path, unsigned flags, cc_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     FILE *f = fopen(path, "rb");
@@ -1333,7 +1395,7 @@ cc_err cc_config_load(const char *path, cc_config *cfg)
         cc_buf_release(&b);
         return CC_ERR_CONFIG;
     }
-    cc_err e = cc_config_load_mem(path, b.s ? b.s : "", b.len, cfg);
+    cc_err e = load_mem(path, b.s ? b.s : "", b.len, flags, cfg);
     cc_buf_release(&b);
     return e;
 }

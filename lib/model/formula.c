@@ -440,6 +440,18 @@ static double eval(const cc_formula *f, int i, const double *vals, const char **
     return NAN;
 }
 
+double cc_formula_scale(const cc_formula *f)
+{
+    if (!f || !f->nnodes || f->nodes[f->root].kind != N_DIV)
+        return 1;
+    const node *a = &f->nodes[f->nodes[f->root].a];
+    if (a->kind != N_MUL)
+        return 1;
+    const node *x = &f->nodes[a->a], *y = &f->nodes[a->b];
+    double k = x->kind == N_NUM ? x->num : y->kind == N_NUM ? y->num : 1;
+    return isfinite(k) && k != 0 ? k : 1;
+}
+
 void cc_formula_eval(const cc_formula *f, const double *vals, cc_formula_result *out)
 {
     out->value = out->num = out->den = NAN;
@@ -465,6 +477,11 @@ void cc_formula_eval(const cc_formula *f, const double *vals, cc_formula_result 
         } else {
             out->value = out->num / out->den;
         }
+        /* 100 * tb_members / eligible_families: the numerator shown is the
+         * count (25 of 568), the constant is the unit's scale */
+        double k = cc_formula_scale(f);
+        if (k != 1)
+            out->num /= k;
         if (!isfinite(out->num))
             out->num = NAN;
         if (!isfinite(out->den))

@@ -85,12 +85,17 @@ size_t cc_formula_nrefs(const cc_formula *f);
 const char *cc_formula_ref(const cc_formula *f, size_t i);
 /* The outermost operator is '/' (num/den of the result are meaningful). */
 int cc_formula_has_division(const cc_formula *f);
+/* The constant factor of the numerator of the outermost division
+ * ("100 * tb_members / eligible_families" → 100), else 1. cc_formula_eval's
+ * num is the numerator without it (the count: 25, not 2500). */
+double cc_formula_scale(const cc_formula *f);
 /* 1-based character column (in the formula text) of the first use of ref i. */
 int cc_formula_ref_col(const cc_formula *f, size_t i);
 
 typedef struct {
     double value;           /* NAN when missing */
-    double num, den;        /* operands of the outermost division (NAN if none/missing) */
+    double num, den;        /* operands of the outermost division (NAN if none/missing);
+                             * num without its constant factor (cc_formula_scale) */
     int has_division;       /* the formula's outermost operator is '/' */
     const char *why;        /* when missing: "division by zero", "missing measure 'x'"
                              * (static, or owned by the formula: valid while f lives) */
@@ -147,6 +152,10 @@ typedef struct {
     cc_weights_method weights;
     cc_ranking_method ranking;
     double grades[3];                        /* 优秀, 良好, 合格 lower bounds: 90 75 60 */
+    double band_scores[2];                   /* scores at the yellow and red boundaries: 80 60 */
+    double min_coverage;                     /* below it no total, grade or rank: 0.6 (0 = off) */
+    int escalate_from;                       /* lowest band that starts 专项整治 after a run:
+                                              * 1 blue, 2 yellow (default), 3 red */
     int has_ahp;
     double ahp[CC_MAX_DIMS][CC_MAX_DIMS];    /* [ahp] rows in dims order */
     int has_ahp_dim[CC_MAX_DIMS];            /* [ahp.<dimension>] given */
@@ -158,6 +167,11 @@ typedef struct {
 /* Load and validate. Every problem is printed as "carecard: FILE:LINE: ..."
  * and counted; returns CC_OK or CC_ERR_CONFIG (cfg then released). */
 cc_err cc_config_load(const char *path, cc_config *cfg);
+/* flags: CC_CONFIG_PARTIAL accepts a file without indicator sections (the
+ * method commands need only what they use, e.g. the [kano.*] features); what
+ * is there is validated as usual. */
+enum { CC_CONFIG_PARTIAL = 1u << 0 };
+cc_err cc_config_load_flags(const char *path, unsigned flags, cc_config *cfg);
 /* The same from memory (name is used in messages and kept as cfg->path);
  * data need not be NUL-terminated. */
 cc_err cc_config_load_mem(const char *name, const char *data, size_t len, cc_config *cfg);

@@ -12,9 +12,6 @@
 
 #include "report/chart_int.h"
 
-#define DEF_FONT "Noto Sans CJK SC, Noto Sans CJK, Source Han Sans SC, " \
-                 "WenQuanYi Micro Hei, Droid Sans Fallback, sans-serif"
-
 void cc_chart_opts_init(cc_chart_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -52,7 +49,7 @@ void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out)
     if (out->height > CH_MAX_DIM)
         out->height = CH_MAX_DIM;
     if (!out->font || !*out->font)
-        out->font = DEF_FONT;
+        out->font = CH_DEF_FONT;
     if (out->grade_cut[0] == 0 && out->grade_cut[1] == 0 && out->grade_cut[2] == 0) {
         out->grade_cut[0] = 90;
         out->grade_cut[1] = 75;
@@ -127,30 +124,33 @@ void cc_ch_fmt(char *buf, size_t len, double v, int prec)
 }
 
 /* ---- text ---------------------------------------------------------------- */
-/* Copy s for Pango: invalid UTF-8 becomes U+FFFD, control characters
- * (newlines too: every label is one line) become spaces. */
 static const char *clean(cc_ch_canvas *c, const char *s)
 {
-    cc_buf_reset(&c->tmp);
-    cc_buf_add(&c->tmp, "", 0);
+    return cc_ch_clean(&c->tmp, s);
+}
+
+const char *cc_ch_clean(cc_buf *out, const char *s)
+{
+    cc_buf_reset(out);
+    cc_buf_add(out, "", 0);
     if (!s)
-        return c->tmp.s;
+        return out->s;
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         const unsigned char *p = (const unsigned char *)s + i;
         int k = cc_utf8_seqlen(p, n - i);
         if (k <= 0) {
-            cc_buf_adds(&c->tmp, "\xef\xbf\xbd");
+            cc_buf_adds(out, "\xef\xbf\xbd");
             i++;
         } else if (k == 1 && (*p < 0x20 || *p == 0x7f)) {
-            cc_buf_addc(&c->tmp, ' ');
+            cc_buf_addc(out, ' ');
             i++;
         } else {
-            cc_buf_add(&c->tmp, s + i, (size_t)k);
+            cc_buf_add(out, s + i, (size_t)k);
             i += (size_t)k;
         }
     }
-    return c->tmp.s;
+    return out->s;
 }
 
 void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw)
@@ -300,7 +300,7 @@ static void png_quiet(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-static int write_png(FILE *f, cairo_surface_t *sf)
+static int write_png(FILE *f, cairo_surface_t *sf, int level)
 {
     int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
     int stride = cairo_image_surface_get_stride(sf);
@@ -317,7 +317,7 @@ static int write_png(FILE *f, cairo_surface_t *sf)
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_compression_level(png, 6);
+    png_set_compression_level(png, level > 0 ? level : 6);
     png_write_info(png, info);
     for (int y = 0; y < h; y++) {
         const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
@@ -354,7 +354,7 @@ cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
         goto out;
     }
     errno = 0;
-    int bad = write_png(f, c->sf) != 0 || fflush(f) != 0 || ferror(f);
+    int bad = write_png(f, c->sf, c->png_level) != 0 || fflush(f) != 0 || ferror(f);
     int err = bad ? (errno ? errno : EIO) : 0;
     if (fclose(f) != 0 && !err)
         err = errno ? errno : EIO;

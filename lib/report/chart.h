@@ -56,7 +56,9 @@ void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t
  * units in your rank order. grades[i]: "优秀" "良好" "合格" "不合格" (or
  * English Excellent/Good/Pass/Fail), NULL = no total; grades == NULL derives
  * the grade from the value and opts' cuts. A NAN value is a grey stub
- * labelled 无总分. Colours: docs/charts.md. x axis 总分 (0–100). */
+ * labelled with grades[i] when that is not a grade (the reason a unit is not
+ * ranked: 未报, 覆盖不足), else 无总分. Colours: docs/charts.md. x axis 总分
+ * (0–100). */
 cc_err cc_chart_bars(const char *path, const cc_chart_opts *o, const char *title,
                      size_t n, const char *const labels[], const double values[],
                      const char *const grades[]);
@@ -68,6 +70,13 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *ti
                         size_t nrows, const char *const row_labels[],
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[]);
+/* The same; marks (NULL = none): nonzero cells are 专项整治 and get a dark
+ * frame inside their colour (legend 黑框 = 专项整治 N), so they stand out in
+ * greyscale. */
+cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *o, const char *title,
+                               size_t nrows, const char *const row_labels[],
+                               size_t ncols, const char *const col_labels[],
+                               const cc_colour cells[], const unsigned char marks[]);
 
 /* Radar: naxes axes (>= 3 give a polygon web; fewer, circles and spokes),
  * nseries polygons; values[s * naxes + a] in 0..100, NAN = no score (the

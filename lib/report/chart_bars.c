@@ -64,7 +64,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     cc_ch_legend_item leg[5];
     for (int g = 0; g < 5; g++) {
         const char *name = g < 4 ? (c.en ? grade_en[g] : grade_zh[g])
-                                 : (c.en ? "No total" : "无总分");
+                                 : (c.en ? "Not ranked" : "未排名（未报/覆盖不足）");
         if (g < 3) {
             cc_ch_fmt(num, sizeof(num), cut[g], cut[g] == floor(cut[g]) ? 0 : 1);
             snprintf(lt[g], sizeof(lt[g]), "%s ≥%s", name, num);
@@ -157,7 +157,11 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             cairo_rectangle(cr, x0 + 1, yc - bh / 2, 9, bh);
             cc_ch_rgb(cr, CH_GREY);
             cairo_fill(cr);
-            snprintf(vl, sizeof(vl), "%s", c.en ? "no total" : "无总分");
+            /* the reason when the caller gives one (未报, 覆盖不足) */
+            if (grades && grades[i] && *grades[i] && grade_index(grades[i]) == 4)
+                snprintf(vl, sizeof(vl), "%s", grades[i]);
+            else
+                snprintf(vl, sizeof(vl), "%s", c.en ? "no total" : "无总分");
         } else {
             double vv = v < 0 ? 0 : v > 100 ? 100 : v;
             bx1 = x0 + 1 + (pw - 1) * vv / 100.0;

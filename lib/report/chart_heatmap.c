@@ -10,6 +10,14 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[])
 {
+    return cc_chart_heatmap_marked(path, opts, title, nrows, row_labels, ncols, col_labels, cells, NULL);
+}
+
+cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, const char *title,
+                               size_t nrows, const char *const row_labels[],
+                               size_t ncols, const char *const col_labels[],
+                               const cc_colour cells[], const unsigned char marks[])
+{
     int have = nrows == 0 || ncols == 0 || (row_labels && col_labels && cells);
     cc_err rc = cc_ch_check(path, "heatmap", have);
     if (rc)
@@ -38,14 +46,22 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
         count[cells[i]]++;
     /* the legend lists the levels present, so every colour on the chart is
      * one of the input's */
-    char lt[5][48];
-    cc_ch_legend_item leg[5];
-    size_t nleg = 0;
+    char lt[6][64];
+    cc_ch_legend_item leg[6];
+    size_t nleg = 0, nmarked = 0;
+    for (size_t i = 0; marks && i < nrows * ncols; i++)
+        nmarked += marks[i] != 0;
     for (int k = 0; k < 5; k++) {
         if (!count[order[k]])
             continue;
         snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
         leg[nleg] = (cc_ch_legend_item){ lt[nleg], cc_ch_level_hex(order[k]), 0 };
+        nleg++;
+    }
+    if (nmarked) {          /* the 专项整治 frame (a dark swatch) */
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? "Framed: special rectification"
+                                                           : "黑框 = 专项整治", nmarked);
+        leg[nleg] = (cc_ch_legend_item){ lt[nleg], 0x222222, 0 };
         nleg++;
     }
     double legw = cc_ch_legend_width(&c, nleg, leg);
@@ -93,6 +109,15 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
             cc_colour col = cells[r * ncols + k];
             cc_ch_rgb(cr, cc_ch_level_hex(col));
             cairo_fill(cr);
+            if (marks && marks[r * ncols + k]) {
+                /* 专项整治: a dark frame inside the cell, visible in greyscale */
+                double lw = pitch >= 12 ? 3 : 1.5;
+                cairo_rectangle(cr, x0 + cw * (double)k + lw / 2, y + lw / 2, cw - 1 - lw,
+                                pitch - (pitch >= 6 ? 1 : 0) - lw);
+                cairo_set_line_width(cr, lw);
+                cc_ch_rgb(cr, 0x222222);
+                cairo_stroke(cr);
+            }
             if (say && col != CC_COL_MET)
                 cc_ch_text(&c, x0 + cw * ((double)k + 0.5) - 0.5, y + pitch / 2 - 0.5,
                            c.en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]

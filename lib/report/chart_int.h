@@ -52,6 +52,7 @@ typedef struct {
     PangoFontDescription *fd;
     cc_chart_opts o;         /* resolved */
     int w, h, en;
+    int png_level;           /* zlib level of the PNG; 0 = 6 */
     cc_buf tmp;
 } cc_ch_canvas;
 
@@ -68,6 +69,12 @@ void cc_ch_rgba(cairo_t *cr, unsigned hex, double a);
 unsigned cc_ch_level_hex(cc_colour c);
 void cc_ch_fmt(char *buf, size_t len, double v, int prec);
 
+/* Copy s into out for Pango: invalid UTF-8 becomes U+FFFD, control
+ * characters (newlines too: every label is one line) become spaces.
+ * Returns out->s. */
+const char *cc_ch_clean(cc_buf *out, const char *s);
+#define CH_DEF_FONT "Noto Sans CJK SC, Noto Sans CJK, Source Han Sans SC, " \
+                    "WenQuanYi Micro Hei, Droid Sans Fallback, sans-serif"
 void cc_ch_layout(cc_ch_canvas *c, const char *s, double size, int bold, double maxw);
 void cc_ch_extent(cc_ch_canvas *c, double *w, double *h);
 double cc_ch_text_width(cc_ch_canvas *c, const char *s, double size, int bold);

@@ -17,7 +17,7 @@
 
 static json_t *jnum(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? json_real(v + 0.0) : json_null();   /* + 0.0: never -0 */
 }
 
 static json_t *jstr(const char *s)
@@ -105,6 +105,8 @@ static json_t *unit_json(const cc_scorecard *sc, const cc_unit_result *r)
     json_object_set_new(o, "rank", r->rank ? json_integer(r->rank) : json_null());
     json_object_set_new(o, "rank_in_area", r->rank_in_area ? json_integer(r->rank_in_area) : json_null());
     json_object_set_new(o, "coverage", jnum(r->coverage));
+    if (r->unranked)
+        json_object_set_new(o, "unranked", json_string(cc_unranked_name(r->unranked)));
     for (size_t d = 0; d < cfg->ndims; d++)
         json_object_set_new(dims, cfg->dims[d], json_pack("{s:o, s:o}", "score", jnum(r->dim_score[d]),
                                                             "coverage", jnum(r->dim_coverage[d])));
@@ -166,14 +168,6 @@ static void pad(FILE *f, const char *s, size_t w, int right)
             fputc(' ', f);
 }
 
-/* Shortest text that reads back as the same double. */
-static void full_num(char *out, size_t len, double v)
-{
-    /* the shortest text that reads back as v: "%.0f" for an integer below
-     * 1e15, else the smallest "%.*g" (no exponent unless |v| < 1e-4) */
-    cc_num_shortest(out, len, v);
-}
-
 /* A CSV cell: quoted when needed; a text starting with = + - @ gets a '. */
 static void csv_cell(FILE *f, const char *s, int text)
 {
@@ -198,8 +192,8 @@ static void csv_cell(FILE *f, const char *s, int text)
 
 static void csv_num(FILE *f, double v)
 {
-    char b[40];
-    full_num(b, sizeof b, v);
+    char b[48];
+    cc_num_csv(b, sizeof b, v);     /* at most 6 decimals; json has full precision */
     fputs(b, f);
 }
 
@@ -263,10 +257,20 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
     cc_day_format(sc->period.to, td);
     fprintf(f, "计分卡 %s (%s..%s)  权重 %s%s\n", sc->period.id, fd, td, method_name(cfg->weights),
             cfg->ranking == CC_RANK_TOPSIS ? "  排名 topsis" : "");
-    for (size_t u = 0; u < sc->units.n; u++) {
-        const cc_unit_result *r = &sc->res[u];
+    /* communities with a rank first, then those without (覆盖不足, 未报) */
+    size_t *order = cc_xmalloc((sc->units.n + 1) * sizeof *order), no = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t u = 0; u < sc->units.ncomm; u++)
+            if ((sc->res[u].unranked != 0) == pass)
+                order[no++] = u;
+    for (size_t u = sc->units.ncomm; u < sc->units.n; u++)
+        order[no++] = u;
+    for (size_t k = 0; k < no; k++) {
+        const cc_unit_result *r = &sc->res[order[k]];
         char tot[16], buf[64], head[160];
         fmt_score(tot, sizeof tot, r->total);
+        if (r->unranked)
+            snprintf(tot, sizeof tot, "%s", cc_unranked_zh(r->unranked));
         fputc('\n', f);
         snprintf(head, sizeof head, "%s %s %s",
                  r->unit.level == CC_LEVEL_COMMUNITY ? "社区" : r->unit.level == CC_LEVEL_STREET ? "街道" : "全区",
@@ -304,7 +308,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             const cc_indicator *ind = &cfg->ind[i];
             char name[128], v[32], nd[64], t[32], sc_[16], n1[32], d1[32];
             snprintf(name, sizeof name, "%-3s %s", ind->id, ind->name);
-            cc_format_value(v, sizeof v, ind->unit, c->value);
+            cc_format_indicator_value(v, sizeof v, ind, c->value);
             if (c->status == CC_ST_NOT_REPORTED || (c->why && !strcmp(c->why, "未报") && isnan(c->value)))
                 snprintf(v, sizeof v, "未报");
             if (!isnan(c->num) && !isnan(c->den)) {
@@ -335,6 +339,7 @@ static cc_err scorecard_table(FILE *f, const cc_scorecard *sc)
             fputc('\n', f);
         }
     }
+    free(order);
     if (sc->nnot_reported)
         fprintf(f, "\n%zu 个社区本期未报送活动台账。\n", sc->nnot_reported);
     fputs("\n! = 专项整治 (连续未达标)\n", f);
@@ -514,12 +519,19 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
         cc_day_format(sc->period.to, td);
         fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
         if (n) {
+            /* every column ends in a space, so no two run together
+             * ("红未报" fills its 6 columns) */
             pad(f, "等级", 6, 0);
-            pad(f, "单位", 18, 0);
-            pad(f, "指标", 18, 0);
-            pad(f, "数值", 8, 1);
-            pad(f, "目标", 8, 1);
-            pad(f, "连续", 5, 1);
+            fputc(' ', f);
+            pad(f, "单位", 17, 0);
+            fputc(' ', f);
+            pad(f, "指标", 17, 0);
+            fputc(' ', f);
+            pad(f, "数值", 7, 1);
+            fputc(' ', f);
+            pad(f, "目标", 7, 1);
+            fputc(' ', f);
+            pad(f, "连续", 4, 1);
             fputc(' ', f);
             pad(f, "状态", 7, 0);
             fputs("处置\n", f);
@@ -533,15 +545,20 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
                            : c->change == CC_CHG_RESOLVED && !cc_status_is_warning(c->status) ? "达标"
                            : level_zh(c);
             snprintf(name, sizeof name, "%s %s", ind->id, ind->name);
-            cc_format_value(v, sizeof v, ind->unit, c->value);
+            cc_format_indicator_value(v, sizeof v, ind, c->value);
             cc_format_value(t, sizeof t, ind->unit, ind->target);
             snprintf(rb, sizeof rb, "%d", c->run);
             pad(f, lv, 6, 0);
-            pad(f, r->unit.name, 18, 0);
-            pad(f, name, 18, 0);
-            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 8, 1);
-            pad(f, t, 8, 1);
-            pad(f, rb, 5, 1);
+            fputc(' ', f);
+            pad(f, r->unit.name, 17, 0);
+            fputc(' ', f);
+            pad(f, name, 17, 0);
+            fputc(' ', f);
+            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 7, 1);
+            fputc(' ', f);
+            pad(f, t, 7, 1);
+            fputc(' ', f);
+            pad(f, rb, 4, 1);
             fputc(' ', f);
             pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
             fputs(cc_cell_action_zh(c), f);

@@ -17,6 +17,7 @@ cc_err cc_render_scorecard(FILE *f, const cc_scorecard *sc, cc_format fmt);
 cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int min_colour);
 
 #include "report/chart.h"     /* PNG charts (Cairo/Pango) */
+#include "report/brief.h"     /* the one-page brief (PDF and PNG) */
 #include "report/workbook.h"  /* workbooks and report runs */
 
 #endif

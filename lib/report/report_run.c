@@ -11,6 +11,7 @@
  * error or interruption is seen by the other worker at its next workbook. */
 #include "report/report.h"
 #include "report/workbook_int.h"
+#include "report/brief_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,8 +20,10 @@
 #endif
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +68,36 @@ static void remove_staging(const char *dir)
         rmdir(sub[k]);
         free(sub[k]);
     }
+}
+
+/* Remove the staging directories (.<period>.tmp.<pid>) of runs killed before
+ * they could (kill -9, a crash, power loss): those whose process is gone.  A
+ * live process's staging directory is left alone, whoever runs it. */
+static void remove_stale_staging(const char *outd)
+{
+    DIR *d = opendir(outd);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        const char *t = de->d_name[0] == '.' ? strstr(de->d_name, ".tmp.") : NULL;
+        if (!t || t == de->d_name)
+            continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(t + 5, &end, 10);
+        if (errno || *end || end == t + 5 || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;                   /* alive (or not ours to ask) */
+        char *p = cc_xasprintf("%s/%s", outd, de->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            cc_verbose("%s: removing the staging directory of a run that was killed", p);
+            remove_staging(p);
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
 }
 
 /* Move every file of staging (and staging/charts) into final (and final/charts). */
@@ -165,6 +198,7 @@ typedef struct {
     long (*kp)[25];                     /* nkano x nall KANO pairs */
     size_t next, done;
     double cpu_charts, cpu_books;       /* thread CPU seconds, for -v */
+    char config_sha[16], data_to[16];   /* the brief's footer and data line */
     cc_err err;
     pthread_mutex_t lock;
 } run;
@@ -264,14 +298,30 @@ static void res_total(const run *R, const job *j, const cc_resources *comm,
     *out = t;
 }
 
-static char *stem(const cc_unit *u)
+static char *stem(const cc_unit *u, int hashed)
 {
     if (u->level == CC_LEVEL_AREA)
         return cc_xstrdup("all");
-    char *raw = cc_xasprintf("%s-%s", u->id, u->name ? u->name : "");
-    char *s = cc_safe_filename(raw);
-    free(raw);
-    return s;
+    return cc_report_stem(u->id, u->name, hashed);
+}
+
+/* Two units whose stems are the same (ignoring ASCII case: the reports are
+ * copied to Windows too) both get the hash of their ID in the name, so a
+ * run never writes one workbook over another. */
+static void unique_stems(run *R)
+{
+    size_t n = R->njobs;
+    char *clash = cc_xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            if (!strcasecmp(R->jobs[i].base, R->jobs[k].base))
+                clash[i] = clash[k] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (clash[i]) {
+            free(R->jobs[i].base);
+            R->jobs[i].base = stem(&R->sc->res[R->jobs[i].scope].unit, 1);
+        }
+    free(clash);
 }
 
 static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *paths[5])
@@ -313,6 +363,9 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
             labels[i] = r->unit.name;
             vals[i] = r->total;
             grades[i] = r->grade;
+            if (r->unranked)        /* a grey bar labelled with the reason, never a score */
+                grades[i] = R->o->lang_en ? (r->unranked == CC_UNRANKED_COVERAGE ? "low coverage" : "not reported")
+                                          : cc_unranked_zh(r->unranked);
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: total score ranking" : "%s 总分排名", sname);
         e = cc_chart_bars(paths[CC_CHART_BARS], &co, title, n, labels, vals, grades);
@@ -321,19 +374,24 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
     if (!e && paths[CC_CHART_HEATMAP]) {
         const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
         cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
+        unsigned char *marks = cc_xcalloc(n * cfg->nind + 1, 1);
         for (size_t c = 0; c < cfg->nind; c++)
             cols[c] = cfg->ind[c].id;
         for (size_t i = 0; i < n; i++) {
             const cc_unit_result *r = &sc->res[j->rows[i]];
             labels[i] = r->unit.name;
-            for (size_t c = 0; c < cfg->nind; c++)
+            for (size_t c = 0; c < cfg->nind; c++) {
                 cells[i * cfg->nind + c] = r->cells[c].colour;
+                marks[i * cfg->nind + c] = r->cells[c].rectify && cc_status_is_warning(r->cells[c].status);
+            }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
-        e = cc_chart_heatmap(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells);
+        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells,
+                                    marks);
         free(title);
         free(cols);
         free(cells);
+        free(marks);
     }
     if (!e && paths[CC_CHART_RADAR]) {
         /* the scope against its reference: a community against its street,
@@ -581,6 +639,9 @@ static cc_err do_job(run *R, const job *j)
     double c1 = thread_cpu_s();
     xlsx = cc_xasprintf("%s/%s.xlsx", R->dir, j->base);
     e = cc_workbook_write(xlsx, &in);
+    /* the one-page brief beside the workbook: full runs only */
+    if (!e && !R->o->no_brief && R->o->nstreets == 0 && R->o->ncommunities == 0)
+        e = cc_brief_report(&in, R->dir, j->base, R->config_sha, R->data_to);
     double c2 = thread_cpu_s();
     pthread_mutex_lock(&R->lock);
     R->cpu_charts += c1 - c0;
@@ -686,7 +747,7 @@ static void add_job(run *R, size_t *cap, size_t scope)
     const cc_scorecard *sc = R->sc;
     const cc_unit *u = &sc->res[scope].unit;
     j->scope = scope;
-    j->base = stem(u);
+    j->base = stem(u, 0);
     j->rows = cc_xmalloc((sc->units.n ? sc->units.n : 1) * sizeof *j->rows);
     for (size_t i = 0; i < sc->units.n; i++) {
         const cc_unit *c = &sc->res[i].unit;
@@ -778,7 +839,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
     int staged = 0;
     double t0 = now_s();
-    cc_err e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
+    cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
+    if (!e)
+        e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
         goto out;
     R.sc = sc;
@@ -844,6 +907,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                 add_job(&R, &cap, i);
         }
     }
+    unique_stems(&R);
     if (R.njobs == 0) {
         cc_error("report %s: no street or community to report", sc->period.id);
         e = CC_ERR_NOTFOUND;
@@ -856,6 +920,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     const char *outd = o->out_dir ? o->out_dir : "reports";
     if ((e = mkdir_one(outd, 0)))
         goto out;
+    remove_stale_staging(outd);
     final_dir = cc_xasprintf("%s/%s", outd, sc->period.id);
     dir = cc_xasprintf("%s/.%s.tmp.%ld", outd, sc->period.id, (long)getpid());
     charts = cc_xasprintf("%s/charts", dir);
@@ -918,15 +983,14 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
                    peak_mb());
     }
     if (o->stamp) {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        char buf[32];
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char buf[96];
+        cc_time_show(time(NULL), buf, sizeof buf);     /* the data's time zone, named */
         stamp = cc_xasprintf(o->lang_en ? "Generated at %s" : "生成时间 %s", buf);
         R.stamp = stamp;
     }
-    R.last_ingest = cc_store_last_ingest(s);
+    R.last_ingest = cc_time_local(cc_store_last_ingest(s));
+    cc_brief_file_sha(cfg->path, R.config_sha, sizeof R.config_sha);
+    cc_brief_data_to(s, sc->period.to, R.data_to, sizeof R.data_to);
     if ((e = cc_input_files(s, &R.files, &R.nfiles)))
         goto out;
 

@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 #include <xlsxwriter.h>
 
 /* ---- labels ----------------------------------------------------------------- */
@@ -181,6 +184,8 @@ static const char *prev_label(const cc_wb_input *in)
 typedef struct {
     lxw_format *title, *sub, *header, *text, *wrap, *integer, *score, *change, *pct, *num2, *num1;
     lxw_format *level[5];       /* by cc_colour */
+    lxw_format *rect[5];        /* the same marked 专项整治: bold, thick black border */
+    lxw_format *pctd[5], *numd[5];  /* percent / number with 0..4 decimals */
     lxw_format *grade[4];       /* 优秀 良好 合格 不合格 */
     lxw_format *bold;
 } formats;
@@ -354,6 +359,22 @@ static void formats_init(book *b)
     f->level[CC_COL_YELLOW] = fill(wb, CC_WB_YELLOW, 0x000000);
     f->level[CC_COL_RED] = fill(wb, CC_WB_RED, 0xFFFFFF);
     f->level[CC_COL_GREY] = fill(wb, CC_WB_GREY, 0x000000);
+    static const uint32_t bg[5] = {CC_WB_MET, CC_WB_BLUE, CC_WB_YELLOW, CC_WB_RED, CC_WB_GREY};
+    static const uint32_t fg[5] = {0xFFFFFF, 0xFFFFFF, 0x000000, 0xFFFFFF, 0x000000};
+    for (int k = 0; k < 5; k++) {
+        f->rect[k] = fill(wb, bg[k], fg[k]);
+        format_set_bold(f->rect[k]);
+        format_set_border(f->rect[k], LXW_BORDER_THICK);
+        format_set_border_color(f->rect[k], 0x000000);
+    }
+    for (int d = 0; d < 5; d++) {
+        static const char *const pf[5] = {"0%", "0.0%", "0.00%", "0.000%", "0.0000%"};
+        static const char *const nf[5] = {"0", "0.0", "0.00", "0.000", "0.0000"};
+        f->pctd[d] = workbook_add_format(wb);
+        format_set_num_format(f->pctd[d], pf[d]);
+        f->numd[d] = workbook_add_format(wb);
+        format_set_num_format(f->numd[d], nf[d]);
+    }
     f->grade[0] = fill(wb, CC_WB_MET, 0xFFFFFF);
     f->grade[1] = fill(wb, CC_WB_BLUE, 0xFFFFFF);
     f->grade[2] = fill(wb, CC_WB_YELLOW, 0x000000);
@@ -383,11 +404,37 @@ static lxw_format *level_format(book *b, cc_colour c)
     return (int)c >= 0 && c <= CC_COL_GREY ? b->f.level[c] : NULL;
 }
 
+/* The number format of a value of indicator ind: the unit's, with more
+ * decimals when it would read as a boundary it is not at (cc_value_decimals). */
+static lxw_format *value_format(book *b, const cc_indicator *ind, double v)
+{
+    int d = cc_value_decimals(ind, v);
+    int base = ind->unit == CC_UNIT_PERCENT ? 1 : ind->unit == CC_UNIT_RATIO ? 3 : 2;
+    if (d <= base || d > 4)
+        return unit_format(b, ind->unit);
+    return ind->unit == CC_UNIT_PERCENT ? b->f.pctd[d] : b->f.numd[d];
+}
+
+/* A warning marked 专项整治 keeps its band's colour and carries a mark that
+ * survives greyscale printing: 【专】 after the label, bold, thick border. */
+#define RECT_MARK "【专】"
+
+static int marked(const cc_cell *c)
+{
+    return c->rectify && cc_wb_is_warning(c->status);
+}
+
 /* The level cell: label coloured, explanation (or the reason for no value)
  * as its comment. */
 static void put_level(sheet *s, int row, int col, const cc_cell *c)
 {
-    put_str(s, row, col, status_label(s->b->in, c->status), level_format(s->b, c->colour));
+    if (marked(c) && (int)c->colour >= 0 && c->colour <= CC_COL_GREY) {
+        char *t = cc_xasprintf("%s" RECT_MARK, status_label(s->b->in, c->status));
+        put_str(s, row, col, t, s->b->f.rect[c->colour]);
+        free(t);
+    } else {
+        put_str(s, row, col, status_label(s->b->in, c->status), level_format(s->b, c->colour));
+    }
     if (c->explanation && *c->explanation)
         put_comment(s, row, col, c->explanation);
     else if ((c->status == CC_ST_MISSING || c->status == CC_ST_INSUFFICIENT) && c->why)
@@ -430,6 +477,29 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
     o.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
     note(s->b, worksheet_insert_image_opt(s->ws, (lxw_row_t)row, (lxw_col_t)col, path, &o));
     return (int)(h * (width / w) / 20.0) + 2;
+}
+
+/* Warnings of a unit marked 专项整治 (counted from its cells). */
+static long rect_count(const cc_unit_result *r, size_t nind)
+{
+    long n = 0;
+    for (size_t i = 0; i < nind; i++)
+        n += marked(&r->cells[i]);
+    return n;
+}
+
+/* The legend of the marks, below a table: colours are the bands, 【专】
+ * and the thick border mark 专项整治. */
+static void legend(sheet *s, int row, int col)
+{
+    const cc_wb_input *in = s->b->in;
+    put_line(s, row, col, L(in, "图例：颜色为数值所在的预警等级（达标/蓝/黄/红，灰为无数据）；"
+                                "“" RECT_MARK "”加粗框 = 专项整治（连续未达标，且本期为黄或红）。"
+                                "处置：专项整治 / 限期整改（红、黄）/ 关注（蓝）/ 督促报送（未报）。",
+                                "Legend: the colour is the value's band (met/blue/yellow/red, grey = no value); "
+                                RECT_MARK " with a thick border = special rectification (missed in a row and "
+                                "yellow or red now). Action: special rectification / rectify by deadline "
+                                "(red, yellow) / watch (blue) / chase the report (not reported)."), s->b->f.sub);
 }
 
 /* ---- 总览 ------------------------------------------------------------------------ */
@@ -499,6 +569,7 @@ static void sheet_overview(book *b)
     cols[nc++] = L(in, "红", "Red");
     cols[nc++] = L(in, "黄", "Yellow");
     cols[nc++] = L(in, "蓝", "Blue");
+    cols[nc++] = L(in, "专项整治", "Special rectification");
     cols[nc++] = prev_label(in);
     cols[nc++] = L(in, "主要变动", "Top movers");   /* score attribution: the three largest contributions */
     int hr = 3;
@@ -511,6 +582,10 @@ static void sheet_overview(book *b)
         int c = 0;
         if (r->rank > 0)
             put_num(s, row, c, r->rank, b->f.integer);
+        else if (r->unranked)           /* the reason in place of the rank */
+            put_str(s, row, c, in->lang_en ? (r->unranked == CC_UNRANKED_COVERAGE ? "low coverage"
+                                                                                  : "not reported")
+                                           : cc_unranked_zh(r->unranked), b->f.level[CC_COL_GREY]);
         c++;
         if (scorecard)
             put_str(s, row, c++, level_label(in, r->unit.level), NULL);
@@ -525,6 +600,7 @@ static void sheet_overview(book *b)
         put_long(s, row, c++, r->warnings[CC_COL_RED]);
         put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
         put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
+        put_long(s, row, c++, rect_count(r, cfg->nind));
         put_num(s, row, c++, r->total - r->prev_total, b->f.change);
         put_movers(s, row, c++, sc, in->rows[k]);
     }
@@ -563,9 +639,23 @@ static void sheet_overview(book *b)
             put_long(s, row, c++, r->warnings[CC_COL_RED]);
             put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
             put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
+            put_long(s, row, c++, rect_count(r, cfg->nind));
             put_num(s, row, c++, r->total - r->prev_total, b->f.change);
             put_movers(s, row, c++, sc, sums[k]);
         }
+        char *note = cfg->min_coverage <= 0
+            ? cc_xstrdup(L(in, "总分、等级与排名只给本期已报送的社区；未报的社区注明“未报”，列在已排名单位之后。",
+                           "Totals, grades and ranks only for communities that reported this period; the "
+                           "others say 'not reported' and follow the ranked ones."))
+            : in->lang_en
+            ? cc_xasprintf("Totals, grades and ranks only for units with coverage of at least %.0f%% that "
+                           "reported this period; the others say 'low coverage' or 'not reported' and "
+                           "follow the ranked ones.", cfg->min_coverage * 100)
+            : cc_xasprintf("总分、等级与排名只给覆盖率不低于 %.0f%% 且本期已报送的单位；其余注明"
+                           "“覆盖不足”或“未报”，列在已排名单位之后。", cfg->min_coverage * 100);
+        put_line(s, row++, 0, note, b->f.sub);
+        free(note);
+        legend(s, row++, 0);
         row++;
         int h1 = put_image(s, row, 0, in->charts[CC_CHART_BARS], 720);
         put_image(s, row, nc > 8 ? 8 : nc, in->charts[CC_CHART_RADAR], 540);
@@ -640,7 +730,7 @@ static void sheet_detail(book *b)
             put_str(s, row, 3, level_label(in, r->unit.level), bold);
             put_str(s, row, 4, r->unit.id, bold);
             put_str(s, row, 5, unit_name(in, &r->unit), bold);
-            put_num(s, row, 6, c->value, vf);
+            put_num(s, row, 6, c->value, value_format(b, ind, c->value));
             put_num(s, row, 7, c->num, NULL);
             put_num(s, row, 8, c->den, NULL);
             put_num(s, row, 9, ind->target, vf);
@@ -759,17 +849,18 @@ static void sheet_warnings(book *b)
         put_str(s, row, 4, in->lang_en && ind->name_en && *ind->name_en ? ind->name_en : ind->name,
                 NULL);
         put_level(s, row, 5, c);
-        put_num(s, row, 6, c->value, vf);
+        put_num(s, row, 6, c->value, value_format(b, ind, c->value));
         put_num(s, row, 7, ind->target, vf);
         put_num(s, row, 8, c->run, b->f.integer);
         put_str(s, row, 9, change_label(in, c->change), NULL);
-        put_str(s, row, 10, action_label(in, c), NULL);
+        put_str(s, row, 10, action_label(in, c), marked(c) ? b->f.rect[c->colour] : NULL);
         put_str(s, row, 11, c->explanation, NULL);
     }
     free(wu);
     free(wi);
     s->last_row = row - 1;
     s->last_col = nc - 1;
+    legend(s, row + 1, 0);
     sheet_done(s, 3);
 }
 
@@ -1340,9 +1431,57 @@ long cc_wb_find(const cc_scorecard *sc, cc_level level, const char *id)
     return -1;
 }
 
+/* libxlsxwriter reports some failures only on stderr, in its own format
+ * ("[ERROR][./src/packager.c:1541]: Error in closing member in the zipfile",
+ * "[ERROR] workbook_close(): ... System error = File too large"), and some of
+ * them carry the real cause that its return code does not (ZIP_ERRNO).  So
+ * stderr becomes a stream that passes every write through unchanged except
+ * those, which become "carecard: libxlsxwriter: <message>".  Unbuffered: one
+ * write per fprintf, nothing delayed, nothing dropped. */
+static ssize_t lxw_route(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    size_t skip = 0;
+    if ((n >= 7 && !memcmp(buf, "[ERROR]", 7)) || (n >= 9 && !memcmp(buf, "[WARNING]", 9))) {
+        while (skip < n && buf[skip] == '[') {         /* "[ERROR]", "[./src/x.c:12]" */
+            const char *e = memchr(buf + skip, ']', n - skip);
+            if (!e)
+                break;
+            skip = (size_t)(e - buf) + 1;
+        }
+        while (skip < n && (buf[skip] == ':' || buf[skip] == ' '))
+            skip++;
+        static const char pfx[] = "carecard: libxlsxwriter: ";
+        if (write(STDERR_FILENO, pfx, sizeof pfx - 1) < 0)
+            return -1;
+    }
+    for (size_t off = skip; off < n;) {
+        ssize_t w = write(STDERR_FILENO, buf + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static void lxw_route_install(void)
+{
+    cookie_io_functions_t io = {.write = lxw_route};
+    FILE *f = fopencookie(NULL, "w", io);
+    if (f) {
+        setvbuf(f, NULL, _IONBF, 0);
+        fflush(stderr);
+        stderr = f;
+    }
+}
+
 /* Write to a temporary file in path's directory, then rename into place. */
 static cc_err write_book(const char *path, const cc_wb_input *in)
 {
+    static pthread_once_t routed = PTHREAD_ONCE_INIT;
+    pthread_once(&routed, lxw_route_install);
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
     /* Create it first with the final mode, so personal data is never
      * readable by others even while it is written. */
@@ -1460,7 +1599,7 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
             files = NULL;
             nfiles = 0;
         }
-        last = cc_store_last_ingest(s);
+        last = cc_time_local(cc_store_last_ingest(s));
     }
     in.files = files;
     in.nfiles = nfiles;
@@ -1498,4 +1637,69 @@ char *cc_safe_filename(const char *s)
     if (b.len == 0)
         cc_buf_addc(&b, '_');
     return cc_buf_detach(&b);
+}
+
+/* Cut a string of safe bytes (ASCII, '_' and whole UTF-8 characters) to at
+ * most max bytes, at a character boundary. */
+static void cut_utf8(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    s[max] = '\0';
+}
+
+char *cc_report_stem(const char *id, const char *name, int hashed)
+{
+    enum { ID_MAX = 100 };
+    if (!id)
+        id = "";
+    char *sid = cc_safe_filename(id);
+    if (!id[0])
+        sid[0] = '\0';
+    hashed |= strcmp(sid, id) != 0 || strlen(sid) > ID_MAX;
+    cut_utf8(sid, ID_MAX);
+    cc_buf b = CC_BUF_INIT;
+    cc_buf_adds(&b, sid);
+    free(sid);
+    if (hashed) {
+        struct sha256_ctx c;
+        uint8_t d[SHA256_DIGEST_SIZE];
+        sha256_init(&c);
+        sha256_update(&c, strlen(id), (const uint8_t *)id);
+        sha256_digest(&c, sizeof d, d);
+        cc_buf_addf(&b, "_%02x%02x%02x%02x", d[0], d[1], d[2], d[3]);
+    }
+    cc_buf_addc(&b, '-');
+    if (name && name[0]) {
+        char *sn = cc_safe_filename(name);
+        cut_utf8(sn, CC_STEM_MAX - b.len);
+        cc_buf_adds(&b, sn);
+        free(sn);
+    }
+    return cc_buf_detach(&b);
+}
+
+/* ---- labels shared with the brief (brief_run.c) ------------------------------------ */
+
+char *cc_wb_period_label(const cc_wb_input *in)
+{
+    return period_text(in, &in->sc->period);
+}
+
+const char *cc_wb_report_name(const cc_wb_input *in)
+{
+    return report_name(in);
+}
+
+const char *cc_wb_prev_label(const cc_wb_input *in)
+{
+    return prev_label(in);
+}
+
+const char *cc_wb_action_label(const cc_wb_input *in, const cc_cell *c)
+{
+    return action_label(in, c);
 }

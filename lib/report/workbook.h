@@ -78,6 +78,16 @@ cc_err cc_report_scorecard_xlsx(cc_store *s, const cc_scorecard *sc, const char 
  * directory).  Caller frees. */
 char *cc_safe_filename(const char *s);
 
+/* The file name stem of a unit's workbook and charts: "<id>-<name>" made
+ * safe (cc_safe_filename), at most CC_STEM_MAX bytes so that the longest name
+ * built from it ("<stem>-heatmap.png.tmp.<pid>") stays within 255 bytes:
+ * the ID is kept (an ID over 100 bytes is cut), the name is cut at a UTF-8
+ * character boundary.  "_<8 hex digits of the ID's SHA-256>" follows the ID
+ * when sanitising or cutting changed the ID, or when `hashed` (two units'
+ * stems collide): different IDs then give different file names.  Caller frees. */
+#define CC_STEM_MAX 200
+char *cc_report_stem(const char *id, const char *name, int hashed);
+
 /* ---- report runs (carecard report) ------------------------------------- */
 typedef struct {
     cc_report_kind kind;            /* weekly, monthly or quarterly */
@@ -89,10 +99,11 @@ typedef struct {
     int stamp;                      /* --stamp: a generated-at line with the clock */
     int threads;                    /* workers for the workbooks; 0 = the CPUs online, at most 4 */
     int progress;                   /* progress bar on stderr */
+    int no_brief;                   /* --no-brief: no <scope>-简报.pdf/.png */
 } cc_report_opts;
 
 /* Write the report: <out>/<period>/<scope>.xlsx, charts/, and in a full run
- * all.xlsx and warnings.csv; record the warnings for audit.  *not_reported
+ * all.xlsx, warnings.csv and the one-page briefs (<scope>-简报.pdf/.png); record the warnings for audit.  *not_reported
  * (may be NULL) gets the number of communities that did not report; their
  * ids are named on one stderr line.  CC_ERR_IO when a file cannot be
  * written (earlier reports are left intact). */

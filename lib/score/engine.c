@@ -67,7 +67,8 @@ typedef struct {
     double *score;
     unsigned char *st;          /* raw status (before escalation) */
     const char **why;
-    double *total, *coverage;   /* n */
+    double *total, *coverage;   /* n; total NAN for an unranked unit */
+    unsigned char *unranked;    /* n: cc_unranked */
     double *dscore, *dcov;      /* n * CC_MAX_DIMS */
     double *eff;                /* n * nind: effective weight of the indicator in the total */
     double dimw[CC_MAX_DIMS];
@@ -78,7 +79,7 @@ static void pstate_release(pstate *p)
 {
     cc_units_release(&p->units);
     free(p->reported); free(p->val); free(p->num); free(p->den); free(p->score);
-    free(p->st); free(p->why); free(p->total); free(p->coverage); free(p->dscore);
+    free(p->st); free(p->why); free(p->total); free(p->unranked); free(p->coverage); free(p->dscore);
     free(p->dcov); free(p->eff); free(p->indw);
     memset(p, 0, sizeof *p);
 }
@@ -105,34 +106,50 @@ static int uses_reported(const cc_indicator *ind)
     return 0;
 }
 
-/* Comparisons tolerate rounding (0.1 + 0.2 vs 0.3). */
+/* Comparisons with target, yellow and red allow a relative tolerance of
+ * 1e-9 (absolute below 1): a ratio that is 5 in exact arithmetic but
+ * 4.999999999999999 in floating point is 5. */
 static int ge(double a, double b) { return a >= b - 1e-9 * fmax(1.0, fabs(b)); }
-static int le(double a, double b) { return a <= b + 1e-9 * fmax(1.0, fabs(b)); }
 
-static cc_status level_of(const cc_indicator *ind, double v)
+cc_status cc_indicator_level(const cc_indicator *ind, double v)
 {
-    if (ind->direction == CC_LOWER) {
-        if (le(v, ind->target)) return CC_ST_MET;
-        if (le(v, ind->yellow)) return CC_ST_BLUE;
-        if (le(v, ind->red)) return CC_ST_YELLOW;
-        return CC_ST_RED;
-    }
-    if (ge(v, ind->target)) return CC_ST_MET;
-    if (ge(v, ind->yellow)) return CC_ST_BLUE;
-    if (ge(v, ind->red)) return CC_ST_YELLOW;
+    double sg = ind->direction == CC_LOWER ? -1 : 1;
+    if (ge(sg * v, sg * ind->target)) return CC_ST_MET;
+    if (ge(sg * v, sg * ind->yellow)) return CC_ST_BLUE;
+    if (ge(sg * v, sg * ind->red)) return CC_ST_YELLOW;
     return CC_ST_RED;
 }
 
-static double score_of(const cc_indicator *ind, double v)
+static double clamp(double x, double lo, double hi)
 {
-    double fl = isnan(ind->floor) ? 0 : ind->floor;
-    double span = ind->target - fl, x;
-    if (span == 0)
-        return level_of(ind, v) == CC_ST_MET ? 100 : 0;
-    x = (v - fl) / span;
-    if (x < 0) x = 0;
-    if (x > 1) x = 1;
-    return 100 * x;
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Threshold scoring in "higher is better" coordinates (a lower indicator is
+ * mirrored by negating every number): 100 at the target, B1 at yellow, B2 at
+ * red, 0 at the floor, linear in between; each band's score is clamped to
+ * the band, so the tolerance at a boundary never lets a score leave it and
+ * an empty band (two equal boundaries) is never reached. */
+double cc_indicator_score(const cc_indicator *ind, const double band[2], double v)
+{
+    double sg = ind->direction == CC_LOWER ? -1 : 1;
+    double x = sg * v, t = sg * ind->target, y = sg * ind->yellow, r = sg * ind->red;
+    double f = sg * ind->floor, b1 = band[0], b2 = band[1];
+    switch (cc_indicator_level(ind, v)) {
+    case CC_ST_MET:
+        return 100;
+    case CC_ST_BLUE:
+        return t > y ? clamp(b1 + (100 - b1) * (x - y) / (t - y), b1, 100) : b1;
+    case CC_ST_YELLOW:
+        return y > r ? clamp(b2 + (b1 - b2) * (x - r) / (y - r), b2, b1) : b2;
+    default:
+        return r > f ? clamp(b2 * (x - f) / (r - f), 0, b2) : 0;
+    }
+}
+
+static cc_status level_of(const cc_indicator *ind, double v)
+{
+    return cc_indicator_level(ind, v);
 }
 
 /* A window range and the measure names computed over it. */
@@ -291,7 +308,7 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
                         p->why[c] = "无数据";
                 } else {
                     p->st[c] = (unsigned char)level_of(ind, fr.value);
-                    p->score[c] = score_of(ind, fr.value);
+                    p->score[c] = cc_indicator_score(ind, cfg->band_scores, fr.value);
                 }
             }
             free(col);
@@ -305,6 +322,7 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
     /* dimension scores, totals, effective weights */
     p->total = cc_xmalloc((n + 1) * sizeof(double));
     p->coverage = cc_xmalloc((n + 1) * sizeof(double));
+    p->unranked = cc_xcalloc(n + 1, 1);
     p->dscore = cc_xmalloc((n * CC_MAX_DIMS + 1) * sizeof(double));
     p->dcov = cc_xmalloc((n * CC_MAX_DIMS + 1) * sizeof(double));
     p->eff = cc_xcalloc(n * nind + 1, sizeof(double));
@@ -346,6 +364,14 @@ static cc_err compute_period(cc_store *s, const cc_config *cfg, const cc_period 
         }
         p->total[u] = tw > 0 ? tws / tw : NAN;
         p->coverage[u] = twall > 0 ? tcov / twall : NAN;
+        /* no total, grade or rank for a community that did not report or a
+         * unit below min_coverage (tolerance as at the warning boundaries) */
+        if (u < p->units.ncomm && !p->reported[u])
+            p->unranked[u] = CC_UNRANKED_NOT_REPORTED;
+        else if (cfg->min_coverage > 0 && (isnan(p->coverage[u]) || !ge(p->coverage[u], cfg->min_coverage)))
+            p->unranked[u] = CC_UNRANKED_COVERAGE;
+        if (p->unranked[u])
+            p->total[u] = NAN;
         if (tw > 0)
             for (size_t i = 0; i < nind; i++) {
                 int d = cfg->ind[i].dim;
@@ -520,6 +546,51 @@ void cc_format_value(char *out, size_t len, cc_unit_kind unit, double v)
     }
 }
 
+/* Decimals a value is shown with: the unit's own (percent 1, ratio 3,
+ * others 2), more (up to 4) while it would read the same as a boundary
+ * (target, yellow, red) it is not at — a value is never printed equal to
+ * the boundary it failed ("9.98% < 目标 10.0%"). */
+int cc_value_decimals(const cc_indicator *ind, double v)
+{
+    int base = ind->unit == CC_UNIT_PERCENT ? 1 : ind->unit == CC_UNIT_RATIO ? 3 : 2, d;
+    double k = ind->unit == CC_UNIT_PERCENT ? 100 : 1;
+    const double bnd[3] = {ind->target, ind->yellow, ind->red};
+    if (isnan(v))
+        return base;
+    for (d = base; d < 4; d++) {
+        int same = 0;
+        for (int j = 0; j < 3 && !same; j++) {
+            char a[64], b[64];
+            if (ge(v, bnd[j]) && ge(-v, -bnd[j]))
+                continue;           /* at the boundary (within tolerance) */
+            snprintf(a, sizeof a, "%.*f", d, v * k);
+            snprintf(b, sizeof b, "%.*f", d, bnd[j] * k);
+            same = !strcmp(a, b);
+        }
+        if (!same)
+            break;
+    }
+    return d;
+}
+
+void cc_format_indicator_value(char *out, size_t len, const cc_indicator *ind, double v)
+{
+    int d = cc_value_decimals(ind, v);
+    if (isnan(v)) {
+        snprintf(out, len, "—");
+        return;
+    }
+    if (ind->unit == CC_UNIT_PERCENT) {
+        snprintf(out, len, "%.*f%%", d, v * 100 + 0.0);
+        if (!strncmp(out, "-0.", 3) && strspn(out + 3, "0") == strlen(out + 3) - 1)
+            memmove(out, out + 1, strlen(out));
+    } else if (d > (ind->unit == CC_UNIT_RATIO ? 3 : 2)) {
+        fmt_num(out, len, v, d);
+    } else {
+        cc_format_value(out, len, ind->unit, v);
+    }
+}
+
 static char *explain(const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
                      const cc_unit *unit, const cc_cell *c)
 {
@@ -553,13 +624,20 @@ static char *explain(const cc_config *cfg, const cc_period *per, const cc_indica
     default:
         break;
     }
-    cc_format_value(v, sizeof v, ind->unit, c->value);
+    cc_format_indicator_value(v, sizeof v, ind, c->value);
     cc_format_value(t, sizeof t, ind->unit, ind->target);
     cc_buf_addf(&b, "%s %s", ind->name, v);
     if (!isnan(c->num) && !isnan(c->den)) {
         fmt_num(n, sizeof n, c->num, 2);
         fmt_num(d, sizeof d, c->den, 2);
-        cc_buf_addf(&b, " (%s/%s)", n, d);
+        double k = cc_formula_scale(ind->formula);
+        if (k != 1) {                 /* counts, and the scale: (25/568 × 100) */
+            char ks[32];
+            fmt_num(ks, sizeof ks, k, 2);
+            cc_buf_addf(&b, " (%s/%s × %s)", n, d, ks);
+        } else {
+            cc_buf_addf(&b, " (%s/%s)", n, d);
+        }
     }
     cc_buf_addf(&b, " %s 目标 %s", ind->direction == CC_LOWER ? ">" : "<", t);
     if (c->run >= 2)
@@ -773,10 +851,9 @@ static esc escalate(const cc_config *cfg, const pstate *ps, const long *idx, siz
             break;
         r.run++;
     }
-    if (r.run >= ind->escalate_after) {
-        r.status = CC_ST_RED;
-        r.rectify = 1;
-    }
+    /* the band is never changed: 专项整治 is a flag, for a run of misses
+     * whose level now is at least [scorecard] escalate_from */
+    r.rectify = r.run >= ind->escalate_after && (int)first >= cfg->escalate_from;
     return r;
 }
 
@@ -790,6 +867,16 @@ static cc_colour colour_of(cc_status s, int rectify)
     case CC_ST_NOT_REPORTED: return rectify ? CC_COL_RED : CC_COL_YELLOW;
     default: return CC_COL_GREY;
     }
+}
+
+const char *cc_unranked_name(cc_unranked u)
+{
+    return u == CC_UNRANKED_COVERAGE ? "coverage" : u == CC_UNRANKED_NOT_REPORTED ? "not_reported" : NULL;
+}
+
+const char *cc_unranked_zh(cc_unranked u)
+{
+    return u == CC_UNRANKED_COVERAGE ? "覆盖不足" : u == CC_UNRANKED_NOT_REPORTED ? "未报" : "";
 }
 
 static void rank_units(cc_scorecard *sc)
@@ -808,7 +895,7 @@ static void rank_units(cc_scorecard *sc)
     /* communities across the area */
     m = 0;
     for (size_t i = 0; i < nc; i++)
-        if (!isnan(g_rank.topsis ? sc->res[i].closeness : sc->res[i].total))
+        if (!sc->res[i].unranked && !isnan(g_rank.topsis ? sc->res[i].closeness : sc->res[i].total))
             ord[m++] = i;
     qsort(ord, m, sizeof *ord, cmp_rank);
     for (size_t k = 0; k < m; k++)
@@ -823,7 +910,7 @@ static void rank_units(cc_scorecard *sc)
     /* streets among streets */
     m = 0;
     for (size_t i = nc; i < nc + ns; i++)
-        if (!isnan(g_rank.topsis ? sc->res[i].closeness : sc->res[i].total))
+        if (!sc->res[i].unranked && !isnan(g_rank.topsis ? sc->res[i].closeness : sc->res[i].total))
             ord[m++] = i;
     qsort(ord, m, sizeof *ord, cmp_rank);
     for (size_t k = 0; k < m; k++)
@@ -875,6 +962,14 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
         cc_units_release(&hunits[k]);
     cc_measures_span_end(s);
     cc_measures_cache_end(s);
+    /* periods that end before the data begin never count: not in a run (of
+     * misses or of 未报), no previous value */
+    cc_day dfrom, dto;
+    if (!e)
+        e = cc_measures_data_range(s, &dfrom, &dto);
+    for (int k = 1; k < CC_HISTORY && !e; k++)
+        if (dfrom > dto || sc->hist_period[k].to < dfrom)
+            ps[k].ok = 0;
     if (e)
         goto fail;
 
@@ -898,6 +993,7 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
             sc->nnot_reported++;
         r->total = ps[0].total[u];
         r->coverage = ps[0].coverage[u];
+        r->unranked = (cc_unranked)ps[0].unranked[u];
         r->closeness = NAN;
         for (size_t d = 0; d < CC_MAX_DIMS; d++) {
             r->dim_score[d] = ps[0].dscore[u * CC_MAX_DIMS + d];
@@ -935,8 +1031,10 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
             c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW
                       : wp && c->status == CC_ST_MET ? CC_CHG_RESOLVED : CC_CHG_NONE;
             c->explanation = explain(cfg, p, &cfg->ind[i], &r->unit, c);
-            if (cc_status_is_warning(c->status))
+            if (cc_status_is_warning(c->status)) {
                 r->warnings[c->colour]++;
+                r->nrectify += c->rectify;
+            }
             /* attribution: mean effective weight x change in score */
             r->contrib[i] = NAN;
             if (idx[1] >= 0 && !isnan(c->score)) {
@@ -1034,6 +1132,38 @@ fail:
     return e;
 }
 
+cc_err cc_scorecard_check_range(cc_store *s, const cc_period *p)
+{
+    cc_day from, to;
+    char a[11], b[11];
+    cc_err e = cc_measures_data_range(s, &from, &to);
+    if (e)
+        return e;
+    if (from > to) {
+        cc_error("%s has no data: the database holds no activity, survey, assessment, training, "
+                 "time-bank or feedback rows; ingest the files first", p->id);
+        return CC_ERR_DATA;
+    }
+    if (p->to >= from && p->from <= to)
+        return CC_OK;
+    cc_day_format(from, a);
+    cc_day_format(to, b);
+    if (p->from > to) {
+        static const char *const whose[] = {"this week's", "this month's", "this quarter's",
+                                            "this year's", "these dates'"};
+        cc_period last = cc_period_of(p->kind == CC_PERIOD_CUSTOM ? CC_PERIOD_WEEK : p->kind, to);
+        cc_error("%s has no data: the database holds %s … %s; have %s files been ingested? "
+                 "(the last %s with data is %s)", p->id, a, b, whose[p->kind <= CC_PERIOD_CUSTOM ? p->kind : 4],
+                 p->kind == CC_PERIOD_CUSTOM ? "week" : cc_period_kind_name(p->kind), last.id);
+    } else {
+        cc_period first = cc_period_of(p->kind == CC_PERIOD_CUSTOM ? CC_PERIOD_WEEK : p->kind, from);
+        cc_error("%s has no data: the database holds %s … %s, which begin after it "
+                 "(the first %s with data is %s)", p->id, a, b,
+                 p->kind == CC_PERIOD_CUSTOM ? "week" : cc_period_kind_name(p->kind), first.id);
+    }
+    return CC_ERR_DATA;
+}
+
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc)
 {
     static const char del_sql[] =
@@ -1051,9 +1181,13 @@ cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc)
 
     gmtime_r(&t, &tm);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    e = cc_store_begin(s);
-    if (e)
-        return e;
+    /* a read-only or locked database: the scorecard stands, without its
+     * audit record (docs/decisions.md) */
+    char *what = cc_xasprintf("the audit record of %s", sc->period.id);
+    int begun = cc_store_begin_optional(s, what);
+    free(what);
+    if (begun <= 0)
+        return begun < 0 ? CC_ERR_DB : CC_OK;
     rc = sqlite3_prepare_v2(s->db, del_sql, -1, &del, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db, ins_sql, -1, &ins, NULL);

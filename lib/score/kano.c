@@ -103,7 +103,7 @@ void cc_kano_finish(cc_kano_row *rows, size_t n)
         long den = a + o + m + i;
         if (den > 0) {
             k->better = (double)(a + o) / (double)den;
-            k->worse = -(double)(o + m) / (double)den;
+            k->worse = -(double)(o + m) / (double)den + 0.0;   /* + 0.0: 0, not -0, when O + M = 0 */
         } else {
             k->better = NAN;
             k->worse = NAN;

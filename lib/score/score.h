@@ -85,6 +85,14 @@ typedef struct {
  * (M, O, A, I, then R, Q; within a category |worse| desc, then better desc)
  * and number them. */
 void cc_kano_finish(cc_kano_row *rows, size_t n);
+/* The KANO counts of a survey file read directly (carecard kano): for each
+ * cfg->kano[k], present[k] = both its questions are columns of the header
+ * (cc_question_strip), rows[k].counts the classified answer pairs of every
+ * row (feature, category, priority left to the caller: cc_kano_finish).
+ * unparsed: pairs with an answer that cannot be read.  Errors printed:
+ * CC_ERR_IO (cannot open), CC_ERR_DATA (bad CSV, empty, no feature's
+ * questions in the header).  rows and present: cfg->nkano entries. */
+cc_err cc_kano_file(const char *path, const cc_config *cfg, cc_kano_row *rows, int *present, long *unparsed);
 /* The answer parsers (cc_kano_answer, cc_likert_answer, cc_yesno_answer) are
  * value parsers: see lib/text/text.h. */
 /* The KANO table of the configured features over the surveys of filter f
@@ -105,6 +113,21 @@ const char *cc_status_zh(cc_status s);     /* 达标 蓝 黄 红 无数据 样�
 const char *cc_colour_name(cc_colour c);   /* "met" "blue" "yellow" "red" "grey" */
 const char *cc_change_name(cc_change c);   /* NULL "new" "continuing" "resolved" */
 const char *cc_change_zh(cc_change c);     /* "" 新增 持续 已解除 */
+/* Why a unit has no total, grade or rank (indicators.md "Scores"). */
+typedef enum { CC_UNRANKED_NONE, CC_UNRANKED_COVERAGE, CC_UNRANKED_NOT_REPORTED } cc_unranked;
+const char *cc_unranked_name(cc_unranked u);   /* NULL "coverage" "not_reported" */
+const char *cc_unranked_zh(cc_unranked u);     /* "" 覆盖不足 未报 */
+
+/* The band of value v: CC_ST_MET, _BLUE, _YELLOW or _RED.  Comparisons with
+ * target, yellow and red allow a relative tolerance of 1e-9. */
+cc_status cc_indicator_level(const cc_indicator *ind, double v);
+/* The threshold score of value v, 0..100 (indicators.md "Scores"): 100 at
+ * the target, band[0] at the yellow and band[1] at the red boundary, 0 at
+ * the floor, linear in between (mirrored for direction lower); the score
+ * always lies in the band of cc_indicator_level (met 100, blue band[0]..100,
+ * yellow band[1]..band[0], red 0..band[1]). */
+double cc_indicator_score(const cc_indicator *ind, const double band[2], double v);
+
 /* Is this status a warning (blue, yellow, red, not_reported)? */
 int cc_status_is_warning(cc_status s);
 
@@ -113,10 +136,10 @@ int cc_status_is_warning(cc_status s);
 typedef struct {
     double value, num, den;  /* NAN when none */
     double score;            /* 0..100, NAN when no value */
-    cc_status status;        /* after escalation */
-    cc_colour colour;
+    cc_status status;        /* the value's band (never changed by escalation), or grey / 未报 */
+    cc_colour colour;        /* the band's colour; 未报 yellow, red with 专项整治 */
     int run;                 /* consecutive periods missed, this one included (0..12) */
-    int rectify;             /* 专项整治 */
+    int rectify;             /* 专项整治: run >= escalate_after and band >= escalate_from */
     cc_change change;
     double prev_value;       /* 上期值, NAN when none */
     cc_status prev_status;
@@ -128,8 +151,9 @@ typedef struct {
 typedef struct {
     cc_unit unit;            /* owned copy */
     int reported;            /* community: had activity rows this period */
-    double total;            /* NAN when no dimension has a value */
-    double coverage;         /* share of dimension weight with values */
+    double total;            /* NAN when no dimension has a value, or unranked */
+    double coverage;         /* share of the scorecard's weight with values */
+    cc_unranked unranked;    /* why there is no total, grade or rank */
     const char *grade;       /* 优秀 良好 合格 不合格, NULL without total */
     int rank, rank_in_area;  /* 0 = not ranked */
     double closeness;        /* TOPSIS closeness when ranking = topsis, else NAN */
@@ -137,6 +161,7 @@ typedef struct {
     double prev_total;       /* NAN when none */
     double total_hist[CC_HISTORY];
     int warnings[4];         /* counts by colour: [CC_COL_BLUE], [CC_COL_YELLOW], [CC_COL_RED] */
+    int nrectify;            /* warnings marked 专项整治 */
     cc_cell *cells;          /* cfg->nind cells, config order */
     /* score attribution: contribution of each indicator to total - prev_total */
     double *contrib;         /* cfg->nind, NAN when not computable */
@@ -174,6 +199,12 @@ void cc_scorecard_free(cc_scorecard *sc);
  * (one decimal), ratio up to 3 decimals, others up to 2 (trailing zeros
  * dropped); "—" for NAN. */
 void cc_format_value(char *out, size_t len, cc_unit_kind unit, double v);
+/* The same for a value of indicator ind, with more decimals (up to 4) when
+ * the rounded value would read the same as a boundary (target, yellow, red)
+ * it is not at: "9.98%", never "10.0%" for a value that failed 10.0%. */
+void cc_format_indicator_value(char *out, size_t len, const cc_indicator *ind, double v);
+/* The decimals that formatting uses (percent: decimals of the percentage). */
+int cc_value_decimals(const cc_indicator *ind, double v);
 /* 处置 of a cell: 专项整治 (escalated), 督促报送 (未报), 限期整改 (red, yellow),
  * 关注 (blue), "" otherwise. */
 const char *cc_cell_action_zh(const cc_cell *c);
@@ -181,6 +212,13 @@ const char *cc_cell_action_zh(const cc_cell *c);
  * period ("P4 −3.1，R1 +2.0，C4 −1.2"), or "" when not computable.
  * Caller frees. */
 char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit);
+
+/* Data range (indicators.md): CC_OK when period p overlaps the data;
+ * otherwise prints "carecard: 2026-W49 has no data: the database holds
+ * 2026-06-01 … 2026-11-22; ..." naming the period of p's kind that holds the
+ * last (or first) data, and returns CC_ERR_DATA.  Reports, scorecards and
+ * warnings runs call it before computing anything. */
+cc_err cc_scorecard_check_range(cc_store *s, const cc_period *p);
 
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "store/schema.inc"   /* cc_schema_sql, built from schema.sql */
@@ -164,11 +165,63 @@ void cc_store_bulk_end(cc_store *s)
                    "the next carecard run puts it back in WAL mode", s->path);
 }
 
+/* Why the database cannot be written. */
+static const char *readonly_why(cc_store *s)
+{
+    struct statvfs v;
+    if (statvfs(s->path, &v) == 0 && (v.f_flag & ST_RDONLY))
+        return "read-only file system";
+    if (access(s->path, W_OK) != 0)
+        return errno == EROFS ? "read-only file system" : "the database file is not writable";
+    return "the database file or its directory is not writable";
+}
+
+/* SQLite's message for rc with the system error behind it when there is one
+ * ("disk I/O error: No space left on device"); a static buffer. */
+const char *cc_store_cause(cc_store *s, int rc)
+{
+    static _Thread_local char buf[256];
+    const char *m = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    int base = rc & 0xff, se = s->db ? sqlite3_system_errno(s->db) : 0;
+    if (base == SQLITE_READONLY && rc != SQLITE_READONLY_ROLLBACK && rc != SQLITE_READONLY_RECOVERY)
+        snprintf(buf, sizeof buf, "%s (%s)", m, readonly_why(s));
+    else if ((base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_FULL) && se > 0)
+        snprintf(buf, sizeof buf, "%s: %s", m, strerror(se));
+    else
+        snprintf(buf, sizeof buf, "%s", m);
+    return buf;
+}
+
+int cc_store_begin_optional(cc_store *s, const char *what)
+{
+    const char *cause = NULL;
+    int rc = SQLITE_OK;
+    if (sqlite3_db_readonly(s->db, "main") == 1)
+        cause = readonly_why(s);
+    else {
+        rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 1;
+        int base = rc & 0xff;
+        if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+            cause = "the database is locked by another process";
+        else if (base == SQLITE_READONLY || base == SQLITE_CANTOPEN || base == SQLITE_IOERR ||
+                 base == SQLITE_FULL || base == SQLITE_PERM)
+            cause = cc_store_cause(s, rc);
+        else {
+            cc_store_err(s, rc, what);
+            return -1;
+        }
+    }
+    cc_warn("%s: %s skipped: %s", s->path, what, cause);
+    return 0;
+}
+
 cc_err cc_store_err(cc_store *s, int rc, const char *what)
 {
     int base = rc & 0xff;
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED) {
-        cc_error("%s: %s: database is locked by another carecard run (waited %.1f s)",
+        cc_error("%s: %s: database is locked by another process (waited %.1f s)",
                  s->path, what, busy_timeout_ms() / 1000.0);
         return CC_ERR_BUSY;
     }
@@ -177,7 +230,7 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what)
         return CC_ERR_IO;
     }
     if (base == SQLITE_IOERR || base == SQLITE_CANTOPEN || base == SQLITE_READONLY) {
-        cc_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+        cc_error("%s: %s: %s", s->path, what, cc_store_cause(s, rc));
         return CC_ERR_IO;
     }
     if (base == SQLITE_INTERRUPT) {
@@ -278,6 +331,7 @@ static int interrupt_check(void *unused)
 }
 
 #define RECOVERED 0x100   /* cc_store_open: the hot journal was just rolled back */
+#define IMMUTABLE 0x200   /* cc_store_open: on a read-only file system */
 #ifndef CC_PAGE_SIZE
 #define CC_PAGE_SIZE "16384"
 #endif
@@ -309,7 +363,21 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
     cc_store *s = cc_xcalloc(1, sizeof *s);
     s->path = cc_xstrdup(path);
     int oflags = (flags & CC_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    int rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    char *uri = NULL;
+    if (flags & IMMUTABLE) {
+        cc_buf u = CC_BUF_INIT;
+        cc_buf_adds(&u, "file:");
+        for (const char *p = path; *p; p++)
+            if (*p == '%' || *p == '?' || *p == '#')
+                cc_buf_addf(&u, "%%%02X", (unsigned char)*p);
+            else
+                cc_buf_addc(&u, *p);
+        cc_buf_adds(&u, "?immutable=1");
+        uri = cc_buf_detach(&u);
+        oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    }
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
     if (rc != SQLITE_OK) {
         cc_error("%s: cannot open database: %s", path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         *err = CC_ERR_DB;
@@ -338,8 +406,19 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         cc_store_close(s);
         return cc_store_open(path, flags | RECOVERED, err);
     }
+    struct statvfs vfs;
+    if (rc != SQLITE_OK && !(flags & IMMUTABLE) && statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) {
+        /* a read-only file system: SQLite cannot create the -shm file a WAL
+         * database needs; nothing can change the file through this mount, so
+         * it is read as immutable (docs/decisions.md) */
+        cc_verbose("%s: on a read-only file system: opened read-only", path);
+        cc_store_close(s);
+        return cc_store_open(path, flags | IMMUTABLE | CC_STORE_READONLY, err);
+    }
     if (rc != SQLITE_OK) {
-        *err = cc_store_err(s, rc, "not a carecard database");
+        int base = rc & 0xff;
+        *err = cc_store_err(s, rc, base == SQLITE_NOTADB || base == SQLITE_CORRUPT ? "not a carecard database"
+                                                                                : "cannot read the database");
         cc_store_close(s);
         return NULL;
     }
@@ -368,6 +447,22 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err)
         return NULL;
     }
     return s;
+}
+
+int cc_store_owns(const cc_store *s, const char *path)
+{
+    struct stat p, d;
+    if (stat(path, &p) != 0)
+        return 0;
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        char *q = cc_xasprintf("%s%s", s->path, suffix[i]);
+        int same = stat(q, &d) == 0 && d.st_dev == p.st_dev && d.st_ino == p.st_ino;
+        free(q);
+        if (same)
+            return 1;
+    }
+    return 0;
 }
 
 void cc_store_close(cc_store *s)

@@ -26,6 +26,13 @@ enum { CC_STORE_READONLY = 1, CC_STORE_CREATE = 2 };
 cc_store *cc_store_open(const char *path, int flags, cc_err *err);
 void cc_store_close(cc_store *s);
 
+/* Is path the database file or one of its -wal, -shm, -journal files (the
+ * same file, by device and inode; only stat(), never open())?  Nothing but
+ * SQLite may open them: closing any other descriptor of a file drops every
+ * POSIX lock this process holds on it, and another process could then write
+ * into the middle of our transaction. */
+int cc_store_owns(const cc_store *s, const char *path);
+
 /* BEGIN IMMEDIATE (waits on the lock up to the busy timeout: CC_ERR_BUSY),
  * COMMIT, ROLLBACK. */
 cc_err cc_store_begin(cc_store *s);
@@ -43,6 +50,15 @@ void cc_store_rollback(cc_store *s);
  * connection prevents it, the next open for writing does it. */
 int cc_store_bulk_begin(cc_store *s);
 void cc_store_bulk_end(cc_store *s);
+
+/* BEGIN IMMEDIATE for a write that a read command may do without (the audit
+ * record of scorecard and report): 1 when begun; 0 when the database cannot
+ * be written (read-only file, directory or file system, locked by another
+ * process past the busy timeout, disk full), said in one notice
+ * "<db>: <what> skipped: <cause>"; -1 on another error (printed). */
+int cc_store_begin_optional(cc_store *s, const char *what);
+/* SQLite's message for rc with its system error when there is one. */
+const char *cc_store_cause(cc_store *s, int rc);
 
 /* Run SQL with no result rows; prints the SQLite error and returns CC_ERR_DB. */
 cc_err cc_store_exec(cc_store *s, const char *sql);

@@ -245,6 +245,10 @@ cc_csv *cc_csv_open_opts(const char *path, const cc_csv_opts *o, char **why)
         return open_fail(NULL, fd, path, o, why, "is a directory");
     unsigned char head[4] = {0};
     ssize_t hn = pread(fd, head, sizeof head, 0);
+    if (hn >= 4 && ((head[0] == 0xFF && head[1] == 0xFE && head[2] == 0 && head[3] == 0) ||
+                    (head[0] == 0 && head[1] == 0 && head[2] == 0xFE && head[3] == 0xFF)))
+        return open_fail(NULL, fd, path, o, why,
+                         "UTF-32 text is not supported: save the sheet as 'CSV UTF-8' or 'CSV'");
     if (hn >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
         return open_fail(NULL, fd, path, o, why,
                          "UTF-16 text is not supported: save the sheet as 'CSV UTF-8' or 'CSV'");
@@ -395,9 +399,13 @@ static ssize_t fill(cc_csv *r)
         char *ip = r->raw, *op = r->dec;
         size_t il = r->raw_len, ol = DEC_CHUNK;
         size_t k = iconv(r->cd, &ip, &il, &op, &ol);
-        if (k == (size_t)-1 && errno == EILSEQ)
-            return fail(r, "neither UTF-8 nor GB18030 (mixed encodings?): invalid byte sequence near line %ld",
-                        r->line);
+        if (k == (size_t)-1 && errno == EILSEQ) {
+            /* the line of the bad bytes themselves (the parser may still be
+             * lines before them: a chunk is decoded ahead) */
+            uint64_t bad = r->consumed - r->raw_len + (uint64_t)(ip - r->raw);
+            return fail(r, "neither UTF-8 nor GB18030 (mixed encodings?): invalid byte sequence on line %ld",
+                        line_of_offset(r->fd, bad));
+        }
         if (k == (size_t)-1 && errno == EINVAL && n == 0)
             return fail(r, "neither UTF-8 nor GB18030 (mixed encodings?): truncated character at end of file");
         memmove(r->raw, ip, il);

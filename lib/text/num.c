@@ -153,3 +153,48 @@ void cc_num_shortest(char *out, size_t len, double v)
     if (!format_g(out, len, neg, d17, x, (int)lo))
         snprintf(out, len, "%.*g", (int)lo, v);
 }
+
+/* "-0", "-0.00": a minus before nothing but zeros */
+static void drop_negative_zero(char *s)
+{
+    if (s[0] != '-')
+        return;
+    for (const char *p = s + 1; *p; p++)
+        if (*p != '0' && *p != '.')
+            return;
+    memmove(s, s + 1, strlen(s));
+}
+
+void cc_num_csv(char *out, size_t len, double v)
+{
+    if (!len)
+        return;
+    if (!isfinite(v)) {
+        out[0] = '\0';
+        return;
+    }
+    if (fabs(v) >= 1e15) {
+        snprintf(out, len, "%.0f", v);
+        return;
+    }
+    snprintf(out, len, "%.6f", v);
+    char *dot = strchr(out, '.');
+    if (dot) {
+        char *e = out + strlen(out);
+        while (e > dot + 1 && e[-1] == '0')
+            *--e = '\0';
+        if (e == dot + 1)
+            *dot = '\0';
+    }
+    drop_negative_zero(out);
+}
+
+void cc_num_fixed(char *out, size_t len, double v, int dec)
+{
+    if (isnan(v)) {
+        snprintf(out, len, "-");
+        return;
+    }
+    snprintf(out, len, "%.*f", dec, v);
+    drop_negative_zero(out);
+}

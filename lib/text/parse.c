@@ -191,10 +191,63 @@ int cc_day_weekday(cc_day day)
 
 cc_day cc_today(void)
 {
+    /* CARECARD_TODAY=YYYY-MM-DD: the day "today" stands for (re-running the
+     * report of a missed cron week; tests) */
+    const char *fake = getenv("CARECARD_TODAY");
+    cc_day d;
+    if (fake && *fake && cc_parse_date(fake, strlen(fake), &d) == CC_PARSE_OK)
+        return d;
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);
     return cc_day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void cc_time_show(time_t t, char *out, size_t cap)
+{
+    const char *tz = getenv("TZ");
+    struct tm tm;
+    long off;
+    char zone[64];
+    if (tz && *tz) {
+        localtime_r(&t, &tm);
+        off = tm.tm_gmtoff;
+        if (*tz == ':')
+            tz++;
+        if (strchr(tz, '/') || !tm.tm_zone)
+            snprintf(zone, sizeof zone, "%s", tz);
+        else
+            snprintf(zone, sizeof zone, "%s", tm.tm_zone);
+    } else {
+        time_t l = t + 8 * 3600;     /* Asia/Shanghai: UTC+8, no summer time since 1991 */
+        gmtime_r(&l, &tm);
+        off = 8 * 3600;
+        snprintf(zone, sizeof zone, "Asia/Shanghai");
+    }
+    long a = off < 0 ? -off : off;
+    snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d %c%02ld:%02ld %s", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60, zone);
+}
+
+char *cc_time_local(char *utc)
+{
+    if (!utc)
+        return NULL;
+    int y, mo, d, h, mi, s, n = 0;
+    if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 || utc[n] != '\0'
+        || !cc_ymd_valid(y, mo, d))
+        return utc;
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    char out[96];
+    cc_time_show(timegm(&tm), out, sizeof out);
+    free(utc);
+    return cc_xstrdup(out);
 }
 
 /* ---- times --------------------------------------------------------------- */

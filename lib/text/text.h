@@ -7,6 +7,7 @@
 
 #include "base/base.h"
 #include <stdint.h>
+#include <time.h>
 
 /* ---- encodings ---------------------------------------------------------- */
 typedef enum { CC_ENC_AUTO, CC_ENC_UTF8, CC_ENC_GB18030 } cc_encoding;
@@ -123,6 +124,12 @@ int cc_list_next(const char *s, size_t n, size_t *pos, const char **item, size_t
  * without an exponent unless |v| < 1e-4.  The same text as printf gives,
  * faster.  len >= 32. */
 void cc_num_shortest(char *out, size_t len, double v);
+/* A double for a CSV cell: at most 6 decimals, trailing zeros dropped, never
+ * "-0" ("" for NAN and infinities; json keeps full precision). len >= 40. */
+void cc_num_csv(char *out, size_t len, double v);
+/* v with exactly dec decimals ("%.*f"), never a negative zero ("-0.000" is
+ * "0.000"); "-" for NAN. */
+void cc_num_fixed(char *out, size_t len, double v, int dec);
 
 /* Calendar helpers. */
 cc_day cc_day_from_ymd(int y, int m, int d);
@@ -131,7 +138,15 @@ int cc_ymd_valid(int y, int m, int d);
 /* "YYYY-MM-DD" into out (at least 11 bytes). */
 void cc_day_format(cc_day day, char out[11]);
 int cc_day_weekday(cc_day day);   /* ISO: 1 = Monday .. 7 = Sunday */
-cc_day cc_today(void);            /* local calendar date now */
+cc_day cc_today(void);
+/* A moment for people to read: t in the data's time zone, named --
+ * $TZ when set (its name, e.g. "Asia/Shanghai" or "UTC"), else Asia/Shanghai
+ * (UTC+8 all year): "2026-12-06 10:25:31 +08:00 Asia/Shanghai". */
+void cc_time_show(time_t t, char *out, size_t cap);
+/* The same from a stored "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Takes ownership of
+ * utc (freed) and returns a new string (caller frees); NULL for NULL, and
+ * the text as it is when it is not such a time. */
+char *cc_time_local(char *utc);            /* local calendar date now */
 /* "HH:MM:SS" into out (at least 9 bytes). */
 void cc_time_format(int seconds, char out[9]);
 /* Copy s with full-width ASCII forms (U+FF01..U+FF5E) folded to ASCII and the

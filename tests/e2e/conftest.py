@@ -12,9 +12,13 @@ import pytest
 ROOT = os.environ.get("CARECARD_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BIN = os.environ.get("CARECARD_BIN", os.path.join(ROOT, "build", "carecard"))
 GEN = os.environ.get("CARECARD_GEN", os.path.join(ROOT, "build", "carecard-gen"))
-SAMPLES = os.path.join(ROOT, "..", "shared", "samples")
+SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")  # hand-made rows of every kind
 CONFIG = os.path.join(ROOT, "indicators.ini")          # the default catalog
 sys.path.insert(0, os.path.dirname(__file__))
+# Messages in English unless a test asks for Chinese (the default without
+# CARECARD_LANG: tests/e2e/test_lang.py checks the Chinese ones); set here so
+# the tests that start the binary themselves get it too.
+os.environ.setdefault("CARECARD_LANG", "en")
 
 
 def run(args, cwd=None, env=None, input=None, timeout=120):

@@ -18,7 +18,7 @@ import pytest
 from conftest import BIN, ROOT, q, run
 
 BAD = os.path.join(ROOT, "fixtures", "bad")
-# a copy of /work/shared/samples/*.csv (the spec's examples), so the tests run anywhere
+# a copy of the spec's sample inputs (samples/*.csv), so the tests run anywhere
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")
 
 
@@ -365,10 +365,12 @@ def test_bad_rows_stored_values(tmp_path, base):
     with open(os.path.join(os.path.dirname(base), "formula-text.csv.rejects.csv"), encoding="utf-8-sig", newline="") as f:
         text = f.read()
     assert text == (
-        "line,reason,activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended\r\n"
-        "3,column 'attended' (实到人数): value '-1' — expected integer ≥ 0,B2,L01,\"'+cmd|calc\",2026-11-16,09:00,"
+        "line,原因,reason,activity_id,community_id,project,date,start_time,end_time,capacity,registered,attended\r\n"
+        "3,列“实到人数”(attended)：值“-1” — 应为 ≥ 0 的整数,"
+        "column 'attended' (实到人数): value '-1' — expected integer ≥ 0,B2,L01,\"'+cmd|calc\",2026-11-16,09:00,"
         "10:30,20,18,-1\r\n"
-        "4,column 'attended' (实到人数): value 'x' — expected integer ≥ 0,B3,L01,\"'@SUM(A1)\",2026-11-16,09:00,10:30,"
+        "4,列“实到人数”(attended)：值“x” — 应为 ≥ 0 的整数,"
+        "column 'attended' (实到人数): value 'x' — expected integer ≥ 0,B3,L01,\"'@SUM(A1)\",2026-11-16,09:00,10:30,"
         "20,18,x\r\n")
     assert q(base, "SELECT line, community_id, date, column_key FROM rejects ORDER BY line") == [
         (3, "L01", "2026-11-16", "attended"), (4, "L01", "2026-11-16", "attended")]
@@ -399,14 +401,14 @@ def test_failure_lists_files_stored_before(tmp_path, base):
     r = run(["ingest", "--db", base, "fb.csv", "missing-column.csv", "tb.csv"], cwd=tmp_path)
     assert r.returncode == 1
     # a file whose kind cannot be told goes last
-    assert r.stderr.endswith("carecard: missing-column.csv: not stored (stored before it: fb.csv, tb.csv)\n")
+    assert r.stderr.endswith("carecard: missing-column.csv: not stored (2 files stored before it, the last tb.csv)\n")
     assert q(base, "SELECT count(*) FROM feedback") == [(1,)] and q(base, "SELECT count(*) FROM timebank") == [(1,)]
     shutil.copy(os.path.join(BAD, "empty.csv"), tmp_path / "zz.csv")
     g2 = write(tmp_path / "fb2.csv", "feedback_id,community_id,received\nF-2,L01,2026-11-16\n")
     r = run(["ingest", "--db", base, "fb2.csv", "zz.csv"], cwd=tmp_path)
     assert r.returncode == 1
     assert r.stderr == ("carecard: zz.csv: empty file (no header line)\n"
-                        "carecard: zz.csv: not stored (stored before it: fb2.csv)\n")
+                        "carecard: zz.csv: not stored (1 file stored before it, the last fb2.csv)\n")
     assert good and tb and g2
 
 
@@ -416,7 +418,10 @@ def test_same_file_twice_is_skipped(tmp_path, base):
     p = write(tmp_path / "fb.csv", "feedback_id,community_id,received,resolved\nF-1,L01,2026-11-16,是\n")
     assert run(["ingest", "--db", base, p]).returncode == 0
     when = one(base, "SELECT ingested_at FROM files WHERE name = 'fb.csv'")[0]
+    when = when.replace("T", " ").replace("Z", " +00:00 UTC")       # shown in $TZ (UTC here), named
     r = run(["ingest", "--db", base, "fb.csv"], cwd=tmp_path)
+    assert r.returncode == 0 and r.stderr == ""        # a cron run re-reading its inbox prints nothing
+    r = run(["ingest", "-v", "--db", base, "fb.csv"], cwd=tmp_path)
     assert r.returncode == 0
     assert r.stderr == f"carecard: fb.csv: already ingested on {when} (same SHA-256); skipped\n"
     assert q(base, "SELECT count(*) FROM files WHERE name = 'fb.csv'") == [(1,)]
@@ -666,7 +671,7 @@ def test_status(tmp_path):
     assert r.returncode == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
     assert lines[0] == f"Database: {db}"
-    assert lines[1].startswith("Last ingest: 20") and lines[1].endswith("Z")
+    assert lines[1].startswith("Last ingest: 20") and lines[1].endswith(" +00:00 UTC")   # run() sets TZ=UTC
     assert any(l.startswith("  activities-gb18030.csv") and " activities " in l and " gb18030 " in l for l in lines)
     assert "  activities                      5" in lines
     assert "  survey answers                 18" in lines

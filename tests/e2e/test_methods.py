@@ -25,6 +25,12 @@ def near(a, b, tol=1e-9):
     return a is not None and abs(a - b) <= tol
 
 
+def near6(cell, b):
+    """A CSV number: at most 6 decimals (json has full precision), b rounded."""
+    decimals = len(cell.split(".")[1]) if "." in cell else 0
+    return decimals <= 6 and abs(float(cell) - b) <= 5e-7 + 1e-12
+
+
 # ---- ahp -------------------------------------------------------------------
 
 # indicators.md's [ahp] example.  Rows 2 and 4 are equal, so w = (p, r, g, r)
@@ -112,11 +118,11 @@ def test_ahp_csv_3x3():
     assert rows[0] == ["name", "weight", "lambda_max", "ci", "ri", "cr", "consistent"]
     assert [x[0] for x in rows[1:]] == ["cost", "quality", "service"]
     for row, w in zip(rows[1:], [0.636985572, 0.258284994, 0.104729434]):
-        assert near(float(row[1]), w)
-        assert near(float(row[2]), 3.038511091)
-        assert near(float(row[3]), 0.019255545)
+        assert near6(row[1], w)
+        assert near6(row[2], 3.038511091)
+        assert near6(row[3], 0.019255545)
         assert float(row[4]) == 0.58
-        assert near(float(row[5]), 0.033199216)
+        assert near6(row[5], 0.033199216)
         assert row[6] == "true"
 
 
@@ -257,8 +263,8 @@ def test_entropy_raw_csv():
     assert r.returncode == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert rows[0] == ["name", "entropy", "weight"]
-    assert rows[1][0] == "c1" and near(float(rows[1][1]), 0.920619836) and near(float(rows[1][2]), 0.274017542)
-    assert rows[2][0] == "c2" and near(float(rows[2][1]), 0.789690082) and near(float(rows[2][2]), 0.725982458)
+    assert rows[1][0] == "c1" and near6(rows[1][1], 0.920619836) and near6(rows[1][2], 0.274017542)
+    assert rows[2][0] == "c2" and near6(rows[2][1], 0.789690082) and near6(rows[2][2], 0.725982458)
     assert rows[3] == ["c3", "1", "0"]
     # --cost has no effect on raw proportions, and says so
     r2 = run(["entropy", fx("entropy.csv"), "--raw", "--cost", "c2", "--format", "csv"])
@@ -353,8 +359,8 @@ def test_topsis_cost_table_and_csv():
     rows = list(csv.reader(io.StringIO(c.stdout)))
     assert rows[0] == ["name", "closeness", "d_plus", "d_minus", "rank"]
     assert [x[0] for x in rows[1:]] == ["A1", "A2", "A3"]      # file order
-    assert near(float(rows[1][1]), 0.421164610)
-    assert near(float(rows[2][1]), 0.578835390)
+    assert near6(rows[1][1], 0.421164610)
+    assert near6(rows[2][1], 0.578835390)
     assert [x[4] for x in rows[1:]] == ["3", "1", "2"]
 
 
@@ -467,7 +473,7 @@ def test_kano_table_csv_and_config_env():
     rows = list(csv.reader(io.StringIO(c.stdout)))
     assert rows[0] == ["priority", "id", "name", "A", "O", "M", "I", "R", "Q", "category", "better", "worse"]
     assert rows[1][:10] == ["1", "flex_hours", "延时托管", "1", "2", "3", "1", "1", "0", "M"]
-    assert near(float(rows[1][10]), 3 / 7, 1e-15)
+    assert rows[1][10] == "0.428571"            # 3/7 with 6 decimals (json: full precision)
 
 
 @needs_config

@@ -69,7 +69,8 @@ def test_files_of_a_full_run(weekly):
     out, _ = weekly
     d = out / "2026-W47"
     names = sorted(os.listdir(d))
-    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"])
+    briefs = [f"{s}-简报.{e}" for s in ("S01-东城街道", "S02-___西湖_街道", "all") for e in ("pdf", "png")]
+    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"] + briefs)
     charts = sorted(os.listdir(d / "charts"))
     expect = sorted(f"{s}-{c}.png" for s in ("S01-东城街道", "S02-___西湖_街道", "all")
                     for c in ("bars", "heatmap", "radar", "trend"))
@@ -94,10 +95,13 @@ def test_sheets_title_and_freshness(weekly):
     assert ws["A2"].value.endswith("已报送社区 1/2")
     assert ws.freeze_panes == "D5"
     assert ws.auto_filter.ref.startswith("A4:")
-    # rows in rank order (L02 did not report but keeps a total from its registry indicators)
-    assert [ws["A5"].value, ws["A6"].value] == [1, 2]
-    assert {ws["B5"].value, ws["B6"].value} == {"L01", "L02"}
-    assert ws["D5"].value >= ws["D6"].value
+    # neither community is ranked: L01's values cover 34 % of the scorecard's
+    # weight (< min_coverage 0.6) and L02 did not report; the reason stands in
+    # place of the rank, and there is no total or grade
+    assert [ws["A5"].value, ws["A6"].value] == ["覆盖不足", "未报"]
+    assert [ws["B5"].value, ws["B6"].value] == ["L01", "L02"]
+    assert ws["D5"].value is None and ws["E5"].value is None and ws["D6"].value is None
+    assert ws["J5"].value == pytest.approx(0.34375)     # 覆盖率
     assert ws["B8"].value == "S01" and ws["C8"].value == "东城街道（合计）"
     assert ws["B9"].value == "all"
     assert len(ws._images) >= 2          # bars, radar, heat map embedded
@@ -111,12 +115,12 @@ def test_values_worked_by_hand(weekly):
     assert r[6].number_format == "0.0%"
     assert r[9].value == 0.85
     assert r[11].value == "黄" and r[11].fill.fgColor.rgb == YELLOW
-    # score = 100 * (0.72917 - 0.40) / (0.85 - 0.40)
-    assert r[10].value == pytest.approx(100 * (35 / 48 - 0.40) / 0.45)
+    # yellow: score = 60 + 20 * (0.72917 - 0.70) / (0.80 - 0.70)
+    assert r[10].value == pytest.approx(60 + 20 * (35 / 48 - 0.70) / 0.10)
     s = detail_row(ws, "S01", "P4")
     assert s[6].value == pytest.approx(35 / 48) and s[11].value == "黄"
     x5 = detail_row(ws, "L02", "X5")
-    assert x5[11].value == "未报" and x5[11].fill.fgColor.rgb == RED
+    assert x5[11].value == "未报【专】" and x5[11].fill.fgColor.rgb == RED     # 2 weeks: 专项整治
     assert "锦华社区 本周未报送活动台账" in x5[11].comment.text
     p4 = detail_row(ws, "L02", "P4")
     assert p4[11].value == "无数据" and p4[11].fill.fgColor.rgb == GREY and p4[6].value is None
@@ -136,9 +140,9 @@ def test_red_cell_comment(db, weekly):
 def test_warnings_sheet_red_first(weekly):
     out, _ = weekly
     ws = openpyxl.load_workbook(out / "2026-W47" / S01)["预警清单"]
-    rows = rows_of(ws)
+    rows = [r for r in rows_of(ws) if r[1] is not None]        # not the legend below
     order = {"红": 0, "未报": 0, "黄": 1, "蓝": 2}
-    levels = [r[5] for r in rows]
+    levels = [(r[5] or "").replace("【专】", "") for r in rows]
     fills = [ws.cell(row=i + 2, column=6).fill.fgColor.rgb for i in range(len(rows))]
     rank = [0 if f == RED else 1 if f == YELLOW else 2 if f == BLUE else 3 for f in fills]
     assert rank == sorted(rank) and rank[0] == 0
@@ -181,7 +185,7 @@ def test_warnings_csv(weekly):
     m01 = [r for r in body if r[2] == "M01" and r[4] == "P4"][0]
     assert m01[6] == "red" and float(m01[7]) == 0.6 and float(m01[8]) == 0.85
     l01 = [r for r in body if r[2] == "L01" and r[4] == "P4"][0]
-    assert l01[6] == "yellow" and float(l01[7]) == 35 / 48
+    assert l01[6] == "yellow" and l01[7] == "0.729167"       # 35/48, 6 decimals in CSV
     assert {r[1] for r in body} <= {"community", "street", "area"}
 
 
@@ -204,7 +208,8 @@ def test_against_engine_json(db, weekly):
                 assert row[6].value is None
             else:
                 assert row[6].value == pytest.approx(ind["value"], rel=1e-12)
-            assert row[11].value == zh[ind["status"]]
+            mark = "【专】" if ind["rectify"] and ind["status"] in ("blue", "yellow", "red", "not_reported") else ""
+            assert row[11].value == zh[ind["status"]] + mark
             assert row[11].fill.fgColor.rgb == colour[ind["level"]]
             assert row[13].value == ind["run"]
             checked += 1
@@ -218,7 +223,7 @@ def test_deterministic(db, tmp_path):
     assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert fa == fb and len(fa) == 16
+    assert fa == fb and len(fa) == 22        # 3 workbooks, 12 charts, warnings.csv, 3 briefs (pdf + png)
     for p in fa:
         assert (a / p).read_bytes() == (b / p).read_bytes(), p
 

@@ -40,12 +40,16 @@ def test_weekly_sheets_and_title(books):
     assert ws["B6"].value == "L01" and ws["D6"].value == 68.75
     assert ws["E6"].value == "合格" and ws["E6"].fill.fgColor.rgb == YELLOW
     assert ws["E5"].value == "优秀" and ws["E5"].fill.fgColor.rgb == MET
-    # 较上周: a number shown with arrows
-    assert ws["L6"].value == 3.25
-    assert "↑" in ws["L6"].number_format and "↓" in ws["L6"].number_format
+    # 专项整治 counted (L01's P4), then 较上周: a number shown with arrows
+    assert ws["L4"].value == "专项整治" and ws["L6"].value == 1 and ws["L5"].value == 0
+    assert ws["M6"].value == 3.25
+    assert "↑" in ws["M6"].number_format and "↓" in ws["M6"].number_format
     assert ws.freeze_panes == "D5"
-    assert ws["M4"].value == "主要变动"
-    assert ws.auto_filter.ref == "A4:M6"
+    assert ws["N4"].value == "主要变动"
+    assert ws.auto_filter.ref == "A4:N6"
+    # below the table: who is ranked, and the legend of the 专项整治 mark
+    notes = [ws.cell(row=r, column=1).value or "" for r in range(7, 14)]
+    assert any(n.startswith("图例：") and "【专】" in n for n in notes)
 
 
 def test_print_setup_every_sheet(books):
@@ -65,9 +69,10 @@ def test_detail_levels_comments_formats(books):
     assert [r[4] for r in rows[:4]] == ["S01", "all", "L02", "L01"]
     l01 = rows[3]
     assert l01[1] == "P4" and l01[6] == 0.625 and l01[7] == 25 and l01[8] == 40
-    assert l01[9] == 0.85 and l01[10] == 37.5 and l01[11] == "红" and l01[13] == 2
+    # 专项整治: the band's colour, the 【专】 mark and a thick border (greyscale)
+    assert l01[9] == 0.85 and l01[10] == 37.5 and l01[11] == "红【专】" and l01[13] == 2
     cell = ws.cell(row=5, column=12)
-    assert cell.fill.fgColor.rgb == RED
+    assert cell.fill.fgColor.rgb == RED and cell.border.left.style == "thick" and cell.font.b
     assert cell.comment.text == "活动出勤率 62.5% (25/40) < 目标 85.0%，连续 2 周未达标 → 专项整治"
     assert ws.cell(row=5, column=7).number_format == "0.0%"
     # missing value of a community that did not report: grey 无数据 with the reason
@@ -82,8 +87,12 @@ def test_detail_levels_comments_formats(books):
 def test_warnings_red_first_with_actions(books):
     ws = load(books, "weekly.xlsx")["预警清单"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert rows[-2] == [None] * 12 and rows[-1][0].startswith("图例：")    # the legend below
+    rows = rows[:-2]
     levels = [r[5] for r in rows]
-    assert levels == ["红", "红", "红", "未报", "黄", "黄", "蓝", "达标", "达标"]
+    assert levels == ["红【专】", "红", "红", "未报", "黄", "黄", "蓝", "达标", "达标"]
+    assert ws.cell(row=2, column=6).fill.fgColor.rgb == RED           # the band's colour kept
+    assert ws.cell(row=2, column=11).border.left.style == "thick"     # 处置 专项整治 marked too
     assert rows[0][1] == "L01" and rows[0][10] == "专项整治"
     assert rows[1][1] == "S01" and rows[1][10] == "限期整改"
     assert rows[3][1] == "L02" and rows[3][10] == "督促报送" and rows[3][9] == "新增"

@@ -117,10 +117,34 @@ static void test_intern_ids(void **state)
     cc_intern_release(&b);
 }
 
+/* A message longer than any fixed buffer is printed whole: 3,000 × "锦城社区、"
+ * (15 bytes each, 45,000 bytes) ends with its last character, valid UTF-8,
+ * and the newline (it was cut at 4,096 bytes inside a character). */
+static void test_diag_whole(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cc_diag_set_sink(f);
+    cc_buf b = CC_BUF_INIT;
+    for (int i = 0; i < 3000; i++)
+        cc_buf_adds(&b, "锦城社区、");
+    cc_warn("2026-W40: 3000 communities did not report: %s末尾", b.s);
+    fclose(f);
+    cc_diag_set_sink(NULL);
+    assert_int_equal(len, strlen("carecard: 2026-W40: 3000 communities did not report: ") + 45000 + strlen("末尾\n"));
+    assert_true(cc_utf8_valid(buf, len));
+    assert_string_equal(buf + len - strlen("末尾\n"), "末尾\n");
+    free(buf);
+    cc_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_diag_whole),
         cmocka_unit_test(test_intern),
         cmocka_unit_test(test_intern_ids),
         cmocka_unit_test(test_utf8),

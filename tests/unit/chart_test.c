@@ -402,6 +402,21 @@ static void test_heatmap(void **state)
     assert_false(has_block(&im, GREY, 3));
     img_free(&im);
     free(p);
+    /* 专项整治 marks: a dark frame (#222222) inside the marked cell only; the
+     * unmarked chart has none */
+    unsigned char mk[2] = { 1, 0 };
+    p = pathf("heat1m.png");
+    assert_int_equal(cc_chart_heatmap_marked(p, NULL, "黄", 1, one, 2, cols, y, mk), CC_OK);
+    img_load(&im, p);
+    assert_true(has_block(&im, YELLOW, 8));
+    assert_true(has_block(&im, 0x222222, 3));
+    img_free(&im);
+    free(p);
+    p = pathf("heat1.png");
+    img_load(&im, p);
+    assert_false(has_block(&im, 0x222222, 3));
+    img_free(&im);
+    free(p);
 }
 
 static void test_radar(void **state)

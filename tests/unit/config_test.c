@@ -76,8 +76,17 @@ static void test_default_catalog(void **state)
         int d = cfg.ind[i].dim;
         count[d < 0 ? 4 : d]++;
         assert_non_null(cfg.ind[i].formula);
-        assert_int_equal(cfg.ind[i].escalate_after, 2);
+        /* 2 for weekly activity indicators, 3 for 4-week windows, 4 for
+         * 13/26-week windows and register indicators (the catalog review) */
+        int slow = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n >= 13;
+        int four = cfg.ind[i].window.unit == 'w' && cfg.ind[i].window.n == 4;
+        int reg = !strcmp(ids[i], "C4") || !strcmp(ids[i], "X1") || !strcmp(ids[i], "X2")
+                  || !strcmp(ids[i], "L4");
+        assert_int_equal(cfg.ind[i].escalate_after, slow || reg ? 4 : four ? 3 : 2);
     }
+    assert_true(cfg.band_scores[0] == 80 && cfg.band_scores[1] == 60);
+    assert_true(cfg.min_coverage == 0.6);
+    assert_int_equal(cfg.escalate_from, 2);
     for (int d = 0; d < 5; d++)
         assert_int_equal(count[d], ndim_ind[d]);
     assert_int_equal(cfg.ndims, 4);
@@ -360,6 +369,38 @@ static void test_indicator_errors(void **state)
                   "target = 7\nyellow = 9\nred = 12\nfloor = 5\n",
         "carecard: t.ini:9: [P6] floor = 5 is not above target = 7; expected the value that scores 0 above the target (direction = lower)\n"
         "carecard: t.ini: 1 configuration error\n");
+    /* threshold scoring: the floor lies beyond red (an empty red band, floor
+     * = red, is allowed) */
+    expect_errors("[P4]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                  "target = 0.85\nyellow = 0.80\nred = 0.70\nfloor = 0.75\n",
+        "carecard: t.ini:9: [P4] floor = 0.75 is above red = 0.70; expected the value that scores 0 on the far "
+        "side of the red boundary (direction = higher: floor ≤ red)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    expect_errors("[P6]\nname = x\ndimension = process\nformula = attended\ndirection = lower\n"
+                  "target = 7\nyellow = 9\nred = 12\nfloor = 10\n",
+        "carecard: t.ini:9: [P6] floor = 10 is below red = 12; expected the value that scores 0 on the far "
+        "side of the red boundary (direction = lower: floor ≥ red)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    expect_errors("[L1]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                  "target = 0.1\nyellow = 0.05\nred = -0.05\n",
+        "carecard: t.ini:1: [L1] red = -0.05 and floor defaults to 0; expected a floor at or below red "
+        "(floor = the value that scores 0)\n"
+        "carecard: t.ini: 1 configuration error\n");
+    {
+        cc_config ok;
+        assert_int_equal(load("[P4]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
+                              "target = 0.85\nyellow = 0.80\nred = 0.70\nfloor = 0.70\n", &ok), CC_OK);
+        assert_true(ok.ind[0].floor == 0.70);
+        cc_config_release(&ok);
+    }
+    expect_errors("[scorecard]\nband_scores = 60, 80\nmin_coverage = 1.5\nescalate_from = green\n" BASE,
+        "carecard: t.ini:2: [scorecard] band_scores = '60, 80'; expected two scores with 100 > B1 ≥ B2 > 0 "
+        "(the scores at the yellow and at the red boundary), e.g. 80, 60\n"
+        "carecard: t.ini:3: [scorecard] min_coverage = '1.5'; expected a share from 0 to 1 (below it a unit gets "
+        "no total, grade or rank; 0 switches the rule off; default 0.6)\n"
+        "carecard: t.ini:4: [scorecard] escalate_from = 'green'; expected blue, yellow or red (the lowest level "
+        "that starts 专项整治 after escalate_after missed periods; default yellow)\n"
+        "carecard: t.ini: 3 configuration errors\n");
     expect_errors("[P7]\nname = x\ndimension = process\nformula = attended\ndirection = higher\n"
                   "target = 0\nyellow = 0\nred = 0\n",
         "carecard: t.ini:1: [P7] target = 0 and floor defaults to 0; expected a floor below the target (floor = the value that scores 0)\n"
@@ -441,7 +482,7 @@ static void test_scorecard_sections(void **state)
         "carecard: t.ini:3: [scorecard] ranking = 'entropy'; expected score or topsis\n"
         "carecard: t.ini:4: [scorecard] grades = '60, 75, 90'; expected three descending scores between 0 and 100 (lower bounds of 优秀, 良好, 合格), e.g. 90, 75, 60\n"
         "carecard: t.ini:5: [scorecard] dimensions: 'extra' is reserved for indicators reported but not scored; expected it not to be listed\n"
-        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, dimensions\n"
+        "carecard: t.ini:6: [scorecard] unknown key 'foo'; expected a [scorecard] key: weights, ranking, grades, band_scores, min_coverage, escalate_from, dimensions\n"
         "carecard: t.ini: 5 configuration errors\n");
     expect_errors("[dimensions]\nprocess = 1\ngrowht = 1\n" BASE,
         "carecard: t.ini:3: [dimensions] unknown dimension 'growht' (did you mean 'growth'?); expected one of [scorecard] dimensions: process, recipients, growth, community\n"

@@ -11,8 +11,14 @@
  * (so L01 did not report in W44 and W43); L02 W47 B1 B2, W46 B3, W45 B4,
  * W41 B5; L03 W45 C1 only.
  *
- * Scores: score = 100 * clamp((v - floor) / (target - floor), 0, 1), floor 0
- * unless given (P2 1, P4 0.40, P6 20, P7 5, L1/L2 -0.10, X2 0.5).
+ * Scores (threshold scoring, band_scores 80, 60): 100 at or beyond the
+ * target; blue 80 + 20 (v - yellow) / (target - yellow); yellow
+ * 60 + 20 (v - red) / (yellow - red); red 60 (v - floor) / (red - floor),
+ * 0 beyond the floor; mirrored for lower.  floor 0 unless given (P2 1,
+ * P4 0.40, P6 20, P7 5, L1/L2 -0.10, X2 0.5).  The status is the value's
+ * band (never changed by escalation); 专项整治 (rectify) needs a run of
+ * escalate_after misses and a yellow or red band now.  The fixture's data
+ * begin on 2026-01-05 (c5's assessment), before every period counted here.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,39 +126,44 @@ static void test_l01(void **state)
     (void)state;
     static const expect e[] = {
         /* P1 checks (9+8)/(10+10) = 0.85: yellow (0.80 <= v < 0.90); W46 (A4
-         * has no checks) missing, so run 1.  score 85/95*100 */
-        {"P1", 0.85, CC_ST_YELLOW, 1, 0, 85.0 / 0.95},
+         * has no checks) missing, so run 1.  score 60 + 20 * 0.05 / 0.10 */
+        {"P1", 0.85, CC_ST_YELLOW, 1, 0, 70},
         /* P2 (5.5+4.5)/2 = 5.0 = target: met; score (5-1)/(5-1) = 100 */
         {"P2", 5.0, CC_ST_MET, 0, 0, 100},
-        /* P3 2 completed / 3 scheduled: red (< 0.80); W46 1/1 met: run 1 */
-        {"P3", 2.0 / 3, CC_ST_RED, 1, 0, 100 * (2.0 / 3) / 0.95},
+        /* P3 2 completed / 3 scheduled: red (< 0.80); W46 1/1 met: run 1;
+         * score 60 * (2/3) / 0.80 */
+        {"P3", 2.0 / 3, CC_ST_RED, 1, 0, 50},
         /* P4 25/40 = 0.625 red; W46 A4 15/20 = 0.75 yellow; W45 10/10 met:
-         * run 2 = escalate_after -> 专项整治; score (0.625-0.4)/(0.85-0.4) = 50 */
-        {"P4", 0.625, CC_ST_RED, 2, 1, 50},
+         * run 2 = escalate_after -> 专项整治; score 60 * (0.625-0.4)/(0.7-0.4) = 45 */
+        {"P4", 0.625, CC_ST_RED, 2, 1, 45},
         /* P5 25/45 yellow (0.50 <= v < 0.70); W46 15/20 = 0.75 blue; W45 met:
-         * run 2 -> red, 专项整治 */
-        {"P5", 25.0 / 45, CC_ST_RED, 2, 1, 100 * (25.0 / 45) / 0.8},
+         * run 2 and yellow now -> 专项整治, still yellow;
+         * score 60 + 20 * (25/45 - 0.5) / 0.2 = 65.56 */
+        {"P5", 25.0 / 45, CC_ST_YELLOW, 2, 1, 60 + 100 * (25.0 / 45 - 0.5)},
         /* P6 lower: 18/3 = 6 <= 7 met; (6-20)/(7-20) > 1 -> 100 */
         {"P6", 6, CC_ST_MET, 0, 0, 100},
         /* P7 last:4w (10-26..11-22) 1000 * 1 incident / (17+8+15+10) = 20 > red 2;
-         * W46's 4 weeks (10-19..11-15): 0/25 = 0 met: run 1; score clamps to 0 */
+         * W46's 4 weeks (10-19..11-15): 0/25 = 0 met: run 1; beyond the floor 5: 0 */
         {"P7", 20, CC_ST_RED, 1, 0, 0},
         /* P8 last:4w F1 (2 days) timely, F2 (5 days) late, F3 open: 1/3 red;
-         * W46 (10-19..11-15): F1 alone 1/1 met */
-        {"P8", 1.0 / 3, CC_ST_RED, 1, 0, 100 * (1.0 / 3) / 0.9},
+         * W46 (10-19..11-15): F1 alone 1/1 met; score 60 * (1/3) / 0.6 */
+        {"P8", 1.0 / 3, CC_ST_RED, 1, 0, 100.0 / 3},
         /* R1 last:13w 11 of 12 answers are 4 or 5: 0.9167 blue.  W46 and W45
          * see the same 12 answers (blue); W44 (08-03..11-01) S01..S10: 9/10 =
          * 0.9 blue (yellow boundary is inclusive); W43: 9 answers < min_n 10 =
-         * 样本不足, which ends the run: 4 -> red, 专项整治 */
-        {"R1", 11.0 / 12, CC_ST_RED, 4, 1, 100 * (11.0 / 12) / 0.95},
+         * 样本不足, which ends the run: 4, but blue: 关注, no 专项整治;
+         * score 80 + 20 * (11/12 - 0.9) / 0.05 = 86.67 */
+        {"R1", 11.0 / 12, CC_ST_BLUE, 4, 0, 80 + 400 * (11.0 / 12 - 0.9)},
         /* R2 6 children / 30 = 0.2: blue (exactly yellow).  W46 5/30 yellow,
-         * W45 4/30 yellow, W44 L01 did not report (未报: missing): run 3 */
-        {"R2", 0.2, CC_ST_RED, 3, 1, 100 * 0.2 / 0.3},
-        /* R3 6 households / 10 = 0.6 blue; W46 5/10 blue; W45 4/10 yellow; W44 未报 */
-        {"R3", 0.6, CC_ST_RED, 3, 1, 100 * 0.6 / 0.65},
+         * W45 4/30 yellow, W44 L01 did not report (未报: missing): run 3;
+         * blue: no 专项整治; score 80 at the yellow boundary */
+        {"R2", 0.2, CC_ST_BLUE, 3, 0, 80},
+        /* R3 6 households / 10 = 0.6 blue; W46 5/10 blue; W45 4/10 yellow; W44 未报;
+         * score 80 + 20 * 0.1 / 0.15 */
+        {"R3", 0.6, CC_ST_BLUE, 3, 0, 80 + 40.0 / 3},
         /* R4 1 special child served / 2 = 0.5 red; W46: no row of its 13 weeks
-         * gives the special column -> missing: run 1 */
-        {"R4", 0.5, CC_ST_RED, 1, 0, 50},
+         * gives the special column -> missing: run 1; score 60 * 0.5 / 0.7 */
+        {"R4", 0.5, CC_ST_RED, 1, 0, 300.0 / 7},
         /* R5 4 returning / 6 = 0.667 met */
         {"R5", 4.0 / 6, CC_ST_MET, 0, 0, 100},
         /* R6 5 answers < min_n 10: 样本不足 */
@@ -165,15 +176,16 @@ static void test_l01(void **state)
         /* L3 16 h / 2 providers = 8 met */
         {"L3", 8, CC_ST_MET, 0, 0, 100},
         /* L4 1 certified / 2 = 0.5 red; in every earlier week 2/3 (PR4 active
-         * until 11-01) red: run 12 (the most counted) */
-        {"L4", 0.5, CC_ST_RED, 12, 1, 50},
+         * until 11-01) red: run 12 (the most counted); score 60 * 0.5 / 0.7 */
+        {"L4", 0.5, CC_ST_RED, 12, 1, 300.0 / 7},
         /* L5 2 retained / 3 = 0.667 blue; W46 (10-19..11-15) {v2} of
          * {v1 v2 v3} = 0.333 yellow; W45: no attendance in 09-14..10-11 ->
-         * volunteers_prev missing: run 2 -> red, 专项整治 */
-        {"L5", 2.0 / 3, CC_ST_RED, 2, 1, 100 * (2.0 / 3) / 0.7},
+         * volunteers_prev missing: run 2, blue now: 关注;
+         * score 80 + 20 * (2/3 - 0.5) / 0.2 = 96.67 */
+        {"L5", 2.0 / 3, CC_ST_BLUE, 2, 0, 80 + 100 * (2.0 / 3 - 0.5)},
         /* C1 3 partners: yellow (3 = red boundary, inclusive); W46 1 red,
-         * W45 1 red, W44 未报: run 3 */
-        {"C1", 3, CC_ST_RED, 3, 1, 37.5},
+         * W45 1 red, W44 未报: run 3, yellow: 专项整治; score 60 at red */
+        {"C1", 3, CC_ST_YELLOW, 3, 1, 60},
         /* C2 nobody answered (L01 has surveys): n 0 < 10 -> 样本不足 */
         {"C2", NAN, CC_ST_INSUFFICIENT, 0, 0, NAN},
         /* C3 100 * 2 members / 10 families = 20 met */
@@ -186,8 +198,8 @@ static void test_l01(void **state)
         {"X2", 0.1, CC_ST_MET, 0, 0, 100},
         /* X3 last:4w online 8+4+5 (A5 gives none) / registered 20+20+20+10 =
          * 17/70 blue; W46 5/30 yellow; W45: no online_booked in its 4 weeks
-         * (A5, A6) -> missing: run 2 -> red */
-        {"X3", 17.0 / 70, CC_ST_RED, 2, 1, 100 * (17.0 / 70) / 0.3},
+         * (A5, A6) -> missing: run 2, blue: 关注; score 80 + 20 * (17/70 - 0.2) / 0.1 */
+        {"X3", 17.0 / 70, CC_ST_BLUE, 2, 0, 80 + 200 * (17.0 / 70 - 0.2)},
         /* X4 grandparents: 2 yes of 3 < min_n 10 */
         {"X4", NAN, CC_ST_INSUFFICIENT, 0, 0, NAN},
         /* X5 reported 1 / 1 */
@@ -228,11 +240,19 @@ static void test_l01(void **state)
     /* insufficient sample: explanation names the sample */
     assert_string_equal(cell(w47, "L01", "R6")->explanation, "育儿减负感知率 样本不足 (5 < 10)");
     assert_int_equal(cell(w47, "L01", "R6")->colour, CC_COL_GREY);
-    /* warnings by colour: red P3 P4 P5 P7 P8 R1 R2 R3 R4 L4 L5 C1 X3 = 13, yellow P1 */
+    /* warnings by band: red P3 P4 P7 P8 R4 L4 = 6, yellow P1 P5 C1 = 3,
+     * blue R1 R2 R3 L5 X3 = 5; 专项整治 P4 P5 L4 C1 = 4 */
     const cc_unit_result *r = unit(w47, "L01");
-    assert_int_equal(r->warnings[CC_COL_RED], 13);
-    assert_int_equal(r->warnings[CC_COL_YELLOW], 1);
-    assert_int_equal(r->warnings[CC_COL_BLUE], 0);
+    assert_int_equal(r->warnings[CC_COL_RED], 6);
+    assert_int_equal(r->warnings[CC_COL_YELLOW], 3);
+    assert_int_equal(r->warnings[CC_COL_BLUE], 5);
+    assert_int_equal(r->nrectify, 4);
+    /* R1 blue for 4 weeks: 关注 (a blue run stays a watch) */
+    assert_string_equal(cc_cell_action_zh(cell(w47, "L01", "R1")), "关注");
+    assert_int_equal(cell(w47, "L01", "R1")->colour, CC_COL_BLUE);
+    /* P5 yellow with a run of 2: 专项整治, but its colour stays yellow */
+    assert_int_equal(cell(w47, "L01", "P5")->colour, CC_COL_YELLOW);
+    assert_string_equal(cc_cell_action_zh(cell(w47, "L01", "P5")), "专项整治");
     assert_true(r->reported);
 }
 
@@ -249,17 +269,19 @@ static void test_l02(void **state)
         /* P6 lower: only B1 has staff (20 children, 2 staff) = 10: yellow
          * (9 < v <= 12).  W46: B3 gives no staff -> missing; W45 B4 12/1 =
          * 12 yellow — the missing week interrupts the run: 1, no 专项整治.
-         * score (10-20)/(7-20) = 10/13 */
-        {"P6", 10, CC_ST_YELLOW, 1, 0, 1000.0 / 13},
+         * score (mirrored) 60 + 20 * (12 - 10) / (12 - 9) = 73.33 */
+        {"P6", 10, CC_ST_YELLOW, 1, 0, 60 + 40.0 / 3},
         /* P7: no incident in B1 B2 (B3 B4 give none): 0 / 76 = 0 met */
         {"P7", 0, CC_ST_MET, 0, 0, 100},
         {"P8", NAN, CC_ST_MISSING, 0, 0, NAN},          /* never any feedback */
         {"R1", NAN, CC_ST_MISSING, 0, 0, NAN},          /* never any survey */
         /* R2 7 children (d1 d2 c1 d3 d4 d5 d9) / 50 = 0.14 yellow; W46 3/50,
-         * W45 2/50 red; W44 未报: run 3 */
-        {"R2", 0.14, CC_ST_RED, 3, 1, 100 * 0.14 / 0.3},
-        /* R3 7 households / 40 = 0.175 red; W46 3/40, W45 2/40 red; W44 未报 */
-        {"R3", 0.175, CC_ST_RED, 3, 1, 100 * 0.175 / 0.65},
+         * W45 2/50 red; W44 未报: run 3, yellow: 专项整治;
+         * score 60 + 20 * 0.04 / 0.1 = 68 */
+        {"R2", 0.14, CC_ST_YELLOW, 3, 1, 68},
+        /* R3 7 households / 40 = 0.175 red; W46 3/40, W45 2/40 red; W44 未报;
+         * score 60 * 0.175 / 0.35 */
+        {"R3", 0.175, CC_ST_RED, 3, 1, 30},
         /* R4 special_served 0 (d1 says no) / special_children 0: division by zero */
         {"R4", NAN, CC_ST_MISSING, 0, 0, NAN},
         /* R5 0 returning / 2 (d9 w1) red; W46 and W45 0/2 red; W44 未报 */
@@ -271,18 +293,22 @@ static void test_l02(void **state)
         {"L4", 1, CC_ST_MET, 0, 0, 100},
         /* L5 0 / 1 (w1) red; W46, W45 the same; W44 未报 */
         {"L5", 0, CC_ST_RED, 3, 1, 0},
-        /* C1 1 partner red; W46, W45 0 (completed sessions without partners) red; W44 未报 */
-        {"C1", 1, CC_ST_RED, 3, 1, 12.5},
+        /* C1 1 partner red; W46, W45 0 (completed sessions without partners) red; W44 未报;
+         * score 60 * 1 / 3 */
+        {"C1", 1, CC_ST_RED, 3, 1, 20},
         {"C2", NAN, CC_ST_MISSING, 0, 0, NAN},
         {"C3", NAN, CC_ST_MISSING, 0, 0, NAN},          /* never any time bank */
-        /* C4 1000 * 16 / 4000 = 4 blue in every week: run 12 -> red */
-        {"C4", 4, CC_ST_RED, 12, 1, 100 * 4 / 4.5},
-        {"X1", 0.25, CC_ST_RED, 12, 1, 100 * 0.25 / 0.6},
+        /* C4 1000 * 16 / 4000 = 4 blue in every week: run 12, stays blue
+         * (关注); score 80 at the yellow boundary */
+        {"C4", 4, CC_ST_BLUE, 12, 0, 80},
+        /* X1 4/16 = 0.25 red every week: 专项整治; score 60 * 0.25 / 0.4 */
+        {"X1", 0.25, CC_ST_RED, 12, 1, 37.5},
         /* X2 lower: 3300 / (72000/12*2.5 = 15000) = 0.22 blue every week: run 12;
-         * score (0.22-0.5)/(0.2-0.5) = 0.9333 */
-        {"X2", 0.22, CC_ST_RED, 12, 1, 100 * (0.22 - 0.5) / (0.2 - 0.5)},
-        /* X3 10/80 = 0.125 red; W46: no online_booked (B3 B4) -> missing: run 1 */
-        {"X3", 0.125, CC_ST_RED, 1, 0, 100 * 0.125 / 0.3},
+         * blue: 关注; score (mirrored) 80 + 20 * (0.25 - 0.22) / (0.25 - 0.2) = 92 */
+        {"X2", 0.22, CC_ST_BLUE, 12, 0, 92},
+        /* X3 10/80 = 0.125 red; W46: no online_booked (B3 B4) -> missing: run 1;
+         * score 60 * 0.125 / 0.15 */
+        {"X3", 0.125, CC_ST_RED, 1, 0, 50},
         {"X4", NAN, CC_ST_MISSING, 0, 0, NAN},
         {"X5", 1, CC_ST_MET, 0, 0, 100},
     };
@@ -292,7 +318,8 @@ static void test_l02(void **state)
     assert_string_equal(p6->explanation, "师幼比 10 (20/2) > 目标 7");
     assert_string_equal(cc_cell_action_zh(p6), "限期整改");
     assert_string_equal(cell(w47, "L02", "X2")->explanation,
-                        "托育费用负担率 22.0% (3300/15000) > 目标 20.0%，连续 12 周未达标 → 专项整治");
+                        "托育费用负担率 22.0% (3300/15000) > 目标 20.0%，连续 12 周未达标");
+    assert_string_equal(cc_cell_action_zh(cell(w47, "L02", "X2")), "关注");
     assert_string_equal(cell(w47, "L02", "R4")->explanation, "困境儿童覆盖率 无数据（分母为 0）");
     assert_string_equal(cell(w47, "L02", "L3")->explanation, "人均培训学时 无数据（缺 training_hours）");
 }
@@ -302,52 +329,56 @@ static void test_s01(void **state)
 {
     (void)state;
     static const expect e[] = {
-        /* P1 (17+19)/(20+20) = 0.9 blue; W46 no checks: run 1 */
-        {"P1", 0.9, CC_ST_BLUE, 1, 0, 100 * 0.9 / 0.95},
+        /* P1 (17+19)/(20+20) = 0.9 blue; W46 no checks: run 1; 80 at yellow */
+        {"P1", 0.9, CC_ST_BLUE, 1, 0, 80},
         {"P2", 16.0 / 3, CC_ST_MET, 0, 0, 100},          /* (5.5+4.5+6)/3 */
-        /* P3 4/5 = 0.8 yellow; W46 2/2 met */
-        {"P3", 0.8, CC_ST_YELLOW, 1, 0, 100 * 0.8 / 0.95},
-        /* P4 61/80 = 0.7625 yellow; W46 35/40 met */
-        {"P4", 61.0 / 80, CC_ST_YELLOW, 1, 0, 100 * (61.0 / 80 - 0.4) / 0.45},
+        /* P3 4/5 = 0.8 yellow; W46 2/2 met; 60 at red */
+        {"P3", 0.8, CC_ST_YELLOW, 1, 0, 60},
+        /* P4 61/80 = 0.7625 yellow; W46 35/40 met; 60 + 20 * 0.0625 / 0.1 */
+        {"P4", 61.0 / 80, CC_ST_YELLOW, 1, 0, 72.5},
         /* P5 the ratio of sums 61/85 = 0.7176 (blue) — not the mean of the
          * community ratios (25/45 + 36/40)/2 = 0.7278 */
-        {"P5", 61.0 / 85, CC_ST_BLUE, 1, 0, 100 * (61.0 / 85) / 0.8},
-        /* P6 (18+20)/(3+2) = 7.6 blue (7 < v <= 9); W46 missing */
-        {"P6", 7.6, CC_ST_BLUE, 1, 0, 100 * (7.6 - 20) / (7 - 20)},
+        {"P5", 61.0 / 85, CC_ST_BLUE, 1, 0, 80 + 200 * (61.0 / 85 - 0.7)},
+        /* P6 (18+20)/(3+2) = 7.6 blue (7 < v <= 9); W46 missing;
+         * 80 + 20 * (9 - 7.6) / 2 = 94 */
+        {"P6", 7.6, CC_ST_BLUE, 1, 0, 94},
         /* P7 1000 * 1 / (50 + 76) red; W46 0/65 met */
         {"P7", 1000.0 / 126, CC_ST_RED, 1, 0, 0},
-        {"P8", 1.0 / 3, CC_ST_RED, 1, 0, 100 * (1.0 / 3) / 0.9},
+        {"P8", 1.0 / 3, CC_ST_RED, 1, 0, 100.0 / 3},
         /* R1: a street has no 未报 state: 4 weeks blue as L01, W43 样本不足 */
-        {"R1", 11.0 / 12, CC_ST_RED, 4, 1, 100 * (11.0 / 12) / 0.95},
+        {"R1", 11.0 / 12, CC_ST_BLUE, 4, 0, 80 + 400 * (11.0 / 12 - 0.9)},
         /* R2 distinct children over the street's rows 6 + 7 - c1 = 12 / 80 =
          * 0.15 yellow; back: W46 8/80 yellow, W45 6, W44 4, W43 4, W42 4,
-         * W41 1 (d9) red, W40 no attendance -> missing: run 7 */
-        {"R2", 0.15, CC_ST_RED, 7, 1, 50},
-        {"R3", 12.0 / 50, CC_ST_RED, 7, 1, 100 * (12.0 / 50) / 0.65},
-        {"R4", 0.5, CC_ST_RED, 1, 0, 50},               /* c1 / 2 special children */
+         * W41 1 (d9) red, W40 no attendance -> missing: run 7; 60 + 20 * 0.05 / 0.1 */
+        {"R2", 0.15, CC_ST_YELLOW, 7, 1, 70},
+        {"R3", 12.0 / 50, CC_ST_RED, 7, 1, 60 * 0.24 / 0.35},
+        {"R4", 0.5, CC_ST_RED, 1, 0, 300.0 / 7},        /* c1 / 2 special children */
         /* R5 returning {c1 c2 v1 v2} 4 / 8 = 0.5 met */
         {"R5", 0.5, CC_ST_MET, 0, 0, 100},
         {"R6", NAN, CC_ST_INSUFFICIENT, 0, 0, NAN},
         {"L1", 16.0 / 90, CC_ST_MET, 0, 0, 100},
         {"L2", NAN, CC_ST_MISSING, 0, 0, NAN},
         /* L3 16 h / (2+1) providers = 5.33 yellow; every earlier week misses
-         * too (W44: 20/4 = 5; the oldest weeks 0 h, zero-filled): run 12 */
-        {"L3", 16.0 / 3, CC_ST_RED, 12, 1, 100 * (16.0 / 3) / 8},
-        {"L4", 2.0 / 3, CC_ST_RED, 12, 1, 100 * 2.0 / 3},
+         * too (W44: 20/4 = 5; the oldest weeks 0 h, zero-filled): run 12;
+         * 60 + 20 * (16/3 - 3) / 3 */
+        {"L3", 16.0 / 3, CC_ST_YELLOW, 12, 1, 60 + 20 * (16.0 / 3 - 3) / 3},
+        {"L4", 2.0 / 3, CC_ST_RED, 12, 1, 60 * (2.0 / 3) / 0.7},
         /* L5 retained {v1 v2} / prev {v1 v2 v3 w1} = 0.5 blue; W46 1/4 red;
-         * W45 0/1 red; W44 prev window 09-07..10-04 has no attendance: run 3 */
-        {"L5", 0.5, CC_ST_RED, 3, 1, 100 * 0.5 / 0.7},
-        /* C1 {图书馆 卫生站 少年宫} = 3, not 3 + 1 */
-        {"C1", 3, CC_ST_RED, 7, 1, 37.5},
+         * W45 0/1 red; W44 prev window 09-07..10-04 has no attendance: run 3;
+         * blue: 关注, 80 at yellow */
+        {"L5", 0.5, CC_ST_BLUE, 3, 0, 80},
+        /* C1 {图书馆 卫生站 少年宫} = 3, not 3 + 1: yellow (60 at red) */
+        {"C1", 3, CC_ST_YELLOW, 7, 1, 60},
         {"C2", NAN, CC_ST_INSUFFICIENT, 0, 0, NAN},
-        /* C3 100 * 2 / 50 = 4 red in all 12 weeks */
-        {"C3", 4, CC_ST_RED, 12, 1, 20},
+        /* C3 100 * 2 / 50 = 4 red in all 12 weeks; 60 * 4 / 5 */
+        {"C3", 4, CC_ST_RED, 12, 1, 48},
         {"C4", 41000.0 / 9000, CC_ST_MET, 0, 0, 100},
-        {"X1", 19.0 / 41, CC_ST_RED, 12, 1, 100 * (19.0 / 41) / 0.6},
+        {"X1", 19.0 / 41, CC_ST_YELLOW, 12, 1, 60 + 200 * (19.0 / 41 - 0.4)},
         /* X2 population-weighted 2300 / 15000 */
         {"X2", 2300.0 / 15000, CC_ST_MET, 0, 0, 100},
-        /* X3 27/150 yellow; W46 5/70 red; W45 no online_booked: run 2 */
-        {"X3", 0.18, CC_ST_RED, 2, 1, 60},
+        /* X3 27/150 yellow; W46 5/70 red; W45 no online_booked: run 2;
+         * 60 + 20 * 0.03 / 0.05 */
+        {"X3", 0.18, CC_ST_YELLOW, 2, 1, 72},
         {"X4", NAN, CC_ST_INSUFFICIENT, 0, 0, NAN},
         {"X5", 1, CC_ST_MET, 0, 0, 100},
     };
@@ -381,10 +412,15 @@ static void test_not_reported(void **state)
         assert_string_equal(c->explanation, "未报");
         assert_int_equal(c->run, 0);
     }
-    /* the register still counts: C4 1000 * 5 / 1000 = 5 met; the total is
-     * its community score alone: 100, coverage (0 + 0 + 0 + 1/4) / 4 */
+    /* the register still counts: C4 1000 * 5 / 1000 = 5 met, coverage
+     * (0 + 0 + 0 + 1/4) / 4; but a community that did not report has no
+     * total, grade or rank */
     assert_near(cell(w47, "L03", "C4")->value, 5);
-    assert_near(r->total, 100);
+    assert_nan(r->total);
+    assert_null(r->grade);
+    assert_int_equal(r->rank, 0);
+    assert_int_equal(r->rank_in_area, 0);
+    assert_int_equal(r->unranked, CC_UNRANKED_NOT_REPORTED);
     assert_near(r->coverage, 0.0625);
     /* S02: X5 is the ordinary ratio 0/1, red in W47 and W46: run 2, 专项整治 */
     const cc_cell *s = cell(w47, "S02", "X5");
@@ -419,10 +455,11 @@ static void test_not_reported_first(void **state)
     assert_int_equal(cell(sc, "L01", "P4")->status, CC_ST_YELLOW);
     assert_int_equal(cell(sc, "L01", "P4")->run, 1);
     /* the register as of 11-15: L01 places 20 -> C4 = 4 blue, as in every
-     * week before: run 12 -> red */
+     * week before: run 12, still blue and only 关注 */
     assert_near(cell(sc, "L01", "C4")->value, 4);
-    assert_int_equal(cell(sc, "L01", "C4")->status, CC_ST_RED);
+    assert_int_equal(cell(sc, "L01", "C4")->status, CC_ST_BLUE);
     assert_int_equal(cell(sc, "L01", "C4")->run, 12);
+    assert_false(cell(sc, "L01", "C4")->rectify);
     cc_scorecard_free(sc);
 }
 
@@ -433,38 +470,44 @@ static void test_totals(void **state)
     const cc_unit_result *r = unit(w47, "L01");
     /* process: mean of the 8 scores; recipients: 5 of 6 (R6 insufficient);
      * growth: 4 of 5 (L2 missing); community: 3 of 4 (C2 insufficient). */
-    double p = (85 / 0.95 + 100 + 100 * (2.0 / 3) / 0.95 + 50 + 100 * (25.0 / 45) / 0.8 + 100 + 0 +
-                100 * (1.0 / 3) / 0.9) / 8;
-    double rr = (100 * (11.0 / 12) / 0.95 + 100 * 0.2 / 0.3 + 100 * 0.6 / 0.65 + 50 + 100) / 5;
-    double g = (100 + 100 + 50 + 100 * (2.0 / 3) / 0.7) / 4;
-    double c = (37.5 + 100 + 100) / 3;
+    double p = (70 + 100 + 50 + 45 + (60 + 100 * (25.0 / 45 - 0.5)) + 100 + 0 + 100.0 / 3) / 8;
+    double rr = ((80 + 400 * (11.0 / 12 - 0.9)) + 80 + (80 + 40.0 / 3) + 300.0 / 7 + 100) / 5;
+    double g = (100 + 100 + 300.0 / 7 + (80 + 100 * (2.0 / 3 - 0.5))) / 4;
+    double c = (60 + 100 + 100) / 3.0;
     assert_near(r->dim_score[0], p);
     assert_near(r->dim_score[1], rr);
     assert_near(r->dim_score[2], g);
     assert_near(r->dim_score[3], c);
     assert_near(r->dim_coverage[1], 5.0 / 6);
     assert_near(r->dim_coverage[2], 4.0 / 5);
-    assert_near(r->total, (p + rr + g + c) / 4);          /* 77.77 */
+    assert_near(r->total, (p + rr + g + c) / 4);          /* 77.53: 6 red warnings, not 优秀 */
     assert_near(r->coverage, (1 + 5.0 / 6 + 4.0 / 5 + 3.0 / 4) / 4);
     assert_string_equal(r->grade, "良好");
-    /* L02: process 7 of 8 (P8 missing): (6 * 100 + 1000/13) / 7 */
+    assert_int_equal(r->unranked, CC_UNRANKED_NONE);
+    /* L02: dimension scores as before, but its coverage
+     * (7/8 + 3/6 + 2/5 + 2/4) / 4 = 0.56875 is below min_coverage 0.6:
+     * no total, grade or rank (覆盖不足).  process 7 of 8 (P8 missing). */
     const cc_unit_result *q = unit(w47, "L02");
-    double p2 = (600 + 1000.0 / 13) / 7, r2 = (100 * 0.14 / 0.3 + 100 * 0.175 / 0.65 + 0) / 3;
-    double g2 = (100 + 0) / 2.0, c2 = (12.5 + 100 * 4 / 4.5) / 2;
-    assert_near(q->total, (p2 + r2 + g2 + c2) / 4);        /* 55.48 */
-    assert_string_equal(q->grade, "不合格");
+    double p2 = (600 + 60 + 40.0 / 3) / 7, r2 = (68 + 30 + 0) / 3.0;
+    assert_near(q->dim_score[0], p2);
+    assert_near(q->dim_score[1], r2);
     assert_near(q->coverage, (7.0 / 8 + 3.0 / 6 + 2.0 / 5 + 2.0 / 4) / 4);
-    /* ranks: area L03 100, L01 77.77, L02 55.48; within S01 L01 then L02 */
-    assert_int_equal(unit(w47, "L03")->rank_in_area, 1);
-    assert_int_equal(unit(w47, "L03")->rank, 1);
-    assert_int_equal(r->rank_in_area, 2);
+    assert_nan(q->total);
+    assert_null(q->grade);
+    assert_int_equal(q->unranked, CC_UNRANKED_COVERAGE);
+    /* ranks: only L01 has a total (L02 覆盖不足, L03 未报) */
+    assert_int_equal(unit(w47, "L03")->rank_in_area, 0);
+    assert_int_equal(unit(w47, "L03")->rank, 0);
+    assert_int_equal(r->rank_in_area, 1);
     assert_int_equal(r->rank, 1);
-    assert_int_equal(q->rank_in_area, 3);
-    assert_int_equal(q->rank, 2);
-    /* streets: S02 = (C1 0 and C4 100) / 2 = 50 in community only; S01 67.02 */
-    assert_near(unit(w47, "S02")->total, 50);
+    assert_int_equal(q->rank_in_area, 0);
+    assert_int_equal(q->rank, 0);
+    /* streets: S02 has C1 and C4 only, coverage (2/4) / 4 = 0.125: unranked */
+    assert_near(unit(w47, "S02")->coverage, 0.125);
+    assert_nan(unit(w47, "S02")->total);
+    assert_int_equal(unit(w47, "S02")->unranked, CC_UNRANKED_COVERAGE);
     assert_int_equal(unit(w47, "S01")->rank, 1);
-    assert_int_equal(unit(w47, "S02")->rank, 2);
+    assert_int_equal(unit(w47, "S02")->rank, 0);
     assert_int_equal(unit(w47, "all")->rank, 0);
     /* fixed weights: dimensions 1/4, indicators equal within their dimension */
     assert_near(w47->dim_weight[0], 0.25);
@@ -491,7 +534,10 @@ static void test_rank_ties(void **state)
         "        ('TB', 'T2', 'x', '2026-11-17', 1, 'completed', 10, 10, 10, 2, 31)"), CC_OK);
     const char *st[] = {"S09"};
     cc_scope scope = {st, 1, NULL, 0};
+    double mc = cfg.min_coverage;
+    cfg.min_coverage = 0;           /* activities only: coverage 0.47, ranked only without the rule */
     cc_scorecard *sc = compute(&cfg, "2026-W47", &scope);
+    cfg.min_coverage = mc;
     /* scope: T1 T2, S09, the area */
     assert_int_equal(sc->units.n, 4);
     assert_int_equal(sc->units.ncomm, 2);
@@ -522,8 +568,9 @@ static void test_scope(void **state)
     assert_string_equal(sc->res[1].unit.id, "S02");
     assert_string_equal(sc->res[2].unit.id, "all");
     assert_int_equal(sc->units.u[0].street, 1);
-    /* ranks are those among all units */
-    assert_int_equal(sc->res[0].rank_in_area, 1);
+    /* L03 did not report: no rank in any scope */
+    assert_int_equal(sc->res[0].rank_in_area, 0);
+    assert_int_equal(sc->res[0].unranked, CC_UNRANKED_NOT_REPORTED);
     assert_int_equal(sc->nnot_reported, 1);
     assert_int_equal(sc->res[0].cells[cc_config_indicator(&cfg, "X5")].status, CC_ST_NOT_REPORTED);
     cc_scorecard_free(sc);
@@ -662,7 +709,18 @@ static void test_json(void **state)
     assert_string_equal(json_string_value(json_object_get(l01, "street_id")), "S01");
     assert_string_equal(json_string_value(json_object_get(l01, "grade")), "良好");
     assert_int_equal(json_integer_value(json_object_get(l01, "rank")), 1);
-    assert_int_equal(json_integer_value(json_object_get(l01, "rank_in_area")), 2);
+    assert_int_equal(json_integer_value(json_object_get(l01, "rank_in_area")), 1);
+    assert_null(json_object_get(l01, "unranked"));
+    /* L02 覆盖不足, L03 未报: null total, grade and rank, and the reason */
+    for (size_t k = 1; k < 3; k++) {
+        json_t *u = json_array_get(units, k);
+        assert_true(json_is_null(json_object_get(u, "total")));
+        assert_true(json_is_null(json_object_get(u, "grade")));
+        assert_true(json_is_null(json_object_get(u, "rank")));
+        assert_true(json_is_null(json_object_get(u, "rank_in_area")));
+        assert_string_equal(json_string_value(json_object_get(u, "unranked")),
+                            k == 1 ? "coverage" : "not_reported");
+    }
     assert_near(json_real_value(json_object_get(l01, "total")), unit(w47, "L01")->total);   /* full precision */
     json_t *dp = json_object_get(json_object_get(l01, "dimensions"), "process");
     assert_true(json_is_real(json_object_get(dp, "score")));
@@ -676,7 +734,7 @@ static void test_json(void **state)
     assert_near(json_real_value(json_object_get(p4, "value")), 0.625);
     assert_near(json_number_value(json_object_get(p4, "numerator")), 25);
     assert_near(json_number_value(json_object_get(p4, "denominator")), 40);
-    assert_near(json_real_value(json_object_get(p4, "score")), 50);
+    assert_near(json_real_value(json_object_get(p4, "score")), 45);
     assert_string_equal(json_string_value(json_object_get(p4, "status")), "red");
     assert_string_equal(json_string_value(json_object_get(p4, "level")), "red");
     assert_int_equal(json_integer_value(json_object_get(p4, "run")), 2);
@@ -725,7 +783,9 @@ static void test_csv_and_table(void **state)
     assert_memory_equal(s, "\xEF\xBB\xBF" "period,unit_level,unit_id,unit_name,", 3 + 36);
     assert_non_null(strstr(s, "\r\n2026-W47,community,L02,'=1+2,S01,"));
     assert_null(strstr(s, ",=1+2"));
-    assert_non_null(strstr(s, ",P4,活动出勤率,process,0.625,25,40,0.85,50,red,red,2,true,continuing,0.75,"
+    /* score 60 * 0.225 / 0.3 = 45 in full precision (45.000000000000007) */
+    assert_non_null(strstr(s, ",P4,活动出勤率,process,0.625,25,40,0.85,45"));
+    assert_non_null(strstr(s, ",red,red,2,true,continuing,0.75,"
                               "活动出勤率 62.5% (25/40) < 目标 85.0%，连续 2 周未达标 → 专项整治\r\n"));
     free(s);
     /* warnings.csv columns, red first, then yellow, blue, resolved */
@@ -795,7 +855,9 @@ static void test_month(void **state)
     cc_scorecard_free(sc);
     sc = compute(&cfg, "2026-10", NULL);
     assert_int_equal(cell(sc, "L03", "X5")->status, CC_ST_NOT_REPORTED);
-    assert_string_equal(cell(sc, "L03", "X5")->explanation, "河畔社区 本月未报送活动台账，连续 12 月未报送 → 专项整治");
+    /* run: October back to January 2026 = 10 months; December and November
+     * 2025 end before the data begin (2026-01-05) and never count */
+    assert_string_equal(cell(sc, "L03", "X5")->explanation, "河畔社区 本月未报送活动台账，连续 10 月未报送 → 专项整治");
     cc_scorecard_free(sc);
 }
 
@@ -885,21 +947,142 @@ static void test_entropy_fallback_and_topsis(void **state)
     free(log);
     assert_near(sc->ind_weight[cc_config_indicator(&c2, "P4")], 0.125);
     assert_near(unit(sc, "L01")->total, unit(w47, "L01")->total);
-    /* TOPSIS over the communities' indicator scores: closeness in [0, 1],
-     * ranks follow closeness; L03 (one score) is still ranked. */
+    /* TOPSIS over the communities' indicator scores: closeness in [0, 1];
+     * only L01 is ranked (L02 覆盖不足, L03 未报 are never ranked, whatever
+     * their closeness). */
     for (size_t u = 0; u < 3; u++) {
         double cl = sc->res[u].closeness;
         assert_false(isnan(cl));
         assert_true(cl >= 0 && cl <= 1);
     }
-    for (size_t u = 0; u < 3; u++)
-        for (size_t v = 0; v < 3; v++)
-            if (sc->res[u].closeness > sc->res[v].closeness + 1e-12)
-                assert_true(sc->res[u].rank_in_area < sc->res[v].rank_in_area);
+    assert_int_equal(unit(sc, "L01")->rank_in_area, 1);
+    assert_int_equal(unit(sc, "L02")->rank_in_area, 0);
+    assert_int_equal(unit(sc, "L03")->rank_in_area, 0);
     cc_scorecard_free(sc);
     cc_config_release(&c2);
     free(ini0);
     free(ini);
+}
+
+/* ---- the score function: threshold scoring (indicators.md "Scores") ----------------------- */
+static cc_indicator ind_of(cc_direction d, double t, double y, double r, double f)
+{
+    cc_indicator i;
+    memset(&i, 0, sizeof i);
+    i.direction = d;
+    i.target = t;
+    i.yellow = y;
+    i.red = r;
+    i.floor = f;
+    return i;
+}
+
+#define assert_score(ind, band, v, st, expect) do { \
+    assert_int_equal(cc_indicator_level(&(ind), (v)), (st)); \
+    assert_near(cc_indicator_score(&(ind), (band), (v)), (expect)); } while (0)
+
+static void test_score_function(void **state)
+{
+    (void)state;
+    const double b[2] = {80, 60};
+    /* higher: P4's thresholds, target 0.85, yellow 0.80, red 0.70, floor 0.40 */
+    cc_indicator h = ind_of(CC_HIGHER, 0.85, 0.80, 0.70, 0.40);
+    assert_score(h, b, 0.95, CC_ST_MET, 100);            /* beyond the target */
+    assert_score(h, b, 0.85, CC_ST_MET, 100);            /* at the target */
+    assert_score(h, b, 0.825, CC_ST_BLUE, 90);           /* 80 + 20 * 0.025 / 0.05 */
+    assert_score(h, b, 0.80, CC_ST_BLUE, 80);            /* at yellow */
+    assert_score(h, b, 0.75, CC_ST_YELLOW, 70);          /* 60 + 20 * 0.05 / 0.10 */
+    assert_score(h, b, 0.70, CC_ST_YELLOW, 60);          /* at red */
+    assert_score(h, b, 0.55, CC_ST_RED, 30);             /* 60 * 0.15 / 0.30 */
+    assert_score(h, b, 0.40, CC_ST_RED, 0);              /* at the floor */
+    assert_score(h, b, 0.10, CC_ST_RED, 0);              /* beyond it */
+    /* just below a boundary, within the relative tolerance 1e-9: at it */
+    assert_score(h, b, 0.80 - 1e-12, CC_ST_BLUE, 80);
+    assert_score(h, b, 0.85 - 1e-12, CC_ST_MET, 100);
+    /* outside the tolerance: the band below, its score at the band's top */
+    assert_int_equal(cc_indicator_level(&h, 0.80 - 1e-6), CC_ST_YELLOW);
+    assert_true(cc_indicator_score(&h, b, 0.80 - 1e-6) < 80);
+    assert_true(cc_indicator_score(&h, b, 0.80 - 1e-6) > 79.99);
+    /* lower: P6's thresholds, target 7, yellow 9, red 12, floor 20 (mirrored) */
+    cc_indicator l = ind_of(CC_LOWER, 7, 9, 12, 20);
+    assert_score(l, b, 5, CC_ST_MET, 100);
+    assert_score(l, b, 7, CC_ST_MET, 100);
+    assert_score(l, b, 8, CC_ST_BLUE, 90);               /* 80 + 20 * (9 - 8) / 2 */
+    assert_score(l, b, 9, CC_ST_BLUE, 80);
+    assert_score(l, b, 10.5, CC_ST_YELLOW, 70);          /* 60 + 20 * 1.5 / 3 */
+    assert_score(l, b, 12, CC_ST_YELLOW, 60);
+    assert_score(l, b, 16, CC_ST_RED, 30);               /* 60 * (20 - 16) / 8 */
+    assert_score(l, b, 20, CC_ST_RED, 0);
+    assert_score(l, b, 25, CC_ST_RED, 0);
+    assert_score(l, b, 9 + 1e-12, CC_ST_BLUE, 80);
+    /* empty blue band (target = yellow): met or yellow, never blue */
+    cc_indicator e1 = ind_of(CC_HIGHER, 0.9, 0.9, 0.8, 0);
+    assert_score(e1, b, 0.9, CC_ST_MET, 100);
+    assert_score(e1, b, 0.85, CC_ST_YELLOW, 70);
+    assert_score(e1, b, 0.8, CC_ST_YELLOW, 60);
+    assert_score(e1, b, 0.4, CC_ST_RED, 30);
+    /* empty yellow band (yellow = red): blue down to 80, then red from 60 */
+    cc_indicator e2 = ind_of(CC_HIGHER, 1, 0.5, 0.5, 0);
+    assert_score(e2, b, 0.75, CC_ST_BLUE, 90);
+    assert_score(e2, b, 0.5, CC_ST_BLUE, 80);
+    assert_score(e2, b, 0.25, CC_ST_RED, 30);
+    /* empty red band (floor = red): everything below red scores 0 */
+    cc_indicator e3 = ind_of(CC_HIGHER, 1, 0.8, 0.5, 0.5);
+    assert_score(e3, b, 0.5, CC_ST_YELLOW, 60);
+    assert_score(e3, b, 0.49, CC_ST_RED, 0);
+    /* lower with an empty yellow band */
+    cc_indicator e4 = ind_of(CC_LOWER, 0, 1, 1, 5);
+    assert_score(e4, b, 0.5, CC_ST_BLUE, 90);
+    assert_score(e4, b, 1, CC_ST_BLUE, 80);
+    assert_score(e4, b, 3, CC_ST_RED, 30);
+    /* other band_scores: 90, 50 */
+    const double b2[2] = {90, 50};
+    assert_score(h, b2, 0.825, CC_ST_BLUE, 95);
+    assert_score(h, b2, 0.75, CC_ST_YELLOW, 70);
+    assert_score(h, b2, 0.55, CC_ST_RED, 25);
+    /* 5 computed as 14.999999999999998 / 3 is 5: met at a target of 5, blue
+     * at a yellow boundary of 5 */
+    double five = 14.999999999999998 / 3;
+    assert_true(five < 5);
+    cc_indicator t5 = ind_of(CC_HIGHER, 5, 4.5, 4, 1);
+    assert_score(t5, b, five, CC_ST_MET, 100);
+    cc_indicator y5 = ind_of(CC_HIGHER, 8, 5, 3, 0);
+    assert_score(y5, b, five, CC_ST_BLUE, 80);
+}
+
+/* A value is never printed equal to a boundary it failed: more decimals, up
+ * to 4 (reports.md, Explanations). */
+static void test_value_decimals(void **state)
+{
+    (void)state;
+    char out[64];
+    cc_indicator p = ind_of(CC_HIGHER, 0.10, 0.08, 0.05, 0);
+    p.unit = CC_UNIT_PERCENT;
+    cc_format_indicator_value(out, sizeof out, &p, 83.0 / 832);      /* 9.976 % */
+    assert_string_equal(out, "9.98%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.099996);         /* reads 10.000% at 3 */
+    assert_string_equal(out, "9.9996%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.09999999);       /* never more than 4 */
+    assert_string_equal(out, "10.0000%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.09);             /* far from it: as usual */
+    assert_string_equal(out, "9.0%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.08);             /* at yellow: as usual */
+    assert_string_equal(out, "8.0%");
+    cc_format_indicator_value(out, sizeof out, &p, 0.07996);          /* below yellow 8.0 % */
+    assert_string_equal(out, "7.996%");
+    cc_format_indicator_value(out, sizeof out, &p, 14.999999999999998 / 150);   /* 10 % within 1e-9 */
+    assert_string_equal(out, "10.0%");
+    assert_int_equal(cc_value_decimals(&p, 83.0 / 832), 2);
+    cc_indicator n = ind_of(CC_HIGHER, 5, 4.5, 4, 1);
+    n.unit = CC_UNIT_NUMBER;
+    cc_format_indicator_value(out, sizeof out, &n, 4.999);
+    assert_string_equal(out, "4.999");
+    cc_format_indicator_value(out, sizeof out, &n, 4.7);
+    assert_string_equal(out, "4.7");
+    cc_indicator l = ind_of(CC_LOWER, 7, 9, 12, 20);                  /* lower: 7.001 failed 7 */
+    l.unit = CC_UNIT_NUMBER;
+    cc_format_indicator_value(out, sizeof out, &l, 7.001);
+    assert_string_equal(out, "7.001");
 }
 
 /* KANO: present for a quarter; S06 (like, dislike) = O, S07 (like,
@@ -970,6 +1153,8 @@ int main(void)
         cmocka_unit_test(test_ahp),
         cmocka_unit_test(test_entropy_fallback_and_topsis),
         cmocka_unit_test(test_kano),
+        cmocka_unit_test(test_score_function),
+        cmocka_unit_test(test_value_decimals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -144,12 +144,28 @@ static void test_division(void **state)
     assert_int_equal(r.has_division, 0);
     assert_string_equal(r.why, "division by zero");
 
-    /* outermost division: (1000 * incidents) / attended */
+    /* outermost division: (1000 * attended) / registered; the numerator
+     * shown is the count (25), the 1000 is the scale (it was 25000) */
     r = eval("1000 * attended / registered", names, vals);
     assert_true(r.value == 625);
-    assert_true(r.num == 25000);
+    assert_true(r.num == 25);
     assert_true(r.den == 40);
     assert_int_equal(r.has_division, 1);
+
+    /* the scale: the constant factor of the numerator, either side; 1 otherwise */
+    static const struct { const char *src; double k; } scales[] = {
+        {"1000 * attended / registered", 1000}, {"attended * 100 / registered", 100},
+        {"attended / registered", 1}, {"(attended + 1) * 2 / registered", 2},
+        {"2 * 3 / registered", 2}, {"attended * registered / 4", 1}, {"100 * attended", 1},
+    };
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        int col;
+        char err[128];
+        cc_formula *f = cc_formula_parse(scales[i].src, &col, err, sizeof err);
+        assert_non_null(f);
+        assert_true(cc_formula_scale(f) == scales[i].k);
+        cc_formula_free(f);
+    }
 
     /* (post - pre) / pre */
     r = eval("(attended - registered) / registered", names, vals);

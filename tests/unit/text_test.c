@@ -427,6 +427,17 @@ static void test_csv_file_binary_utf16(void **state)
     assert_null(cc_csv_open_opts(p, &o, &why));
     assert_string_equal(why, "UTF-16 text is not supported: save the sheet as 'CSV UTF-8' or 'CSV'");
     free(why);
+    /* UTF-32 (its little-endian BOM starts like UTF-16's) is named UTF-32 */
+    const char u32le[] = "\xFF\xFE\0\0" "a\0\0\0,\0\0\0";
+    p = write_tmp("u32le.csv", u32le, sizeof u32le - 1);
+    assert_null(cc_csv_open_opts(p, &o, &why));
+    assert_string_equal(why, "UTF-32 text is not supported: save the sheet as 'CSV UTF-8' or 'CSV'");
+    free(why);
+    const char u32be[] = "\0\0\xFE\xFF" "\0\0\0a\0\0\0,";
+    p = write_tmp("u32be.csv", u32be, sizeof u32be - 1);
+    assert_null(cc_csv_open_opts(p, &o, &why));
+    assert_string_equal(why, "UTF-32 text is not supported: save the sheet as 'CSV UTF-8' or 'CSV'");
+    free(why);
     assert_null(cc_csv_open_opts("/nonexistent/x.csv", &o, &why));
     assert_string_equal(why, "cannot open: No such file or directory");
     free(why);

@@ -338,6 +338,53 @@ static void test_safe_filename(void **state)
     }
 }
 
+static void test_report_stem(void **state)
+{
+    (void)state;
+    char *s = cc_report_stem("S01", "东城街道", 0);
+    assert_string_equal(s, "S01-东城街道");      /* unchanged: no hash */
+    free(s);
+    s = cc_report_stem("S01", "", 0);
+    assert_string_equal(s, "S01-");
+    free(s);
+    /* sanitising changed the ID: the hash of the ID follows it, so S/1 and S:1 differ */
+    char *a = cc_report_stem("S/1", "Dup街道", 0), *b = cc_report_stem("S:1", "Dup街道", 0);
+    assert_int_equal(strlen(a), strlen("S_1_12345678-Dup街道"));
+    assert_memory_equal(a, "S_1_", 4);
+    assert_string_equal(a + 12, "-Dup街道");
+    assert_string_not_equal(a, b);
+    free(b);
+    b = cc_report_stem("S/1", "Dup街道", 1);   /* the same ID, the same hash */
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    s = cc_report_stem("S01", "x", 1);          /* a collision: hashed although the ID is safe */
+    assert_int_equal(strlen(s), strlen("S01_12345678-x"));
+    free(s);
+    /* 1,000 CJK characters (3,000 bytes): cut to CC_STEM_MAX bytes at a character boundary */
+    cc_buf n = CC_BUF_INIT;
+    for (int i = 0; i < 1000; i++)
+        cc_buf_adds(&n, "街");
+    s = cc_report_stem("S01", n.s, 0);
+    assert_true(strlen(s) <= CC_STEM_MAX);
+    assert_true(strlen(s) > CC_STEM_MAX - 3);
+    assert_memory_equal(s, "S01-", 4);
+    assert_int_equal((strlen(s) - 4) % 3, 0);  /* whole characters */
+    for (size_t i = 4; i < strlen(s); i += 3)
+        assert_memory_equal(s + i, "街", 3);
+    free(s);
+    /* an ID over 100 bytes is cut and hashed; the name still fits */
+    char id[301];
+    memset(id, 'A', 300);
+    id[300] = '\0';
+    s = cc_report_stem(id, n.s, 0);
+    assert_true(strlen(s) <= CC_STEM_MAX);
+    assert_memory_equal(s + 100, "_", 1);
+    assert_memory_equal(s + 109, "-街", 4);
+    free(s);
+    cc_buf_release(&n);
+}
+
 static void test_resources(void **state)
 {
     (void)state;
@@ -386,6 +433,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unwritable_keeps_old),
         cmocka_unit_test(test_mask),
         cmocka_unit_test(test_safe_filename),
+        cmocka_unit_test(test_report_stem),
         cmocka_unit_test(test_resources),
         cmocka_unit_test(test_warning_order),
     };
