@@ -392,6 +392,9 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         paths[k] = NULL;
     }
     int community = scope->unit.level == CC_LEVEL_COMMUNITY;
+    /* what the rows of the bars and the heat map are */
+    co.row_title = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "Street" : "街道")
+                                                      : (R->o->lang_en ? "Community" : "社区");
     const char *sname = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "area" : "全区")
                                                            : scope->unit.name;
     for (int k = 0; k < 5; k++) {
@@ -422,23 +425,40 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         free(title);
     }
     if (!e && paths[CC_CHART_HEATMAP]) {
-        const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+        /* columns: the id and the short name (the name without its
+         * parenthesis: "P5 名额使用率"); the chart ellipsises what is long */
+        char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
         cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
         unsigned char *marks = cc_xcalloc(n * cfg->nind + 1, 1);
-        for (size_t c = 0; c < cfg->nind; c++)
-            cols[c] = cfg->ind[c].id;
+        for (size_t c = 0; c < cfg->nind; c++) {
+            const cc_indicator *ind = &cfg->ind[c];
+            const char *nm = R->o->lang_en && ind->name_en ? ind->name_en : ind->name;
+            size_t len = nm ? strlen(nm) : 0;      /* up to the first ( or （ (whole characters) */
+            const char *par = nm ? strchr(nm, '(') : NULL, *fw = nm ? strstr(nm, "（") : NULL;
+            if (par && (size_t)(par - nm) < len)
+                len = (size_t)(par - nm);
+            if (fw && (size_t)(fw - nm) < len)
+                len = (size_t)(fw - nm);
+            while (len && nm[len - 1] == ' ')
+                len--;
+            cols[c] = len ? cc_xasprintf("%s %.*s", ind->id, (int)len, nm) : cc_xstrdup(ind->id);
+        }
         for (size_t i = 0; i < n; i++) {
             const cc_unit_result *r = &sc->res[j->rows[i]];
             labels[i] = r->unit.name;
             for (size_t c = 0; c < cfg->nind; c++) {
                 cells[i * cfg->nind + c] = r->cells[c].colour;
-                marks[i * cfg->nind + c] = r->cells[c].rectify && cc_status_is_warning(r->cells[c].status);
+                marks[i * cfg->nind + c] =
+                    (r->cells[c].rectify && cc_status_is_warning(r->cells[c].status) ? CC_HEAT_RECTIFY : 0)
+                    | (r->cells[c].status == CC_ST_NOT_REPORTED ? CC_HEAT_UNREPORTED : 0);
             }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
-        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells,
-                                    marks);
+        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind,
+                                    (const char *const *)cols, cells, marks);
         free(title);
+        for (size_t c = 0; c < cfg->nind; c++)
+            free(cols[c]);
         free(cols);
         free(cells);
         free(marks);

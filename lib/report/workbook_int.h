@@ -12,6 +12,16 @@
 #define CC_WB_BLUE   0x3A78D9
 #define CC_WB_MET    0x4CA36B
 #define CC_WB_GREY   0xB0B0B0
+/* Grades 优秀 良好 合格 不合格: the charts' palette (lib/report/chart_int.h). */
+#define CC_WB_GRADE_1 0x2E7D4F
+#define CC_WB_GRADE_2 0x7CBF6E
+#define CC_WB_GRADE_3 0xF2B134
+#define CC_WB_GRADE_4 0xD9383A
+
+/* Print scale in percent for a sheet of px pixels on A4 landscape: 100 when
+ * it fits, the fit-to-width scale when that is at least 70 %, else 0 (the
+ * sheet prints at 70 % in column groups). */
+int cc_wb_fit_scale(double px);
 
 int cc_wb_is_warning(cc_status s);
 void cc_wb_ymd(cc_day day, int *y, int *m, int *d);
