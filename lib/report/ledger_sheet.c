@@ -203,9 +203,13 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
     free(keep);
     static const double w[] = {24, 14, 22, 8, 10, 12, 12, 24, 12, 12, 10, 14, 14};
     widths(ws, w, 13);
+    /* A4 landscape at 70 % (the widths above fit one page wide; 11 pt prints
+     * at 7.7 pt), the table's header on every page */
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
-    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_print_scale(ws, 70);
+    P(worksheet_print_area(ws, 0, 0, (lxw_row_t)(row > 0 ? row - 1 : 0), 12));
+    P(worksheet_repeat_rows(ws, (lxw_row_t)hrow, (lxw_row_t)hrow));
     worksheet_freeze_panes(ws, (lxw_row_t)(hrow + 1), 0);
 #undef P
     return e;
