@@ -231,7 +231,7 @@ inbox_steps() {
   DBI=$WORK/inbox-cold.db
   rm -f "$DBI" "$DBI-wal" "$DBI-shm"
   NOTE="$nfiles files, one command"
-  TL=$((TLIMIT * 10)) measure "ingest inbox, one command" "$irows" "0 3" \
+  TL=$((TLIMIT * 10)) measure "ingest inbox (one command)" "$irows" "0 3" \
     sh -c 'd=$1; shift; cd "$d" && exec "$@"' sh "$IDIR" "$(realpath "$BIN")" ingest -q --db "$(realpath "$WORK")/inbox-cold.db" --rejects "$(realpath "$WORK")" $files
   ING_INBOX=$LAST_WALL
 
@@ -246,7 +246,7 @@ inbox_steps() {
     END { printf "\n" }' "$IDIR/inbox.txt" | sed 's/$/ || [ $? -eq 3 ] || exit 1/' >"$WORK/perweek.sh"
   nweeks=$(awk '{ print $1 }' "$IDIR/inbox.txt" | sort -u | wc -l)
   NOTE="$((nweeks - 1)) commands (every week but the newest)"
-  TL=$((TLIMIT * 10)) measure "ingest inbox, one command per week" "-" "0" sh -c 'cd "$1" && . "$2"' sh "$IDIR" "$(realpath "$WORK")/perweek.sh"
+  TL=$((TLIMIT * 10)) measure "ingest inbox (one command per week)" "-" "0" sh -c 'cd "$1" && . "$2"' sh "$IDIR" "$(realpath "$WORK")/perweek.sh"
   PW1=$LAST_WALL; PW1_RSS=$(tail -n 1 "$CSV" | cut -d, -f5)
   NOTE="weekly cycle: $(echo "$lastfiles" | wc -l) files of $last into the database holding the rest"
   measure "ingest newest week $last" "$(for f in $lastfiles; do tail -n +2 "$IDIR/$f"; done | wc -l)" "0 3" \
