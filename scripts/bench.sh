@@ -275,7 +275,7 @@ inbox_steps() {
   rm -f "$DBW" "$DBW-wal" "$DBW-shm"
 }
 
-ING_ACT=; ING_ATT=; IMP_ACT=; INGEST_TOTAL_1Y=
+ING_ACT=; ING_ATT=; IMP_ACT=; INGEST_TOTAL_1Y=; BYTES_ACT=; BYTES_ATT=
 if [ "$PROFILE" != province ]; then
 DATA=$ROOTDIR/data-1y
 gendata "$DATA" --profile "$PROFILE" -q || exit 1
