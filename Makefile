@@ -8,7 +8,7 @@ VERSION   := 1.0.0
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
-PKGS      := xlsxwriter cairo pangocairo sqlite3 jansson nettle libpng zlib
+PKGS      := xlsxwriter cairo pangocairo sqlite3 jansson nettle libpng zlib minizip expat freexl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -liniparser -lm -lpthread
 

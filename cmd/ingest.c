@@ -1,4 +1,4 @@
-/* carecard ingest — store input files (CSV/TSV, UTF-8 or GB18030) in the database. */
+/* carecard ingest — store input files (CSV/TSV, UTF-8 or GB18030; .xlsx/.xls workbooks) in the database. */
 #include "cmd.h"
 
 #include <stdlib.h>
@@ -14,17 +14,20 @@ static const cmd_opt options[] = {
     {"--rejects", "DIR", 0, "where to write FILE.rejects.csv, the rejected rows with\n"
                             "their line, 原因 (Chinese) and reason (default: beside\n"
                             "the database)", NULL},
+    {"--sheet", "NAME", 0, "of a workbook (.xlsx, .xls), read this sheet only", NULL},
     {NULL, NULL, 0, NULL, NULL}
 };
 
 const cmd_spec cmd_ingest_spec = {
     NULL, "FILE|DIR...", options,
     "Store activity logs, attendance, surveys and registers in the database.\n"
-    "A directory stands for every .csv and .tsv file in it (sorted by name; an\n"
-    "empty directory is not an error).  Files are stored in dependency order:\n"
-    "communities, then providers and activities, then the rest, whatever the\n"
-    "order given.  Each file is one transaction: all its accepted rows and its\n"
-    "entry in the ingest log are stored, or nothing is.\n"
+    "A directory stands for every .csv, .tsv, .xlsx and .xls file in it (sorted\n"
+    "by name; any other file is named in a notice; an empty directory is not an\n"
+    "error).  A workbook (.xlsx, .xls) is read sheet by sheet: every visible\n"
+    "sheet whose header (within its first 10 rows) names an input kind.  Files\n"
+    "are stored in dependency order: communities, then providers and activities,\n"
+    "then the rest, whatever the order given.  Each file is one transaction: all\n"
+    "its accepted rows and its entry in the ingest log are stored, or nothing is.\n"
     "\n"
     "File kinds (detected from the header, English keys or Chinese headers):\n"
     "  communities 社区名册   providers 服务者档案   activities 活动台账\n"
@@ -34,6 +37,7 @@ const cmd_spec cmd_ingest_spec = {
     "  carecard: FILE:LINE: column 'attended' (实到人数): value '-3' — expected integer ≥ 0\n"
     "or in Chinese (the default)\n"
     "  carecard: FILE:LINE: 列“实到人数”(attended)：值“-3” — 应为 ≥ 0 的整数\n"
+    "(of a sheet: FILE: sheet S, row 12, column 实到人数 (E12): ...)\n"
     "and the rest of the file is stored.  A file whose SHA-256 was ingested\n"
     "before is skipped (said only with -v, so a cron run re-reading its inbox\n"
     "prints nothing); a changed file with the same name replaces what its\n"
@@ -74,6 +78,7 @@ int cmd_ingest(const cmd_args *a, cc_ctx *ctx)
             return cmd_usage_error("ingest", "--rejects %s: no such directory", v);
         opts.rejects_dir = v;
     }
+    opts.sheet = cmd_get(a, "--sheet");
     if (a->npos == 0)
         return cmd_usage_error("ingest", "no input files given");
     cc_err oe;

@@ -305,6 +305,35 @@ else
   [ "$PROFILE" = province ] && { echo "bench: the province profile needs INBOX=1" >&2; exit 2; }
 fi
 
+# The year of activities as one .xlsx (written once by XlsxWriter in its streaming
+# mode: inline strings, typed date and time cells; kept beside the data while
+# they are the same), ingested into a database holding the registers, beside
+# the same data as CSV into the same state (the ratio compares the two runs).
+ING_XLSX=; ING_XCSV=
+if [ "$PROFILE" != province ]; then
+XLSX=$DATA/activities.xlsx
+if [ ! -f "$XLSX.ok" ] || [ "$(cat "$XLSX.ok")" != "$(cat "$DATA/.complete")" ]; then
+  rm -f "$XLSX" "$XLSX.ok"
+  NOTE="scripts/csv2xlsx.py --constant-memory"
+  measure "generate activities.xlsx" "-" "0" "${PYTHON:-/usr/bin/python3}" scripts/csv2xlsx.py --constant-memory --sheet 活动台账 \
+    "$DATA/activities.csv" "$XLSX" && cat "$DATA/.complete" >"$XLSX.ok"
+fi
+ING_XLSX=; ING_XCSV=
+if [ -f "$XLSX.ok" ]; then
+  XDB=$WORK/xlsx.db
+  for f in activities.csv activities.xlsx; do
+    rm -f "$XDB" "$XDB-wal" "$XDB-shm" "$XDB-journal"
+    "$BIN" ingest -q --db "$XDB" --rejects "$WORK" "$DATA/communities.csv" "$DATA/providers.csv" >/dev/null 2>&1
+    cat "$DATA/$f" >/dev/null
+    NOTE="into the registers, beside each other"
+    TL=$((TLIMIT * 10)) measure "ingest $f (same state)" "$(nrows "$DATA/activities.csv")" "0 3" \
+      "$BIN" ingest -q --db "$XDB" --rejects "$WORK" "$DATA/$f"
+    case $f in *.csv) ING_XCSV=$LAST_WALL ;; *) ING_XLSX=$LAST_WALL ;; esac
+  done
+  rm -f "$XDB" "$XDB-wal" "$XDB-shm" "$XDB-journal"
+fi
+fi
+
 NOTE="all streets"
 REPEAT=3 measure "report weekly $WEEK" "-" "0 4" "$BIN" report weekly --db "$DB" --period "$WEEK" --out "$WORK/reports"
 REP1=$LAST_WALL
@@ -410,6 +439,7 @@ check "ingest attendance per byte / sqlite3 .import per byte (<= 1.2)" \
      'BEGIN { if (a ~ /^[0-9.]+$/ && c ~ /^[0-9.]+$/ && c > 0) printf "%.2f", (a / b) / (c / d) }')" "v <= 1.2"
 maxrss=$(awk -F, 'NR > 1 && $5 ~ /^[0-9.]+$/ && $1 !~ /^(generate|sqlite3)/ { if ($5 > m) m = $5 } END { if (m != "") print m }' "$CSV")
 check "peak RSS of any carecard command, MB (<= 256)" "$maxrss" "v <= 256"
+check "ingest activities.xlsx / the same as CSV (<= 2)" "$(ratio "$ING_XLSX" "$ING_XCSV")" "v <= 2"
 if [ "$PROFILE" = province ]; then
   # against the latest city run's figures (reports/bench/city-*.csv)
   cityf=$(ls "$RESULTS"/city-*.csv 2>/dev/null | tail -n 1)

@@ -10,7 +10,7 @@ OUT=build-fuzz
 CLANG=${CLANG:-clang}
 command -v "$CLANG" >/dev/null || { echo "carecard: fuzz: clang not found (make deps)"; exit 1; }
 mkdir -p "$OUT/obj" "$OUT/gen/store"
-PKGS="xlsxwriter cairo pangocairo sqlite3 jansson nettle libpng zlib"
+PKGS="xlsxwriter cairo pangocairo sqlite3 jansson nettle libpng zlib minizip expat freexl"
 CF="-std=c11 -D_GNU_SOURCE -DCARECARD_VERSION=\"fuzz\" -g -O1 -Ilib -I$OUT/gen $(pkg-config --cflags $PKGS) -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 LIBS="$(pkg-config --libs $PKGS) -liniparser -lm -lpthread"
 { echo 'static const char cc_schema_sql[] ='; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$/\\n"/' lib/store/schema.sql; echo ';'; } > "$OUT/gen/store/schema.inc"

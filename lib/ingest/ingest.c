@@ -12,6 +12,8 @@
  */
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
+#include "ingest/book.h"
+#include "text/sheet.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -216,6 +218,7 @@ typedef struct {
     } ract, rgroup[ROWS_MANY];
     int rreplaced;            /* store_row replaced a stored row */
     int rx_p, rx_h, rx_role, rx_special;      /* attendance columns */
+    const cc_sheet_unit *unit;                 /* a sheet of a workbook (book.c), else NULL */
 } file_ctx;
 
 static double now_s(clockid_t c)
@@ -937,13 +940,35 @@ static int store_extras(file_ctx *f, const cc_csv_record *rec)
     return 0;
 }
 
+/* A sheet's reason names the column as typed and its cell: "column 实到人数 (E12): "
+ * for the "column 'attended' (实到人数): " of fail_col. */
+static const char *sheet_reason(file_ctx *f, long line, const char *reason, const char *col, char *buf, size_t cap)
+{
+    int ci = col ? cc_col_index(f->kd, col) : -1;
+    if (!f->unit || ci < 0 || f->where[ci] < 0)
+        return reason;
+    const cc_col_def *c = &f->kd->cols[ci];
+    char pre[300], ref[8];
+    int o = snprintf(pre, sizeof pre, "column '%s' (%s): ", c->key, c->zh);
+    if (o <= 0 || (size_t)o >= sizeof pre || strncmp(reason, pre, (size_t)o))
+        return reason;
+    cc_col_letters((size_t)f->where[ci], ref);
+    snprintf(buf, cap, "column %s (%s%ld): %s", f->header[f->where[ci]][0] ? f->header[f->where[ci]] : c->key, ref,
+             line, reason + o);
+    return buf;
+}
+
 /* Store an accepted row; handles a key that is already stored. */
 /* The notice of a row (line) whose key (as key_text writes it) an earlier
  * row of the same file (earlier) had. */
 static void say_repeat(file_ctx *f, long line, const char *key, long earlier)
 {
-    cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path, line,
-              f->kd->cols[0].key, key, earlier, line);
+    if (f->unit)
+        cc_notice("%s, row %ld: %s '%s' repeats row %ld; the later row (row %ld) replaces it", f->path, line,
+                  f->kd->cols[0].key, key, earlier, line);
+    else
+        cc_notice("%s:%ld: %s '%s' repeats line %ld; the later row (line %ld) replaces it", f->path, line,
+                  f->kd->cols[0].key, key, earlier, line);
     f->st->notices++;
 }
 
@@ -1054,7 +1079,8 @@ static int open_rejects(file_ctx *f)
         return -1;
     }
     fchmod(fd, 0600);
-    fputs("\xEF\xBB\xBFline,\xE5\x8E\x9F\xE5\x9B\xA0,reason", f->rej);   /* line,原因,reason */
+    fputs(f->unit ? "\xEF\xBB\xBFsheet,row,\xE5\x8E\x9F\xE5\x9B\xA0,reason"   /* sheet,row,原因,reason */
+                  : "\xEF\xBB\xBFline,\xE5\x8E\x9F\xE5\x9B\xA0,reason", f->rej);   /* line,原因,reason */
     for (size_t i = 0; i < f->ncols_in; i++) {
         fputc(',', f->rej);
         csv_cell(f->rej, f->header[i], strlen(f->header[i]));
@@ -1066,9 +1092,21 @@ static int open_rejects(file_ctx *f)
 static int reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason, const char *col)
 {
     f->st->rows_rejected++;
-    if (f->shown_rejects++ < MAX_SHOWN)
+    char said[2048];
+    reason = sheet_reason(f, rec->line, reason, col, said, sizeof said);
+    if (f->shown_rejects++ >= MAX_SHOWN)
+        ;
+    else if (!f->unit)
         cc_warn("%s:%ld: %s", f->path, rec->line, reason);
+    else if (!strncmp(reason, "column ", 7))       /* "column 实到人数 (E12): …" */
+        cc_warn("%s, row %ld, %s", f->path, rec->line, reason);
+    else
+        cc_warn("%s, row %ld: %s", f->path, rec->line, reason);
     if (open_rejects(f) == 0) {
+        if (f->unit) {
+            csv_cell(f->rej, f->unit->sheet, strlen(f->unit->sheet));
+            fputc(',', f->rej);
+        }
         char *zh = cc_msg_zh(reason);          /* the Chinese 原因, from the catalog */
         fprintf(f->rej, "%ld,", rec->line);
         csv_cell(f->rej, zh ? zh : reason, strlen(zh ? zh : reason));
@@ -1450,7 +1488,7 @@ static int big_against_table(file_ctx *f, const char *path, off_t size)
     sqlite3_bind_int64(q, 2, f->file_id);
     double stored = sqlite3_step(q) == SQLITE_ROW ? (double)sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
-    double rows = estimate_rows(path, size);
+    double rows = !f->unit ? estimate_rows(path, size) : f->unit->rows ? (double)f->unit->rows : (double)size / 150;
     int big = rows * 2 >= stored;
     cc_verbose("%s: about %.0f rows, %.0f stored: indexes %s", path, rows, stored,
                big ? "rebuilt after the load" : "kept during the load");
@@ -1939,6 +1977,7 @@ static void parse_row(file_ctx *f, batch *b, prow *row, const cc_csv_record *rec
     row->rec.field = field;
     row->rec.len = len;
     row->rec.line = rec->line;
+    row->rec.error_col = rec->error_col;
 
     f->v = row->v;
     for (int ci = 0; ci < f->kd->ncols; ci++) {
@@ -1968,6 +2007,13 @@ static void parse_row(file_ctx *f, batch *b, prow *row, const cc_csv_record *rec
             f->reason_col = NULL;
             bad = -1;
         }
+    }
+    if (!bad && rec->error_col && (size_t)rec->error_col - 1 < f->ncols_in && f->map[rec->error_col - 1] >= 0) {
+        /* a sheet's error cell (#DIV/0!, #N/A) in a column of the kind */
+        int ci = f->map[rec->error_col - 1];
+        f->v[ci].s = field[rec->error_col - 1];
+        f->v[ci].n = len[rec->error_col - 1];
+        bad = fail_value(f, ci, "an error cell (a formula that failed), not a value");
     }
     if (!bad)
         bad = check_row(f);
@@ -2241,14 +2287,19 @@ static void say_known(const char *path, const char *name, char *when, char *oldn
     free(oldname);
 }
 
-static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
+static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
+                         const cc_sheet_unit *u)
 {
     file_ctx fc, *f = &fc;
     memset(f, 0, sizeof *f);
+    const char *file = path;  /* the input file; path: what messages call it */
+    if (u)
+        path = u->label;
+    f->unit = u;
     f->s = s;
     f->opts = opts;
     f->path = path;
-    f->name = base_name(path);
+    f->name = u ? u->name : base_name(path);
     f->st = st;
     f->today = cc_today();
     f->too_old = f->today - 400;
@@ -2261,13 +2312,21 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->t[0] = now_s(CLOCK_MONOTONIC);
     pthread_t hth;
     struct stat sb;
+    cc_csv *r = NULL;
+    char hex[SHA256_DIGEST_SIZE * 2 + 1];
+    if (u) {                  /* a sheet: opened and hashed by book.c */
+        r = u->r;
+        snprintf(hex, sizeof hex, "%s", "");
+        f->t[1] = now_s(CLOCK_MONOTONIC);
+        goto opened;
+    }
     int hashing = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && pthread_create(&hth, NULL, hash_main, &h) == 0;
     if (!hashing) {             /* hash in the pass, as it reads */
         sha256_init(&h.sha);
         co.scan = hash_scan;
         co.scan_arg = &h;
     }
-    cc_csv *r = cc_csv_open_opts(path, &co, NULL);
+    r = cc_csv_open_opts(path, &co, NULL);
     if (hashing) {
         pthread_join(hth, NULL);
         if (r && !h.ok) {       /* (the thread could not read it: read it here) */
@@ -2283,13 +2342,14 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     f->t[1] = now_s(CLOCK_MONOTONIC);
     uint8_t dig[SHA256_DIGEST_SIZE];
     sha256_digest(&h.sha, sizeof dig, dig);
-    char hex[SHA256_DIGEST_SIZE * 2 + 1];
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
         snprintf(hex + 2 * i, 3, "%02x", dig[i]);
 
+opened:;
+    const char *key = u ? u->sha : hex;
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
-    if (sha_known(s, hex, &when, &oldname)) {
+    if (sha_known(s, key, &when, &oldname)) {
         say_known(path, f->name, when, oldname, 0);
         st->skipped = 1;
         cc_csv_free(r);
@@ -2425,7 +2485,7 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
     }
     /* again under the write lock: another process may have stored the same
      * file since the check above (several runs started at once) */
-    if (sha_known(s, hex, &when, &oldname)) {
+    if (sha_known(s, key, &when, &oldname)) {
         cc_store_rollback(s);
         say_known(path, f->name, when, oldname, 1);
         st->skipped = 1;
@@ -2443,8 +2503,8 @@ static cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *op
             goto fail;
         }
         sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, hex, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, file, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 4, f->kd->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 5, cc_encoding_name(cc_csv_encoding(r)), -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
@@ -2559,6 +2619,25 @@ fail_committed:
     return err;
 }
 
+/* ---- spreadsheets (book.c) ---------------------------------------------------- */
+
+cc_err cc_ingest_unit(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
+                      const cc_sheet_unit *u)
+{
+    return ingest_one(s, path, opts, st, u);
+}
+
+cc_kind cc_ingest_header_kind(const cc_csv_record *rec, cc_kind forced)
+{
+    cc_kind best;
+    if (forced == CC_KIND_UNKNOWN)
+        return detect_kind(rec, &best);
+    int *map = cc_xmalloc((rec->n + 1) * sizeof *map), where[64], missing, matched;
+    int miss = map_header(&cc_kinds[forced], rec, map, where, &missing, &matched, NULL, 0);
+    free(map);
+    return miss == 0 ? forced : CC_KIND_UNKNOWN;
+}
+
 /* ---- several files ----------------------------------------------------------- */
 
 /* Kind from the header only (quietly; errors come when the file is ingested). */
@@ -2566,6 +2645,8 @@ static cc_kind sniff_kind(const char *path, const cc_ingest_opts *opts)
 {
     if (opts->kind != CC_KIND_UNKNOWN)
         return opts->kind;
+    if (cc_book_is_book(path))
+        return cc_ingest_book_kind(path, opts);
     cc_csv_opts o = {0};
     o.enc = opts->encoding;
     o.sniff = 1;
@@ -2635,8 +2716,10 @@ cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
             cc_error("%s: is the database %s itself (or its -wal/-shm/-journal file), not an input file",
                      paths[i], s->path);
             e = CC_ERR_USAGE;
-        } else
-            e = ingest_one(s, paths[i], opts, &stats[i]);
+        } else if (cc_book_is_book(paths[i]))
+            e = cc_ingest_book(s, paths[i], opts, &stats[i]);
+        else
+            e = ingest_one(s, paths[i], opts, &stats[i], NULL);
         if (e != CC_OK) {
             /* a count and the last one, not the list (500 files in an inbox) */
             if (nstored)
@@ -2668,14 +2751,20 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* 1 an input, 0 not one (named in the directory's notice), -1 never named
+ * (. and .., a rejects file carecard wrote). */
 static int wanted(const char *name)
 {
     size_t n = strlen(name);
-    if (name[0] == '.')
-        return 0;
+    if (!strcmp(name, ".") || !strcmp(name, ".."))
+        return -1;
     if (n >= 12 && !strcasecmp(name + n - 12, ".rejects.csv"))
+        return -1;
+    if (name[0] == '.' || !strncmp(name, "~$", 2))   /* hidden, an open workbook's lock file */
         return 0;
-    return (n > 4 && (!strcasecmp(name + n - 4, ".csv") || !strcasecmp(name + n - 4, ".tsv")));
+    return (n > 4 && (!strcasecmp(name + n - 4, ".csv") || !strcasecmp(name + n - 4, ".tsv") ||
+                      !strcasecmp(name + n - 4, ".xls"))) ||
+           (n > 5 && !strcasecmp(name + n - 5, ".xlsx"));
 }
 
 cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, size_t *npaths)
@@ -2694,14 +2783,21 @@ cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, si
             }
             size_t first = n;
             struct dirent *de;
+            char **other = NULL;
+            size_t nother = 0;
             while ((de = readdir(d))) {
-                if (!wanted(de->d_name))
+                int w = wanted(de->d_name);
+                if (w < 0)
                     continue;
                 size_t l = strlen(args[a]);
                 char *p = l && args[a][l - 1] == '/' ? cc_xasprintf("%s%s", args[a], de->d_name)
                                                       : cc_xasprintf("%s/%s", args[a], de->d_name);
                 struct stat fs;
-                if (stat(p, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+                if (stat(p, &fs) != 0 || !S_ISREG(fs.st_mode) || !w) {
+                    if (!w && stat(p, &fs) == 0 && S_ISREG(fs.st_mode)) {
+                        other = cc_xrealloc(other, (nother + 1) * sizeof *other);
+                        other[nother++] = cc_xstrdup(de->d_name);
+                    }
                     free(p);
                     continue;
                 }
@@ -2711,6 +2807,18 @@ cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, si
             }
             closedir(d);
             qsort(out + first, n - first, sizeof *out, cmp_str);
+            if (nother) {
+                /* never a file left out silently: one line, so that cron mail shows it */
+                qsort(other, nother, sizeof *other, cmp_str);
+                cc_buf names = CC_BUF_INIT;
+                for (size_t k = 0; k < nother; k++) {
+                    cc_buf_addf(&names, "%s%s", k ? ", " : "", other[k]);
+                    free(other[k]);
+                }
+                cc_notice("%s: not read (only .csv, .tsv, .xlsx and .xls are): %s", args[a], names.s);
+                cc_buf_release(&names);
+            }
+            free(other);
         } else {
             if (n == cap)
                 out = cc_xrealloc(out, (cap *= 2) * sizeof *out);

@@ -27,6 +27,7 @@ typedef struct {
     int strict;              /* reject the whole file on any bad row */
     const char *rejects_dir; /* NULL = beside the database */
     int progress;            /* draw a progress bar on stderr */
+    const char *sheet;       /* a workbook's sheet to read; NULL = every sheet of an input kind */
 } cc_ingest_opts;
 
 typedef struct {
@@ -36,13 +37,16 @@ typedef struct {
 } cc_ingest_stats;
 
 /* Ingest the files (already expanded from directories) in dependency order.
+ * A workbook (.xlsx, .xls) is read sheet by sheet (ingest/book.c); its stats
+ * entry sums its sheets.
  * stats: one entry per path, in the order given (caller allocates npaths).
  * Returns CC_OK when every file was stored or skipped (rows may have been
  * rejected: see stats), otherwise the first error (later files are still tried). */
 cc_err cc_ingest_files(cc_store *s, const char *const *paths, size_t npaths,
                        const cc_ingest_opts *opts, cc_ingest_stats *stats);
 
-/* Expand directories into their *.csv / *.tsv files (sorted by name).
+/* Expand directories into their *.csv, *.tsv, *.xlsx and *.xls files (sorted
+ * by name); every other file of a directory is named in one notice.
  * Caller frees each string and the array. */
 cc_err cc_ingest_expand(const char *const *args, size_t nargs, char ***paths, size_t *npaths);
 

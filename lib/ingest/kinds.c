@@ -83,9 +83,9 @@ static const cc_col_def c_attendance[] = {
 };
 
 static const cc_col_def c_surveys[] = {
-    {"response_id", "答卷编号", "序号", CC_T_ID, REQ | CC_F_KEY, 0, 0, NULL, NULL},
+    {"response_id", "答卷编号", "序号|_id", CC_T_ID, REQ | CC_F_KEY, 0, 0, NULL, NULL},
     {"community_id", "社区编号", "所在社区", CC_T_ID, REQ | CC_F_COMMUNITY | CC_F_BYNAME, 0, 0, NULL, NULL},
-    {"date", "填写日期", "提交答卷时间", CC_T_DATE, REQ | CC_F_PLAUS, 0, 0, NULL, NULL},
+    {"date", "填写日期", "提交答卷时间|_submission_time", CC_T_DATE, REQ | CC_F_PLAUS, 0, 0, NULL, NULL},
     {"role", "身份", NULL, CC_T_ENUM, REQ, 0, 0, e_role, NULL},
 };
 
@@ -248,6 +248,20 @@ int cc_header_match(const cc_kind_def *kd, const char *s, size_t len)
     int i = match_norm(kd, norm);
     if (i >= 0)
         return i;
+    if (kd->kind == CC_KIND_SURVEYS) {
+        /* a survey platform asks the fixed columns as questions: "2、所在社区：", "Q1. 身份?" */
+        const char *q;
+        size_t qn = cc_question_strip(s, len, &q);
+        while (qn >= 3 && (!memcmp(q + qn - 3, "：", 3) || !memcmp(q + qn - 3, "？", 3)))
+            qn -= 3;
+        while (qn && (q[qn - 1] == ':' || q[qn - 1] == '?' || q[qn - 1] == ' '))
+            qn--;
+        char qnorm[1024];
+        size_t m;
+        if (q != s && qn && (m = cc_header_norm(q, qn, qnorm, sizeof qnorm)) != (size_t)-1 && m &&
+            (i = match_norm(kd, qnorm)) >= 0)
+            return i;
+    }
     /* a trailing unit in parentheses: 月托育费(元), 时长(小时) */
     if (norm[n - 1] == ')') {
         char *open = strrchr(norm, '(');

@@ -47,6 +47,8 @@ struct cc_csv {
     const char **fptr;
     size_t nf, fcap;
     char err[256];
+    const cc_csv_source *src; /* records from elsewhere (a sheet) */
+    void *src_arg;
 };
 
 int cc_encoding_parse(const char *s)
@@ -315,10 +317,22 @@ cc_csv *cc_csv_open_mem(const char *data, size_t len, int delim)
     return r;
 }
 
+cc_csv *cc_csv_open_source(const cc_csv_source *src, void *arg)
+{
+    cc_csv *r = csv_new();
+    r->src = src;
+    r->src_arg = arg;
+    r->enc = CC_ENC_UTF8;
+    r->delim = ',';
+    return r;
+}
+
 void cc_csv_free(cc_csv *r)
 {
     if (!r)
         return;
+    if (r->src)
+        r->src->free(r->src_arg);
     if (r->fd >= 0)
         close(r->fd);
     if (r->cd != (iconv_t)-1)
@@ -332,11 +346,11 @@ void cc_csv_free(cc_csv *r)
     free(r);
 }
 
-const char *cc_csv_error(const cc_csv *r) { return r->err; }
+const char *cc_csv_error(const cc_csv *r) { return r->src ? r->src->error(r->src_arg) : r->err; }
 cc_encoding cc_csv_encoding(const cc_csv *r) { return r->enc; }
 int cc_csv_delim(const cc_csv *r) { return r->delim == CC_CSV_AUTO ? ',' : r->delim; }
-uint64_t cc_csv_offset(const cc_csv *r) { return r->consumed; }
-uint64_t cc_csv_size(const cc_csv *r) { return r->size; }
+uint64_t cc_csv_offset(const cc_csv *r) { return r->src ? r->src->offset(r->src_arg) : r->consumed; }
+uint64_t cc_csv_size(const cc_csv *r) { return r->src ? r->src->size(r->src_arg) : r->size; }
 
 static int fail(cc_csv *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(cc_csv *r, const char *fmt, ...)
@@ -451,6 +465,7 @@ static void finish(cc_csv *r, cc_csv_record *rec, long start_line)
     rec->field = r->fptr;
     rec->len = r->flen;
     rec->line = start_line;
+    rec->error_col = 0;
 }
 
 static void decide_delim(cc_csv *r)
@@ -470,6 +485,8 @@ static void decide_delim(cc_csv *r)
 
 int cc_csv_next(cc_csv *r, cc_csv_record *rec)
 {
+    if (r->src)
+        return r->src->next(r->src_arg, rec);
     if (r->failed)
         return -1;
     if (!r->started) {

@@ -27,7 +27,10 @@ typedef struct {
     size_t n;             /* number of fields */
     const char **field;   /* NUL-terminated UTF-8, borrowed until the next call */
     const size_t *len;    /* byte length of each field */
-    long line;            /* physical line where the record starts (header = 1) */
+    long line;            /* physical line where the record starts (header = 1);
+                             a sheet's row number (text/sheet.h) */
+    size_t error_col;     /* a sheet's row: 1 + the column of its first error cell
+                             (#DIV/0!, #N/A …), 0 none; always 0 for CSV */
 } cc_csv_record;
 
 /* Open a file. enc AUTO: UTF-8 if the whole file is valid UTF-8, else GB18030
@@ -65,6 +68,18 @@ int cc_csv_delim(const cc_csv *r);
 uint64_t cc_csv_offset(const cc_csv *r);
 uint64_t cc_csv_size(const cc_csv *r);
 void cc_csv_free(cc_csv *r);
+/* A source of records that is not a text file (a sheet of a workbook,
+ * text/sheet.h): the reader calls these for cc_csv_next, cc_csv_error,
+ * cc_csv_offset, cc_csv_size and cc_csv_free (which frees arg). Its encoding
+ * is UTF-8. */
+typedef struct {
+    int (*next)(void *arg, cc_csv_record *rec);
+    const char *(*error)(void *arg);
+    uint64_t (*offset)(void *arg);
+    uint64_t (*size)(void *arg);
+    void (*free)(void *arg);
+} cc_csv_source;
+cc_csv *cc_csv_open_source(const cc_csv_source *src, void *arg);
 
 /* ---- value parsers ------------------------------------------------------ *
  * All take (s, len) of a raw field, trim surrounding spaces themselves, and
