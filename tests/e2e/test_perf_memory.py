@@ -12,6 +12,8 @@ import os
 import resource
 import subprocess
 
+import pytest
+
 from conftest import BIN, CONFIG, GEN
 
 KINDS = ["communities", "providers", "activities", "attendance", "surveys",
@@ -33,6 +35,7 @@ def child_peak_kb(args, env):
     return os.waitstatus_to_exitcode(status), ru.ru_maxrss
 
 
+@pytest.mark.skipif(os.environ.get("SANITIZE") == "1", reason="ASan's shadow memory is not the program's")
 def test_scorecard_of_many_units_keeps_two_full_periods(tmp_path):
     d = tmp_path / "data"
     subprocess.run([GEN, "--out", str(d), "-q", "--streets", "75", "--communities", "20",
