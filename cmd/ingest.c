@@ -72,6 +72,8 @@ int cmd_ingest(const cmd_args *a, cc_ctx *ctx)
             return cmd_usage_error("ingest", "unknown encoding '%s' (auto, utf8, gb18030)", v);
         opts.encoding = (cc_encoding)e;
     }
+    if ((v = cmd_get(a, "--sheet")))
+        opts.sheet = v;
     if ((v = cmd_get(a, "--rejects"))) {
         struct stat st;
         if (stat(v, &st) != 0 || !S_ISDIR(st.st_mode))

@@ -8,6 +8,7 @@ BIN="$BUILD/carecard"
 OUT=reports/demo
 DB="$OUT/carecard.db"
 WEEK=2026-W40        # the last full week of fixtures/demo (see its README)
+PREV=2026-W39        # the week before: its rectification ledgers come back filled in
 QUARTER=2026-Q3      # the quarter it covers
 mkdir -p "$OUT"
 rm -f "$DB" "$DB-wal" "$DB-shm"
@@ -24,6 +25,12 @@ echo "== ingest fixtures/demo/ (6 rows are bad on purpose: see fixtures/demo/REA
 ok_or "0 3" "$BIN" ingest --db "$DB" --rejects "$OUT" fixtures/demo/
 "$BIN" status --db "$DB"
 echo
+echo "== weekly report $PREV (writes the street offices' rectification ledgers, 整改台账)"
+ok_or "0 4" "$BIN" report weekly --db "$DB" --config indicators.ini --period "$PREV" --out "$OUT" 2>/dev/null
+ls "$OUT/$PREV/整改台账/" | sed 's/^/  /'
+echo "== ingest the ledgers as the offices returned them (fixtures/demo/ledger/: some 已完成, one overdue,"
+echo "   one 已完成 while the indicator stays red; a column a clerk added with a name is not read)"
+ok_or "0 3" "$BIN" ingest --db "$DB" fixtures/demo/ledger/
 echo "== weekly report $WEEK"
 ok_or "0 4" "$BIN" report weekly --db "$DB" --config indicators.ini --period "$WEEK" --out "$OUT"
 echo "== quarterly report $QUARTER"
@@ -35,3 +42,5 @@ find "$OUT/$WEEK" "$OUT/$QUARTER" -maxdepth 1 -type f -name '*-简报.*' | sort 
 echo "Workbooks and warnings:"
 find "$OUT/$WEEK" "$OUT/$QUARTER" -maxdepth 1 -type f ! -name '*-简报.*' | sort | sed 's/^/  /'
 echo "  charts: $OUT/$WEEK/charts/ and $OUT/$QUARTER/charts/"
+echo "Rectification ledgers to send to the street offices (整改跟踪 in each workbook shows their states):"
+find "$OUT/$WEEK/整改台账" "$OUT/$QUARTER/整改台账" -type f | sort | sed 's/^/  /'

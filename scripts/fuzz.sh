@@ -17,7 +17,10 @@ LIBS="$(pkg-config --libs $PKGS) -liniparser -lm -lpthread"
 objs=""
 for c in lib/*/*.c; do
   o="$OUT/obj/$(echo "$c" | tr / _).o"
-  if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ lib/store/schema.sql -nt "$o" ]; then
+  # rebuilt when its source, the schema or any header of lib/ is newer (a
+  # struct that grew in a header would otherwise meet stale objects)
+  if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ lib/store/schema.sql -nt "$o" ] \
+     || [ -n "$(find lib -name '*.h' -newer "$o" | head -1)" ]; then
     $CLANG $CF -c "$c" -o "$o" || { echo "carecard: fuzz: cannot compile $c"; exit 1; }
   fi
   objs="$objs $o"

@@ -16,6 +16,7 @@
  *     key "SHA-256#SHEET"; a workbook that cannot be opened stores nothing.
  */
 #include "ingest/book.h"
+#include "ingest/ledger_in.h"
 #include "text/sheet.h"
 
 #include <errno.h>
@@ -33,6 +34,9 @@ typedef struct {
     cc_kind kind;
     long best_row;            /* the most filled of the first rows (fallback) */
 } sheet_pick;
+
+/* The kind of a sheet that holds a rectification ledger (not an input kind). */
+#define BOOK_LEDGER CC_KIND_COUNT
 
 /* The header row of sheet i among its first HEADER_ROWS rows. 0 and
  * pick->header_row = 0 when none matches; -1 (and *why) when the sheet
@@ -64,6 +68,9 @@ static int find_header(cc_book *b, size_t i, cc_kind forced, sheet_pick *pick, c
             pick->best_row = rec.line;
         }
         cc_kind k = cc_ingest_header_kind(&rec, forced);
+        /* a returned rectification ledger (ledger_in.c): read after the data */
+        if (k == CC_KIND_UNKNOWN && forced == CC_KIND_UNKNOWN && cc_ledger_is_header(&rec))
+            k = BOOK_LEDGER;
         if (k != CC_KIND_UNKNOWN) {
             pick->header_row = rec.line;
             pick->kind = k;
@@ -81,6 +88,8 @@ static int find_header(cc_book *b, size_t i, cc_kind forced, sheet_pick *pick, c
 
 static int tier(cc_kind k)
 {
+    if (k == BOOK_LEDGER)
+        return 3;
     return k == CC_KIND_COMMUNITIES ? 0 : (k == CC_KIND_PROVIDERS || k == CC_KIND_ACTIVITIES) ? 1 : 2;
 }
 
@@ -205,7 +214,7 @@ cc_kind cc_ingest_book_kind(const char *path, const cc_ingest_opts *opts)
         return CC_KIND_UNKNOWN;
     sheet_pick *picks = cc_xcalloc(cc_book_nsheets(b) + 1, sizeof *picks);
     int np = pick_sheets(b, path, opts, picks, 1);
-    cc_kind k = np > 0 ? picks[0].kind : CC_KIND_UNKNOWN;
+    cc_kind k = np > 0 && picks[0].kind != BOOK_LEDGER ? picks[0].kind : CC_KIND_UNKNOWN;
     free(picks);
     cc_book_free(b);
     return k;

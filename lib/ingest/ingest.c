@@ -12,6 +12,7 @@
  */
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
+#include "ingest/ledger_in.h"
 #include "ingest/book.h"
 #include "text/sheet.h"
 
@@ -2367,6 +2368,12 @@ opened:;
         cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
         cc_csv_free(r);
         return CC_ERR_DATA;
+    }
+    /* a returned rectification ledger (ledger_in.c) */
+    if (opts->kind == CC_KIND_UNKNOWN && cc_ledger_is_header(&rec)) {
+        err = cc_ledger_ingest(s, path, f->name, key, cc_encoding_name(cc_csv_encoding(r)), r, &rec, opts, st);
+        cc_csv_free(r);
+        return err;
     }
     /* header */
     f->ncols_in = rec.n;

@@ -23,6 +23,15 @@ typedef struct {
 
 static const msg_row catalog[] = {
     /* ---- whole messages (ingest.c) ---- */
+    /* the rectification ledger (ledger_in.c) */
+    {"%s:%ld: column %s (%s%ld): %s; row rejected", "%1:%2: 列“%3”（%4%5）：%t6；该行被拒收"},
+    {"unknown 编号 '%s' (not an item of any report)", "编号“%1”不是任何一期报告的整改事项"},
+    {"编号 is empty", "编号为空"},
+    {"完成情况 '%s' is not one of 未开始, 进行中, 已完成", "完成情况“%1”不是 未开始、进行中、已完成 之一"},
+    {"%s '%s' is not a date", "%1“%2”不是日期"},
+    {"%s: rectification ledger: ignoring %ld column%s added to it: %s%s", "%1: 整改台账：忽略 %2 个后加的列：%4%5"},
+    {"%s: already ingested (same SHA-256); skipped", "%1: 已导入（SHA-256 相同），跳过"},
+    {"%s: ledger, %ld rows stored, %ld rejected", "%1: 整改台账，导入 %2 行，拒收 %3 行"},
     {"%s: %ld row%s rejected; --strict: file not stored", "%1: %2 行被拒收；--strict：整个文件未导入"},
     {"%s: cannot read directory: %s", "%1: 无法读取目录：%2"},
     {"%s: cannot tell the kind of file from its header (found: %s); name the columns as in data-formats.md or use "
@@ -56,9 +65,6 @@ static const msg_row catalog[] = {
     {"%s: already ingested on %s (same SHA-256); skipped", "%1: 已于 %2 导入（SHA-256 相同），跳过"},
     {"%s: already ingested on %s as %s (same SHA-256); skipped", "%1: 已于 %2 以 %3 导入（SHA-256 相同），跳过"},
     {"%s: rebuilding the attendance rosters of the weeks %s .. %s", "%1: 重建 %2 至 %3 各周的签到名册"},
-    {"%s, row %ld: %s '%s' repeats row %ld; the later row (row %ld) replaces it",
-     "%1，第 %2 行：%3“%4”与第 %5 行重复；以后面一行（第 %6 行）为准"},
-    {"%s: not read (only .csv, .tsv, .xlsx and .xls are): %s", "%1: 未读取（只读取 .csv、.tsv、.xlsx 和 .xls 文件）：%2"},
     {"%s: replaces the earlier version of %s (file %lld)", "%1: 替换 %2 的早先版本（文件 %3）"},
     {"%s: %ld more rejected rows not shown", "%1: 另有 %2 行被拒收，未逐条列出"},
     {"report %s: %zu %s did not report: %s", "报告 %1：%2 个社区未报送：%4"},
@@ -90,9 +96,7 @@ static const msg_row catalog[] = {
     {"row has %zu fields but the header has %zu (a comma inside a value that is not quoted?)",
      "该行有 %1 个字段，表头却有 %2 个（某个值里有逗号却没加引号？）"},
     {"column '%s' (%s): %s", "列“%2”(%1)：%t3"},
-    {"column %s (%s): %s", "列“%1”（%2）：%t3"},          /* of a sheet: the header as typed, the cell */
     {"value '%s' — %s", "值“%1” — %t2"},
-    {"an error cell (a formula that failed), not a value", "是错误单元格（公式计算出错），不是值"},
     {"missing — required", "缺失 — 必填"},
     {"missing — give hours (时长) or both start_time and end_time",
      "缺失 — 请填写时长(hours)，或同时填写开始时间(start_time)和结束时间(end_time)"},
@@ -133,9 +137,20 @@ static const msg_row catalog[] = {
     {"hours %s is more than 12", "时长 %1 超过 12 小时"},
 
     /* ---- generic shapes, last: translate the part after the place ---- */
-    {"%s, row %ld, %s", "%1，第 %2 行，%t3"},
-    {"%s, row %ld: %s", "%1，第 %2 行：%t3"},
     {"%s:%ld: %s", "%1:%2: %t3"},
+    /* ---- spreadsheets (ingest.c, book.c; the places in their sheets) ---- */
+    {"%s, row %ld, %s", "%1，第 %2 行，%t3"},
+    {"%s, row %ld: %s '%s' repeats row %ld; the later row (row %ld) replaces it",
+     "%1，第 %2 行：%3“%4”与第 %5 行重复；以后面一行（第 %6 行）为准"},
+    {"%s, row %ld: %s", "%1，第 %2 行：%t3"},
+    {"column %s (%s): %s", "列“%1”(%2)：%t3"},
+    {"an error cell (a formula that failed), not a value", "是错误单元格（公式出错），不是数值"},
+    {"%s: not read (only .csv, .tsv, .xlsx and .xls are): %s", "%1: 未读取（只读取 .csv、.tsv、.xlsx 和 .xls 文件）：%2"},
+    {"%s: not read: %s", "%1: 未读取的工作表：%2"},
+    {"%s: no sheet named '%s' (sheets: %s)", "%1: 没有名为“%2”的工作表（现有工作表：%3）"},
+    {"%s: the workbook has no visible sheet to read (use --sheet NAME for a hidden one)",
+     "%1: 工作簿中没有可读取的可见工作表（隐藏的工作表请用 --sheet 名称 指定）"},
+    {"%s: %s; nothing stored", "%1: %2；没有导入任何内容"},
     {"%s: %s", "%1: %t2"},
 };
 #define NCATALOG (sizeof catalog / sizeof catalog[0])

@@ -46,6 +46,8 @@ enum {
     M_TB_DEPOSIT_HOURS, M_TB_REDEEM_HOURS, M_TB_MEMBERS,
     /* feedback */
     M_FEEDBACK, M_FEEDBACK_TIMELY, M_FEEDBACK_RESOLVED,
+    /* rectification items */
+    M_ITEMS_DUE, M_ITEMS_CLOSED_ON_TIME, M_ITEMS_EFFECTIVE, M_ITEMS_OVERDUE,
     M_NPLAIN
 };
 
@@ -64,6 +66,7 @@ static const char *const plain_names[M_NPLAIN] = {
     "providers", "certified", "training_hours",
     "tb_deposit_hours", "tb_redeem_hours", "tb_members",
     "feedback", "feedback_timely", "feedback_resolved",
+    "items_due", "items_closed_on_time", "items_effective", "items_overdue",
 };
 
 static const char *const domains[] = {"cognitive", "social", "emotion", "language", "motor"};
@@ -732,6 +735,40 @@ post:;
     free(e);
 }
 
+/* ---- rectification items ----------------------------------------------------- */
+/* Weekly items (the cron's ledger) as the reports recorded them, whose
+ * deadline falls in the window; every community counts 0 without any. */
+static const char items_sql[] =
+    "SELECT m.cidx, COUNT(*), SUM(i.closed IS NOT NULL AND i.closed <= i.deadline),"
+    " SUM(i.state = '已见效'), SUM(i.closed IS NULL OR i.closed > i.deadline)"
+    " FROM temp.cc_map m CROSS JOIN ledger_items i ON i.community_id = m.community_id"
+    " WHERE i.period_kind = 'week' AND i.deadline BETWEEN :from AND :to GROUP BY m.cidx";
+
+static void do_items(ctx *c, double **pv)
+{
+    double *cols[] = {pv[M_ITEMS_DUE], pv[M_ITEMS_CLOSED_ON_TIME], pv[M_ITEMS_EFFECTIVE], pv[M_ITEMS_OVERDUE]};
+    sqlite3_stmt *st = prep(c, items_sql);
+    if (!st)
+        return;
+    bind_window(st, c);
+    while (step(c, st)) {
+        sqlite3_int64 u = sqlite3_column_int64(st, 0);
+        if (u < 0 || (size_t)u >= c->ncomm)
+            continue;
+        for (int k = 0; k < 4; k++)
+            if (cols[k])
+                cols[k][u] = col(st, k + 1);
+    }
+    sqlite3_finalize(st);
+    for (int k = 0; k < 4; k++)
+        if (cols[k]) {
+            for (size_t i = 0; i < c->ncomm; i++)
+                if (isnan(cols[k][i]))
+                    cols[k][i] = 0;
+            roll_up(c, cols[k]);
+        }
+}
+
 /* ---- surveys --------------------------------------------------------------- */
 static const char sv_ever_sql[] =
     "SELECT m.cidx FROM temp.cc_map m WHERE EXISTS (SELECT 1 FROM survey_responses r"
@@ -1026,6 +1063,8 @@ cc_err cc_measures_compute(cc_store *s, const cc_config *cfg, const cc_units *un
         do_timebank(&c, pv);
     if (pv[M_FEEDBACK] || pv[M_FEEDBACK_TIMELY] || pv[M_FEEDBACK_RESOLVED])
         do_feedback(&c, pv);
+    if (pv[M_ITEMS_DUE] || pv[M_ITEMS_CLOSED_ON_TIME] || pv[M_ITEMS_EFFECTIVE] || pv[M_ITEMS_OVERDUE])
+        do_items(&c, pv);
     {
         unsigned char *ever = NULL;
         for (size_t i = 0; i < nitems && !ever; i++)

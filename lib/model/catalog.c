@@ -68,6 +68,11 @@ static const measure_def measures[] = {
     {"feedback", CC_SRC_FEEDBACK},
     {"feedback_timely", CC_SRC_FEEDBACK},
     {"feedback_resolved", CC_SRC_FEEDBACK},
+    /* rectification items whose deadline falls in the window (ledger.md) */
+    {"items_due", CC_SRC_LEDGER},
+    {"items_closed_on_time", CC_SRC_LEDGER},
+    {"items_effective", CC_SRC_LEDGER},
+    {"items_overdue", CC_SRC_LEDGER},
 };
 #define NMEASURES (sizeof measures / sizeof measures[0])
 
@@ -84,6 +89,7 @@ const char *const cc_measure_names[] = {
     "providers", "certified", "training_hours",
     "tb_deposit_hours", "tb_redeem_hours", "tb_members",
     "feedback", "feedback_timely", "feedback_resolved",
+    "items_due", "items_closed_on_time", "items_effective", "items_overdue",
     NULL
 };
 
@@ -148,6 +154,7 @@ const char *cc_source_name(cc_source src)
     case CC_SRC_TIMEBANK:   return "timebank";
     case CC_SRC_FEEDBACK:   return "feedback";
     case CC_SRC_REPORTED:   return "activities";
+    case CC_SRC_LEDGER:     return "ledger";
     }
     return "?";
 }

@@ -616,6 +616,7 @@ static const char *const indicator_keys[] = {
 static const char *const scorecard_keys[] = {"weights", "ranking", "grades", "band_scores", "min_coverage",
                                              "escalate_from", "dimensions", NULL};
 static const char *const feedback_keys[] = {"respond_days", NULL};
+static const char *const rectification_keys[] = {"days_red", "days_yellow", NULL};
 static const char *const resources_keys[] = {"demand_rate", NULL};
 static const char *const item_keys[] = {"column", "scale", "roles", "group", NULL};
 static const char *const kano_keys[] = {"name", "functional", "dysfunctional", NULL};
@@ -1234,7 +1235,8 @@ static void load_sections(loader *L, cc_config *cfg)
             nitems++;
         else if (sec_prefix(s, "kano."))
             nkano++;
-        else if (!sec_prefix(s, "ahp.") && !sec_is(s, "feedback") && !sec_is(s, "resources"))
+        else if (!sec_prefix(s, "ahp.") && !sec_is(s, "feedback") && !sec_is(s, "resources")
+                 && !sec_is(s, "rectification"))
             nind++;
     }
     cfg->ind = cc_xcalloc(nind ? nind : 1, sizeof *cfg->ind);
@@ -1261,6 +1263,22 @@ static void load_sections(loader *L, cc_config *cfg)
                 else
                     cfg->feedback_respond_days = (int)d;
             }
+        } else if (sec_is(s, "rectification")) {
+            /* the rectification ledger's deadlines (ledger.md) */
+            check_keys(L, s, rectification_keys, "a [rectification] key");
+            long d;
+            for (int w = 0; w < 2; w++) {
+                const char *key = w ? "days_yellow" : "days_red";
+                if ((v = get(L, s, key, &k))) {
+                    if (parse_int(v, &d) || d < 1 || d > 366)
+                        err_at(L, k->line, "[%s] %s = '%s'; expected a whole number of days from 1 to 366 "
+                               "(default %d)", s->name, key, v, w ? 28 : 14);
+                    else if (w)
+                        cfg->rect_days_yellow = (int)d;
+                    else
+                        cfg->rect_days_red = (int)d;
+                }
+            }
         } else if (sec_is(s, "resources")) {
             check_keys(L, s, resources_keys, "a [resources] key");
             double r;
@@ -1276,7 +1294,8 @@ static void load_sections(loader *L, cc_config *cfg)
     for (size_t i = 0; i < L->nsecs; i++) {
         const sec_rec *s = &L->secs[i];
         if (!sec_is(s, "scorecard") && !sec_is(s, "dimensions") && !sec_is(s, "ahp") && !sec_prefix(s, "ahp.")
-            && !sec_is(s, "feedback") && !sec_is(s, "resources") && !sec_prefix(s, "item.")
+            && !sec_is(s, "feedback") && !sec_is(s, "resources") && !sec_is(s, "rectification")
+            && !sec_prefix(s, "item.")
             && !sec_prefix(s, "kano."))
             load_indicator(L, cfg, s);
     }
@@ -1334,6 +1353,8 @@ static cc_err load_mem(const char *name, const char *data, size_t len, unsigned 
     cfg->weights = CC_WEIGHTS_FIXED;
     cfg->ranking = CC_RANK_SCORE;
     cfg->feedback_respond_days = 3;
+    cfg->rect_days_red = 14;
+    cfg->rect_days_yellow = 28;
     cfg->demand_rate = 0.30;
     for (size_t d = 0; default_dims[d]; d++)
         cfg->dims[cfg->ndims++] = cc_xstrdup(default_dims[d]);

@@ -53,7 +53,8 @@ void cc_window_format(const cc_window *w, char *out, size_t len);
 typedef enum {
     CC_SRC_ACTIVITIES, CC_SRC_ATTENDANCE, CC_SRC_REGISTRY, CC_SRC_SURVEY,
     CC_SRC_ASSESSMENT, CC_SRC_PROVIDERS, CC_SRC_TRAININGS, CC_SRC_TIMEBANK,
-    CC_SRC_FEEDBACK, CC_SRC_REPORTED
+    CC_SRC_FEEDBACK, CC_SRC_REPORTED,
+    CC_SRC_LEDGER           /* the rectification items the reports recorded (ledger.md) */
 } cc_source;
 /* Source of a measure name ("attended", "survey.parent_sat.top2",
  * "assess.social.pairs" ...), or -1 when the name is unknown. Survey item
@@ -161,6 +162,7 @@ typedef struct {
     int has_ahp_dim[CC_MAX_DIMS];            /* [ahp.<dimension>] given */
     double *ahp_dim[CC_MAX_DIMS];            /* n x n over that dimension's indicators (row-major) */
     int feedback_respond_days;               /* [feedback] respond_days, default 3 */
+    int rect_days_red, rect_days_yellow;     /* [rectification] days_red / days_yellow, default 14 / 28 */
     double demand_rate;                      /* [resources] demand_rate, default 0.30 */
 } cc_config;
 

@@ -221,6 +221,20 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     }
     b.kano = kano;
 
+    /* the rectification ledger: items of the scope's communities by state */
+    cc_brief_ledger ledger[CC_IS_COUNT];
+    if (in->ritems) {
+        unsigned char *keep = cc_wb_street_keep(sc, in->scope);
+        cc_items_summary isum;
+        cc_items_summarise(in->ritems, keep, &isum);
+        free(keep);
+        for (int k = 0; k < CC_IS_COUNT; k++) {
+            ledger[k].state = cc_item_state_zh((cc_item_state)k);
+            ledger[k].count = isum.count[k];
+        }
+        b.ledger = ledger;
+        b.nledger = CC_IS_COUNT;
+    }
     b.nfiles = in->nfiles;
     b.config_sha = config_sha;
     b.version = CARECARD_VERSION;

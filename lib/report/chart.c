@@ -57,25 +57,46 @@ void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out)
     }
 }
 
-static int grow(int base, size_t n, int per, int fixed)
+/* Row pitch in layout units for n rows: fill a fixed band, between lo and hi. */
+double cc_ch_pitch(size_t n, double band, double lo, double hi)
 {
-    double need = (double)fixed + (double)n * per;
-    if (need > CH_MAX_DIM)
-        need = CH_MAX_DIM;
-    return need > base ? (int)need : base;
+    double p = n ? band / (double)n : hi;
+    return p < lo ? lo : p > hi ? hi : p;
 }
 
 void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t ncols,
                    int *width, int *height)
 {
+    (void)ncols;
     cc_chart_opts op;
     cc_ch_opts(o, &op);
     int w = op.width, h = op.height;
-    if (k == CC_CHART_BARS) {
-        h = grow(h, nrows, CH_ROW_MIN, CH_BARS_TOP + CH_BARS_FOOT);
-    } else if (k == CC_CHART_HEATMAP) {
-        h = grow(h, nrows, CH_ROW_MIN, CH_HEAT_TOP + CH_HEAT_FOOT);
-        w = grow(w, ncols, CH_COL_MIN, CH_HEAT_SIDE);
+    double u = w / CH_LW, lh = -1;          /* layout height in units */
+    if (k == CC_CHART_BARS)
+        lh = CH_BARS_TOP + CH_BARS_FOOT
+             + (double)nrows * cc_ch_pitch(nrows, 216, CH_BARS_PITCH_MIN, CH_BARS_PITCH_MAX);
+    else if (k == CC_CHART_HEATMAP)
+        lh = CH_HEAT_TOP + CH_HEAT_COLLAB + CH_HEAT_FOOT
+             + (double)nrows * cc_ch_pitch(nrows, 200, CH_HEAT_PITCH_MIN, CH_HEAT_PITCH_MAX);
+    else if (k == CC_CHART_KANO) {
+        lh = CH_KANO_TOP + 24 + (double)nrows * CH_KANO_KEYP + 34;
+        if (lh < 448)
+            lh = 448;
+    }
+    else if (k == CC_CHART_RADAR && nrows >= 3) {
+        /* the web's span (its top axis at -R, its lowest at R * maxs) with
+         * the label blocks and header: an odd number of axes leaves less */
+        double maxs = -1;
+        for (size_t a = 0; a < nrows; a++)
+            maxs = fmax(maxs, sin(-M_PI / 2 + 2 * M_PI * (double)a / (double)nrows));
+        double full = h / u;
+        lh = fmin(full, 76 + 2 * 58 + 140 * (1 + maxs) + 12 + 1);
+    }
+    if (lh > 0) {
+        if (nrows == 0 && k != CC_CHART_KANO)
+            lh = 200;
+        double px = ceil(lh * u);
+        h = px > CH_MAX_DIM ? CH_MAX_DIM : (int)px;
     }
     if (width)
         *width = w;
@@ -108,7 +129,15 @@ unsigned cc_ch_level_hex(cc_colour c)
     return CH_GREY;
 }
 
-const unsigned cc_ch_grade_hex[5] = { 0x2E7D4F, 0x7CBF6E, 0xF2B134, 0xD9383A, CH_GREY };
+/* Grades: greens for the two good grades (told apart by lightness), the
+ * amber and red of the warning levels for 合格 and 不合格 (docs/charts.md;
+ * the workbooks use the same, lib/report/workbook_int.h). */
+const unsigned cc_ch_grade_hex[5] = { CH_GRADE_1, CH_GRADE_2, CH_GRADE_3, CH_GRADE_4, CH_GREY };
+
+unsigned cc_ch_grade_colour(int g)
+{
+    return g >= 0 && g < 5 ? cc_ch_grade_hex[g] : CH_GREY;
+}
 const unsigned cc_ch_series_hex[CH_NSERIES] = {
     0x3A78D9, 0xE07B39, 0x7A5CC4, 0x2A9D8F, 0xC2477F, 0x8C6D31, 0x5B6B7F, 0x9BB53A
 };
@@ -192,6 +221,8 @@ double cc_ch_text(cc_ch_canvas *c, double x, double y, const char *s, double siz
                   int ha, int va, double maxw, unsigned hex)
 {
     double w, h;
+    if (size < c->min_fs)
+        c->min_fs = size;
     cc_ch_layout(c, s, size, bold, maxw);
     cc_ch_extent(c, &w, &h);
     double tx = x - (ha == 1 ? w / 2 : ha == 2 ? w : 0);
@@ -209,6 +240,8 @@ void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const cha
                     int bold, int ha, double maxw, unsigned hex)
 {
     double w, h;
+    if (size < c->min_fs)
+        c->min_fs = size;
     cairo_save(c->cr);
     cairo_translate(c->cr, x, y);
     cairo_rotate(c->cr, angle);
@@ -226,14 +259,16 @@ void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const cha
 }
 
 /* ---- canvas ------------------------------------------------------------- */
-cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
+static cc_err open_canvas(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h, double k)
 {
     memset(c, 0, sizeof(*c));
     cc_buf_init(&c->tmp);
     c->o = *o;
     c->en = o->lang_en != 0;
-    c->w = w;
-    c->h = h;
+    c->k = k;
+    c->w = (int)floor(w / k + 1e-9);
+    c->h = (int)floor(h / k + 1e-9);
+    c->min_fs = 1e9;
     c->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(c->sf) != CAIRO_STATUS_SUCCESS) {
         cc_error("cannot create a %dx%d chart: %s", w, h,
@@ -243,6 +278,10 @@ cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
         return CC_ERR_NOMEM;
     }
     c->cr = cairo_create(c->sf);
+    cc_ch_rgb(c->cr, 0xFFFFFF);
+    cairo_paint(c->cr);
+    if (k != 1)
+        cairo_scale(c->cr, k, k);
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -259,9 +298,17 @@ cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
     pango_font_description_set_family(c->fd, o->font);
     cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(c->cr, CAIRO_LINE_CAP_BUTT);
-    cc_ch_rgb(c->cr, 0xFFFFFF);
-    cairo_paint(c->cr);
     return CC_OK;
+}
+
+cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
+{
+    return open_canvas(c, o, w, h, 1);
+}
+
+cc_err cc_ch_open_chart(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h)
+{
+    return open_canvas(c, o, w, h, w / CH_LW);
 }
 
 void cc_ch_close(cc_ch_canvas *c)
@@ -346,6 +393,26 @@ cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
         cc_ch_close(c);
         return CC_ERR_NOMEM;
     }
+    if (c->o.layout) {
+        cc_chart_layout *L = c->o.layout;
+        int pw = cairo_image_surface_get_width(c->sf), ph = cairo_image_surface_get_height(c->sf);
+        int stride = cairo_image_surface_get_stride(c->sf);
+        const unsigned char *data = cairo_image_surface_get_data(c->sf);
+        size_t blank = 0;
+        for (int y = 0; y < ph; y++) {
+            const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+            int x = 0;
+            while (x < pw && (px[x] & 0xFFFFFF) == 0xFFFFFF)
+                x++;
+            blank += x == pw;
+        }
+        L->width = pw;
+        L->height = ph;
+        L->min_text = c->min_fs * c->k;
+        L->title_text = c->title_fs * c->k;
+        L->blank_share = ph ? (double)blank / ph : 0;
+        L->labelled = c->labelled;
+    }
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
@@ -393,7 +460,8 @@ cc_err cc_ch_check(const char *path, const char *what, int ok)
 void cc_ch_header(cc_ch_canvas *c, const char *title, double right_reserve)
 {
     const char *t = title && *title ? title : c->en ? "Chart" : "图表";
-    cc_ch_text(c, CH_MARGIN, 16, t, 24, 1, 0, 0, c->w - 2 * CH_MARGIN, CH_INK);
+    c->title_fs = CH_FS_TITLE;
+    cc_ch_text(c, CH_MARGIN, 8, t, CH_FS_TITLE, 1, 0, 0, c->w - 2 * CH_MARGIN, CH_INK);
     if (c->o.subtitle && *c->o.subtitle) {
         double maxw = c->w - 2 * CH_MARGIN - right_reserve - 16;
         if (maxw < 80)
@@ -421,14 +489,54 @@ void cc_ch_legend(cc_ch_canvas *c, double x_right, double y, size_t n, const cc_
     }
 }
 
-/* style 0: filled square; 1: line with a dot; 2: dashed line with a dot. */
+/* A legend from x_left, wrapped at x_left + maxw, 24 units a line. */
+int cc_ch_legend_left(cc_ch_canvas *c, double x_left, double y, double maxw, size_t n,
+                      const cc_ch_legend_item *it)
+{
+    double x = x_left;
+    int lines = 1;
+    for (size_t i = 0; i < n; i++) {
+        double iw = 18 + 6 + cc_ch_text_width(c, it[i].text, 13, 0);
+        if (x > x_left && x + iw > x_left + maxw) {
+            x = x_left;
+            y += 24;
+            lines++;
+        }
+        cc_ch_swatch(c, x, y, it[i].hex, it[i].style);
+        x += 24;
+        x += cc_ch_text(c, x, y, it[i].text, 13, 0, 0, 1, 0, CH_INK2) + 18;
+    }
+    return lines;
+}
+
+/* Diagonal hatching over a rectangle (未报 cells and their legend swatch). */
+void cc_ch_hatch(cc_ch_canvas *c, double x, double y, double w, double h)
+{
+    cairo_t *cr = c->cr;
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    cairo_set_line_width(cr, 1.6);
+    cc_ch_rgb(cr, 0x333333);
+    for (double d = -h; d < w; d += 5) {
+        cairo_move_to(cr, x + d, y + h);
+        cairo_line_to(cr, x + d + h, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+/* style 0: filled square; 1: line with a dot; 2: dashed line with a dot;
+ * 4: filled square hatched (未报). */
 void cc_ch_swatch(cc_ch_canvas *c, double x, double y, unsigned hex, int style)
 {
     cairo_t *cr = c->cr;
-    if (style == 0 || style == 3) {
+    if (style == 0 || style == 3 || style == 4) {
         cairo_rectangle(cr, x, y - 7, 18, 14);
         cc_ch_rgb(cr, hex);
         cairo_fill(cr);
+        if (style == 4)
+            cc_ch_hatch(c, x, y - 7, 18, 14);
         return;
     }
     cairo_save(cr);

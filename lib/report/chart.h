@@ -26,16 +26,31 @@ typedef enum {
     CC_CHART_BARS, CC_CHART_HEATMAP, CC_CHART_RADAR, CC_CHART_TREND, CC_CHART_KANO
 } cc_chart_kind;
 
+/* What a chart's layout came to, for tests and callers that place the PNG
+ * (cc_chart_opts.layout). Sizes in pixels of the PNG. */
 typedef struct {
-    int width, height;       /* pixels; 0 = 1200 x 800. Bars and heat map grow
-                              * taller (and the heat map wider) when the rows
-                              * would not fit: see cc_chart_size */
+    int width, height;       /* the PNG's size */
+    double min_text;         /* smallest font size drawn (>= width / 60) */
+    double title_text;       /* the title's font size (>= width / 30) */
+    double blank_share;      /* share of pixel rows that are background only */
+    size_t labelled;         /* rows (bars, heat map, KANO key) / axes (radar) /
+                              * periods (trend) that carry their label */
+} cc_chart_layout;
+
+typedef struct {
+    int width, height;       /* pixels; 0 = 1200 x 800. Every chart is laid out
+                              * on a 720-unit-wide page scaled to width, so
+                              * text keeps its share of the width (smallest
+                              * 1/60, title 1/30). Bars, heat map and KANO
+                              * take their height from the rows (height is
+                              * ignored): see cc_chart_size */
     int lang_en;             /* English fixed texts */
     const char *subtitle;    /* drawn under the title (e.g. "2026-W47"); NULL = none */
     const char *font;        /* Pango family list; NULL = "Noto Sans CJK SC" with fallbacks */
     const char *row_title;   /* bars/heat map: what the rows are ("社区", "街道");
                               * NULL = 单位 / Unit */
     double grade_cut[3];     /* 优秀/良好/合格 thresholds; all 0 = 90, 75, 60 */
+    cc_chart_layout *layout; /* filled in when the chart is written; NULL = not wanted */
 } cc_chart_opts;
 
 /* Zero the struct: width 1200, height 800, Chinese, default font and cuts.
@@ -45,9 +60,10 @@ void cc_chart_opts_init(cc_chart_opts *o);
 /* "bars" "heatmap" "radar" "trend" "kano" (the file-name part, reports.md). */
 const char *cc_chart_name(cc_chart_kind k);
 
-/* The pixel size the chart will have: opts' size, grown for bars (rows) and
- * heat map (rows x cols) so each row gets at least 16 px and each heat-map
- * column at least 18 px. nrows/ncols are ignored by the other kinds. */
+/* The pixel size the chart will have: opts' width; the height is opts' for
+ * radar and trend, and follows the rows for bars, heat map and KANO (nrows =
+ * units or features): a header, n rows of a pitch between a least and a most
+ * (docs/charts.md), a footer; never above 32000 px. ncols is ignored. */
 void cc_chart_size(cc_chart_kind k, const cc_chart_opts *o, size_t nrows, size_t ncols,
                    int *width, int *height);
 
@@ -64,15 +80,21 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *o, const char *title
                      const char *const grades[]);
 
 /* Heat map: rows = units (drawn in the caller's order), cols = indicators
- * (col_labels are short ids like "P4"). cells[r * ncols + c] is the level
- * colour; legend 达标/蓝/黄/红/无数据. */
+ * (col_labels like "P4 活动出勤率": the id and a short name, drawn vertically
+ * and shortened with an ellipsis). cells[r * ncols + c] is the level colour;
+ * legend 达标/蓝/黄/红/无数据 with counts. */
 cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *o, const char *title,
                         size_t nrows, const char *const row_labels[],
                         size_t ncols, const char *const col_labels[],
                         const cc_colour cells[]);
-/* The same; marks (NULL = none): nonzero cells are 专项整治 and get a dark
- * frame inside their colour (legend 黑框 = 专项整治 N), so they stand out in
- * greyscale. */
+/* The same, with marks[r * ncols + c] (NULL = none), a sum of:
+ *   CC_HEAT_RECTIFY     专项整治: a dark frame inside the cell (legend
+ *                       黑框 = 专项整治 n), so it stands out in greyscale;
+ *   CC_HEAT_UNREPORTED  the unit did not report (未报): the cell hatched over
+ *                       its colour, counted apart in the legend (未报 n), never
+ *                       mistaken for 无数据. */
+#define CC_HEAT_RECTIFY 1
+#define CC_HEAT_UNREPORTED 2
 cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *o, const char *title,
                                size_t nrows, const char *const row_labels[],
                                size_t ncols, const char *const col_labels[],

@@ -54,7 +54,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     int W, H;
     cc_chart_size(CC_CHART_BARS, &o, n, 0, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     const double *cut = o.grade_cut;
@@ -76,9 +76,8 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         }
         leg[g] = (cc_ch_legend_item){ lt[g], cc_ch_grade_hex[g], 0 };
     }
-    double legw = cc_ch_legend_width(&c, 5, leg);
-    cc_ch_header(&c, title, legw);
-    cc_ch_legend(&c, W - CH_MARGIN, CH_LINE2, 5, leg);
+    cc_ch_header(&c, title, 0);
+    cc_ch_legend_left(&c, CH_MARGIN, CH_LINE3, c.w - 2 * CH_MARGIN, 5, leg);
     if (n == 0) {
         cc_ch_no_data(&c);
         return cc_ch_finish(&c, path);
@@ -89,14 +88,15 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         r[i] = (ranked){ values[i], i };
     qsort(r, n, sizeof(*r), cmp_ranked);
 
-    double top = CH_BARS_TOP, bottom = H - CH_BARS_FOOT;
+    (void)H;
+    double top = CH_BARS_TOP, bottom = c.h - CH_BARS_FOOT;
     double pitch = (bottom - top) / (double)n;
-    if (pitch > 64)
-        pitch = 64;
+    if (pitch > CH_BARS_PITCH_MAX)
+        pitch = CH_BARS_PITCH_MAX;
     double fs = pitch * 0.62;
-    fs = fs < 11 ? 11 : fs > 16 ? 16 : fs;
-    /* rows too thin for a label each (only beyond CH_MAX_DIM): label every k-th */
-    size_t every = pitch >= 13 ? 1 : (size_t)ceil(13.0 / pitch);
+    fs = fs < CH_FS_MIN ? CH_FS_MIN : fs > 16 ? 16 : fs;
+    /* rows too thin for a label each (only at CH_MAX_DIM): label every k-th */
+    size_t every = pitch >= 18 ? 1 : (size_t)ceil(18.0 / pitch);
     double plot_bottom = top + pitch * (double)n;
 
     /* row-label column: as wide as the longest label, at most 30% of the width */
@@ -106,13 +106,13 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
         if (w > labw)
             labw = w;
     }
-    if (labw > W * 0.30)
-        labw = W * 0.30;
+    if (labw > c.w * 0.30)
+        labw = c.w * 0.30;
     if (labw < 48)
         labw = 48;
-    double x0 = CH_MARGIN + 22 + labw + 10;
+    double x0 = CH_MARGIN + 24 + labw + 8;
     double vlabw = cc_ch_text_width(&c, c.en ? "100.0 Excellent" : "100.0 不合格", fs, 0) + 16;
-    double x1 = W - CH_MARGIN - vlabw;
+    double x1 = c.w - CH_MARGIN - vlabw;
     double pw = x1 - x0;
 
     /* grid: every 10, labelled every 20 */
@@ -123,7 +123,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             char tl[16];
             snprintf(tl, sizeof(tl), "%d", t);
             cc_ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
-            cc_ch_text(&c, x, plot_bottom + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
+            cc_ch_text(&c, x, plot_bottom + 6, tl, 13, 0, 1, 0, 0, CH_INK2);
         }
     }
     cc_ch_line(cr, x0, round(plot_bottom) + 0.5, x1, round(plot_bottom) + 0.5, 1, CH_AXIS);
@@ -140,9 +140,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     cairo_restore(cr);
 
     /* bars */
-    double bh = pitch * (pitch > 40 ? 0.6 : 0.72);
-    if (bh > 34)
-        bh = 34;
+    double bh = pitch * 0.7;
     for (size_t k = 0; k < n; k++) {
         size_t i = r[k].i;
         double v = r[k].v;
@@ -172,6 +170,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             snprintf(vl, sizeof(vl), "%s %s", num, c.en ? grade_en[g] : grade_zh[g]);
         }
         if (k % every == 0) {
+            c.labelled++;
             cc_ch_text(&c, x0 - 10, yc, labels[i], fs, 0, 2, 1, labw, CH_INK2);
             /* on a white patch, so a grade-cut line never runs through it */
             double tw, th;
@@ -186,10 +185,10 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     free(r);
 
     /* axis titles */
-    cc_ch_text(&c, x0 + pw / 2, plot_bottom + 30, c.en ? "Total score (0–100)" : "总分 (0–100)",
+    cc_ch_text(&c, x0 + pw / 2, plot_bottom + 26, c.en ? "Total score (0–100)" : "总分 (0–100)",
                14, 0, 1, 0, 0, CH_INK);
     const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
-    cc_ch_text_rot(&c, CH_MARGIN + 6, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
+    cc_ch_text_rot(&c, CH_MARGIN + 8, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
                    CH_INK);
     return cc_ch_finish(&c, path);
 }

@@ -18,21 +18,38 @@
 #define CH_MIN_W 480
 #define CH_MIN_H 320
 #define CH_MAX_DIM 32000     /* Cairo image surfaces stop at 32767 */
-#define CH_ROW_MIN 16        /* bars and heat map: least row pitch before growing */
-#define CH_COL_MIN 18        /* heat map: least column width before growing */
-#define CH_MARGIN 40
-#define CH_LINE2 62          /* centre of the subtitle/legend line */
-#define CH_BARS_TOP 96       /* bars: plot top */
-#define CH_BARS_FOOT 56      /* bars: below the plot (ticks, axis title) */
-#define CH_HEAT_TOP 132      /* heat map: grid top (column labels above) */
-#define CH_HEAT_FOOT 24
-#define CH_HEAT_SIDE 320     /* heat map: margins + least row-label column */
+/* Layout units: every chart is laid out on a page CH_LW units wide, scaled to
+ * the PNG's width (1200 px: 1 unit = 5/3 px). Text sizes are in units, so the
+ * smallest (CH_FS_MIN) is 1/60 of the width and the title (CH_FS_TITLE) 1/30
+ * whatever the pixel size. */
+#define CH_LW 720.0
+#define CH_FS_MIN 12.0
+#define CH_FS_TITLE 24.0
+#define CH_MARGIN 32
+#define CH_LINE2 54          /* centre of the subtitle line */
+#define CH_LINE3 80          /* centre of the legend line (bars, heat map) */
+#define CH_BARS_TOP 98       /* bars: plot top */
+#define CH_BARS_FOOT 54      /* bars: below the plot (ticks, axis title) */
+#define CH_BARS_PITCH_MIN 22 /* bars: row pitch, least and most */
+#define CH_BARS_PITCH_MAX 36
+#define CH_HEAT_TOP 98       /* heat map: column-label band top */
+#define CH_HEAT_COLLAB 104   /* heat map: the band of vertical column labels */
+#define CH_HEAT_FOOT 10
+#define CH_HEAT_PITCH_MIN 20
+#define CH_HEAT_PITCH_MAX 32
+#define CH_KANO_TOP 84       /* KANO: plot and key top */
+#define CH_KANO_KEYP 18      /* KANO: key row pitch */
 
 #define CH_INK 0x222222      /* titles */
 #define CH_INK2 0x444444     /* labels */
 #define CH_INK3 0x888888     /* notes */
 #define CH_GRID 0xE3E3E3
 #define CH_AXIS 0x9A9A9A
+
+#define CH_GRADE_1 0x2E7D4F  /* 优秀 dark green */
+#define CH_GRADE_2 0x7CBF6E  /* 良好 light green */
+#define CH_GRADE_3 0xF2B134  /* 合格 amber */
+#define CH_GRADE_4 0xD9383A  /* 不合格 red */
 
 #define CH_RED 0xD9383A
 #define CH_YELLOW 0xF2B134
@@ -51,7 +68,10 @@ typedef struct {
     PangoLayout *lay;
     PangoFontDescription *fd;
     cc_chart_opts o;         /* resolved */
-    int w, h, en;
+    int w, h, en;            /* w, h in layout units (pixels for cc_ch_open) */
+    double k;                /* pixels per layout unit */
+    double min_fs, title_fs; /* drawn text sizes (units), for the layout report */
+    size_t labelled;
     int png_level;           /* zlib level of the PNG; 0 = 6 */
     cc_buf tmp;
 } cc_ch_canvas;
@@ -60,7 +80,11 @@ typedef struct { const char *text; unsigned hex; int style; } cc_ch_legend_item;
 
 void cc_ch_opts(const cc_chart_opts *in, cc_chart_opts *out);
 cc_err cc_ch_check(const char *path, const char *what, int ok);
+/* A canvas of w x h pixels, drawn in pixels (the brief scales it itself). */
 cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
+/* A chart's canvas of w x h pixels, drawn in layout units: CH_LW units wide,
+ * c->w x c->h units (c->k pixels a unit). */
+cc_err cc_ch_open_chart(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
 void cc_ch_close(cc_ch_canvas *c);
 cc_err cc_ch_finish(cc_ch_canvas *c, const char *path);   /* writes and closes */
 
@@ -86,8 +110,15 @@ void cc_ch_text_rot(cc_ch_canvas *c, double x, double y, double angle, const cha
 void cc_ch_header(cc_ch_canvas *c, const char *title, double right_reserve);
 double cc_ch_legend_width(cc_ch_canvas *c, size_t n, const cc_ch_legend_item *it);
 void cc_ch_legend(cc_ch_canvas *c, double x_right, double y, size_t n, const cc_ch_legend_item *it);
+/* A legend from x_left, wrapped at x_left + maxw; returns the lines used. */
+int cc_ch_legend_left(cc_ch_canvas *c, double x_left, double y, double maxw, size_t n,
+                      const cc_ch_legend_item *it);
+/* The grade (0..3 优秀 良好 合格 不合格, 4 none) and level palettes. */
+unsigned cc_ch_grade_colour(int g);
 void cc_ch_swatch(cc_ch_canvas *c, double x, double y, unsigned hex, int style);
 void cc_ch_no_data(cc_ch_canvas *c);
+void cc_ch_hatch(cc_ch_canvas *c, double x, double y, double w, double h);
+double cc_ch_pitch(size_t n, double band, double lo, double hi);
 void cc_ch_line(cairo_t *cr, double x0, double y0, double x1, double y1, double width,
                 unsigned hex);
 

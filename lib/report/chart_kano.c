@@ -85,15 +85,16 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     cc_chart_opts o;
     cc_ch_opts(opts, &o);
     int W, H;
-    cc_chart_size(CC_CHART_KANO, &o, 0, 0, &W, &H);
+    cc_chart_size(CC_CHART_KANO, &o, n, 0, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     cc_ch_header(&c, title, 0);
 
-    double S = fmin(H - 100 - 76, (W - 2 * CH_MARGIN) * 0.56);
-    double x0 = CH_MARGIN + 62, y0 = 100;
+    (void)W; (void)H;
+    double S = 296;
+    double x0 = CH_MARGIN + 50, y0 = CH_KANO_TOP;
     rect plot = { x0, y0, S, S };
 #define PX(v) (x0 + S * ((v) < 0 ? 0 : (v) > 1 ? 1 : (v)))
 #define PY(v) (y0 + S - S * ((v) < 0 ? 0 : (v) > 1 ? 1 : (v)))
@@ -115,7 +116,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         if (t % 2 == 0) {
             char tl[16];
             cc_ch_fmt(tl, sizeof(tl), t / 10.0, 1);
-            cc_ch_text(&c, x, y0 + S + 7, tl, 13, 0, 1, 0, 0, CH_INK2);
+            cc_ch_text(&c, x, y0 + S + 5, tl, 13, 0, 1, 0, 0, CH_INK2);
             cc_ch_text(&c, x0 - 8, y, tl, 13, 0, 2, 1, 0, CH_INK2);
         }
     }
@@ -131,11 +132,11 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     for (int q = 0; q < 4; q++) {
         const char *name = c.en ? q_en[q] : q_zh[q];
         double w, h;
-        cc_ch_layout(&c, name, 18, 1, 0);
+        cc_ch_layout(&c, name, 16, 1, 0);
         cc_ch_extent(&c, &w, &h);
         double tx = q == Q_A || q == Q_I ? x0 + 10 : x0 + S - 10 - w;
         double ty = q == Q_A || q == Q_O ? y0 + 8 : y0 + S - 8 - h;
-        cc_ch_text(&c, tx, ty, name, 18, 1, 0, 0, 0, q_hex[q]);
+        cc_ch_text(&c, tx, ty, name, 16, 1, 0, 0, 0, q_hex[q]);
         add_rect(&obst, (rect){ tx, ty, w, h });
     }
 
@@ -159,12 +160,10 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         cairo_set_line_width(cr, 1.5);
         cairo_stroke(cr);
     }
-    /* the key's row pitch: 22 px, down to 15 px for many features; features
-     * beyond what fits are summarised as "… k more" and get no number label */
-    double kavail = (y0 + S - 24) - (y0 + 28);
-    double kp = n ? kavail / (double)n : 22;
-    kp = kp > 22 ? 22 : kp < 15 ? 15 : kp;
-    double kfs = kp >= 20 ? 13 : 11;
+    /* the key: one row of CH_KANO_KEYP units per feature (the canvas grows
+     * with them); only at the size limit are the last summarised "… k more" */
+    double kp = CH_KANO_KEYP, kfs = CH_FS_MIN;
+    double kavail = (c.h - 34) - (y0 + 24);
     size_t nkey = (size_t)floor(kavail / kp);
     if (nkey >= n)
         nkey = n;
@@ -182,7 +181,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         for (int pass = 0; pass < (i < nkey ? 2 : 1); pass++) {
             const char *txt = pass == 0 ? labels[i] : numl;
             double w, h;
-            cc_ch_layout(&c, txt, 13, pass, pass == 0 ? 150 : 0);
+            cc_ch_layout(&c, txt, CH_FS_MIN, pass, pass == 0 ? 120 : 0);
             cc_ch_extent(&c, &w, &h);
             rect r;
             int near;
@@ -195,7 +194,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
             cairo_rectangle(cr, r.x - 1, r.y + 1, r.w + 2, r.h - 2);
             cc_ch_rgba(cr, 0xFFFFFF, 0.75);
             cairo_fill(cr);
-            cc_ch_text(&c, r.x, r.y, txt, 13, pass, 0, 0, pass == 0 ? 150 : 0, CH_INK);
+            cc_ch_text(&c, r.x, r.y, txt, CH_FS_MIN, pass, 0, 0, pass == 0 ? 120 : 0, CH_INK);
             add_rect(&obst, r);
             break;
         }
@@ -203,7 +202,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
     free(obst.r);
 
     /* axis titles */
-    cc_ch_text(&c, x0 + S / 2, y0 + S + 30,
+    cc_ch_text(&c, x0 + S / 2, y0 + S + 24,
                c.en ? "|Worse|: dissatisfaction if absent (0–1)"
                     : "|Worse| 不提供时的不满意影响 (0–1)",
                14, 0, 1, 0, 0, CH_INK);
@@ -213,10 +212,10 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
                    14, 0, 1, 0, CH_INK);
 
     /* key: number, name, Better, |Worse|, quadrant */
-    double kx = x0 + S + 48, kw = W - CH_MARGIN - kx, ky = y0 + 4;
-    double cB = kx + kw - 110, cW = kx + kw - 56, cQ = kx + kw - 6;
+    double kx = x0 + S + 24, kw = c.w - CH_MARGIN - kx, ky = y0;
+    double cB = kx + kw - 92, cW = kx + kw - 40, cQ = kx + kw;
     cc_ch_text(&c, kx, ky, "#", 13, 1, 0, 0, 0, CH_INK3);
-    cc_ch_text(&c, kx + 30, ky, c.en ? "Feature" : "需求项", 13, 1, 0, 0, 0, CH_INK3);
+    cc_ch_text(&c, kx + 24, ky, c.en ? "Feature" : "需求项", 13, 1, 0, 0, 0, CH_INK3);
     cc_ch_text(&c, cB, ky, "Better", 13, 1, 2, 0, 0, CH_INK3);
     cc_ch_text(&c, cW, ky, "|Worse|", 13, 1, 2, 0, 0, CH_INK3);
     cc_ch_text(&c, cQ, ky, c.en ? "Q" : "象限", 13, 1, 2, 0, 0, CH_INK3);
@@ -242,8 +241,14 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
             ql[1] = 0;
         }
         unsigned qh = nan ? CH_INK3 : q_hex[quadrant(fabs(worse[i]), better[i])];
+        if (i % 2 == 0) {       /* zebra rows, to read a long key across */
+            cairo_rectangle(cr, kx - 4, ky - 3, kw + 8, kp);
+            cc_ch_rgb(cr, 0xF2F2F2);
+            cairo_fill(cr);
+        }
+        c.labelled++;
         cc_ch_text(&c, kx, ky, t, kfs, 1, 0, 0, 0, qh);
-        cc_ch_text(&c, kx + 30, ky, labels[i], kfs, 0, 0, 0, cB - 60 - kx - 30, CH_INK2);
+        cc_ch_text(&c, kx + 24, ky, labels[i], kfs, 0, 0, 0, cB - 44 - kx - 24, CH_INK2);
         cc_ch_text(&c, cB, ky, b, kfs, 0, 2, 0, 0, CH_INK2);
         cc_ch_text(&c, cW, ky, wv, kfs, 0, 2, 0, 0, CH_INK2);
         cc_ch_text(&c, cQ, ky, ql, kfs, 1, 2, 0, 0, qh);
@@ -255,7 +260,7 @@ cc_err cc_chart_kano(const char *path, const cc_chart_opts *opts, const char *ti
         char note[96];
         snprintf(note, sizeof(note), c.en ? "%zu feature(s) without answers not plotted"
                                           : "%zu 项无有效回答，未绘出", skipped);
-        cc_ch_text(&c, kx, y0 + S, note, 13, 0, 0, 2, kw, CH_INK3);
+        cc_ch_text(&c, kx, ky + 4, note, CH_FS_MIN, 0, 0, 0, kw, CH_INK3);
     }
 #undef PX
 #undef PY

@@ -25,9 +25,9 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
     cc_chart_opts o;
     cc_ch_opts(opts, &o);
     int W, H;
-    cc_chart_size(CC_CHART_RADAR, &o, 0, 0, &W, &H);
+    cc_chart_size(CC_CHART_RADAR, &o, naxes, 0, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     cc_ch_header(&c, title, 0);
@@ -37,17 +37,28 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
     }
 
     /* the legend panel on the right: series, then the scale note */
-    double panel = W * 0.26;
-    if (panel < 200)
-        panel = 200;
-    double px = W - CH_MARGIN - panel;
-    double top = 100, bottom = H - 40;
+    (void)W; (void)H;
+    double panel = 150;
+    double px = c.w - CH_MARGIN - panel;
+    double top = 76, bottom = c.h - 12;
     double cx = CH_MARGIN + (px - CH_MARGIN) / 2, cy = top + (bottom - top) / 2;
     /* room for the axis labels around the web */
     size_t nvl = nseries < 4 ? nseries : 0;      /* value lines under each axis label */
-    double R = fmin((px - CH_MARGIN) / 2 - 130, (bottom - top) / 2 - 28 - 20 * (double)nvl);
+    /* the web spans from its top axis (-R) down to R * maxs: centre that
+     * span, labels included, between top and bottom */
+    double maxs = -1;
+    for (size_t a = 0; a < naxes; a++) {
+        double sa = sin(-M_PI / 2 + 2 * M_PI * (double)a / (double)naxes);
+        if (sa > maxs)
+            maxs = sa;
+    }
+    if (naxes < 3)
+        maxs = 1;                                /* circles */
+    double lab = 22 + 18 * (double)nvl;
+    double R = fmin((px - CH_MARGIN) / 2 - 104, (bottom - top - 2 * lab) / (1 + maxs));
     if (R < 60)
         R = 60;
+    cy = top + lab + R + fmax(0, (bottom - top - 2 * lab) - R * (1 + maxs)) / 2;
 
     /* the web: rings at 20..100, spokes */
     for (int t = 20; t <= 100; t += 20) {
@@ -80,7 +91,7 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
         char tl[16];
         snprintf(tl, sizeof(tl), "%d", t);
         double r = R * t / 100.0 * (naxes >= 3 ? cos(M_PI / (double)naxes) : 1);
-        cc_ch_text(&c, cx + r * cos(sang) + 3, cy + r * sin(sang), tl, 12, 0, 0, 1, 0, CH_INK3);
+        cc_ch_text(&c, cx + r * cos(sang) + 3, cy + r * sin(sang), tl, CH_FS_MIN, 0, 0, 1, 0, CH_INK3);
     }
 
     /* the series: references first (underneath), the subject (0) last */
@@ -139,17 +150,23 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
         }
     }
 
-    /* axis labels outside the web, with every series' value underneath */
-    for (size_t a = 0; a < naxes; a++) {
+    /* axis labels outside the web, with every series' value underneath;
+     * every k-th axis when the blocks would not fit around the web */
+    double blockh = 18 * (double)(1 + nvl);
+    size_t aevery = (size_t)ceil((double)naxes * blockh * 0.9 / (2 * M_PI * (R + 16)));
+    if (aevery < 1)
+        aevery = 1;
+    for (size_t a = 0; a < naxes; a += aevery) {
+        c.labelled++;
         double ang = -M_PI / 2 + 2 * M_PI * (double)a / (double)naxes;
         double ca = cos(ang), sa = sin(ang);
         double lx = cx + (R + 16) * ca, ly = cy + (R + 16) * sa;
         int ha = ca > 0.25 ? 0 : ca < -0.25 ? 2 : 1;
         /* block of 1 + nseries lines */
         size_t nl = 1 + nvl;
-        double lh = 20, bh = lh * (double)nl;
+        double lh = 18, bh = lh * (double)nl;
         double by = sa < -0.25 ? ly - bh : sa > 0.25 ? ly : ly - bh / 2;
-        cc_ch_text(&c, lx, by, axis_labels[a], 16, 1, ha, 0, 120, CH_INK);
+        cc_ch_text(&c, lx, by, axis_labels[a], 14, 1, ha, 0, 100, CH_INK);
         for (size_t k = 0; k + 1 < nl; k++) {
             double v = values[k * naxes + a];
             char num[32];
@@ -157,19 +174,19 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
                 snprintf(num, sizeof(num), "%s", c.en ? "n/a" : "无数据");
             else
                 cc_ch_fmt(num, sizeof(num), v, 1);
-            cc_ch_text(&c, lx, by + lh * (double)(k + 1) + 2, num, 14, k == 0, ha, 0, 0,
+            cc_ch_text(&c, lx, by + lh * (double)(k + 1), num, 13, k == 0, ha, 0, 0,
                        isnan(v) ? CH_INK3 : cc_ch_series_hex[k % CH_NSERIES]);
         }
     }
 
     /* legend panel */
     double ly = top + 20;
-    cc_ch_text(&c, px, ly, c.en ? "Score (0–100)" : "得分 (0–100)", 15, 1, 0, 1, panel, CH_INK);
-    ly += 34;
+    cc_ch_text(&c, px, ly, c.en ? "Score (0–100)" : "得分 (0–100)", 14, 1, 0, 1, panel, CH_INK);
+    ly += 28;
     for (size_t k = 0; k < nseries; k++) {
         cc_ch_swatch(&c, px, ly, cc_ch_series_hex[k % CH_NSERIES], k == 0 ? 1 : 2);
-        cc_ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, panel - 26, CH_INK2);
-        ly += 28;
+        cc_ch_text(&c, px + 26, ly, series_labels[k], 13, k == 0, 0, 1, panel - 26, CH_INK2);
+        ly += 24;
         if (ly > bottom - 40 && k + 1 < nseries) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 项", nseries - k - 1);
@@ -183,8 +200,8 @@ cc_err cc_chart_radar(const char *path, const cc_chart_opts *opts, const char *t
             gaps = 1;
     if (gaps) {
         ly += 10;
-        cc_ch_text(&c, px, ly, c.en ? "Gaps in an outline: no score on that axis"
-                                 : "轮廓断开处：该维度无得分", 13, 0, 0, 1, panel, CH_INK3);
+        cc_ch_text(&c, px, ly, c.en ? "Gaps: no score on that axis" : "轮廓断开处：该维度无得分",
+                   CH_FS_MIN, 0, 0, 1, panel, CH_INK3);
     }
     return cc_ch_finish(&c, path);
 }

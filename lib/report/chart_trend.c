@@ -33,7 +33,7 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
     int W, H;
     cc_chart_size(CC_CHART_TREND, &o, 0, 0, &W, &H);
     cc_ch_canvas c;
-    if ((rc = cc_ch_open(&c, &o, W, H)))
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
         return rc;
     cairo_t *cr = c.cr;
     const double *cut = o.grade_cut;
@@ -43,11 +43,12 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         return cc_ch_finish(&c, path);
     }
 
-    double panel = W * 0.2;
-    if (panel < 180)
-        panel = 180;
-    double x0 = CH_MARGIN + 56, x1 = W - CH_MARGIN - panel - 20;
-    double y0 = 104, y1 = H - 70;       /* y0 = 100 points, y1 = 0 */
+    (void)W; (void)H;
+    double panel = 150;
+    /* the last values are written right of x1 (up to 36 units), the panel
+     * starts 46 units right of it */
+    double x0 = CH_MARGIN + 44, x1 = c.w - CH_MARGIN - panel - 30;
+    double y0 = 84, y1 = c.h - 58;       /* y0 = 100 points, y1 = 0 */
     double pw = x1 - x0, ph = y1 - y0;
 #define YV(v) (y1 - ph * ((v) < 0 ? 0 : (v) > 100 ? 100 : (v)) / 100.0)
 
@@ -87,7 +88,7 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
         double x = x0 + dx * ((double)p + 0.5);
         cc_ch_line(cr, round(x) + 0.5, y1, round(x) + 0.5, y1 + 5, 1, CH_AXIS);
         /* thin from the end so the latest period is always labelled */
-        if ((npoints - 1 - p) % every == 0)
+        if ((npoints - 1 - p) % every == 0 && ++c.labelled)
             cc_ch_text(&c, x, y1 + 8, x_labels[p], 13, 0, 1, 0, dx * (double)every - 6, CH_INK2);
     }
 
@@ -171,39 +172,39 @@ cc_err cc_chart_trend(const char *path, const cc_chart_opts *opts, const char *t
     }
 
     /* axis titles */
-    cc_ch_text(&c, x0 + pw / 2, y1 + 34, c.en ? "Period" : "周次", 14, 0, 1, 0, 0, CH_INK);
+    cc_ch_text(&c, x0 + pw / 2, y1 + 30, c.en ? "Period" : "周次", 14, 0, 1, 0, 0, CH_INK);
     cc_ch_text_rot(&c, CH_MARGIN, y0 + ph / 2, -M_PI / 2,
                    c.en ? "Total score (0–100)" : "总分 (0–100)", 14, 0, 1, 0, CH_INK);
 
     /* legend panel */
-    double px = W - CH_MARGIN - panel + 40, ly = y0 + 8;
-    double pwid = panel - 40;
+    double px = c.w - CH_MARGIN - panel + 16, ly = y0 + 8;
+    double pwid = panel - 16;
     for (size_t k = 0; k < nseries; k++) {
-        if (ly > y1 - 5 * 26 - 40 && k + 1 < nseries) {
+        if (ly > y1 - 5 * 24 - 36 && k + 1 < nseries) {
             char more[64];
             snprintf(more, sizeof(more), c.en ? "… %zu more" : "… 另有 %zu 条", nseries - k);
             cc_ch_text(&c, px, ly, more, 13, 0, 0, 1, pwid, CH_INK3);
             break;
         }
         cc_ch_swatch(&c, px, ly, cc_ch_series_hex[k % CH_NSERIES], k >= CH_NSERIES ? 2 : 1);
-        cc_ch_text(&c, px + 26, ly, series_labels[k], 14, k == 0, 0, 1, pwid - 26, CH_INK2);
-        ly += 26;
+        cc_ch_text(&c, px + 26, ly, series_labels[k], 13, k == 0, 0, 1, pwid - 26, CH_INK2);
+        ly += 24;
     }
     /* the grade bands, at the bottom of the panel */
-    double by = y1 - 4 * 26 + 13;
-    cc_ch_text(&c, px, by - 30, c.en ? "Grade bands" : "等级区间", 14, 1, 0, 1, pwid, CH_INK);
+    double by = y1 - 4 * 24 + 12;
+    cc_ch_text(&c, px, by - 28, c.en ? "Grade bands" : "等级区间", 14, 1, 0, 1, pwid, CH_INK);
     for (int g = 0; g < 4; g++) {
         char bl[48];
         double cv = cut[g < 3 ? g : 2];
         cc_ch_fmt(num, sizeof(num), cv, cv == floor(cv) ? 0 : 1);
         snprintf(bl, sizeof(bl), g < 3 ? "%s ≥%s" : "%s <%s", c.en ? gen[g] : gzh[g], num);
-        cairo_rectangle(cr, px + 0.5, by + 26 * g - 6.5, 18, 14);
+        cairo_rectangle(cr, px + 0.5, by + 24 * g - 6.5, 18, 14);
         cc_ch_rgb(cr, band_hex[g]);
         cairo_fill_preserve(cr);
         cc_ch_rgb(cr, band_ink[g]);
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
-        cc_ch_text(&c, px + 26, by + 26 * g, bl, 14, 0, 0, 1, pwid - 26, band_ink[g]);
+        cc_ch_text(&c, px + 26, by + 24 * g, bl, 13, 0, 0, 1, pwid - 26, band_ink[g]);
     }
 #undef YV
     return cc_ch_finish(&c, path);

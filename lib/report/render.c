@@ -451,7 +451,7 @@ static wref *collect(const cc_scorecard *sc, int min_colour, size_t *n)
     return w;
 }
 
-cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int min_colour)
+cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, const cc_items *items, cc_format fmt, int min_colour)
 {
     const cc_config *cfg = sc->cfg;
     size_t n;
@@ -484,6 +484,9 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             json_object_set_new(o, "change", jstr(cc_change_name(c->change)));
             json_object_set_new(o, "action", json_string(cc_cell_action_zh(c)));
             json_object_set_new(o, "explanation", json_string(c->explanation ? c->explanation : ""));
+            const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
+            json_object_set_new(o, "item", it ? json_string(it->id) : json_null());
+            json_object_set_new(o, "item_state", it ? json_string(cc_item_state_zh(it->state)) : json_null());
             json_array_append_new(arr, o);
         }
         json_object_set_new(root, "warnings", arr);
@@ -494,7 +497,7 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
     } else if (fmt == CC_FMT_CSV) {
         fputs("\xEF\xBB\xBF", f);
         fputs("period,unit_level,unit_id,unit_name,indicator_id,indicator_name,status,value,target,"
-              "run,rectify,change,explanation\r\n", f);
+              "run,rectify,change,explanation,item,item_state\r\n", f);
         for (size_t k = 0; k < n; k++) {
             const cc_unit_result *r = &sc->res[w[k].u];
             const cc_cell *c = &r->cells[w[k].i];
@@ -511,6 +514,13 @@ cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, cc_format fmt, int mi
             fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
             csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
             csv_cell(f, c->explanation, 1);
+            const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
+            fputc(',', f);
+            if (it)
+                csv_cell(f, it->id, 1);
+            fputc(',', f);
+            if (it)
+                csv_cell(f, cc_item_state_zh(it->state), 1);
             fputs("\r\n", f);
         }
     } else if (fmt == CC_FMT_TABLE) {

@@ -49,11 +49,18 @@ static cc_err mkdir_one(const char *path, int must_be_new)
     return CC_ERR_IO;
 }
 
-/* Remove the files of dir and dir/charts (a staging directory), then the directories. */
+/* The subdirectories of a period's directory: charts, the street ledgers. */
+static const char *const subdirs[] = {"charts", "整改台账"};
+#define NSUB (sizeof subdirs / sizeof subdirs[0])
+
+/* Remove the files of dir and its subdirectories (a staging directory), then the directories. */
 static void remove_staging(const char *dir)
 {
-    char *sub[2] = {cc_xasprintf("%s/charts", dir), cc_xstrdup(dir)};
-    for (int k = 0; k < 2; k++) {
+    char *sub[NSUB + 1];
+    for (size_t k = 0; k < NSUB; k++)
+        sub[k] = cc_xasprintf("%s/%s", dir, subdirs[k]);
+    sub[NSUB] = cc_xstrdup(dir);
+    for (size_t k = 0; k <= NSUB; k++) {
         DIR *d = opendir(sub[k]);
         struct dirent *de;
         while (d && (de = readdir(d))) {
@@ -100,18 +107,21 @@ static void remove_stale_staging(const char *outd)
         closedir(d);
 }
 
-/* Move every file of staging (and staging/charts) into final (and final/charts). */
+/* Move every file of staging (and its subdirectories that exist) into final. */
 static cc_err publish(const char *staging, const char *final)
 {
     cc_err e = CC_OK;
-    char *fc = cc_xasprintf("%s/charts", final);
-    if ((e = mkdir_one(final, 0)) || (e = mkdir_one(fc, 0))) {
-        free(fc);
+    if ((e = mkdir_one(final, 0)))
         return e;
-    }
-    for (int k = 0; k < 2 && !e; k++) {
-        char *from = k ? cc_xasprintf("%s/charts", staging) : cc_xstrdup(staging);
-        const char *to = k ? fc : final;
+    for (size_t k = 0; k <= NSUB && !e; k++) {
+        char *from = k ? cc_xasprintf("%s/%s", staging, subdirs[k - 1]) : cc_xstrdup(staging);
+        char *to = k ? cc_xasprintf("%s/%s", final, subdirs[k - 1]) : cc_xstrdup(final);
+        struct stat fs;
+        if (k && (stat(from, &fs) != 0 || !S_ISDIR(fs.st_mode) || (e = mkdir_one(to, 0)))) {
+            free(from);
+            free(to);
+            continue;
+        }
         DIR *d = opendir(from);
         struct dirent *de;
         while (d && !e && (de = readdir(d))) {
@@ -130,8 +140,8 @@ static cc_err publish(const char *staging, const char *final)
         if (d)
             closedir(d);
         free(from);
+        free(to);
     }
-    free(fc);
     return e;
 }
 
@@ -139,7 +149,7 @@ static cc_err publish(const char *staging, const char *final)
 
 /* warnings.csv is `carecard warnings --format csv` of the run's scorecard
  * (one implementation of the contract: render.c). */
-static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
+static cc_err write_csv_file(const char *path, const cc_scorecard *sc, const cc_items *items)
 {
     char *tmp = cc_xasprintf("%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
@@ -149,7 +159,7 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
         free(tmp);
         return CC_ERR_IO;
     }
-    e = cc_render_warnings(f, sc, CC_FMT_CSV, CC_COL_BLUE);
+    e = cc_render_warnings(f, sc, items, CC_FMT_CSV, CC_COL_BLUE);
     if (fclose(f) != 0 || e != CC_OK) {
         cc_error("%s: write failed: %s", path, strerror(errno));
         e = CC_ERR_IO;
@@ -161,6 +171,44 @@ static cc_err write_csv_file(const char *path, const cc_scorecard *sc)
     if (e != CC_OK)
         unlink(tmp);
     free(tmp);
+    return e;
+}
+
+/* Does an indicator use a measure of the rectification items? */
+static int uses_ledger(const cc_config *cfg)
+{
+    for (size_t i = 0; i < cfg->nind; i++)
+        if (cc_indicator_uses(&cfg->ind[i], CC_SRC_LEDGER))
+            return 1;
+    return 0;
+}
+
+/* Record the items found, so that ingest knows the 编号 of a returned ledger. */
+static cc_err record_items(cc_store *s, const cc_scorecard *sc, const cc_items *it, long *changed)
+{
+    static const char *const kinds[] = {"week", "month", "quarter", "year", "custom"};
+    cc_ledger_item_rec *v = cc_xcalloc(it->n + 1, sizeof *v);
+    char (*dl)[11] = cc_xcalloc(it->n + 1, sizeof *dl), (*cl)[11] = cc_xcalloc(it->n + 1, sizeof *cl);
+    for (size_t k = 0; k < it->n; k++) {
+        const cc_ritem *t = &it->v[k];
+        cc_day_format(t->deadline, dl[k]);
+        v[k].item_id = t->id;
+        v[k].period_kind = kinds[sc->period.kind];
+        v[k].community_id = sc->res[t->unit].unit.id;
+        v[k].indicator_id = sc->cfg->ind[t->ind].id;
+        v[k].opened = t->opened;
+        v[k].deadline = dl[k];
+        v[k].level = t->red ? "red" : "yellow";
+        v[k].state = cc_item_state_zh(t->state);
+        if (t->closed >= 0) {
+            cc_day_format(t->closed, cl[k]);
+            v[k].closed = cl[k];
+        }
+    }
+    cc_err e = cc_store_ledger_items_put(s, v, it->n, changed);
+    free(v);
+    free(dl);
+    free(cl);
     return e;
 }
 
@@ -181,6 +229,8 @@ typedef struct {
     const cc_config *cfg;
     const cc_report_opts *o;
     const cc_scorecard *sc;
+    const cc_items *items;             /* rectification items of sc */
+    const char *ledger_dir;            /* <staging>/整改台账 (full runs), NULL */
     const cc_wb_trend *trend;         /* monthly/quarterly; NULL for weekly */
     const char *dir;            /* <out>/<period> */
     const char *stamp;
@@ -342,6 +392,9 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         paths[k] = NULL;
     }
     int community = scope->unit.level == CC_LEVEL_COMMUNITY;
+    /* what the rows of the bars and the heat map are */
+    co.row_title = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "Street" : "街道")
+                                                      : (R->o->lang_en ? "Community" : "社区");
     const char *sname = scope->unit.level == CC_LEVEL_AREA ? (R->o->lang_en ? "area" : "全区")
                                                            : scope->unit.name;
     for (int k = 0; k < 5; k++) {
@@ -372,23 +425,40 @@ static cc_err draw_charts(run *R, const job *j, const char *charts[5], char *pat
         free(title);
     }
     if (!e && paths[CC_CHART_HEATMAP]) {
-        const char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
+        /* columns: the id and the short name (the name without its
+         * parenthesis: "P5 名额使用率"); the chart ellipsises what is long */
+        char **cols = cc_xcalloc(cfg->nind + 1, sizeof *cols);
         cc_colour *cells = cc_xcalloc(n * cfg->nind + 1, sizeof *cells);
         unsigned char *marks = cc_xcalloc(n * cfg->nind + 1, 1);
-        for (size_t c = 0; c < cfg->nind; c++)
-            cols[c] = cfg->ind[c].id;
+        for (size_t c = 0; c < cfg->nind; c++) {
+            const cc_indicator *ind = &cfg->ind[c];
+            const char *nm = R->o->lang_en && ind->name_en ? ind->name_en : ind->name;
+            size_t len = nm ? strlen(nm) : 0;      /* up to the first ( or （ (whole characters) */
+            const char *par = nm ? strchr(nm, '(') : NULL, *fw = nm ? strstr(nm, "（") : NULL;
+            if (par && (size_t)(par - nm) < len)
+                len = (size_t)(par - nm);
+            if (fw && (size_t)(fw - nm) < len)
+                len = (size_t)(fw - nm);
+            while (len && nm[len - 1] == ' ')
+                len--;
+            cols[c] = len ? cc_xasprintf("%s %.*s", ind->id, (int)len, nm) : cc_xstrdup(ind->id);
+        }
         for (size_t i = 0; i < n; i++) {
             const cc_unit_result *r = &sc->res[j->rows[i]];
             labels[i] = r->unit.name;
             for (size_t c = 0; c < cfg->nind; c++) {
                 cells[i * cfg->nind + c] = r->cells[c].colour;
-                marks[i * cfg->nind + c] = r->cells[c].rectify && cc_status_is_warning(r->cells[c].status);
+                marks[i * cfg->nind + c] =
+                    (r->cells[c].rectify && cc_status_is_warning(r->cells[c].status) ? CC_HEAT_RECTIFY : 0)
+                    | (r->cells[c].status == CC_ST_NOT_REPORTED ? CC_HEAT_UNREPORTED : 0);
             }
         }
         title = cc_xasprintf(R->o->lang_en ? "%s: warning levels" : "%s 指标预警热力图", sname);
-        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind, cols, cells,
-                                    marks);
+        e = cc_chart_heatmap_marked(paths[CC_CHART_HEATMAP], &co, title, n, labels, cfg->nind,
+                                    (const char *const *)cols, cells, marks);
         free(title);
+        for (size_t c = 0; c < cfg->nind; c++)
+            free(cols[c]);
         free(cols);
         free(cells);
         free(marks);
@@ -523,6 +593,7 @@ static cc_err do_job(run *R, const job *j)
     in.files = R->files;
     in.nfiles = R->nfiles;
     in.last_ingest = R->last_ingest;
+    in.ritems = R->items;
     for (size_t k = 0; k < j->nids; k++) {
         long u = R->unit_of[j->idx[k]];
         in.ncommunities++;
@@ -642,6 +713,12 @@ static cc_err do_job(run *R, const job *j)
     /* the one-page brief beside the workbook: full runs only */
     if (!e && !R->o->no_brief && R->o->nstreets == 0 && R->o->ncommunities == 0)
         e = cc_brief_report(&in, R->dir, j->base, R->config_sha, R->data_to);
+    /* the rectification ledger of each street: full runs only */
+    if (!e && R->ledger_dir && sc->res[j->scope].unit.level == CC_LEVEL_STREET) {
+        char *lp = cc_xasprintf("%s/%s-整改台账.xlsx", R->ledger_dir, j->base);
+        e = cc_ledger_workbook_write(lp, sc, R->items, j->scope);
+        free(lp);
+    }
     double c2 = thread_cpu_s();
     pthread_mutex_lock(&R->lock);
     R->cpu_charts += c1 - c0;
@@ -836,7 +913,10 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     double *tvalues = NULL;
     cc_wb_trend trend;
     size_t nweeks = 0;
-    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL;
+    char *dir = NULL, *final_dir = NULL, *charts = NULL, *stamp = NULL, *ledger_dir = NULL;
+    cc_ledger_entry *lentries = NULL;
+    size_t nlentries = 0;
+    cc_items items = {0};
     int staged = 0;
     double t0 = now_s();
     cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
@@ -845,6 +925,33 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (e)
         goto out;
     R.sc = sc;
+    /* the rectification items, from the history and the stored entries */
+    if ((e = cc_store_ledger_entries(s, &lentries, &nlentries)))
+        goto out;
+    cc_items_ctx ictx = {s, sc};
+    cc_items_compute(sc, lentries, nlentries, cc_items_earlier_from_store, &ictx, &items);
+    /* The measures items_* count the recorded items: when the scorecard
+     * uses them and this report's items change what is recorded, record
+     * them first and compute the scorecard again, so that a report does not
+     * depend on which reports ran before it. */
+    if (uses_ledger(cfg)) {
+        long changed = 0;
+        if ((e = record_items(s, sc, &items, &changed)))
+            goto out;
+        if (changed) {
+            cc_verbose("report %s: %ld rectification items recorded; the scorecard again", sc->period.id, changed);
+            cc_items_release(&items);
+            cc_scorecard_free(sc);
+            sc = NULL;
+            R.sc = NULL;
+            if ((e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc)))
+                goto out;
+            R.sc = sc;
+            ictx.sc = sc;
+            cc_items_compute(sc, lentries, nlentries, cc_items_earlier_from_store, &ictx, &items);
+        }
+    }
+    R.items = &items;
     cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
                sc->period.id, sc->units.n, now_s() - t0, cpu_s(), peak_mb());
     int full = o->nstreets == 0 && o->ncommunities == 0;
@@ -931,6 +1038,12 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if ((e = mkdir_one(charts, 1)))
         goto out;
     R.dir = dir;
+    if (full) {
+        ledger_dir = cc_xasprintf("%s/整改台账", dir);
+        if ((e = mkdir_one(ledger_dir, 1)))
+            goto out;
+        R.ledger_dir = ledger_dir;
+    }
 
     if (o->kind != CC_REPORT_WEEKLY) {
         /* each week's scorecard is reduced to its values and freed at once,
@@ -1069,7 +1182,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     if (full) {
         char *csv = cc_xasprintf("%s/warnings.csv", dir);
-        e = write_csv_file(csv, sc);
+        e = write_csv_file(csv, sc, &items);
         free(csv);
         if (e)
             goto out;
@@ -1081,6 +1194,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if ((e = publish(dir, final_dir)))
         goto out;
     if ((e = cc_scorecard_record(s, sc)))
+        goto out;
+    if ((e = record_items(s, sc, &items, NULL)))
         goto out;
 
     /* communities that did not report: one line on stderr */
@@ -1134,6 +1249,9 @@ out:
     free(final_dir);
     free(charts);
     free(stamp);
+    free(ledger_dir);
+    cc_items_release(&items);
+    cc_ledger_entries_free(lentries, nlentries);
     pthread_mutex_destroy(&R.lock);
     return e;
 }

@@ -187,7 +187,7 @@ typedef struct {
     lxw_format *rect[5];        /* the same marked 专项整治: bold, thick black border */
     lxw_format *pctd[5], *numd[5];  /* percent / number with 0..4 decimals */
     lxw_format *grade[4];       /* 优秀 良好 合格 不合格 */
-    lxw_format *bold;
+    lxw_format *bold, *center, *boldwrap;
 } formats;
 
 typedef struct {
@@ -202,7 +202,29 @@ typedef struct {
     lxw_worksheet *ws;
     double width[MAXCOLS];
     int header_row, last_row, last_col;   /* of the main table (autofilter) */
+    double img_right;                     /* right edge of the widest image, px */
+    int img_rows;                         /* first row below every image */
+    int img_r0[8], img_r1[8], nimg;       /* rows each image (or chart) covers */
+    unsigned char *lines;                 /* lines of wrapped text by row (0/1 = one) */
+    size_t nlines;
+    int tall_row;                         /* a header row two lines high, or -1 */
 } sheet;
+
+/* A line of wrapped text in points: Chinese fonts at 11 pt (Noto Sans CJK,
+ * the fallback where Calibri has no glyphs) take about 16.5 pt a line, more
+ * than Excel's 15 pt row. */
+#define LINE_PT 17.0
+
+/* A row's height in pixels as written (20 px, LINE_PT a line + 3 pt when
+ * wrapped, a two-line header the same). */
+static double row_px(const sheet *s, int r)
+{
+    if (r == s->tall_row)
+        return (2 * LINE_PT + 3) * 4 / 3;
+    if (r >= 0 && (size_t)r < s->nlines && s->lines[r] > 1)
+        return (LINE_PT * s->lines[r] + 3) * 4 / 3;
+    return 20;
+}
 
 static void note(book *b, lxw_error e)
 {
@@ -246,7 +268,10 @@ static void put_num(sheet *s, int row, int col, double v, lxw_format *f)
         return;
     }
     note(s->b, worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)col, v, f));
-    widen(s, col, 8);
+    char t[64];                         /* as wide as its digits and a sign, % or ↑ */
+    snprintf(t, sizeof t, "%.*f", v == floor(v) && fabs(v) < 1e15 ? 0 : 2, v);
+    size_t n = strlen(t) + 1;
+    widen(s, col, n < 5 ? 5 : (double)n);
 }
 
 static void put_long(sheet *s, int row, int col, long v)
@@ -267,10 +292,74 @@ static void put_comment(sheet *s, int row, int col, const char *txt)
     }
 }
 
+/* A long text wrapped in a column of at most cap characters (LibreOffice
+ * and Excel grow the row to its lines), so the sheet stays printable. */
+static void put_wrapped_f(sheet *s, int row, int col, const char *txt, double cap, lxw_format *f)
+{
+    if (!txt || !*txt || !cc_utf8_valid(txt, strlen(txt))) {
+        put_str(s, row, col, txt, NULL);
+        return;
+    }
+    double w = (double)cc_utf8_width(txt);
+    if (w <= cap) {                     /* fits one line: aligned as its row */
+        put_str(s, row, col, txt, f == s->b->f.boldwrap ? s->b->f.bold : NULL);
+        return;
+    }
+    note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)col, txt, f));
+    widen(s, col, cap);
+    /* the row is made as high as its lines (LibreOffice keeps the default
+     * height of a row written without one, and would print one line) */
+    size_t n = (size_t)ceil(w / (cap + 2));   /* the column is cap + 2 wide */
+    if (n > 1 && row >= 0) {
+        if ((size_t)row >= s->nlines) {
+            size_t nn = (size_t)row + 64;
+            s->lines = cc_xrealloc(s->lines, nn);
+            memset(s->lines + s->nlines, 0, nn - s->nlines);
+            s->nlines = nn;
+        }
+        if (n > s->lines[row])
+            s->lines[row] = (unsigned char)(n > 20 ? 20 : n);
+    }
+}
+
+static void put_wrapped(sheet *s, int row, int col, const char *txt, double cap)
+{
+    put_wrapped_f(s, row, col, txt, cap, s->b->f.wrap);
+}
+
+/* The width a header cell asks of its column: headers wrap (the format
+ * does), between Chinese characters or after a hyphen, so at most 6
+ * characters ("服务/过程", "2026-/W45"), the values decide the rest. *tall is
+ * set when the header takes two lines. */
+static double header_width(const char *t, int *tall)
+{
+    double w = (double)cc_utf8_width(t), run = 0, longest = 0;
+    for (const char *p = t; *p; p++) {      /* longest run of ASCII without a break */
+        if ((unsigned char)*p < 0x80 && *p != ' ' && *p != '-' && *p != '/')
+            run++;
+        else
+            run = 0;
+        if (run > longest)
+            longest = run;
+    }
+    double cap = longest > 6 ? longest : 6;
+    if (w > cap)
+        *tall = 1;
+    return w > cap ? cap : w;
+}
+
 static void header(sheet *s, int row, const char *const *cols, int n)
 {
-    for (int c = 0; c < n; c++)
-        put_str(s, row, c, cols[c], s->b->f.header);
+    int tall = 0;
+    for (int c = 0; c < n; c++) {
+        const char *t = cols[c] ? cols[c] : "";
+        note(s->b, worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)c, t, s->b->f.header));
+        widen(s, c, header_width(t, &tall));
+    }
+    if (tall) {
+        note(s->b, worksheet_set_row(s->ws, (lxw_row_t)row, 2 * LINE_PT + 3, NULL));
+        s->tall_row = row;
+    }
 }
 
 static sheet *sheet_new(book *b, const char *name)
@@ -279,23 +368,125 @@ static sheet *sheet_new(book *b, const char *name)
     s->b = b;
     s->ws = workbook_add_worksheet(b->wb, name);
     s->header_row = -1;
+    s->tall_row = -1;
     if (!s->ws)
         note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
     return s;
 }
 
-/* Column widths, print set-up, frozen header and autofilter; frees s. */
+/* Printing (A4 landscape, margins 0.4" at the sides): the printable width in
+ * pixels at 100 % (96 px an inch), and the least print scale, so that the
+ * 11 pt body text prints at 11 x 0.70 = 7.7 pt (>= 7 pt) or larger. */
+#define PRINT_W_PX ((11.69 - 2 * 0.4) * 96)
+#define PRINT_MIN_SCALE 70
+
+/* The printed width of a column of w characters, in pixels at 100 %:
+ * Excel gives 7 px a character and 5 px of padding (Calibri 11), but
+ * LibreOffice, where Calibri and its metric twin Carlito are not installed,
+ * lays out 9.34 px a character (measured on the demo's 总览 printed to PDF:
+ * columns of 8.71 and 18.71 characters 81.3 and 174.7 px wide). The larger
+ * is used, so a sheet fits its page in both. */
+static double col_px(double w)
+{
+    if (w <= 0)
+        return 0;
+    w += 0.72;          /* libxlsxwriter stores w + 5 px of padding: 6 -> 6.7109375 */
+    return fmax(floor(w * 7 + 5), w * 9.4);
+}
+
+/* The print scale (percent) for a sheet of this pixel width: the largest
+ * that fits it one page wide, at most 100; 0 when that would be below
+ * PRINT_MIN_SCALE (the sheet then prints at PRINT_MIN_SCALE in column groups,
+ * its key columns repeated). The scale is written as a fixed print scale,
+ * not "fit to width", so every spreadsheet prints the same size. */
+int cc_wb_fit_scale(double px)
+{
+    if (px <= PRINT_W_PX)
+        return 100;
+    int pct = (int)floor(100 * PRINT_W_PX / px);
+    return pct >= PRINT_MIN_SCALE ? pct : 0;
+}
+
+/* Column widths, print set-up, frozen header and autofilter; frees s.
+ * freeze_col: the key columns (rank, id, name) repeated on every page when
+ * the sheet prints in column groups. */
 static void sheet_done(sheet *s, int freeze_col)
 {
     if (s->ws) {
+        double px = 0;
         for (int c = 0; c < MAXCOLS; c++)
             if (s->width[c] > 0) {
-                double w = s->width[c] + 2;
-                worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w < 6 ? 6 : w, NULL);
+                double w = s->width[c] + 1;     /* a character of padding (+ 5 px) */
+                if (w < 6)
+                    w = 6;
+                worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
+                px += col_px(w);
+            } else if (c <= s->last_col) {
+                px += col_px(8.43);                     /* a default column */
             }
+        if (s->img_right > px)
+            px = s->img_right;
         worksheet_set_landscape(s->ws);
         worksheet_set_paper(s->ws, 9);                  /* A4 */
-        worksheet_fit_to_pages(s->ws, 1, 0);            /* one page wide */
+        worksheet_set_margins(s->ws, 0.4, 0.4, 0.5, 0.5);
+        int scale = cc_wb_fit_scale(px);
+        if (scale > 0) {
+            worksheet_set_print_scale(s->ws, (uint16_t)scale);   /* one page wide, >= 7.7 pt */
+        } else {
+            /* too wide for one page at a readable size: column groups, each
+             * page repeating the key columns */
+            worksheet_set_print_scale(s->ws, PRINT_MIN_SCALE);
+            worksheet_print_across(s->ws);
+            /* key columns repeated on every page, unless images are anchored
+             * there (their left part would be repeated too) */
+            if (freeze_col > 0 && s->nimg == 0)
+                note(s->b, worksheet_repeat_columns(s->ws, 0, (lxw_col_t)(freeze_col - 1)));
+        }
+        /* a page break before an image that would otherwise be cut: the
+         * rows laid down page by page as a spreadsheet does (20 px a row,
+         * 20 px a line of a wrapped row, a page of 7.27 in less the repeated
+         * header row and 20 px of slack); an image that does not fit the
+         * rest of its page starts the next one */
+        if (s->nimg > 0) {
+            double sc = scale > 0 ? scale : PRINT_MIN_SCALE;
+            double hh = s->header_row >= 0 ? row_px(s, s->header_row) : 0;
+            double cap = (8.27 - 1.0) * 96 * 100 / sc - 20;
+            lxw_row_t br[9];
+            int nb = 0, r = 0;
+            double y = 0;
+            for (int i = 0; i < s->nimg; i++) {
+                for (; r < s->img_r0[i]; r++) {
+                    double h = row_px(s, r);
+                    if (y + h > cap)
+                        y = hh;                 /* an automatic break above r */
+                    y += h;
+                }
+                double ih = 20.0 * (s->img_r1[i] - s->img_r0[i] + 1);
+                if (y + ih > cap && y > hh + 1 && nb < 8) {
+                    br[nb++] = (lxw_row_t)s->img_r0[i];
+                    y = hh;
+                }
+                for (; r <= s->img_r1[i]; r++)
+                    y += row_px(s, r);
+                if (y > cap)
+                    y = hh + fmod(y - hh, cap - hh);
+            }
+            br[nb] = 0;
+            if (nb)
+                note(s->b, worksheet_set_h_pagebreaks(s->ws, br));
+        }
+        for (size_t r = 0; r < s->nlines; r++)
+            if (s->lines[r] > 1)
+                note(s->b, worksheet_set_row(s->ws, (lxw_row_t)r, LINE_PT * s->lines[r] + 3, NULL));
+        int last = s->last_row > s->img_rows ? s->last_row : s->img_rows;
+        int lastc = s->last_col;
+        for (int c = 0; c < MAXCOLS; c++)
+            if (s->width[c] > 0 && c > lastc)
+                lastc = c;
+        /* the print area ends at the last row written (or below the last
+         * image): no trailing page of repeated headers over empty rows */
+        if (last > 0 && lastc >= 0)
+            note(s->b, worksheet_print_area(s->ws, 0, 0, (lxw_row_t)last, (lxw_col_t)lastc));
         if (s->header_row >= 0) {
             note(s->b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row,
                                              (lxw_row_t)s->header_row));
@@ -306,6 +497,7 @@ static void sheet_done(sheet *s, int freeze_col)
                                                 (lxw_col_t)s->last_col));
         }
     }
+    free(s->lines);
     free(s);
 }
 
@@ -332,6 +524,12 @@ static void formats_init(book *b)
     format_set_font_color(f->sub, 0x595959);
     f->bold = workbook_add_format(wb);
     format_set_bold(f->bold);
+    f->boldwrap = workbook_add_format(wb);
+    format_set_bold(f->boldwrap);
+    format_set_text_wrap(f->boldwrap);
+    format_set_align(f->boldwrap, LXW_ALIGN_VERTICAL_TOP);
+    f->center = workbook_add_format(wb);
+    format_set_align(f->center, LXW_ALIGN_CENTER);
     f->header = workbook_add_format(wb);
     format_set_bold(f->header);
     format_set_bg_color(f->header, 0xD9E1F2);
@@ -342,6 +540,7 @@ static void formats_init(book *b)
     f->text = NULL;
     f->wrap = workbook_add_format(wb);
     format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     f->integer = workbook_add_format(wb);
     format_set_num_format(f->integer, "0");
     f->score = workbook_add_format(wb);
@@ -375,10 +574,12 @@ static void formats_init(book *b)
         f->numd[d] = workbook_add_format(wb);
         format_set_num_format(f->numd[d], nf[d]);
     }
-    f->grade[0] = fill(wb, CC_WB_MET, 0xFFFFFF);
-    f->grade[1] = fill(wb, CC_WB_BLUE, 0xFFFFFF);
-    f->grade[2] = fill(wb, CC_WB_YELLOW, 0x000000);
-    f->grade[3] = fill(wb, CC_WB_RED, 0xFFFFFF);
+    /* grades have their own palette (the charts' too, docs/charts.md): a
+     * grade is never drawn in a warning level's colour it does not share */
+    f->grade[0] = fill(wb, CC_WB_GRADE_1, 0xFFFFFF);
+    f->grade[1] = fill(wb, CC_WB_GRADE_2, 0x000000);
+    f->grade[2] = fill(wb, CC_WB_GRADE_3, 0x000000);
+    f->grade[3] = fill(wb, CC_WB_GRADE_4, 0xFFFFFF);
 }
 
 static lxw_format *unit_format(book *b, cc_unit_kind u)
@@ -464,8 +665,10 @@ static int png_size(const char *path, int *w, int *h)
     return 0;
 }
 
-/* Insert a chart PNG scaled to `width` pixels; returns the rows it covers
- * (20 px per row), 0 when there is no chart. */
+/* Insert a chart PNG scaled to `width` pixels at column 0 of `row`; returns
+ * the rows it covers (20 px per default row, rounded up) and one row of gap,
+ * 0 when there is no chart. Images are stacked, each below the last, so they
+ * never overlap whatever their sizes. */
 static int put_image(sheet *s, int row, int col, const char *path, double width)
 {
     int w, h;
@@ -476,7 +679,16 @@ static int put_image(sheet *s, int row, int col, const char *path, double width)
     o.x_scale = o.y_scale = width / w;
     o.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
     note(s->b, worksheet_insert_image_opt(s->ws, (lxw_row_t)row, (lxw_col_t)col, path, &o));
-    return (int)(h * (width / w) / 20.0) + 2;
+    int rows = (int)ceil(h * (width / w) / 20.0) + 1;
+    if (s->nimg < 8) {
+        s->img_r0[s->nimg] = row;
+        s->img_r1[s->nimg++] = row + rows - 1;
+    }
+    if (width > s->img_right)
+        s->img_right = width;
+    if (row + rows > s->img_rows)
+        s->img_rows = row + rows;
+    return rows;
 }
 
 /* Warnings of a unit marked 专项整治 (counted from its cells). */
@@ -513,7 +725,7 @@ static void put_movers(sheet *s, int row, int col, const cc_scorecard *sc, size_
         return;
     char *m = cc_scorecard_movers(sc, unit);
     if (*m)
-        put_str(s, row, col, m, NULL);
+        put_wrapped(s, row, col, m, 16);
     free(m);
 }
 
@@ -590,7 +802,7 @@ static void sheet_overview(book *b)
         if (scorecard)
             put_str(s, row, c++, level_label(in, r->unit.level), NULL);
         put_str(s, row, c++, r->unit.id, NULL);
-        put_str(s, row, c++, unit_name(in, &r->unit), NULL);
+        put_wrapped(s, row, c++, unit_name(in, &r->unit), 12);
         put_num(s, row, c++, r->total, b->f.score);
         put_str(s, row, c++, in->lang_en ? grade_en(r->grade) : r->grade, grade_format(b, r->grade));
         for (size_t d = 0; d < cfg->ndims && c < MAXCOLS - 8; d++)
@@ -627,7 +839,7 @@ static void sheet_overview(book *b)
             put_str(s, row, c++, r->unit.id, b->f.bold);
             char *nm = cc_xasprintf("%s%s", unit_name(in, &r->unit),
                                     L(in, "（合计）", " (total)"));
-            put_str(s, row, c++, nm, b->f.bold);
+            put_wrapped_f(s, row, c++, nm, 12, b->f.boldwrap);
             free(nm);
             put_num(s, row, c++, r->total, b->f.score);
             put_str(s, row, c++, in->lang_en ? grade_en(r->grade) : r->grade,
@@ -657,10 +869,10 @@ static void sheet_overview(book *b)
         free(note);
         legend(s, row++, 0);
         row++;
-        int h1 = put_image(s, row, 0, in->charts[CC_CHART_BARS], 720);
-        put_image(s, row, nc > 8 ? 8 : nc, in->charts[CC_CHART_RADAR], 540);
-        row += h1;
-        put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 960);
+        /* one below the other, each scaled to a width that prints whole */
+        row += put_image(s, row, 0, in->charts[CC_CHART_BARS], 840);
+        row += put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 840);
+        row += put_image(s, row, 0, in->charts[CC_CHART_RADAR], 600);
     }
     sheet_done(s, scorecard ? 4 : 3);
 }
@@ -854,7 +1066,7 @@ static void sheet_warnings(book *b)
         put_num(s, row, 8, c->run, b->f.integer);
         put_str(s, row, 9, change_label(in, c->change), NULL);
         put_str(s, row, 10, action_label(in, c), marked(c) ? b->f.rect[c->colour] : NULL);
-        put_str(s, row, 11, c->explanation, NULL);
+        put_wrapped(s, row, 11, c->explanation, 24);
     }
     free(wu);
     free(wi);
@@ -891,14 +1103,14 @@ static void sheet_trend(book *b)
     size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
     if (np > MAXCOLS - 5)
         np = MAXCOLS - 5;
-    put_str(s, 0, 0, L(in, "指标编号", "Indicator ID"), b->f.header);
-    put_str(s, 0, 1, L(in, "指标", "Indicator"), b->f.header);
-    put_str(s, 0, 2, L(in, "层级", "Level"), b->f.header);
-    put_str(s, 0, 3, L(in, "单位", "Unit"), b->f.header);
-    for (size_t p = 0; p < np; p++) {
-        const char *lab = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
-        put_str(s, 0, 4 + (int)p, lab, b->f.header);
-    }
+    const char *hc[4 + MAXCOLS];
+    hc[0] = L(in, "指标编号", "Indicator ID");
+    hc[1] = L(in, "指标", "Indicator");
+    hc[2] = L(in, "层级", "Level");
+    hc[3] = L(in, "单位", "Unit");
+    for (size_t p = 0; p < np; p++)
+        hc[4 + p] = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
+    header(s, 0, hc, 4 + (int)np);
     s->header_row = 0;
     size_t *units;
     size_t nu = block_units(in, &units);
@@ -912,7 +1124,7 @@ static void sheet_trend(book *b)
         for (size_t k = 0; k < nu; k++, row++) {
             const cc_unit_result *r = &sc->res[units[k]];
             put_str(s, row, 0, id, NULL);
-            put_str(s, row, 1, nm, NULL);
+            put_wrapped(s, row, 1, nm, 12);
             put_str(s, row, 2, level_label(in, r->unit.level), NULL);
             put_str(s, row, 3, unit_name(in, &r->unit), NULL);
             for (size_t p = 0; p < np; p++)
@@ -940,15 +1152,33 @@ static void sheet_trend(book *b)
         chart_axis_set_name(ch->y_axis, L(in, "总分（0–100）", "Total score (0–100)"));
         chart_axis_set_name(ch->x_axis, in->sc->period.kind == CC_PERIOD_WEEK || in->trend
                                         ? L(in, "周", "Week") : L(in, "期", "Period"));
+        /* chart text at 10-12 pt, so it prints at >= 7 pt at the least
+         * print scale (70 %) */
+        lxw_chart_font f11 = { .size = 11 }, f10 = { .size = 10 }, f12 = { .size = 12, .bold = 1 };
+        chart_title_set_name_font(ch, &f12);
+        chart_legend_set_font(ch, &f11);
+        chart_axis_set_name_font(ch->x_axis, &f11);
+        chart_axis_set_name_font(ch->y_axis, &f11);
+        chart_axis_set_num_font(ch->x_axis, &f10);
+        chart_axis_set_num_font(ch->y_axis, &f10);
         chart_axis_set_min(ch->y_axis, 0);
         chart_axis_set_max(ch->y_axis, 100);
         lxw_chart_options co;
         memset(&co, 0, sizeof co);
         co.x_scale = 1.4;
         co.y_scale = 1.2;
-        note(b, worksheet_insert_chart_opt(s->ws, 1, (lxw_col_t)(5 + np), ch, &co));
+        /* below the table, so the sheet prints no wider than its table:
+         * 480 x 288 px scaled 1.4 x 1.2 = 672 x 346 px, 18 rows of 20 px */
+        note(b, worksheet_insert_chart_opt(s->ws, (lxw_row_t)(row + 1), 0, ch, &co));
+        int r0 = row + 1;
+        row += 1 + (int)ceil(288 * 1.2 / 20.0) + 1;
+        s->img_rows = row;
+        if (s->nimg < 8) {
+            s->img_r0[s->nimg] = r0;
+            s->img_r1[s->nimg++] = row - 1;
+        }
     }
-    put_image(s, 22, 5 + (int)np, in->charts[CC_CHART_TREND], 720);
+    put_image(s, row + 1, 0, in->charts[CC_CHART_TREND], 720);
     free(units);
     sheet_done(s, 4);
 }
@@ -1239,7 +1469,7 @@ static void sheet_kano(book *b)
         for (int c = 0; c < 6; c++)
             tot += r->counts[c];
         if (tot > 0)
-            put_str(s, row, 8, kano_cat_label(in, r->category), NULL);
+            put_str(s, row, 8, kano_cat_label(in, r->category), b->f.center);   /* apart from the counts */
         put_num(s, row, 9, r->better, b->f.num2);
         put_num(s, row, 10, r->worse, b->f.num2);
         if (tot > 0)
@@ -1535,6 +1765,8 @@ static cc_err write_book(const char *path, const cc_wb_input *in)
             sheet_special(&b);
         if (in->quality)
             sheet_quality(&b);
+        if (in->ritems)
+            note(&b, cc_wb_tracking_sheet(wb, in));
     }
     sheet_definitions(&b);
 

@@ -62,6 +62,7 @@ typedef struct {
     const char *last_ingest;        /* NULL = never */
     size_t nreported, ncommunities; /* communities reported n/m */
     const char *charts[5];          /* PNG paths by cc_chart_kind, NULL = none */
+    const cc_items *ritems;         /* rectification items of sc (整改跟踪), NULL = no sheet */
 } cc_wb_input;
 
 /* Write the workbook of `in` to path (atomically; mode 0600 with personal). */

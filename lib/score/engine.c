@@ -1046,8 +1046,10 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
             c->colour = colour_of(c->status, c->rectify);
             c->why = ps[0].why[ci];
             c->prev_status = before.status;
-            for (int k = 0; k < CC_HISTORY; k++)
+            for (int k = 0; k < CC_HISTORY; k++) {
                 c->hist[k] = idx[k] >= 0 ? ps[k].val[(size_t)idx[k] * nind + i] : NAN;
+                c->hist_st[k] = idx[k] >= 0 && ps[k].ok ? ps[k].st[(size_t)idx[k] * nind + i] : CC_ST_MISSING;
+            }
             c->prev_value = c->hist[1];
             int wn = cc_status_is_warning(c->status), wp = idx[1] >= 0 && cc_status_is_warning(before.status);
             c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW

@@ -9,6 +9,7 @@
 #include "base/base.h"
 #include "measure/measure.h"
 #include "model/model.h"
+#include "store/store.h"
 
 /* ---- evaluation methods (pure functions, no database) ------------------ */
 typedef struct {
@@ -146,6 +147,8 @@ typedef struct {
     char *explanation;       /* owned; "" when met */
     const char *why;         /* reason for a missing value (static) */
     double hist[CC_HISTORY]; /* values: hist[0] = this period, hist[k] = k periods back */
+    unsigned char hist_st[CC_HISTORY]; /* raw status (cc_status) of each, CC_ST_MISSING for a
+                                        * period not computed or before the data */
 } cc_cell;
 
 typedef struct {
@@ -219,6 +222,66 @@ char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit);
  * last (or first) data, and returns CC_ERR_DATA.  Reports, scorecards and
  * warnings runs call it before computing anything. */
 cc_err cc_scorecard_check_range(cc_store *s, const cc_period *p);
+
+/* ---- the rectification ledger (ledger.md; lib/score/ledger.c) ---------- */
+typedef enum { CC_IS_OPEN, CC_IS_OVERDUE, CC_IS_CLAIMED, CC_IS_EFFECTIVE, CC_IS_NOT_EFFECTIVE,
+               CC_IS_RESOLVED, CC_IS_COUNT } cc_item_state;
+const char *cc_item_state_zh(cc_item_state s);    /* 整改中 逾期 待验证 已见效 未见效 已解除 */
+const char *cc_item_state_name(cc_item_state s);  /* in_progress overdue claimed effective not_effective resolved */
+/* Is the state open (整改中, 逾期, 待验证, 未见效)? */
+int cc_item_state_open(cc_item_state s);
+
+/* One rectification item: a community x indicator run of misses that
+ * needed action (处置 专项整治 or 限期整改), found in the scorecard's history.
+ * k indexes are history indexes (0 = the report period). */
+typedef struct {
+    char id[96];             /* <community_id>-<indicator_id>-<first period of the run> */
+    size_t unit, ind;        /* sc->res index (a community), cfg indicator index */
+    int first_k, open_k;     /* the run's first period; the period it first needed action */
+    char opened[32];         /* the id of the period it first needed action */
+    int end_k;               /* the period in which the run ended, -1 while it goes on */
+    int red;                 /* opened red or 专项整治: deadline of days_red */
+    cc_day opened_to;        /* the last day of period open_k */
+    cc_day deadline;         /* opened_to + days */
+    cc_day done;             /* 完成日期 of an entry 已完成, -1 */
+    cc_day closed;           /* day closed (已见效: 完成日期; 已解除: the last day of the
+                              * period the run ended in), -1 while open */
+    cc_item_state state;
+    int shown;               /* open, or closed within the report period: a ledger row */
+    const cc_ledger_entry *entry;  /* borrowed from the entries given, NULL */
+} cc_ritem;
+typedef struct {
+    cc_ritem *v; size_t n;    /* by community (sc->res order), then indicator, then age */
+} cc_items;
+/* The items of every community of sc over its history, with their states at
+ * the end of sc->period given the stored entries e (sorted by item_id, as
+ * cc_store_ledger_entries returns them; borrowed while out lives).  Caller
+ * releases out.  earlier (may be NULL): called for a run that goes back to
+ * the oldest period of the history (it may have begun before it), to give
+ * t the ID, opened and deadline of the item recorded for it before
+ * (cc_items_earlier_from_store). */
+void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
+                      void (*earlier)(void *arg, cc_ritem *t), void *arg, cc_items *out);
+/* The `earlier` of cc_items_compute reading ledger_items: arg is a
+ * cc_items_ctx with the store and the scorecard. */
+typedef struct { cc_store *s; const cc_scorecard *sc; } cc_items_ctx;
+void cc_items_earlier_from_store(void *arg, cc_ritem *t);
+void cc_items_release(cc_items *it);
+/* The id of the run's first period (首次预警): the last part of t->id. */
+const char *cc_ritem_first(const cc_ritem *t, const cc_scorecard *sc);
+/* The item of the current run of unit x indicator (the run goes on in the
+ * report period), or NULL. */
+const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind);
+/* Summary over the items of communities selected by keep (sc->res index → 1,
+ * NULL = all): counts of shown items per state, items closed, closed on or
+ * before their deadline, median days from the opening period's last day to
+ * the day closed (NAN without any). */
+typedef struct {
+    long count[CC_IS_COUNT];
+    long closed, on_time;
+    double median_days;
+} cc_items_summary;
+void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_summary *out);
 
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);

@@ -1,4 +1,4 @@
--- carecard database schema, version 5.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 6.  (Embedded into lib/store/store.c.)
 -- A new database is created from this file at the current version; older
 -- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
@@ -232,4 +232,36 @@ CREATE TABLE IF NOT EXISTS attendance_weeks (
   community_id TEXT NOT NULL,
   roster       BLOB NOT NULL,
   PRIMARY KEY (week, community_id)
+) WITHOUT ROWID;
+
+-- ---- The rectification ledger (version 6; lib/store/ledger.c) ----------------
+-- ledger_items: the items the reports found (lib/score/ledger.c), recorded by
+-- every report so that a returned ledger's 编号 can be checked at ingest.
+-- A report recomputes its items from the data; these rows are never read to
+-- decide an item's state.
+CREATE TABLE IF NOT EXISTS ledger_items (
+  item_id      TEXT PRIMARY KEY,          -- <community_id>-<indicator_id>-<first period of the run>
+  period_kind  TEXT NOT NULL,             -- week | month | quarter
+  community_id TEXT NOT NULL,
+  indicator_id TEXT NOT NULL,
+  opened       TEXT NOT NULL,             -- the period in which it first needed action
+  deadline     TEXT NOT NULL,             -- 'YYYY-MM-DD'
+  level        TEXT NOT NULL,             -- red | yellow
+  state        TEXT,                      -- 整改中 ... as of the last report that recorded it
+  closed       TEXT,                      -- the day it closed (已见效, 已解除), NULL while open
+  recorded_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- ledger_entries: what a street office filled in, one row per item: the
+-- columns of the last ledger file that gave each a value (a blank cell keeps
+-- the value stored before).  file_id/line: the file that last changed the row.
+CREATE TABLE IF NOT EXISTS ledger_entries (
+  item_id   TEXT PRIMARY KEY,
+  measures  TEXT,                         -- 整改措施
+  owner     TEXT,                         -- 责任人
+  planned   TEXT,                         -- 计划完成日期
+  progress  TEXT,                         -- 完成情况: 未开始 | 进行中 | 已完成
+  done      TEXT,                         -- 完成日期
+  note      TEXT,                         -- 备注
+  file_id INTEGER NOT NULL, line INTEGER NOT NULL
 ) WITHOUT ROWID;

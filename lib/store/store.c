@@ -51,6 +51,14 @@ static const struct {
      "ALTER TABLE attendance_v5 RENAME TO attendance;"
      "CREATE UNIQUE INDEX attendance_key ON attendance(activity_id, participant_id);"
      "CREATE INDEX attendance_special ON attendance(participant_id) WHERE special = 1;", NULL},
+    /* 5 -> 6: the rectification ledger (ledger.c): items recorded by the
+     * reports, entries read back from returned ledgers */
+    {"CREATE TABLE IF NOT EXISTS ledger_items (item_id TEXT PRIMARY KEY, period_kind TEXT NOT NULL,"
+     " community_id TEXT NOT NULL, indicator_id TEXT NOT NULL, opened TEXT NOT NULL, deadline TEXT NOT NULL,"
+     " level TEXT NOT NULL, state TEXT, closed TEXT, recorded_at TEXT NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE IF NOT EXISTS ledger_entries (item_id TEXT PRIMARY KEY, measures TEXT, owner TEXT,"
+     " planned TEXT, progress TEXT, done TEXT, note TEXT, file_id INTEGER NOT NULL, line INTEGER NOT NULL)"
+     " WITHOUT ROWID;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

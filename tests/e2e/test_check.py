@@ -20,12 +20,12 @@ def test_default_catalog_is_clean():
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     out = r.stdout
-    assert out.startswith("indicators.ini: 28 indicators (23 scored in 4 dimensions, 5 extra), 4 survey\n"
+    assert out.startswith("indicators.ini: 29 indicators (23 scored in 4 dimensions, 6 extra), 4 survey\n"
                           "  items, 4 KANO features\n")
     for line in out.splitlines():
         assert width(line) <= 80, line
     ids = ["P%d" % i for i in range(1, 9)] + ["R%d" % i for i in range(1, 7)] + \
-          ["L%d" % i for i in range(1, 6)] + ["C%d" % i for i in range(1, 5)] + ["X%d" % i for i in range(1, 6)]
+          ["L%d" % i for i in range(1, 6)] + ["C%d" % i for i in range(1, 5)] + ["X%d" % i for i in range(1, 7)]
     rows = [l.split()[0] for l in out.splitlines() if l[:1] in "PRLCX" and l[1:2].isdigit()]
     assert rows == ids
     assert "P4   process    活动出勤率            higher 0.85    0.8     0.7     period\n" \

@@ -186,9 +186,7 @@ def test_readme_cron_line_is_quiet_the_second_time(tmp_path):
     line = text.split("```cron\n", 1)[1].split("\n", 1)[0]
     cmd = line.split(None, 5)[5]
     inbox = tmp_path / "inbox"
-    # the demo's data files (its README.md would be named in a notice: an
-    # inbox holds what clerks send, and a file ingest cannot read is news)
-    shutil.copytree(DEMO, inbox, ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(DEMO, inbox)
     (tmp_path / "reports").mkdir()
     shutil.copy(os.path.join(ROOT, "indicators.ini"), tmp_path / "indicators.ini")
     cmd = (cmd.replace("/srv/carecard/carecard.db", str(tmp_path / "carecard.db"))
@@ -205,4 +203,8 @@ def test_readme_cron_line_is_quiet_the_second_time(tmp_path):
     assert second.stdout == ""
     assert "skipped" not in second.stderr and "已导入" not in second.stderr
     lines = second.stderr.splitlines()
+    # the inbox's README.md is not an input: named every run, so that cron mail shows a file
+    # nobody will ever ingest (issue 16: an inbox never drops a file silently)
+    assert lines[0] == f"carecard: {inbox}/: not read (only .csv, .tsv, .xlsx and .xls are): README.md", second.stderr
+    lines = lines[1:]
     assert len(lines) == 1 and "2026-W40" in lines[0] and "锦城社区" in lines[0], second.stderr

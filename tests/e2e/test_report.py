@@ -70,7 +70,8 @@ def test_files_of_a_full_run(weekly):
     d = out / "2026-W47"
     names = sorted(os.listdir(d))
     briefs = [f"{s}-简报.{e}" for s in ("S01-东城街道", "S02-___西湖_街道", "all") for e in ("pdf", "png")]
-    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts"] + briefs)
+    assert names == sorted([S01, S02, "all.xlsx", "warnings.csv", "charts", "整改台账"] + briefs)
+    assert sorted(os.listdir(d / "整改台账")) == ["S01-东城街道-整改台账.xlsx", "S02-___西湖_街道-整改台账.xlsx"]
     charts = sorted(os.listdir(d / "charts"))
     expect = sorted(f"{s}-{c}.png" for s in ("S01-东城街道", "S02-___西湖_街道", "all")
                     for c in ("bars", "heatmap", "radar", "trend"))
@@ -86,7 +87,7 @@ def test_files_of_a_full_run(weekly):
 def test_sheets_title_and_freshness(weekly):
     out, _ = weekly
     wb = openpyxl.load_workbook(out / "2026-W47" / S01)
-    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "数据质量", "指标说明"]
+    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "数据质量", "整改跟踪", "指标说明"]
     # created = the period's last day, 00:00 UTC (never the clock)
     assert wb.properties.created.replace(tzinfo=None) == datetime.datetime(2026, 11, 22)
     ws = wb["总览"]
@@ -174,7 +175,7 @@ def test_warnings_csv(weekly):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["period", "unit_level", "unit_id", "unit_name", "indicator_id",
                        "indicator_name", "status", "value", "target", "run", "rectify",
-                       "change", "explanation"]
+                       "change", "explanation", "item", "item_state"]
     body = rows[1:]
     assert all(r[0] == "2026-W47" for r in body)
     sev = {"red": 0, "not_reported": None, "yellow": 1, "blue": 2}
@@ -223,7 +224,8 @@ def test_deterministic(db, tmp_path):
     assert report(db, b, "weekly", "--period", "2026-W47", "--jobs", "1").returncode == 4
     fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert fa == fb and len(fa) == 22        # 3 workbooks, 12 charts, warnings.csv, 3 briefs (pdf + png)
+    # 3 workbooks, 12 charts, warnings.csv, 3 briefs (pdf + png), 2 ledgers
+    assert fa == fb and len(fa) == 24
     for p in fa:
         assert (a / p).read_bytes() == (b / p).read_bytes(), p
 
@@ -282,7 +284,7 @@ def test_quarterly_special_children_masked(db, tmp_path):
     path = tmp_path / "2026-Q4" / S01
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["总览", "指标明细", "预警清单", "季度趋势", "满意度与KANO", "数字包容",
-                             "资源缺口", "未覆盖困境儿童", "数据质量", "指标说明"]
+                             "资源缺口", "未覆盖困境儿童", "数据质量", "整改跟踪", "指标说明"]
     assert wb["总览"]["A1"].value == "东城街道社区育儿服务季报 2026年第4季度（10月1日—12月31日）"
     sp = rows_of(wb["未覆盖困境儿童"], min_row=3)
     assert sp == [["L01", "凉水井社区", "C9", "欧阳**", "2026-09-10"]]
@@ -312,7 +314,7 @@ def test_monthly_sheets(db, tmp_path):
     r = report(db, tmp_path, "monthly", "--period", "2026-11", "--street", "S01")
     assert r.returncode == 4, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "2026-11" / S01)
-    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "资源缺口", "数据质量", "指标说明"]
+    assert wb.sheetnames == ["总览", "指标明细", "预警清单", "趋势", "资源缺口", "数据质量", "整改跟踪", "指标说明"]
     assert wb["总览"]["A1"].value == "东城街道社区育儿服务月报 2026年11月（11月1日—11月30日）"
     # weeks whose Thursday is in November 2026: W45 .. W48 (Thu 5, 12, 19, 26)
     assert [c.value for c in wb["趋势"][1]][4:] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
@@ -329,7 +331,7 @@ def test_english_labels(db, tmp_path):
     assert r.returncode == 4
     wb = openpyxl.load_workbook(tmp_path / "2026-W47" / S01)
     assert wb.sheetnames == ["Overview", "Indicators", "Warnings", "Trends", "Data quality",
-                             "Definitions"]
+                             "Rectification", "Definitions"]
 
 
 def test_usage_errors(db, tmp_path):

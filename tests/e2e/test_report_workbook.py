@@ -14,6 +14,8 @@ from conftest import BIN
 WRITER = os.path.join(os.path.dirname(BIN), "tests", "workbook_test")
 
 RED, YELLOW, BLUE, MET, GREY = "FFD9383A", "FFF2B134", "FF3A78D9", "FF4CA36B", "FFB0B0B0"
+# grades have their own palette (docs/charts.md), shared with the charts
+G_EXC, G_GOOD, G_PASS, G_FAIL = "FF2E7D4F", "FF7CBF6E", "FFF2B134", "FFD9383A"
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +40,8 @@ def test_weekly_sheets_and_title(books):
     # rank order: L02 (rank 1) then L01
     assert ws["B5"].value == "L02" and ws["A5"].value == 1
     assert ws["B6"].value == "L01" and ws["D6"].value == 68.75
-    assert ws["E6"].value == "合格" and ws["E6"].fill.fgColor.rgb == YELLOW
-    assert ws["E5"].value == "优秀" and ws["E5"].fill.fgColor.rgb == MET
+    assert ws["E6"].value == "合格" and ws["E6"].fill.fgColor.rgb == G_PASS
+    assert ws["E5"].value == "优秀" and ws["E5"].fill.fgColor.rgb == G_EXC
     # 专项整治 counted (L01's P4), then 较上周: a number shown with arrows
     assert ws["L4"].value == "专项整治" and ws["L6"].value == 1 and ws["L5"].value == 0
     assert ws["M6"].value == 3.25
@@ -57,7 +59,9 @@ def test_print_setup_every_sheet(books):
     for ws in wb:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.paperSize in (9, "9"), ws.title
-        assert ws.page_setup.fitToWidth in (1, "1", None) and ws.sheet_properties.pageSetUpPr.fitToPage
+        # a fixed print scale of 70-100 % (body text >= 7.7 pt), never fit-to-page
+        assert 70 <= int(ws.page_setup.scale or 100) <= 100, ws.title
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows, ws.title
         assert ws.freeze_panes, ws.title
 

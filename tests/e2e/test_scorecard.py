@@ -215,7 +215,7 @@ def test_warnings_csv_and_levels(db):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0].keys()) == ["period", "unit_level", "unit_id", "unit_name", "indicator_id",
                                     "indicator_name", "status", "value", "target", "run", "rectify",
-                                    "change", "explanation"]
+                                    "change", "explanation", "item", "item_state"]
     # red first (escalated ones and not_reported shown red), then yellow, blue, resolved
     sev = {"red": 3, "not_reported": 3, "yellow": 2, "blue": 1, "met": 0}
     seen = [sev[r["status"]] for r in rows]

@@ -332,7 +332,9 @@ def test_skip_and_replace_by_name(tmp_path):
     x = csv2xlsx.csv_to_xlsx(acts, tmp_path / "台账.xlsx", sheet="台账")
     db = str(tmp_path / "x.db")
     ingest(db, *REGISTERS, str(x))
-    r = ingest(db, str(x), args=("-v",))         # said with -v only (cron re-reads its inbox)
+    r = ingest(db, str(x))
+    assert r.stderr == ""                   # (a cron run re-reading its inbox prints nothing)
+    r = ingest(db, str(x), args=("-v",))
     assert r.stderr.startswith(f"carecard: {x}: sheet 台账: already ingested on ")
     assert r.stderr.endswith(" (same SHA-256); skipped\n")
     # the corrected workbook of the same name: four activities left
@@ -345,6 +347,28 @@ def test_skip_and_replace_by_name(tmp_path):
     ingest(db, str(x))
     assert q(db, "SELECT count(*) FROM activities") == [(4,)]
     assert q(db, "SELECT count(*) FROM files WHERE name = '台账.xlsx#台账' AND superseded_by IS NULL") == [(1,)]
+
+
+def test_messages_in_chinese(tmp_path):
+    """Chinese, the default: the same places (sheet, row, cell) in the clerk's words."""
+    import xlsxwriter
+    rows = csv2xlsx.read_csv(os.path.join(SAMPLES, "activities.csv"))
+    att = rows[0].index("实到人数")
+    path = tmp_path / "活动台账.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("台账")
+    csv2xlsx.write_sheet(wb, ws, rows)
+    ws.write_formula(2, att, "=1/0", None, "#DIV/0!")
+    ws.write_string(3, att, "二十")
+    wb.close()
+    db = str(tmp_path / "zh.db")
+    r = run(["ingest", "--db", db, *REGISTERS, str(path)], env={"CARECARD_LANG": ""})
+    assert r.returncode == 3
+    col = chr(ord("A") + att)
+    assert r.stderr.splitlines() == [
+        f"carecard: {path}: sheet 台账，第 3 行，列“实到人数”({col}3)：值“#DIV/0!” — 是错误单元格（公式出错），不是数值",
+        f"carecard: {path}: sheet 台账，第 4 行，列“实到人数”({col}4)：值“二十” — 应为 ≥ 0 的整数",
+    ]
 
 
 def test_directory_names_every_other_file(tmp_path):

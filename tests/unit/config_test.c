@@ -64,14 +64,14 @@ static void test_default_catalog(void **state)
     cc_diag_set_sink(stderr);
     assert_int_equal(e, CC_OK);
     assert_string_equal(diag_text, "");
-    assert_int_equal(cfg.nind, 28);
+    assert_int_equal(cfg.nind, 29);
     static const char *ids[] = {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "R1", "R2", "R3", "R4", "R5",
                                 "R6", "L1", "L2", "L3", "L4", "L5", "C1", "C2", "C3", "C4", "X1", "X2", "X3",
-                                "X4", "X5"};
+                                "X4", "X5", "X6"};
     static const char *dims[] = {"process", "recipients", "growth", "community", "extra"};
-    static const int ndim_ind[] = {8, 6, 5, 4, 5};
+    static const int ndim_ind[] = {8, 6, 5, 4, 6};
     int count[5] = {0};
-    for (size_t i = 0; i < 28; i++) {
+    for (size_t i = 0; i < 29; i++) {
         assert_string_equal(cfg.ind[i].id, ids[i]);
         int d = cfg.ind[i].dim;
         count[d < 0 ? 4 : d]++;

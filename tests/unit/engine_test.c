@@ -658,7 +658,7 @@ static char *render(int warnings, cc_format fmt, int min_colour)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (warnings)
-        assert_int_equal(cc_render_warnings(f, w47, fmt, min_colour), CC_OK);
+        assert_int_equal(cc_render_warnings(f, w47, NULL, fmt, min_colour), CC_OK);
     else
         assert_int_equal(cc_render_scorecard(f, w47, fmt), CC_OK);
     fclose(f);
@@ -791,10 +791,10 @@ static void test_csv_and_table(void **state)
     /* warnings.csv columns, red first, then yellow, blue, resolved */
     s = render(1, CC_FMT_CSV, CC_COL_MET);
     assert_non_null(strstr(s, "period,unit_level,unit_id,unit_name,indicator_id,indicator_name,status,value,"
-                              "target,run,rectify,change,explanation\r\n2026-W47,community,L01,凉水井社区,P3,"));
+                              "target,run,rectify,change,explanation,item,item_state\r\n2026-W47,community,L01,凉水井社区,P3,"));
     char *first_blue = strstr(s, ",blue,");
     assert_non_null(strstr(s, "2026-W47,community,L03,河畔社区,X5,报送完整率,not_reported,0,1,2,true,continuing,"
-                              "河畔社区 本周未报送活动台账，连续 2 周未报送 → 专项整治\r\n"));
+                              "河畔社区 本周未报送活动台账，连续 2 周未报送 → 专项整治,,\r\n"));
     assert_non_null(first_blue);
     assert_true(strstr(s, ",P1,活动组织规范率,yellow,") < first_blue);   /* L01 P1 yellow before any blue */
     assert_non_null(strstr(s, ",R5,复参率,met,"));                        /* resolved is listed last */

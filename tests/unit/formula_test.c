@@ -315,6 +315,10 @@ static void test_catalog(void **state)
     assert_int_equal(cc_measure_source("training_hours"), CC_SRC_TRAININGS);
     assert_int_equal(cc_measure_source("tb_members"), CC_SRC_TIMEBANK);
     assert_int_equal(cc_measure_source("feedback_timely"), CC_SRC_FEEDBACK);
+    assert_int_equal(cc_measure_source("items_due"), CC_SRC_LEDGER);
+    assert_int_equal(cc_measure_source("items_closed_on_time"), CC_SRC_LEDGER);
+    assert_int_equal(cc_measure_source("items_effective"), CC_SRC_LEDGER);
+    assert_int_equal(cc_measure_source("items_overdue"), CC_SRC_LEDGER);
     assert_int_equal(cc_measure_source("survey.parent_sat.top2"), CC_SRC_SURVEY);
     assert_int_equal(cc_measure_source("survey.anything.n"), CC_SRC_SURVEY);
     assert_int_equal(cc_measure_source("survey.x.yes"), CC_SRC_SURVEY);
@@ -333,7 +337,7 @@ static void test_catalog(void **state)
     size_t n = 0;
     for (; cc_measure_names[n]; n++)
         assert_true(cc_measure_source(cc_measure_names[n]) >= 0);
-    assert_int_equal(n, 52);
+    assert_int_equal(n, 56);
     size_t len;
     const char *it = cc_measure_survey_item("survey.parent_sat.top2", &len);
     assert_non_null(it);
