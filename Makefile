@@ -53,7 +53,7 @@ BIN      := bin/carecard
 endif
 GEN      := $(BUILD)/carecard-gen
 
-.PHONY: all deps demo test unit e2e bench bench-small fuzz check-long install clean help
+.PHONY: all deps demo test unit e2e bench bench-small bench-province fuzz check-long install clean help
 all: $(BIN) $(GEN)
 
 $(BUILD)/%.o: %.c
@@ -116,6 +116,11 @@ bench: deps
 bench-small: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/bench.sh small
+
+# 30,000 communities, one quarter, inbox layout only (about 3 GB of CSV; takes long)
+bench-province: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench.sh province
 
 fuzz: deps
 	$(Q)scripts/fuzz.sh $(or $(FUZZ_SECONDS),10)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# scripts/bench.sh city|small — the performance benchmark (make bench, make bench-small).
+# scripts/bench.sh city|small|province — the performance benchmark (make bench, make bench-small, make bench-province).
 #
 # Generates (or reuses) synthetic data under fixtures/bench/<profile>/, then runs each
 # step as a whole process under /usr/bin/time (wall s, CPU s, peak RSS):
@@ -32,8 +32,11 @@ KEEP_DB=${KEEP_DB:-1}
 case $PROFILE in
   small) STREETS=4;   START=2026-05-25; WEEKS=26; TLIMIT=${BENCH_TIMEOUT:-6} ;;
   city)  STREETS=150; START=2025-11-24; WEEKS=52; TLIMIT=${BENCH_TIMEOUT:-1800} ;;
-  *) echo "usage: scripts/bench.sh city|small" >&2; exit 2 ;;
+  province) STREETS=1500; START=2026-06-29; WEEKS=13; TLIMIT=${BENCH_TIMEOUT:-3600}
+         FIVE_YEAR=0; LINEAR=0 ;;
+  *) echo "usage: scripts/bench.sh city|small|province" >&2; exit 2 ;;
 esac
+INBOX=${INBOX:-1}
 for f in "$BIN" "$GEN" /usr/bin/time; do
   [ -x "$f" ] || { echo "bench: $f is missing (run make first)" >&2; exit 1; }
 done
@@ -45,6 +48,8 @@ WEEK=$(date -u -d "$END" +%G-W%V)
 ey=$(date -u -d "$END" +%Y); em=$(date -u -d "$END" +%-m)
 eq=$(( (em - 1) / 3 ))            # quarters completed in the end's year
 if [ "$eq" -eq 0 ]; then QUARTER="$((ey - 1))-Q4"; else QUARTER="$ey-Q$eq"; fi
+# the province holds one quarter, up to its last full week: that quarter
+[ "$PROFILE" = province ] && QUARTER="$(date -u -d "$START + 3 days" +%Y)-Q$(( ($(date -u -d "$START + 3 days" +%-m) - 1) / 3 + 1 ))"
 START5=$(date -u -d "$START - $(( (260 - WEEKS) * 7 )) days" +%F)
 
 ROOTDIR=fixtures/bench/$PROFILE
@@ -180,6 +185,98 @@ ingest_all() {
 echo "carecard benchmark: profile $PROFILE, week $WEEK, quarter $QUARTER, $(nproc) CPUs, $(date -u '+%F %T') UTC"
 printf '  %-34s %10s %9s %9s %8s %11s  %s\n' step rows wall_s cpu_s rss_mb rows/s note
 
+# import_script OUT FILE...: sqlite3 dot-commands loading FILEs (in the inbox
+# directory) into unindexed all-TEXT tables named by kind, the first file of a
+# kind creating its table from the header, the others appended without it.
+import_script() {
+  out=$1; shift
+  : >"$out"
+  for f in "$@"; do
+    k=${f%%_*}; k=${k%.csv}
+    if grep -qx "$k" "$out.kinds" 2>/dev/null; then
+      echo ".import --csv --skip 1 $IDIR/$f $k" >>"$out"
+    else
+      echo ".import --csv $IDIR/$f $k" >>"$out"
+      echo "$k" >>"$out.kinds"
+    fi
+  done
+}
+
+# inbox_steps: the cron's view of the same data (carecard-gen --layout inbox):
+# the whole inbox in one ingest command, the same files one command per week,
+# the weekly cycle (the newest week's files into the database holding the rest,
+# then report weekly), each beside sqlite3 .import of the same files.
+inbox_steps() {
+  IDIR=$ROOTDIR/inbox
+  gendata "$IDIR" --profile "$PROFILE" --layout inbox -q || return 1
+  files=$(awk '{ print $2 }' "$IDIR/inbox.txt")
+  nfiles=$(echo "$files" | wc -l)
+  last=$(awk 'END { print $1 }' "$IDIR/inbox.txt")
+  IWEEK=$last
+  lastfiles=$(awk -v w="$last" '$1 == w { print $2 }' "$IDIR/inbox.txt")
+  rest=$(awk -v w="$last" '$1 != w { print $2 }' "$IDIR/inbox.txt")
+  irows=$(for f in $files; do tail -n +2 "$IDIR/$f"; done | wc -l)
+  ibytes=$(cd "$IDIR" && cat $files | wc -c)
+  (cd "$IDIR" && cat $files >/dev/null)     # into the page cache, as for .import
+  echo "    (inbox: $nfiles files, $irows rows, $((ibytes / 1000000)) MB; newest week $last)"
+
+  rm -f "$WORK/import.sql.kinds"
+  import_script "$WORK/import.sql" $files
+  IREF=$WORK/import-inbox.db
+  rm -f "$IREF"
+  NOTE="$nfiles files into unindexed tables"
+  measure "sqlite3 .import inbox (all)" "$irows" "0" sqlite3 -bail "$IREF" ".read $WORK/import.sql"
+  IMP_INBOX=$LAST_WALL
+
+  DBI=$WORK/inbox-cold.db
+  rm -f "$DBI" "$DBI-wal" "$DBI-shm"
+  NOTE="$nfiles files, one command"
+  TL=$((TLIMIT * 10)) measure "ingest inbox (one command)" "$irows" "0 3" \
+    sh -c 'd=$1; shift; cd "$d" && exec "$@"' sh "$IDIR" "$(realpath "$BIN")" ingest -q --db "$(realpath "$WORK")/inbox-cold.db" --rejects "$(realpath "$WORK")" $files
+  ING_INBOX=$LAST_WALL
+
+  # one command per week: every week but the newest as one measured loop
+  # (its peak RSS is the largest of its commands'), then the newest week
+  DBW=$WORK/inbox-weekly.db
+  rm -f "$DBW" "$DBW-wal" "$DBW-shm"
+  awk -v w="$last" -v bin="$(realpath "$BIN")" -v db="$(realpath "$WORK")/inbox-weekly.db" -v rj="$(realpath "$WORK")" '
+    $1 != w { if ($1 != cur) { if (cur != "") printf "\n"; cur = $1
+                               printf "%s ingest -q --db %s --rejects %s", bin, db, rj }
+              printf " %s", $2 }
+    END { printf "\n" }' "$IDIR/inbox.txt" | sed 's/$/ || [ $? -eq 3 ] || exit 1/' >"$WORK/perweek.sh"
+  nweeks=$(awk '{ print $1 }' "$IDIR/inbox.txt" | sort -u | wc -l)
+  NOTE="$((nweeks - 1)) commands (every week but the newest)"
+  TL=$((TLIMIT * 10)) measure "ingest inbox (one command per week)" "-" "0" sh -c 'cd "$1" && . "$2"' sh "$IDIR" "$(realpath "$WORK")/perweek.sh"
+  PW1=$LAST_WALL; PW1_RSS=$(tail -n 1 "$CSV" | cut -d, -f5)
+  NOTE="weekly cycle: $(echo "$lastfiles" | wc -l) files of $last into the database holding the rest"
+  measure "ingest newest week $last" "$(for f in $lastfiles; do tail -n +2 "$IDIR/$f"; done | wc -l)" "0 3" \
+    sh -c 'd=$1; shift; cd "$d" && exec "$@"' sh "$IDIR" "$(realpath "$BIN")" ingest -q --db "$(realpath "$WORK")/inbox-weekly.db" --rejects "$(realpath "$WORK")" $lastfiles
+  ING_NEWEST=$LAST_WALL
+  PERWEEK=$(awk -v a="$PW1" -v b="$ING_NEWEST" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.3f", a + b }')
+  [ -n "$PERWEEK" ] && echo "    (one command per week, all weeks: $PERWEEK s)"
+
+  # .import of the same files the same way: the newest week's into the tables
+  # holding the rest
+  rm -f "$WORK/import.sql.kinds"
+  import_script "$WORK/import-rest.sql" $rest
+  import_script "$WORK/import-last.sql" $lastfiles
+  rm -f "$IREF"
+  sqlite3 -bail "$IREF" ".read $WORK/import-rest.sql" || true
+  measure "sqlite3 .import newest week" "-" "0" sqlite3 -bail "$IREF" ".read $WORK/import-last.sql"
+  IMP_NEWEST=$LAST_WALL
+  IMP_REST=
+  rm -f "$IREF"
+
+  NOTE="weekly cycle: the report of the newest week"
+  REPEAT=3 measure "report weekly $last (inbox db)" "-" "0 4" "$BIN" report weekly --db "$DBW" --period "$last" --out "$WORK/reports-inbox"
+  REP_CYCLE=$LAST_WALL
+  CYCLE=$(awk -v a="$ING_NEWEST" -v b="$REP_CYCLE" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.3f", a + b }')
+  [ -n "$CYCLE" ] && echo "    (weekly cycle, ingest + report: $CYCLE s)"
+  rm -f "$DBW" "$DBW-wal" "$DBW-shm"
+}
+
+ING_ACT=; ING_ATT=; IMP_ACT=; INGEST_TOTAL_1Y=; BYTES_ACT=; BYTES_ATT=
+if [ "$PROFILE" != province ]; then
 DATA=$ROOTDIR/data-1y
 gendata "$DATA" --profile "$PROFILE" -q || exit 1
 DB=$WORK/carecard.db
@@ -197,11 +294,23 @@ measure "sqlite3 .import activities" "$(nrows "$DATA/activities.csv")" "0" \
   sqlite3 "$REF" ".import --csv $DATA/activities.csv activities"
 IMP_ACT=$LAST_WALL
 rm -f "$REF"
+fi
+
+IMP_INBOX=; ING_INBOX=; PERWEEK=; ING_NEWEST=; IMP_NEWEST=; CYCLE=
+if [ "$INBOX" = 1 ]; then
+  inbox_steps
+  # the province has only the inbox data: the reports below read its database
+  [ "$PROFILE" = province ] && DB=$WORK/inbox-cold.db
+else
+  [ "$PROFILE" = province ] && { echo "bench: the province profile needs INBOX=1" >&2; exit 2; }
+fi
 
 # The year of activities as one .xlsx (written once by XlsxWriter in its streaming
 # mode: inline strings, typed date and time cells; kept beside the data while
 # they are the same), ingested into a database holding the registers, beside
 # the same data as CSV into the same state (the ratio compares the two runs).
+ING_XLSX=; ING_XCSV=
+if [ "$PROFILE" != province ]; then
 XLSX=$DATA/activities.xlsx
 if [ ! -f "$XLSX.ok" ] || [ "$(cat "$XLSX.ok")" != "$(cat "$DATA/.complete")" ]; then
   rm -f "$XLSX" "$XLSX.ok"
@@ -222,6 +331,7 @@ if [ -f "$XLSX.ok" ]; then
     case $f in *.csv) ING_XCSV=$LAST_WALL ;; *) ING_XLSX=$LAST_WALL ;; esac
   done
   rm -f "$XDB" "$XDB-wal" "$XDB-shm" "$XDB-journal"
+fi
 fi
 
 NOTE="all streets"
@@ -314,6 +424,14 @@ ratio() {   # a/b, empty unless both are numbers
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b }'
 }
 check "ingest activities / sqlite3 .import (<= 1.2)" "$(ratio "$ING_ACT" "$IMP_ACT")" "v <= 1.2"
+check "inbox cold ingest, one command / .import (<= 1.2)" "$(ratio "$ING_INBOX" "$IMP_INBOX")" "v <= 1.2"
+check "inbox, one command per week / .import (<= 1.5)" "$(ratio "$PERWEEK" "$IMP_INBOX")" "v <= 1.5"
+check "newest week's ingest / its .import (info)" "$(ratio "$ING_NEWEST" "$IMP_NEWEST")" "1"
+if [ "$PROFILE" = city ]; then
+  check "weekly cycle (ingest newest week + report), s (<= 10)" "$CYCLE" "v <= 10"
+else
+  check "weekly cycle (ingest newest week + report), s (city: <= 10)" "$CYCLE" "1"
+fi
 # attendance at the same rate per byte: its ingest time per byte against the
 # reference's (.import of activities) time per byte
 check "ingest attendance per byte / sqlite3 .import per byte (<= 1.2)" \
@@ -322,8 +440,24 @@ check "ingest attendance per byte / sqlite3 .import per byte (<= 1.2)" \
 maxrss=$(awk -F, 'NR > 1 && $5 ~ /^[0-9.]+$/ && $1 !~ /^(generate|sqlite3)/ { if ($5 > m) m = $5 } END { if (m != "") print m }' "$CSV")
 check "peak RSS of any carecard command, MB (<= 256)" "$maxrss" "v <= 256"
 check "ingest activities.xlsx / the same as CSV (<= 2)" "$(ratio "$ING_XLSX" "$ING_XCSV")" "v <= 2"
+if [ "$PROFILE" = province ]; then
+  # against the latest city run's figures (reports/bench/city-*.csv)
+  cityf=$(ls "$RESULTS"/city-*.csv 2>/dev/null | tail -n 1)
+  cval() { [ -n "$cityf" ] && awk -F, -v s="$1" '$1 ~ s { print $3; exit }' "$cityf"; }
+  CSC=$(cval "^scorecard all .* \\(csv\\)$"); CREP=$(cval "^report weekly [0-9]+-W[0-9]+$")
+  echo "  (city figures from ${cityf:-nowhere: run make bench first})"
+  check "all-units scorecard, province / city (<= 10)" "$(ratio "$SC_ALL" "$CSC")" "v <= 10"
+  check "weekly report, province / city (<= 10)" "$(ratio "$REP1" "$CREP")" "v <= 10"
+  qr=$(awk -F, '$1 ~ /^report quarterly/ { print $3 }' "$CSV")
+  check "quarterly report finishes, s" "$qr" "1"
+else
 check "indicators of one week, all communities, s (<= 5)" "$SC_ALL" "v <= 5"
 check "weekly report, all streets, s (<= 30)" "$REP1" "v <= 30"
+qr=$(awk -F, '$1 ~ /^report quarterly/ { print $3 }' "$CSV")
+qm=$(awk -F, '$1 ~ /^report quarterly/ { print $5 }' "$CSV")
+check "quarterly report, s (city: <= 15)" "$qr" "$( [ "$PROFILE" = city ] && echo 'v <= 15' || echo 1)"
+check "quarterly report peak RSS, MB (city: <= 200)" "$qm" "$( [ "$PROFILE" = city ] && echo 'v <= 200' || echo 1)"
+fi
 check "weekly report 5-year / 1-year db (<= 1.2)" "$(ratio "$REP5" "$REP1")" "v <= 1.2"
 check "scorecard all full / half communities (~2, <= 2.2)" "$(ratio "${SCF:-}" "${SCH:-}")" "v <= 2.2"
 check "weekly report full / half communities (~2, <= 2.2)" "$(ratio "${REPF:-}" "${REPH:-}")" "v <= 2.2"

@@ -84,6 +84,26 @@ static void pstate_release(pstate *p)
     memset(p, 0, sizeof *p);
 }
 
+/* What the result needs of an earlier period K (k >= 1) is its units, values,
+   raw statuses and totals (history, escalation runs, previous total), and for
+   K = 1 also scores and effective weights (the attribution of the change): the
+   rest is freed as soon as the period is computed, so that the twelve periods
+   of a scorecard hold two periods' full tables, not twelve (about 1 KB per unit
+   and indicator-period less; see docs/performance.md). */
+static void pstate_trim(pstate *p, int k)
+{
+    if (k < 1)
+        return;
+    free(p->reported); free(p->num); free(p->den); free(p->why); free(p->unranked);
+    free(p->coverage); free(p->dscore); free(p->dcov); free(p->indw);
+    p->reported = NULL; p->num = p->den = NULL; p->why = NULL; p->unranked = NULL;
+    p->coverage = p->dscore = p->dcov = p->indw = NULL;
+    if (k < 2)
+        return;
+    free(p->score); free(p->eff);
+    p->score = p->eff = NULL;
+}
+
 /* Does the indicator's formula use a measure of activities or attendance? */
 static int uses_activity(const cc_indicator *ind)
 {
@@ -955,6 +975,8 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
         e = compute_period(s, cfg, &sc->hist_period[k], &ps[k],
                            cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
                            pre ? &hunits[k] : NULL);
+        if (!e)
+            pstate_trim(&ps[k], k);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }

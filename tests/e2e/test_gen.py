@@ -636,3 +636,128 @@ def test_demo_has_special_children_not_served_in_the_quarter(demo):
                 r["participant_id"])
     assert len(june - q3) >= 3
     assert len(q3) > len(june - q3)
+
+
+# ---------------------------------------------------------------- inbox layout, province
+
+WEEKLY = ["activities", "attendance", "assessments", "trainings"]
+MONTHLY = ["surveys", "timebank", "feedback"]
+
+
+def data_lines(path):
+    """The records of a generated UTF-8 CSV file as text lines (no header)."""
+    return open(path, encoding="utf-8").read().splitlines()[1:]
+
+
+def test_inbox_layout_files_and_arrival_order(tmp_path):
+    """6 weeks from Mon 2026-06-29 (ISO 2026-W27) to Sun 2026-08-09 (W32): weekly files
+    W27..W32; months June (29-30 only), July, August (1-9): June's files arrive with W27
+    (the week holding 30 June), July's with W31 (27 July - 2 August), August's with the
+    last week, since the range ends before August does."""
+    d = tmp_path / "inbox"
+    gen(d, "--layout", "inbox", "--weeks", 6, "--start", "2026-06-29")
+    lines = (d / "inbox.txt").read_text().splitlines()
+    weeks = ["2026-W%02d" % w for w in range(27, 33)]
+    want = []
+    for w in weeks:
+        files = ["communities.csv", "providers.csv"] if w == "2026-W27" else []
+        month = {"2026-W27": "2026-06", "2026-W31": "2026-07", "2026-W32": "2026-08"}.get(w)
+        for k in KINDS[2:]:                 # in kind order within a week's delivery
+            if k in WEEKLY:
+                files.append("%s_%s.csv" % (k, w))
+            elif month:
+                files.append("%s_%s.csv" % (k, month))
+        want += ["%s %s" % (w, f) for f in files]
+    assert lines == want
+    assert sorted(os.listdir(d)) == sorted([l.split()[1] for l in lines] + ["inbox.txt"])
+
+
+def test_inbox_layout_holds_the_same_rows(tmp_path):
+    """The inbox files hold exactly the single layout's rows: weekly kinds in the same
+    order when concatenated in arrival order, monthly kinds the same rows; every row's
+    date lies in its file's ISO week or month."""
+    single, inbox = tmp_path / "single", tmp_path / "inbox"
+    args = ["--weeks", 6, "--start", "2026-06-29", "--streets", 3]
+    gen(single, *args)
+    gen(inbox, "--layout", "inbox", *args)
+    order = [l.split()[1] for l in (inbox / "inbox.txt").read_text().splitlines()]
+    assert filecmp.cmp(single / "communities.csv", inbox / "communities.csv", shallow=False)
+    assert filecmp.cmp(single / "providers.csv", inbox / "providers.csv", shallow=False)
+    for k in WEEKLY + MONTHLY:
+        files = [f for f in order if f.startswith(k + "_")]
+        rows = [r for f in files for r in data_lines(inbox / f)]
+        ref = data_lines(single / ("%s.csv" % k))
+        assert len(ref) > 0, k
+        if k in WEEKLY:
+            assert rows == ref, k
+        else:
+            assert sorted(rows) == sorted(ref), k
+        for f in files:
+            header = open(inbox / f, encoding="utf-8").readline()
+            assert header == open(single / ("%s.csv" % k), encoding="utf-8").readline()
+            period = f[len(k) + 1:-4]
+            col = {"activities": "date", "assessments": "date", "trainings": "date",
+                   "surveys": "date", "timebank": "date", "feedback": "received"}.get(k)
+            if not col:
+                continue
+            for row in csv.DictReader(open(inbox / f, encoding="utf-8", newline="")):
+                day = parse_date(row[col])
+                if k in WEEKLY:
+                    y, w, _ = day.isocalendar()
+                    assert "%d-W%02d" % (y, w) == period, (f, row)
+                else:
+                    assert day.strftime("%Y-%m") == period, (f, row)
+    # attendance follows its activities' week
+    for f in order:
+        if f.startswith("attendance_"):
+            w = f[len("attendance_"):-4]
+            acts = {r["activity_id"] for r in csv.DictReader(open(inbox / ("activities_%s.csv" % w), encoding="utf-8"))}
+            for r in csv.DictReader(open(inbox / f, encoding="utf-8")):
+                assert r["activity_id"] in acts
+
+
+def test_inbox_layout_keeps_formats(tmp_path):
+    """The demo profile's format options apply to each inbox file: GB18030 activities,
+    tab-separated time bank, Chinese headers of surveys."""
+    d = tmp_path / "demo"
+    gen(d, "--profile", "demo", "--layout", "inbox")
+    names = os.listdir(d)
+    assert "activities_2026-W23-gb18030.csv" in names and "timebank_2026-06.tsv" in names
+    assert open(d / "activities_2026-W23-gb18030.csv", "rb").read().decode("gb18030").startswith("活动编号,")
+    assert open(d / "surveys_2026-06.csv", encoding="utf-8").readline().startswith("答卷编号,")
+
+
+def test_layout_usage_error(tmp_path):
+    p = gen(tmp_path / "x", "--layout", "weekly", check=False)
+    assert p.returncode == 2 and "--layout" in p.stderr
+
+
+def test_more_than_9999_communities_get_wider_ids(tmp_path):
+    """Beyond 9,999 communities the community index takes 5 digits in every id and
+    beyond 999 streets the street number 4, so ids stay unique; smaller runs keep
+    their ids (see test_committed_demo_is_the_demo_profile)."""
+    d = tmp_path / "big"
+    gen(d, "--streets", 1500, "--communities", 7, "--weeks", 1, "--sessions", "0-0")
+    _, comms, _ = read(d, "communities")
+    ids = {c["community_id"] for c in comms}
+    assert len(ids) == 10500
+    assert "S0001C01" in ids and "S1500C07" in ids
+    assert len({c["street_id"] for c in comms}) == 1500
+    _, provs, _ = read(d, "providers")
+    assert len({p["provider_id"] for p in provs}) == len(provs)
+    assert all(re.fullmatch(r"W\d{5}\d{2}", p["provider_id"]) for p in provs)
+    assert any(p["provider_id"].startswith("W10499") for p in provs)
+    for kind, col in (("surveys", "response_id"), ("timebank", "txn_id"), ("feedback", "feedback_id")):
+        _, rows, _ = read(d, kind)
+        assert len({r[col] for r in rows}) == len(rows), kind
+    p = gen(tmp_path / "x", "--streets", 5000, "--communities", 20, check=False)
+    assert p.returncode == 2 and "99999 communities" in p.stderr
+
+
+def test_province_profile(tmp_path):
+    """province: 1,500 streets x 20 communities, 13 weeks from 2026-06-29 (one quarter)."""
+    p = subprocess.run([GEN, "--out", str(tmp_path / "p"), "--profile", "province",
+                        "--weeks", "1", "--sessions", "0-0"], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "30000 communities in 1500 streets, 1 weeks from 2026-06-29" in p.stderr
+    assert "province (1500x20, 13 weeks" in subprocess.run([GEN, "--help"], capture_output=True, text=True).stdout
