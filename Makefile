@@ -3,6 +3,9 @@
 #   make demo       install deps, build, ingest fixtures/demo, write reports/demo/
 #   make test       install deps, build, run the whole suite (ends "N passed, N failed, N skipped")
 #   make SANITIZE=1 test   the same under ASan+UBSan
+#   make bench      benchmark at city scale (bench-small: a small city; bench-province:
+#                   30,000 communities over a quarter); see docs/benchmark.md
+#   make fuzz FUZZ_SECONDS=600   fuzz every parser;  make check-long   valgrind, long trials
 #   make V=1        show the commands
 VERSION   := 1.0.0
 PREFIX    ?= /usr/local
