@@ -1,8 +1,7 @@
 /* workbook — the Excel workbooks people open (libxlsxwriter): the weekly,
  * monthly and quarterly reports of a street, the area or a community, the
  * ad-hoc scorecard workbook, and the report runs that write them with their
- * charts and warnings.csv.  Layout and columns: shared/spec/reports.md and
- * docs/reports/.
+ * charts and warnings.csv.  Layout and columns: docs/reports/.
  *
  * Every file is written to a temporary name in its directory and renamed
  * into place; on failure nothing is left behind and an earlier file at the

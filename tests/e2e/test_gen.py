@@ -1,7 +1,7 @@
-"""carecard-gen: determinism, row counts, the pair rules of data-formats.md, formats.
+"""carecard-gen: determinism, row counts, the pair rules of the input formats, formats.
 
 Every generated file is parsed with Python's csv module and checked against the
-rules of shared/spec/data-formats.md independently of the generator's code.
+rules of docs/inputs/ independently of the generator's code.
 """
 import collections
 import csv
