@@ -83,6 +83,25 @@ def small_city(tmp_path_factory):
     return {"data": str(data), "db": db}
 
 
+REPORT_FIX = os.path.join(ROOT, "fixtures", "test", "report")  # the report tests' hand-made city
+
+
+def report_fixture_db(d):
+    """The report fixture (communities, activities, attendance, surveys)
+    ingested into d/t.db, rejects beside it; returns the database's path."""
+    path = str(d / "t.db")
+    files = [os.path.join(REPORT_FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
+                                                   "surveys.csv")]
+    r = run(["ingest", "--db", path, "--rejects", str(d)] + files)
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+def report_run(db, out, *args):
+    """carecard report with the default catalog, written under out."""
+    return run(["report", "--db", db, "--config", CONFIG, "--out", str(out)] + list(args))
+
+
 def scorecard_run(db, period, fmt, env=None):
     """carecard scorecard of every unit with the default catalog; exit 0 or 4
     (4: communities that did not report)."""

@@ -13,10 +13,8 @@ import zlib
 
 import pytest
 
-from conftest import GEN, ROOT, run
+from conftest import GEN, report_fixture_db, report_run, run
 
-FIX = os.path.join(ROOT, "fixtures", "test", "report")
-CONFIG = os.path.join(ROOT, "indicators.ini")
 S01 = "S01-东城街道"
 S02 = "S02-___西湖_街道"
 BRIEFS = sorted(f"{s}-简报.{e}" for s in (S01, S02, "all") for e in ("pdf", "png"))
@@ -24,17 +22,10 @@ BRIEFS = sorted(f"{s}-简报.{e}" for s in (S01, S02, "all") for e in ("pdf", "p
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    d = tmp_path_factory.mktemp("bdb")
-    path = str(d / "t.db")
-    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
-                                            "surveys.csv")]
-    r = run(["ingest", "--db", path, "--rejects", str(d)] + files)
-    assert r.returncode == 0, r.stderr
-    return path
+    return report_fixture_db(tmp_path_factory.mktemp("bdb"))
 
 
-def report(db, out, *args):
-    return run(["report", "--db", db, "--config", CONFIG, "--out", str(out)] + list(args))
+report = report_run
 
 
 @pytest.fixture(scope="module")

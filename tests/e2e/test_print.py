@@ -16,23 +16,17 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import ROOT, run
+from conftest import report_fixture_db, report_run
 
-FIX = os.path.join(ROOT, "fixtures", "test", "report")
-CONFIG = os.path.join(ROOT, "indicators.ini")
 XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     d = tmp_path_factory.mktemp("print")
-    db = str(d / "t.db")
-    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
-                                            "surveys.csv")]
-    r = run(["ingest", "--db", db, "--rejects", str(d)] + files)
-    assert r.returncode == 0, r.stderr
+    db = report_fixture_db(d)
     for kind, period in (("weekly", "2026-W47"), ("quarterly", "2026-Q4")):
-        r = run(["report", "--db", db, "--config", CONFIG, "--out", str(d), kind, "--period", period])
+        r = report_run(db, d, kind, "--period", period)
         assert r.returncode in (0, 4), r.stderr
     paths = sorted(glob.glob(str(d / "2026-*" / "*.xlsx")))
     assert len(paths) >= 6

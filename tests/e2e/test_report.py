@@ -13,7 +13,7 @@ import stat
 import openpyxl
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, report_fixture_db, report_run, run
 
 FIX = os.path.join(ROOT, "fixtures", "test", "report")
 CONFIG = os.path.join(ROOT, "indicators.ini")
@@ -24,17 +24,10 @@ S02 = "S02-___西湖_街道.xlsx"       # street name ../西湖/街道 made safe
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    d = tmp_path_factory.mktemp("rdb")
-    path = str(d / "t.db")
-    files = [os.path.join(FIX, f) for f in ("communities.csv", "activities.csv", "attendance.csv",
-                                            "surveys.csv")]
-    r = run(["ingest", "--db", path, "--rejects", str(d)] + files)
-    assert r.returncode == 0, r.stderr
-    return path
+    return report_fixture_db(tmp_path_factory.mktemp("rdb"))
 
 
-def report(db, out, *args):
-    return run(["report", "--db", db, "--config", CONFIG, "--out", str(out)] + list(args))
+report = report_run
 
 
 @pytest.fixture(scope="module")
