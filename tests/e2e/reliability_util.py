@@ -1,5 +1,10 @@
-"""Inputs for the reliability tests: a small valid register and big activity files."""
+"""Inputs for the reliability tests: a small valid register and big activity
+files; a database made read-only for the length of a with-block."""
+import contextlib
 import os
+import subprocess
+
+import pytest
 
 COMMUNITIES = (
     "community_id,community_name,street_id,street_name,population,children_0_3,children_3_12,"
@@ -49,3 +54,20 @@ def integrity(db):
         return con.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def read_only(db):
+    """db not writable by this process inside the block: mode 0400 for a user,
+    immutable for root (who ignores modes); skips where root has no chattr."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
+            pytest.skip("root and no chattr: cannot make the database read-only")
+        undo = ["chattr", "-i", str(db)]
+    else:
+        os.chmod(db, 0o400)
+        undo = ["chmod", "600", str(db)]
+    try:
+        yield
+    finally:
+        subprocess.run(undo)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import BIN, ROOT, run
-from reliability_util import count, integrity, write_activities, write_communities
+from reliability_util import count, integrity, read_only, write_activities, write_communities
 
 FAULT_LIB = os.path.join(ROOT, os.environ.get("BUILD", "build"), "tests", "failwrite.so")
 
@@ -160,20 +160,11 @@ def test_read_only_database(tmp_path):
     root, who ignores modes): ingest fails with exit 1 and a clear message."""
     db = fresh_db(tmp_path)
     acts = write_activities(tmp_path, 10)
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
-            pytest.skip("root and no chattr: cannot make the database read-only")
-        undo = ["chattr", "-i", str(db)]
-    else:
-        os.chmod(db, 0o400)
-        undo = ["chmod", "600", str(db)]
-    try:
+    with read_only(db):
         r = run(["ingest", "--db", db, acts])
         assert r.returncode == 1, r.stderr
         assert r.stderr.startswith("carecard:")
         assert "read" in r.stderr.lower() or "permission" in r.stderr.lower(), r.stderr
-    finally:
-        subprocess.run(undo)
     assert count(str(db), "activities") == 0
 
 

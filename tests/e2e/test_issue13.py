@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import BIN, run
-from reliability_util import ACT_HEADER, count, integrity, write_activities, write_communities
+from reliability_util import ACT_HEADER, count, integrity, read_only, write_activities, write_communities
 
 
 def fresh_db(tmp_path):
@@ -269,14 +269,7 @@ def skipped(err, db, cause):
 def test_read_only_database_scorecard_and_report_work(demo_copy, tmp_path):
     db = demo_copy["db"]
     before = audit_rows(db)
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode != 0:
-            pytest.skip("root and no chattr: cannot make the database read-only")
-        undo = ["chattr", "-i", str(db)]
-    else:
-        os.chmod(db, 0o400)
-        undo = ["chmod", "600", str(db)]
-    try:
+    with read_only(db):
         r = run(["scorecard", "--db", db] + SC)
         assert r.returncode == demo_copy["card"].returncode, r.stderr     # was 1
         assert r.stdout == demo_copy["card"].stdout
@@ -293,8 +286,6 @@ def test_read_only_database_scorecard_and_report_work(demo_copy, tmp_path):
         r = run(["ingest", "--db", db, tmp_path / "x.csv"])
         assert r.returncode == 1
         assert "readonly database (the database file is not writable)" in r.stderr, r.stderr
-    finally:
-        subprocess.run(undo)
     assert audit_rows(db) == before
 
 
