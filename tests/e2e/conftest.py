@@ -102,6 +102,23 @@ def report_run(db, out, *args):
     return run(["report", "--db", db, "--config", CONFIG, "--out", str(out)] + list(args))
 
 
+def sql_template_db(path, data_sql):
+    """A database at path made from the schema and a fixture's SQL (rows
+    written by hand), in one transaction; user_version 1, so carecard
+    migrates it as it would an old database.  Returns path."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous = OFF")
+    script = "BEGIN;\n"
+    with open(os.path.join(ROOT, "lib", "store", "schema.sql"), encoding="utf-8") as f:
+        script += f.read()
+    with open(data_sql, encoding="utf-8") as f:
+        script += f.read()
+    con.executescript(script + "\nCOMMIT;")
+    con.execute("PRAGMA user_version = 1")
+    con.close()
+    return path
+
+
 def scorecard_run(db, period, fmt, env=None):
     """carecard scorecard of every unit with the default catalog; exit 0 or 4
     (4: communities that did not report)."""

@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, SAMPLES, run
+from conftest import ROOT, SAMPLES, run, sql_template_db
 
 FIX = os.path.join(ROOT, "fixtures", "test", "engine")
 CONFIG = os.path.join(FIX, "indicators.ini")
@@ -24,18 +24,7 @@ CONFIG = os.path.join(FIX, "indicators.ini")
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("engine") / "template.db")
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA synchronous = OFF")
-    script = "BEGIN;\n"
-    with open(os.path.join(ROOT, "lib", "store", "schema.sql"), encoding="utf-8") as f:
-        script += f.read()
-    with open(os.path.join(FIX, "w47.sql"), encoding="utf-8") as f:
-        script += f.read()
-    con.executescript(script + "\nCOMMIT;")
-    con.execute("PRAGMA user_version = 1")
-    con.close()
-    return path
+    return sql_template_db(str(tmp_path_factory.mktemp("engine") / "template.db"), os.path.join(FIX, "w47.sql"))
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ import sqlite3
 import openpyxl
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, run, sql_template_db
 
 FIX = os.path.join(ROOT, "fixtures", "test", "verdicts")
 CONFIG = os.path.join(FIX, "indicators.ini")
@@ -39,17 +39,7 @@ CONFIG = os.path.join(FIX, "indicators.ini")
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("verdicts") / "template.db")
-    con = sqlite3.connect(path)
-    script = "BEGIN;\n"
-    with open(os.path.join(ROOT, "lib", "store", "schema.sql"), encoding="utf-8") as f:
-        script += f.read()
-    with open(os.path.join(FIX, "data.sql"), encoding="utf-8") as f:
-        script += f.read()
-    con.executescript(script + "\nCOMMIT;")
-    con.execute("PRAGMA user_version = 1")
-    con.close()
-    return path
+    return sql_template_db(str(tmp_path_factory.mktemp("verdicts") / "template.db"), os.path.join(FIX, "data.sql"))
 
 
 @pytest.fixture
