@@ -206,6 +206,10 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
+    /* the library's switches: read once, here */
+    cc_tuning tuning;
+    cc_tuning_from_env(&tuning);
+    cc_tuning_set(&tuning);
     cc_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.db_path = getenv("CARECARD_DB");

@@ -85,6 +85,52 @@ size_t cc_utf8_len(const char *s, size_t n);
 /* Display width: 2 for CJK/full-width code points, 1 otherwise. */
 size_t cc_utf8_width(const char *s);
 
+/* ---- progress: the library reports, the tool draws ----------------------- */
+/* Long steps (reading an input file, writing a report's workbooks) report
+ * their progress through the callback cmd/ installs; lib/ never draws on the
+ * terminal itself.  Without a callback the reports go nowhere. */
+typedef struct {
+    const char *task;     /* "ingest" or "report" */
+    const char *name;     /* the file being read (ingest); NULL for a report */
+    long done, total;     /* bytes of the file (ingest), workbooks (report) */
+    long rows;            /* rows read so far (ingest) */
+    int finished;         /* the task's last report: the tool clears its line */
+} cc_progress;
+typedef void (*cc_progress_fn)(const cc_progress *p, void *ctx);
+void cc_progress_set(cc_progress_fn fn, void *ctx);   /* NULL: no progress */
+int cc_progress_on(void);                             /* a callback is installed */
+void cc_progress_report(const cc_progress *p);
+
+/* A profiling line ("carecard: timing ...") asked for with a tuning switch:
+ * through the diagnostic sink whatever the verbosity, never translated. */
+void cc_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- tuning: the environment, read once ---------------------------------- */
+/* Every CARECARD_* switch lib/ obeys, in one struct.  cmd/ fills it once at
+ * start (cc_tuning_from_env) and installs it (cc_tuning_set); lib/ reads
+ * cc_tuning_get() and never calls getenv.  Numbers are -1 (or NULL) when unset:
+ * the module's own default applies. */
+typedef struct {
+    const char *today;        /* CARECARD_TODAY=YYYY-MM-DD: the day "today" stands for */
+    const char *tmpdir;       /* TMPDIR: where temporary files go (NULL: /tmp) */
+    long busy_timeout_ms;     /* CARECARD_BUSY_TIMEOUT_MS (> 0) */
+    int ingest_threads;       /* CARECARD_INGEST_THREADS=1: read and store on one thread */
+    int ingest_timing;        /* CARECARD_INGEST_TIMING set: where each file's time went */
+    int roster_readback;      /* CARECARD_ROSTER_READBACK=1: rosters read back per week */
+    long roster_feed_mem;     /* CARECARD_ROSTER_FEED_MEM (> 0): roster entries before a spill */
+    long roster_feed_ids;     /* CARECARD_ROSTER_FEED_IDS (> 0): bytes of IDs before giving up */
+    long span_budget_kb;      /* CARECARD_SPAN_BUDGET_KB: the window cache's budget */
+    long cache_budget_kb;     /* CARECARD_CACHE_BUDGET_KB: the attendance cache's budget */
+    int no_cache;             /* CARECARD_NO_CACHE set and not 0: every window read directly */
+    int no_prefetch;          /* CARECARD_NO_PREFETCH set and not 0 */
+    int prefetch_helper_only; /* CARECARD_PREFETCH_HELPER_ONLY set and not 0 (tests) */
+    int prefetch_trace;       /* CARECARD_PREFETCH_TRACE set */
+} cc_tuning;
+void cc_tuning_init(cc_tuning *t);          /* every field unset */
+void cc_tuning_from_env(cc_tuning *t);      /* the environment now; strings borrowed from it */
+void cc_tuning_set(const cc_tuning *t);     /* copied; NULL: back to unset */
+const cc_tuning *cc_tuning_get(void);       /* what is installed (unset fields when nothing is) */
+
 /* ---- misc --------------------------------------------------------------- */
 /* Trim ASCII and full-width/ideographic spaces; returns pointer into s and new len. */
 const char *cc_trim(const char *s, size_t *len);
