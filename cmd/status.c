@@ -1,5 +1,6 @@
 /* carecard status — what is stored: files ingested, rows per kind, the dates
  * covered per community, the last ingest. */
+#include "store/db.h"
 #include "cmd.h"
 
 #include <stdlib.h>

@@ -10,6 +10,7 @@
  * indexed prepared SELECT with a one-entry cache (activities, providers);
  * the secondary indexes of a big file's table rebuilt once at the end.
  */
+#include "store/db.h"
 #include "ingest/ingest.h"
 #include "ingest/kinds.h"
 #include "ingest/ledger_in.h"

@@ -6,6 +6,7 @@
  * column: a blank cell keeps the stored value.  The ledger's other columns
  * (社区, 指标, 状态 ...) are the report's and are not read, nor is any column
  * a clerk added: nothing but the six filled-in columns is ever stored. */
+#include "store/db.h"
 #include "ingest/ledger_in.h"
 #include "ingest/kinds.h"
 

@@ -18,6 +18,7 @@
  * missing when no row of the unit has special known; a unit without rows
  * is missing.  tests/unit/roster_test.c checks them against that SQL.
  */
+#include "store/db.h"
 #include "measure/attend.h"
 #include "base/intern.h"
 

@@ -11,6 +11,7 @@
  * logs (trainings, timebank, feedback, surveys, assessments) count 0 in a
  * window without rows for a unit that has ever had a row of that kind.
  */
+#include "store/db.h"
 #include "measure/measure.h"
 #include "measure/attend.h"
 #include "measure/span.h"

@@ -1,5 +1,6 @@
 /* quality — data quality, resources, special children not reached, the
  * ingest log and survey answers by role, for the report workbooks. */
+#include "store/db.h"
 #include "measure/quality.h"
 
 #include <math.h>

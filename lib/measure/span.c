@@ -32,6 +32,7 @@
  * The numbers equal the direct path's (sums of REAL columns may differ in
  * the last bits: added per week, then over the weeks).
  */
+#include "store/db.h"
 #include "measure/span.h"
 #include "base/intern.h"
 

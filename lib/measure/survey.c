@@ -3,6 +3,7 @@
  * responses in scope; parsing and counting happen here in C with the same
  * parsers the `carecard kano` command uses (score/kano.c).
  */
+#include "store/db.h"
 #include "measure/measure.h"
 #include "score/score.h"
 

@@ -6,6 +6,7 @@
  * its latest such row names its street.  A street's name is taken from the
  * row of its first community (by id).
  */
+#include "store/db.h"
 #include "measure/measure.h"
 
 #include <stdlib.h>

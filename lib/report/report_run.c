@@ -9,6 +9,7 @@
  * same date, so concurrent calls write the same bytes into gmtime's buffer.)
  * Threads rather than forked children: one copy of the scorecard, and an
  * error or interruption is seen by the other worker at its next workbook. */
+#include "store/db.h"
 #include "report/report.h"
 #include "report/workbook_int.h"
 #include "report/brief_int.h"

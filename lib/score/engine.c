@@ -7,6 +7,7 @@
  * 未报 state — so runs, 上期值 and the change status never depend on which
  * reports were run before.
  */
+#include "store/db.h"
 #include "score/score.h"
 
 #include <math.h>

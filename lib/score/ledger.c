@@ -4,6 +4,7 @@
  * raw status of each of the CC_HISTORY periods) and the stored ledger
  * entries, never from what earlier reports recorded: a report of any period
  * shows the same items whichever reports ran before it. */
+#include "store/db.h"
 #include "score/score.h"
 
 #include <math.h>

@@ -1,6 +1,7 @@
 /* store/ledger — the rectification ledger's two tables: the items the
  * reports recorded (checked by ingest) and the entries read back from
  * returned ledgers (read by the reports). */
+#include "store/db.h"
 #include "store/store.h"
 
 #include <stdlib.h>

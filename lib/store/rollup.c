@@ -14,6 +14,7 @@
  * week's entries plus a cache of ID numbers that is emptied when it grows
  * past ID_CACHE_BYTES.
  */
+#include "store/db.h"
 #include "store/store.h"
 #include "base/intern.h"
 

@@ -1,4 +1,5 @@
 /* store — open/create the database, schema and migrations, transactions. */
+#include "store/db.h"
 #include "store/store.h"
 
 #include <errno.h>

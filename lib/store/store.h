@@ -8,15 +8,14 @@
 
 #include "base/base.h"
 #include "text/text.h"
-#include <sqlite3.h>
 
 #define CC_SCHEMA_VERSION 6
 #define CC_BUSY_TIMEOUT_MS 30000
 
-typedef struct cc_store {
-    sqlite3 *db;
-    char *path;
-} cc_store;
+/* The database handle: opaque outside lib/ (carecard.h does not expose
+ * SQLite).  The layers whose job is SQL (store/ itself, ingest/ writing,
+ * measure/ reading) include store/db.h for the connection. */
+typedef struct cc_store cc_store;
 
 enum { CC_STORE_READONLY = 1, CC_STORE_CREATE = 2 };
 

@@ -4,6 +4,7 @@
  * the middle of a bulk transaction (a hot rollback journal, the database in
  * rollback mode) leaves a database that a read-only open recovers: it opens
  * for writing once (rolling the journal back, restoring WAL), then reads. */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

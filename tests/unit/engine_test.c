@@ -20,6 +20,7 @@
  * escalate_after misses and a yellow or red band now.  The fixture's data
  * begin on 2026-01-05 (c5's assessment), before every period counted here.
  */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

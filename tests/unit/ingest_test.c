@@ -1,6 +1,7 @@
 /* Unit tests of lib/ingest: header matching, kinds, enumerations, survey
  * question numbers, and cc_ingest_files through the library API (messages
  * captured from the diagnostic sink, rows read back from SQLite). */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

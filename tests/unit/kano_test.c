@@ -4,6 +4,7 @@
  *
  * Expected numbers are worked out by hand in the comments.
  */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,6 +2,7 @@
  * one rule of every reader of activities.partners (the measure week cache,
  * span.c, and the measures' SQL path, measure.c).  Hand-worked splits, then
  * the split of what ingest stores in activities.partners for each cell. */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

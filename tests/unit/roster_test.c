@@ -20,6 +20,7 @@
  *   fixture's rows) is brought to version 3 when opened, with its rosters,
  *   the ID dictionary and the partial index of special children.
  */
+#include "store/db.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
