@@ -6,6 +6,7 @@
  * Checked: an ingest that fails stores nothing and leaves no transaction
  * open; the counts add up; the database stays sound (quick_check every 64
  * inputs). */
+#include "store/db.h"
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
