@@ -49,6 +49,9 @@ typedef struct {
 
 /* The common options (main.c): --db, --config, -q, -v, --lang, --help, --version. */
 extern const cmd_opt cmd_common_opts[];
+/* Draw the library's progress reports on stderr when it is a terminal and
+ * -q is off (progress.c); otherwise none are drawn. */
+void cmd_progress_install(const cc_ctx *ctx);
 /* Map a library error to an exit code. */
 int cmd_exit_code(cc_err e);
 /* Print "carecard: <cmd>: msg" + "Try 'carecard <cmd> --help'." and return EXIT_USAGE. */

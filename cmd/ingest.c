@@ -57,6 +57,7 @@ int cmd_ingest(const cmd_args *a, cc_ctx *ctx)
     opts.kind = CC_KIND_UNKNOWN;
     opts.encoding = CC_ENC_AUTO;
     opts.progress = ctx->tty && !ctx->quiet;
+    cmd_progress_install(ctx);
     const char *v;
     if ((v = cmd_get(a, "--strict")))
         opts.strict = 1;

@@ -104,6 +104,7 @@ int cmd_report(const cmd_args *a, cc_ctx *ctx)
     o.streets = streets;
     o.communities = comms;
     o.progress = ctx->tty && !ctx->quiet;
+    cmd_progress_install(ctx);
 
     size_t not_reported = 0;
     cc_err e = cc_report_run(ctx->store, &ctx->cfg, &o, &not_reported);

@@ -1368,26 +1368,13 @@ static void file_release(file_ctx *f)
     free(f->rej_path);
 }
 
-/* offset: bytes of input read so far, of size */
+/* offset: bytes of input read so far, of size: to the progress callback */
 static void progress(file_ctx *f, uint64_t offset, uint64_t size, int done)
 {
     if (!f->opts->progress)
         return;
-    if (done) {
-        fprintf(stderr, "\r\033[K");
-        fflush(stderr);
-        return;
-    }
-    int pct = size ? (int)(offset * 100 / size) : 100;
-    if (pct > 100)
-        pct = 100;
-    char bar[31];
-    int fill = pct * 30 / 100;
-    for (int i = 0; i < 30; i++)
-        bar[i] = i < fill ? '#' : ' ';
-    bar[30] = '\0';
-    fprintf(stderr, "\rcarecard: %s [%s] %3d%% %ld rows", f->name, bar, pct, f->st->rows_read);
-    fflush(stderr);
+    cc_progress p = {"ingest", f->name, (long)offset, (long)size, done ? 0 : f->st->rows_read, done};
+    cc_progress_report(&p);
 }
 
 static int remove_earlier_versions(file_ctx *f)

@@ -747,10 +747,8 @@ static void progress(run *R)
 {
     if (!R->o->progress)
         return;
-    fprintf(stderr, "\rcarecard: report: %zu/%zu workbooks", R->done, R->njobs);
-    if (R->done == R->njobs)
-        fputc('\n', stderr);
-    fflush(stderr);
+    cc_progress p = {"report", NULL, (long)R->done, (long)R->njobs, 0, R->done == R->njobs};
+    cc_progress_report(&p);
 }
 
 static double now_s(void)
