@@ -34,7 +34,7 @@ HEADERS_EN = {
     "timebank": "txn_id,community_id,member_id,date,kind,hours,service",
     "feedback": "feedback_id,community_id,received,responded,resolved,category",
 }
-# The Chinese headers of data-formats.md (units in parentheses are allowed there).
+# The Chinese headers of docs/inputs/ (units in parentheses are allowed there).
 HEADERS_ZH = {
     "communities": "社区编号,社区名称,街道编号,街道名称,常住人口,0-3岁婴幼儿数,3-12岁儿童数,"
                    "60岁以上老人数,适龄家庭数,困境留守儿童数,托位数,普惠托位数,月托育费（元）,"
@@ -49,7 +49,7 @@ QUESTIONS = ["您对社区育儿服务的总体满意度", "社区服务减轻�
              "您能熟练使用社区育儿小程序吗", "如果社区提供延时托管服务，您的感受是？",
              "如果社区不提供延时托管服务，您的感受是？"]
 
-ENUM = {  # English code -> Chinese label, from data-formats.md
+ENUM = {  # English code -> Chinese label, from docs/inputs/
     "status": {"completed": "已完成", "cancelled": "已取消"},
     "target_group": {"infant": "婴幼儿", "child": "儿童", "elder": "老年", "family": "家庭",
                      "special": "困境儿童", "all": "全龄"},
@@ -505,7 +505,7 @@ def test_demo_formats(demo):
 
 
 def bad_reasons(a):
-    """Which rule of data-formats.md an activities row breaks (None if valid)."""
+    """Which rule of docs/inputs/activities.md an activities row breaks (None if valid)."""
     r = []
     if not re.fullmatch(r"S\d{3}C\d{2}", a["community_id"]):
         r.append("community")

@@ -1,5 +1,5 @@
 """carecard ingest / status end to end: every input kind, both encodings, the
-spellings of data-formats.md, every file of fixtures/bad/ with its exact
+spellings of docs/inputs/, every file of fixtures/bad/ with its exact
 message and exit code, re-ingest, interruption, file modes.
 
 Expected values are read off the input files by hand, never from the program."""
@@ -30,7 +30,7 @@ def one(db, sql, *args):
 
 def partners(db, activity_id):
     """The partner names of an activity as the measures read them: the stored
-    activities.partners text split by the list rule of data-formats.md
+    activities.partners text split by the list rule of docs/inputs/README.md
     (; ； 、 |, items trimmed, empty items dropped), distinct, sorted."""
     (text,) = one(db, "SELECT partners FROM activities WHERE activity_id = ?", activity_id)
     items = [t.strip(" \t\u3000") for t in re.split(r"[;；、|]", text or "")]
