@@ -6,10 +6,8 @@
 #define CC_CMD_H
 
 #include "carecard.h"
+#include "exit.h"
 #include "opt.h"
-
-/* Exit codes (cli.md). */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_REJECTED = 3, EXIT_INCOMPLETE = 4 };
 
 typedef struct {
     const char *db_path;       /* --db, $CARECARD_DB, "carecard.db" */
@@ -36,7 +34,7 @@ enum {
 };
 
 /* The arguments are parsed by the command's option table (cmd_spec) before
- * it runs; common options are already taken by main(). */
+ * it runs; common options are already taken by main() (cmd_parse_common). */
 typedef int (*cmd_fn)(const cmd_args *a, cc_ctx *ctx);
 
 typedef struct {
@@ -54,8 +52,6 @@ extern const cmd_opt cmd_common_opts[];
 void cmd_progress_install(const cc_ctx *ctx);
 /* Map a library error to an exit code. */
 int cmd_exit_code(cc_err e);
-/* Print "carecard: <cmd>: msg" + "Try 'carecard <cmd> --help'." and return EXIT_USAGE. */
-int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define DECLARE_CMD(x) int cmd_##x(const cmd_args *a, cc_ctx *ctx); extern const cmd_spec cmd_##x##_spec
 DECLARE_CMD(ingest);

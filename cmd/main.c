@@ -21,7 +21,8 @@ static const cmd_def commands[] = {
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* The common options: taken by main() wherever they stand, before or after
- * the command name (git, curl). -q and -v are their short forms. */
+ * the command name (git, curl), by the parser that reads the commands'
+ * tables (cmd_parse_common). -q, -v and -h are short forms. */
 const cmd_opt cmd_common_opts[] = {
     {"--db", "FILE", 0, "database (default $CARECARD_DB or carecard.db)", NULL},
     {"--config", "FILE", 0, "indicator catalog (default $CARECARD_CONFIG, else\n"
@@ -73,10 +74,8 @@ static int unknown_command(const char *name)
     names[NCOMMANDS + 1] = "version";
     const char *near = cmd_closest(name, names, NCOMMANDS + 2);
     if (near)
-        fprintf(stderr, "carecard: '%s' is not a carecard command; did you mean '%s'?\n", name, near);
-    else
-        fprintf(stderr, "carecard: '%s' is not a carecard command. See 'carecard --help'.\n", name);
-    return EXIT_USAGE;
+        return cmd_usage_error(NULL, "'%s' is not a carecard command; did you mean '%s'?", name, near);
+    return cmd_usage_error(NULL, "'%s' is not a carecard command. See 'carecard --help'.", name);
 }
 
 int cmd_exit_code(cc_err e)
@@ -86,19 +85,6 @@ int cmd_exit_code(cc_err e)
     case CC_ERR_USAGE: return EXIT_USAGE;
     default:           return EXIT_FAIL;
     }
-}
-
-int cmd_usage_error(const char *cmd, const char *fmt, ...)
-{
-    char *msg = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)          /* whole, however long the argument */
-        msg = NULL;
-    va_end(ap);
-    fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg ? msg : fmt, cmd);
-    free(msg);
-    return EXIT_USAGE;
 }
 
 cc_store *cmd_store(cc_ctx *ctx, cc_err *err)
@@ -135,66 +121,6 @@ static void on_signal(int sig)
     cc_interrupted = 1;
 }
 
-/* Take the common options out of argv, wherever they stand (before or
- * after the command name; "--" ends them), and leave the command name and
- * its own arguments in order. Returns -1 on a usage error (printed). */
-static int take_common(int *argc, char **argv, cc_ctx *ctx, const char **lang, int *help, int *version)
-{
-    int out = 1, seen_cmd = 0;
-    for (int i = 1; i < *argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--")) {               /* keep the rest verbatim */
-            while (i < *argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        const char **slot = NULL;
-        size_t len = strcspn(a, "=");
-        if (len == 4 && !strncmp(a, "--db", 4))
-            slot = &ctx->db_path;
-        else if (len == 8 && !strncmp(a, "--config", 8))
-            slot = &ctx->config_path;
-        else if (len == 6 && !strncmp(a, "--lang", 6))
-            slot = lang;
-        if (slot) {
-            if (a[len] == '=')
-                *slot = a + len + 1;
-            else if (i + 1 < *argc)
-                *slot = argv[++i];
-            else {
-                fprintf(stderr, "carecard: option '%s' needs a value\n", a);
-                return -1;
-            }
-            continue;
-        }
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) { ctx->quiet = 1; continue; }
-        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) { ctx->verbose = 1; continue; }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { *help = 1; continue; }
-        if (!strcmp(a, "--version")) { *version = 1; continue; }
-        if (!seen_cmd && a[0] == '-' && a[1]) {
-            /* before the command only common options may stand */
-            const char *names[16];
-            size_t n = 0;
-            for (int k = 0; cmd_common_opts[k].name && n < 16; k++)
-                names[n++] = cmd_common_opts[k].name;
-            char *name = cc_xstrndup(a, len);
-            const char *near = cmd_closest(name, names, n);
-            free(name);
-            if (near)
-                fprintf(stderr, "carecard: unknown option '%s'; did you mean '%s'?\n", a, near);
-            else
-                fprintf(stderr, "carecard: unknown option '%s' (before the command only common "
-                                "options: see 'carecard --help')\n", a);
-            return -1;
-        }
-        seen_cmd = 1;
-        argv[out++] = argv[i];
-    }
-    *argc = out;
-    argv[out] = NULL;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     /* first of all: a SIGTERM that comes early (cron's timeout) still ends in
@@ -224,18 +150,24 @@ int main(int argc, char **argv)
     }
     ctx.tty = isatty(STDERR_FILENO);
 
-    const char *lang = NULL;
-    int help = 0, version = 0;
-    if (take_common(&argc, argv, &ctx, &lang, &help, &version) < 0)
+    cmd_args common;
+    if (cmd_parse_common(cmd_common_opts, &argc, argv, &common) < 0)
         return EXIT_USAGE;
+    const char *v, *lang = cmd_get(&common, "--lang");
+    if ((v = cmd_get(&common, "--db")))
+        ctx.db_path = v;
+    if ((v = cmd_get(&common, "--config")))
+        ctx.config_path = v;
+    ctx.quiet = cmd_get(&common, "--quiet") != NULL;
+    ctx.verbose = cmd_get(&common, "--verbose") != NULL;
+    int help = cmd_get(&common, "--help") != NULL, version = cmd_get(&common, "--version") != NULL;
+    cmd_args_release(&common);
     if (lang && !strcmp(lang, "en"))
         ctx.labels_en = 1;                  /* report labels: --lang only */
     if (!lang)
         lang = getenv("CARECARD_LANG");     /* messages: --lang, else $CARECARD_LANG */
-    if (lang && *lang && strcmp(lang, "zh") && strcmp(lang, "en")) {
-        fprintf(stderr, "carecard: --lang: expected zh or en, got '%s'\n", lang);
-        return EXIT_USAGE;
-    }
+    if (lang && *lang && strcmp(lang, "zh") && strcmp(lang, "en"))
+        return cmd_usage_error(NULL, "--lang: expected zh or en, got '%s'", lang);
     ctx.lang_en = lang && !strcmp(lang, "en");
     if (!ctx.lang_en)
         cc_diag_set_filter(cc_msg_zh);      /* ingest messages and reject reasons in Chinese */

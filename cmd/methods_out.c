@@ -1,4 +1,4 @@
-/* methods_out — shared output and option helpers of the method commands. */
+/* methods_out — shared output and list helpers of the method commands. */
 #include "methods_out.h"
 
 #include <math.h>
@@ -11,24 +11,6 @@ int mo_format(const char *s)
     if (!strcmp(s, "csv"))   return MO_CSV;
     if (!strcmp(s, "json"))  return MO_JSON;
     return -1;
-}
-
-int mo_opt(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
 }
 
 size_t mo_split(const char *s, char ***items)

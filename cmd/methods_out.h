@@ -1,5 +1,5 @@
 /* methods_out — what the method commands (ahp, entropy, topsis, kano) share:
- * --format, option values, lists, and the three outputs (an 80-column table
+ * --format, lists, and the three outputs (an 80-column table
  * with CJK-aware padding, CSV, json at full precision). */
 #ifndef CC_CMD_METHODS_OUT_H
 #define CC_CMD_METHODS_OUT_H
@@ -11,10 +11,6 @@ enum { MO_TABLE, MO_CSV, MO_JSON };
 
 /* "table" | "csv" | "json" → MO_*; -1 if unknown. */
 int mo_format(const char *s);
-/* Option with a value: "--name VALUE" or "--name=VALUE". Returns 1 and sets
- * *val (advancing *i) when argv[*i] is that option, -1 when its value is
- * missing, 0 when argv[*i] is another argument. */
-int mo_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* Split "a,b,c" (trimming each item; empty items dropped). Caller frees the
  * array and the strings with mo_list_free. */
 size_t mo_split(const char *s, char ***items);

@@ -1,6 +1,8 @@
 /* opt — the option tables' parser, usage lines, help and "did you mean". */
 #include "cmd.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,19 +52,48 @@ const char *cmd_closest(const char *s, const char *const *cand, size_t n)
 }
 
 /* ---- parsing ------------------------------------------------------------ */
-static int find_opt(const cmd_opt *opts, const char *name, size_t len)
+/* Both passes (the common options, then the command's) read argv by these
+ * rules: an option is its name or its short form, its value is the next
+ * argument or follows '=' ("--db=x.db"), a flag takes none. */
+
+/* The entry of opts that s[0..len) names (its name or its short form). */
+static int find_opt(const cmd_opt *opts, const char *s, size_t len)
 {
     for (int i = 0; opts && opts[i].name; i++)
-        if (strlen(opts[i].name) == len && !strncmp(opts[i].name, name, len))
+        if ((strlen(opts[i].name) == len && !strncmp(opts[i].name, s, len))
+            || (opts[i].alias && strlen(opts[i].alias) == len && !strncmp(opts[i].alias, s, len)))
             return i;
     return -1;
 }
 
+/* argv[*i] is option o (named by its first len bytes): its value, "" for a
+ * flag, taking the next argument when needed (*i advanced).  NULL on a usage
+ * error (printed). */
+static const char *opt_value(const char *cmd, const cmd_opt *o, int argc, char **argv, int *i, size_t len)
+{
+    const char *s = argv[*i];
+    if (!o->arg) {
+        if (s[len] == '=') {
+            cmd_usage_error(cmd, "option '%s' takes no value", o->name);
+            return NULL;
+        }
+        return "";
+    }
+    if (s[len] == '=')
+        return s + len + 1;
+    if (*i + 1 < argc)
+        return argv[++*i];
+    cmd_usage_error(cmd, "option '%s' needs a value", s);
+    return NULL;
+}
+
+/* An unknown option: with "did you mean" among the command's own options
+ * and the common ones (cmd NULL: before the command, the common ones only). */
 static int unknown(const char *cmd, const cmd_spec *spec, const char *a, size_t len)
 {
     const char *cand[64];
     size_t n = 0;
-    for (int i = 0; spec->opts && spec->opts[i].name && n < 32; i++)
+    for (int i = 0; spec && spec->opts && spec->opts[i].name && n < 32; i++)
         if (!(spec->opts[i].flags & OPT_COMMON))
             cand[n++] = spec->opts[i].name;
     for (int i = 0; cmd_common_opts[i].name && n < 64; i++)
@@ -72,17 +103,61 @@ static int unknown(const char *cmd, const cmd_spec *spec, const char *a, size_t 
     free(name);
     if (near)
         return cmd_usage_error(cmd, "unknown option '%s'; did you mean '%s'?", a, near);
+    if (!cmd)
+        return cmd_usage_error(NULL, "unknown option '%s' (before the command only common "
+                                     "options: see 'carecard --help')", a);
     return cmd_usage_error(cmd, "unknown option '%s'", a);
 }
 
-int cmd_parse(const char *cmd, const cmd_spec *spec, int argc, char **argv, cmd_args *a)
+static void args_init(cmd_args *a, const cmd_opt *opts, int argc)
 {
     memset(a, 0, sizeof *a);
-    a->opts = spec->opts;
+    a->opts = opts;
     size_t cap = (size_t)(argc > 0 ? argc : 1);
     a->which = cc_xcalloc(cap, sizeof *a->which);
     a->val = cc_xcalloc(cap, sizeof *a->val);
     a->pos = cc_xcalloc(cap + 1, sizeof *a->pos);
+}
+
+int cmd_parse_common(const cmd_opt *common, int *argc, char **argv, cmd_args *a)
+{
+    args_init(a, common, *argc);
+    int out = 1, seen_cmd = 0;
+    for (int i = 1; i < *argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--")) {               /* keep the rest verbatim */
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        size_t len = strcspn(s, "=");
+        int k = s[0] == '-' ? find_opt(common, s, len) : -1;
+        if (k >= 0) {
+            const char *v = opt_value(NULL, &common[k], *argc, argv, &i, len);
+            if (!v)
+                goto bad;
+            a->which[a->n] = k;
+            a->val[a->n++] = v;
+            continue;
+        }
+        if (!seen_cmd && s[0] == '-' && s[1]) {
+            unknown(NULL, NULL, s, len);      /* before the command only common options may stand */
+            goto bad;
+        }
+        seen_cmd = 1;
+        argv[out++] = argv[i];
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+bad:
+    cmd_args_release(a);
+    return -1;
+}
+
+int cmd_parse(const char *cmd, const cmd_spec *spec, int argc, char **argv, cmd_args *a)
+{
+    args_init(a, spec->opts, argc);
     int only_args = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -94,28 +169,15 @@ int cmd_parse(const char *cmd, const cmd_spec *spec, int argc, char **argv, cmd_
             only_args = 1;
             continue;
         }
-        const char *eq = strchr(s, '=');
-        size_t len = eq ? (size_t)(eq - s) : strlen(s);
+        size_t len = strcspn(s, "=");
         int k = find_opt(spec->opts, s, len);
         if (k < 0 || (spec->opts[k].flags & OPT_COMMON)) {
             unknown(cmd, spec, s, len);
             goto bad;
         }
-        const cmd_opt *o = &spec->opts[k];
-        const char *v = "";
-        if (o->arg) {
-            if (eq)
-                v = eq + 1;
-            else if (i + 1 < argc)
-                v = argv[++i];
-            else {
-                cmd_usage_error(cmd, "option '%s' needs a value", s);
-                goto bad;
-            }
-        } else if (eq) {
-            cmd_usage_error(cmd, "option '%s' takes no value", o->name);
+        const char *v = opt_value(cmd, &spec->opts[k], argc, argv, &i, len);
+        if (!v)
             goto bad;
-        }
         a->which[a->n] = k;
         a->val[a->n++] = v;
     }
@@ -132,6 +194,22 @@ int cmd_parse(const char *cmd, const cmd_spec *spec, int argc, char **argv, cmd_
 bad:
     cmd_args_release(a);
     return -1;
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)          /* whole, however long the argument */
+        msg = NULL;
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "carecard: %s: %s\nTry 'carecard %s --help'.\n", cmd, msg ? msg : fmt, cmd);
+    else
+        fprintf(stderr, "carecard: %s\n", msg ? msg : fmt);
+    free(msg);
+    return EXIT_USAGE;
 }
 
 void cmd_args_release(cmd_args *a)

@@ -48,6 +48,14 @@ typedef struct {
  * removed) by spec.  Prints a usage error with "did you mean" and returns -1
  * on a bad option or count of arguments; 0 on success (release a). */
 int cmd_parse(const char *cmd, const cmd_spec *spec, int argc, char **argv, cmd_args *a);
+/* The first pass, by the same rules and the table `common`: take the common
+ * options out of argv[1..*argc) wherever they stand, before or after the
+ * command name ("--" ends them; it and the rest are kept verbatim), into a
+ * (read with cmd_get; release a).  Before the command name only common
+ * options may stand.  What is left in argv is the command name and its own
+ * arguments, in order (*argc updated, argv[*argc] = NULL).  -1 on a usage
+ * error (printed). */
+int cmd_parse_common(const cmd_opt *common, int *argc, char **argv, cmd_args *a);
 void cmd_args_release(cmd_args *a);
 /* The last value of an option (NULL when not given; "" for a given flag). */
 const char *cmd_get(const cmd_args *a, const char *name);
@@ -61,6 +69,10 @@ void cmd_print_synopsis(FILE *f, const char *prefix, const char *name, int name_
 void cmd_print_options(FILE *f, const cmd_opt *opts, int skip_common);
 /* Full --help of a command. */
 void cmd_print_help(FILE *f, const char *name, const cmd_spec *spec, const cmd_opt *common);
+
+/* Every usage error: "carecard: CMD: msg" and "Try 'carecard CMD --help'."
+ * on stderr (cmd NULL: "carecard: msg" alone); returns EXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The closest of the candidates to s ("did you mean"), or NULL when none is
  * close (edit distance at most 2, or a unique prefix). */
