@@ -65,32 +65,9 @@ int cmd_ahp(const cmd_args *a, cc_ctx *ctx)
         return cmd_usage_error("ahp", "missing MATRIX.csv");
 
     cc_matrix mx;
-    if (cc_matrix_load(path, 1, &mx) != CC_OK)
-        return EXIT_FAIL;
-    if (mx.m != mx.n) {
-        cc_error("%s: the matrix is not square: %zu rows, %zu columns", path, mx.m, mx.n);
-        cc_matrix_release(&mx);
-        return EXIT_FAIL;
-    }
-    for (size_t i = 0; i < mx.m; i++)
-        if (strcmp(mx.rows[i], mx.cols[i]))
-            cc_notice("%s: row %zu is named '%s' but column %zu '%s'; the weights take the row names",
-                      path, i + 1, mx.rows[i], i + 1, mx.cols[i]);
-    for (size_t i = 0; i < mx.m; i++)
-        for (size_t k = 0; k < i; k++)
-            if (!strcmp(mx.rows[i], mx.rows[k])) {
-                cc_error("%s: row '%s' appears twice", path, mx.rows[i]);
-                cc_matrix_release(&mx);
-                return EXIT_FAIL;
-            }
-
     cc_ahp_result res;
-    char err[512];
-    if (cc_ahp_named(mx.x, mx.n, (const char *const *)mx.rows, &res, err, sizeof err) != CC_OK) {
-        cc_error("%s: %s", path, err);
-        cc_matrix_release(&mx);
+    if (cc_ahp_file(path, &mx, &res) != CC_OK)
         return EXIT_FAIL;
-    }
 
     int rc = EXIT_OK;
     FILE *f = stdout;

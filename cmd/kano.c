@@ -1,6 +1,5 @@
 /* carecard kano — the KANO table of a survey file, without a database. */
 #include "methods_out.h"
-#include "ingest/kinds.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -74,33 +73,15 @@ int cmd_kano(const cmd_args *a, cc_ctx *ctx)
     cc_config cfg;
     if (cc_config_load_flags(ctx->config_path, CC_CONFIG_PARTIAL, &cfg) != CC_OK)
         return EXIT_FAIL;
-    if (cfg.nkano == 0) {
-        cc_error("%s: no [kano.<id>] feature is configured", ctx->config_path);
-        cc_config_release(&cfg);
-        return EXIT_FAIL;
-    }
-    size_t nk = cfg.nkano;
-    cc_kano_row *rows = cc_xcalloc(nk, sizeof *rows);
-    int *present = cc_xcalloc(nk, sizeof *present);
+    cc_kano_row *rows = NULL;
+    size_t n = 0;
     long unparsed = 0;
-    int rc = cc_kano_file(path, &cfg, rows, present, &unparsed) == CC_OK ? EXIT_OK : EXIT_FAIL;
+    int rc = cc_kano_survey(path, &cfg, &rows, &n, &unparsed) == CC_OK ? EXIT_OK : EXIT_FAIL;
 
     if (rc == EXIT_OK) {
         if (unparsed)
             cc_notice("%s: %ld answer pair%s could not be read and %s left out (-v lists them)",
                       path, unparsed, unparsed == 1 ? "" : "s", unparsed == 1 ? "is" : "are");
-        size_t n = 0;
-        for (size_t k = 0; k < nk; k++)
-            if (present[k]) {
-                long counts[6];
-                memcpy(counts, rows[k].counts, sizeof counts);
-                memset(&rows[n], 0, sizeof rows[n]);
-                rows[n].feature = &cfg.kano[k];
-                memcpy(rows[n].counts, counts, sizeof counts);
-                n++;
-            }
-        cc_kano_finish(rows, n);
-
         static const char letters[6][2] = {"A", "O", "M", "I", "R", "Q"};
         if (format == MO_JSON) {
             json_t *root = json_object(), *arr = json_array();
@@ -170,7 +151,6 @@ int cmd_kano(const cmd_args *a, cc_ctx *ctx)
         }
     }
     free(rows);
-    free(present);
     cc_config_release(&cfg);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "measure/measure.h"
 #include "score/score.h"
+#include "score/files.h"
 #include "report/report.h"
 
 #endif
