@@ -22,7 +22,7 @@ static const cmd_opt options[] = {
     {"--format", "xlsx|table|csv|json", 0, "xlsx (default: a workbook written to --out), table (fits\n"
                                            "80 columns), csv (UTF-8 with BOM, one row per unit and\n"
                                            "indicator) or json (the machine-readable contract of\n"
-                                           "reports.md, full precision)", NULL},
+                                           "docs/reports/json.md, full precision)", NULL},
     {"--out", "FILE", 0, "write to FILE instead of standard output (xlsx: default\n"
                          "scorecard-<period>.xlsx); written to a temporary name and\n"
                          "renamed, so a reader never sees half a file", NULL},

@@ -15,7 +15,8 @@ static const cmd_opt options[] = {
     {"--format", "table|csv|json", 0, "table (default), csv (the columns of warnings.csv:\n"
                                       "period,unit_level,unit_id,unit_name,indicator_id,\n"
                                       "indicator_name,status,value,target,run,rectify,change,\n"
-                                      "explanation; UTF-8 with BOM) or json", NULL},
+                                      "explanation,item,item_state; UTF-8 with BOM) or json\n"
+                                      "(docs/reports/json.md)", NULL},
     {NULL, NULL, 0, NULL, NULL}
 };
 
