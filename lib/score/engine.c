@@ -6,6 +6,9 @@
  * computed the same way from the data — its own windows, registry date and
  * 未报 state — so runs, 上期值 and the change status never depend on which
  * reports were run before.
+ *
+ * This file is the flow (cc_scorecard_compute) and the result per unit; the
+ * steps are in the other files of score/ (score_int.h lists them).
  */
 #include "score/score_int.h"
 
@@ -113,21 +116,12 @@ void cc_scorecard_free(cc_scorecard *sc)
     free(sc);
 }
 
-cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
-                            const cc_scope *scope, cc_scorecard **out)
+/* Every period of the history computed into ps (period 0 in full, the
+ * others trimmed: cc_score_pstate_trim), with the measure caches around
+ * them; periods that end before the data begin marked not computed. */
+static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *sc, cc_score_pstate *ps)
 {
     cc_err e = CC_OK;
-    cc_score_pstate ps[CC_HISTORY];
-    cc_scorecard *sc = cc_xcalloc(1, sizeof *sc);
-    size_t nind = cfg->nind;
-
-    *out = NULL;
-    memset(ps, 0, sizeof ps);
-    sc->cfg = cfg;
-    sc->period = *p;
-    sc->hist_period[0] = *p;
-    for (int k = 1; k < CC_HISTORY; k++)
-        sc->hist_period[k] = cc_period_prev(&sc->hist_period[k - 1]);
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
@@ -148,8 +142,8 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     }
     for (int k = 0; k < CC_HISTORY && !e; k++) {
         e = cc_score_period_compute(s, cfg, &sc->hist_period[k], &ps[k],
-                           cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
-                           pre ? &hunits[k] : NULL);
+                                    cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
+                                    pre ? &hunits[k] : NULL);
         if (!e)
             cc_score_pstate_trim(&ps[k], k);
         if (cc_interrupted)
@@ -167,6 +161,173 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     for (int k = 1; k < CC_HISTORY && !e; k++)
         if (dfrom > dto || sc->hist_period[k].to < dfrom)
             ps[k].ok = 0;
+    return e;
+}
+
+/* Cell i of unit u (index idx[k] in period k, -1 where it is not): value,
+ * status after escalation, change, history, explanation, attribution. */
+static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const long *idx, size_t u, size_t i,
+                      cc_unit_result *r)
+{
+    const cc_config *cfg = sc->cfg;
+    const cc_period *p = &sc->period;
+    size_t nind = cfg->nind;
+    cc_cell *c = &r->cells[i];
+    size_t ci = u * nind + i;
+    cc_score_esc now = cc_score_escalate(cfg, ps, idx, i, 0);
+    cc_score_esc before = cc_score_escalate(cfg, ps, idx, i, 1);
+    c->value = ps[0].val[ci];
+    c->num = ps[0].num[ci];
+    c->den = ps[0].den[ci];
+    c->score = ps[0].score[ci];
+    c->status = now.status;
+    c->run = now.run;
+    c->rectify = now.rectify;
+    c->colour = cc_score_colour(c->status, c->rectify);
+    c->why = ps[0].why[ci];
+    c->prev_status = before.status;
+    for (int k = 0; k < CC_HISTORY; k++) {
+        c->hist[k] = idx[k] >= 0 ? ps[k].val[(size_t)idx[k] * nind + i] : NAN;
+        c->hist_st[k] = idx[k] >= 0 && ps[k].ok ? ps[k].st[(size_t)idx[k] * nind + i] : CC_ST_MISSING;
+    }
+    c->prev_value = c->hist[1];
+    int wn = cc_status_is_warning(c->status), wp = idx[1] >= 0 && cc_status_is_warning(before.status);
+    c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW
+              : wp && c->status == CC_ST_MET ? CC_CHG_RESOLVED : CC_CHG_NONE;
+    c->explanation = cc_score_explain(cfg, p, &cfg->ind[i], &r->unit, c);
+    if (cc_status_is_warning(c->status)) {
+        r->warnings[c->colour]++;
+        r->nrectify += c->rectify;
+    }
+    /* attribution: mean effective weight x change in score */
+    r->contrib[i] = NAN;
+    if (idx[1] >= 0 && !isnan(c->score)) {
+        size_t pi = (size_t)idx[1] * nind + i;
+        double s1 = ps[1].score[pi];
+        if (!isnan(s1) && cfg->ind[i].dim >= 0)
+            r->contrib[i] = 0.5 * (ps[0].eff[ci] + ps[1].eff[pi]) * (c->score - s1);
+    }
+}
+
+/* The result of unit u of period 0 (its units: ps[0].units) from the
+ * history ps. */
+static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t u)
+{
+    const cc_config *cfg = sc->cfg;
+    const cc_units *U = &ps[0].units;
+    size_t nind = cfg->nind;
+    cc_unit_result *r = &sc->res[u];
+    long idx[CC_HISTORY];
+    unit_copy(&r->unit, &U->u[u]);
+    for (int k = 0; k < CC_HISTORY; k++)
+        idx[k] = k == 0 ? (long)u : (ps[k].ok ? cc_units_find(&ps[k].units, U->u[u].level, U->u[u].id) : -1);
+    r->reported = u < U->ncomm ? ps[0].reported[u] : 1;
+    if (u < U->ncomm && !r->reported)
+        sc->nnot_reported++;
+    r->total = ps[0].total[u];
+    r->coverage = ps[0].coverage[u];
+    r->unranked = (cc_unranked)ps[0].unranked[u];
+    r->closeness = NAN;
+    for (size_t d = 0; d < CC_MAX_DIMS; d++) {
+        r->dim_score[d] = ps[0].dscore[u * CC_MAX_DIMS + d];
+        r->dim_coverage[d] = ps[0].dcov[u * CC_MAX_DIMS + d];
+    }
+    for (int k = 0; k < CC_HISTORY; k++)
+        r->total_hist[k] = idx[k] >= 0 ? ps[k].total[idx[k]] : NAN;
+    r->prev_total = r->total_hist[1];
+    if (!isnan(r->total)) {
+        const double *g = cfg->grades;
+        r->grade = r->total >= g[0] ? "优秀" : r->total >= g[1] ? "良好"
+                 : r->total >= g[2] ? "合格" : "不合格";
+    }
+    r->cells = cc_xcalloc(nind + 1, sizeof *r->cells);
+    r->contrib = cc_xcalloc(nind + 1, sizeof(double));
+    for (size_t i = 0; i < nind; i++)
+        cell_fill(sc, ps, idx, u, i, r);
+    r->contrib_coverage = NAN;
+    if (!isnan(r->total) && !isnan(r->prev_total)) {
+        double sum = 0;
+        for (size_t i = 0; i < nind; i++)
+            if (!isnan(r->contrib[i]))
+                sum += r->contrib[i];
+        r->contrib_coverage = (r->total - r->prev_total) - sum;
+    } else {
+        for (size_t i = 0; i < nind; i++)
+            r->contrib[i] = NAN;
+    }
+}
+
+/* Keep the units of the scope (communities and streets in it, the
+ * streets of its communities, the area), in order, and renumber the
+ * communities' streets. */
+static void keep_scope(cc_scorecard *sc, const cc_scope *scope)
+{
+    size_t nind = sc->cfg->nind;
+    cc_units *A = &sc->units;
+    size_t *keep = cc_xmalloc((A->n + 1) * sizeof *keep), nk = 0, nc = 0, ns = 0;
+    unsigned char *sel = cc_xcalloc(A->n + 1, 1);
+    for (size_t u = 0; u < A->ncomm; u++)
+        if (in_scope(scope, &A->u[u])) {
+            sel[u] = 1;
+            sel[A->u[u].street] = 1;
+        }
+    for (size_t u = A->ncomm; u < A->n; u++)
+        if (A->u[u].level == CC_LEVEL_AREA || (!sel[u] && in_scope(scope, &A->u[u])))
+            sel[u] = 1;
+    for (size_t u = 0; u < A->n; u++)
+        if (sel[u]) {
+            keep[nk++] = u;
+            if (u < A->ncomm) nc++;
+            else if (u < A->ncomm + A->nstreet) ns++;
+        }
+    cc_units nu = {cc_xcalloc(nk + 1, sizeof(cc_unit)), nk, nc, ns, A->day};
+    cc_unit_result *nr = cc_xcalloc(nk + 1, sizeof *nr);
+    for (size_t k = 0; k < nk; k++) {
+        nu.u[k] = A->u[keep[k]];
+        nr[k] = sc->res[keep[k]];
+        memset(&A->u[keep[k]], 0, sizeof(cc_unit));
+        memset(&sc->res[keep[k]], 0, sizeof(cc_unit_result));
+    }
+    for (size_t k = 0; k < nc; k++) {          /* re-point communities at their streets */
+        size_t old = nu.u[k].street;
+        for (size_t j = nc; j < nk; j++)
+            if (keep[j] == old)
+                nu.u[k].street = nr[k].unit.street = j;
+    }
+    for (size_t j = nc; j < nk; j++)
+        nu.u[j].street = nr[j].unit.street = j;
+    for (size_t u = 0; u < A->n; u++)
+        if (!sel[u])
+            unit_result_free(&sc->res[u], nind);
+    free(sc->res);
+    cc_units_release(A);
+    sc->units = nu;
+    sc->res = nr;
+    free(keep);
+    free(sel);
+    sc->nnot_reported = 0;
+    for (size_t k = 0; k < nc; k++)
+        if (!sc->res[k].reported)
+            sc->nnot_reported++;
+}
+
+cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
+                            const cc_scope *scope, cc_scorecard **out)
+{
+    cc_err e = CC_OK;
+    cc_score_pstate ps[CC_HISTORY];
+    cc_scorecard *sc = cc_xcalloc(1, sizeof *sc);
+    size_t nind = cfg->nind;
+
+    *out = NULL;
+    memset(ps, 0, sizeof ps);
+    sc->cfg = cfg;
+    sc->period = *p;
+    sc->hist_period[0] = *p;
+    for (int k = 1; k < CC_HISTORY; k++)
+        sc->hist_period[k] = cc_period_prev(&sc->hist_period[k - 1]);
+
+    e = compute_history(s, cfg, sc, ps);
     if (e)
         goto fail;
 
@@ -179,82 +340,8 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     sc->ind_weight = cc_xcalloc(nind + 1, sizeof(double));
     memcpy(sc->ind_weight, ps[0].indw, nind * sizeof(double));
 
-    for (size_t u = 0; u < U->n; u++) {
-        cc_unit_result *r = &sc->res[u];
-        long idx[CC_HISTORY];
-        unit_copy(&r->unit, &U->u[u]);
-        for (int k = 0; k < CC_HISTORY; k++)
-            idx[k] = k == 0 ? (long)u : (ps[k].ok ? cc_units_find(&ps[k].units, U->u[u].level, U->u[u].id) : -1);
-        r->reported = u < U->ncomm ? ps[0].reported[u] : 1;
-        if (u < U->ncomm && !r->reported)
-            sc->nnot_reported++;
-        r->total = ps[0].total[u];
-        r->coverage = ps[0].coverage[u];
-        r->unranked = (cc_unranked)ps[0].unranked[u];
-        r->closeness = NAN;
-        for (size_t d = 0; d < CC_MAX_DIMS; d++) {
-            r->dim_score[d] = ps[0].dscore[u * CC_MAX_DIMS + d];
-            r->dim_coverage[d] = ps[0].dcov[u * CC_MAX_DIMS + d];
-        }
-        for (int k = 0; k < CC_HISTORY; k++)
-            r->total_hist[k] = idx[k] >= 0 ? ps[k].total[idx[k]] : NAN;
-        r->prev_total = r->total_hist[1];
-        if (!isnan(r->total)) {
-            const double *g = cfg->grades;
-            r->grade = r->total >= g[0] ? "优秀" : r->total >= g[1] ? "良好"
-                     : r->total >= g[2] ? "合格" : "不合格";
-        }
-        r->cells = cc_xcalloc(nind + 1, sizeof *r->cells);
-        r->contrib = cc_xcalloc(nind + 1, sizeof(double));
-        for (size_t i = 0; i < nind; i++) {
-            cc_cell *c = &r->cells[i];
-            size_t ci = u * nind + i;
-            cc_score_esc now = cc_score_escalate(cfg, ps, idx, i, 0);
-            cc_score_esc before = cc_score_escalate(cfg, ps, idx, i, 1);
-            c->value = ps[0].val[ci];
-            c->num = ps[0].num[ci];
-            c->den = ps[0].den[ci];
-            c->score = ps[0].score[ci];
-            c->status = now.status;
-            c->run = now.run;
-            c->rectify = now.rectify;
-            c->colour = cc_score_colour(c->status, c->rectify);
-            c->why = ps[0].why[ci];
-            c->prev_status = before.status;
-            for (int k = 0; k < CC_HISTORY; k++) {
-                c->hist[k] = idx[k] >= 0 ? ps[k].val[(size_t)idx[k] * nind + i] : NAN;
-                c->hist_st[k] = idx[k] >= 0 && ps[k].ok ? ps[k].st[(size_t)idx[k] * nind + i] : CC_ST_MISSING;
-            }
-            c->prev_value = c->hist[1];
-            int wn = cc_status_is_warning(c->status), wp = idx[1] >= 0 && cc_status_is_warning(before.status);
-            c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW
-                      : wp && c->status == CC_ST_MET ? CC_CHG_RESOLVED : CC_CHG_NONE;
-            c->explanation = cc_score_explain(cfg, p, &cfg->ind[i], &r->unit, c);
-            if (cc_status_is_warning(c->status)) {
-                r->warnings[c->colour]++;
-                r->nrectify += c->rectify;
-            }
-            /* attribution: mean effective weight x change in score */
-            r->contrib[i] = NAN;
-            if (idx[1] >= 0 && !isnan(c->score)) {
-                size_t pi = (size_t)idx[1] * nind + i;
-                double s1 = ps[1].score[pi];
-                if (!isnan(s1) && cfg->ind[i].dim >= 0)
-                    r->contrib[i] = 0.5 * (ps[0].eff[ci] + ps[1].eff[pi]) * (c->score - s1);
-            }
-        }
-        r->contrib_coverage = NAN;
-        if (!isnan(r->total) && !isnan(r->prev_total)) {
-            double sum = 0;
-            for (size_t i = 0; i < nind; i++)
-                if (!isnan(r->contrib[i]))
-                    sum += r->contrib[i];
-            r->contrib_coverage = (r->total - r->prev_total) - sum;
-        } else {
-            for (size_t i = 0; i < nind; i++)
-                r->contrib[i] = NAN;
-        }
-    }
+    for (size_t u = 0; u < U->n; u++)
+        unit_result_fill(sc, ps, u);
     memset(&ps[0].units, 0, sizeof ps[0].units);   /* now owned by sc */
 
     e = cc_score_methods(s, cfg, sc);
@@ -263,54 +350,8 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     cc_score_rank(sc);
 
     /* keep the units of the scope */
-    if (scope && (scope->nstreets || scope->ncommunities)) {
-        cc_units *A = &sc->units;
-        size_t *keep = cc_xmalloc((A->n + 1) * sizeof *keep), nk = 0, nc = 0, ns = 0;
-        unsigned char *sel = cc_xcalloc(A->n + 1, 1);
-        for (size_t u = 0; u < A->ncomm; u++)
-            if (in_scope(scope, &A->u[u])) {
-                sel[u] = 1;
-                sel[A->u[u].street] = 1;
-            }
-        for (size_t u = A->ncomm; u < A->n; u++)
-            if (A->u[u].level == CC_LEVEL_AREA || (!sel[u] && in_scope(scope, &A->u[u])))
-                sel[u] = 1;
-        for (size_t u = 0; u < A->n; u++)
-            if (sel[u]) {
-                keep[nk++] = u;
-                if (u < A->ncomm) nc++;
-                else if (u < A->ncomm + A->nstreet) ns++;
-            }
-        cc_units nu = {cc_xcalloc(nk + 1, sizeof(cc_unit)), nk, nc, ns, A->day};
-        cc_unit_result *nr = cc_xcalloc(nk + 1, sizeof *nr);
-        for (size_t k = 0; k < nk; k++) {
-            nu.u[k] = A->u[keep[k]];
-            nr[k] = sc->res[keep[k]];
-            memset(&A->u[keep[k]], 0, sizeof(cc_unit));
-            memset(&sc->res[keep[k]], 0, sizeof(cc_unit_result));
-        }
-        for (size_t k = 0; k < nc; k++) {          /* re-point communities at their streets */
-            size_t old = nu.u[k].street;
-            for (size_t j = nc; j < nk; j++)
-                if (keep[j] == old)
-                    nu.u[k].street = nr[k].unit.street = j;
-        }
-        for (size_t j = nc; j < nk; j++)
-            nu.u[j].street = nr[j].unit.street = j;
-        for (size_t u = 0; u < A->n; u++)
-            if (!sel[u])
-                unit_result_free(&sc->res[u], nind);
-        free(sc->res);
-        cc_units_release(A);
-        sc->units = nu;
-        sc->res = nr;
-        free(keep);
-        free(sel);
-        sc->nnot_reported = 0;
-        for (size_t k = 0; k < nc; k++)
-            if (!sc->res[k].reported)
-                sc->nnot_reported++;
-    }
+    if (scope && (scope->nstreets || scope->ncommunities))
+        keep_scope(sc, scope);
 
     e = scorecard_kano(s, cfg, sc, scope && (scope->nstreets || scope->ncommunities));
     if (e)

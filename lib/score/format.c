@@ -96,7 +96,7 @@ void cc_format_indicator_value(char *out, size_t len, const cc_indicator *ind, d
 }
 
 char *cc_score_explain(const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
-                     const cc_unit *unit, const cc_cell *c)
+                       const cc_unit *unit, const cc_cell *c)
 {
     cc_buf b = CC_BUF_INIT;
     char v[64], n[64], d[64], t[64];

@@ -134,45 +134,12 @@ static void wtabs_free(wtab *w, size_t nw)
     free(w);
 }
 
-/* units: the period's units, loaded already (taken over), or NULL. */
-cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
-                             cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units)
+/* Values, statuses, reasons and scores of every unit and indicator from the
+ * measures over the windows w (wof[i]: the window of indicator i), with
+ * 未报 and the sample-size guard. */
+static void period_values(const cc_config *cfg, cc_score_pstate *p, const wtab *w, const size_t *wof)
 {
-    cc_err e = CC_OK;
-    size_t nind = cfg->nind, n;
-    wtab *w = NULL;
-    size_t nw = 0;
-    size_t *wof = cc_xcalloc(nind ? nind : 1, sizeof *wof);
-
-    memset(p, 0, sizeof *p);
-    p->per = *per;
-    p->nind = nind;
-    if (units) {
-        p->units = *units;
-        memset(units, 0, sizeof *units);
-    } else {
-        e = cc_units_load(s, per->to, &p->units);
-    }
-    if (e) {
-        free(wof);
-        return e;
-    }
-    n = p->units.n;
-
-    nw = period_windows(cfg, per, &w, wof);
-    for (size_t k = 0; k < nw && !e; k++) {
-        w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
-        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
-                                w[k].names, w[k].nnames, w[k].vals);
-    }
-    if (e)
-        goto out;
-
-    p->reported = cc_xcalloc(p->units.ncomm ? p->units.ncomm : 1, 1);
-    for (size_t i = 0; i < p->units.ncomm; i++) {
-        double r = w[0].vals[i * w[0].nnames + name_index(&w[0], "reported")];
-        p->reported[i] = !isnan(r) && r > 0;
-    }
+    size_t nind = cfg->nind, n = p->units.n;
 
     p->val = cc_xmalloc((n * nind + 1) * sizeof(double));
     p->num = cc_xmalloc((n * nind + 1) * sizeof(double));
@@ -180,57 +147,59 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
     p->score = cc_xmalloc((n * nind + 1) * sizeof(double));
     p->st = cc_xcalloc(n * nind + 1, 1);
     p->why = cc_xcalloc(n * nind + 1, sizeof *p->why);
-    {
-        for (size_t i = 0; i < nind; i++) {
-            const cc_indicator *ind = &cfg->ind[i];
-            const wtab *wt = &w[wof[i]];
-            size_t nr = cc_formula_nrefs(ind->formula);
-            size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
-            double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
-            int act = uses_activity(ind), rep = uses_reported(ind);
+    for (size_t i = 0; i < nind; i++) {
+        const cc_indicator *ind = &cfg->ind[i];
+        const wtab *wt = &w[wof[i]];
+        size_t nr = cc_formula_nrefs(ind->formula);
+        size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
+        double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
+        int act = uses_activity(ind), rep = uses_reported(ind);
+        for (size_t r = 0; r < nr; r++)
+            col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
+        for (size_t u = 0; u < n; u++) {
+            size_t c = u * nind + i;
+            cc_formula_result fr;
             for (size_t r = 0; r < nr; r++)
-                col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
-            for (size_t u = 0; u < n; u++) {
-                size_t c = u * nind + i;
-                cc_formula_result fr;
-                for (size_t r = 0; r < nr; r++)
-                    vals[r] = wt->vals[u * wt->nnames + col[r]];
-                cc_formula_eval(ind->formula, vals, &fr);
-                p->val[c] = fr.value;
-                p->num[c] = fr.has_division ? fr.num : NAN;
-                p->den[c] = fr.has_division ? fr.den : NAN;
-                p->score[c] = NAN;
-                p->why[c] = fr.why;
-                int notrep = u < p->units.ncomm && !p->reported[u];
-                if (notrep && rep) {
-                    p->st[c] = CC_ST_NOT_REPORTED;
-                    p->why[c] = "未报";
-                } else if (notrep && act) {
-                    p->st[c] = CC_ST_MISSING;
-                    p->val[c] = p->num[c] = p->den[c] = NAN;
-                    p->why[c] = "未报";
-                } else if (fr.has_division && !isnan(fr.den) && ind->min_n > 0 && fr.den < ind->min_n) {
-                    p->st[c] = CC_ST_INSUFFICIENT;
-                    p->val[c] = NAN;
-                    p->why[c] = "样本不足";
-                } else if (isnan(fr.value)) {
-                    p->st[c] = CC_ST_MISSING;
-                    if (!p->why[c])
-                        p->why[c] = "无数据";
-                } else {
-                    p->st[c] = (unsigned char)level_of(ind, fr.value);
-                    p->score[c] = cc_indicator_score(ind, cfg->band_scores, fr.value);
-                }
+                vals[r] = wt->vals[u * wt->nnames + col[r]];
+            cc_formula_eval(ind->formula, vals, &fr);
+            p->val[c] = fr.value;
+            p->num[c] = fr.has_division ? fr.num : NAN;
+            p->den[c] = fr.has_division ? fr.den : NAN;
+            p->score[c] = NAN;
+            p->why[c] = fr.why;
+            int notrep = u < p->units.ncomm && !p->reported[u];
+            if (notrep && rep) {
+                p->st[c] = CC_ST_NOT_REPORTED;
+                p->why[c] = "未报";
+            } else if (notrep && act) {
+                p->st[c] = CC_ST_MISSING;
+                p->val[c] = p->num[c] = p->den[c] = NAN;
+                p->why[c] = "未报";
+            } else if (fr.has_division && !isnan(fr.den) && ind->min_n > 0 && fr.den < ind->min_n) {
+                p->st[c] = CC_ST_INSUFFICIENT;
+                p->val[c] = NAN;
+                p->why[c] = "样本不足";
+            } else if (isnan(fr.value)) {
+                p->st[c] = CC_ST_MISSING;
+                if (!p->why[c])
+                    p->why[c] = "无数据";
+            } else {
+                p->st[c] = (unsigned char)level_of(ind, fr.value);
+                p->score[c] = cc_indicator_score(ind, cfg->band_scores, fr.value);
             }
-            free(col);
-            free(vals);
         }
+        free(col);
+        free(vals);
     }
-    e = cc_score_period_weights(cfg, p, ahp, notices);
-    if (e)
-        goto out;
+}
 
-    /* dimension scores, totals, effective weights */
+/* Dimension scores and coverage, totals (NAN for an unranked unit) and the
+ * effective weight of each indicator in the total, from the scores and the
+ * period's weights. */
+static void period_totals(const cc_config *cfg, cc_score_pstate *p)
+{
+    size_t nind = cfg->nind, n = p->units.n;
+
     p->total = cc_xmalloc((n + 1) * sizeof(double));
     p->coverage = cc_xmalloc((n + 1) * sizeof(double));
     p->unranked = cc_xcalloc(n + 1, 1);
@@ -279,7 +248,8 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
          * unit below min_coverage (tolerance as at the warning boundaries) */
         if (u < p->units.ncomm && !p->reported[u])
             p->unranked[u] = CC_UNRANKED_NOT_REPORTED;
-        else if (cfg->min_coverage > 0 && (isnan(p->coverage[u]) || !cc_score_ge(p->coverage[u], cfg->min_coverage)))
+        else if (cfg->min_coverage > 0
+                 && (isnan(p->coverage[u]) || !cc_score_ge(p->coverage[u], cfg->min_coverage)))
             p->unranked[u] = CC_UNRANKED_COVERAGE;
         if (p->unranked[u])
             p->total[u] = NAN;
@@ -291,6 +261,55 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
                 p->eff[u * nind + i] = p->dimw[d] / tw * p->indw[i] / dsum_w[d];
             }
     }
+}
+
+/* units: the period's units, loaded already (taken over), or NULL
+ * (score_int.h). */
+cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
+                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units)
+{
+    cc_err e = CC_OK;
+    size_t nind = cfg->nind, n;
+    wtab *w = NULL;
+    size_t nw = 0;
+    size_t *wof = cc_xcalloc(nind ? nind : 1, sizeof *wof);
+
+    memset(p, 0, sizeof *p);
+    p->per = *per;
+    p->nind = nind;
+    if (units) {
+        p->units = *units;
+        memset(units, 0, sizeof *units);
+    } else {
+        e = cc_units_load(s, per->to, &p->units);
+    }
+    if (e) {
+        free(wof);
+        return e;
+    }
+    n = p->units.n;
+
+    nw = period_windows(cfg, per, &w, wof);
+    for (size_t k = 0; k < nw && !e; k++) {
+        w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
+        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
+                                w[k].names, w[k].nnames, w[k].vals);
+    }
+    if (e)
+        goto out;
+
+    p->reported = cc_xcalloc(p->units.ncomm ? p->units.ncomm : 1, 1);
+    for (size_t i = 0; i < p->units.ncomm; i++) {
+        double r = w[0].vals[i * w[0].nnames + name_index(&w[0], "reported")];
+        p->reported[i] = !isnan(r) && r > 0;
+    }
+
+    period_values(cfg, p, w, wof);
+    e = cc_score_period_weights(cfg, p, ahp, notices);
+    if (e)
+        goto out;
+
+    period_totals(cfg, p);
     p->ok = 1;
 out:
     wtabs_free(w, nw);
@@ -300,10 +319,11 @@ out:
 
 /* The week caches filled for the whole history at once, in two threads
  * (measure.h, cc_measures_prefetch): the units of every period are loaded
- * first (into units[], handed to cc_score_period_compute), then every window of
- * every period is listed in the order cc_score_period_compute computes them. */
+ * first (into units[], handed to cc_score_period_compute), then every
+ * window of every period is listed in the order cc_score_period_compute
+ * computes them. */
 cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist,
-                               cc_units *units)
+                                 cc_units *units)
 {
     cc_err e = CC_OK;
     wtab *w[CC_HISTORY];

@@ -46,7 +46,8 @@ static int entropy_weights(const cc_config *cfg, const cc_score_pstate *p, int d
     return e == CC_OK;
 }
 
-cc_err cc_score_period_weights(const cc_config *cfg, cc_score_pstate *p, const cc_ahp_result *ahp, int notices)
+cc_err cc_score_period_weights(const cc_config *cfg, cc_score_pstate *p, const cc_ahp_result *ahp,
+                               int notices)
 {
     double sum = 0;
     p->indw = cc_xcalloc(cfg->nind + 1, sizeof(double));
