@@ -19,19 +19,6 @@
 #include "tmpdir.h"
 #include "dbq.h"
 
-/* The first column of the first row as text ("NULL" for NULL). */
-static const char *text(cc_store *s, const char *sql)
-{
-    static char out[256];
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    snprintf(out, sizeof out, "%s", t ? (const char *)t : "NULL");
-    sqlite3_finalize(st);
-    return out;
-}
-
 static cc_store *open_db(const char *name, int flags)
 {
     char path[256];
@@ -63,6 +50,18 @@ static void fill(void *arg, size_t u, cc_audit_unit *out)
     *out = v[u];
 }
 
+/* cc_store_audit_put of v[0 .. n) for 2026-W47, its messages discarded. */
+static cc_err quiet_put(cc_store *s, size_t n, const cc_audit_unit *v)
+{
+    FILE *sink = cc_diag_sink(), *null = fopen("/dev/null", "w");
+    assert_non_null(null);
+    cc_diag_set_sink(null);
+    cc_err e = cc_store_audit_put(s, "2026-W47", n, fill, (void *)v);
+    cc_diag_set_sink(sink);
+    fclose(null);
+    return e;
+}
+
 static void test_put(void **state)
 {
     (void)state;
@@ -73,15 +72,15 @@ static void test_put(void **state)
                                " AND unit_level = 'community' AND unit_id = 'L01' AND indicator_id = 'P4'"
                                " AND status = 'red' AND level = 'red' AND value = 0.625 AND target = 0.8"
                                " AND run = 2 AND rectify = 1 AND change = 'continuing'"), 1);
-    assert_string_equal(text(s, "SELECT explanation FROM warning_log WHERE indicator_id = 'P4'"),
+    assert_string_equal(scalar_text(s, "SELECT explanation FROM warning_log WHERE indicator_id = 'P4'"),
                         "P4 62.5% < 目标 80.0%");
     /* NAN value and NULL change stored as NULL, NULL explanation as "" */
-    assert_string_equal(text(s, "SELECT value FROM warning_log WHERE indicator_id = 'X5'"), "NULL");
-    assert_string_equal(text(s, "SELECT change FROM warning_log WHERE indicator_id = 'X5'"), "NULL");
-    assert_string_equal(text(s, "SELECT explanation FROM warning_log WHERE indicator_id = 'X5'"), "");
-    assert_string_equal(text(s, "SELECT status || '/' || level || '/' || target || '/' || run || '/' || rectify"
+    assert_string_equal(scalar_text(s, "SELECT value FROM warning_log WHERE indicator_id = 'X5'"), "(null)");
+    assert_string_equal(scalar_text(s, "SELECT change FROM warning_log WHERE indicator_id = 'X5'"), "(null)");
+    assert_string_equal(scalar_text(s, "SELECT explanation FROM warning_log WHERE indicator_id = 'X5'"), "");
+    assert_string_equal(scalar_text(s, "SELECT status || '/' || level || '/' || target || '/' || run || '/' || rectify"
                                 " FROM warning_log WHERE indicator_id = 'X5'"), "not_reported/yellow/1.0/1/0");
-    assert_string_equal(text(s, "SELECT unit_level || '/' || change FROM warning_log WHERE unit_id = 'L02'"),
+    assert_string_equal(scalar_text(s, "SELECT unit_level || '/' || change FROM warning_log WHERE unit_id = 'L02'"),
                         "community/resolved");
     /* recorded_at: the UTC time, YYYY-MM-DDTHH:MM:SSZ */
     assert_int_equal(scalar(s, "SELECT COUNT(*) FROM warning_log WHERE recorded_at GLOB"
@@ -124,12 +123,7 @@ static void test_rollback(void **state)
     static const cc_audit_row bad[] = {{NULL, "red", "red", 1, 1, 1, 0, NULL, ""}};
     const cc_audit_unit v[] = {units[0], {"community", "L09", bad, 1}};
     cc_store *s = open_db("rollback.db", CC_STORE_CREATE);
-    FILE *sink = cc_diag_sink();
-    cc_diag_set_sink(fopen("/dev/null", "w"));
-    cc_err e = cc_store_audit_put(s, "2026-W47", 2, fill, (void *)v);
-    fclose(cc_diag_sink());
-    cc_diag_set_sink(sink);
-    assert_int_not_equal(e, CC_OK);
+    assert_int_not_equal(quiet_put(s, 2, v), CC_OK);
     assert_int_equal(scalar(s, "SELECT COUNT(*) FROM warning_log"), 0);
     /* the transaction is over: the next record works */
     assert_int_equal(cc_store_audit_put(s, "2026-W47", 1, fill, (void *)units), CC_OK);
@@ -143,12 +137,7 @@ static void test_readonly(void **state)
     (void)state;
     cc_store_close(open_db("ro.db", CC_STORE_CREATE));
     cc_store *s = open_db("ro.db", CC_STORE_READONLY);
-    FILE *sink = cc_diag_sink();
-    cc_diag_set_sink(fopen("/dev/null", "w"));
-    cc_err e = cc_store_audit_put(s, "2026-W47", 3, fill, (void *)units);
-    fclose(cc_diag_sink());
-    cc_diag_set_sink(sink);
-    assert_int_equal(e, CC_OK);
+    assert_int_equal(quiet_put(s, 3, units), CC_OK);
     assert_int_equal(scalar(s, "SELECT COUNT(*) FROM warning_log"), 0);
     cc_store_close(s);
 }
