@@ -46,25 +46,23 @@ static int entropy_weights(const cc_config *cfg, const cc_score_pstate *p, int d
     return e == CC_OK;
 }
 
-cc_err cc_score_period_weights(const cc_config *cfg, cc_score_pstate *p, const cc_ahp_result *ahp,
-                               int notices)
+void cc_config_weights(const cc_config *cfg, const cc_ahp_result *ahp, double *dimw, double *indw)
 {
     double sum = 0;
-    p->indw = cc_xcalloc(cfg->nind + 1, sizeof(double));
     for (size_t d = 0; d < CC_MAX_DIMS; d++)
-        p->dimw[d] = 0;
+        dimw[d] = 0;
     if (cfg->weights == CC_WEIGHTS_AHP && ahp && ahp->weights && ahp->n == cfg->ndims) {
         for (size_t d = 0; d < cfg->ndims; d++)
-            p->dimw[d] = ahp->weights[d];
+            dimw[d] = ahp->weights[d];
     } else {
         for (size_t d = 0; d < cfg->ndims; d++)
             sum += cfg->dim_weight[d] > 0 ? cfg->dim_weight[d] : 0;
         for (size_t d = 0; d < cfg->ndims; d++)
-            p->dimw[d] = sum > 0 ? (cfg->dim_weight[d] > 0 ? cfg->dim_weight[d] : 0) / sum
-                                 : 1.0 / (double)cfg->ndims;
+            dimw[d] = sum > 0 ? (cfg->dim_weight[d] > 0 ? cfg->dim_weight[d] : 0) / sum
+                              : 1.0 / (double)cfg->ndims;
     }
     for (size_t d = 0; d < cfg->ndims; d++) {
-        fixed_indicator_weights(cfg, p->indw, (int)d);
+        fixed_indicator_weights(cfg, indw, (int)d);
         if (cfg->weights == CC_WEIGHTS_AHP && d < CC_MAX_DIMS && cfg->has_ahp_dim[d] && cfg->ahp_dim[d]) {
             /* [ahp.<dimension>]: indicator weights within the dimension */
             size_t k = 0;
@@ -77,14 +75,24 @@ cc_err cc_score_period_weights(const cc_config *cfg, cc_score_pstate *p, const c
                 size_t j = 0;
                 for (size_t i = 0; i < cfg->nind; i++)
                     if (cfg->ind[i].dim == (int)d)
-                        p->indw[i] = r.weights[j++];
+                        indw[i] = r.weights[j++];
             }
             cc_ahp_release(&r);
         }
+    }
+    fixed_indicator_weights(cfg, indw, -1);
+}
+
+/* The configured weights, then (weights = entropy) each dimension's
+ * indicator weights from the period's values. */
+cc_err cc_score_period_weights(const cc_config *cfg, cc_score_pstate *p, const cc_ahp_result *ahp,
+                               int notices)
+{
+    p->indw = cc_xcalloc(cfg->nind + 1, sizeof(double));
+    cc_config_weights(cfg, ahp, p->dimw, p->indw);
+    for (size_t d = 0; d < cfg->ndims; d++)
         if (cfg->weights == CC_WEIGHTS_ENTROPY && !entropy_weights(cfg, p, (int)d, p->indw) && notices)
             cc_notice("%s: entropy weights of dimension '%s' need values of every indicator in at least "
                       "2 communities; using the fixed weights", p->per.id, cfg->dims[d]);
-    }
-    fixed_indicator_weights(cfg, p->indw, -1);
     return CC_OK;
 }
