@@ -23,6 +23,9 @@
 static inline int cc_score_ge(double a, double b) { return a >= b - 1e-9 * fmax(1.0, fabs(b)); }
 
 /* ---- one period (period.c) ---------------------------------------------------- */
+/* One period of the history as computed: its units and, per unit and
+ * indicator, values, raw statuses and scores; per unit, totals. Earlier
+ * periods keep only what the result reads (cc_score_pstate_trim). */
 typedef struct {
     cc_period per;
     int ok;                     /* computed */
