@@ -119,26 +119,6 @@ static void num(char *out, size_t len, double v)
     snprintf(out, len, "%g", v);
 }
 
-/* The weight of indicator i within its dimension: from [ahp.<dimension>]
- * with weights = ahp when given (ahp_ind, computed by the score layer),
- * else its configured weight over the dimension's sum. */
-static double ind_weight(const cc_config *cfg, const double *const *ahp_ind, size_t i)
-{
-    int dim = cfg->ind[i].dim;
-    if (dim >= 0 && ahp_ind[dim]) {
-        size_t k = 0;
-        for (size_t j = 0; j < i; j++)
-            if (cfg->ind[j].dim == dim)
-                k++;
-        return ahp_ind[dim][k];
-    }
-    double sum = 0;
-    for (size_t j = 0; j < cfg->nind; j++)
-        if (cfg->ind[j].dim == dim)
-            sum += cfg->ind[j].weight;
-    return sum > 0 ? cfg->ind[i].weight / sum : 0.0;
-}
-
 /* Weights.  Fixed weights are shown as configured (normalised); with
  * weights = ahp the dimension weights, λmax and CR come from the score layer
  * (cc_config_check_weights, already run and passed: dims), as do the
@@ -149,6 +129,8 @@ static void print_weights(FILE *f, const cc_config *cfg, const cc_ahp_result *di
     const double *ahp_ind[CC_MAX_DIMS] = {NULL};
     cc_ahp_result ind_res[CC_MAX_DIMS];
     memset(ind_res, 0, sizeof ind_res);
+    double dimw[CC_MAX_DIMS], *indw = cc_xcalloc(cfg->nind + 1, sizeof *indw);
+    cc_config_weights(cfg, dims, dimw, indw);     /* within each dimension, as the scorecard's */
     if (cfg->weights == CC_WEIGHTS_AHP)
         for (size_t d = 0; d < cfg->ndims; d++) {
             size_t k = 0;
@@ -194,7 +176,7 @@ static void print_weights(FILE *f, const cc_config *cfg, const cc_ahp_result *di
             else if (cfg->weights == CC_WEIGHTS_ENTROPY)
                 cc_buf_addf(&b, "%s%s", b.len ? " " : "", cfg->ind[i].id);
             else
-                cc_buf_addf(&b, "%s%s=%.3f", b.len ? " " : "", cfg->ind[i].id, ind_weight(cfg, ahp_ind, i));
+                cc_buf_addf(&b, "%s%s=%.3f", b.len ? " " : "", cfg->ind[i].id, indw[i]);
         }
         char w[32];
         if (dim < 0)
@@ -211,6 +193,7 @@ static void print_weights(FILE *f, const cc_config *cfg, const cc_ahp_result *di
     }
     for (size_t d = 0; d < CC_MAX_DIMS; d++)
         cc_ahp_release(&ind_res[d]);
+    free(indw);
 }
 
 static void print_catalog(FILE *f, const cc_config *cfg, const cc_ahp_result *dims)

@@ -286,4 +286,15 @@ void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
 
+/* ---- the configured weights (weights.c, a-score) ----------------------- */
+/* The weights of cfg before any period's data, as a scorecard starts from
+ * them: dimw[d] (CC_MAX_DIMS, 0 past cfg->ndims) from the [ahp] result ahp
+ * when weights = ahp (ahp from cc_config_check_weights), else [dimensions]
+ * over their sum (equal when it is 0); indw[i] (cfg->nind) within its
+ * dimension, from [ahp.<dimension>] when weights = ahp and the section is
+ * given, else the indicator's weight over its dimension's sum (0 when that
+ * is 0).  With weights = entropy each period replaces indw from its data
+ * (cc_scorecard_compute; the definitions sheet shows them). */
+void cc_config_weights(const cc_config *cfg, const cc_ahp_result *ahp, double *dimw, double *indw);
+
 #endif

@@ -162,4 +162,33 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
 /* Stops and frees a feed that is not used (an ingest that failed). */
 void cc_roster_feed_free(cc_roster_feed *f);
 
+/* ---- the audit record (audit.c, a-score) ---------------------------------
+ * schema.sql: warning_log.  What a report recorded of its warnings, replaced per period and unit.
+ * One row: a unit's warning (or resolved warning) on one indicator;
+ * borrowed strings. */
+typedef struct {
+    const char *indicator_id;
+    const char *status, *level;   /* "red", "yellow", ... (cc_status_name, cc_colour_name) */
+    double value;                 /* NAN: stored as NULL */
+    double target;
+    int run, rectify;
+    const char *change;           /* NULL: stored as NULL */
+    const char *explanation;      /* NULL: stored as "" */
+} cc_audit_row;
+/* One unit and its rows (borrowed until the next call of the fill). */
+typedef struct {
+    const char *unit_level, *unit_id;
+    const cc_audit_row *rows;
+    size_t nrows;
+} cc_audit_unit;
+/* Fills *out with unit u's rows (u = 0 .. nunits - 1). */
+typedef void (*cc_audit_fill)(void *arg, size_t u, cc_audit_unit *out);
+/* Replace the audit record of period_id for nunits units in one transaction:
+ * each unit's stored rows (period_id, unit_level, unit_id) are deleted and
+ * the rows fill gives inserted, recorded_at the current UTC time.  An
+ * unwritable database skips it with one notice "<db>: the audit record of
+ * <period_id> skipped: <cause>" and returns CC_OK (cc_store_begin_optional);
+ * other errors are printed and roll back. */
+cc_err cc_store_audit_put(cc_store *s, const char *period_id, size_t nunits, cc_audit_fill fill, void *arg);
+
 #endif

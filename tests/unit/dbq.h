@@ -5,6 +5,7 @@
 #define CC_TEST_DBQ_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 /* The first column of the first row, as an integer. */
 static inline long long scalar(cc_store *s, const char *sql)
@@ -15,6 +16,20 @@ static inline long long scalar(cc_store *s, const char *sql)
     long long v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+/* The first column of the first row as text, "(null)" for NULL (a static
+ * buffer, overwritten by the next call). */
+static inline const char *scalar_text(cc_store *s, const char *sql)
+{
+    static char buf[1024];
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, sizeof buf, "%s", t ? (const char *)t : "(null)");
+    sqlite3_finalize(st);
+    return buf;
 }
 
 #endif

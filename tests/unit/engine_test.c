@@ -1,4 +1,4 @@
-/* Unit tests of the scorecard engine (lib/score/engine.c) and its renderings
+/* Unit tests of the scorecard engine (lib/score/) and its renderings
  * (lib/report/render.c), on the hand-built fixture fixtures/test/engine/w47.sql
  * with the catalog fixtures/test/engine/indicators.ini (the default catalog of
  * indicators.md).  Every expected value is worked out by hand below from the

@@ -140,18 +140,6 @@ static cc_store *fresh_store(const char *name)
     return s;
 }
 
-static char *text(cc_store *s, const char *sql)
-{
-    static char buf[1024];
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    const unsigned char *t = sqlite3_column_text(st, 0);
-    snprintf(buf, sizeof buf, "%s", t ? (const char *)t : "(null)");
-    sqlite3_finalize(st);
-    return buf;
-}
-
 static void test_ingest_api(void **state)
 {
     (void)state;
@@ -186,8 +174,8 @@ static void test_ingest_api(void **state)
     assert_int_equal(stats[2].rows_accepted, 2);
     assert_true(stats[0].stored && stats[1].stored && stats[2].stored);
     /* stored in dependency order */
-    assert_string_equal(text(s, "SELECT group_concat(name, ' ') FROM (SELECT name FROM files ORDER BY file_id)"),
-                        "c.csv b.csv a.csv");
+    assert_string_equal(scalar_text(s, "SELECT group_concat(name, ' ') FROM (SELECT name FROM files"
+                                       " ORDER BY file_id)"), "c.csv b.csv a.csv");
     /* a missing as_of is the beginning of time, and part of the key */
     assert_int_equal(scalar(s, "SELECT count(*) FROM communities WHERE community_id = 'L01'"), 2);
     assert_int_equal(scalar(s, "SELECT population FROM communities WHERE as_of = '0000-01-01'"), 14000);
@@ -305,15 +293,16 @@ static void test_big_attendance_repeats(void **state)
         /* one row a key; the last row of a key won */
         assert_int_equal(scalar(s[m], "SELECT count(*) FROM attendance"), BIG_ROWS + 1);
         snprintf(want, sizeof want, "third %d elder - H1", BIG_ROWS + BIG_REPEATS + 2);
-        assert_string_equal(text(s[m], "SELECT name || ' ' || line || ' ' || role || ' ' || coalesce(special, '-')"
-                                       " || ' ' || household_id FROM attendance WHERE participant_id = 'P00000000'"),
-                            want);
-        assert_string_equal(text(s[m], "SELECT name || ' ' || role || ' ' || special || ' '"
-                                       " || coalesce(household_id, '-') FROM attendance"
-                                       " WHERE participant_id = 'P00149000'"), "again0 volunteer 1 -");
-        assert_string_equal(text(s[m], "SELECT a.name || ' ' || f.name FROM attendance a JOIN files f USING (file_id)"
-                                       " WHERE participant_id = 'P00000005'"), "name000005 big.csv");
-        assert_string_equal(text(s[m], "SELECT name FROM attendance WHERE participant_id = 'Q1'"), "own");
+        assert_string_equal(scalar_text(s[m], "SELECT name || ' ' || line || ' ' || role || ' '"
+                                              " || coalesce(special, '-') || ' ' || household_id"
+                                              " FROM attendance WHERE participant_id = 'P00000000'"), want);
+        assert_string_equal(scalar_text(s[m], "SELECT name || ' ' || role || ' ' || special || ' '"
+                                              " || coalesce(household_id, '-') FROM attendance"
+                                              " WHERE participant_id = 'P00149000'"), "again0 volunteer 1 -");
+        assert_string_equal(scalar_text(s[m], "SELECT a.name || ' ' || f.name FROM attendance a"
+                                              " JOIN files f USING (file_id)"
+                                              " WHERE participant_id = 'P00000005'"), "name000005 big.csv");
+        assert_string_equal(scalar_text(s[m], "SELECT name FROM attendance WHERE participant_id = 'Q1'"), "own");
         assert_int_equal(scalar(s[m], "SELECT count(*) FROM pragma_index_list('attendance')"
                                       " WHERE name = 'attendance_key' AND \"unique\" = 1"), 1);
         /* the repeats but the third row of P00000000, and Q1 */

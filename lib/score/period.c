@@ -1,0 +1,384 @@
+/* score/period — one period of the scorecard's history, computed the same
+ * way from the data whichever period it is: its windows and the measures
+ * over them (measure/), 未报, the indicator values, statuses and scores, the
+ * dimension scores, totals and effective weights; the prefetch of the
+ * whole history; and the check of a period against the data range.
+ */
+#include "score/score_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- one period ------------------------------------------------------------- */
+void cc_score_pstate_release(cc_score_pstate *p)
+{
+    cc_units_release(&p->units);
+    free(p->reported); free(p->val); free(p->num); free(p->den); free(p->score);
+    free(p->st); free(p->why); free(p->total); free(p->unranked); free(p->coverage); free(p->dscore);
+    free(p->dcov); free(p->eff); free(p->indw);
+    memset(p, 0, sizeof *p);
+}
+
+/* What the result needs of an earlier period K (k >= 1) is its units, values,
+   raw statuses and totals (history, escalation runs, previous total), and for
+   K = 1 also scores and effective weights (the attribution of the change): the
+   rest is freed as soon as the period is computed, so that the twelve periods
+   of a scorecard hold two periods' full tables, not twelve (about 1 KB per unit
+   and indicator-period less; see docs/performance.md). */
+void cc_score_pstate_trim(cc_score_pstate *p, int k)
+{
+    if (k < 1)
+        return;
+    free(p->reported); free(p->num); free(p->den); free(p->why); free(p->unranked);
+    free(p->coverage); free(p->dscore); free(p->dcov); free(p->indw);
+    p->reported = NULL; p->num = p->den = NULL; p->why = NULL; p->unranked = NULL;
+    p->coverage = p->dscore = p->dcov = p->indw = NULL;
+    if (k < 2)
+        return;
+    free(p->score); free(p->eff);
+    p->score = p->eff = NULL;
+}
+
+/* Does the indicator's formula use a measure of activities or attendance? */
+static int uses_activity(const cc_indicator *ind)
+{
+    size_t n = cc_formula_nrefs(ind->formula);
+    for (size_t i = 0; i < n; i++) {
+        int src = cc_measure_source(cc_formula_ref(ind->formula, i));
+        if (src == CC_SRC_ACTIVITIES || src == CC_SRC_ATTENDANCE)
+            return 1;
+    }
+    return 0;
+}
+
+/* The indicator that carries 未报: its formula uses `reported`. */
+static int uses_reported(const cc_indicator *ind)
+{
+    size_t n = cc_formula_nrefs(ind->formula);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(cc_formula_ref(ind->formula, i), "reported"))
+            return 1;
+    return 0;
+}
+
+static cc_status level_of(const cc_indicator *ind, double v)
+{
+    return cc_indicator_level(ind, v);
+}
+
+/* A window range and the measure names computed over it. */
+typedef struct {
+    cc_day from, to;
+    const char **names; size_t nnames, cap;
+    double *vals;       /* units.n * nnames */
+} wtab;
+
+static size_t name_index(const wtab *w, const char *name)
+{
+    for (size_t i = 0; i < w->nnames; i++)
+        if (!strcmp(w->names[i], name))
+            return i;
+    return (size_t)-1;
+}
+
+static void wtab_add(wtab *w, const char *name)
+{
+    if (name_index(w, name) != (size_t)-1)
+        return;
+    if (w->nnames == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 16;
+        w->names = cc_xrealloc(w->names, w->cap * sizeof *w->names);
+    }
+    w->names[w->nnames++] = name;
+}
+
+/* The period's windows: one table per distinct range, the period itself
+ * first (for 未报), with the measures computed over each; wof[i] = the
+ * window of indicator i.  Returns their number; caller frees (wtabs_free). */
+static size_t period_windows(const cc_config *cfg, const cc_period *per, wtab **out, size_t *wof)
+{
+    size_t nind = cfg->nind, nw;
+    wtab *w = cc_xcalloc(nind + 1, sizeof *w);
+    w[0].from = per->from;
+    w[0].to = per->to;
+    wtab_add(&w[0], "reported");
+    nw = 1;
+    for (size_t i = 0; i < nind; i++) {
+        cc_day f, t;
+        size_t k;
+        cc_window_range(&cfg->ind[i].window, per, &f, &t);
+        for (k = 0; k < nw; k++)
+            if (w[k].from == f && w[k].to == t)
+                break;
+        if (k == nw) {
+            w[nw].from = f;
+            w[nw].to = t;
+            nw++;
+        }
+        wof[i] = k;
+        size_t nr = cc_formula_nrefs(cfg->ind[i].formula);
+        for (size_t r = 0; r < nr; r++)
+            wtab_add(&w[k], cc_formula_ref(cfg->ind[i].formula, r));
+    }
+    *out = w;
+    return nw;
+}
+
+static void wtabs_free(wtab *w, size_t nw)
+{
+    for (size_t k = 0; k < nw; k++) {
+        free(w[k].names);
+        free(w[k].vals);
+    }
+    free(w);
+}
+
+/* Values, statuses, reasons and scores of every unit and indicator from the
+ * measures over the windows w (wof[i]: the window of indicator i), with
+ * 未报 and the sample-size guard. */
+static void period_values(const cc_config *cfg, cc_score_pstate *p, const wtab *w, const size_t *wof)
+{
+    size_t nind = cfg->nind, n = p->units.n;
+
+    p->val = cc_xmalloc((n * nind + 1) * sizeof(double));
+    p->num = cc_xmalloc((n * nind + 1) * sizeof(double));
+    p->den = cc_xmalloc((n * nind + 1) * sizeof(double));
+    p->score = cc_xmalloc((n * nind + 1) * sizeof(double));
+    p->st = cc_xcalloc(n * nind + 1, 1);
+    p->why = cc_xcalloc(n * nind + 1, sizeof *p->why);
+    for (size_t i = 0; i < nind; i++) {
+        const cc_indicator *ind = &cfg->ind[i];
+        const wtab *wt = &w[wof[i]];
+        size_t nr = cc_formula_nrefs(ind->formula);
+        size_t *col = cc_xmalloc((nr + 1) * sizeof *col);
+        double *vals = cc_xmalloc((nr + 1) * sizeof *vals);
+        int act = uses_activity(ind), rep = uses_reported(ind);
+        for (size_t r = 0; r < nr; r++)
+            col[r] = name_index(wt, cc_formula_ref(ind->formula, r));
+        for (size_t u = 0; u < n; u++) {
+            size_t c = u * nind + i;
+            cc_formula_result fr;
+            for (size_t r = 0; r < nr; r++)
+                vals[r] = wt->vals[u * wt->nnames + col[r]];
+            cc_formula_eval(ind->formula, vals, &fr);
+            p->val[c] = fr.value;
+            p->num[c] = fr.has_division ? fr.num : NAN;
+            p->den[c] = fr.has_division ? fr.den : NAN;
+            p->score[c] = NAN;
+            p->why[c] = fr.why;
+            int notrep = u < p->units.ncomm && !p->reported[u];
+            if (notrep && rep) {
+                p->st[c] = CC_ST_NOT_REPORTED;
+                p->why[c] = "未报";
+            } else if (notrep && act) {
+                p->st[c] = CC_ST_MISSING;
+                p->val[c] = p->num[c] = p->den[c] = NAN;
+                p->why[c] = "未报";
+            } else if (fr.has_division && !isnan(fr.den) && ind->min_n > 0 && fr.den < ind->min_n) {
+                p->st[c] = CC_ST_INSUFFICIENT;
+                p->val[c] = NAN;
+                p->why[c] = "样本不足";
+            } else if (isnan(fr.value)) {
+                p->st[c] = CC_ST_MISSING;
+                if (!p->why[c])
+                    p->why[c] = "无数据";
+            } else {
+                p->st[c] = (unsigned char)level_of(ind, fr.value);
+                p->score[c] = cc_indicator_score(ind, cfg->band_scores, fr.value);
+            }
+        }
+        free(col);
+        free(vals);
+    }
+}
+
+/* Dimension scores and coverage, totals (NAN for an unranked unit) and the
+ * effective weight of each indicator in the total, from the scores and the
+ * period's weights. */
+static void period_totals(const cc_config *cfg, cc_score_pstate *p)
+{
+    size_t nind = cfg->nind, n = p->units.n;
+
+    p->total = cc_xmalloc((n + 1) * sizeof(double));
+    p->coverage = cc_xmalloc((n + 1) * sizeof(double));
+    p->unranked = cc_xcalloc(n + 1, 1);
+    p->dscore = cc_xmalloc((n * CC_MAX_DIMS + 1) * sizeof(double));
+    p->dcov = cc_xmalloc((n * CC_MAX_DIMS + 1) * sizeof(double));
+    p->eff = cc_xcalloc(n * nind + 1, sizeof(double));
+    for (size_t u = 0; u < n; u++) {
+        double tw = 0, tws = 0, twall = 0, tcov = 0;
+        double dsum_w[CC_MAX_DIMS];
+        for (size_t d = 0; d < CC_MAX_DIMS; d++) {
+            double sw = 0, sws = 0, swall = 0;
+            p->dscore[u * CC_MAX_DIMS + d] = NAN;
+            p->dcov[u * CC_MAX_DIMS + d] = NAN;
+            dsum_w[d] = 0;
+            if (d >= cfg->ndims)
+                continue;
+            for (size_t i = 0; i < nind; i++) {
+                if (cfg->ind[i].dim != (int)d)
+                    continue;
+                double sc = p->score[u * nind + i];
+                swall += p->indw[i];
+                if (!isnan(sc)) {
+                    sw += p->indw[i];
+                    sws += p->indw[i] * sc;
+                }
+            }
+            dsum_w[d] = sw;
+            if (swall > 0)
+                p->dcov[u * CC_MAX_DIMS + d] = sw / swall;
+            if (sw > 0)
+                p->dscore[u * CC_MAX_DIMS + d] = sws / sw;
+        }
+        for (size_t d = 0; d < cfg->ndims; d++) {
+            double ds = p->dscore[u * CC_MAX_DIMS + d];
+            twall += p->dimw[d];
+            if (!isnan(p->dcov[u * CC_MAX_DIMS + d]))
+                tcov += p->dimw[d] * p->dcov[u * CC_MAX_DIMS + d];
+            if (!isnan(ds)) {
+                tw += p->dimw[d];
+                tws += p->dimw[d] * ds;
+            }
+        }
+        p->total[u] = tw > 0 ? tws / tw : NAN;
+        p->coverage[u] = twall > 0 ? tcov / twall : NAN;
+        /* no total, grade or rank for a community that did not report or a
+         * unit below min_coverage (tolerance as at the warning boundaries) */
+        if (u < p->units.ncomm && !p->reported[u])
+            p->unranked[u] = CC_UNRANKED_NOT_REPORTED;
+        else if (cfg->min_coverage > 0
+                 && (isnan(p->coverage[u]) || !cc_score_ge(p->coverage[u], cfg->min_coverage)))
+            p->unranked[u] = CC_UNRANKED_COVERAGE;
+        if (p->unranked[u])
+            p->total[u] = NAN;
+        if (tw > 0)
+            for (size_t i = 0; i < nind; i++) {
+                int d = cfg->ind[i].dim;
+                if (d < 0 || isnan(p->score[u * nind + i]) || dsum_w[d] <= 0)
+                    continue;
+                p->eff[u * nind + i] = p->dimw[d] / tw * p->indw[i] / dsum_w[d];
+            }
+    }
+}
+
+/* units: the period's units, loaded already (taken over), or NULL
+ * (score_int.h). */
+cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
+                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units)
+{
+    cc_err e = CC_OK;
+    size_t nind = cfg->nind, n;
+    wtab *w = NULL;
+    size_t nw = 0;
+    size_t *wof = cc_xcalloc(nind ? nind : 1, sizeof *wof);
+
+    memset(p, 0, sizeof *p);
+    p->per = *per;
+    p->nind = nind;
+    if (units) {
+        p->units = *units;
+        memset(units, 0, sizeof *units);
+    } else {
+        e = cc_units_load(s, per->to, &p->units);
+    }
+    if (e) {
+        free(wof);
+        return e;
+    }
+    n = p->units.n;
+
+    nw = period_windows(cfg, per, &w, wof);
+    for (size_t k = 0; k < nw && !e; k++) {
+        w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
+        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
+                                w[k].names, w[k].nnames, w[k].vals);
+    }
+    if (e)
+        goto out;
+
+    p->reported = cc_xcalloc(p->units.ncomm ? p->units.ncomm : 1, 1);
+    for (size_t i = 0; i < p->units.ncomm; i++) {
+        double r = w[0].vals[i * w[0].nnames + name_index(&w[0], "reported")];
+        p->reported[i] = !isnan(r) && r > 0;
+    }
+
+    period_values(cfg, p, w, wof);
+    e = cc_score_period_weights(cfg, p, ahp, notices);
+    if (e)
+        goto out;
+
+    period_totals(cfg, p);
+    p->ok = 1;
+out:
+    wtabs_free(w, nw);
+    free(wof);
+    return e;
+}
+
+/* The week caches filled for the whole history at once, in two threads
+ * (measure.h, cc_measures_prefetch): the units of every period are loaded
+ * first (into units[], handed to cc_score_period_compute), then every
+ * window of every period is listed in the order cc_score_period_compute
+ * computes them. */
+cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist,
+                                 cc_units *units)
+{
+    cc_err e = CC_OK;
+    wtab *w[CC_HISTORY];
+    size_t nw[CC_HISTORY], nall = 0;
+    size_t *wof = cc_xcalloc(cfg->nind ? cfg->nind : 1, sizeof *wof);
+    for (int k = 0; k < CC_HISTORY; k++) {
+        nw[k] = period_windows(cfg, &hist[k], &w[k], wof);
+        nall += nw[k];
+    }
+    for (int k = 0; k < CC_HISTORY && !e; k++)
+        e = cc_units_load(s, hist[k].to, &units[k]);
+    if (!e) {
+        cc_measure_win *mw = cc_xcalloc(nall, sizeof *mw);
+        size_t m = 0;
+        for (int k = 0; k < CC_HISTORY; k++)
+            for (size_t j = 0; j < nw[k]; j++)
+                mw[m++] = (cc_measure_win){&units[k], w[k][j].from, w[k][j].to, w[k][j].names,
+                                           w[k][j].nnames};
+        e = cc_measures_prefetch(s, cfg, mw, m);
+        free(mw);
+    }
+    for (int k = 0; k < CC_HISTORY; k++)
+        wtabs_free(w[k], nw[k]);
+    free(wof);
+    return e;
+}
+
+cc_err cc_scorecard_check_range(cc_store *s, const cc_period *p)
+{
+    cc_day from, to;
+    char a[11], b[11];
+    cc_err e = cc_measures_data_range(s, &from, &to);
+    if (e)
+        return e;
+    if (from > to) {
+        cc_error("%s has no data: the database holds no activity, survey, assessment, training, "
+                 "time-bank or feedback rows; ingest the files first", p->id);
+        return CC_ERR_DATA;
+    }
+    if (p->to >= from && p->from <= to)
+        return CC_OK;
+    cc_day_format(from, a);
+    cc_day_format(to, b);
+    if (p->from > to) {
+        static const char *const whose[] = {"this week's", "this month's", "this quarter's",
+                                            "this year's", "these dates'"};
+        cc_period last = cc_period_of(p->kind == CC_PERIOD_CUSTOM ? CC_PERIOD_WEEK : p->kind, to);
+        cc_error("%s has no data: the database holds %s … %s; have %s files been ingested? "
+                 "(the last %s with data is %s)", p->id, a, b, whose[p->kind <= CC_PERIOD_CUSTOM ? p->kind : 4],
+                 p->kind == CC_PERIOD_CUSTOM ? "week" : cc_period_kind_name(p->kind), last.id);
+    } else {
+        cc_period first = cc_period_of(p->kind == CC_PERIOD_CUSTOM ? CC_PERIOD_WEEK : p->kind, from);
+        cc_error("%s has no data: the database holds %s … %s, which begin after it "
+                 "(the first %s with data is %s)", p->id, a, b,
+                 p->kind == CC_PERIOD_CUSTOM ? "week" : cc_period_kind_name(p->kind), first.id);
+    }
+    return CC_ERR_DATA;
+}
