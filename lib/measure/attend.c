@@ -370,12 +370,12 @@ static void cache_drop(void)
 cc_err cc_measures_cache_begin(cc_store *s)
 {
     sqlite3_stmt *st;
-    const char *env = getenv("CARECARD_CACHE_BUDGET_KB");
+    long kb = cc_tuning_get()->cache_budget_kb;    /* CARECARD_CACHE_BUDGET_KB */
     cache_free();
     pre_free();
     cache.db = s->db;
     cache.pages = 0;
-    cache.budget = env && *env ? (size_t)strtoul(env, NULL, 10) << 10 : CACHE_BUDGET;
+    cache.budget = kb >= 0 ? (size_t)kb << 10 : CACHE_BUDGET;
     if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             cache.pages = sqlite3_column_int(st, 0);

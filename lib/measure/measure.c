@@ -813,24 +813,18 @@ static void surveys_direct(ctx *c, double *(*sv)[SV_NFIELD])
             const cc_item *it = &cfg->items[i];
             if (!sv[i][0] || strcmp(it->column, q))
                 continue;
-            int ok = it->nroles == 0;
-            for (size_t k = 0; k < it->nroles && !ok; k++)
-                ok = !strcmp(it->roles[k], role);
-            if (!ok)
+            int top, code = cc_item_has_role(it, role) ? cc_item_value(it, ans, &top) : -1;
+            if (code < 0)
                 continue;
-            /* text layer's parsers: Likert 1..5; yes/no 1 yes, 2 no; 0 unparseable */
-            int code = it->scale == CC_SCALE_YESNO ? cc_yesno_answer(ans) : cc_likert_answer(ans);
-            if (code == 0)
-                continue;
-            if (it->scale == CC_SCALE_YESNO)
-                code = code == 1;             /* yes counts 1, no 0 */
+            /* top counts as top2 (Likert) and as yes (yes/no): do_surveys
+             * leaves the one that means nothing for the item's scale NAN */
             double **fv = sv[i];
             if (isnan(fv[SV_N][u]))
                 fv[SV_N][u] = fv[SV_SUM][u] = fv[SV_TOP2][u] = fv[SV_YES][u] = 0;
             fv[SV_N][u] += 1;
             fv[SV_SUM][u] += code;
-            fv[SV_TOP2][u] += code >= 4;
-            fv[SV_YES][u] += code == 1;
+            fv[SV_TOP2][u] += top;
+            fv[SV_YES][u] += top;
         }
     }
     sqlite3_finalize(st);
@@ -1149,8 +1143,8 @@ static cc_err run_tasks(prefetch *p, cc_store *ls)
                     : cc_span_prefetch_task(ls, t, p->sw, p->ns);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
-        if (getenv("CARECARD_PREFETCH_TRACE"))
-            fprintf(stderr, "carecard: prefetch task %d on the %s connection: %.3f s, %.3f s CPU\n",
+        if (cc_tuning_get()->prefetch_trace)
+            cc_trace("prefetch task %d on the %s connection: %.3f s, %.3f s CPU",
                     t, ls == p->s ? "main" : "helper",
                     (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
                     (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9);
@@ -1218,8 +1212,7 @@ static cc_store *helper_open(cc_store *s)
 
 cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_win *w, size_t n)
 {
-    const char *no = getenv("CARECARD_NO_PREFETCH");
-    if ((no && *no && strcmp(no, "0")) || !cfg || !n)
+    if (cc_tuning_get()->no_prefetch || !cfg || !n)
         return CC_OK;
     cc_span_pwin *sw = cc_xcalloc(n, sizeof *sw);
     cc_attend_pwin *aw = cc_xcalloc(n, sizeof *aw);
@@ -1299,8 +1292,8 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
     worker hw = {&p, ls};
     pthread_t th;
     int threaded = ls && pthread_create(&th, NULL, helper_main, &hw) == 0;
-    const char *only = getenv("CARECARD_PREFETCH_HELPER_ONLY");     /* tests: every task there */
-    if (!threaded || !only || !*only || !strcmp(only, "0"))
+    /* CARECARD_PREFETCH_HELPER_ONLY (tests): every task there */
+    if (!threaded || !cc_tuning_get()->prefetch_helper_only)
         run_tasks(&p, s);
     if (threaded)
         pthread_join(th, NULL);
@@ -1313,8 +1306,8 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
     pthread_mutex_destroy(&p.lock);
     cc_span_prefetch_end();
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (getenv("CARECARD_PREFETCH_TRACE"))
-        fprintf(stderr, "carecard: prefetch: %zu windows, %d tasks, %s: %.3f s\n", n, p.ntask,
+    if (cc_tuning_get()->prefetch_trace)
+        cc_trace("prefetch: %zu windows, %d tasks, %s: %.3f s", n, p.ntask,
                 threaded ? "two threads" : "one thread",
                 (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 out:

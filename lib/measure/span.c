@@ -355,13 +355,13 @@ static int over_budget(void)
 
 cc_err cc_measures_span_begin(cc_store *s)
 {
-    const char *env = getenv("CARECARD_SPAN_BUDGET_KB"), *no = getenv("CARECARD_NO_CACHE");
+    const cc_tuning *tu = cc_tuning_get();
     span_free();
     span_epoch++;
-    if (no && *no && strcmp(no, "0"))
+    if (tu->no_cache)
         return CC_OK;                   /* off: every window read directly */
     sp.db = s->db;
-    sp.budget = env && *env ? (size_t)strtoul(env, NULL, 10) << 10 : SPAN_BUDGET;
+    sp.budget = tu->span_budget_kb >= 0 ? (size_t)tu->span_budget_kb << 10 : SPAN_BUDGET;
     return CC_OK;
 }
 
@@ -754,16 +754,9 @@ static cc_err sv_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
             const cc_item *it = &cfg->items[i];
             if (strcmp(it->column, q))
                 continue;
-            int ok = it->nroles == 0;
-            for (size_t r = 0; r < it->nroles && !ok; r++)
-                ok = !strcmp(it->roles[r], role);
-            if (!ok)
+            int top, code = cc_item_has_role(it, role) ? cc_item_value(it, ans, &top) : -1;
+            if (code < 0)
                 continue;
-            int code = it->scale == CC_SCALE_YESNO ? cc_yesno_answer(ans) : cc_likert_answer(ans);
-            if (code == 0)
-                continue;
-            if (it->scale == CC_SCALE_YESNO)
-                code = code == 1;
             uint16_t *v = sp.sv[bit] + (k * ni + i) * 3;
             if (v[1] > UINT16_MAX - 5) {    /* a community-week of 13,000 answers: not here */
                 sp.bad[SRC_SV] = 1;
@@ -771,7 +764,7 @@ static cc_err sv_rows(cc_store *s, sqlite3_stmt *st, int lo, int hi)
             }
             v[0] += 1;
             v[1] += (uint16_t)code;         /* Likert 1..5, yes/no 1 or 0 */
-            v[2] += it->scale == CC_SCALE_YESNO ? code == 1 : code >= 4;
+            v[2] += (uint16_t)top;          /* top-2 or yes */
         }
     }
     return step_end(s, rc);

@@ -20,6 +20,7 @@
 #include "measure/measure.h"
 #include "measure/span.h"
 #include "w47_fixture.h"
+#include "tune_env.h"
 
 static int setup(void **state)
 {
@@ -265,15 +266,15 @@ static void test_budget_fallback(void **state)
 {
     (void)state;
     unsigned long full = compare_history(db, &cfg, ymd(2026, 11, 22));
-    setenv("CARECARD_SPAN_BUDGET_KB", "0", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "0");
     assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
     /* 1 KB and 40 KB: the first loads fit, a later one drops the cache */
-    setenv("CARECARD_SPAN_BUDGET_KB", "1", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "1");
     assert_true(compare_history(db, &cfg, ymd(2026, 11, 22)) < full);
-    setenv("CARECARD_SPAN_BUDGET_KB", "40", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "40");
     unsigned long h = compare_history(db, &cfg, ymd(2026, 11, 22));
     assert_true(h < full);
-    unsetenv("CARECARD_SPAN_BUDGET_KB");
+    tune_unsetenv("CARECARD_SPAN_BUDGET_KB");
     print_message("budget fallback: %lu of %lu windows from the cache\n", h, full);
 }
 
@@ -281,9 +282,9 @@ static void test_budget_fallback(void **state)
 static void test_no_cache_env(void **state)
 {
     (void)state;
-    setenv("CARECARD_NO_CACHE", "1", 1);
+    tune_setenv("CARECARD_NO_CACHE", "1");
     assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
-    unsetenv("CARECARD_NO_CACHE");
+    tune_unsetenv("CARECARD_NO_CACHE");
 }
 
 /* A row whose date is not a canonical 'YYYY-MM-DD' (the direct path compares
