@@ -26,7 +26,7 @@ typedef struct {
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day from, cc_day to, int need_prev, cc_attend_cols *out);
 
-/* Prefetch (measure.c's cc_measures_prefetch): with the week cache on for s,
+/* Prefetch (measure_prefetch.c's cc_measures_prefetch): with the week cache on for s,
  * the loads and the counts of these windows (in the order cc_attend_compute
  * will be asked for them, so the cache ends up as they would leave it), the
  * rosters read on connection ls (s's, or another one on the same database;

@@ -81,7 +81,7 @@ cc_err cc_special_unserved(cc_store *s, const char *const *ids, size_t n,
 void cc_special_free(cc_special_child *c, size_t n);
 
 /* 张** / 欧阳**: the surname (first character, or the first two for the
- * compound surnames of data-formats.md) followed by "**".  NULL or "" gives
+ * compound surnames of docs/inputs/README.md) followed by "**".  NULL or "" gives
  * "".  Caller frees. */
 char *cc_mask_name(const char *name);
 

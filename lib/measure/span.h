@@ -1,6 +1,6 @@
 /* span — the week cache of the measures other than attendance (activities,
  * partners, time bank, feedback, surveys, assessments, providers and
- * trainings).  Internal to measure/: measure.c asks it first and reads the
+ * trainings).  Internal to measure/: measure_read.c asks it first and reads the
  * window directly (its SQL, the reference) when it declines.
  *
  * On between cc_measures_span_begin and cc_measures_span_end (measure.h).
@@ -38,7 +38,7 @@ void cc_span_win_close(cc_span_win *w);
  * not wanted.  "Community" columns are filled for communities only, with the
  * values of the direct query (NAN where it has no group or a NULL). */
 
-/* act: the columns of measure.c's act_sql in order (activities .. reported);
+/* act: the columns of measure_read.c's act_sql in order (activities .. reported);
  * reported is 1 where the community has rows, else left NAN. */
 int cc_span_activities(cc_store *s, cc_span_win *w, double *const *act, cc_err *err);
 /* distinct partners of completed sessions, every level (0 with sessions that
@@ -57,7 +57,7 @@ int cc_span_trainings(cc_store *s, cc_span_win *w, double *hours, cc_err *err);
 /* survey items: sv[i][0..3] = n, sum, top2, yes of item i (community), for
  * the items with sv[i][0] != NULL */
 int cc_span_surveys(cc_store *s, cc_span_win *w, double *(*sv)[4], cc_err *err);
-/* assessment domain dom (0..4 as in measure.c): pairs, pre_sum, post_sum at
+/* assessment domain dom (0..4 as in measure_int.h): pairs, pre_sum, post_sum at
  * every level (earliest pre and latest post per unit and participant) */
 int cc_span_assess(cc_store *s, cc_span_win *w, int dom, const char *domain, double *const *fv,
                    cc_err *err);
@@ -78,7 +78,7 @@ unsigned cc_span_bracket(cc_store *s);
  * (for tests). */
 unsigned long cc_span_hits(void);
 
-/* Prefetch (measure.c's cc_measures_prefetch): before a list of windows is
+/* Prefetch (measure_prefetch.c's cc_measures_prefetch): before a list of windows is
  * computed, the loads each of them would ask for, in the same order per
  * source (so the cache ends up exactly as the windows would leave it), as
  * independent tasks that two threads may run at once, each on its own

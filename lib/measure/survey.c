@@ -1,16 +1,80 @@
 /* survey — KANO pairs and Likert / yes-no items out of survey_responses and
  * survey_answers (lib/store/schema.sql).  The SQL selects the answers of the
  * responses in scope; parsing and counting happen here in C with the same
- * parsers the `carecard kano` command uses (score/kano.c).
+ * parsers (text/) and evaluation table (below) the `carecard kano` command
+ * uses.
  */
 #include "store/db.h"
 #include "measure/measure.h"
-#include "score/score.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the KANO evaluation table ---- */
+/* Functional answer (rows) x dysfunctional answer (columns), both
+ * 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
+static const cc_kano_cat kano_table[5][5] = {
+#define A CC_KANO_A
+#define O CC_KANO_O
+#define M CC_KANO_M
+#define I CC_KANO_I
+#define R CC_KANO_R
+#define Q CC_KANO_Q
+    {Q, A, A, A, O},
+    {R, I, I, I, M},
+    {R, I, I, I, M},
+    {R, I, I, I, M},
+    {R, R, R, R, Q},
+#undef A
+#undef O
+#undef M
+#undef I
+#undef R
+#undef Q
+};
+
+cc_kano_cat cc_kano_classify(int functional, int dysfunctional)
+{
+    if (functional < 1 || functional > 5 || dysfunctional < 1 || dysfunctional > 5)
+        return CC_KANO_Q;
+    return kano_table[functional - 1][dysfunctional - 1];
+}
+
+char cc_kano_letter(cc_kano_cat c)
+{
+    static const char letters[] = "AOMIRQ";
+    return (unsigned)c < 6 ? letters[c] : '?';
+}
+
+/* ---- one survey answer ---- */
+int cc_item_value(const cc_item *it, const char *answer, int *top)
+{
+    int v;
+    if (it->scale == CC_SCALE_YESNO) {
+        int yn = cc_yesno_answer(answer);       /* 1 yes, 2 no, 0 unreadable */
+        v = yn ? yn == 1 : -1;
+    } else {
+        v = cc_likert_answer(answer);           /* 1..5, 0 unreadable */
+        if (!v)
+            v = -1;
+    }
+    if (top)
+        *top = it->scale == CC_SCALE_YESNO ? v == 1 : v >= 4;
+    return v;
+}
+
+int cc_item_has_role(const cc_item *it, const char *role)
+{
+    if (!it->nroles)
+        return 1;
+    for (size_t i = 0; i < it->nroles; i++)
+        if (!strcmp(it->roles[i], role))
+            return 1;
+    return 0;
+}
+
+/* ---- the survey queries ---- */
 /* " AND r.community_id IN (?,?,...)" and the date window; parameters are
  * bound from index `first`. */
 static void filter_sql(cc_buf *b, const cc_survey_filter *f)
@@ -135,15 +199,6 @@ static void stat_finish(cc_item_stat *o, const acc *a)
     o->share = a->n ? (double)a->top / (double)a->n : NAN;
 }
 
-static int item_has_role(const cc_item *item, const char *role)
-{
-    if (!item->nroles)
-        return 1;
-    for (size_t i = 0; i < item->nroles; i++)
-        if (!strcmp(item->roles[i], role))
-            return 1;
-    return 0;
-}
 
 cc_err cc_survey_item(cc_store *s, const cc_item *item, const cc_survey_filter *f,
                       int all_roles, cc_item_stats *out)
@@ -192,7 +247,7 @@ cc_err cc_survey_item(cc_store *s, const cc_item *item, const cc_survey_filter *
         }
         if (rc != SQLITE_ROW)
             break;
-        if (!role || (!all_roles && !item_has_role(item, role)))
+        if (!role || (!all_roles && !cc_item_has_role(item, role)))
             continue;
         if (!cur_role)
             cur_role = cc_xstrdup(role);
@@ -202,19 +257,7 @@ cc_err cc_survey_item(cc_store *s, const cc_item *item, const cc_survey_filter *
             cc_trim(ans, &len);
         if (len == 0)
             continue;                       /* no answer */
-        int v, top;
-        if (item->scale == CC_SCALE_YESNO) {
-            int yn = cc_yesno_answer(ans);
-            v = yn == 1 ? 1 : 0;
-            top = yn == 1;
-            if (!yn)
-                v = -1;
-        } else {
-            v = cc_likert_answer(ans);
-            top = v >= 4;
-            if (!v)
-                v = -1;
-        }
+        int top, v = cc_item_value(item, ans, &top);
         if (v < 0) {
             cur.unparsed++;
             all.unparsed++;

@@ -7,6 +7,24 @@
 #ifndef CC_MEASURE_SURVEY_H
 #define CC_MEASURE_SURVEY_H
 
+/* ---- the KANO evaluation table ---- */
+typedef enum { CC_KANO_A, CC_KANO_O, CC_KANO_M, CC_KANO_I, CC_KANO_R, CC_KANO_Q } cc_kano_cat;
+/* Answer codes 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
+cc_kano_cat cc_kano_classify(int functional, int dysfunctional);
+char cc_kano_letter(cc_kano_cat c);       /* 'A' 'O' 'M' 'I' 'R' 'Q' */
+
+/* ---- one survey answer, as every count of survey items codes it ---- */
+/* The answer's value for item it: a Likert item 1..5 (cc_likert_answer), a
+ * yes/no item 1 yes or 0 no (cc_yesno_answer); -1 when it cannot be read
+ * (an empty or missing answer included).  *top (may be NULL): 1 for a
+ * Likert 4 or 5 (top-2) and for a yes, else 0.  The measures
+ * (survey.<item>.n/sum/top2/yes, both the direct read and the week cache)
+ * and cc_survey_item all count with it. */
+int cc_item_value(const cc_item *it, const char *answer, int *top);
+/* Whether an answer of a respondent with this role counts for item it (an
+ * item without roles counts every role). */
+int cc_item_has_role(const cc_item *it, const char *role);
+
 /* Which responses count: communities (empty = all) and a date window. */
 typedef struct {
     const char *const *communities; size_t ncommunities;
@@ -14,7 +32,7 @@ typedef struct {
 } cc_survey_filter;
 
 /* KANO category counts of the configured features: counts[k][c] for feature
- * k (cfg->kano order) and c indexed like cc_kano_cat (A O M I R Q; score.h).
+ * k (cfg->kano order) and c indexed like cc_kano_cat (A O M I R Q, above).
  * A response counts when both answers are given and read; a pair with an
  * unreadable answer is added to *unparsed (may be NULL); a response without
  * both questions answered is not counted. counts: cfg->nkano rows, zeroed here. */

@@ -1,47 +1,12 @@
-/* kano — the KANO model: the evaluation table, categories, Better/Worse
- * coefficients, improvement priority, and the answer parsers for KANO and
- * Likert questions.  indicators.md "Survey items and KANO".
+/* kano — the KANO model: categories, Better/Worse coefficients and
+ * improvement priority.  The evaluation table (answer pair -> category) is
+ * measure/'s (survey.c).  indicators.md "Survey items and KANO".
  */
 #include "score/score.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Functional answer (rows) x dysfunctional answer (columns), both
- * 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
-static const cc_kano_cat kano_table[5][5] = {
-#define A CC_KANO_A
-#define O CC_KANO_O
-#define M CC_KANO_M
-#define I CC_KANO_I
-#define R CC_KANO_R
-#define Q CC_KANO_Q
-    {Q, A, A, A, O},
-    {R, I, I, I, M},
-    {R, I, I, I, M},
-    {R, I, I, I, M},
-    {R, R, R, R, Q},
-#undef A
-#undef O
-#undef M
-#undef I
-#undef R
-#undef Q
-};
-
-cc_kano_cat cc_kano_classify(int functional, int dysfunctional)
-{
-    if (functional < 1 || functional > 5 || dysfunctional < 1 || dysfunctional > 5)
-        return CC_KANO_Q;
-    return kano_table[functional - 1][dysfunctional - 1];
-}
-
-char cc_kano_letter(cc_kano_cat c)
-{
-    static const char letters[] = "AOMIRQ";
-    return (unsigned)c < 6 ? letters[c] : '?';
-}
 
 /* Tie order and improvement priority: M, O, A, I, R, Q. */
 static const cc_kano_cat kano_order[6] = {

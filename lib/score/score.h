@@ -69,10 +69,8 @@ cc_err cc_matrix_load(const char *path, int fractions, cc_matrix *mx);
 void cc_matrix_release(cc_matrix *mx);
 
 /* ---- KANO -------------------------------------------------------------- */
-typedef enum { CC_KANO_A, CC_KANO_O, CC_KANO_M, CC_KANO_I, CC_KANO_R, CC_KANO_Q } cc_kano_cat;
-/* Answer codes 1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike. */
-cc_kano_cat cc_kano_classify(int functional, int dysfunctional);
-char cc_kano_letter(cc_kano_cat c);       /* 'A' 'O' 'M' 'I' 'R' 'Q' */
+/* cc_kano_cat, cc_kano_classify and cc_kano_letter (the evaluation table):
+ * measure/survey.h. */
 typedef struct {
     const cc_kano_feature *feature;       /* borrowed from the config */
     long counts[6];                       /* by cc_kano_cat */

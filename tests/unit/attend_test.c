@@ -19,6 +19,7 @@
 
 #include "measure/measure.h"
 #include "w47_fixture.h"
+#include "tune_env.h"
 
 static int setup(void **state)
 {
@@ -221,9 +222,9 @@ static void test_cache_budget(void **state)
     assert_int_equal(cc_units_load(db, ymd(2026, 11, 22), &u), CC_OK);
     double *direct = measures(&u, ymd(2026, 10, 26), ymd(2026, 11, 22));
     double *direct13 = measures(&u, ymd(2026, 8, 24), ymd(2026, 11, 22));
-    setenv("CARECARD_CACHE_BUDGET_KB", "0", 1);
+    tune_setenv("CARECARD_CACHE_BUDGET_KB", "0");
     assert_int_equal(cc_measures_cache_begin(db), CC_OK);
-    unsetenv("CARECARD_CACHE_BUDGET_KB");
+    tune_unsetenv("CARECARD_CACHE_BUDGET_KB");
     double *v = measures(&u, ymd(2026, 10, 26), ymd(2026, 11, 22));
     double *v13 = measures(&u, ymd(2026, 8, 24), ymd(2026, 11, 22));
     cc_measures_cache_end(db);

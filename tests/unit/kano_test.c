@@ -84,6 +84,37 @@ static void test_answers(void **state)
     assert_int_equal(cc_yesno_answer(""), 0);
 }
 
+/* One survey answer as every count of items codes it (measure/survey.h):
+ * Likert 1..5 with top-2 = 4 or 5, yes/no 1 or 0 with top = yes; -1 for an
+ * answer that cannot be read; roles filter only items that name some. */
+static void test_item_value(void **state)
+{
+    (void)state;
+    char *roles[] = {"parent", "grandparent"};
+    cc_item lk = {.scale = CC_SCALE_LIKERT5}, yn = {.scale = CC_SCALE_YESNO, .roles = roles, .nroles = 2};
+    int top = -1;
+    assert_int_equal(cc_item_value(&lk, "5", &top), 5);
+    assert_int_equal(top, 1);
+    assert_int_equal(cc_item_value(&lk, "满意", &top), 4);
+    assert_int_equal(top, 1);
+    assert_int_equal(cc_item_value(&lk, "一般", &top), 3);
+    assert_int_equal(top, 0);
+    assert_int_equal(cc_item_value(&lk, "1", NULL), 1);
+    assert_int_equal(cc_item_value(&lk, "不知道", &top), -1);
+    assert_int_equal(top, 0);
+    assert_int_equal(cc_item_value(&lk, "", &top), -1);
+    assert_int_equal(cc_item_value(&lk, NULL, &top), -1);
+    assert_int_equal(cc_item_value(&yn, "是", &top), 1);
+    assert_int_equal(top, 1);
+    assert_int_equal(cc_item_value(&yn, "否", &top), 0);
+    assert_int_equal(top, 0);
+    assert_int_equal(cc_item_value(&yn, "maybe", &top), -1);
+    assert_int_equal(top, 0);
+    assert_true(cc_item_has_role(&lk, "elder"));
+    assert_true(cc_item_has_role(&yn, "grandparent"));
+    assert_false(cc_item_has_role(&yn, "elder"));
+}
+
 /* Counts worked out by hand (config order r0..r7):
  *        A O M I R Q   category       Better            Worse
  *  r0    3 3 1 0 0 1   O (A/O tie)    6/7 = 0.857143    −4/7 = −0.571429
@@ -505,6 +536,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify_table),
         cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_item_value),
         cmocka_unit_test(test_finish),
         cmocka_unit_test(test_survey_kano),
         cmocka_unit_test(test_survey_likert),

@@ -22,12 +22,13 @@
 #include "measure/measure.h"
 #include "measure/span.h"
 #include "w47_fixture.h"
+#include "tune_env.h"
 
 static int setup(void **state)
 {
     (void)state;
-    unsetenv("CARECARD_NO_PREFETCH");
-    unsetenv("CARECARD_NO_CACHE");
+    tune_unsetenv("CARECARD_NO_PREFETCH");
+    tune_unsetenv("CARECARD_NO_CACHE");
     return w47_open("prefetch");
 }
 
@@ -54,12 +55,12 @@ static cc_scorecard *scorecard(cc_store *s, const cc_config *c, const char *peri
     cc_period p;
     cc_scorecard *sc = NULL;
     if (prefetch)
-        unsetenv("CARECARD_NO_PREFETCH");
+        tune_unsetenv("CARECARD_NO_PREFETCH");
     else
-        setenv("CARECARD_NO_PREFETCH", "1", 1);
+        tune_setenv("CARECARD_NO_PREFETCH", "1");
     assert_int_equal(cc_period_parse(period, &p), CC_OK);
     assert_int_equal(cc_scorecard_compute(s, c, &p, NULL, &sc), CC_OK);
-    unsetenv("CARECARD_NO_PREFETCH");
+    tune_unsetenv("CARECARD_NO_PREFETCH");
     return sc;
 }
 
@@ -107,9 +108,9 @@ static void test_scorecard_same(void **state)
 static void test_helper_only(void **state)
 {
     (void)state;
-    setenv("CARECARD_PREFETCH_HELPER_ONLY", "1", 1);
+    tune_setenv("CARECARD_PREFETCH_HELPER_ONLY", "1");
     cc_scorecard *a = scorecard(db, &cfg, "2026-W47", 1);
-    unsetenv("CARECARD_PREFETCH_HELPER_ONLY");
+    tune_unsetenv("CARECARD_PREFETCH_HELPER_ONLY");
     cc_scorecard *b = scorecard(db, &cfg, "2026-W47", 0);
     compare(a, b);
     cc_scorecard_free(a);
@@ -168,9 +169,9 @@ static void test_in_transaction(void **state)
     assert_int_equal(cc_store_begin(db), CC_OK);
     assert_int_equal(cc_store_exec(db, "UPDATE activities SET attended = attended + 3,"
                                        " partners = 'X;Y' WHERE status = 'completed'"), CC_OK);
-    setenv("CARECARD_PREFETCH_HELPER_ONLY", "1", 1);   /* would put every task there */
+    tune_setenv("CARECARD_PREFETCH_HELPER_ONLY", "1");   /* would put every task there */
     cc_scorecard *a = scorecard(db, &cfg, "2026-W47", 1);
-    unsetenv("CARECARD_PREFETCH_HELPER_ONLY");
+    tune_unsetenv("CARECARD_PREFETCH_HELPER_ONLY");
     cc_scorecard *b = scorecard(db, &cfg, "2026-W47", 0);
     cc_store_rollback(db);
     compare(a, b);

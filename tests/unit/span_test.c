@@ -20,6 +20,7 @@
 #include "measure/measure.h"
 #include "measure/span.h"
 #include "w47_fixture.h"
+#include "tune_env.h"
 
 static int setup(void **state)
 {
@@ -265,15 +266,15 @@ static void test_budget_fallback(void **state)
 {
     (void)state;
     unsigned long full = compare_history(db, &cfg, ymd(2026, 11, 22));
-    setenv("CARECARD_SPAN_BUDGET_KB", "0", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "0");
     assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
     /* 1 KB and 40 KB: the first loads fit, a later one drops the cache */
-    setenv("CARECARD_SPAN_BUDGET_KB", "1", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "1");
     assert_true(compare_history(db, &cfg, ymd(2026, 11, 22)) < full);
-    setenv("CARECARD_SPAN_BUDGET_KB", "40", 1);
+    tune_setenv("CARECARD_SPAN_BUDGET_KB", "40");
     unsigned long h = compare_history(db, &cfg, ymd(2026, 11, 22));
     assert_true(h < full);
-    unsetenv("CARECARD_SPAN_BUDGET_KB");
+    tune_unsetenv("CARECARD_SPAN_BUDGET_KB");
     print_message("budget fallback: %lu of %lu windows from the cache\n", h, full);
 }
 
@@ -281,9 +282,71 @@ static void test_budget_fallback(void **state)
 static void test_no_cache_env(void **state)
 {
     (void)state;
-    setenv("CARECARD_NO_CACHE", "1", 1);
+    tune_setenv("CARECARD_NO_CACHE", "1");
     assert_int_equal(compare_history(db, &cfg, ymd(2026, 11, 22)), 0);
-    unsetenv("CARECARD_NO_CACHE");
+    tune_unsetenv("CARECARD_NO_CACHE");
+}
+
+/* One implementation per measure: the direct read is the definition, the
+ * week cache an accelerator checked against it.  A few measures computed
+ * both ways (cache off, then on and answering) agree bit for bit and equal
+ * the hand-counted values of measure_test.c (which explains them): surveys
+ * (both paths code answers with cc_item_value), providers, trainings, time
+ * bank and feedback over last:13w, assessments over last:26w; L01 (unit 0),
+ * its street S01 (unit 3), and L02 (unit 1), which never had a survey. */
+static void test_both_ways_hand_values(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "survey.parent_sat.n", "survey.parent_sat.top2", "survey.parent_sat.sum",
+        "survey.burden_relief.n", "survey.burden_relief.top2",
+        "survey.digital_skill.n", "survey.digital_skill.yes", "survey.cohesion.n",
+        "providers", "certified", "training_hours", "tb_members",
+        "tb_deposit_hours", "tb_redeem_hours", "feedback", "feedback_timely",
+        "feedback_resolved"};
+    enum { N = 17, NSV = 8 };
+    static const double l01[N] = {12, 11, 53, 5, 4, 3, 2, 0, 2, 1, 16, 2, 3.5, 1, 4, 2, 2};
+    static const double s01[N] = {12, 11, 53, 5, 4, 3, 2, 0, 3, 2, 16, 2, 3.5, 1, 4, 2, 2};
+    static const char *const an[] = {"assess.cognitive.pairs", "assess.cognitive.pre_sum",
+                                     "assess.cognitive.post_sum", "assess.social.pairs"};
+    static const double a01[4] = {2, 90, 106, 0};
+    cc_units u;
+    double *v[2], *a[2];
+    assert_int_equal(cc_units_load(db, ymd(2026, 11, 22), &u), CC_OK);
+    for (int pass = 0; pass < 2; pass++) {      /* 0 direct, 1 the cache */
+        if (pass)
+            assert_int_equal(cc_measures_span_begin(db), CC_OK);
+        unsigned long hits = cc_span_hits();
+        v[pass] = malloc(u.n * N * sizeof *v[pass]);
+        a[pass] = malloc(u.n * 4 * sizeof *a[pass]);
+        assert_int_equal(cc_measures_compute(db, &cfg, &u, ymd(2026, 8, 24), ymd(2026, 11, 22),
+                                             names, N, v[pass]), CC_OK);
+        assert_int_equal(cc_measures_compute(db, &cfg, &u, ymd(2026, 5, 25), ymd(2026, 11, 22),
+                                             an, 4, a[pass]), CC_OK);
+        if (pass) {
+            assert_true(cc_span_hits() >= hits + 5);    /* surveys, providers, trainings, tb, fb */
+            cc_measures_span_end(db);
+        } else {
+            assert_int_equal(cc_span_hits(), hits);
+        }
+        for (size_t j = 0; j < N; j++) {
+            assert_near(v[pass][0 * N + j], l01[j]);
+            assert_near(v[pass][3 * N + j], s01[j]);
+        }
+        for (size_t j = 0; j < NSV; j++)
+            assert_nan(v[pass][1 * N + j]);
+        for (size_t j = 0; j < 4; j++)
+            assert_near(a[pass][j], a01[j]);
+    }
+    for (size_t i = 0; i < u.n * N; i++)
+        assert_true(isnan(v[0][i]) ? isnan(v[1][i]) : !memcmp(&v[0][i], &v[1][i], sizeof v[0][i]));
+    for (size_t i = 0; i < u.n * 4; i++)
+        assert_true(isnan(a[0][i]) ? isnan(a[1][i]) : !memcmp(&a[0][i], &a[1][i], sizeof a[0][i]));
+    for (int pass = 0; pass < 2; pass++) {
+        free(v[pass]);
+        free(a[pass]);
+    }
+    cc_units_release(&u);
 }
 
 /* A row whose date is not a canonical 'YYYY-MM-DD' (the direct path compares
@@ -328,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_history_equals_direct),
         cmocka_unit_test(test_history_with_attend_cache),
         cmocka_unit_test(test_cache_values),
+        cmocka_unit_test(test_both_ways_hand_values),
         cmocka_unit_test(test_budget_fallback),
         cmocka_unit_test(test_no_cache_env),
         cmocka_unit_test(test_odd_date),
