@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,12 +89,12 @@ static cc_err rosters_build(cc_store *s)
     return cc_store_rollup_weeks(s, lo, hi);
 }
 
-/* The busy timeout: CC_BUSY_TIMEOUT_MS, or $CARECARD_BUSY_TIMEOUT_MS (tests). */
+/* The busy timeout: CC_BUSY_TIMEOUT_MS, or the tuning's busy_timeout_ms
+ * ($CARECARD_BUSY_TIMEOUT_MS, tests). */
 static int busy_timeout_ms(void)
 {
-    const char *e = getenv("CARECARD_BUSY_TIMEOUT_MS");
-    int ms = e ? atoi(e) : 0;
-    return ms > 0 ? ms : CC_BUSY_TIMEOUT_MS;
+    long ms = cc_tuning_get()->busy_timeout_ms;
+    return ms > 0 && ms <= INT_MAX ? (int)ms : CC_BUSY_TIMEOUT_MS;
 }
 
 /* PRAGMA journal_mode=mode with the busy timeout set to busy_ms for it:

@@ -162,4 +162,35 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
 /* Stops and frees a feed that is not used (an ingest that failed). */
 void cc_roster_feed_free(cc_roster_feed *f);
 
+/* ---- status (status.c, a-core) ---- */
+/* What the database holds, for `carecard status`.  Text fields are NULL
+ * where the database holds NULL. */
+#define CC_STORE_STATUS_KINDS 12
+typedef struct {
+    char *name, *kind, *encoding;
+    char *ingested_at;              /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) as stored */
+    long long accepted, rejected;   /* rows stored and rejected */
+    int replaced;                   /* superseded by a later version of the file */
+} cc_store_status_file;
+typedef struct {
+    const char *kind;               /* "communities", "survey answers", "rejected rows" … (static) */
+    long long rows;
+} cc_store_status_count;
+typedef struct {
+    char *id;
+    char *name;                     /* latest name in the register; NULL: not in it */
+    char *lo, *hi;                  /* first and last date of its dated rows; NULL: none */
+    char *kinds;                    /* "activities 12, feedback 3" (kinds in name order) */
+} cc_store_status_community;
+typedef struct {
+    cc_store_status_file *files; size_t nfiles;             /* by file_id */
+    cc_store_status_count counts[CC_STORE_STATUS_KINDS];    /* only read when nfiles > 0 */
+    cc_store_status_community *communities; size_t ncommunities;  /* by ID; only when nfiles > 0 */
+} cc_store_status;
+/* Read it all (errors printed; out left empty).  Release with cc_store_status_release. */
+cc_err cc_store_status_read(cc_store *s, cc_store_status *out);
+void cc_store_status_release(cc_store_status *st);
+/* The database's file name as given to cc_store_open (borrowed until close). */
+const char *cc_store_path(const cc_store *s);
+
 #endif
