@@ -111,18 +111,9 @@ static void check_formula_refs(loader *L, const cc_config *cfg, const sec_rec *s
     }
 }
 
-void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
+/* name, name_en, dimension. */
+static void load_names(loader *L, cc_config *cfg, const sec_rec *s, cc_indicator *ind)
 {
-    cfg_check_keys(L, s, indicator_keys, "an indicator key");
-    cc_indicator *ind = &cfg->ind[cfg->nind++];
-    memset(ind, 0, sizeof *ind);
-    ind->id = cc_xstrdup(s->name);
-    ind->line = s->line;
-    ind->unit = CC_UNIT_NUMBER;
-    ind->direction = CC_HIGHER;
-    ind->weight = 1;
-    ind->escalate_after = 2;
-    ind->dim = -1;
     const key_rec *k;
     const char *v;
 
@@ -153,6 +144,12 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
             cfg_err_at(L, k->line, "[%s] unknown dimension '%s'%s; expected one of %s", s->name, v, hint, dims);
         }
     }
+}
+
+static void load_formula(loader *L, const cc_config *cfg, const sec_rec *s, cc_indicator *ind)
+{
+    const key_rec *k;
+    const char *v;
 
     if ((!(v = cfg_get(L, s, "formula", &k)) || !*v) && !(k && k->bad)) {
         cfg_err_at(L, k ? k->line : s->line, "[%s] missing key 'formula'; expected an arithmetic expression over "
@@ -167,7 +164,14 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         else
             check_formula_refs(L, cfg, s, k, ind->formula);
     }
+}
 
+/* unit and direction; 1 when the direction is known. */
+static int load_unit_direction(loader *L, const sec_rec *s, cc_indicator *ind)
+{
+    const key_rec *k;
+    const char *v;
+    int dir_ok = 0;
     if ((v = cfg_get(L, s, "unit", &k))) {
         int u = cfg_list_index(unit_names, v);
         if (u < 0)
@@ -175,7 +179,6 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         else
             ind->unit = (cc_unit_kind)u;
     }
-    int dir_ok = 0;
     if (!(v = cfg_get(L, s, "direction", &k))) {
         if (!k)
             cfg_err_at(L, s->line, "[%s] missing key 'direction'; expected higher or lower (which way is better)", s->name);
@@ -188,6 +191,14 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
     } else {
         cfg_err_at(L, k->line, "[%s] direction = '%s'; expected higher or lower (which way is better)", s->name, v);
     }
+    return dir_ok;
+}
+
+/* target, yellow, red and floor, in the order the direction asks for. */
+static void load_thresholds(loader *L, const sec_rec *s, cc_indicator *ind, int dir_ok)
+{
+    const key_rec *k;
+    const char *v;
 
     int ok = 0;
     ok |= need_number(L, s, "target", "the value that counts as met (达标)", &ind->target);
@@ -231,6 +242,13 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         cfg_err_at(L, s->line, "[%s] red = %g and floor defaults to 0; expected a floor at or below red "
                "(floor = the value that scores 0)", s->name, ind->red);
     }
+}
+
+/* weight, window, min_n, escalate_after. */
+static void load_options(loader *L, const sec_rec *s, cc_indicator *ind)
+{
+    const key_rec *k;
+    const char *v;
 
     if ((v = cfg_get(L, s, "weight", &k)) && (cfg_parse_double(v, &ind->weight) || ind->weight < 0))
         cfg_err_at(L, k->line, "[%s] weight = '%s'; expected a number ≥ 0 (default 1)", s->name, v);
@@ -247,4 +265,23 @@ void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
         else
             ind->escalate_after = (int)e;
     }
+}
+
+void cfg_load_indicator(loader *L, cc_config *cfg, const sec_rec *s)
+{
+    cfg_check_keys(L, s, indicator_keys, "an indicator key");
+    cc_indicator *ind = &cfg->ind[cfg->nind++];
+    memset(ind, 0, sizeof *ind);
+    ind->id = cc_xstrdup(s->name);
+    ind->line = s->line;
+    ind->unit = CC_UNIT_NUMBER;
+    ind->direction = CC_HIGHER;
+    ind->weight = 1;
+    ind->escalate_after = 2;
+    ind->dim = -1;
+    load_names(L, cfg, s, ind);
+    load_formula(L, cfg, s, ind);
+    int dir_ok = load_unit_direction(L, s, ind);
+    load_thresholds(L, s, ind, dir_ok);
+    load_options(L, s, ind);
 }

@@ -23,31 +23,11 @@ static int sec_prefix(const sec_rec *s, const char *prefix)
     return !strncmp(s->lname, prefix, strlen(prefix));
 }
 
-static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
+/* [scorecard] grades and band_scores. */
+static void load_grades(loader *L, cc_config *cfg, const sec_rec *s)
 {
     const key_rec *k;
     const char *v;
-    if (!s)
-        return;
-    cfg_check_keys(L, s, scorecard_keys, "a [scorecard] key");
-    if ((v = cfg_get(L, s, "weights", &k))) {
-        if (!strcmp(v, "fixed"))
-            cfg->weights = CC_WEIGHTS_FIXED;
-        else if (!strcmp(v, "ahp"))
-            cfg->weights = CC_WEIGHTS_AHP;
-        else if (!strcmp(v, "entropy"))
-            cfg->weights = CC_WEIGHTS_ENTROPY;
-        else
-            cfg_err_at(L, k->line, "[%s] weights = '%s'; expected fixed, ahp or entropy", s->name, v);
-    }
-    if ((v = cfg_get(L, s, "ranking", &k))) {
-        if (!strcmp(v, "score"))
-            cfg->ranking = CC_RANK_SCORE;
-        else if (!strcmp(v, "topsis"))
-            cfg->ranking = CC_RANK_TOPSIS;
-        else
-            cfg_err_at(L, k->line, "[%s] ranking = '%s'; expected score or topsis", s->name, v);
-    }
     if ((v = cfg_get(L, s, "grades", &k))) {
         size_t n;
         char **l = cfg_split_list(v, &n);
@@ -82,6 +62,71 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
             memcpy(cfg->band_scores, g, sizeof g);
         cfg_free_list(l, n);
     }
+}
+
+/* [scorecard] dimensions = v (key k): the dimensions' names, replacing the default ones. */
+static void load_dim_names(loader *L, cc_config *cfg, const sec_rec *s, const key_rec *k, const char *v)
+{
+    size_t n;
+    char **l = cfg_split_list(v, &n);
+    int bad = 0;
+    if (n > CC_MAX_DIMS) {
+        cfg_err_at(L, k->line, "[%s] dimensions lists %zu names; expected at most %d", s->name, n, CC_MAX_DIMS);
+        bad = 1;
+    }
+    for (size_t i = 0; !bad && i < n; i++) {
+        if (!cfg_valid_id(l[i], strlen(l[i]))) {
+            cfg_err_at(L, k->line, "[%s] dimensions: '%s' is not a valid name; expected a comma-separated list "
+                   "of names (letters, digits, underscore)", s->name, l[i]);
+            bad = 1;
+        } else if (!strcasecmp(l[i], "extra")) {
+            cfg_err_at(L, k->line, "[%s] dimensions: 'extra' is reserved for indicators reported but not "
+                   "scored; expected it not to be listed", s->name);
+            bad = 1;
+        }
+        for (size_t j = 0; !bad && j < i; j++)
+            if (!strcasecmp(l[i], l[j])) {
+                cfg_err_at(L, k->line, "[%s] dimensions: '%s' is listed twice; expected each dimension once",
+                       s->name, l[i]);
+                bad = 1;
+            }
+    }
+    if (!bad) {
+        for (size_t i = 0; i < cfg->ndims; i++)
+            CC_FREE(cfg->dims[i]);
+        cfg->ndims = 0;
+        for (size_t i = 0; i < n; i++)
+            cfg->dims[cfg->ndims++] = cfg_lower_dup(l[i]);
+    }
+    cfg_free_list(l, n);
+}
+
+static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
+{
+    const key_rec *k;
+    const char *v;
+    if (!s)
+        return;
+    cfg_check_keys(L, s, scorecard_keys, "a [scorecard] key");
+    if ((v = cfg_get(L, s, "weights", &k))) {
+        if (!strcmp(v, "fixed"))
+            cfg->weights = CC_WEIGHTS_FIXED;
+        else if (!strcmp(v, "ahp"))
+            cfg->weights = CC_WEIGHTS_AHP;
+        else if (!strcmp(v, "entropy"))
+            cfg->weights = CC_WEIGHTS_ENTROPY;
+        else
+            cfg_err_at(L, k->line, "[%s] weights = '%s'; expected fixed, ahp or entropy", s->name, v);
+    }
+    if ((v = cfg_get(L, s, "ranking", &k))) {
+        if (!strcmp(v, "score"))
+            cfg->ranking = CC_RANK_SCORE;
+        else if (!strcmp(v, "topsis"))
+            cfg->ranking = CC_RANK_TOPSIS;
+        else
+            cfg_err_at(L, k->line, "[%s] ranking = '%s'; expected score or topsis", s->name, v);
+    }
+    load_grades(L, cfg, s);
     if ((v = cfg_get(L, s, "min_coverage", &k))) {
         double m;
         if (cfg_parse_double(v, &m) || m < 0 || m > 1)
@@ -101,40 +146,8 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
             cfg_err_at(L, k->line, "[%s] escalate_from = '%s'; expected blue, yellow or red (the lowest level "
                    "that starts 专项整治 after escalate_after missed periods; default yellow)", s->name, v);
     }
-    if ((v = cfg_get(L, s, "dimensions", &k))) {
-        size_t n;
-        char **l = cfg_split_list(v, &n);
-        int bad = 0;
-        if (n > CC_MAX_DIMS) {
-            cfg_err_at(L, k->line, "[%s] dimensions lists %zu names; expected at most %d", s->name, n, CC_MAX_DIMS);
-            bad = 1;
-        }
-        for (size_t i = 0; !bad && i < n; i++) {
-            if (!cfg_valid_id(l[i], strlen(l[i]))) {
-                cfg_err_at(L, k->line, "[%s] dimensions: '%s' is not a valid name; expected a comma-separated list "
-                       "of names (letters, digits, underscore)", s->name, l[i]);
-                bad = 1;
-            } else if (!strcasecmp(l[i], "extra")) {
-                cfg_err_at(L, k->line, "[%s] dimensions: 'extra' is reserved for indicators reported but not "
-                       "scored; expected it not to be listed", s->name);
-                bad = 1;
-            }
-            for (size_t j = 0; !bad && j < i; j++)
-                if (!strcasecmp(l[i], l[j])) {
-                    cfg_err_at(L, k->line, "[%s] dimensions: '%s' is listed twice; expected each dimension once",
-                           s->name, l[i]);
-                    bad = 1;
-                }
-        }
-        if (!bad) {
-            for (size_t i = 0; i < cfg->ndims; i++)
-                CC_FREE(cfg->dims[i]);
-            cfg->ndims = 0;
-            for (size_t i = 0; i < n; i++)
-                cfg->dims[cfg->ndims++] = cfg_lower_dup(l[i]);
-        }
-        cfg_free_list(l, n);
-    }
+    if ((v = cfg_get(L, s, "dimensions", &k)))
+        load_dim_names(L, cfg, s, k, v);
 }
 
 static void load_dimensions(loader *L, cc_config *cfg, const sec_rec *s)
