@@ -35,7 +35,7 @@ static int need_number(loader *L, const sec_rec *s, const char *key, const char 
     }
     if (cfg_parse_double(v, out)) {
         cfg_err_at(L, k->line, "[%s] %s = '%s' is not a number; expected %s (a decimal number; write 85%% as 0.85)",
-               s->name, key, v, what);
+                   s->name, key, v, what);
         return -1;
     }
     return 0;
@@ -119,7 +119,7 @@ static void load_names(loader *L, cc_config *cfg, const sec_rec *s, cc_indicator
 
     if ((!(v = cfg_get(L, s, "name", &k)) || !*v) && !(k && k->bad))
         cfg_err_at(L, k ? k->line : s->line, "[%s] missing key 'name'; expected the indicator's Chinese name, "
-               "e.g. name = 活动出勤率", s->name);
+                   "e.g. name = 活动出勤率", s->name);
     else if (v)
         ind->name = cc_xstrdup(v);
     v = cfg_get(L, s, "name_en", &k);
@@ -153,7 +153,7 @@ static void load_formula(loader *L, const cc_config *cfg, const sec_rec *s, cc_i
 
     if ((!(v = cfg_get(L, s, "formula", &k)) || !*v) && !(k && k->bad)) {
         cfg_err_at(L, k ? k->line : s->line, "[%s] missing key 'formula'; expected an arithmetic expression over "
-               "measure names, e.g. formula = attended / registered", s->name);
+                   "measure names, e.g. formula = attended / registered", s->name);
     } else if (v) {
         ind->formula_src = cc_xstrdup(v);
         int col;
@@ -211,36 +211,36 @@ static void load_thresholds(loader *L, const sec_rec *s, cc_indicator *ind, int 
         const char *ts = cfg_get(L, s, "target", NULL), *ys = cfg_get(L, s, "yellow", NULL), *rs = cfg_get(L, s, "red", NULL);
         if (sg * (ind->yellow - ind->target) > 0)
             cfg_err_at(L, cfg_key_line(L, s, "yellow"), "[%s] yellow = %s is %s target = %s; for direction = %s "
-                   "expected %s", s->name, ys, side, ts, cc_direction_name(ind->direction), order);
+                       "expected %s", s->name, ys, side, ts, cc_direction_name(ind->direction), order);
         else if (sg * (ind->red - ind->yellow) > 0)
             cfg_err_at(L, cfg_key_line(L, s, "red"), "[%s] red = %s is %s yellow = %s; for direction = %s expected %s",
-                   s->name, rs, side, ys, cc_direction_name(ind->direction), order);
+                       s->name, rs, side, ys, cc_direction_name(ind->direction), order);
     }
     if ((v = cfg_get(L, s, "floor", &k))) {
         if (cfg_parse_double(v, &ind->floor))
             cfg_err_at(L, k->line, "[%s] floor = '%s' is not a number; expected the value that scores 0",
-                   s->name, v);
+                       s->name, v);
         else if (ok == 0 && dir_ok && (ind->direction == CC_HIGHER ? ind->floor >= ind->target
                                                                    : ind->floor <= ind->target))
             cfg_err_at(L, k->line, "[%s] floor = %s is not %s target = %s; expected the value that scores 0 %s "
-                   "the target (direction = %s)", s->name, v,
-                   ind->direction == CC_HIGHER ? "below" : "above", cfg_get(L, s, "target", NULL),
-                   ind->direction == CC_HIGHER ? "below" : "above", cc_direction_name(ind->direction));
+                       "the target (direction = %s)", s->name, v,
+                       ind->direction == CC_HIGHER ? "below" : "above", cfg_get(L, s, "target", NULL),
+                       ind->direction == CC_HIGHER ? "below" : "above", cc_direction_name(ind->direction));
         else if (ok == 0 && dir_ok && (ind->direction == CC_HIGHER ? ind->floor > ind->red
                                                                    : ind->floor < ind->red))
             cfg_err_at(L, k->line, "[%s] floor = %s is %s red = %s; expected the value that scores 0 on the far "
-                   "side of the red boundary (direction = %s: floor %s red)", s->name, v,
-                   ind->direction == CC_HIGHER ? "above" : "below", cfg_get(L, s, "red", NULL),
-                   cc_direction_name(ind->direction), ind->direction == CC_HIGHER ? "≤" : "≥");
+                       "side of the red boundary (direction = %s: floor %s red)", s->name, v,
+                       ind->direction == CC_HIGHER ? "above" : "below", cfg_get(L, s, "red", NULL),
+                       cc_direction_name(ind->direction), ind->direction == CC_HIGHER ? "≤" : "≥");
     } else if (dir_ok && ind->direction == CC_LOWER) {
         cfg_err_at(L, s->line, "[%s] missing key 'floor'; expected the value that scores 0, above target "
-               "(required when direction = lower)", s->name);
+                   "(required when direction = lower)", s->name);
     } else if (ok == 0 && dir_ok && ind->target <= 0) {
         cfg_err_at(L, s->line, "[%s] target = %g and floor defaults to 0; expected a floor below the target "
-               "(floor = the value that scores 0)", s->name, ind->target);
+                   "(floor = the value that scores 0)", s->name, ind->target);
     } else if (ok == 0 && dir_ok && ind->red < 0) {
         cfg_err_at(L, s->line, "[%s] red = %g and floor defaults to 0; expected a floor at or below red "
-               "(floor = the value that scores 0)", s->name, ind->red);
+                   "(floor = the value that scores 0)", s->name, ind->red);
     }
 }
 
@@ -254,14 +254,14 @@ static void load_options(loader *L, const sec_rec *s, cc_indicator *ind)
         cfg_err_at(L, k->line, "[%s] weight = '%s'; expected a number ≥ 0 (default 1)", s->name, v);
     if ((v = cfg_get(L, s, "window", &k)) && cc_window_parse(v, &ind->window) != CC_OK)
         cfg_err_at(L, k->line, "[%s] window = '%s'; expected period or last:N followed by d, w, m or q "
-               "(days, weeks, months, quarters; N from 1 to 999), e.g. last:13w", s->name, v);
+                   "(days, weeks, months, quarters; N from 1 to 999), e.g. last:13w", s->name, v);
     if ((v = cfg_get(L, s, "min_n", &k)) && (cfg_parse_double(v, &ind->min_n) || ind->min_n < 0))
         cfg_err_at(L, k->line, "[%s] min_n = '%s'; expected a number ≥ 0 (smallest denominator; default 0)", s->name, v);
     if ((v = cfg_get(L, s, "escalate_after", &k))) {
         long e;
         if (cfg_parse_int(v, &e) || e < 1 || e > 12)
             cfg_err_at(L, k->line, "[%s] escalate_after = %s; expected a whole number of periods from 1 to 12 "
-                   "(default 2)", s->name, v);
+                       "(default 2)", s->name, v);
         else
             ind->escalate_after = (int)e;
     }

@@ -148,13 +148,13 @@ static void scan_section(loader *L, const char *s, size_t i, size_t n, int linen
     size_t after = skip_left(s, (size_t)(close - s) + 1, n);
     if (after < n && s[after] != ';' && s[after] != '#') {
         cfg_err_at(L, lineno, "unexpected text '%.*s' after the section header; expected a comment (; ...) or nothing",
-               (int)(n - after), s + after);
+                   (int)(n - after), s + after);
     }
     char *name = cc_xstrndup(s + a, b > a ? b - a : 0);
     if (!section_name_ok(name)) {
         cfg_err_at(L, lineno, "section name '[%s]' is not valid; expected an indicator ID (letters, digits, "
-               "underscore, at most %d) or scorecard, dimensions, ahp, ahp.<dimension>, feedback, "
-               "resources, item.<id>, kano.<id>", name, MAX_ID);
+                   "underscore, at most %d) or scorecard, dimensions, ahp, ahp.<dimension>, feedback, "
+                   "resources, item.<id>, kano.<id>", name, MAX_ID);
         free(name);
         *cur = NULL;
         *skip_section = 1;
@@ -164,7 +164,7 @@ static void scan_section(loader *L, const char *s, size_t i, size_t n, int linen
     const sec_rec *prev = find_sec(L, lname);
     if (prev) {
         cfg_err_at(L, lineno, "duplicated section [%s] (first at line %d, as [%s]); expected each section once "
-               "(section names ignore case)", name, prev->line, prev->name);
+                   "(section names ignore case)", name, prev->line, prev->name);
         free(name);
         free(lname);
         *cur = NULL;
@@ -196,13 +196,13 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
     const char *eq = memchr(s + i, '=', n - i);
     if (!eq) {
         cfg_err_at(L, lineno, "cannot read '%.*s'; expected '[section]', 'key = value' or a comment starting with ';'",
-               (int)(n - i > 60 ? 60 : n - i), s + i);
+                   (int)(n - i > 60 ? 60 : n - i), s + i);
         return;
     }
     size_t kend = trim_right(s, (size_t)(eq - s));
     if (kend <= i || !cfg_valid_id(s + i, kend - i)) {
         cfg_err_at(L, lineno, "key '%.*s' is not valid; expected a name of letters, digits and underscore before '='",
-               (int)(kend > i ? kend - i : 0), s + i);
+                   (int)(kend > i ? kend - i : 0), s + i);
         return;
     }
     size_t v = skip_left(s, (size_t)(eq - s) + 1, n);
@@ -214,11 +214,11 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
         size_t after = q ? skip_left(s, (size_t)(q - s) + 1, n) : n;
         if (!q) {
             cfg_err_at(L, lineno, "the quoted value of '%.*s' has no closing '\"'; expected \"...\" on one line",
-                   (int)(kend - i), s + i);
+                       (int)(kend - i), s + i);
             bad = 1;
         } else if (after < n && s[after] != ';' && s[after] != '#') {
             cfg_err_at(L, lineno, "unexpected text '%.*s' after the quoted value of '%.*s'; values cannot contain '\"'",
-                   (int)(n - after > 40 ? 40 : n - after), s + after, (int)(kend - i), s + i);
+                       (int)(n - after > 40 ? 40 : n - after), s + after, (int)(kend - i), s + i);
             bad = 1;
         }
         if (bad)
@@ -234,7 +234,7 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
         const char *dq = memchr(s + v, '"', e > v ? e - v : 0);
         if (dq) {
             cfg_err_at(L, lineno, "the value of '%.*s' contains '\"'; expected a value without quotes, or the whole "
-                   "value in double quotes (needed when it contains ';' or '#')", (int)(kend - i), s + i);
+                       "value in double quotes (needed when it contains ';' or '#')", (int)(kend - i), s + i);
             bad = 1;
         }
         value = cc_xstrndup(s + v, e > v ? e - v : 0);
@@ -246,7 +246,7 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
     }
     if (!*cur) {
         cfg_err_at(L, lineno, "key '%.*s' comes before any section; expected a [section] header first",
-               (int)(kend - i), s + i);
+                   (int)(kend - i), s + i);
         free(value);
         return;
     }
@@ -255,7 +255,7 @@ static void scan_line(loader *L, const char *s, size_t n, int lineno, sec_rec **
     for (size_t k = (*cur)->first; k < (*cur)->first + (*cur)->nkeys; k++)
         if (!strcmp(L->keys[k].lkey, lkey)) {
             cfg_err_at(L, lineno, "[%s] duplicated key '%s' (first at line %d); expected each key once per section",
-                   (*cur)->name, key, L->keys[k].line);
+                       (*cur)->name, key, L->keys[k].line);
             free(key);
             free(lkey);
             free(value);

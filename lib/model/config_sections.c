@@ -40,7 +40,7 @@ static void load_grades(loader *L, cc_config *cfg, const sec_rec *s)
             bad = 1;
         if (bad)
             cfg_err_at(L, k->line, "[%s] grades = '%s'; expected three descending scores between 0 and 100 "
-                   "(lower bounds of 优秀, 良好, 合格), e.g. 90, 75, 60", s->name, v);
+                       "(lower bounds of 优秀, 良好, 合格), e.g. 90, 75, 60", s->name, v);
         else
             memcpy(cfg->grades, g, sizeof g);
         cfg_free_list(l, n);
@@ -57,7 +57,7 @@ static void load_grades(loader *L, cc_config *cfg, const sec_rec *s)
             bad = 1;
         if (bad)
             cfg_err_at(L, k->line, "[%s] band_scores = '%s'; expected two scores with 100 > B1 ≥ B2 > 0 "
-                   "(the scores at the yellow and at the red boundary), e.g. 80, 60", s->name, v);
+                       "(the scores at the yellow and at the red boundary), e.g. 80, 60", s->name, v);
         else
             memcpy(cfg->band_scores, g, sizeof g);
         cfg_free_list(l, n);
@@ -77,17 +77,17 @@ static void load_dim_names(loader *L, cc_config *cfg, const sec_rec *s, const ke
     for (size_t i = 0; !bad && i < n; i++) {
         if (!cfg_valid_id(l[i], strlen(l[i]))) {
             cfg_err_at(L, k->line, "[%s] dimensions: '%s' is not a valid name; expected a comma-separated list "
-                   "of names (letters, digits, underscore)", s->name, l[i]);
+                       "of names (letters, digits, underscore)", s->name, l[i]);
             bad = 1;
         } else if (!strcasecmp(l[i], "extra")) {
             cfg_err_at(L, k->line, "[%s] dimensions: 'extra' is reserved for indicators reported but not "
-                   "scored; expected it not to be listed", s->name);
+                       "scored; expected it not to be listed", s->name);
             bad = 1;
         }
         for (size_t j = 0; !bad && j < i; j++)
             if (!strcasecmp(l[i], l[j])) {
                 cfg_err_at(L, k->line, "[%s] dimensions: '%s' is listed twice; expected each dimension once",
-                       s->name, l[i]);
+                           s->name, l[i]);
                 bad = 1;
             }
     }
@@ -131,7 +131,7 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
         double m;
         if (cfg_parse_double(v, &m) || m < 0 || m > 1)
             cfg_err_at(L, k->line, "[%s] min_coverage = '%s'; expected a share from 0 to 1 (below it a unit gets "
-                   "no total, grade or rank; 0 switches the rule off; default 0.6)", s->name, v);
+                       "no total, grade or rank; 0 switches the rule off; default 0.6)", s->name, v);
         else
             cfg->min_coverage = m;
     }
@@ -144,7 +144,7 @@ static void load_scorecard(loader *L, cc_config *cfg, const sec_rec *s)
             cfg->escalate_from = 3;
         else
             cfg_err_at(L, k->line, "[%s] escalate_from = '%s'; expected blue, yellow or red (the lowest level "
-                   "that starts 专项整治 after escalate_after missed periods; default yellow)", s->name, v);
+                       "that starts 专项整治 after escalate_after missed periods; default yellow)", s->name, v);
     }
     if ((v = cfg_get(L, s, "dimensions", &k)))
         load_dim_names(L, cfg, s, k, v);
@@ -167,7 +167,7 @@ static void load_dimensions(loader *L, cc_config *cfg, const sec_rec *s)
             cfg_join((const char *const *)cfg->dims, list, sizeof list);
             cfg_suggest(r->lkey, (const char *const *)cfg->dims, hint, sizeof hint);
             cfg_err_at(L, r->line, "[%s] unknown dimension '%s'%s; expected one of [scorecard] dimensions: %s",
-                   s->name, r->key, hint, list);
+                       s->name, r->key, hint, list);
             bad = 1;
             continue;
         }
@@ -185,7 +185,7 @@ static void load_dimensions(loader *L, cc_config *cfg, const sec_rec *s)
     for (size_t d = 0; d < cfg->ndims; d++) {
         if (!given[d]) {
             cfg_err_at(L, s->line, "[%s] no weight for dimension '%s'; expected a weight for every dimension of "
-                   "[scorecard] dimensions (or no [%s] section: equal weights)", s->name, cfg->dims[d], s->name);
+                       "[scorecard] dimensions (or no [%s] section: equal weights)", s->name, cfg->dims[d], s->name);
             return;
         }
         sum += w[d];
@@ -214,7 +214,7 @@ static int load_matrix(loader *L, const sec_rec *s, const char *const *names, co
             char list[512];
             cfg_join(shown, list, sizeof list);
             cfg_err_at(L, r->line, "[%s] row '%s' is not %s; expected one row for each of: %s",
-                   s->name, r->key, what, list);
+                       s->name, r->key, what, list);
             bad = 1;
             continue;
         }
@@ -223,13 +223,13 @@ static int load_matrix(loader *L, const sec_rec *s, const char *const *names, co
         char **l = cfg_split_list(v, &cnt);
         if (cnt != n) {
             cfg_err_at(L, r->line, "[%s] row '%s' has %zu numbers; expected %zu (one per column, in the order of "
-                   "the rows)", s->name, r->key, cnt, n);
+                       "the rows)", s->name, r->key, cnt, n);
             bad = 1;
         } else {
             for (size_t j = 0; j < n; j++)
                 if (cfg_parse_ratio(l[j], strlen(l[j]), &m[row * n + j])) {
                     cfg_err_at(L, r->line, "[%s] row '%s', column %zu: '%s'; expected a positive number or a "
-                           "fraction like 1/3 (Saaty 1–9 scale)", s->name, r->key, j + 1, l[j]);
+                               "fraction like 1/3 (Saaty 1–9 scale)", s->name, r->key, j + 1, l[j]);
                     bad = 1;
                 }
         }
@@ -268,7 +268,7 @@ static void load_item(loader *L, cc_config *cfg, const sec_rec *s)
     const char *v;
     if ((!(v = cfg_get(L, s, "column", &k)) || !*v) && !(k && k->bad))
         cfg_err_at(L, k ? k->line : s->line, "[%s] no question text: expected column = <the survey question "
-               "exactly as in the survey file's header>", s->name);
+                   "exactly as in the survey file's header>", s->name);
     else if (v)
         it->column = cc_xstrdup(v);
     if ((v = cfg_get(L, s, "scale", &k))) {
@@ -288,8 +288,8 @@ static void load_item(loader *L, cc_config *cfg, const sec_rec *s)
                 r = cfg_list_index(role_zh, l[i]);
             if (r < 0) {
                 cfg_err_at(L, k->line, "[%s] roles: unknown role '%s'; expected a comma-separated list of child, "
-                       "parent, grandparent, elder, volunteer, other (or 儿童, 家长, 祖辈, 老人, 志愿者, 其他)",
-                       s->name, l[i]);
+                           "parent, grandparent, elder, volunteer, other (or 儿童, 家长, 祖辈, 老人, 志愿者, 其他)",
+                           s->name, l[i]);
                 continue;
             }
             int dup = 0;
@@ -306,7 +306,7 @@ static void load_item(loader *L, cc_config *cfg, const sec_rec *s)
     if ((v = cfg_get(L, s, "group", &k)) && *v) {
         if (cfg_list_index(groups, v) < 0)
             cfg_err_at(L, k->line, "[%s] group = '%s'; expected satisfaction, digital, culture or cohesion",
-                   s->name, v);
+                       s->name, v);
         else
             it->group = cc_xstrdup(v);
     }
@@ -323,22 +323,22 @@ static void load_kano(loader *L, cc_config *cfg, const sec_rec *s)
     const char *v;
     if ((!(v = cfg_get(L, s, "name", &k)) || !*v) && !(k && k->bad))
         cfg_err_at(L, k ? k->line : s->line, "[%s] no name: expected name = <the feature's name, e.g. 延时托管>",
-               s->name);
+                   s->name);
     else if (v)
         f->name = cc_xstrdup(v);
     if ((!(v = cfg_get(L, s, "functional", &k)) || !*v) && !(k && k->bad))
         cfg_err_at(L, k ? k->line : s->line, "[%s] no functional question: expected functional = <the question "
-               "asked if the service is provided, as in the survey header>", s->name);
+                   "asked if the service is provided, as in the survey header>", s->name);
     else if (v)
         f->functional = cc_xstrdup(v);
     if ((!(v = cfg_get(L, s, "dysfunctional", &k)) || !*v) && !(k && k->bad))
         cfg_err_at(L, k ? k->line : s->line, "[%s] no dysfunctional question: expected dysfunctional = <the "
-               "question asked if the service is not provided>", s->name);
+                   "question asked if the service is not provided>", s->name);
     else if (v)
         f->dysfunctional = cc_xstrdup(v);
     if (f->functional && f->dysfunctional && !strcmp(f->functional, f->dysfunctional))
         cfg_err_at(L, k->line, "[%s] functional and dysfunctional are the same question; expected two different "
-               "questions (provided / not provided)", s->name);
+                   "questions (provided / not provided)", s->name);
 }
 
 /* [ahp.<dimension>]: rows are the dimension's indicators in file order. */
@@ -350,7 +350,7 @@ static void load_ahp_dim(loader *L, cc_config *cfg, const sec_rec *s)
         char list[256];
         cfg_join((const char *const *)cfg->dims, list, sizeof list);
         cfg_err_at(L, s->line, "[%s] '%s' is not a dimension; expected [ahp.<dimension>] for one of %s",
-               s->name, strchr(s->name, '.') + 1, list);
+                   s->name, strchr(s->name, '.') + 1, list);
         return;
     }
     if (cfg->has_ahp_dim[d]) {
@@ -364,7 +364,7 @@ static void load_ahp_dim(loader *L, cc_config *cfg, const sec_rec *s)
             names[n++] = cfg->ind[i].id;
     if (n == 0) {
         cfg_err_at(L, s->line, "[%s] dimension '%s' has no indicators; expected a matrix over its indicators",
-               s->name, cfg->dims[d]);
+                   s->name, cfg->dims[d]);
         free(names);
         return;
     }
@@ -439,8 +439,8 @@ void cfg_load_sections(loader *L, cc_config *cfg)
     }
     if (cfg->weights == CC_WEIGHTS_AHP && !ahp)
         cfg_err_at(L, scorecard ? cfg_key_line(L, scorecard, "weights") : 0, "[%s] weights = ahp but there is no [ahp] "
-               "section; expected an [ahp] pairwise comparison matrix with one row per dimension",
-               scorecard ? scorecard->name : "scorecard");
+                   "section; expected an [ahp] pairwise comparison matrix with one row per dimension",
+                   scorecard ? scorecard->name : "scorecard");
     for (size_t i = 0; i < L->nsecs; i++)
         if (sec_prefix(&L->secs[i], "ahp."))
             load_ahp_dim(L, cfg, &L->secs[i]);
