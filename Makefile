@@ -66,7 +66,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/gen/store/schema.inc: lib/store/schema.sql
 	$(call say,GEN,$@)mkdir -p $(dir $@) && { echo 'static const char cc_schema_sql[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
-$(BUILD)/lib/store/store.o: $(BUILD)/gen/store/schema.inc
+$(BUILD)/lib/store/open.o: $(BUILD)/gen/store/schema.inc
 
 $(LIBA): $(LIB_OBJ)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^

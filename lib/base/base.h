@@ -125,6 +125,7 @@ typedef struct {
     int no_prefetch;          /* CARECARD_NO_PREFETCH set and not 0 */
     int prefetch_helper_only; /* CARECARD_PREFETCH_HELPER_ONLY set and not 0 (tests) */
     int prefetch_trace;       /* CARECARD_PREFETCH_TRACE set */
+    const char *tz;           /* TZ: the data's time zone for the times shown (NULL: Asia/Shanghai) */
 } cc_tuning;
 void cc_tuning_init(cc_tuning *t);          /* every field unset */
 void cc_tuning_from_env(cc_tuning *t);      /* the environment now; strings borrowed from it */

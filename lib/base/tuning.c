@@ -58,6 +58,7 @@ void cc_tuning_from_env(cc_tuning *t)
     t->no_prefetch = env_on("CARECARD_NO_PREFETCH");
     t->prefetch_helper_only = env_on("CARECARD_PREFETCH_HELPER_ONLY");
     t->prefetch_trace = getenv("CARECARD_PREFETCH_TRACE") != NULL;
+    t->tz = env_str("TZ");
 }
 
 void cc_tuning_set(const cc_tuning *t)

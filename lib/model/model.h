@@ -27,8 +27,7 @@ cc_period cc_period_of(cc_period_kind kind, cc_day day);
 cc_period cc_period_prev(const cc_period *p);
 /* The last complete period of this kind that ends before today. */
 cc_period cc_period_last_complete(cc_period_kind kind, cc_day today);
-/* ISO week of a day. */
-void cc_iso_week(cc_day day, int *iso_year, int *week);
+/* cc_iso_week (the ISO week of a day) is text/text.h's, with the calendar. */
 /* 周/月/季度/期 (for explanations: 连续 2 周未达标) and 本周/本月/本季度/本期. */
 const char *cc_period_unit_zh(cc_period_kind kind);
 const char *cc_period_this_zh(cc_period_kind kind);

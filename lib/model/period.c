@@ -1,8 +1,6 @@
 /* period — report periods (ISO weeks, months, quarters, years, custom
- * ranges) and indicator windows (period | last:N{d,w,m,q}).
- *
- * The calendar arithmetic is kept static here (proleptic Gregorian, days
- * since 1970-01-01) so this file does not depend on lib/text's helpers.
+ * ranges) and indicator windows (period | last:N{d,w,m,q}), on the
+ * calendar of text/calendar.c.
  */
 #include "model/model.h"
 
@@ -10,83 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- calendar ----------------------------------------------------------- */
-/* Howard Hinnant's days_from_civil / civil_from_days. */
-static cc_day ymd_to_day(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153u * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (cc_day)(era * 146097 + (int)doe - 719468);
-}
-
-static void day_to_ymd(cc_day z0, int *y, int *m, int *d)
-{
-    long z = (long)z0 + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned long doe = (unsigned long)(z - era * 146097);
-    unsigned long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long yy = (long)yoe + era * 400;
-    unsigned long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : dm[m - 1];
-}
-
-/* ISO weekday: 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday). */
-static int weekday(cc_day day)
-{
-    int r = (int)(((long)day + 3) % 7);
-    if (r < 0)
-        r += 7;
-    return r + 1;
-}
-
-static void fmt_day(cc_day day, char out[11])
-{
-    int y, m, d;
-    day_to_ymd(day, &y, &m, &d);
-    char buf[40];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-    memcpy(out, buf, 10);
-    out[10] = '\0';
-}
-
-/* Monday of ISO week 1 of iso_year. */
-static cc_day iso_week1_monday(int iso_year)
-{
-    cc_day jan4 = ymd_to_day(iso_year, 1, 4);
-    return jan4 - (weekday(jan4) - 1);
-}
-
-void cc_iso_week(cc_day day, int *iso_year, int *week)
-{
-    cc_day thursday = day - weekday(day) + 4;
-    int y, m, d;
-    day_to_ymd(thursday, &y, &m, &d);
-    *iso_year = y;
-    *week = (int)((thursday - ymd_to_day(y, 1, 1)) / 7) + 1;
-}
-
-/* 52 or 53. */
-static int iso_weeks_in_year(int iso_year)
-{
-    int y, w;
-    cc_iso_week(ymd_to_day(iso_year, 12, 28), &y, &w);
-    return w;
-}
 
 /* ---- periods ------------------------------------------------------------ */
 static cc_period make(cc_period_kind kind, cc_day from, cc_day to)
@@ -97,7 +18,7 @@ static cc_period make(cc_period_kind kind, cc_day from, cc_day to)
     p.from = from;
     p.to = to;
     int y, m, d;
-    day_to_ymd(from, &y, &m, &d);
+    cc_day_to_ymd(from, &y, &m, &d);
     switch (kind) {
     case CC_PERIOD_WEEK: {
         int iy, w;
@@ -116,8 +37,8 @@ static cc_period make(cc_period_kind kind, cc_day from, cc_day to)
         break;
     case CC_PERIOD_CUSTOM: {
         char a[11], b[11];
-        fmt_day(from, a);
-        fmt_day(to, b);
+        cc_day_format(from, a);
+        cc_day_format(to, b);
         snprintf(p.id, sizeof p.id, "%s..%s", a, b);
         break;
     }
@@ -132,29 +53,29 @@ cc_period cc_period_custom(cc_day from, cc_day to)
 
 static cc_period month_period(int y, int m)
 {
-    return make(CC_PERIOD_MONTH, ymd_to_day(y, m, 1), ymd_to_day(y, m, days_in_month(y, m)));
+    return make(CC_PERIOD_MONTH, cc_day_from_ymd(y, m, 1), cc_day_from_ymd(y, m, cc_days_in_month(y, m)));
 }
 
 static cc_period quarter_period(int y, int q)
 {
     int m0 = (q - 1) * 3 + 1;
-    return make(CC_PERIOD_QUARTER, ymd_to_day(y, m0, 1),
-                ymd_to_day(y, m0 + 2, days_in_month(y, m0 + 2)));
+    return make(CC_PERIOD_QUARTER, cc_day_from_ymd(y, m0, 1),
+                cc_day_from_ymd(y, m0 + 2, cc_days_in_month(y, m0 + 2)));
 }
 
 static cc_period week_period(int iso_year, int w)
 {
-    cc_day mon = iso_week1_monday(iso_year) + 7 * (w - 1);
+    cc_day mon = cc_iso_week_monday(iso_year, w);
     return make(CC_PERIOD_WEEK, mon, mon + 6);
 }
 
 cc_period cc_period_of(cc_period_kind kind, cc_day day)
 {
     int y, m, d;
-    day_to_ymd(day, &y, &m, &d);
+    cc_day_to_ymd(day, &y, &m, &d);
     switch (kind) {
     case CC_PERIOD_WEEK: {
-        cc_day mon = day - (weekday(day) - 1);
+        cc_day mon = day - (cc_day_weekday(day) - 1);
         return make(CC_PERIOD_WEEK, mon, mon + 6);
     }
     case CC_PERIOD_MONTH:
@@ -162,7 +83,7 @@ cc_period cc_period_of(cc_period_kind kind, cc_day day)
     case CC_PERIOD_QUARTER:
         return quarter_period(y, (m - 1) / 3 + 1);
     case CC_PERIOD_YEAR:
-        return make(CC_PERIOD_YEAR, ymd_to_day(y, 1, 1), ymd_to_day(y, 12, 31));
+        return make(CC_PERIOD_YEAR, cc_day_from_ymd(y, 1, 1), cc_day_from_ymd(y, 12, 31));
     case CC_PERIOD_CUSTOM:
     default:
         return make(CC_PERIOD_CUSTOM, day, day);
@@ -203,9 +124,9 @@ static int parse_date10(const char *s, size_t len, cc_day *out)
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return -1;
     int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > cc_days_in_month(y, m))
         return -1;
-    *out = ymd_to_day(y, m, d);
+    *out = cc_day_from_ymd(y, m, d);
     return 0;
 }
 
@@ -229,13 +150,13 @@ cc_err cc_period_parse(const char *s, cc_period *out)
     if (y < 1)
         return CC_ERR_USAGE;
     if (n == 4) {
-        *out = make(CC_PERIOD_YEAR, ymd_to_day(y, 1, 1), ymd_to_day(y, 12, 31));
+        *out = make(CC_PERIOD_YEAR, cc_day_from_ymd(y, 1, 1), cc_day_from_ymd(y, 12, 31));
         return CC_OK;
     }
     /* 2026-W47 */
     if (n == 8 && s[4] == '-' && (s[5] == 'W' || s[5] == 'w')) {
         int w = digits(s + 6, 2);
-        if (w < 1 || w > iso_weeks_in_year(y))
+        if (w < 1 || w > cc_iso_weeks_in_year(y))
             return CC_ERR_USAGE;
         *out = week_period(y, w);
         return CC_OK;
@@ -327,12 +248,12 @@ cc_err cc_window_parse(const char *s, cc_window *out)
 static cc_day minus_months(cc_day day, int months)
 {
     int y, m, d;
-    day_to_ymd(day, &y, &m, &d);
+    cc_day_to_ymd(day, &y, &m, &d);
     long idx = (long)y * 12 + (m - 1) - months;
     int ny = (int)(idx >= 0 ? idx / 12 : (idx - 11) / 12);
     int nm = (int)(idx - (long)ny * 12) + 1;
-    int dim = days_in_month(ny, nm);
-    return ymd_to_day(ny, nm, d > dim ? dim : d);
+    int dim = cc_days_in_month(ny, nm);
+    return cc_day_from_ymd(ny, nm, d > dim ? dim : d);
 }
 
 void cc_window_range(const cc_window *w, const cc_period *p, cc_day *from, cc_day *to)

@@ -190,5 +190,35 @@ typedef void (*cc_audit_fill)(void *arg, size_t u, cc_audit_unit *out);
  * <period_id> skipped: <cause>" and returns CC_OK (cc_store_begin_optional);
  * other errors are printed and roll back. */
 cc_err cc_store_audit_put(cc_store *s, const char *period_id, size_t nunits, cc_audit_fill fill, void *arg);
+/* ---- status (status.c, a-core) ---- */
+/* What the database holds, for `carecard status`.  Text fields are NULL
+ * where the database holds NULL. */
+#define CC_STORE_STATUS_KINDS 12
+typedef struct {
+    char *name, *kind, *encoding;
+    char *ingested_at;              /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) as stored */
+    long long accepted, rejected;   /* rows stored and rejected */
+    int replaced;                   /* superseded by a later version of the file */
+} cc_store_status_file;
+typedef struct {
+    const char *kind;               /* "communities", "survey answers", "rejected rows" … (static) */
+    long long rows;
+} cc_store_status_count;
+typedef struct {
+    char *id;
+    char *name;                     /* latest name in the register; NULL: not in it */
+    char *lo, *hi;                  /* first and last date of its dated rows; NULL: none */
+    char *kinds;                    /* "activities 12, feedback 3" (kinds in name order) */
+} cc_store_status_community;
+typedef struct {
+    cc_store_status_file *files; size_t nfiles;             /* by file_id */
+    cc_store_status_count counts[CC_STORE_STATUS_KINDS];    /* only read when nfiles > 0 */
+    cc_store_status_community *communities; size_t ncommunities;  /* by ID; only when nfiles > 0 */
+} cc_store_status;
+/* Read it all (errors printed; out left empty).  Release with cc_store_status_release. */
+cc_err cc_store_status_read(cc_store *s, cc_store_status *out);
+void cc_store_status_release(cc_store_status *st);
+/* The database's file name as given to cc_store_open (borrowed until close). */
+const char *cc_store_path(const cc_store *s);
 
 #endif

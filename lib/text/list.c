@@ -1,4 +1,4 @@
-/* list — the items of a list cell (data-formats.md: "list separated by `;`
+/* list — the items of a list cell (docs/inputs/activities.md: "list separated by `;`
  * `；` `、` or `|`").  Ingest stores them (activity_partners) and the measure
  * week cache splits activities.partners again: one rule for both. */
 #include "text/text.h"

@@ -131,16 +131,25 @@ void cc_num_csv(char *out, size_t len, double v);
  * "0.000"); "-" for NAN. */
 void cc_num_fixed(char *out, size_t len, double v, int dec);
 
-/* Calendar helpers. */
+/* ---- the calendar (text/calendar.c) --------------------------------------
+ * The one calendar of the program: model/ (periods, windows) and every
+ * reader use it. */
 cc_day cc_day_from_ymd(int y, int m, int d);
 void cc_day_to_ymd(cc_day day, int *y, int *m, int *d);
 int cc_ymd_valid(int y, int m, int d);
+int cc_days_in_month(int y, int m);    /* 28..31; m is 1..12 */
 /* "YYYY-MM-DD" into out (at least 11 bytes). */
 void cc_day_format(cc_day day, char out[11]);
 int cc_day_weekday(cc_day day);   /* ISO: 1 = Monday .. 7 = Sunday */
+/* ISO 8601 week of a day: the week (1..53) and the year it belongs to
+ * (2026-12-31 is 2026-W53, 2027-01-04 is 2027-W01). */
+void cc_iso_week(cc_day day, int *iso_year, int *week);
+cc_day cc_iso_week_monday(int iso_year, int week);    /* the Monday of iso_year-Wweek */
+int cc_iso_weeks_in_year(int iso_year);               /* 52 or 53 */
+/* Today in local time, or the day the tuning's today (CARECARD_TODAY) names. */
 cc_day cc_today(void);
 /* A moment for people to read: t in the data's time zone, named --
- * $TZ when set (its name, e.g. "Asia/Shanghai" or "UTC"), else Asia/Shanghai
+ * the tuning's tz ($TZ) when set (its name, e.g. "Asia/Shanghai" or "UTC"), else Asia/Shanghai
  * (UTC+8 all year): "2026-12-06 10:25:31 +08:00 Asia/Shanghai". */
 void cc_time_show(time_t t, char *out, size_t cap);
 /* The same from a stored "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Takes ownership of

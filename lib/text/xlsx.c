@@ -9,6 +9,7 @@
  * xlsx_sheet.c, a row at a time.
  * A DOCTYPE anywhere (the door to entity expansion) refuses the part.
  */
+#include "text/sheet_int.h"
 #include "text/xlsx_int.h"
 
 #include <expat.h>

@@ -3,7 +3,7 @@
 #ifndef CC_TEXT_XLSX_INT_H
 #define CC_TEXT_XLSX_INT_H
 
-#include "text/sheet_int.h"
+#include "text/sheet_build.h"
 
 #include <minizip/unzip.h>
 

@@ -1,4 +1,4 @@
-"""Attendance rosters built from the rows in hand (lib/store/rollup.c's feed)
+"""Attendance rosters built from the rows in hand (the feed: lib/store/roster_feed.c, rollup_feed.c)
 against the read-back (CARECARD_ROSTER_READBACK=1, every week rebuilt from
 activities JOIN attendance): the decoded rosters (week, community,
 participant, household, flags, days; ID numbers may differ) and the

@@ -511,6 +511,28 @@ static void test_scorecard_sections(void **state)
         "carecard: t.ini: 2 configuration errors\n");
 }
 
+/* The one-number sections are read from one table (config_check.c): the
+ * section and key names ignore case, each range is checked at both ends. */
+static void test_settings_sections(void **state)
+{
+    (void)state;
+    cc_config cfg;
+    assert_int_equal(load("[Rectification]\nDays_Red = 7\ndays_yellow = 366\n[resources]\ndemand_rate = 1\n"
+                          "[feedback]\nrespond_days = 0\n" BASE, &cfg), CC_OK);
+    assert_int_equal(cfg.rect_days_red, 7);
+    assert_int_equal(cfg.rect_days_yellow, 366);
+    assert_true(cfg.demand_rate == 1.0);
+    assert_int_equal(cfg.feedback_respond_days, 0);
+    cc_config_release(&cfg);
+    expect_errors("[rectification]\ndays_red = 3\ndays_yellow = 400\ndays_gren = 1\n[resources]\ndemand_rate = 0\n"
+                  "[feedback]\nrespond_days = 2.5\n" BASE,
+        "carecard: t.ini:3: [rectification] days_yellow = '400'; expected a whole number of days from 1 to 366 (default 28)\n"
+        "carecard: t.ini:4: [rectification] unknown key 'days_gren' (did you mean 'days_red'?); expected a [rectification] key: days_red, days_yellow\n"
+        "carecard: t.ini:6: [resources] demand_rate = '0'; expected a share of children aged 0–3 above 0 and at most 1 (default 0.30)\n"
+        "carecard: t.ini:8: [feedback] respond_days = '2.5'; expected a whole number of days from 0 to 365 (default 3)\n"
+        "carecard: t.ini: 4 configuration errors\n");
+}
+
 static void test_items_kano(void **state)
 {
     (void)state;
@@ -556,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_indicator_errors),
         cmocka_unit_test(test_deep_formula),
         cmocka_unit_test(test_scorecard_sections),
+        cmocka_unit_test(test_settings_sections),
         cmocka_unit_test(test_items_kano),
         cmocka_unit_test(test_file_errors),
     };

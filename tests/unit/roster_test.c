@@ -1,4 +1,4 @@
-/* Unit tests of the attendance rosters (lib/store/rollup.c, schema 3) and of
+/* Unit tests of the attendance rosters (lib/store/rollup*.c, roster_feed.c, schema 3) and of
  * the attendance measures read from them (lib/measure/attend.c).
  *
  * - Equality with the raw attendance: a generated database (communities in
@@ -587,6 +587,16 @@ static void test_activity_removed(void **state)
  * back), NULL household and special, an activity in another week (A1) whose
  * week already has rosters (read back), a cancelled activity (A2); spilled
  * to the temporary file every 2 entries; then a feed that gives up. */
+/* The feed's limits through the tuning (CARECARD_ROSTER_FEED_MEM / _IDS);
+ * -1: the defaults. */
+static void feed_limits(long mem, long ids)
+{
+    cc_tuning t = *cc_tuning_get();
+    t.roster_feed_mem = mem;
+    t.roster_feed_ids = ids;
+    cc_tuning_set(&t);
+}
+
 static void test_feed(void **state)
 {
     (void)state;
@@ -594,7 +604,7 @@ static void test_feed(void **state)
     load(s, "act2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
                         "A4,K02,p,2026-11-20,completed,10,10,3,1\n"
                         "A5,K01,p,2026-11-22,completed,10,10,3,1\n");
-    setenv("CARECARD_ROSTER_FEED_MEM", "2", 1);
+    feed_limits(2, -1);
     load(s, "att2.csv", "activity_id,participant_id,household_id,role,special\n"
                         "A4,c1,H1,child,Y\n"
                         "A4,c9,,child,\n"
@@ -610,12 +620,11 @@ static void test_feed(void **state)
                         "A4,c1,H1,child,N\n");
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W45, M_PART), 4);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K02", W47, M_SPECIAL), 0);
-    unsetenv("CARECARD_ROSTER_FEED_MEM");
-    setenv("CARECARD_ROSTER_FEED_IDS", "1", 1);
+    feed_limits(-1, 1);
     write_file("att4.csv", "activity_id,participant_id,household_id,role,special\n"
                            "A5,c10,H10,child,Y\n");
     assert_int_equal(ingest(s, "att4.csv", 0), CC_OK);
-    unsetenv("CARECARD_ROSTER_FEED_IDS");
+    feed_limits(-1, -1);
     assert_fresh(s);
     assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", W47, M_SPECIAL), 1);
     close_db(s);

@@ -1,4 +1,4 @@
-/* Unit tests of lib/text/sheet.c, xlsx.c and xlsx_sheet.c: number formats
+/* Unit tests of lib/text/sheet.c, sheet_build.c, xlsx.c and xlsx_sheet.c: number formats
  * (built-in and custom codes), serial numbers in both date systems with the
  * nonexistent 1900-02-29, column letters, and workbooks written here with
  * minizip whose sheet XML holds what writers put there (namespace prefixes,

@@ -90,6 +90,69 @@ static void test_calendar(void **state)
     assert_string_equal(tb, "15:30:05");
 }
 
+/* ISO weeks (text/calendar.c), worked out by hand: 2026 begins on a
+ * Thursday, so it has 53 weeks and its week 1 begins on Monday 2025-12-29;
+ * 2027 begins on a Friday (still 2026-W53), its week 1 on Monday 2027-01-04. */
+static void iso_is(int y, int m, int d, int iy, int iw)
+{
+    int gy = 0, gw = 0;
+    cc_iso_week(cc_day_from_ymd(y, m, d), &gy, &gw);
+    assert_int_equal(gy, iy);
+    assert_int_equal(gw, iw);
+}
+
+static void test_iso_weeks(void **state)
+{
+    (void)state;
+    iso_is(2026, 12, 31, 2026, 53);
+    iso_is(2027, 1, 1, 2026, 53);
+    iso_is(2027, 1, 3, 2026, 53);                  /* Sunday */
+    iso_is(2027, 1, 4, 2027, 1);                   /* Monday */
+    iso_is(2025, 12, 29, 2026, 1);
+    iso_is(2025, 12, 28, 2025, 52);
+    iso_is(2024, 12, 30, 2025, 1);                 /* 2025 begins on a Wednesday */
+    iso_is(2026, 11, 17, 2026, 47);                /* Monday 2026-11-16 = 2025-12-29 + 46 weeks */
+    assert_int_equal(cc_iso_weeks_in_year(2026), 53);
+    assert_int_equal(cc_iso_weeks_in_year(2027), 52);
+    assert_int_equal(cc_iso_weeks_in_year(2025), 52);
+    assert_int_equal(cc_iso_weeks_in_year(2020), 53); /* a leap year beginning on a Wednesday */
+    assert_int_equal(cc_iso_week_monday(2026, 1), cc_day_from_ymd(2025, 12, 29));
+    assert_int_equal(cc_iso_week_monday(2026, 47), cc_day_from_ymd(2026, 11, 16));
+    assert_int_equal(cc_iso_week_monday(2026, 53), cc_day_from_ymd(2026, 12, 28));
+    assert_int_equal(cc_iso_week_monday(2027, 1), cc_day_from_ymd(2027, 1, 4));
+    assert_int_equal(cc_days_in_month(2024, 2), 29);
+    assert_int_equal(cc_days_in_month(1900, 2), 28);
+    assert_int_equal(cc_days_in_month(2000, 2), 29);
+    assert_int_equal(cc_days_in_month(2026, 4), 30);
+    assert_int_equal(cc_days_in_month(2026, 12), 31);
+}
+
+/* Today from the tuning (CARECARD_TODAY), and moments shown in
+ * Asia/Shanghai (UTC+8) when the tuning names no time zone. */
+static void test_today_and_clock(void **state)
+{
+    (void)state;
+    cc_tuning tu;
+    cc_tuning_init(&tu);
+    tu.today = "2027-01-04";
+    cc_tuning_set(&tu);
+    assert_int_equal(cc_today(), 20822);           /* 2026-12-06 = 20793 (2026-11-17 + 19), + 29 */
+    tu.today = "2026/12/6";
+    cc_tuning_set(&tu);
+    assert_int_equal(cc_today(), 20793);
+    assert_int_equal(cc_day_weekday(20793), 7);    /* a Sunday */
+    cc_tuning_set(NULL);
+    char out[96];
+    cc_time_show(0, out, sizeof out);
+    assert_string_equal(out, "1970-01-01 08:00:00 +08:00 Asia/Shanghai");
+    char *s = cc_time_local(cc_xstrdup("2026-12-06T18:25:31Z"));
+    assert_string_equal(s, "2026-12-07 02:25:31 +08:00 Asia/Shanghai");
+    free(s);
+    s = cc_time_local(cc_xstrdup("yesterday"));
+    assert_string_equal(s, "yesterday");
+    free(s);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -537,6 +600,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_iso_weeks),
+        cmocka_unit_test(test_today_and_clock),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_bools),

@@ -1,0 +1,124 @@
+/* Unit tests of lib/store/status.c: cc_store_status_read on a small database
+ * made here, every value worked out by hand from the rows inserted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "carecard.h"
+
+#define TMPDIR_TEMPLATE "/tmp/ccstoreXXXXXX"
+#include "tmpdir.h"
+
+static cc_store *open_db(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    cc_err e = CC_OK;
+    cc_store *s = cc_store_open(path, CC_STORE_CREATE, &e);
+    assert_non_null(s);
+    assert_int_equal(e, CC_OK);
+    assert_string_equal(cc_store_path(s), path);
+    return s;
+}
+
+/* A new database: no files, so nothing else is read. */
+static void test_status_empty(void **state)
+{
+    (void)state;
+    cc_store *s = open_db("empty.db");
+    cc_store_status st;
+    assert_int_equal(cc_store_status_read(s, &st), CC_OK);
+    assert_int_equal(st.nfiles, 0);
+    assert_int_equal(st.ncommunities, 0);
+    assert_null(st.counts[0].kind);
+    cc_store_status_release(&st);
+    cc_store_close(s);
+}
+
+static const char rows[] =
+    "INSERT INTO files(file_id, name, path, sha256, kind, encoding, rows_read, rows_accepted, rows_rejected,"
+    " ingested_at, superseded_by) VALUES"
+    " (1, 'a.csv', '/x/a.csv', 'h1', 'activities', 'utf8', 3, 2, 1, '2026-11-02T01:00:00Z', 2),"
+    " (2, 'a.csv', '/x/a.csv', 'h2', 'activities', 'gb18030', 3, 3, 0, '2026-11-03T02:00:00Z', NULL);"
+    "INSERT INTO communities(community_id, as_of, community_name, street_id, street_name, population,"
+    " file_id, line) VALUES"
+    " ('C01', '0000-01-01', '甲社区', 'S1', '一街', 100, 2, 2),"
+    " ('C01', '2026-06-01', '甲社区新', 'S1', '一街', 100, 2, 3),"
+    " ('C02', '0000-01-01', '乙社区', 'S1', '一街', 100, 2, 4);"
+    "INSERT INTO activities(activity_id, community_id, project, date, status, capacity, registered, attended,"
+    " file_id, line) VALUES"
+    " ('A1', 'C01', 'p', '2026-11-05', 'completed', 10, 5, 4, 2, 2),"
+    " ('A2', 'C01', 'p', '2026-11-02', 'cancelled', 10, 5, 0, 2, 3),"
+    " ('A3', 'C09', 'p', '2026-10-30', 'completed', 10, 5, 5, 2, 4);"
+    "INSERT INTO feedback(feedback_id, community_id, received, file_id, line) VALUES"
+    " ('F1', 'C01', '2026-11-20', 2, 5);";
+
+static void test_status_rows(void **state)
+{
+    (void)state;
+    cc_store *s = open_db("rows.db");
+    assert_int_equal(cc_store_exec(s, rows), CC_OK);
+    cc_store_status st;
+    assert_int_equal(cc_store_status_read(s, &st), CC_OK);
+
+    /* files, by file_id; the first replaced by the second */
+    assert_int_equal(st.nfiles, 2);
+    assert_string_equal(st.files[0].name, "a.csv");
+    assert_string_equal(st.files[0].kind, "activities");
+    assert_string_equal(st.files[0].encoding, "utf8");
+    assert_string_equal(st.files[0].ingested_at, "2026-11-02T01:00:00Z");
+    assert_int_equal(st.files[0].accepted, 2);
+    assert_int_equal(st.files[0].rejected, 1);
+    assert_int_equal(st.files[0].replaced, 1);
+    assert_string_equal(st.files[1].encoding, "gb18030");
+    assert_int_equal(st.files[1].accepted, 3);
+    assert_int_equal(st.files[1].rejected, 0);
+    assert_int_equal(st.files[1].replaced, 0);
+
+    /* rows per kind, in the order status prints them */
+    static const char *const kinds[CC_STORE_STATUS_KINDS] = {
+        "communities", "providers", "activities", "attendance", "surveys", "survey answers",
+        "assessments", "trainings", "timebank", "feedback", "rejected rows", "plausibility warnings"};
+    static const long long n[CC_STORE_STATUS_KINDS] = {3, 0, 3, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+    for (size_t i = 0; i < CC_STORE_STATUS_KINDS; i++) {
+        assert_string_equal(st.counts[i].kind, kinds[i]);
+        assert_int_equal(st.counts[i].rows, n[i]);
+    }
+
+    /* communities by ID: registered ones and those only seen in data */
+    assert_int_equal(st.ncommunities, 3);
+    const cc_store_status_community *c = st.communities;
+    assert_string_equal(c[0].id, "C01");
+    assert_string_equal(c[0].name, "甲社区新");          /* the latest as_of */
+    assert_string_equal(c[0].lo, "2026-11-02");           /* cancelled activities count */
+    assert_string_equal(c[0].hi, "2026-11-20");           /* feedback's received date */
+    assert_string_equal(c[0].kinds, "activities 2, feedback 1");
+    assert_string_equal(c[1].id, "C02");
+    assert_string_equal(c[1].name, "乙社区");
+    assert_null(c[1].lo);
+    assert_null(c[1].hi);
+    assert_null(c[1].kinds);
+    assert_string_equal(c[2].id, "C09");
+    assert_null(c[2].name);                               /* not in the register */
+    assert_string_equal(c[2].lo, "2026-10-30");
+    assert_string_equal(c[2].hi, "2026-10-30");
+    assert_string_equal(c[2].kinds, "activities 1");
+
+    cc_store_status_release(&st);
+    assert_int_equal(st.nfiles, 0);
+    assert_null(st.files);
+    cc_store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_empty),
+        cmocka_unit_test(test_status_rows),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
