@@ -284,7 +284,7 @@ void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
 
-/* ---- the configured weights (weights.c, a-score) ----------------------- */
+/* ---- the configured weights (weights.c) ----------------------- */
 /* The weights of cfg before any period's data, as a scorecard starts from
  * them: dimw[d] (CC_MAX_DIMS, 0 past cfg->ndims) from the [ahp] result ahp
  * when weights = ahp (ahp from cc_config_check_weights), else [dimensions]

@@ -162,7 +162,7 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
 /* Stops and frees a feed that is not used (an ingest that failed). */
 void cc_roster_feed_free(cc_roster_feed *f);
 
-/* ---- the audit record (audit.c, a-score) ---------------------------------
+/* ---- the audit record (audit.c) ---------------------------------
  * schema.sql: warning_log.  What a report recorded of its warnings, replaced per period and unit.
  * One row: a unit's warning (or resolved warning) on one indicator;
  * borrowed strings. */
@@ -190,7 +190,7 @@ typedef void (*cc_audit_fill)(void *arg, size_t u, cc_audit_unit *out);
  * <period_id> skipped: <cause>" and returns CC_OK (cc_store_begin_optional);
  * other errors are printed and roll back. */
 cc_err cc_store_audit_put(cc_store *s, const char *period_id, size_t nunits, cc_audit_fill fill, void *arg);
-/* ---- status (status.c, a-core) ---- */
+/* ---- status (status.c) ---- */
 /* What the database holds, for `carecard status`.  Text fields are NULL
  * where the database holds NULL. */
 #define CC_STORE_STATUS_KINDS 12
