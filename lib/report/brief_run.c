@@ -1,7 +1,6 @@
 /* brief_run — the brief of a report run: fills a cc_brief from the input of
  * one workbook (the street's or the area's) and writes <base>-简报.pdf/.png
  * beside it.  What the page shows, and from which fields: docs/brief.md. */
-#include "store/db.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,20 +57,7 @@ static int in_scope(const cc_unit *scope, const cc_unit *c)
 
 void cc_brief_data_to(cc_store *s, cc_day to, char *out, size_t len)
 {
-    int y, m, d;
-    char day[16];
-    sqlite3_stmt *st = NULL;
-    if (len)
-        out[0] = 0;
-    cc_wb_ymd(to, &y, &m, &d);
-    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
-    if (sqlite3_prepare_v2(s->db, "SELECT max(date) FROM activities WHERE date <= ?1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-        snprintf(out, len, "%.10s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    cc_store_last_activity(s, to, out, len);
 }
 
 cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,

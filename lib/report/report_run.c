@@ -9,7 +9,6 @@
  * same date, so concurrent calls write the same bytes into gmtime's buffer.)
  * Threads rather than forked children: one copy of the scorecard, and an
  * error or interruption is seen by the other worker at its next workbook. */
-#include "store/db.h"
 #include "report/report.h"
 #include "report/workbook_int.h"
 #include "report/brief_int.h"
@@ -770,7 +769,7 @@ static double cpu_s(void)
  * quarterly report computes several) does not grow the peak on top of it. */
 static void give_back(cc_store *s)
 {
-    sqlite3_db_release_memory(s->db);
+    cc_store_release_memory(s);
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif

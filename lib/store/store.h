@@ -162,4 +162,11 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
 /* Stops and frees a feed that is not used (an ingest that failed). */
 void cc_roster_feed_free(cc_roster_feed *f);
 
+/* ---- facts for the reports (facts.c, a-report) ---- */
+/* The last day on or before `to` with activity data, "YYYY-MM-DD" into out
+ * (len bytes); "" when there is none or the query fails. */
+void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len);
+/* Gives back SQLite's unused page-cache memory of the connection. */
+void cc_store_release_memory(cc_store *s);
+
 #endif
