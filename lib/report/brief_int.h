@@ -1,15 +1,9 @@
-/* brief_int — the brief of a report run (brief_run.c) and the workbook
- * labels it shares (workbook.c).  Not exported beyond lib/report. */
+/* brief_int — the brief of a report run (brief_run.c); the workbook labels
+ * it shares are in workbook_int.h.  Not exported beyond lib/report. */
 #ifndef CC_REPORT_BRIEF_INT_H
 #define CC_REPORT_BRIEF_INT_H
 
 #include "report/report.h"
-
-/* 2026年第47周（11月16日—11月22日） (English: "2026-W47 (2026-11-16 – ...)"); caller frees. */
-char *cc_wb_period_label(const cc_wb_input *in);
-const char *cc_wb_report_name(const cc_wb_input *in);         /* 周报 月报 季报 */
-const char *cc_wb_prev_label(const cc_wb_input *in);          /* 较上周 ... */
-const char *cc_wb_action_label(const cc_wb_input *in, const cc_cell *c);   /* 处置 */
 
 /* Write the brief of one workbook's input: <dir>/<base>-简报.pdf and .png.
  * config_sha: the short SHA-256 of the configuration; data_to: the last day
