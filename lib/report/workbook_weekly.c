@@ -23,15 +23,11 @@ static void put_movers(cc_wb_sheet *s, int row, int col, const cc_scorecard *sc,
     free(m);
 }
 
-void cc_wb_sheet_overview(cc_wb_book *b)
+/* The title, the data's freshness and the stamp (rows 0 to 2). */
+static void overview_head(cc_wb_book *b, cc_wb_sheet *s, const cc_unit *scope)
 {
     const cc_wb_input *in = b->in;
     const cc_scorecard *sc = in->sc;
-    const cc_config *cfg = sc->cfg;
-    cc_wb_sheet *s = cc_wb_sheet_new(b, cc_wb_L(in, "总览", "Overview"));
-    if (!s->ws) { free(s); return; }
-    const cc_unit *scope = &sc->units.u[in->scope];
-
     char *pt = cc_wb_period_text(in, &sc->period);
     char *title;
     if (in->lang_en)
@@ -55,6 +51,79 @@ void cc_wb_sheet_overview(cc_wb_book *b)
     free(fresh);
     if (in->stamp)
         cc_wb_put_line(s, 2, 0, in->stamp, b->f.sub);
+}
+
+/* Below the table from `row`: the rows of the scope, its street and the
+ * area (totals), the note on ranking, the legend and the charts. */
+static void overview_totals(cc_wb_book *b, cc_wb_sheet *s, const cc_unit *scope, int row, int dim0)
+{
+    const cc_wb_input *in = b->in;
+    const cc_scorecard *sc = in->sc;
+    const cc_config *cfg = sc->cfg;
+    row++;
+    size_t sums[3];
+    size_t ns = 0;
+    long street = scope->level == CC_LEVEL_COMMUNITY
+                  ? cc_wb_find(sc, CC_LEVEL_STREET, scope->street_id) : -1;
+    if (scope->level != CC_LEVEL_COMMUNITY)
+        sums[ns++] = in->scope;
+    if (street >= 0)
+        sums[ns++] = (size_t)street;
+    long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
+    if (area >= 0 && (size_t)area != in->scope)
+        sums[ns++] = (size_t)area;
+    for (size_t k = 0; k < ns; k++, row++) {
+        const cc_unit_result *r = &sc->res[sums[k]];
+        int c = 1;
+        cc_wb_put_str(s, row, c++, r->unit.id, b->f.bold);
+        char *nm = cc_xasprintf("%s%s", cc_wb_unit_name(in, &r->unit),
+                                cc_wb_L(in, "（合计）", " (total)"));
+        cc_wb_put_wrapped_f(s, row, c++, nm, 12, b->f.boldwrap);
+        free(nm);
+        cc_wb_put_num(s, row, c++, r->total, b->f.score);
+        cc_wb_put_str(s, row, c++, in->lang_en ? cc_wb_grade_en(r->grade) : r->grade,
+                cc_wb_grade_format(b, r->grade));
+        for (size_t d = 0; d < cfg->ndims && c < CC_WB_MAXCOLS - 8; d++)
+            cc_wb_put_num(s, row, dim0 + (int)d, r->dim_score[d], b->f.score);
+        c = dim0 + (int)cfg->ndims;
+        cc_wb_put_num(s, row, c++, r->coverage, b->f.pct);
+        cc_wb_put_long(s, row, c++, r->warnings[CC_COL_RED]);
+        cc_wb_put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
+        cc_wb_put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
+        cc_wb_put_long(s, row, c++, cc_wb_rect_count(r, cfg->nind));
+        cc_wb_put_num(s, row, c++, r->total - r->prev_total, b->f.change);
+        put_movers(s, row, c++, sc, sums[k]);
+    }
+    char *note = cfg->min_coverage <= 0
+        ? cc_xstrdup(cc_wb_L(in, "总分、等级与排名只给本期已报送的社区；未报的社区注明“未报”，列在已排名单位之后。",
+                       "Totals, grades and ranks only for communities that reported this period; the "
+                       "others say 'not reported' and follow the ranked ones."))
+        : in->lang_en
+        ? cc_xasprintf("Totals, grades and ranks only for units with coverage of at least %.0f%% that "
+                       "reported this period; the others say 'low coverage' or 'not reported' and "
+                       "follow the ranked ones.", cfg->min_coverage * 100)
+        : cc_xasprintf("总分、等级与排名只给覆盖率不低于 %.0f%% 且本期已报送的单位；其余注明"
+                       "“覆盖不足”或“未报”，列在已排名单位之后。", cfg->min_coverage * 100);
+    cc_wb_put_line(s, row++, 0, note, b->f.sub);
+    free(note);
+    cc_wb_legend(s, row++, 0);
+    row++;
+    /* one below the other, each scaled to a width that prints whole */
+    row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_BARS], 840);
+    row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 840);
+    row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_RADAR], 600);
+}
+
+void cc_wb_sheet_overview(cc_wb_book *b)
+{
+    const cc_wb_input *in = b->in;
+    const cc_scorecard *sc = in->sc;
+    const cc_config *cfg = sc->cfg;
+    cc_wb_sheet *s = cc_wb_sheet_new(b, cc_wb_L(in, "总览", "Overview"));
+    if (!s->ws) { free(s); return; }
+    const cc_unit *scope = &sc->units.u[in->scope];
+
+    overview_head(b, s, scope);
 
     int scorecard = in->kind == CC_REPORT_SCORECARD;
     const char *cols[CC_WB_MAXCOLS];
@@ -114,60 +183,8 @@ void cc_wb_sheet_overview(cc_wb_book *b)
     s->last_col = nc - 1;
 
     /* The scope's own row and the area below the table. */
-    if (!scorecard) {
-        row++;
-        size_t sums[3];
-        size_t ns = 0;
-        long street = scope->level == CC_LEVEL_COMMUNITY
-                      ? cc_wb_find(sc, CC_LEVEL_STREET, scope->street_id) : -1;
-        if (scope->level != CC_LEVEL_COMMUNITY)
-            sums[ns++] = in->scope;
-        if (street >= 0)
-            sums[ns++] = (size_t)street;
-        long area = cc_wb_find(sc, CC_LEVEL_AREA, "all");
-        if (area >= 0 && (size_t)area != in->scope)
-            sums[ns++] = (size_t)area;
-        for (size_t k = 0; k < ns; k++, row++) {
-            const cc_unit_result *r = &sc->res[sums[k]];
-            int c = 1;
-            cc_wb_put_str(s, row, c++, r->unit.id, b->f.bold);
-            char *nm = cc_xasprintf("%s%s", cc_wb_unit_name(in, &r->unit),
-                                    cc_wb_L(in, "（合计）", " (total)"));
-            cc_wb_put_wrapped_f(s, row, c++, nm, 12, b->f.boldwrap);
-            free(nm);
-            cc_wb_put_num(s, row, c++, r->total, b->f.score);
-            cc_wb_put_str(s, row, c++, in->lang_en ? cc_wb_grade_en(r->grade) : r->grade,
-                    cc_wb_grade_format(b, r->grade));
-            for (size_t d = 0; d < cfg->ndims && c < CC_WB_MAXCOLS - 8; d++)
-                cc_wb_put_num(s, row, dim0 + (int)d, r->dim_score[d], b->f.score);
-            c = dim0 + (int)cfg->ndims;
-            cc_wb_put_num(s, row, c++, r->coverage, b->f.pct);
-            cc_wb_put_long(s, row, c++, r->warnings[CC_COL_RED]);
-            cc_wb_put_long(s, row, c++, r->warnings[CC_COL_YELLOW]);
-            cc_wb_put_long(s, row, c++, r->warnings[CC_COL_BLUE]);
-            cc_wb_put_long(s, row, c++, cc_wb_rect_count(r, cfg->nind));
-            cc_wb_put_num(s, row, c++, r->total - r->prev_total, b->f.change);
-            put_movers(s, row, c++, sc, sums[k]);
-        }
-        char *note = cfg->min_coverage <= 0
-            ? cc_xstrdup(cc_wb_L(in, "总分、等级与排名只给本期已报送的社区；未报的社区注明“未报”，列在已排名单位之后。",
-                           "Totals, grades and ranks only for communities that reported this period; the "
-                           "others say 'not reported' and follow the ranked ones."))
-            : in->lang_en
-            ? cc_xasprintf("Totals, grades and ranks only for units with coverage of at least %.0f%% that "
-                           "reported this period; the others say 'low coverage' or 'not reported' and "
-                           "follow the ranked ones.", cfg->min_coverage * 100)
-            : cc_xasprintf("总分、等级与排名只给覆盖率不低于 %.0f%% 且本期已报送的单位；其余注明"
-                           "“覆盖不足”或“未报”，列在已排名单位之后。", cfg->min_coverage * 100);
-        cc_wb_put_line(s, row++, 0, note, b->f.sub);
-        free(note);
-        cc_wb_legend(s, row++, 0);
-        row++;
-        /* one below the other, each scaled to a width that prints whole */
-        row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_BARS], 840);
-        row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_HEATMAP], 840);
-        row += cc_wb_put_image(s, row, 0, in->charts[CC_CHART_RADAR], 600);
-    }
+    if (!scorecard)
+        overview_totals(b, s, scope, row, dim0);
     cc_wb_sheet_done(s, scorecard ? 4 : 3);
 }
 
