@@ -1,6 +1,6 @@
 /* brief_run — the brief of a report run: fills a cc_brief from the input of
  * one workbook (the street's or the area's) and writes <base>-简报.pdf/.png
- * beside it.  What the page shows, and from which fields: docs/brief.md. */
+ * beside it.  What the page shows, and from which fields: docs/reports/brief.md. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

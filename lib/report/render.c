@@ -1,6 +1,6 @@
 /* render — the table, CSV and JSON renderings of a scorecard and of its
  * warnings (carecard scorecard / warnings).  The JSON is the contract of
- * reports.md "Machine-readable output"; the table fits 80 columns.
+ * docs/reports/json.md; the table fits 80 columns.
  */
 #include "report/report.h"
 
@@ -25,7 +25,7 @@ static json_t *jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* The colour a status is shown in (reports.md: level vs status). */
+/* The colour a status is shown in (docs/reports/json.md: `level`). */
 static const char *shown_level(const cc_cell *c)
 {
     return cc_colour_name(c->colour);

@@ -6,7 +6,7 @@
 #include "report/report.h"
 #include <xlsxwriter.h>
 
-/* Colours of reports.md (0xRRGGBB). */
+/* Colours of docs/reports/weekly.md and docs/charts.md (0xRRGGBB). */
 #define CC_WB_RED    0xD9383A
 #define CC_WB_YELLOW 0xF2B134
 #define CC_WB_BLUE   0x3A78D9
