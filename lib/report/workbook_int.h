@@ -1,5 +1,7 @@
-/* workbook_int — helpers shared by workbook.c and report.c (not exported
- * beyond lib/report). */
+/* workbook_int — what the workbook files share (workbook.c, workbook_*.c,
+ * ledger_sheet.c) and the report run and brief use: colours, the sheet
+ * wrapper, labels, the sheets.  Internal names start cc_wb_; not exported
+ * beyond lib/report. */
 #ifndef CC_REPORT_WORKBOOK_INT_H
 #define CC_REPORT_WORKBOOK_INT_H
 
