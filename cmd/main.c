@@ -132,6 +132,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN);   /* a file-size limit fails the write (EFBIG) instead of killing us */
+    cmd_stderr_install();       /* libxlsxwriter's messages as "carecard: libxlsxwriter: ..." */
     /* the library's switches: read once, here */
     cc_tuning tuning;
     cc_tuning_from_env(&tuning);

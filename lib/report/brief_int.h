@@ -1,15 +1,10 @@
-/* brief_int — the brief of a report run (brief_run.c) and the workbook
- * labels it shares (workbook.c).  Not exported beyond lib/report. */
+/* brief_int — the brief of a report run (brief_run.c); the workbook labels
+ * it shares are in workbook_int.h.  Not exported beyond lib/report. */
 #ifndef CC_REPORT_BRIEF_INT_H
 #define CC_REPORT_BRIEF_INT_H
 
 #include "report/report.h"
-
-/* 2026年第47周（11月16日—11月22日） (English: "2026-W47 (2026-11-16 – ...)"); caller frees. */
-char *cc_wb_period_label(const cc_wb_input *in);
-const char *cc_wb_report_name(const cc_wb_input *in);         /* 周报 月报 季报 */
-const char *cc_wb_prev_label(const cc_wb_input *in);          /* 较上周 ... */
-const char *cc_wb_action_label(const cc_wb_input *in, const cc_cell *c);   /* 处置 */
+#include <cairo.h>
 
 /* Write the brief of one workbook's input: <dir>/<base>-简报.pdf and .png.
  * config_sha: the short SHA-256 of the configuration; data_to: the last day
@@ -18,5 +13,8 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
                        const char *config_sha, const char *data_to);
 /* The last activity date on or before `to` ("2026-10-04"), "" when none. */
 void cc_brief_data_to(cc_store *s, cc_day to, char *out, size_t len);
+
+/* Draws the page of b on cr, in page points (brief.c; for brief_write.c). */
+void cc_brief_draw(cairo_t *cr, const cc_brief *b);
 
 #endif

@@ -1,7 +1,6 @@
 /* brief_run — the brief of a report run: fills a cc_brief from the input of
  * one workbook (the street's or the area's) and writes <base>-简报.pdf/.png
- * beside it.  What the page shows, and from which fields: docs/brief.md. */
-#include "store/db.h"
+ * beside it.  What the page shows, and from which fields: docs/reports/brief.md. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,27 +57,162 @@ static int in_scope(const cc_unit *scope, const cc_unit *c)
 
 void cc_brief_data_to(cc_store *s, cc_day to, char *out, size_t len)
 {
-    int y, m, d;
-    char day[16];
-    sqlite3_stmt *st = NULL;
-    if (len)
-        out[0] = 0;
-    cc_wb_ymd(to, &y, &m, &d);
-    snprintf(day, sizeof day, "%04d-%02d-%02d", y, m, d);
-    if (sqlite3_prepare_v2(s->db, "SELECT max(date) FROM activities WHERE date <= ?1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-        snprintf(out, len, "%.10s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    cc_store_last_activity(s, to, out, len);
+}
+
+/* The headline figures over the listed rows (communities of a street,
+ * streets of the area). */
+static void fill_headline(const cc_wb_input *in, cc_brief *b)
+{
+    const cc_scorecard *sc = in->sc;
+    const cc_unit_result *scope = &sc->res[in->scope];
+    int en = in->lang_en;
+    double sum = 0, dsum = 0;
+    size_t nsum = 0, ndsum = 0;
+    for (size_t k = 0; k < in->nrows; k++) {
+        const cc_unit_result *r = &sc->res[in->rows[k]];
+        if (!unranked_reason(in, r) && !isnan(r->total)) {
+            sum += r->total;
+            nsum++;
+            if (!isnan(r->prev_total)) {
+                dsum += r->total - r->prev_total;
+                ndsum++;
+            }
+        }
+        b->red += r->warnings[CC_COL_RED];
+        b->yellow += r->warnings[CC_COL_YELLOW];
+        b->blue += r->warnings[CC_COL_BLUE];
+        b->rectify += r->nrectify;
+        static const char *const g[4] = {"优秀", "良好", "合格", "不合格"};
+        for (int q = 0; q < 4; q++)
+            if (!unranked_reason(in, r) && r->grade && !strcmp(r->grade, g[q]))
+                b->grades[q]++;
+    }
+    b->mean = nsum ? sum / (double)nsum : NAN;
+    b->mean_change = ndsum ? dsum / (double)ndsum : NAN;
+    b->change_label = cc_wb_prev_label(in);
+    b->mean_label = scope->unit.level == CC_LEVEL_AREA ? (en ? "Street mean" : "街道平均分")
+                                                     : (en ? "Community mean" : "社区平均分");
+}
+
+/* 需要处置: 专项整治 first, then red, yellow and 督促报送, in the 预警清单's
+ * order.  *items_out and the *texts_out (returns how many) for the caller
+ * to free. */
+static size_t fill_items(const cc_wb_input *in, cc_brief *b, cc_brief_item **items_out, char ***texts_out)
+{
+    const cc_scorecard *sc = in->sc;
+    int en = in->lang_en;
+    size_t *wu, *wi;
+    size_t nw = cc_wb_warning_rows(sc, in->rows, in->nrows, 0, &wu, &wi);
+    cc_brief_item *items = *items_out = cc_xcalloc(nw + 1, sizeof *items);
+    char **texts = *texts_out = cc_xcalloc(nw + 1, sizeof *texts);
+    size_t ntexts = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < nw; k++) {
+            const cc_unit_result *r = &sc->res[wu[k]];
+            const cc_cell *c = &r->cells[wi[k]];
+            if (!to_act_on(c) || (c->rectify != 0) != (pass == 0))
+                continue;
+            cc_brief_item *it = &items[b->nitems++];
+            it->unit = r->unit.name;
+            /* English tags short enough for the tag's width */
+            it->action = !en ? cc_wb_action_label(in, c)
+                         : c->rectify ? "Special" : c->status == CC_ST_NOT_REPORTED ? "Chase"
+                         : "Deadline";
+            it->text = c->explanation;
+            if (c->rectify && it->text) {
+                /* the tag says 专项整治: the explanation need not end with it */
+                size_t n = strlen(it->text), sl = strlen(RECTIFY_SUFFIX);
+                if (n > sl && !strcmp(it->text + n - sl, RECTIFY_SUFFIX))
+                    it->text = texts[ntexts++] = cc_xasprintf("%.*s", (int)(n - sl), it->text);
+            }
+            it->colour = c->colour;
+            it->rectify = c->rectify;
+        }
+    b->items = items;
+    free(wu);
+    free(wi);
+    return ntexts;
+}
+
+/* The ranking: a bar per listed row (caller frees). */
+static cc_brief_bar *fill_bars(const cc_wb_input *in, cc_brief *b)
+{
+    const cc_scorecard *sc = in->sc;
+    const cc_config *cfg = sc->cfg;
+    const cc_unit_result *scope = &sc->res[in->scope];
+    int en = in->lang_en;
+    cc_brief_bar *bars = cc_xcalloc(in->nrows + 1, sizeof *bars);
+    for (size_t k = 0; k < in->nrows; k++) {
+        const cc_unit_result *r = &sc->res[in->rows[k]];
+        bars[k].name = r->unit.name;
+        bars[k].rank = r->rank;
+        bars[k].unranked = unranked_reason(in, r);
+        bars[k].total = bars[k].unranked ? NAN : r->total;
+        bars[k].grade = bars[k].unranked ? NULL : r->grade;
+        if (en && bars[k].grade) {
+            static const char *const g[4][2] = {{"优秀", "Exc"}, {"良好", "Good"},
+                                                {"合格", "Pass"}, {"不合格", "Fail"}};
+            for (int q = 0; q < 4; q++)
+                if (!strcmp(bars[k].grade, g[q][0]))
+                    bars[k].grade = g[q][1];
+        }
+    }
+    b->bars = bars;
+    b->nbars = in->nrows;
+    b->bars_title = scope->unit.level == CC_LEVEL_AREA ? (en ? "Streets ranked" : "街道排名")
+                                                     : (en ? "Communities ranked" : "社区排名");
+    for (int q = 0; q < 3; q++)
+        b->grade_cut[q] = cfg->grades[q];
+    return bars;
+}
+
+/* The scope's total over the trend periods, oldest first; the caller frees
+ * *tv_out, *tl_out and *tlp_out. */
+static void fill_trend(const cc_wb_input *in, cc_brief *b, double **tv_out, char (**tl_out)[16],
+                       const char ***tlp_out)
+{
+    const cc_scorecard *sc = in->sc;
+    const cc_config *cfg = sc->cfg;
+    const cc_unit_result *scope = &sc->res[in->scope];
+    size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
+    double *tv = *tv_out = cc_xcalloc(np + 1, sizeof *tv);
+    char (*tl)[16] = *tl_out = cc_xcalloc(np + 1, sizeof *tl);
+    const char **tlp = *tlp_out = cc_xcalloc(np + 1, sizeof *tlp);
+    for (size_t p = 0; p < np; p++) {
+        const char *id = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
+        const char *w = strstr(id, "-W");
+        snprintf(tl[p], sizeof tl[p], "%s", w ? w + 1 : id);
+        tlp[p] = tl[p];
+        tv[p] = in->trend ? in->trend->values[(p * sc->units.n + in->scope) * (cfg->nind + 1) + cfg->nind]
+                          : scope->total_hist[np - 1 - p];
+    }
+    b->trend = tv;
+    b->trend_labels = tlp;
+    b->ntrend = np;
+}
+
+/* Quarterly: the top KANO priorities, the features with answers (caller
+ * frees). */
+static cc_brief_kano *fill_kano(const cc_wb_input *in, cc_brief *b)
+{
+    cc_brief_kano *kano = cc_xcalloc(in->nkano + 1, sizeof *kano);
+    for (size_t k = 0; in->kano && k < in->nkano; k++) {
+        const cc_kano_row *r = &in->kano[k];
+        if (isnan(r->better) || !r->feature)
+            continue;
+        kano[b->nkano].name = r->feature->name;
+        kano[b->nkano].category = kano_label(in, r->category);
+        b->nkano++;
+    }
+    b->kano = kano;
+    return kano;
 }
 
 cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
                        const char *config_sha, const char *data_to)
 {
     const cc_scorecard *sc = in->sc;
-    const cc_config *cfg = sc->cfg;
     const cc_unit_result *scope = &sc->res[in->scope];
     int en = in->lang_en;
     cc_brief b;
@@ -110,117 +244,24 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     b.nunits = in->ncommunities;
     b.data_to = data_to && *data_to ? data_to : NULL;
 
-    /* headline figures over the listed rows (communities of a street,
-     * streets of the area) */
-    double sum = 0, dsum = 0;
-    size_t nsum = 0, ndsum = 0;
-    for (size_t k = 0; k < in->nrows; k++) {
-        const cc_unit_result *r = &sc->res[in->rows[k]];
-        if (!unranked_reason(in, r) && !isnan(r->total)) {
-            sum += r->total;
-            nsum++;
-            if (!isnan(r->prev_total)) {
-                dsum += r->total - r->prev_total;
-                ndsum++;
-            }
-        }
-        b.red += r->warnings[CC_COL_RED];
-        b.yellow += r->warnings[CC_COL_YELLOW];
-        b.blue += r->warnings[CC_COL_BLUE];
-        b.rectify += r->nrectify;
-        static const char *const g[4] = {"优秀", "良好", "合格", "不合格"};
-        for (int q = 0; q < 4; q++)
-            if (!unranked_reason(in, r) && r->grade && !strcmp(r->grade, g[q]))
-                b.grades[q]++;
-    }
-    b.mean = nsum ? sum / (double)nsum : NAN;
-    b.mean_change = ndsum ? dsum / (double)ndsum : NAN;
-    b.change_label = cc_wb_prev_label(in);
-    b.mean_label = scope->unit.level == CC_LEVEL_AREA ? (en ? "Street mean" : "街道平均分")
-                                                     : (en ? "Community mean" : "社区平均分");
+    fill_headline(in, &b);
 
-    /* 需要处置: 专项整治 first, then red, yellow and 督促报送, in the 预警清单's order */
-    size_t *wu, *wi;
-    size_t nw = cc_wb_warning_rows(sc, in->rows, in->nrows, 0, &wu, &wi);
-    cc_brief_item *items = cc_xcalloc(nw + 1, sizeof *items);
-    char **texts = cc_xcalloc(nw + 1, sizeof *texts);
-    size_t ntexts = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t k = 0; k < nw; k++) {
-            const cc_unit_result *r = &sc->res[wu[k]];
-            const cc_cell *c = &r->cells[wi[k]];
-            if (!to_act_on(c) || (c->rectify != 0) != (pass == 0))
-                continue;
-            cc_brief_item *it = &items[b.nitems++];
-            it->unit = r->unit.name;
-            /* English tags short enough for the tag's width */
-            it->action = !en ? cc_wb_action_label(in, c)
-                         : c->rectify ? "Special" : c->status == CC_ST_NOT_REPORTED ? "Chase"
-                         : "Deadline";
-            it->text = c->explanation;
-            if (c->rectify && it->text) {
-                /* the tag says 专项整治: the explanation need not end with it */
-                size_t n = strlen(it->text), sl = strlen(RECTIFY_SUFFIX);
-                if (n > sl && !strcmp(it->text + n - sl, RECTIFY_SUFFIX))
-                    it->text = texts[ntexts++] = cc_xasprintf("%.*s", (int)(n - sl), it->text);
-            }
-            it->colour = c->colour;
-            it->rectify = c->rectify;
-        }
-    b.items = items;
+    /* 需要处置: 专项整治 first, then red, yellow and 督促报送 */
+    cc_brief_item *items;
+    char **texts;
+    size_t ntexts = fill_items(in, &b, &items, &texts);
 
     /* the ranking */
-    cc_brief_bar *bars = cc_xcalloc(in->nrows + 1, sizeof *bars);
-    for (size_t k = 0; k < in->nrows; k++) {
-        const cc_unit_result *r = &sc->res[in->rows[k]];
-        bars[k].name = r->unit.name;
-        bars[k].rank = r->rank;
-        bars[k].unranked = unranked_reason(in, r);
-        bars[k].total = bars[k].unranked ? NAN : r->total;
-        bars[k].grade = bars[k].unranked ? NULL : r->grade;
-        if (en && bars[k].grade) {
-            static const char *const g[4][2] = {{"优秀", "Exc"}, {"良好", "Good"},
-                                                {"合格", "Pass"}, {"不合格", "Fail"}};
-            for (int q = 0; q < 4; q++)
-                if (!strcmp(bars[k].grade, g[q][0]))
-                    bars[k].grade = g[q][1];
-        }
-    }
-    b.bars = bars;
-    b.nbars = in->nrows;
-    b.bars_title = scope->unit.level == CC_LEVEL_AREA ? (en ? "Streets ranked" : "街道排名")
-                                                     : (en ? "Communities ranked" : "社区排名");
-    for (int q = 0; q < 3; q++)
-        b.grade_cut[q] = cfg->grades[q];
+    cc_brief_bar *bars = fill_bars(in, &b);
 
     /* the scope's total over the trend periods, oldest first */
-    size_t np = in->trend ? in->trend->npoints : CC_HISTORY;
-    double *tv = cc_xcalloc(np + 1, sizeof *tv);
-    char (*tl)[16] = cc_xcalloc(np + 1, sizeof *tl);
-    const char **tlp = cc_xcalloc(np + 1, sizeof *tlp);
-    for (size_t p = 0; p < np; p++) {
-        const char *id = in->trend ? in->trend->labels[p] : sc->hist_period[np - 1 - p].id;
-        const char *w = strstr(id, "-W");
-        snprintf(tl[p], sizeof tl[p], "%s", w ? w + 1 : id);
-        tlp[p] = tl[p];
-        tv[p] = in->trend ? in->trend->values[(p * sc->units.n + in->scope) * (cfg->nind + 1) + cfg->nind]
-                          : scope->total_hist[np - 1 - p];
-    }
-    b.trend = tv;
-    b.trend_labels = tlp;
-    b.ntrend = np;
+    double *tv;
+    char (*tl)[16];
+    const char **tlp;
+    fill_trend(in, &b, &tv, &tl, &tlp);
 
     /* quarterly: the top KANO priorities (features with answers) */
-    cc_brief_kano *kano = cc_xcalloc(in->nkano + 1, sizeof *kano);
-    for (size_t k = 0; in->kano && k < in->nkano; k++) {
-        const cc_kano_row *r = &in->kano[k];
-        if (isnan(r->better) || !r->feature)
-            continue;
-        kano[b.nkano].name = r->feature->name;
-        kano[b.nkano].category = kano_label(in, r->category);
-        b.nkano++;
-    }
-    b.kano = kano;
+    cc_brief_kano *kano = fill_kano(in, &b);
 
     /* the rectification ledger: items of the scope's communities by state */
     cc_brief_ledger ledger[CC_IS_COUNT];
@@ -248,8 +289,6 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     free(title);
     free(period);
     free(unrep);
-    free(wu);
-    free(wi);
     free(items);
     for (size_t k = 0; k < ntexts; k++)
         free(texts[k]);

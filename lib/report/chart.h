@@ -57,7 +57,7 @@ typedef struct {
  * A zero-initialised cc_chart_opts (or NULL) means the same. */
 void cc_chart_opts_init(cc_chart_opts *o);
 
-/* "bars" "heatmap" "radar" "trend" "kano" (the file-name part, reports.md). */
+/* "bars" "heatmap" "radar" "trend" "kano" (the file-name part, docs/reports/weekly.md). */
 const char *cc_chart_name(cc_chart_kind k);
 
 /* The pixel size the chart will have: opts' width; the height is opts' for

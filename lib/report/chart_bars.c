@@ -42,6 +42,79 @@ static int cmp_ranked(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* The title, then the legend: the four grades with their cuts, and 无总分. */
+static void head(cc_ch_canvas *c, const char *title, const double *cut)
+{
+    /* legend: the four grades with their cuts, and 无总分 */
+    char lt[5][64], num[32];
+    cc_ch_legend_item leg[5];
+    for (int g = 0; g < 5; g++) {
+        const char *name = g < 4 ? (c->en ? grade_en[g] : grade_zh[g])
+                                 : (c->en ? "Not ranked" : "未排名（未报/覆盖不足）");
+        if (g < 3) {
+            cc_ch_fmt(num, sizeof(num), cut[g], cut[g] == floor(cut[g]) ? 0 : 1);
+            snprintf(lt[g], sizeof(lt[g]), "%s ≥%s", name, num);
+        } else if (g == 3) {
+            cc_ch_fmt(num, sizeof(num), cut[2], cut[2] == floor(cut[2]) ? 0 : 1);
+            snprintf(lt[g], sizeof(lt[g]), "%s <%s", name, num);
+        } else {
+            snprintf(lt[g], sizeof(lt[g]), "%s", name);
+        }
+        leg[g] = (cc_ch_legend_item){ lt[g], cc_ch_grade_hex[g], 0 };
+    }
+    cc_ch_header(c, title, 0);
+    cc_ch_legend_left(c, CH_MARGIN, CH_LINE3, c->w - 2 * CH_MARGIN, 5, leg);
+}
+
+/* The grid (every 10, labelled every 20) and the grade cuts, dashed. */
+static void grid(cc_ch_canvas *c, const double *cut, double x0, double x1, double top, double plot_bottom)
+{
+    cairo_t *cr = c->cr;
+    double pw = x1 - x0;
+    /* grid: every 10, labelled every 20 */
+    for (int t = 0; t <= 100; t += 10) {
+        double x = round(x0 + pw * t / 100.0) + 0.5;
+        cc_ch_line(cr, x, top, x, plot_bottom, 1, t == 0 ? CH_AXIS : CH_GRID);
+        if (t % 20 == 0) {
+            char tl[16];
+            snprintf(tl, sizeof(tl), "%d", t);
+            cc_ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
+            cc_ch_text(c, x, plot_bottom + 6, tl, 13, 0, 1, 0, 0, CH_INK2);
+        }
+    }
+    cc_ch_line(cr, x0, round(plot_bottom) + 0.5, x1, round(plot_bottom) + 0.5, 1, CH_AXIS);
+    /* grade cuts: dashed, in the grade's colour */
+    cairo_save(cr);
+    double dash[2] = { 5, 4 };
+    cairo_set_dash(cr, dash, 2, 0);
+    for (int g = 0; g < 3; g++) {
+        if (cut[g] <= 0 || cut[g] >= 100)
+            continue;
+        double x = round(x0 + pw * cut[g] / 100.0) + 0.5;
+        cc_ch_line(cr, x, top - 4, x, plot_bottom, 1.2, cc_ch_grade_hex[g == 2 ? 3 : g]);
+    }
+    cairo_restore(cr);
+
+}
+
+/* A bar's row label at the left and its value label at its end bx1, on a
+ * white patch so a grade-cut line never runs through it. */
+static void bar_labels(cc_ch_canvas *c, double x0, double yc, double bx1, const char *label,
+                       const char *vl, double fs, double labw, int grey)
+{
+    cairo_t *cr = c->cr;
+    c->labelled++;
+    cc_ch_text(c, x0 - 10, yc, label, fs, 0, 2, 1, labw, CH_INK2);
+    /* on a white patch, so a grade-cut line never runs through it */
+    double tw, th;
+    cc_ch_layout(c, vl, fs, 0, 0);
+    cc_ch_extent(c, &tw, &th);
+    cairo_rectangle(cr, bx1 + 3, yc - fs * 0.7, tw + 6, fs * 1.4);
+    cc_ch_rgb(cr, 0xFFFFFF);
+    cairo_fill(cr);
+    cc_ch_text(c, bx1 + 6, yc, vl, fs, 0, 0, 1, 0, grey ? CH_INK3 : CH_INK2);
+}
+
 cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *title,
                      size_t n, const char *const labels[], const double values[],
                      const char *const grades[])
@@ -59,25 +132,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     cairo_t *cr = c.cr;
     const double *cut = o.grade_cut;
 
-    /* legend: the four grades with their cuts, and 无总分 */
-    char lt[5][64], num[32];
-    cc_ch_legend_item leg[5];
-    for (int g = 0; g < 5; g++) {
-        const char *name = g < 4 ? (c.en ? grade_en[g] : grade_zh[g])
-                                 : (c.en ? "Not ranked" : "未排名（未报/覆盖不足）");
-        if (g < 3) {
-            cc_ch_fmt(num, sizeof(num), cut[g], cut[g] == floor(cut[g]) ? 0 : 1);
-            snprintf(lt[g], sizeof(lt[g]), "%s ≥%s", name, num);
-        } else if (g == 3) {
-            cc_ch_fmt(num, sizeof(num), cut[2], cut[2] == floor(cut[2]) ? 0 : 1);
-            snprintf(lt[g], sizeof(lt[g]), "%s <%s", name, num);
-        } else {
-            snprintf(lt[g], sizeof(lt[g]), "%s", name);
-        }
-        leg[g] = (cc_ch_legend_item){ lt[g], cc_ch_grade_hex[g], 0 };
-    }
-    cc_ch_header(&c, title, 0);
-    cc_ch_legend_left(&c, CH_MARGIN, CH_LINE3, c.w - 2 * CH_MARGIN, 5, leg);
+    head(&c, title, cut);
     if (n == 0) {
         cc_ch_no_data(&c);
         return cc_ch_finish(&c, path);
@@ -115,31 +170,10 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     double x1 = c.w - CH_MARGIN - vlabw;
     double pw = x1 - x0;
 
-    /* grid: every 10, labelled every 20 */
-    for (int t = 0; t <= 100; t += 10) {
-        double x = round(x0 + pw * t / 100.0) + 0.5;
-        cc_ch_line(cr, x, top, x, plot_bottom, 1, t == 0 ? CH_AXIS : CH_GRID);
-        if (t % 20 == 0) {
-            char tl[16];
-            snprintf(tl, sizeof(tl), "%d", t);
-            cc_ch_line(cr, x, plot_bottom, x, plot_bottom + 5, 1, CH_AXIS);
-            cc_ch_text(&c, x, plot_bottom + 6, tl, 13, 0, 1, 0, 0, CH_INK2);
-        }
-    }
-    cc_ch_line(cr, x0, round(plot_bottom) + 0.5, x1, round(plot_bottom) + 0.5, 1, CH_AXIS);
-    /* grade cuts: dashed, in the grade's colour */
-    cairo_save(cr);
-    double dash[2] = { 5, 4 };
-    cairo_set_dash(cr, dash, 2, 0);
-    for (int g = 0; g < 3; g++) {
-        if (cut[g] <= 0 || cut[g] >= 100)
-            continue;
-        double x = round(x0 + pw * cut[g] / 100.0) + 0.5;
-        cc_ch_line(cr, x, top - 4, x, plot_bottom, 1.2, cc_ch_grade_hex[g == 2 ? 3 : g]);
-    }
-    cairo_restore(cr);
+    grid(&c, cut, x0, x1, top, plot_bottom);
 
     /* bars */
+    char num[32];
     double bh = pitch * 0.7;
     for (size_t k = 0; k < n; k++) {
         size_t i = r[k].i;
@@ -169,18 +203,8 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             cc_ch_fmt(num, sizeof(num), v, 1);
             snprintf(vl, sizeof(vl), "%s %s", num, c.en ? grade_en[g] : grade_zh[g]);
         }
-        if (k % every == 0) {
-            c.labelled++;
-            cc_ch_text(&c, x0 - 10, yc, labels[i], fs, 0, 2, 1, labw, CH_INK2);
-            /* on a white patch, so a grade-cut line never runs through it */
-            double tw, th;
-            cc_ch_layout(&c, vl, fs, 0, 0);
-            cc_ch_extent(&c, &tw, &th);
-            cairo_rectangle(cr, bx1 + 3, yc - fs * 0.7, tw + 6, fs * 1.4);
-            cc_ch_rgb(cr, 0xFFFFFF);
-            cairo_fill(cr);
-            cc_ch_text(&c, bx1 + 6, yc, vl, fs, 0, 0, 1, 0, isnan(v) ? CH_INK3 : CH_INK2);
-        }
+        if (k % every == 0)
+            bar_labels(&c, x0, yc, bx1, labels[i], vl, fs, labw, isnan(v));
     }
     free(r);
 

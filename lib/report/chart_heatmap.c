@@ -14,29 +14,11 @@ cc_err cc_chart_heatmap(const char *path, const cc_chart_opts *opts, const char 
                                    cells, NULL);
 }
 
-cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, const char *title,
-                               size_t nrows, const char *const row_labels[],
-                               size_t ncols, const char *const col_labels[],
-                               const cc_colour cells[], const unsigned char marks[])
+/* The title, then the legend with the count of each level; 未报 cells
+ * counted apart (hatched), 专项整治 frames counted. */
+static void head(cc_ch_canvas *c, const char *title, size_t nrows, size_t ncols, const cc_colour cells[],
+                 const unsigned char marks[])
 {
-    int have = nrows == 0 || ncols == 0 || (row_labels && col_labels && cells);
-    cc_err rc = cc_ch_check(path, "heatmap", have);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < nrows * ncols; i++)
-        if ((unsigned)cells[i] > CC_COL_GREY) {
-            cc_error("chart heatmap: bad colour %d in cell %zu for %s", (int)cells[i], i, path);
-            return CC_ERR_USAGE;
-        }
-    cc_chart_opts o;
-    cc_ch_opts(opts, &o);
-    int W, H;
-    cc_chart_size(CC_CHART_HEATMAP, &o, nrows, ncols, &W, &H);
-    cc_ch_canvas c;
-    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
-        return rc;
-    cairo_t *cr = c.cr;
-
     /* legend with the count of each level; 未报 cells counted apart (hatched) */
     static const cc_colour order[5] = { CC_COL_MET, CC_COL_BLUE, CC_COL_YELLOW, CC_COL_RED,
                                         CC_COL_GREY };
@@ -60,24 +42,81 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     size_t nleg = 0;
     for (int k = 0; k < 5; k++) {
         if (k == 4 && nunrep) {
-            snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? "Not reported" : "未报", nunrep);
+            snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c->en ? "Not reported" : "未报", nunrep);
             leg[nleg] = (cc_ch_legend_item){ lt[nleg], cc_ch_level_hex(unrep_col), 4 };
             nleg++;
         }
         if (!count[order[k]])
             continue;
-        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? en[k] : zh[k], count[order[k]]);
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c->en ? en[k] : zh[k], count[order[k]]);
         leg[nleg] = (cc_ch_legend_item){ lt[nleg], cc_ch_level_hex(order[k]), 0 };
         nleg++;
     }
     if (nmarked) {          /* the 专项整治 frame (a dark swatch) */
-        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c.en ? "Framed: special rectification"
+        snprintf(lt[nleg], sizeof(lt[nleg]), "%s %zu", c->en ? "Framed: special rectification"
                                                            : "黑框 = 专项整治", nmarked);
         leg[nleg] = (cc_ch_legend_item){ lt[nleg], 0x000000, 0 };
         nleg++;
     }
-    cc_ch_header(&c, title, 0);
-    cc_ch_legend_left(&c, CH_MARGIN, CH_LINE3, c.w - 2 * CH_MARGIN, nleg, leg);
+    cc_ch_header(c, title, 0);
+    cc_ch_legend_left(c, CH_MARGIN, CH_LINE3, c->w - 2 * CH_MARGIN, nleg, leg);
+}
+
+/* The cell at (cx, y), cw x pitch less a white line: its level's colour,
+ * hatched when not reported, framed for 专项整治, its level in words when
+ * `say`. */
+static void cell(cc_ch_canvas *c, double cx, double y, double cw, double pitch, cc_colour col,
+                 unsigned char mark, int say)
+{
+    cairo_t *cr = c->cr;
+    double sfs = CH_FS_MIN;
+    double cwid = cw - (cw >= 6 ? 1 : 0);
+    double ch = pitch - (pitch >= 6 ? 1 : 0);
+    cairo_rectangle(cr, cx, y, cwid, ch);
+    int un = (mark & CC_HEAT_UNREPORTED) != 0;
+    cc_ch_rgb(cr, cc_ch_level_hex(col));
+    cairo_fill(cr);
+    if (un)
+        cc_ch_hatch(c, cx, y, cwid, ch);
+    if (mark & CC_HEAT_RECTIFY) {
+        /* 专项整治: a dark frame inside the cell, visible in greyscale */
+        double lw = ch >= 12 ? 2.4 : 1;     /* 4 px at 1200 */
+        cairo_rectangle(cr, cx + lw / 2, y + lw / 2, cwid - lw, ch - lw);
+        cairo_set_line_width(cr, lw);
+        cc_ch_rgb(cr, 0x000000);
+        cairo_stroke(cr);
+    }
+    if (!un && say && col != CC_COL_MET)
+        cc_ch_text(c, cx + cwid / 2, y + ch / 2,
+                   c->en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]
+                     : (const char *[]){ "", "蓝", "黄", "红", "–" }[col],
+                   sfs, 0, 1, 1, 0,
+                   col == CC_COL_YELLOW || col == CC_COL_GREY ? 0x333333 : 0xFFFFFF);
+}
+
+cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, const char *title,
+                               size_t nrows, const char *const row_labels[],
+                               size_t ncols, const char *const col_labels[],
+                               const cc_colour cells[], const unsigned char marks[])
+{
+    int have = nrows == 0 || ncols == 0 || (row_labels && col_labels && cells);
+    cc_err rc = cc_ch_check(path, "heatmap", have);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < nrows * ncols; i++)
+        if ((unsigned)cells[i] > CC_COL_GREY) {
+            cc_error("chart heatmap: bad colour %d in cell %zu for %s", (int)cells[i], i, path);
+            return CC_ERR_USAGE;
+        }
+    cc_chart_opts o;
+    cc_ch_opts(opts, &o);
+    int W, H;
+    cc_chart_size(CC_CHART_HEATMAP, &o, nrows, ncols, &W, &H);
+    cc_ch_canvas c;
+    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
+        return rc;
+
+    head(&c, title, nrows, ncols, cells, marks);
     if (nrows == 0 || ncols == 0) {
         cc_ch_no_data(&c);
         return cc_ch_finish(&c, path);
@@ -117,36 +156,13 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     /* cells that hold a 12-unit character also say their level, for
      * grey-scale prints and colour-blind readers */
     int say = pitch >= 18 && cw >= 15;
-    double sfs = CH_FS_MIN;
 
     /* cells, separated by white lines */
     for (size_t r = 0; r < nrows; r++) {
         double y = top + pitch * (double)r;
-        for (size_t k = 0; k < ncols; k++) {
-            double cx = x0 + cw * (double)k, cwid = cw - (cw >= 6 ? 1 : 0);
-            double ch = pitch - (pitch >= 6 ? 1 : 0);
-            cairo_rectangle(cr, cx, y, cwid, ch);
-            cc_colour col = cells[r * ncols + k];
-            int un = marks && (marks[r * ncols + k] & CC_HEAT_UNREPORTED);
-            cc_ch_rgb(cr, cc_ch_level_hex(col));
-            cairo_fill(cr);
-            if (un)
-                cc_ch_hatch(&c, cx, y, cwid, ch);
-            if (marks && (marks[r * ncols + k] & CC_HEAT_RECTIFY)) {
-                /* 专项整治: a dark frame inside the cell, visible in greyscale */
-                double lw = ch >= 12 ? 2.4 : 1;     /* 4 px at 1200 */
-                cairo_rectangle(cr, cx + lw / 2, y + lw / 2, cwid - lw, ch - lw);
-                cairo_set_line_width(cr, lw);
-                cc_ch_rgb(cr, 0x000000);
-                cairo_stroke(cr);
-            }
-            if (!un && say && col != CC_COL_MET)
-                cc_ch_text(&c, cx + cwid / 2, y + ch / 2,
-                           c.en ? (const char *[]){ "", "B", "Y", "R", "–" }[col]
-                             : (const char *[]){ "", "蓝", "黄", "红", "–" }[col],
-                           sfs, 0, 1, 1, 0,
-                           col == CC_COL_YELLOW || col == CC_COL_GREY ? 0x333333 : 0xFFFFFF);
-        }
+        for (size_t k = 0; k < ncols; k++)
+            cell(&c, x0 + cw * (double)k, y, cw, pitch, cells[r * ncols + k],
+                 marks ? marks[r * ncols + k] : 0, say);
         if (r % every == 0) {
             c.labelled++;
             cc_ch_text(&c, x0 - 8, y + pitch / 2, row_labels[r], fs, 0, 2, 1, labw, CH_INK2);

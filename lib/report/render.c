@@ -1,6 +1,6 @@
 /* render — the table, CSV and JSON renderings of a scorecard and of its
  * warnings (carecard scorecard / warnings).  The JSON is the contract of
- * reports.md "Machine-readable output"; the table fits 80 columns.
+ * docs/reports/json.md; the table fits 80 columns.
  */
 #include "report/report.h"
 
@@ -25,7 +25,7 @@ static json_t *jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-/* The colour a status is shown in (reports.md: level vs status). */
+/* The colour a status is shown in (docs/reports/json.md: `level`). */
 static const char *shown_level(const cc_cell *c)
 {
     return cc_colour_name(c->colour);
@@ -451,134 +451,156 @@ static wref *collect(const cc_scorecard *sc, int min_colour, size_t *n)
     return w;
 }
 
-cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, const cc_items *items, cc_format fmt, int min_colour)
+/* The warnings as JSON: {carecard, period, warnings: [...]}. */
+static cc_err warnings_json(FILE *f, const cc_scorecard *sc, const cc_items *items, const wref *w, size_t n)
 {
     const cc_config *cfg = sc->cfg;
+    cc_err e = CC_OK;
+    json_t *root = json_object(), *arr = json_array();
+    json_object_set_new(root, "carecard", json_string(CARECARD_VERSION));
+    json_object_set_new(root, "period", period_json(&sc->period));
+    for (size_t k = 0; k < n; k++) {
+        const cc_unit_result *r = &sc->res[w[k].u];
+        const cc_cell *c = &r->cells[w[k].i];
+        const cc_indicator *ind = &cfg->ind[w[k].i];
+        json_t *o = json_object();
+        json_object_set_new(o, "unit_level", json_string(cc_level_name(r->unit.level)));
+        json_object_set_new(o, "unit_id", json_string(r->unit.id));
+        json_object_set_new(o, "unit_name", json_string(r->unit.name));
+        json_object_set_new(o, "street_id", jstr(r->unit.street_id));
+        json_object_set_new(o, "indicator_id", json_string(ind->id));
+        json_object_set_new(o, "indicator_name", json_string(ind->name));
+        json_object_set_new(o, "status", json_string(cc_status_name(c->status)));
+        json_object_set_new(o, "level", json_string(shown_level(c)));
+        json_object_set_new(o, "value", jnum(c->value));
+        json_object_set_new(o, "numerator", jnum(c->num));
+        json_object_set_new(o, "denominator", jnum(c->den));
+        json_object_set_new(o, "target", jnum(ind->target));
+        json_object_set_new(o, "run", json_integer(c->run));
+        json_object_set_new(o, "rectify", json_boolean(c->rectify));
+        json_object_set_new(o, "change", jstr(cc_change_name(c->change)));
+        json_object_set_new(o, "action", json_string(cc_cell_action_zh(c)));
+        json_object_set_new(o, "explanation", json_string(c->explanation ? c->explanation : ""));
+        const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
+        json_object_set_new(o, "item", it ? json_string(it->id) : json_null());
+        json_object_set_new(o, "item_state", it ? json_string(cc_item_state_zh(it->state)) : json_null());
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(root, "warnings", arr);
+    if (json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)))
+        e = CC_ERR_IO;
+    fputc('\n', f);
+    json_decref(root);
+    return e;
+}
+
+/* The warnings as CSV (UTF-8 with a BOM, CRLF): warnings.csv. */
+static void warnings_csv(FILE *f, const cc_scorecard *sc, const cc_items *items, const wref *w, size_t n)
+{
+    const cc_config *cfg = sc->cfg;
+    fputs("\xEF\xBB\xBF", f);
+    fputs("period,unit_level,unit_id,unit_name,indicator_id,indicator_name,status,value,target,"
+          "run,rectify,change,explanation,item,item_state\r\n", f);
+    for (size_t k = 0; k < n; k++) {
+        const cc_unit_result *r = &sc->res[w[k].u];
+        const cc_cell *c = &r->cells[w[k].i];
+        const cc_indicator *ind = &cfg->ind[w[k].i];
+        csv_cell(f, sc->period.id, 1); fputc(',', f);
+        csv_cell(f, cc_level_name(r->unit.level), 1); fputc(',', f);
+        csv_cell(f, r->unit.id, 1); fputc(',', f);
+        csv_cell(f, r->unit.name, 1); fputc(',', f);
+        csv_cell(f, ind->id, 1); fputc(',', f);
+        csv_cell(f, ind->name, 1); fputc(',', f);
+        csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
+        csv_num(f, c->value); fputc(',', f);
+        csv_num(f, ind->target); fputc(',', f);
+        fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
+        csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
+        csv_cell(f, c->explanation, 1);
+        const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
+        fputc(',', f);
+        if (it)
+            csv_cell(f, it->id, 1);
+        fputc(',', f);
+        if (it)
+            csv_cell(f, cc_item_state_zh(it->state), 1);
+        fputs("\r\n", f);
+    }
+}
+
+/* The warnings as a table for the terminal. */
+static void warnings_table(FILE *f, const cc_scorecard *sc, const wref *w, size_t n)
+{
+    const cc_config *cfg = sc->cfg;
+    char fd[11], td[11];
+    cc_day_format(sc->period.from, fd);
+    cc_day_format(sc->period.to, td);
+    fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
+    if (n) {
+        /* every column ends in a space, so no two run together
+         * ("红未报" fills its 6 columns) */
+        pad(f, "等级", 6, 0);
+        fputc(' ', f);
+        pad(f, "单位", 17, 0);
+        fputc(' ', f);
+        pad(f, "指标", 17, 0);
+        fputc(' ', f);
+        pad(f, "数值", 7, 1);
+        fputc(' ', f);
+        pad(f, "目标", 7, 1);
+        fputc(' ', f);
+        pad(f, "连续", 4, 1);
+        fputc(' ', f);
+        pad(f, "状态", 7, 0);
+        fputs("处置\n", f);
+    }
+    for (size_t k = 0; k < n; k++) {
+        const cc_unit_result *r = &sc->res[w[k].u];
+        const cc_cell *c = &r->cells[w[k].i];
+        const cc_indicator *ind = &cfg->ind[w[k].i];
+        char name[128], v[32], t[32], rb[8];
+        const char *lv = c->status == CC_ST_NOT_REPORTED ? (c->rectify ? "红未报" : "黄未报")
+                       : c->change == CC_CHG_RESOLVED && !cc_status_is_warning(c->status) ? "达标"
+                       : level_zh(c);
+        snprintf(name, sizeof name, "%s %s", ind->id, ind->name);
+        cc_format_indicator_value(v, sizeof v, ind, c->value);
+        cc_format_value(t, sizeof t, ind->unit, ind->target);
+        snprintf(rb, sizeof rb, "%d", c->run);
+        pad(f, lv, 6, 0);
+        fputc(' ', f);
+        pad(f, r->unit.name, 17, 0);
+        fputc(' ', f);
+        pad(f, name, 17, 0);
+        fputc(' ', f);
+        pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 7, 1);
+        fputc(' ', f);
+        pad(f, t, 7, 1);
+        fputc(' ', f);
+        pad(f, rb, 4, 1);
+        fputc(' ', f);
+        pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
+        fputs(cc_cell_action_zh(c), f);
+        fputc('\n', f);
+        if (c->explanation && *c->explanation) {
+            fputs("      ", f);
+            pad(f, c->explanation, 73, -1);
+            fputc('\n', f);
+        }
+    }
+}
+
+cc_err cc_render_warnings(FILE *f, const cc_scorecard *sc, const cc_items *items, cc_format fmt, int min_colour)
+{
     size_t n;
     wref *w = collect(sc, min_colour, &n);
     cc_err e = CC_OK;
 
     if (fmt == CC_FMT_JSON) {
-        json_t *root = json_object(), *arr = json_array();
-        json_object_set_new(root, "carecard", json_string(CARECARD_VERSION));
-        json_object_set_new(root, "period", period_json(&sc->period));
-        for (size_t k = 0; k < n; k++) {
-            const cc_unit_result *r = &sc->res[w[k].u];
-            const cc_cell *c = &r->cells[w[k].i];
-            const cc_indicator *ind = &cfg->ind[w[k].i];
-            json_t *o = json_object();
-            json_object_set_new(o, "unit_level", json_string(cc_level_name(r->unit.level)));
-            json_object_set_new(o, "unit_id", json_string(r->unit.id));
-            json_object_set_new(o, "unit_name", json_string(r->unit.name));
-            json_object_set_new(o, "street_id", jstr(r->unit.street_id));
-            json_object_set_new(o, "indicator_id", json_string(ind->id));
-            json_object_set_new(o, "indicator_name", json_string(ind->name));
-            json_object_set_new(o, "status", json_string(cc_status_name(c->status)));
-            json_object_set_new(o, "level", json_string(shown_level(c)));
-            json_object_set_new(o, "value", jnum(c->value));
-            json_object_set_new(o, "numerator", jnum(c->num));
-            json_object_set_new(o, "denominator", jnum(c->den));
-            json_object_set_new(o, "target", jnum(ind->target));
-            json_object_set_new(o, "run", json_integer(c->run));
-            json_object_set_new(o, "rectify", json_boolean(c->rectify));
-            json_object_set_new(o, "change", jstr(cc_change_name(c->change)));
-            json_object_set_new(o, "action", json_string(cc_cell_action_zh(c)));
-            json_object_set_new(o, "explanation", json_string(c->explanation ? c->explanation : ""));
-            const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
-            json_object_set_new(o, "item", it ? json_string(it->id) : json_null());
-            json_object_set_new(o, "item_state", it ? json_string(cc_item_state_zh(it->state)) : json_null());
-            json_array_append_new(arr, o);
-        }
-        json_object_set_new(root, "warnings", arr);
-        if (json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)))
-            e = CC_ERR_IO;
-        fputc('\n', f);
-        json_decref(root);
+        e = warnings_json(f, sc, items, w, n);
     } else if (fmt == CC_FMT_CSV) {
-        fputs("\xEF\xBB\xBF", f);
-        fputs("period,unit_level,unit_id,unit_name,indicator_id,indicator_name,status,value,target,"
-              "run,rectify,change,explanation,item,item_state\r\n", f);
-        for (size_t k = 0; k < n; k++) {
-            const cc_unit_result *r = &sc->res[w[k].u];
-            const cc_cell *c = &r->cells[w[k].i];
-            const cc_indicator *ind = &cfg->ind[w[k].i];
-            csv_cell(f, sc->period.id, 1); fputc(',', f);
-            csv_cell(f, cc_level_name(r->unit.level), 1); fputc(',', f);
-            csv_cell(f, r->unit.id, 1); fputc(',', f);
-            csv_cell(f, r->unit.name, 1); fputc(',', f);
-            csv_cell(f, ind->id, 1); fputc(',', f);
-            csv_cell(f, ind->name, 1); fputc(',', f);
-            csv_cell(f, cc_status_name(c->status), 1); fputc(',', f);
-            csv_num(f, c->value); fputc(',', f);
-            csv_num(f, ind->target); fputc(',', f);
-            fprintf(f, "%d,%s,", c->run, c->rectify ? "true" : "false");
-            csv_cell(f, cc_change_name(c->change), 1); fputc(',', f);
-            csv_cell(f, c->explanation, 1);
-            const cc_ritem *it = items ? cc_items_current(items, w[k].u, w[k].i) : NULL;
-            fputc(',', f);
-            if (it)
-                csv_cell(f, it->id, 1);
-            fputc(',', f);
-            if (it)
-                csv_cell(f, cc_item_state_zh(it->state), 1);
-            fputs("\r\n", f);
-        }
+        warnings_csv(f, sc, items, w, n);
     } else if (fmt == CC_FMT_TABLE) {
-        char fd[11], td[11];
-        cc_day_format(sc->period.from, fd);
-        cc_day_format(sc->period.to, td);
-        fprintf(f, "预警 %s (%s..%s): %zu 条\n", sc->period.id, fd, td, n);
-        if (n) {
-            /* every column ends in a space, so no two run together
-             * ("红未报" fills its 6 columns) */
-            pad(f, "等级", 6, 0);
-            fputc(' ', f);
-            pad(f, "单位", 17, 0);
-            fputc(' ', f);
-            pad(f, "指标", 17, 0);
-            fputc(' ', f);
-            pad(f, "数值", 7, 1);
-            fputc(' ', f);
-            pad(f, "目标", 7, 1);
-            fputc(' ', f);
-            pad(f, "连续", 4, 1);
-            fputc(' ', f);
-            pad(f, "状态", 7, 0);
-            fputs("处置\n", f);
-        }
-        for (size_t k = 0; k < n; k++) {
-            const cc_unit_result *r = &sc->res[w[k].u];
-            const cc_cell *c = &r->cells[w[k].i];
-            const cc_indicator *ind = &cfg->ind[w[k].i];
-            char name[128], v[32], t[32], rb[8];
-            const char *lv = c->status == CC_ST_NOT_REPORTED ? (c->rectify ? "红未报" : "黄未报")
-                           : c->change == CC_CHG_RESOLVED && !cc_status_is_warning(c->status) ? "达标"
-                           : level_zh(c);
-            snprintf(name, sizeof name, "%s %s", ind->id, ind->name);
-            cc_format_indicator_value(v, sizeof v, ind, c->value);
-            cc_format_value(t, sizeof t, ind->unit, ind->target);
-            snprintf(rb, sizeof rb, "%d", c->run);
-            pad(f, lv, 6, 0);
-            fputc(' ', f);
-            pad(f, r->unit.name, 17, 0);
-            fputc(' ', f);
-            pad(f, name, 17, 0);
-            fputc(' ', f);
-            pad(f, c->status == CC_ST_NOT_REPORTED ? "—" : v, 7, 1);
-            fputc(' ', f);
-            pad(f, t, 7, 1);
-            fputc(' ', f);
-            pad(f, rb, 4, 1);
-            fputc(' ', f);
-            pad(f, cc_change_zh(c->change), 7, *cc_cell_action_zh(c) ? 0 : -1);
-            fputs(cc_cell_action_zh(c), f);
-            fputc('\n', f);
-            if (c->explanation && *c->explanation) {
-                fputs("      ", f);
-                pad(f, c->explanation, 73, -1);
-                fputc('\n', f);
-            }
-        }
+        warnings_table(f, sc, w, n);
     } else {
         cc_error("warnings: no xlsx format; use table, csv or json");
         e = CC_ERR_USAGE;

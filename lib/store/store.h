@@ -220,5 +220,11 @@ cc_err cc_store_status_read(cc_store *s, cc_store_status *out);
 void cc_store_status_release(cc_store_status *st);
 /* The database's file name as given to cc_store_open (borrowed until close). */
 const char *cc_store_path(const cc_store *s);
+/* ---- facts for the reports (facts.c) ---- */
+/* The last day on or before `to` with activity data, "YYYY-MM-DD" into out
+ * (len bytes); "" when there is none or the query fails. */
+void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len);
+/* Gives back SQLite's unused page-cache memory of the connection. */
+void cc_store_release_memory(cc_store *s);
 
 #endif
