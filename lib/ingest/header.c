@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void ingest_list_headers(cc_buf *b, const cc_csv_record *rec)
+static void list_headers(cc_buf *b, const cc_csv_record *rec)
 {
     size_t shown = rec->n < 30 ? rec->n : 30;
     for (size_t i = 0; i < shown; i++) {
@@ -26,7 +26,7 @@ void ingest_list_headers(cc_buf *b, const cc_csv_record *rec)
 /* Map the header to kind k; returns number of required columns missing
  * (first one in *missing), or -1 for a duplicated column (message printed
  * when report). */
-int ingest_map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map, int *where,
+static int map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map, int *where,
                       int *missing, int *matched, const char *path, int report)
 {
     for (int i = 0; i < kd->ncols; i++)
@@ -72,7 +72,7 @@ cc_kind ingest_detect_kind(const cc_csv_record *rec, cc_kind *best)
     *best = CC_KIND_UNKNOWN;
     for (int k = 0; k < CC_KIND_COUNT; k++) {
         int missing, matched;
-        int miss = ingest_map_header(&cc_kinds[k], rec, map, where, &missing, &matched, NULL, 0);
+        int miss = map_header(&cc_kinds[k], rec, map, where, &missing, &matched, NULL, 0);
         if (miss < 0)
             miss = 99;
         int req = 0;
@@ -93,7 +93,7 @@ cc_kind ingest_detect_kind(const cc_csv_record *rec, cc_kind *best)
 }
 
 /* The first line is valid UTF-8 with some non-ASCII characters. */
-int ingest_header_is_utf8(const char *path)
+static int header_is_utf8(const char *path)
 {
     char buf[8192];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -113,13 +113,144 @@ int ingest_header_is_utf8(const char *path)
     return high && cc_utf8_valid(buf, len);
 }
 
+/* The kind of the file (--kind, or told from its header; a header that
+ * matches no kind is reported against the closest one): CC_KIND_UNKNOWN
+ * when there is none (said).  hb: the headers found, for the messages. */
+static cc_kind header_kind(file_ctx *f, cc_csv *r, const cc_csv_record *rec, const cc_buf *hb)
+{
+    const cc_ingest_opts *opts = f->opts;
+    const char *path = f->path;
+    cc_kind kind = opts->kind, best = CC_KIND_UNKNOWN;
+    if (kind == CC_KIND_UNKNOWN)
+        kind = ingest_detect_kind(rec, &best);
+    if (kind == CC_KIND_UNKNOWN) {
+        if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && best == CC_KIND_UNKNOWN)
+            cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header matches no file kind", path);
+        else if (best == CC_KIND_UNKNOWN)
+            cc_error("%s: cannot tell the kind of file from its header (found: %s); name the columns as in "
+                     "data-formats.md or use --kind", path, hb->s ? hb->s : "");
+        else {
+            /* report against the closest kind */
+            kind = best;
+        }
+    }
+    return kind;
+}
+
+/* The columns the row rules name (f->x_*): -1 where the kind has none. */
+static void column_rules(file_ctx *f)
+{
+    cc_kind kind = f->kind;
+    static const struct { const char *key; size_t off; } rules[] = {
+#define R(k, x) {k, offsetof(file_ctx, x)}
+        R("places", x_places), R("inclusive_places", x_inclusive), R("start_time", x_start),
+        R("end_time", x_end), R("hours", x_hours), R("status", x_status), R("attended", x_attended),
+        R("children", x_children), R("special_attended", x_special), R("checks_passed", x_checks_passed),
+        R("checks_total", x_checks_total), R("registered", x_registered), R("online_booked", x_online),
+        R("received", x_received), R("responded", x_responded),
+        R("capacity", x_capacity), R("community_id", x_community), R("as_of", x_as_of),
+#undef R
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        int x = cc_col_index(f->kd, rules[i].key);
+        /* hours of trainings/timebank and places of communities are plain columns */
+        if (kind != CC_KIND_ACTIVITIES && strcmp(rules[i].key, "community_id") &&
+            strcmp(rules[i].key, "places") && strcmp(rules[i].key, "inclusive_places") &&
+            strcmp(rules[i].key, "as_of") && strcmp(rules[i].key, "received") &&
+            strcmp(rules[i].key, "responded"))
+            x = -1;
+        *(int *)((char *)f + rules[i].off) = x;
+    }
+}
+
+/* The columns of no kind column: a survey's are its questions, the others
+ * are named in one notice. */
+static void other_columns(file_ctx *f, const cc_csv_record *rec)
+{
+    cc_kind kind = f->kind;
+    cc_buf unk = CC_BUF_INIT;
+    int nunk = 0;
+    if (kind == CC_KIND_SURVEYS)
+        f->questions = cc_xcalloc(rec->n, sizeof *f->questions);
+    for (size_t i = 0; i < rec->n; i++) {
+        if (f->map[i] >= 0)
+            continue;
+        size_t n = rec->len[i];
+        const char *t = cc_trim(rec->field[i], &n);
+        if (kind == CC_KIND_SURVEYS && n) {
+            const char *q;
+            size_t qn = cc_question_strip(t, n, &q);
+            f->questions[i] = cc_xstrndup(q, qn);
+            f->map[i] = -2;
+            continue;
+        }
+        if (!n)
+            continue;   /* an unnamed (empty) column: nothing to say */
+        if (nunk < 10) {
+            char v[128];
+            ingest_show_value(t, n, v, sizeof v);
+            cc_buf_addf(&unk, "%s'%s'", nunk ? ", " : "", v);
+        }
+        nunk++;
+    }
+    if (nunk) {
+        cc_notice("%s: ignoring %d unknown column%s: %s%s", f->path, nunk, nunk > 1 ? "s" : "", unk.s,
+                  nunk > 10 ? ", …" : "");
+        f->st->notices++;
+    }
+    cc_buf_release(&unk);
+}
+
+int ingest_header_setup(file_ctx *f, cc_csv *r, const cc_csv_record *rec)
+{
+    const cc_ingest_opts *opts = f->opts;
+    const char *path = f->path;
+    f->ncols_in = rec->n;
+    f->header = cc_xcalloc(rec->n, sizeof *f->header);
+    for (size_t i = 0; i < rec->n; i++) {
+        size_t n = rec->len[i];
+        const char *t = cc_trim(rec->field[i], &n);
+        f->header[i] = cc_xstrndup(t, n);
+    }
+    if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && header_is_utf8(path)) {
+        cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header is UTF-8 but the file is not; "
+                 "save the whole file in one encoding", path);
+        return -1;
+    }
+    cc_buf hb = CC_BUF_INIT;
+    list_headers(&hb, rec);
+    cc_kind kind = header_kind(f, r, rec, &hb);
+    if (kind == CC_KIND_UNKNOWN) {
+        cc_buf_release(&hb);
+        return -1;
+    }
+    f->kind = kind;
+    f->kd = &cc_kinds[kind];
+    column_rules(f);
+    f->map = cc_xmalloc((rec->n + 1) * sizeof *f->map);
+    f->where = cc_xmalloc((size_t)f->kd->ncols * sizeof *f->where);
+    f->v = cc_xcalloc((size_t)f->kd->ncols, sizeof *f->v);
+    int missing, matched;
+    int miss = map_header(f->kd, rec, f->map, f->where, &missing, &matched, path, 1);
+    if (miss != 0) {
+        if (miss > 0)
+            cc_error("%s: missing required column '%s' (%s) for %s (%s); headers found: %s", path,
+                     f->kd->cols[missing].key, f->kd->cols[missing].zh, f->kd->name, f->kd->zh, hb.s ? hb.s : "");
+        cc_buf_release(&hb);
+        return -1;
+    }
+    cc_buf_release(&hb);
+    other_columns(f, rec);
+    return 0;
+}
+
 cc_kind cc_ingest_header_kind(const cc_csv_record *rec, cc_kind forced)
 {
     cc_kind best;
     if (forced == CC_KIND_UNKNOWN)
         return ingest_detect_kind(rec, &best);
     int *map = cc_xmalloc((rec->n + 1) * sizeof *map), where[64], missing, matched;
-    int miss = ingest_map_header(&cc_kinds[forced], rec, map, where, &missing, &matched, NULL, 0);
+    int miss = map_header(&cc_kinds[forced], rec, map, where, &missing, &matched, NULL, 0);
     free(map);
     return miss == 0 ? forced : CC_KIND_UNKNOWN;
 }

@@ -1,8 +1,10 @@
-/* ingest — fields to rows: header matching, kind detection, row validation,
- * cross-file references, rejects, one transaction per file.
+/* ingest/ingest — one input file (or one sheet of a workbook) in one
+ * transaction: hashed, skipped when already ingested, its header taken in
+ * (header.c), its rows read, checked and stored (pipeline.c), the ingest log
+ * written.  The files of lib/ingest, bottom-up, are listed in ingest_int.h.
  *
  * Speed: a reading thread reads, parses and checks the rows into batches
- * while the calling thread stores them (load_rows); prepared statements
+ * while the calling thread stores them (pipeline.c); prepared statements
  * reused for every row, accepted rows stored ROWS_MANY to an INSERT, survey
  * answers TUPLES_MANY to a statement; one transaction per file;
  * nothing allocated per row (values point into the batch's copy of the
@@ -30,19 +32,16 @@ double ingest_now_s(clockid_t c)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* CARECARD_INGEST_TIMING=1: one line per file on stderr saying where the
- * time went (for profiling; see docs/performance.md). */
+/* CARECARD_INGEST_TIMING (tuning ingest_timing): one line per file saying
+ * where the time went (for profiling; see docs/performance.md). */
 static void timing_report(const file_ctx *f)
 {
-    static int on = -1;
-    if (on < 0)
-        on = getenv("CARECARD_INGEST_TIMING") != NULL;
-    if (!on)
+    if (!cc_tuning_get()->ingest_timing)
         return;
     const double *t = f->t;
-    fprintf(stderr, "carecard: timing %s: open+hash %.3f s, setup %.3f s, rows %.3f s (storing thread %.3f s CPU, "
-            "reading thread %.3f s CPU), indexes %.3f s, rosters %.3f s, commit %.3f s\n", f->name, t[1] - t[0],
-            t[5] - t[1], t[2] - t[5], f->cpu_store, f->cpu_read, t[3] - t[2], t[6] - t[3], t[4] - t[6]);
+    cc_trace("timing %s: open+hash %.3f s, setup %.3f s, rows %.3f s (storing thread %.3f s CPU, "
+             "reading thread %.3f s CPU), indexes %.3f s, rosters %.3f s, commit %.3f s", f->name, t[1] - t[0],
+             t[5] - t[1], t[2] - t[5], f->cpu_store, f->cpu_read, t[3] - t[2], t[6] - t[3], t[4] - t[6]);
 }
 
 static void utc_now(char out[24])
@@ -209,39 +208,17 @@ static void say_known(const char *path, const char *name, char *when, char *oldn
     free(oldname);
 }
 
-cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
-                         const cc_sheet_unit *u)
+/* Open the file at path and hash it (the key in the ingest log): NULL when
+ * it cannot be read (said). */
+static cc_csv *open_input(file_ctx *f, const char *path, char hex[SHA256_DIGEST_SIZE * 2 + 1])
 {
-    file_ctx fc, *f = &fc;
-    memset(f, 0, sizeof *f);
-    const char *file = path;  /* the input file; path: what messages call it */
-    if (u)
-        path = u->label;
-    f->unit = u;
-    f->s = s;
-    f->opts = opts;
-    f->path = path;
-    f->name = u ? u->name : base_name(path);
-    f->st = st;
-    f->today = cc_today();
-    f->too_old = f->today - 400;
-    int big;
-
     hash_ctx h = {.path = path};
     cc_csv_opts co = {0};
-    co.enc = opts->encoding;
+    co.enc = f->opts->encoding;
     co.delim = CC_CSV_AUTO;
-    f->t[0] = ingest_now_s(CLOCK_MONOTONIC);
     pthread_t hth;
     struct stat sb;
     cc_csv *r = NULL;
-    char hex[SHA256_DIGEST_SIZE * 2 + 1];
-    if (u) {                  /* a sheet: opened and hashed by book.c */
-        r = u->r;
-        snprintf(hex, sizeof hex, "%s", "");
-        f->t[1] = ingest_now_s(CLOCK_MONOTONIC);
-        goto opened;
-    }
     int hashing = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && pthread_create(&hth, NULL, hash_main, &h) == 0;
     if (!hashing) {             /* hash in the pass, as it reads */
         sha256_init(&h.sha);
@@ -260,14 +237,174 @@ cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_
         }
     }
     if (!r)
-        return CC_ERR_DATA;
+        return NULL;
     f->t[1] = ingest_now_s(CLOCK_MONOTONIC);
     uint8_t dig[SHA256_DIGEST_SIZE];
     sha256_digest(&h.sha, sizeof dig, dig);
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
         snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+    return r;
+}
 
-opened:;
+/* The header record of r: 0, or -1 (said). */
+static int read_header(const char *path, cc_csv *r, cc_csv_record *rec)
+{
+    int rc = cc_csv_next(r, rec);
+    if (rc == 0) {
+        cc_error("%s: empty file (no header line)", path);
+        return -1;
+    }
+    if (rc < 0) {
+        cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
+        return -1;
+    }
+    return 0;
+}
+
+/* The file's row in the ingest log (file: the input file as given; key: its
+ * SHA-256, a sheet's "SHA-256#sheet"); f->file_id. */
+static cc_err record_file(file_ctx *f, const char *file, const char *key, cc_csv *r)
+{
+    char now[24];
+    utc_now(now);
+    sqlite3_stmt *q;
+    if (ingest_prep(f, "INSERT INTO files (name, path, sha256, kind, encoding, rows_read, rows_accepted, "
+                       "rows_rejected, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)", &q) < 0)
+        return CC_ERR_DB;
+    sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, f->kd->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, cc_encoding_name(cc_csv_encoding(r)), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return cc_store_err(f->s, rc, "recording the file");
+    f->file_id = sqlite3_last_insert_rowid(f->s->db);
+    return CC_OK;
+}
+
+/* Inside the transaction, before the rows: the file recorded, its earlier
+ * version removed, a big file's indexes dropped, the statements prepared. */
+static cc_err setup_file(file_ctx *f, const char *file, const char *key, cc_csv *r)
+{
+    int big;
+    cc_err err = record_file(f, file, key, r);
+    if (err != CC_OK)
+        return err;
+    if (ingest_roster_note_removed(f) < 0)
+        return CC_ERR_DB;
+    if (remove_earlier_versions(f) < 0 || ((big = ingest_big_against_table(f, f->path, cc_csv_size(r))) != 0 &&
+                                           (big < 0 || ingest_drop_indexes(f) < 0)) ||
+        ingest_prepare_kind(f) < 0 ||
+        (f->kind != CC_KIND_COMMUNITIES && ingest_load_communities(f) < 0))
+        return CC_ERR_DB;
+    if (ingest_roster_prepare(f) < 0)
+        return CC_ERR_DB;
+    return CC_OK;
+}
+
+/* The counts of the file in the ingest log. */
+static cc_err record_counts(file_ctx *f)
+{
+    cc_ingest_stats *st = f->st;
+    sqlite3_stmt *q;
+    if (ingest_prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0)
+        return CC_ERR_DB;
+    sqlite3_bind_int64(q, 1, st->rows_read);
+    sqlite3_bind_int64(q, 2, st->rows_accepted);
+    sqlite3_bind_int64(q, 3, st->rows_rejected);
+    sqlite3_bind_int64(q, 4, f->file_id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return cc_store_err(f->s, rc, "recording the file");
+    return CC_OK;
+}
+
+/* After the rows, before the commit: indexes rebuilt, what was not shown
+ * counted, --strict, the counts, the rejects file on disk, the rosters. */
+static cc_err finish_file(file_ctx *f)
+{
+    cc_ingest_stats *st = f->st;
+    const char *path = f->path;
+    cc_err err;
+    if (ingest_recreate_indexes(f) < 0)   /* (before the notices: it may say repeated keys) */
+        return CC_ERR_DB;
+    f->t[3] = ingest_now_s(CLOCK_MONOTONIC);
+    if (f->shown_rejects > MAX_SHOWN)
+        cc_warn("%s: %ld more rejected rows not shown", path, f->shown_rejects - MAX_SHOWN);
+    if (f->shown_dups > MAX_SHOWN)
+        cc_notice("%s: %ld more repeated keys not shown", path, f->shown_dups - MAX_SHOWN);
+    if (f->opts->strict && st->rows_rejected) {
+        cc_error("%s: %ld row%s rejected; --strict: file not stored", path, st->rows_rejected,
+                 st->rows_rejected > 1 ? "s" : "");
+        return CC_ERR_DATA;
+    }
+    if (st->rows_read == 0)
+        cc_notice("%s: no data rows", path);
+    if ((err = record_counts(f)) != CC_OK)
+        return err;
+    if (f->rej && (fflush(f->rej) != 0 || ferror(f->rej) || fsync(fileno(f->rej)) != 0)) {
+        cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
+        return CC_ERR_IO;
+    }
+    if ((err = ingest_roster_rollup(f)) != CC_OK)
+        return err;
+    f->t[6] = ingest_now_s(CLOCK_MONOTONIC);
+    return CC_OK;
+}
+
+/* After the commit: what is said, the rejects file in its place. */
+static void after_commit(file_ctx *f)
+{
+    cc_ingest_stats *st = f->st;
+    const char *path = f->path;
+    f->t[4] = ingest_now_s(CLOCK_MONOTONIC);
+    timing_report(f);
+    st->stored = 1;
+    if (f->plaus)           /* (only now: a file refused later stores none) */
+        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
+                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
+    if (f->rej) {
+        fclose(f->rej);
+        f->rej = NULL;
+        if (rename(f->rej_tmp, f->rej_path) != 0)
+            cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
+        else
+            CC_FREE(f->rej_tmp);
+    }
+    cc_verbose("%s: %s, %ld rows stored, %ld rejected", path, f->kd->name, st->rows_accepted, st->rows_rejected);
+}
+
+cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
+                  const cc_sheet_unit *u)
+{
+    file_ctx fc, *f = &fc;
+    memset(f, 0, sizeof *f);
+    const char *file = path;  /* the input file; path: what messages call it */
+    if (u)
+        path = u->label;
+    f->unit = u;
+    f->s = s;
+    f->opts = opts;
+    f->path = path;
+    f->name = u ? u->name : base_name(path);
+    f->st = st;
+    f->today = cc_today();
+    f->too_old = f->today - 400;
+
+    f->t[0] = ingest_now_s(CLOCK_MONOTONIC);
+    cc_csv *r = NULL;
+    char hex[SHA256_DIGEST_SIZE * 2 + 1];
+    if (u) {                  /* a sheet: opened and hashed by book.c */
+        r = u->r;
+        snprintf(hex, sizeof hex, "%s", "");
+        f->t[1] = ingest_now_s(CLOCK_MONOTONIC);
+    } else if (!(r = open_input(f, path, hex))) {
+        return CC_ERR_DATA;
+    }
     const char *key = u ? u->sha : hex;
     cc_err err = CC_OK;
     char *when = NULL, *oldname = NULL;
@@ -279,14 +416,7 @@ opened:;
     }
 
     cc_csv_record rec;
-    int rc = cc_csv_next(r, &rec);
-    if (rc == 0) {
-        cc_error("%s: empty file (no header line)", path);
-        cc_csv_free(r);
-        return CC_ERR_DATA;
-    }
-    if (rc < 0) {
-        cc_error("%s: %s", path, cc_csv_error(r));   /* (the message names its line) */
+    if (read_header(path, r, &rec) < 0) {
         cc_csv_free(r);
         return CC_ERR_DATA;
     }
@@ -296,114 +426,11 @@ opened:;
         cc_csv_free(r);
         return err;
     }
-    /* header */
-    f->ncols_in = rec.n;
-    f->header = cc_xcalloc(rec.n, sizeof *f->header);
-    for (size_t i = 0; i < rec.n; i++) {
-        size_t n = rec.len[i];
-        const char *t = cc_trim(rec.field[i], &n);
-        f->header[i] = cc_xstrndup(t, n);
-    }
-    if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && ingest_header_is_utf8(path)) {
-        cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header is UTF-8 but the file is not; "
-                 "save the whole file in one encoding", path);
+    if (ingest_header_setup(f, r, &rec) < 0) {
         file_release(f);
         cc_csv_free(r);
         return CC_ERR_DATA;
     }
-    cc_kind kind = opts->kind, best = CC_KIND_UNKNOWN;
-    if (kind == CC_KIND_UNKNOWN)
-        kind = ingest_detect_kind(&rec, &best);
-    cc_buf hb = CC_BUF_INIT;
-    ingest_list_headers(&hb, &rec);
-    if (kind == CC_KIND_UNKNOWN) {
-        if (opts->encoding == CC_ENC_AUTO && cc_csv_encoding(r) == CC_ENC_GB18030 && best == CC_KIND_UNKNOWN)
-            cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header matches no file kind", path);
-        else if (best == CC_KIND_UNKNOWN)
-            cc_error("%s: cannot tell the kind of file from its header (found: %s); name the columns as in "
-                     "data-formats.md or use --kind", path, hb.s ? hb.s : "");
-        else {
-            /* report against the closest kind */
-            kind = best;
-        }
-        if (kind == CC_KIND_UNKNOWN) {
-            cc_buf_release(&hb);
-            file_release(f);
-            cc_csv_free(r);
-            return CC_ERR_DATA;
-        }
-    }
-    f->kind = kind;
-    f->kd = &cc_kinds[kind];
-    {
-        static const struct { const char *key; size_t off; } rules[] = {
-#define R(k, x) {k, offsetof(file_ctx, x)}
-            R("places", x_places), R("inclusive_places", x_inclusive), R("start_time", x_start),
-            R("end_time", x_end), R("hours", x_hours), R("status", x_status), R("attended", x_attended),
-            R("children", x_children), R("special_attended", x_special), R("checks_passed", x_checks_passed),
-            R("checks_total", x_checks_total), R("registered", x_registered), R("online_booked", x_online),
-            R("received", x_received), R("responded", x_responded),
-            R("capacity", x_capacity), R("community_id", x_community), R("as_of", x_as_of),
-#undef R
-        };
-        for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
-            int x = cc_col_index(f->kd, rules[i].key);
-            /* hours of trainings/timebank and places of communities are plain columns */
-            if (kind != CC_KIND_ACTIVITIES && strcmp(rules[i].key, "community_id") &&
-                strcmp(rules[i].key, "places") && strcmp(rules[i].key, "inclusive_places") &&
-                strcmp(rules[i].key, "as_of") && strcmp(rules[i].key, "received") &&
-                strcmp(rules[i].key, "responded"))
-                x = -1;
-            *(int *)((char *)f + rules[i].off) = x;
-        }
-    }
-    f->map = cc_xmalloc((rec.n + 1) * sizeof *f->map);
-    f->where = cc_xmalloc((size_t)f->kd->ncols * sizeof *f->where);
-    f->v = cc_xcalloc((size_t)f->kd->ncols, sizeof *f->v);
-    int missing, matched;
-    int miss = ingest_map_header(f->kd, &rec, f->map, f->where, &missing, &matched, path, 1);
-    if (miss != 0) {
-        if (miss > 0)
-            cc_error("%s: missing required column '%s' (%s) for %s (%s); headers found: %s", path,
-                     f->kd->cols[missing].key, f->kd->cols[missing].zh, f->kd->name, f->kd->zh, hb.s ? hb.s : "");
-        cc_buf_release(&hb);
-        file_release(f);
-        cc_csv_free(r);
-        return CC_ERR_DATA;
-    }
-    cc_buf_release(&hb);
-    /* unknown columns / survey questions */
-    cc_buf unk = CC_BUF_INIT;
-    int nunk = 0;
-    if (kind == CC_KIND_SURVEYS)
-        f->questions = cc_xcalloc(rec.n, sizeof *f->questions);
-    for (size_t i = 0; i < rec.n; i++) {
-        if (f->map[i] >= 0)
-            continue;
-        size_t n = rec.len[i];
-        const char *t = cc_trim(rec.field[i], &n);
-        if (kind == CC_KIND_SURVEYS && n) {
-            const char *q;
-            size_t qn = cc_question_strip(t, n, &q);
-            f->questions[i] = cc_xstrndup(q, qn);
-            f->map[i] = -2;
-            continue;
-        }
-        if (!n)
-            continue;   /* an unnamed (empty) column: nothing to say */
-        if (nunk < 10) {
-            char v[128];
-            ingest_show_value(t, n, v, sizeof v);
-            cc_buf_addf(&unk, "%s'%s'", nunk ? ", " : "", v);
-        }
-        nunk++;
-    }
-    if (nunk) {
-        cc_notice("%s: ignoring %d unknown column%s: %s%s", path, nunk, nunk > 1 ? "s" : "", unk.s,
-                  nunk > 10 ? ", …" : "");
-        st->notices++;
-    }
-    cc_buf_release(&unk);
 
     /* the transaction */
     if ((err = cc_store_begin(s)) != CC_OK) {
@@ -421,44 +448,8 @@ opened:;
         cc_csv_free(r);
         return CC_OK;
     }
-    char now[24];
-    utc_now(now);
-    {
-        sqlite3_stmt *q;
-        if (ingest_prep(f, "INSERT INTO files (name, path, sha256, kind, encoding, rows_read, rows_accepted, "
-                    "rows_rejected, ingested_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)", &q) < 0) {
-            err = CC_ERR_DB;
-            goto fail;
-        }
-        sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, file, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, f->kd->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, cc_encoding_name(cc_csv_encoding(r)), -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 6, now, -1, SQLITE_STATIC);
-        rc = sqlite3_step(q);
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) {
-            err = cc_store_err(s, rc, "recording the file");
-            goto fail;
-        }
-        f->file_id = sqlite3_last_insert_rowid(s->db);
-    }
-    if (ingest_roster_note_removed(f) < 0) {
-        err = CC_ERR_DB;
+    if ((err = setup_file(f, file, key, r)) != CC_OK)
         goto fail;
-    }
-    if (remove_earlier_versions(f) < 0 || ((big = ingest_big_against_table(f, path, cc_csv_size(r))) != 0 &&
-                                           (big < 0 || ingest_drop_indexes(f) < 0)) ||
-        ingest_prepare_kind(f) < 0 ||
-        (kind != CC_KIND_COMMUNITIES && ingest_load_communities(f) < 0)) {
-        err = CC_ERR_DB;
-        goto fail;
-    }
-    if (ingest_roster_prepare(f) < 0) {
-        err = CC_ERR_DB;
-        goto fail;
-    }
 
     f->size = cc_csv_size(r);
     f->t[5] = ingest_now_s(CLOCK_MONOTONIC);
@@ -467,65 +458,11 @@ opened:;
     f->t[2] = ingest_now_s(CLOCK_MONOTONIC);
     ingest_progress(f, 0, 0, 1);
     ingest_finalize_all(f);
-    if (ingest_recreate_indexes(f) < 0) {   /* (before the notices: it may say repeated keys) */
-        err = CC_ERR_DB;
+    if ((err = finish_file(f)) != CC_OK)
         goto fail;
-    }
-    f->t[3] = ingest_now_s(CLOCK_MONOTONIC);
-    if (f->shown_rejects > MAX_SHOWN)
-        cc_warn("%s: %ld more rejected rows not shown", path, f->shown_rejects - MAX_SHOWN);
-    if (f->shown_dups > MAX_SHOWN)
-        cc_notice("%s: %ld more repeated keys not shown", path, f->shown_dups - MAX_SHOWN);
-    if (opts->strict && st->rows_rejected) {
-        cc_error("%s: %ld row%s rejected; --strict: file not stored", path, st->rows_rejected,
-                 st->rows_rejected > 1 ? "s" : "");
-        err = CC_ERR_DATA;
-        goto fail;
-    }
-    if (st->rows_read == 0)
-        cc_notice("%s: no data rows", path);
-    {
-        sqlite3_stmt *q;
-        if (ingest_prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0) {
-            err = CC_ERR_DB;
-            goto fail;
-        }
-        sqlite3_bind_int64(q, 1, st->rows_read);
-        sqlite3_bind_int64(q, 2, st->rows_accepted);
-        sqlite3_bind_int64(q, 3, st->rows_rejected);
-        sqlite3_bind_int64(q, 4, f->file_id);
-        rc = sqlite3_step(q);
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) {
-            err = cc_store_err(s, rc, "recording the file");
-            goto fail;
-        }
-    }
-    if (f->rej && (fflush(f->rej) != 0 || ferror(f->rej) || fsync(fileno(f->rej)) != 0)) {
-        cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
-        err = CC_ERR_IO;
-        goto fail;
-    }
-    if ((err = ingest_roster_rollup(f)) != CC_OK)
-        goto fail;
-    f->t[6] = ingest_now_s(CLOCK_MONOTONIC);
     if ((err = cc_store_commit(s)) != CC_OK)
         goto fail_committed;
-    f->t[4] = ingest_now_s(CLOCK_MONOTONIC);
-    timing_report(f);
-    st->stored = 1;
-    if (f->plaus)           /* (only now: a file refused later stores none) */
-        cc_notice("%s: %ld plausibility warning%s stored (future or old dates, attended > 1.5 × capacity, "
-                  "hours > 12)", path, f->plaus, f->plaus > 1 ? "s" : "");
-    if (f->rej) {
-        fclose(f->rej);
-        f->rej = NULL;
-        if (rename(f->rej_tmp, f->rej_path) != 0)
-            cc_error("%s: cannot write the rejects file: %s", f->rej_path, strerror(errno));
-        else
-            CC_FREE(f->rej_tmp);
-    }
-    cc_verbose("%s: %s, %ld rows stored, %ld rejected", path, f->kd->name, st->rows_accepted, st->rows_rejected);
+    after_commit(f);
     file_release(f);
     cc_csv_free(r);
     return CC_OK;
@@ -546,4 +483,3 @@ fail_committed:
     cc_csv_free(r);
     return err;
 }
-

@@ -195,11 +195,13 @@ int ingest_check_plausible(file_ctx *f, long line);
 int ingest_reject_row(file_ctx *f, const cc_csv_record *rec, const char *reason, const char *col);
 
 /* ---- header.c ---- */
-void ingest_list_headers(cc_buf *b, const cc_csv_record *rec);
-int ingest_map_header(const cc_kind_def *kd, const cc_csv_record *rec, int *map, int *where,
-                      int *missing, int *matched, const char *path, int report);
+/* The header rec of the file f (r: its reader) taken in: the kind, the
+ * column map, the column rules, the survey questions (unknown columns
+ * said); 0, or -1 (said) when the file cannot be read as any kind. */
+int ingest_header_setup(file_ctx *f, cc_csv *r, const cc_csv_record *rec);
+/* The kind with every required column (most columns matched wins); else
+ * CC_KIND_UNKNOWN with *best the closest kind. */
 cc_kind ingest_detect_kind(const cc_csv_record *rec, cc_kind *best);
-int ingest_header_is_utf8(const char *path);
 /* The kind whose header rec is (forced: only that kind), else CC_KIND_UNKNOWN (book.c). */
 cc_kind cc_ingest_header_kind(const cc_csv_record *rec, cc_kind forced);
 

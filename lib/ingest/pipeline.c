@@ -307,8 +307,7 @@ static cc_err store_batch(file_ctx *f, const batch *b)
 
 int ingest_threads_wanted(void)
 {
-    const char *e = getenv("CARECARD_INGEST_THREADS");
-    return e && atoi(e) == 1 ? 1 : 2;
+    return cc_tuning_get()->ingest_threads == 1 ? 1 : 2;
 }
 
 /* Read, check and store every data row of r. */

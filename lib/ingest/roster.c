@@ -92,8 +92,7 @@ int ingest_roster_prepare(file_ctx *f)
         f->rx_special = cc_col_index(f->kd, "special");
         f->ract.ok = 0;
         /* CARECARD_ROSTER_READBACK=1: every week read back (the old way; tests compare) */
-        const char *rb = getenv("CARECARD_ROSTER_READBACK");
-        if (!(rb && atoi(rb) == 1) && f->rx_p >= 0 && f->rx_h >= 0 && f->rx_role >= 0 && f->rx_special >= 0)
+        if (!cc_tuning_get()->roster_readback && f->rx_p >= 0 && f->rx_h >= 0 && f->rx_role >= 0 && f->rx_special >= 0)
             f->feed = cc_roster_feed_new(ingest_threads_wanted() > 1);
         /* one lookup per activity: the reference check, the week touched, the roster */
         return ingest_prep(f, "SELECT date, community_id, status FROM activities WHERE activity_id = ?", &f->roster_q);
