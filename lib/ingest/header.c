@@ -128,7 +128,7 @@ static cc_kind header_kind(file_ctx *f, cc_csv *r, const cc_csv_record *rec, con
             cc_error("%s: neither UTF-8 nor GB18030 (mixed encodings?): the header matches no file kind", path);
         else if (best == CC_KIND_UNKNOWN)
             cc_error("%s: cannot tell the kind of file from its header (found: %s); name the columns as in "
-                     "data-formats.md or use --kind", path, hb->s ? hb->s : "");
+                     "docs/inputs/README.md or use --kind", path, hb->s ? hb->s : "");
         else {
             /* report against the closest kind */
             kind = best;
