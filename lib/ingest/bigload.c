@@ -18,7 +18,8 @@
 int ingest_drop_indexes(file_ctx *f)
 {
     sqlite3_stmt *q;
-    if (ingest_prep(f, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = ?", &q) < 0)
+    if (ingest_prep(f, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                       " AND tbl_name = ?", &q) < 0)
         return -1;
     sqlite3_bind_text(q, 1, f->kd->table, -1, SQLITE_STATIC);
     cc_buf drop = CC_BUF_INIT;
@@ -62,7 +63,7 @@ int ingest_big_against_table(file_ctx *f, const char *path, off_t size)
         return 0;
     sqlite3_stmt *q;
     if (ingest_prep(f, "SELECT coalesce(sum(rows_accepted), 0) FROM files WHERE kind = ? AND superseded_by IS NULL"
-                " AND file_id <> ?", &q) < 0)
+                       " AND file_id <> ?", &q) < 0)
         return -1;
     sqlite3_bind_text(q, 1, f->kd->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, f->file_id);
@@ -88,6 +89,32 @@ struct shown_dup {
     char *key;
 };
 
+/* The notice of a repeat at line (of pline; key copied) kept when it is among
+ * the room earliest lines: sd[0 .. *nsd) in line order. */
+static void shown_keep(struct shown_dup *sd, int *nsd, int room, long line, long pline, const char *key)
+{
+    if (room && (*nsd < room || line < sd[*nsd - 1].line)) {
+        if (*nsd == room)
+            free(sd[--*nsd].key);
+        int j = (*nsd)++;
+        for (; j > 0 && sd[j - 1].line > line; j--)
+            sd[j] = sd[j - 1];
+        sd[j] = (struct shown_dup){line, pline, cc_xstrdup(key)};
+    }
+}
+
+/* The roster feed reads back the week of activity aid (day: its date query). */
+static void readback_week(file_ctx *f, sqlite3_stmt *day, const char *aid)
+{
+    cc_day d;
+    sqlite3_bind_text(day, 1, aid ? aid : "", -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(day) == SQLITE_ROW && sqlite3_column_text(day, 0) &&
+        cc_parse_date((const char *)sqlite3_column_text(day, 0), (size_t)sqlite3_column_bytes(day, 0),
+                      &d) == CC_PARSE_OK)
+        cc_roster_feed_readback(f->feed, d);
+    sqlite3_reset(day);
+}
+
 static int resolve_duplicates(file_ctx *f)
 {
     const cc_kind_def *kd = f->kd;
@@ -107,8 +134,8 @@ static int resolve_duplicates(file_ctx *f)
     cc_buf_reset(&sql);
     cc_buf_addf(&sql, "DELETE FROM %s WHERE rowid = ?", kd->table);
     rc = rc < 0 ? rc : ingest_prep(f, sql.s, &del);
-    rc = rc < 0 ? rc : ingest_prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ? AND file_id = ? AND line = ?",
-                            &pdel);
+    rc = rc < 0 ? rc : ingest_prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ? AND file_id = ?"
+                                      " AND line = ?", &pdel);
     rc = rc < 0 ? rc : ingest_prep(f, "SELECT date FROM activities WHERE activity_id = ?", &day);
     char key[512];                    /* as key_text writes it */
     cc_buf id[2] = {CC_BUF_INIT, CC_BUF_INIT};   /* the key exactly: each value's length, then it */
@@ -147,25 +174,10 @@ static int resolve_duplicates(file_ctx *f)
             if (pfid == f->file_id && fid == f->file_id) {
                 f->st->replaced++;
                 f->shown_dups++;
-                if (room && (nsd < room || line < sd[nsd - 1].line)) {
-                    if (nsd == room)
-                        free(sd[--nsd].key);
-                    int j = nsd++;
-                    for (; j > 0 && sd[j - 1].line > line; j--)
-                        sd[j] = sd[j - 1];
-                    sd[j] = (struct shown_dup){line, pline, cc_xstrdup(key)};
-                }
+                shown_keep(sd, &nsd, room, line, pline, key);
             }
-            if (f->feed && act >= 0) {
-                const char *aid = (const char *)sqlite3_column_text(q, 3 + act);
-                cc_day d;
-                sqlite3_bind_text(day, 1, aid ? aid : "", -1, SQLITE_TRANSIENT);
-                if (sqlite3_step(day) == SQLITE_ROW && sqlite3_column_text(day, 0) &&
-                    cc_parse_date((const char *)sqlite3_column_text(day, 0), (size_t)sqlite3_column_bytes(day, 0),
-                                  &d) == CC_PARSE_OK)
-                    cc_roster_feed_readback(f->feed, d);
-                sqlite3_reset(day);
-            }
+            if (f->feed && act >= 0)
+                readback_week(f, day, (const char *)sqlite3_column_text(q, 3 + act));
         }
         prow = row;
         pfid = fid;
@@ -208,7 +220,7 @@ int ingest_recreate_indexes(file_ctx *f)
     if (!f->nindex)
         return 0;
     cc_store_exec(f->s, ingest_threads_wanted() > 1 ? "PRAGMA cache_size=-16384; PRAGMA threads=1"
-                                             : "PRAGMA cache_size=-16384");
+                                                    : "PRAGMA cache_size=-16384");
     for (int i = 0; i < f->nindex && !rc; i++) {
         int e = sqlite3_exec(f->s->db, f->index_sql[i], NULL, NULL, NULL);
         if ((e & 0xff) == SQLITE_CONSTRAINT && resolve_duplicates(f) == 0)

@@ -310,7 +310,8 @@ static cc_err record_counts(file_ctx *f)
 {
     cc_ingest_stats *st = f->st;
     sqlite3_stmt *q;
-    if (ingest_prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?", &q) < 0)
+    if (ingest_prep(f, "UPDATE files SET rows_read = ?, rows_accepted = ?, rows_rejected = ? WHERE file_id = ?",
+                    &q) < 0)
         return CC_ERR_DB;
     sqlite3_bind_int64(q, 1, st->rows_read);
     sqlite3_bind_int64(q, 2, st->rows_accepted);
@@ -378,14 +379,11 @@ static void after_commit(file_ctx *f)
     cc_verbose("%s: %s, %ld rows stored, %ld rejected", path, f->kd->name, st->rows_accepted, st->rows_rejected);
 }
 
-cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
-                  const cc_sheet_unit *u)
+/* The state of a new file (path: what messages call it). */
+static void file_init(file_ctx *f, cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
+                      const cc_sheet_unit *u)
 {
-    file_ctx fc, *f = &fc;
     memset(f, 0, sizeof *f);
-    const char *file = path;  /* the input file; path: what messages call it */
-    if (u)
-        path = u->label;
     f->unit = u;
     f->s = s;
     f->opts = opts;
@@ -394,6 +392,16 @@ cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_
     f->st = st;
     f->today = cc_today();
     f->too_old = f->today - 400;
+}
+
+cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
+                  const cc_sheet_unit *u)
+{
+    file_ctx fc, *f = &fc;
+    const char *file = path;  /* the input file; path: what messages call it */
+    if (u)
+        path = u->label;
+    file_init(f, s, path, opts, st, u);
 
     f->t[0] = ingest_now_s(CLOCK_MONOTONIC);
     cc_csv *r = NULL;

@@ -186,10 +186,10 @@ int ingest_prepare_kind(file_ctx *f)
     }
     rc |= ingest_prep(f, "SELECT 1 FROM activities WHERE activity_id = ?", &f->activity_q);
     rc |= ingest_prep(f, "SELECT 1 FROM providers WHERE provider_id = ?", &f->provider_q);
-    rc |= ingest_prep(f, "INSERT INTO rejects (file_id, line, community_id, date, column_key, message) VALUES (?, ?, ?, ?, ?, ?)",
-               &f->reject_ins);
+    rc |= ingest_prep(f, "INSERT INTO rejects (file_id, line, community_id, date, column_key, message)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", &f->reject_ins);
     rc |= ingest_prep(f, "INSERT INTO plausibility (file_id, line, kind, row_key, community_id, date, message) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)", &f->plaus_ins);
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", &f->plaus_ins);
     rc |= ingest_prep(f, "DELETE FROM plausibility WHERE kind = ? AND row_key = ?", &f->plaus_del);
     return rc ? -1 : 0;
 }

@@ -44,7 +44,8 @@ int ingest_roster_note_removed(file_ctx *f)
     int rc = 0;
     f->roster_lo = 1;
     f->roster_hi = 0;
-    if (ingest_prep(f, "SELECT file_id, kind FROM files WHERE name = ? AND file_id <> ? AND superseded_by IS NULL", &q) < 0)
+    if (ingest_prep(f, "SELECT file_id, kind FROM files WHERE name = ? AND file_id <> ? AND superseded_by IS NULL",
+                    &q) < 0)
         return -1;
     sqlite3_bind_text(q, 1, f->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, f->file_id);

@@ -276,7 +276,8 @@ int ingest_check_row(file_ctx *f)
                 v->code = NULL;
             } else if ((c->flags & CC_F_BYNAME) && ingest_map_get(&f->community_names, v->s, v->n, &id)) {
                 if (id == AMBIGUOUS)
-                    return ingest_fail_value(f, ci, "names more than one community in the register; use the community ID");
+                    return ingest_fail_value(f, ci,
+                                             "names more than one community in the register; use the community ID");
                 v->code = id;
             } else {
                 return ingest_fail_value(f, ci, "no such community in the communities register");
