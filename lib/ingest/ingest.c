@@ -25,13 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-double ingest_now_s(clockid_t c)
-{
-    struct timespec ts;
-    clock_gettime(c, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* CARECARD_INGEST_TIMING (tuning ingest_timing): one line per file saying
  * where the time went (for profiling; see docs/performance.md). */
 static void timing_report(const file_ctx *f)
@@ -129,15 +122,6 @@ static void file_release(file_ctx *f)
         unlink(f->rej_tmp);
     free(f->rej_tmp);
     free(f->rej_path);
-}
-
-/* offset: bytes of input read so far, of size: to the progress callback */
-void ingest_progress(file_ctx *f, uint64_t offset, uint64_t size, int done)
-{
-    if (!f->opts->progress)
-        return;
-    cc_progress p = {"ingest", f->name, (long)offset, (long)size, done ? 0 : f->st->rows_read, done};
-    cc_progress_report(&p);
 }
 
 static int remove_earlier_versions(file_ctx *f)

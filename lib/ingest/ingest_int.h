@@ -6,11 +6,11 @@
  *   msg_zh.c    the Chinese of every message (the catalog; public in ingest.h)
  *   kinds.c     the nine input kinds as column tables; header spellings (kinds.h)
  *   strmap.c    a small string set and map (the communities register)
- *   validate.c  one row's cells parsed and checked; the reason a row is rejected
  *   load.c      the statements of a kind; accepted rows stored; plausibility warnings
+ *   roster.c    the attendance rosters of the weeks a file changes
+ *   validate.c  one row's cells parsed and checked; the reason a row is rejected
  *   rejects.c   a rejected row said, written to the rejects file, recorded
  *   header.c    the header matched to a kind; column rules, unknown columns
- *   roster.c    the attendance rosters of the weeks a file changes
  *   bigload.c   a big file loaded without secondary indexes; repeated keys resolved
  *   pipeline.c  the data rows: a reading thread and a storing thread
  *   ledger_in.c a returned rectification ledger (ledger_in.h)
@@ -151,6 +151,18 @@ typedef struct {
     const cc_sheet_unit *unit;                 /* a sheet of a workbook (book.c), else NULL */
 } file_ctx;
 
+/* ---- small helpers every file may use ---- */
+static inline void ingest_fmt_num(double x, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.15g", x);
+}
+
+/* 1 (tuning ingest_threads = 1: read and store on one thread) or 2 */
+static inline int ingest_threads_wanted(void)
+{
+    return cc_tuning_get()->ingest_threads == 1 ? 1 : 2;
+}
+
 /* ---- strmap.c ---- */
 void ingest_map_release(strmap *m);
 /* Add key k (kn bytes) with value v (copied; NULL for a set); a key added
@@ -158,20 +170,6 @@ void ingest_map_release(strmap *m);
 void ingest_map_put(strmap *m, const char *k, size_t kn, const char *v);
 /* 1 and *v = value (borrowed) when found */
 int ingest_map_get(const strmap *m, const char *k, size_t kn, const char **v);
-
-/* ---- validate.c ---- */
-/* Value for a message: at most ~60 bytes, whole UTF-8 characters, control
- * characters shown as '?'. */
-void ingest_show_value(const char *s, size_t n, char *out, size_t cap);
-void ingest_fmt_num(double x, char *out, size_t cap);
-/* -1 with f->reason "column 'key' (中文): value '…' — what" */
-int ingest_fail_value(file_ctx *f, int ci, const char *what);
-/* Parse one cell of kind column ci into f->v[ci] (s: borrowed by f->v[ci]). */
-void ingest_parse_cell(file_ctx *f, int ci, const char *s, size_t n);
-/* 0, or -1 with f->reason: the parsed row checked in column order; the
- * references to stored rows noted in f->refs for ingest_check_refs. */
-int ingest_check_row(file_ctx *f);
-int ingest_check_refs(file_ctx *f, uint64_t refs);
 
 /* ---- load.c ---- */
 const char *ingest_db_col(const cc_col_def *c);
@@ -189,6 +187,27 @@ int ingest_store_row(file_ctx *f, const cc_csv_record *rec);
 void ingest_say_repeat(file_ctx *f, long line, const char *key, long earlier);
 int ingest_check_plausible(file_ctx *f, long line);
 
+/* ---- roster.c ---- */
+int ingest_roster_note_removed(file_ctx *f);
+int ingest_roster_prepare(file_ctx *f);
+int ingest_roster_activity(file_ctx *f, const char *s, size_t n);
+int ingest_roster_note_row(file_ctx *f, int i);
+void ingest_roster_stored(file_ctx *f, int i);
+cc_err ingest_roster_rollup(file_ctx *f);
+
+/* ---- validate.c ---- */
+/* Value for a message: at most ~60 bytes, whole UTF-8 characters, control
+ * characters shown as '?'. */
+void ingest_show_value(const char *s, size_t n, char *out, size_t cap);
+/* -1 with f->reason "column 'key' (中文): value '…' — what" */
+int ingest_fail_value(file_ctx *f, int ci, const char *what);
+/* Parse one cell of kind column ci into f->v[ci] (s: borrowed by f->v[ci]). */
+void ingest_parse_cell(file_ctx *f, int ci, const char *s, size_t n);
+/* 0, or -1 with f->reason: the parsed row checked in column order; the
+ * references to stored rows noted in f->refs for ingest_check_refs. */
+int ingest_check_row(file_ctx *f);
+int ingest_check_refs(file_ctx *f, uint64_t refs);
+
 /* ---- rejects.c ---- */
 /* Say, write and record a rejected row (reason: f->reason or the batch's
  * copy; col: the column key, or NULL); 0, or -1 (said) on a database error. */
@@ -205,29 +224,19 @@ cc_kind ingest_detect_kind(const cc_csv_record *rec, cc_kind *best);
 /* The kind whose header rec is (forced: only that kind), else CC_KIND_UNKNOWN (book.c). */
 cc_kind cc_ingest_header_kind(const cc_csv_record *rec, cc_kind forced);
 
-/* ---- roster.c ---- */
-int ingest_roster_note_removed(file_ctx *f);
-int ingest_roster_prepare(file_ctx *f);
-int ingest_roster_activity(file_ctx *f, const char *s, size_t n);
-int ingest_roster_note_row(file_ctx *f, int i);
-void ingest_roster_stored(file_ctx *f, int i);
-cc_err ingest_roster_rollup(file_ctx *f);
-
 /* ---- bigload.c ---- */
 int ingest_drop_indexes(file_ctx *f);
 int ingest_big_against_table(file_ctx *f, const char *path, off_t size);
 int ingest_recreate_indexes(file_ctx *f);
 
 /* ---- pipeline.c ---- */
-/* 1 (tuning ingest_threads = 1: read and store on one thread) or 2 */
-int ingest_threads_wanted(void);
+double ingest_now_s(clockid_t c);
+/* offset: bytes of input read so far, of size: to the progress callback */
+void ingest_progress(file_ctx *f, uint64_t offset, uint64_t size, int done);
 /* Read, check and store every data row of r. */
 cc_err ingest_load_rows(file_ctx *f, cc_csv *r);
 
 /* ---- ingest.c ---- */
-double ingest_now_s(clockid_t c);
-/* offset: bytes of input read so far, of size: to the progress callback */
-void ingest_progress(file_ctx *f, uint64_t offset, uint64_t size, int done);
 /* Store one file (u NULL) or one sheet of a workbook (path: the workbook,
  * as given; u->r is freed). */
 cc_err ingest_one(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,

@@ -17,6 +17,22 @@
  * the same order as when one row is read and stored at a time — which is what
  * CARECARD_INGEST_THREADS=1 does, with the same code, on one thread. */
 
+double ingest_now_s(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* offset: bytes of input read so far, of size: to the progress callback */
+void ingest_progress(file_ctx *f, uint64_t offset, uint64_t size, int done)
+{
+    if (!f->opts->progress)
+        return;
+    cc_progress p = {"ingest", f->name, (long)offset, (long)size, done ? 0 : f->st->rows_read, done};
+    cc_progress_report(&p);
+}
+
 #define BATCH_ROWS 1024
 #define BATCH_ARENA (1u << 20)
 #define NBATCH 4
@@ -303,11 +319,6 @@ static cc_err store_batch(file_ctx *f, const batch *b)
         return CC_ERR_DATA;
     }
     return CC_OK;
-}
-
-int ingest_threads_wanted(void)
-{
-    return cc_tuning_get()->ingest_threads == 1 ? 1 : 2;
 }
 
 /* Read, check and store every data row of r. */

@@ -45,11 +45,6 @@ void ingest_show_value(const char *s, size_t n, char *out, size_t cap)
     out[o] = '\0';
 }
 
-void ingest_fmt_num(double x, char *out, size_t cap)
-{
-    snprintf(out, cap, "%.15g", x);
-}
-
 /* "integer ≥ 0", "number 1–7", "a date (YYYY-MM-DD)" ... */
 static void expect_text(const cc_col_def *c, char *out, size_t cap)
 {
