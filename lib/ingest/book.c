@@ -1,6 +1,7 @@
 /* ingest/book — spreadsheet inputs: which sheets of a workbook are read,
- * where their header rows are, and each such sheet handed to the ingest of
- * one unit (ingest.c) as a record reader (text/sheet.h).
+ * where their header rows are, and each such sheet handed out as a record
+ * reader (text/sheet.h) for discover.c to store as one unit (ingest.c);
+ * book.c calls nothing above header matching (header.c).
  *
  * The rules (docs/inputs/spreadsheets.md):
  *   - every visible sheet whose header matches an input kind is read, in
@@ -15,7 +16,7 @@
  *   - each sheet read is one unit of the ingest log: name "FILE#SHEET",
  *     key "SHA-256#SHEET"; a workbook that cannot be opened stores nothing.
  */
-#include "ingest/book.h"
+#include "ingest/ingest_int.h"
 #include "ingest/ledger_in.h"
 #include "text/sheet.h"
 
@@ -220,59 +221,77 @@ cc_kind cc_ingest_book_kind(const char *path, const cc_ingest_opts *opts)
     return k;
 }
 
-cc_err cc_ingest_book(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st)
+struct cc_book_units {
+    char hex[SHA256_DIGEST_SIZE * 2 + 1];   /* the file's SHA-256 */
+    const char *path;
+    cc_book *b;
+    sheet_pick *picks;
+    int np, next;
+    char *label, *name, *sha;  /* of the unit handed out last */
+    cc_sheet_unit u;
+};
+
+cc_book_units *cc_book_units_open(const char *path, const cc_ingest_opts *opts, cc_err *err)
 {
-    char hex[SHA256_DIGEST_SIZE * 2 + 1];
-    if (hash_file(path, hex) < 0) {
+    cc_book_units *it = cc_xcalloc(1, sizeof *it);
+    if (hash_file(path, it->hex) < 0) {
         cc_error("%s: cannot read: %s", path, strerror(errno));
-        return CC_ERR_IO;
+        free(it);
+        *err = CC_ERR_IO;
+        return NULL;
     }
     char *why = NULL;
-    cc_book *b = cc_book_open(path, &why);
-    if (!b) {
+    it->b = cc_book_open(path, &why);
+    if (!it->b) {
         cc_error("%s: %s; nothing stored", path, why);
         free(why);
-        return CC_ERR_DATA;
+        free(it);
+        *err = CC_ERR_DATA;
+        return NULL;
     }
-    sheet_pick *picks = cc_xcalloc(cc_book_nsheets(b) + 1, sizeof *picks);
-    int np = pick_sheets(b, path, opts, picks, 0);
-    cc_err first = np < 0 ? CC_ERR_DATA : CC_OK;
-    int skipped = np > 0;
-    for (int p = 0; p < np; p++) {
-        const char *sheet = cc_book_sheet_name(b, picks[p].sheet);
-        cc_csv *r = cc_book_sheet_open(b, picks[p].sheet, picks[p].header_row, &why);
-        if (!r) {
-            cc_error("%s: sheet %s: %s", path, sheet, why);
-            CC_FREE(why);
-            if (!first)
-                first = CC_ERR_DATA;
-            skipped = 0;
-            continue;
-        }
-        char *label = cc_xasprintf("%s: sheet %s", path, sheet);
-        char *name = cc_xasprintf("%s#%s", base_name(path), sheet);
-        char *sha = cc_xasprintf("%s#%s", hex, sheet);
-        cc_sheet_unit u = {r, label, name, sha, sheet, cc_book_sheet_rows(b, picks[p].sheet)};
-        cc_ingest_stats one;
-        memset(&one, 0, sizeof one);
-        cc_err e = cc_ingest_unit(s, path, opts, &one, &u);
-        st->rows_read += one.rows_read;
-        st->rows_accepted += one.rows_accepted;
-        st->rows_rejected += one.rows_rejected;
-        st->replaced += one.replaced;
-        st->notices += one.notices;
-        st->stored |= one.stored;
-        skipped &= one.skipped;
-        free(label);
-        free(name);
-        free(sha);
-        if (e != CC_OK && !first)
-            first = e;
-        if (e == CC_ERR_INTERRUPTED || e == CC_ERR_BUSY)
-            break;
+    it->path = path;
+    it->picks = cc_xcalloc(cc_book_nsheets(it->b) + 1, sizeof *it->picks);
+    it->np = pick_sheets(it->b, path, opts, it->picks, 0);
+    if (it->np < 0) {
+        cc_book_units_free(it);
+        *err = CC_ERR_DATA;
+        return NULL;
     }
-    st->skipped = skipped;
-    free(picks);
-    cc_book_free(b);
-    return first;
+    return it;
+}
+
+int cc_book_units_next(cc_book_units *it, const cc_sheet_unit **u)
+{
+    CC_FREE(it->label);
+    CC_FREE(it->name);
+    CC_FREE(it->sha);
+    if (it->next >= it->np)
+        return 0;
+    const sheet_pick *pick = &it->picks[it->next++];
+    const char *sheet = cc_book_sheet_name(it->b, pick->sheet);
+    char *why = NULL;
+    cc_csv *r = cc_book_sheet_open(it->b, pick->sheet, pick->header_row, &why);
+    if (!r) {
+        cc_error("%s: sheet %s: %s", it->path, sheet, why);
+        free(why);
+        return -1;
+    }
+    it->label = cc_xasprintf("%s: sheet %s", it->path, sheet);
+    it->name = cc_xasprintf("%s#%s", base_name(it->path), sheet);
+    it->sha = cc_xasprintf("%s#%s", it->hex, sheet);
+    it->u = (cc_sheet_unit){r, it->label, it->name, it->sha, sheet, cc_book_sheet_rows(it->b, pick->sheet)};
+    *u = &it->u;
+    return 1;
+}
+
+void cc_book_units_free(cc_book_units *it)
+{
+    if (!it)
+        return;
+    free(it->label);
+    free(it->name);
+    free(it->sha);
+    free(it->picks);
+    cc_book_free(it->b);
+    free(it);
 }

@@ -1,7 +1,8 @@
-/* ingest/book.h — internal: spreadsheet inputs (book.c) and the part of
- * ingest.c they use. A workbook is ingested sheet by sheet; each sheet with a
- * header of an input kind is one unit, stored, logged, skipped and replaced
- * exactly like a CSV file (see docs/inputs/spreadsheets.md). */
+/* ingest/book.h — internal: spreadsheet inputs (book.c). A workbook is
+ * ingested sheet by sheet; each sheet with a header of an input kind is one
+ * unit, stored, logged, skipped and replaced exactly like a CSV file (see
+ * docs/inputs/spreadsheets.md).  book.c hands the sheets out; discover.c
+ * stores each one (ingest_one): book.c never calls back. */
 #ifndef CC_INGEST_BOOK_H
 #define CC_INGEST_BOOK_H
 
@@ -9,7 +10,7 @@
 
 /* One sheet of a workbook, opened at its header row. */
 typedef struct {
-    cc_csv *r;                /* its records (header first); ingest_unit frees it */
+    cc_csv *r;                /* its records (header first); ingest_one frees it */
     const char *label;        /* "dir/活动台账.xlsx: sheet 台账", in messages */
     const char *name;         /* ingest log name "活动台账.xlsx#台账" (replace by name) */
     const char *sha;          /* ingest log key "<SHA-256 of the file>#台账" (skip) */
@@ -17,15 +18,18 @@ typedef struct {
     long rows;                /* about how many rows (0 unknown) */
 } cc_sheet_unit;
 
-/* ingest.c: store one sheet (path: the workbook file, as given). */
-cc_err cc_ingest_unit(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st,
-                      const cc_sheet_unit *u);
-/* ingest.c: the kind whose header rec is (forced: only that kind), else CC_KIND_UNKNOWN. */
-cc_kind cc_ingest_header_kind(const cc_csv_record *rec, cc_kind forced);
-
-/* book.c: ingest every matching sheet of the workbook at path (st: the sum). */
-cc_err cc_ingest_book(cc_store *s, const char *path, const cc_ingest_opts *opts, cc_ingest_stats *st);
-/* book.c: the first kind in dependency order among the workbook's sheets (quietly). */
+/* The sheets of a workbook to read, in the order to read them. */
+typedef struct cc_book_units cc_book_units;
+/* Hash the workbook at path, open it and pick its sheets (notices said).
+ * NULL and *err (said) when nothing of it can be read.  Caller frees with
+ * cc_book_units_free. */
+cc_book_units *cc_book_units_open(const char *path, const cc_ingest_opts *opts, cc_err *err);
+/* The next sheet: 1 and *u (borrowed until the next call; the caller frees
+ * u->r), 0 after the last, -1 when this sheet cannot be opened (said; the
+ * next may). */
+int cc_book_units_next(cc_book_units *it, const cc_sheet_unit **u);
+void cc_book_units_free(cc_book_units *it);
+/* The first kind in dependency order among the workbook's sheets (quietly). */
 cc_kind cc_ingest_book_kind(const char *path, const cc_ingest_opts *opts);
 
 #endif

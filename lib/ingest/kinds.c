@@ -1,4 +1,4 @@
-/* ingest/kinds — the nine input kinds of data-formats.md as tables:
+/* ingest/kinds — the nine input kinds of docs/inputs/ as tables:
  * English key, Chinese header(s), type, required, range, enumerations. */
 #include "ingest/kinds.h"
 

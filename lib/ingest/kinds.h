@@ -46,7 +46,7 @@ typedef struct {
 extern const cc_kind_def cc_kinds[CC_KIND_COUNT];
 
 int cc_col_index(const cc_kind_def *kd, const char *key);
-/* Normalised header (see data-formats.md "Headers"); returns length or -1. */
+/* Normalised header (see docs/inputs/README.md, "Headers"); returns length or -1. */
 size_t cc_header_norm(const char *s, size_t len, char *out, size_t cap);
 /* Index of the column a header names in kind kd, or -1. */
 int cc_header_match(const cc_kind_def *kd, const char *s, size_t len);

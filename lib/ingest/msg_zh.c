@@ -34,8 +34,9 @@ static const msg_row catalog[] = {
     {"%s: ledger, %ld rows stored, %ld rejected", "%1: 整改台账，导入 %2 行，拒收 %3 行"},
     {"%s: %ld row%s rejected; --strict: file not stored", "%1: %2 行被拒收；--strict：整个文件未导入"},
     {"%s: cannot read directory: %s", "%1: 无法读取目录：%2"},
-    {"%s: cannot tell the kind of file from its header (found: %s); name the columns as in data-formats.md or use "
-     "--kind", "%1: 无法从表头判断文件类型（表头：%2）；请按 data-formats.md 命名各列，或用 --kind 指定类型"},
+    {"%s: cannot tell the kind of file from its header (found: %s); name the columns as in "
+     "docs/inputs/README.md or use --kind",
+     "%1: 无法从表头判断文件类型（表头：%2）；请按 docs/inputs/README.md 命名各列，或用 --kind 指定类型"},
     {"%s: cannot write the rejects file: %s", "%1: 无法写入拒收文件：%2"},
     {"%s: column '%s' (%s) appears twice (columns %d and %zu)", "%1: 列“%3”(%2) 出现两次（第 %4 列和第 %5 列）"},
     {"%s: empty file (no header line)", "%1: 空文件（没有表头行）"},

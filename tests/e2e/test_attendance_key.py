@@ -23,7 +23,7 @@ import pytest
 
 from conftest import attendance_rows, decoded, kind_file as src, q, read_csv, run, write_csv
 
-BIG_FILE = 8 << 20                      # lib/ingest/ingest.c
+BIG_FILE = 8 << 20                      # lib/ingest/bigload.c
 MAX_SHOWN = 100                         # notices of repeated keys printed per file
 READBACK = {"CARECARD_ROSTER_READBACK": "1"}
 SPECIAL = {"Y": 1, "N": 0, "": None}

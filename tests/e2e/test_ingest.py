@@ -303,7 +303,7 @@ CASES = {
     "duplicate-column.csv": ([], 1, "carecard: duplicate-column.csv: column 'community_id' (社区编号) appears twice "
                              "(columns 2 and 3)\n" + NOT_STORED, None),
     "unknown-kind.csv": ([], 1, "carecard: unknown-kind.csv: cannot tell the kind of file from its header (found: name, "
-                         "value); name the columns as in data-formats.md or use --kind\n" + NOT_STORED, None),
+                         "value); name the columns as in docs/inputs/README.md or use --kind\n" + NOT_STORED, None),
     "unknown-activity.csv": ([], 3, "carecard: unknown-activity.csv:3: column 'activity_id' (活动编号): value 'A-9999' — "
                              "no such activity (not in the activities log)\n", 1),
     "bad-role.csv": ([], 3, "carecard: bad-role.csv:2: column 'role' (身份): value 'teacher' — expected " + ENUM_ROLE +
