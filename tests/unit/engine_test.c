@@ -1052,7 +1052,7 @@ static void test_score_function(void **state)
 }
 
 /* A value is never printed equal to a boundary it failed: more decimals, up
- * to 4 (reports.md, Explanations). */
+ * to 4 (docs/scorecard.md, Explanations). */
 static void test_value_decimals(void **state)
 {
     (void)state;

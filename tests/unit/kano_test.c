@@ -42,7 +42,7 @@ static void test_classify_table(void **state)
 static void test_answers(void **state)
 {
     (void)state;
-    /* KANO: digits and every label of data-formats.md */
+    /* KANO: digits and every label of docs/inputs/surveys.md */
     const char *k1[] = {"1", " 1 ", "１", "我很喜欢", "非常喜欢", "喜欢", NULL};
     const char *k2[] = {"2", "理所当然", "理应如此", "必须这样", NULL};
     const char *k3[] = {"3", "无所谓", "\xe3\x80\x80无所谓", NULL};

@@ -66,7 +66,7 @@ static void test_serials(void **state)
     assert_string_equal(num(59, FMT_DATE, 0), "1900-02-28");
     assert_string_equal(num(60, FMT_DATE, 0), "1900-02-29");
     assert_string_equal(num(61, FMT_DATE, 0), "1900-03-01");
-    assert_string_equal(num(46343, FMT_DATE, 0), "2026-11-17");   /* data-formats.md's example */
+    assert_string_equal(num(46343, FMT_DATE, 0), "2026-11-17");   /* docs/inputs/README.md's example */
     /* 1904 system: 0 = 1904-01-01; the same day is 1,462 less */
     assert_string_equal(num(0, FMT_DATE, 1), "1904-01-01");
     assert_string_equal(num(46343 - 1462, FMT_DATE, 1), "2026-11-17");
