@@ -957,6 +957,9 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
+    cc_items_prep iprep = {0};          /* the items the measures items_* count (ledger.c) */
+    if (!e)
+        e = cc_items_prepare(s, cfg, sc->hist_period, &iprep);
     /* the periods' attendance windows overlap (a last:13w window moves by a
      * week): attend.c's week cache reads each week once (bounded memory) */
     if (!e)
@@ -985,6 +988,7 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
         cc_units_release(&hunits[k]);
     cc_measures_span_end(s);
     cc_measures_cache_end(s);
+    cc_items_finish(&iprep);
     /* periods that end before the data begin never count: not in a run (of
      * misses or of 未报), no previous value */
     cc_day dfrom, dto;
