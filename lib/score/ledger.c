@@ -67,6 +67,21 @@ typedef struct {
 
 static _Thread_local int quiet; /* > 0 while computing the scorecards of a look-back */
 
+/* A scorecard of the look-back: no items_* (quiet), and no notices or -v
+ * lines (the report's own scorecard says what there is to say). */
+static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, const cc_scope *scope,
+                       cc_scorecard **out)
+{
+    cc_diag_level was = cc_diag_verbosity();
+    if (was > CC_DIAG_WARN)
+        cc_diag_set_verbosity(CC_DIAG_WARN);
+    quiet++;
+    cc_err e = cc_scorecard_compute(s, cfg, p, scope, out);
+    quiet--;
+    cc_diag_set_verbosity(was);
+    return e;
+}
+
 /* The communities of sc and their history. */
 static void series_init(series *S, const cc_scorecard *sc)
 {
@@ -161,9 +176,7 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
         cc_period q = cc_period_prev(&S->per[S->n - 1]);
         cc_scope scope = {NULL, 0, all ? NULL : ids, all ? 0 : m};
         cc_scorecard *b = NULL;
-        quiet++;
-        e = cc_scorecard_compute(s, cfg, &q, &scope, &b);
-        quiet--;
+        e = lookback(s, cfg, &q, &scope, &b);
         if (!e)
             series_append(S, b);
         cc_scorecard_free(b);
@@ -453,9 +466,7 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     cc_period wk = cc_period_of(CC_PERIOD_WEEK, to);
     int days = cfg->rect_days_red > cfg->rect_days_yellow ? cfg->rect_days_red : cfg->rect_days_yellow;
     cc_scorecard *b = NULL;
-    quiet++;
-    cc_err e = cc_scorecard_compute(s, cfg, &wk, NULL, &b);
-    quiet--;
+    cc_err e = lookback(s, cfg, &wk, NULL, &b);
     if (e)
         return e;
     series S;
