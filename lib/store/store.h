@@ -67,7 +67,7 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what);
 /* Last ingest time ('YYYY-MM-DDTHH:MM:SSZ', caller frees) or NULL. */
 char *cc_store_last_ingest(cc_store *s);
 
-/* ---- the rectification ledger (schema.sql: ledger_items, ledger_entries) --
+/* ---- the rectification ledger (schema.sql: ledger_entries) ---------------
  * lib/store/ledger.c.  An entry is what a street office filled in for an item;
  * every field may be NULL (never filled in). */
 typedef struct {
