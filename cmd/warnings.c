@@ -85,11 +85,9 @@ int cmd_warnings(const cmd_args *a, cc_ctx *ctx)
     cc_ledger_entry *le = NULL;
     size_t nle = 0;
     cc_items items = {0};
-    if ((e = cc_store_ledger_entries(ctx->store, &le, &nle)) == CC_OK) {
-        cc_items_ctx ictx = {ctx->store, sc};
-        cc_items_compute(sc, le, nle, cc_items_earlier_from_store, &ictx, &items);
+    if ((e = cc_store_ledger_entries(ctx->store, &le, &nle)) == CC_OK &&
+        (e = cc_items_compute(ctx->store, sc, le, nle, &items)) == CC_OK)
         e = cc_render_warnings(stdout, sc, &items, fmt, min_colour);
-    }
     cc_items_release(&items);
     cc_ledger_entries_free(le, nle);
     cc_scorecard_free(sc);

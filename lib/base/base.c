@@ -32,6 +32,7 @@ static char *(*diag_filter)(const char *);
 void cc_diag_set_filter(char *(*filter)(const char *msg)) { diag_filter = filter; }
 
 void cc_diag_set_verbosity(cc_diag_level max) { diag_max = max; }
+cc_diag_level cc_diag_verbosity(void) { return diag_max; }
 void cc_diag_set_sink(FILE *f) { diag_sink = f; }
 FILE *cc_diag_sink(void) { return diag_sink ? diag_sink : stderr; }
 

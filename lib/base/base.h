@@ -138,4 +138,8 @@ const char *cc_trim(const char *s, size_t *len);
 /* Interrupt flag set by the signal handler cmd/ installs. */
 extern volatile int cc_interrupted;
 
+/* ---- diagnostics level read back (base.c) ---- */
+/* The level cc_diag_set_verbosity set (to put it back after a quiet stretch). */
+cc_diag_level cc_diag_verbosity(void);
+
 #endif

@@ -9,6 +9,7 @@
 #include "store/db.h"
 #include "ingest/ledger_in.h"
 #include "ingest/kinds.h"
+#include "model/model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,44 @@
 #include <time.h>
 
 enum { L_ID, L_MEASURES, L_OWNER, L_PLANNED, L_PROGRESS, L_DONE, L_NOTE, L_N };
+
+/* Is id an item's 编号, <community_id>-<indicator_id>-<first period>, of a
+ * registered community?  Items are recomputed from the data at each report
+ * (score/ledger.c), never recorded: a 编号 is known when it reads as one.
+ * The period is "2026-W40", "2026-10", "2026-Q3" or "2026", written as a
+ * report writes it; the indicator a bare id (letters, digits, '_'). */
+static int item_id_known(sqlite3_stmt *known, const char *id, size_t n)
+{
+    char buf[128];
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, id, n);
+    buf[n] = 0;
+    for (int parts = 2; parts >= 1; parts--) {
+        char *p = buf + n;
+        for (int k = 0; k < parts && p > buf; k++)
+            for (p--; p > buf && *p != '-'; p--)
+                ;
+        if (p <= buf)
+            continue;
+        cc_period per;
+        if (cc_period_parse(p + 1, &per) != CC_OK || strcmp(per.id, p + 1))
+            continue;
+        *p = 0;
+        char *ind = strrchr(buf, '-');
+        if (!ind || ind == buf || !ind[1])
+            return 0;
+        for (const char *c = ind + 1; *c; c++)
+            if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+                return 0;
+        *ind = 0;
+        sqlite3_bind_text(known, 1, buf, -1, SQLITE_TRANSIENT);
+        int r = sqlite3_step(known) == SQLITE_ROW;
+        sqlite3_reset(known);
+        return r;
+    }
+    return 0;
+}
 
 static const struct {
     const char *key, *zh;
@@ -171,7 +210,7 @@ cc_err cc_ledger_ingest(cc_store *s, const char *path, const char *name, const c
         file_id = sqlite3_last_insert_rowid(s->db);
     }
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM ledger_items WHERE item_id = ?", -1, &known, NULL);
+        rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM communities WHERE community_id = ?", -1, &known, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db,
             "INSERT INTO ledger_entries (item_id, measures, owner, planned, progress, done, note, file_id, line)"
@@ -215,12 +254,9 @@ cc_err cc_ledger_ingest(cc_store *s, const char *path, const char *name, const c
             bad = L_ID;
             snprintf(reason, sizeof reason, "编号 is empty");
         } else {
-            sqlite3_bind_text(known, 1, v[L_ID], (int)vn[L_ID], SQLITE_STATIC);
-            int k = sqlite3_step(known);
-            sqlite3_reset(known);
-            if (k != SQLITE_ROW) {
+            if (!item_id_known(known, v[L_ID], vn[L_ID])) {
                 bad = L_ID;
-                snprintf(reason, sizeof reason, "unknown 编号 '%.*s' (not an item of any report)",
+                snprintf(reason, sizeof reason, "unknown 编号 '%.*s' (not <社区编号>-<指标>-<首次预警期> of a registered community)",
                          (int)(vn[L_ID] > 200 ? 200 : vn[L_ID]), v[L_ID]);
             }
         }

@@ -165,37 +165,15 @@ static void build_map(ctx *c)
 }
 
 /* ---- rectification items ----------------------------------------------------- */
-/* Weekly items (the cron's ledger) as the reports recorded them, whose
- * deadline falls in the window; every community counts 0 without any. */
-static const char items_sql[] =
-    "SELECT m.cidx, COUNT(*), SUM(i.closed IS NOT NULL AND i.closed <= i.deadline),"
-    " SUM(i.state = '已见效'), SUM(i.closed IS NULL OR i.closed > i.deadline)"
-    " FROM temp.cc_map m CROSS JOIN ledger_items i ON i.community_id = m.community_id"
-    " WHERE i.period_kind = 'week' AND i.deadline BETWEEN :from AND :to GROUP BY m.cidx";
-
+/* The weekly items score/ installed (measure/items.c), whose deadline falls
+ * in the window; every community counts 0 without any. */
 static void do_items(ctx *c, double **pv)
 {
     double *cols[] = {pv[M_ITEMS_DUE], pv[M_ITEMS_CLOSED_ON_TIME], pv[M_ITEMS_EFFECTIVE], pv[M_ITEMS_OVERDUE]};
-    sqlite3_stmt *st = prep(c, items_sql);
-    if (!st)
-        return;
-    bind_window(st, c);
-    while (step(c, st)) {
-        sqlite3_int64 u = sqlite3_column_int64(st, 0);
-        if (u < 0 || (size_t)u >= c->ncomm)
-            continue;
-        for (int k = 0; k < 4; k++)
-            if (cols[k])
-                cols[k][u] = col(st, k + 1);
-    }
-    sqlite3_finalize(st);
+    cc_measures_items_count(c->units, c->dfrom, c->dto, cols);
     for (int k = 0; k < 4; k++)
-        if (cols[k]) {
-            for (size_t i = 0; i < c->ncomm; i++)
-                if (isnan(cols[k][i]))
-                    cols[k][i] = 0;
+        if (cols[k])
             roll_up(c, cols[k]);
-        }
 }
 
 /* Every source a column of pv, sv or as is wanted from (measure_read.c, and

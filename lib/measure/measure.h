@@ -87,5 +87,6 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
 
 #include "measure/survey.h"   /* survey answers: KANO pairs, Likert/yes-no by role */
 #include "measure/quality.h"  /* data quality, resources, special children not reached */
+#include "measure/items.h"    /* the rectification items, installed by score/ */
 
 #endif

@@ -53,7 +53,8 @@ typedef enum {
     CC_SRC_ACTIVITIES, CC_SRC_ATTENDANCE, CC_SRC_REGISTRY, CC_SRC_SURVEY,
     CC_SRC_ASSESSMENT, CC_SRC_PROVIDERS, CC_SRC_TRAININGS, CC_SRC_TIMEBANK,
     CC_SRC_FEEDBACK, CC_SRC_REPORTED,
-    CC_SRC_LEDGER           /* the rectification items the reports recorded (ledger.md) */
+    CC_SRC_LEDGER           /* the rectification items, recomputed from the data and the
+                             * stored ledger entries (lib/score/ledger.c, measure/items.c) */
 } cc_source;
 /* Source of a measure name ("attended", "survey.parent_sat.top2",
  * "assess.social.pairs" ...), or -1 when the name is unknown. Survey item

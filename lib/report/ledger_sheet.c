@@ -220,7 +220,7 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
 static const char *const ledger_cols[] = {
     "编号", "社区", "指标", "处置", "等级", "首次预警", "连续期数", "当前值", "目标", "整改期限", "状态",
     "整改措施", "责任人", "计划完成日期", "完成情况", "完成日期", "备注"};
-enum { NLEDGER = 17, FIRST_FILL = 11 };
+enum { NLEDGER = 17, FIRST_FILL = 11, LEDGER_SCALE = 81 };
 
 cc_err cc_ledger_workbook_write(const char *path, const cc_scorecard *sc, const cc_items *it, size_t scope)
 {
@@ -323,9 +323,18 @@ cc_err cc_ledger_workbook_write(const char *path, const cc_scorecard *sc, const 
     worksheet_freeze_panes(ws, 1, 1);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);                      /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);                /* one page wide */
+    /* Printed in two column groups, the report's columns then the office's
+     * (page order over, then down), each one page wide at LEDGER_SCALE %,
+     * with the header row and 编号 on every page: one page wide would print
+     * the seventeen columns at about 5 pt. */
+    static lxw_col_t vbreaks[] = {11, 0};
+    worksheet_set_print_scale(ws, LEDGER_SCALE);
+    worksheet_print_across(ws);
+    P(worksheet_set_v_pagebreaks(ws, vbreaks));
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    P(worksheet_print_area(ws, 0, 0, (lxw_row_t)(row > 0 ? row - 1 : 0), NLEDGER - 1));
     P(worksheet_repeat_rows(ws, 0, 0));
+    P(worksheet_repeat_columns(ws, 0, 0));
     char hf[160];
     snprintf(hf, sizeof hf, "&L整改台账 %s&R第 &P 页，共 &N 页", sc->period.id);
     P(worksheet_set_header(ws, hf));

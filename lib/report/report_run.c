@@ -26,46 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the rectification items ------------------------------------------------------ */
-
-/* Does an indicator use a measure of the rectification items? */
-static int uses_ledger(const cc_config *cfg)
-{
-    for (size_t i = 0; i < cfg->nind; i++)
-        if (cc_indicator_uses(&cfg->ind[i], CC_SRC_LEDGER))
-            return 1;
-    return 0;
-}
-
-/* Record the items found, so that ingest knows the 编号 of a returned ledger. */
-static cc_err record_items(cc_store *s, const cc_scorecard *sc, const cc_items *it, long *changed)
-{
-    static const char *const kinds[] = {"week", "month", "quarter", "year", "custom"};
-    cc_ledger_item_rec *v = cc_xcalloc(it->n + 1, sizeof *v);
-    char (*dl)[11] = cc_xcalloc(it->n + 1, sizeof *dl), (*cl)[11] = cc_xcalloc(it->n + 1, sizeof *cl);
-    for (size_t k = 0; k < it->n; k++) {
-        const cc_ritem *t = &it->v[k];
-        cc_day_format(t->deadline, dl[k]);
-        v[k].item_id = t->id;
-        v[k].period_kind = kinds[sc->period.kind];
-        v[k].community_id = sc->res[t->unit].unit.id;
-        v[k].indicator_id = sc->cfg->ind[t->ind].id;
-        v[k].opened = t->opened;
-        v[k].deadline = dl[k];
-        v[k].level = t->red ? "red" : "yellow";
-        v[k].state = cc_item_state_zh(t->state);
-        if (t->closed >= 0) {
-            cc_day_format(t->closed, cl[k]);
-            v[k].closed = cl[k];
-        }
-    }
-    cc_err e = cc_store_ledger_items_put(s, v, it->n, changed);
-    free(v);
-    free(dl);
-    free(cl);
-    return e;
-}
-
 /* ---- the steps of the run ---------------------------------------------------------- */
 
 /* Every unit asked for must exist on the period's last day. */
@@ -226,7 +186,7 @@ static cc_err run_facts(cc_rr_run *R, cc_store *s, char **stamp)
 }
 
 /* The end of a run that wrote every workbook: warnings.csv (full runs), the
- * files moved into place, the scorecard and the items recorded. */
+ * files moved into place, the scorecard recorded (its audit record). */
 static cc_err publish_run(cc_rr_run *R, cc_store *s, const char *dir, const char *final_dir,
                           const cc_items *items, int full)
 {
@@ -243,9 +203,7 @@ static cc_err publish_run(cc_rr_run *R, cc_store *s, const char *dir, const char
         return CC_ERR_INTERRUPTED;
     if ((e = cc_rr_publish(dir, final_dir)))
         return e;
-    if ((e = cc_scorecard_record(s, sc)))
-        return e;
-    return record_items(s, sc, items, NULL);
+    return cc_scorecard_record(s, sc);
 }
 
 /* Frees what the run's jobs and per-community data hold. */
@@ -305,32 +263,10 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (e)
         goto out;
     R.sc = sc;
-    /* the rectification items, from the history and the stored entries */
-    if ((e = cc_store_ledger_entries(s, &lentries, &nlentries)))
+    /* the rectification items, from the data and the stored entries (score/ledger.c) */
+    if ((e = cc_store_ledger_entries(s, &lentries, &nlentries)) ||
+        (e = cc_items_compute(s, sc, lentries, nlentries, &items)))
         goto out;
-    cc_items_ctx ictx = {s, sc};
-    cc_items_compute(sc, lentries, nlentries, cc_items_earlier_from_store, &ictx, &items);
-    /* The measures items_* count the recorded items: when the scorecard
-     * uses them and this report's items change what is recorded, record
-     * them first and compute the scorecard again, so that a report does not
-     * depend on which reports ran before it. */
-    if (uses_ledger(cfg)) {
-        long changed = 0;
-        if ((e = record_items(s, sc, &items, &changed)))
-            goto out;
-        if (changed) {
-            cc_verbose("report %s: %ld rectification items recorded; the scorecard again", sc->period.id, changed);
-            cc_items_release(&items);
-            cc_scorecard_free(sc);
-            sc = NULL;
-            R.sc = NULL;
-            if ((e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc)))
-                goto out;
-            R.sc = sc;
-            ictx.sc = sc;
-            cc_items_compute(sc, lentries, nlentries, cc_items_earlier_from_store, &ictx, &items);
-        }
-    }
     R.items = &items;
     cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
                sc->period.id, sc->units.n, cc_rr_now_s() - t0, cc_rr_cpu_s(), cc_rr_peak_mb());

@@ -125,6 +125,9 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
 
     if (cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
+    cc_items_prep iprep = {0};          /* the items the measures items_* count (ledger.c) */
+    if (!e)
+        e = cc_items_prepare(s, cfg, sc->hist_period, &iprep);
     /* the periods' attendance windows overlap (a last:13w window moves by a
      * week): attend.c's week cache reads each week once (bounded memory) */
     if (!e)
@@ -153,6 +156,7 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
         cc_units_release(&hunits[k]);
     cc_measures_span_end(s);
     cc_measures_cache_end(s);
+    cc_items_finish(&iprep);
     /* periods that end before the data begin never count: not in a run (of
      * misses or of 未报), no previous value */
     cc_day dfrom, dto;

@@ -251,19 +251,15 @@ typedef struct {
 typedef struct {
     cc_ritem *v; size_t n;    /* by community (sc->res order), then indicator, then age */
 } cc_items;
-/* The items of every community of sc over its history, with their states at
- * the end of sc->period given the stored entries e (sorted by item_id, as
- * cc_store_ledger_entries returns them; borrowed while out lives).  Caller
- * releases out.  earlier (may be NULL): called for a run that goes back to
- * the oldest period of the history (it may have begun before it), to give
- * t the ID, opened and deadline of the item recorded for it before
- * (cc_items_earlier_from_store). */
-void cc_items_compute(const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
-                      void (*earlier)(void *arg, cc_ritem *t), void *arg, cc_items *out);
-/* The `earlier` of cc_items_compute reading ledger_items: arg is a
- * cc_items_ctx with the store and the scorecard. */
-typedef struct { cc_store *s; const cc_scorecard *sc; } cc_items_ctx;
-void cc_items_earlier_from_store(void *arg, cc_ritem *t);
+/* The items of every community of sc whose run has a miss in its history,
+ * with their states at the end of sc->period given the stored entries e
+ * (sorted by item_id, as cc_store_ledger_entries returns them; borrowed
+ * while out lives).  A run that may have begun before the history is
+ * followed back (earlier scorecards of s, twelve periods at a time, for
+ * those communities only) to its first period, which names it.  Caller
+ * releases out (also on error). */
+cc_err cc_items_compute(cc_store *s, const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
+                        cc_items *out);
 void cc_items_release(cc_items *it);
 /* The id of the run's first period (首次预警): the last part of t->id. */
 const char *cc_ritem_first(const cc_ritem *t, const cc_scorecard *sc);
@@ -294,5 +290,23 @@ cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);
  * is 0).  With weights = entropy each period replaces indw from its data
  * (cc_scorecard_compute; the definitions sheet shows them). */
 void cc_config_weights(const cc_config *cfg, const cc_ahp_result *ahp, double *dimw, double *indw);
+
+/* ---- the measures items_* (ledger.c) ---- */
+/* What cc_items_prepare installed for one scorecard (hist: its CC_HISTORY
+ * periods): the weekly items whose deadline can fall in the windows of the
+ * indicators using items_*, found in the weekly history (and further back
+ * where a run began before it) and the stored entries, installed into
+ * measure/items.c.  Nothing when no indicator uses them, or inside the
+ * scorecards of a look-back (they never need them).  cc_items_finish puts
+ * back what was installed before and frees it.  Called by
+ * cc_scorecard_compute. */
+typedef struct {
+    int on;                     /* prepared: finish puts `was` back */
+    const cc_item_dues *was;
+    cc_item_dues *dues;
+    char **ids; size_t nids;
+} cc_items_prep;
+cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist, cc_items_prep *out);
+void cc_items_finish(cc_items_prep *p);
 
 #endif

@@ -235,10 +235,9 @@ CREATE TABLE IF NOT EXISTS attendance_weeks (
 ) WITHOUT ROWID;
 
 -- ---- The rectification ledger (version 6; lib/store/ledger.c) ----------------
--- ledger_items: the items the reports found (lib/score/ledger.c), recorded by
--- every report so that a returned ledger's 编号 can be checked at ingest.
--- A report recomputes its items from the data; these rows are never read to
--- decide an item's state.
+-- ledger_items: no longer written nor read (items are recomputed from the
+-- data and ledger_entries at every report, lib/score/ledger.c); kept so that
+-- databases of version 6 keep their shape.
 CREATE TABLE IF NOT EXISTS ledger_items (
   item_id      TEXT PRIMARY KEY,          -- <community_id>-<indicator_id>-<first period of the run>
   period_kind  TEXT NOT NULL,             -- week | month | quarter

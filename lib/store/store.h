@@ -67,7 +67,7 @@ cc_err cc_store_err(cc_store *s, int rc, const char *what);
 /* Last ingest time ('YYYY-MM-DDTHH:MM:SSZ', caller frees) or NULL. */
 char *cc_store_last_ingest(cc_store *s);
 
-/* ---- the rectification ledger (schema.sql: ledger_items, ledger_entries) --
+/* ---- the rectification ledger (schema.sql: ledger_entries) ---------------
  * lib/store/ledger.c.  An entry is what a street office filled in for an item;
  * every field may be NULL (never filled in). */
 typedef struct {
@@ -79,15 +79,6 @@ cc_err cc_store_ledger_entries(cc_store *s, cc_ledger_entry **out, size_t *n);
 void cc_ledger_entries_free(cc_ledger_entry *e, size_t n);
 /* The entry of item id in a sorted array, or NULL. */
 const cc_ledger_entry *cc_ledger_entry_find(const cc_ledger_entry *e, size_t n, const char *id);
-/* One item as a report records it (borrowed strings). */
-typedef struct {
-    const char *item_id, *period_kind, *community_id, *indicator_id, *opened, *deadline, *level, *state;
-    const char *closed;     /* NULL while open */
-} cc_ledger_item_rec;
-/* Record (insert or update) the items in one transaction; an unwritable
- * database skips it with a notice (cc_store_begin_optional).  *changed (may
- * be NULL): the number of rows added or changed. */
-cc_err cc_store_ledger_items_put(cc_store *s, const cc_ledger_item_rec *it, size_t n, long *changed);
 
 /* ---- attendance rosters (schema.sql: ids, attendance_weeks) --------------
  * attendance_weeks.roster is an array of CC_ROSTER_ENTRY-byte entries, one per

@@ -163,3 +163,60 @@ def test_pdf_prints_a4_at_7pt(books, tmp_path):
         text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
         # KANO: a count never runs into its category ("9M 必备")
         assert not re.search(r"\d[AOMIRQ] (必备|期望|魅力|无差异|反向|可疑)", text)
+
+
+def ledgers(books):
+    out = sorted(glob.glob(os.path.join(os.path.dirname(os.path.dirname(books[0])), "2026-*", "整改台账", "*.xlsx")))
+    assert out, "no rectification ledger written"
+    return out
+
+
+def test_ledger_print_setup(books):
+    """The rectification ledger (17 columns) prints in two column groups, each
+    one A4 page wide at 81 %: the report's columns A-K, then the office's L-Q,
+    with the header row and 编号 on every page."""
+    for path in ledgers(books):
+        ws = openpyxl.load_workbook(path)["整改台账"]
+        ps = ws.page_setup
+        where = os.path.basename(path)
+        assert ps.orientation == "landscape" and ps.paperSize in (9, "9"), where
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage, where
+        assert int(ps.scale) == 81 and ps.pageOrder == "overThenDown", where
+        assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$A", where
+        assert [b.id for b in ws.col_breaks.brk] == [11], where     # a page break after column K
+        assert ws.print_area and ws.print_area[0].endswith("$Q$%d" % ws.max_row), (where, ws.print_area)
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                    reason="LibreOffice (soffice) or poppler-utils not installed: the PDF print check is skipped")
+def test_ledger_prints_in_two_groups(books, tmp_path):
+    picks = ledgers(books)[:2]
+    r = subprocess.run(["soffice", "--headless", "-env:UserInstallation=file://" + str(tmp_path / "lo"),
+                        "--convert-to", "pdf", "--outdir", str(tmp_path)] + picks,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    for src in picks:
+        ws = openpyxl.load_workbook(src)["整改台账"]
+        want = {r[0] for r in ws.iter_rows(min_row=2, values_only=True)}
+        pdf = str(tmp_path / (os.path.splitext(os.path.basename(src))[0] + ".pdf"))
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Page size:\s+841\.89 x 595\.3\d* pts \(A4\)", info), info
+        pages = pdf_pages(pdf)
+        # over, then down: the two groups of each band of rows side by side
+        assert len(pages) % 2 == 0, (src, len(pages))
+        ids = set()
+        for n, words in enumerate(pages, 1):
+            text = {w[4] for w in words}
+            where = f"{os.path.basename(src)} page {n}"
+            sizes = [s for s in map(cjk_size, words) if s]
+            assert sizes and min(sizes) >= 7.0, (where, min(sizes or [0]))
+            assert "编号" in text, where
+            # every column of its group on the page: nothing pushed to a page of its own
+            if n % 2:
+                assert {"社区", "指标", "目标", "整改期限", "状态"} <= text, (where, sorted(text))
+                assert "整改措施" not in text, where
+                ids |= text & want
+            else:
+                assert {"整改措施", "责任人", "完成情况", "完成日期", "备注"} <= text, (where, sorted(text))
+                assert "状态" not in text, where
+        assert ids == want, (src, want - ids)      # every row printed, its 编号 whole
