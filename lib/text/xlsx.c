@@ -391,7 +391,9 @@ static int check_entries(xbook *b, char **why)
     while (rc == UNZ_OK) {
         unz_file_info64 fi;
         char name[256];
-        if (unzGetCurrentFileInfo64(b->uf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK) {
+        /* minizip ends the name with a NUL only when it fits: keep one byte */
+        name[sizeof name - 1] = '\0';
+        if (unzGetCurrentFileInfo64(b->uf, &fi, name, sizeof name - 1, NULL, 0, NULL, 0) != UNZ_OK) {
             *why = cc_xstrdup("not a valid .xlsx workbook (damaged zip directory)");
             return -1;
         }

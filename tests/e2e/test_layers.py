@@ -133,7 +133,7 @@ def test_lib_never_writes_to_the_terminal_itself():
 
 
 def test_nothing_points_outside_the_repository():
-    """Every 'something.md' the repository names is a file of the repository."""
+    """Every Markdown document the repository names is a file of the repository."""
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     if not files:                       # not a git checkout: walk the tree
         files = [os.path.relpath(os.path.join(b, n), ROOT) for d in ("cmd", "lib", "docs", "tests", "scripts")
