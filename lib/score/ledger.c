@@ -12,6 +12,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 const char *cc_item_state_zh(cc_item_state s)
 {
@@ -80,6 +83,17 @@ static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, co
     quiet--;
     cc_diag_set_verbosity(was);
     return e;
+}
+
+/* What a look-back scorecard held goes back to the system before the next
+ * one (or the caller's own scorecard) is computed: the page cache of SQLite
+ * and the free heap, as a report does between its scorecards. */
+static void give_back(cc_store *s)
+{
+    cc_store_release_memory(s);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* The communities of sc and their history. */
@@ -180,6 +194,7 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
         if (!e)
             series_append(S, b);
         cc_scorecard_free(b);
+        give_back(s);
     }
     free(ids);
     return e;
@@ -471,6 +486,15 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
         return e;
     series S;
     series_init(&S, b);
+    /* the series keeps its own community ids, so that the scorecard is freed
+     * before the look-back computes older ones (one scorecard in memory) */
+    out->ids = cc_xcalloc(S.nu + 1, sizeof *out->ids);
+    for (size_t u = 0; u < S.nu; u++)
+        S.uid[u] = out->ids[u] = cc_xstrdup(S.uid[u]);
+    out->nids = S.nu;
+    cc_scorecard_free(b);
+    b = NULL;
+    give_back(s);
     cc_ledger_entry *le = NULL;
     size_t nle = 0;
     e = series_extend(s, cfg, &S, from - days - 7);
@@ -478,10 +502,6 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
         e = cc_store_ledger_entries(s, &le, &nle);
     if (!e) {
         out->dues = cc_xcalloc(1, sizeof *out->dues);
-        out->ids = cc_xcalloc(S.nu + 1, sizeof *out->ids);
-        for (size_t u = 0; u < S.nu; u++)
-            out->ids[u] = cc_xstrdup(S.uid[u]);
-        out->nids = S.nu;
         dues_acc x = {&S, le, nle, out->ids, out->dues, 0};
         for (size_t u = 0; u < S.nu; u++)
             for (size_t i = 0; i < S.nind; i++)
