@@ -197,9 +197,12 @@ static cc_err ready(cc_store *s, int flags, int fresh)
                  NULL, NULL, NULL);
     if (!(flags & CC_STORE_READONLY)) {
         /* a new database: 16 KiB pages (before the first table; an existing
-         * database keeps its page size) */
+         * database keeps its page size).  The cache size again after it:
+         * SQLite turned the -65536 KiB above into pages of the default 4 KiB
+         * and kept that number of pages for the new size, a 256 MB cache
+         * (the peak of a cold ingest of a year's inbox) */
         if (fresh)
-            sqlite3_exec(s->db, "PRAGMA page_size=" CC_PAGE_SIZE, NULL, NULL, NULL);
+            sqlite3_exec(s->db, "PRAGMA page_size=" CC_PAGE_SIZE "; PRAGMA cache_size=-65536;", NULL, NULL, NULL);
         int rc = store_wal_mode(s);
         if (rc != SQLITE_OK)
             return cc_store_err(s, rc, "setting WAL mode");

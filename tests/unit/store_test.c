@@ -1,5 +1,6 @@
 /* Unit tests of lib/store/status.c: cc_store_status_read on a small database
- * made here, every value worked out by hand from the rows inserted. */
+ * made here, every value worked out by hand from the rows inserted; and the
+ * page cache of a new database (open.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "carecard.h"
+#include <sqlite3.h>
 
 #define TMPDIR_TEMPLATE "/tmp/ccstoreXXXXXX"
 #include "tmpdir.h"
@@ -114,11 +116,29 @@ static void test_status_rows(void **state)
     cc_store_close(s);
 }
 
+/* A new database's page cache holds 64 MB, as an existing one's: 96 MB
+ * written in one transaction leave SQLite's memory well under 96 MB (the
+ * cache size was once set before the page size, and a new database got
+ * 256 MB). */
+static void test_new_database_cache(void **state)
+{
+    (void)state;
+    cc_store *s = open_db("cache.db");
+    sqlite3_memory_highwater(1);
+    assert_int_equal(cc_store_exec(s, "CREATE TABLE t (b BLOB);"
+                                      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000)"
+                                      " INSERT INTO t SELECT randomblob(16000) FROM c;"), CC_OK);
+    long long hw = (long long)sqlite3_memory_highwater(0);
+    assert_true(hw < (80ll << 20));
+    cc_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_empty),
         cmocka_unit_test(test_status_rows),
+        cmocka_unit_test(test_new_database_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
