@@ -7,7 +7,7 @@
  * reaches the oldest period) until the run's first period is found.  The
  * measures items_* count the weekly items found the same way (a table
  * installed into measure/items.c before a scorecard computes). */
-#include "score/score.h"
+#include "score/score_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -174,9 +174,30 @@ typedef struct {
     const cc_config *cfg;       /* of the first look-back */
     memo_block *b;
     size_t n, cap;
+    int range;                  /* the data range is known: */
+    cc_day dfrom, dto;
 } lb_memo;
 
 static _Thread_local lb_memo memo;
+
+/* The data range (cc_measures_data_range: a scan of six tables), read once
+ * while the memo is on: every scorecard and look-back of a report asks. */
+cc_err cc_score_data_range(cc_store *s, cc_day *from, cc_day *to)
+{
+    int on = memo.depth > 0 && memo.s == s;
+    if (on && memo.range) {
+        *from = memo.dfrom;
+        *to = memo.dto;
+        return CC_OK;
+    }
+    cc_err e = cc_measures_data_range(s, from, to);
+    if (!e && on) {
+        memo.range = 1;
+        memo.dfrom = *from;
+        memo.dto = *to;
+    }
+    return e;
+}
 
 void cc_items_memo_begin(cc_store *s)
 {
@@ -278,7 +299,7 @@ static cc_err memo_block_get(cc_store *s, const cc_config *cfg, const cc_period 
     *hit = 0;
     *st_out = NULL;
     memset(U, 0, sizeof *U);
-    cc_err e = cc_measures_data_range(s, &dfrom, &dto);
+    cc_err e = cc_score_data_range(s, &dfrom, &dto);
     if (e)
         return e;
     int none[CC_HISTORY];           /* not computed: the engine's ps[k].ok = 0 */
@@ -379,7 +400,7 @@ static int reaches_oldest(const series *S, size_t u, size_t i)
 static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day cover)
 {
     cc_day dfrom, dto;
-    cc_err e = cc_measures_data_range(s, &dfrom, &dto);
+    cc_err e = cc_score_data_range(s, &dfrom, &dto);
     if (e || dfrom > dto)
         return e;
     const char **ids = cc_xmalloc((S->nu + 1) * sizeof *ids);

@@ -318,4 +318,13 @@ void cc_items_finish(cc_items_prep *p);
 void cc_items_memo_begin(cc_store *s);
 void cc_items_memo_end(void);
 
+/* ---- a shorter history (engine.c, p-quarterly) ---- */
+/* cc_scorecard_compute with only the first nhist (1 .. CC_HISTORY) periods
+ * of the history computed: the others are as periods before the data
+ * (no value, no status, not in a run).  The values of the computed periods
+ * are those of the full scorecard; a trend that reads hist[0] only of a
+ * scorecard asks for 1. */
+cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period *p,
+                              const cc_scope *scope, int nhist, cc_scorecard **out);
+
 #endif
