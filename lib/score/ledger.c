@@ -622,10 +622,22 @@ void cc_items_release(cc_items *it)
     it->n = 0;
 }
 
+/* it->v is in (unit, ind) order, as cc_items_compute adds the items: the
+ * first of (unit, ind) found by bisection (a warnings.csv of the city asks
+ * for each of its warnings). */
 const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind)
 {
-    for (size_t k = 0; k < it->n; k++)
-        if (it->v[k].unit == unit && it->v[k].ind == ind && it->v[k].end_k < 0)
+    size_t lo = 0, hi = it->n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        const cc_ritem *t = &it->v[m];
+        if (t->unit < unit || (t->unit == unit && t->ind < ind))
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (size_t k = lo; k < it->n && it->v[k].unit == unit && it->v[k].ind == ind; k++)
+        if (it->v[k].end_k < 0)
             return &it->v[k];
     return NULL;
 }
