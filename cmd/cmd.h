@@ -65,7 +65,7 @@ DECLARE_CMD(entropy);
 DECLARE_CMD(topsis);
 DECLARE_CMD(kano);
 
-/* ---- libxlsxwriter's stderr lines (lxw_stderr.c, a-report) ---- */
+/* ---- libxlsxwriter's stderr lines (lxw_stderr.c) ---- */
 /* Replaces stderr by an unbuffered stream that passes every write through
  * and rewrites libxlsxwriter's "[ERROR]..." / "[WARNING]..." lines as
  * "carecard: libxlsxwriter: <message>".  Once, at the start of main(). */

@@ -257,6 +257,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     cc_items items = {0};
     int staged = 0;
     double t0 = cc_rr_now_s();
+    /* the scorecards of the run (the period's, the trend's weeks) look back
+     * to the same weeks for their items: each computed once (score/ledger.c) */
+    cc_items_memo_begin(s);
     cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
     if (!e)
         e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
@@ -297,6 +300,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     cc_verbose("report %s: per-community data queried, %.2f s so far (cpu %.2f s)",
                sc->period.id, cc_rr_now_s() - t0, cc_rr_cpu_s());
 
+    /* the workers never touch SQLite: its pages and the scorecards' freed
+     * heap back before they hold their workbooks */
+    cc_rr_give_back(s);
     int started = cc_rr_pool_run(&R, o->threads);
     cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
                " charts %.2f s, workbooks %.2f s, peak %ld MB)", sc->period.id, R.njobs,
@@ -313,6 +319,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (not_reported)
         *not_reported = nnr;
 out:
+    cc_items_memo_end();
     run_release(&R);
     if (sc)
         cc_scorecard_free(sc);

@@ -1,6 +1,6 @@
 /* report_trend — the weekly trend of a monthly or quarterly report: one
- * weekly scorecard per 12 weeks (each carries 11 weeks of history), reduced
- * to its values and freed at once. */
+ * weekly scorecard per 12 weeks (each carries 11 weeks of history; the
+ * oldest only those it shows), reduced to its values and freed at once. */
 #include "report/report_run_int.h"
 
 #include <math.h>
@@ -73,10 +73,12 @@ cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard
     for (size_t k = 0; k < nweeks * nu * stride; k++)
         tvalues[k] = NAN;
     /* A weekly scorecard carries the values of its week and the 11 weeks
-     * before it (hist[]): one scorecard per 12 trend weeks, from the last. */
+     * before it (hist[]): one scorecard per 12 trend weeks, from the last;
+     * the first weeks' (a quarter's 13th) with only the history they show. */
     for (long top = (long)nweeks - 1; top >= 0 && !e; top -= CC_HISTORY) {
         cc_scorecard *w = NULL;
-        if ((e = cc_scorecard_compute(s, cfg, &wp[top], scope, &w)))
+        int nhist = top + 1 < CC_HISTORY ? (int)top + 1 : CC_HISTORY;
+        if ((e = cc_scorecard_compute_n(s, cfg, &wp[top], scope, nhist, &w)))
             break;
         /* units of w sorted by (level, id) for lookup */
         size_t nw = w->units.n;

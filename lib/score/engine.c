@@ -118,12 +118,21 @@ void cc_scorecard_free(cc_scorecard *sc)
 
 /* Every period of the history computed into ps (period 0 in full, the
  * others trimmed: cc_score_pstate_trim), with the measure caches around
- * them; periods that end before the data begin marked not computed. */
-static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *sc, cc_score_pstate *ps)
+ * them; periods that end before the data begin are not computed (ok = 0:
+ * nothing reads them), nor those from nhist on. */
+static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *sc, cc_score_pstate *ps,
+                              int nhist)
 {
     cc_err e = CC_OK;
+    /* periods that end before the data begin never count: not in a run (of
+     * misses or of 未报), no previous value */
+    cc_day dfrom, dto;
+    e = cc_score_data_range(s, &dfrom, &dto);
+    int nk = 1;
+    while (!e && nk < nhist && dfrom <= dto && sc->hist_period[nk].to >= dfrom)
+        nk++;
 
-    if (cfg->weights == CC_WEIGHTS_AHP)
+    if (!e && cfg->weights == CC_WEIGHTS_AHP)
         e = score_ahp(cfg, &sc->ahp);
     cc_items_prep iprep = {0};          /* the items the measures items_* count (ledger.c) */
     if (!e)
@@ -138,12 +147,12 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     memset(hunits, 0, sizeof hunits);
     int pre = 0;
     if (!e) {
-        e = cc_score_prefetch_history(s, cfg, sc->hist_period, hunits);
+        e = cc_score_prefetch_history(s, cfg, sc->hist_period, nk, hunits);
         pre = 1;
         if (!e && cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
-    for (int k = 0; k < CC_HISTORY && !e; k++) {
+    for (int k = 0; k < nk && !e; k++) {
         e = cc_score_period_compute(s, cfg, &sc->hist_period[k], &ps[k],
                                     cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
                                     pre ? &hunits[k] : NULL);
@@ -157,14 +166,6 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     cc_measures_span_end(s);
     cc_measures_cache_end(s);
     cc_items_finish(&iprep);
-    /* periods that end before the data begin never count: not in a run (of
-     * misses or of 未报), no previous value */
-    cc_day dfrom, dto;
-    if (!e)
-        e = cc_measures_data_range(s, &dfrom, &dto);
-    for (int k = 1; k < CC_HISTORY && !e; k++)
-        if (dfrom > dto || sc->hist_period[k].to < dfrom)
-            ps[k].ok = 0;
     return e;
 }
 
@@ -318,6 +319,12 @@ static void keep_scope(cc_scorecard *sc, const cc_scope *scope)
 cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
                             const cc_scope *scope, cc_scorecard **out)
 {
+    return cc_scorecard_compute_n(s, cfg, p, scope, CC_HISTORY, out);
+}
+
+cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period *p,
+                              const cc_scope *scope, int nhist, cc_scorecard **out)
+{
     cc_err e = CC_OK;
     cc_score_pstate ps[CC_HISTORY];
     cc_scorecard *sc = cc_xcalloc(1, sizeof *sc);
@@ -331,7 +338,7 @@ cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *
     for (int k = 1; k < CC_HISTORY; k++)
         sc->hist_period[k] = cc_period_prev(&sc->hist_period[k - 1]);
 
-    e = compute_history(s, cfg, sc, ps);
+    e = compute_history(s, cfg, sc, ps, nhist < 1 ? 1 : nhist > CC_HISTORY ? CC_HISTORY : nhist);
     if (e)
         goto fail;
 

@@ -7,7 +7,7 @@
  * reaches the oldest period) until the run's first period is found.  The
  * measures items_* count the weekly items found the same way (a table
  * installed into measure/items.c before a scorecard computes). */
-#include "score/score.h"
+#include "score/score_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -128,8 +128,9 @@ static void series_release(series *S)
     memset(S, 0, sizeof *S);
 }
 
-/* Append the history of b, the CC_HISTORY periods before S's oldest. */
-static void series_append(series *S, const cc_scorecard *b)
+/* Append the history of b, the CC_HISTORY periods before S's oldest (of
+ * the communities with need[u] only, when need). */
+static void series_append(series *S, const cc_scorecard *b, const unsigned char *need)
 {
     size_t plane = S->nu * S->nind;
     S->per = cc_xrealloc(S->per, (size_t)(S->n + CC_HISTORY) * sizeof *S->per);
@@ -138,6 +139,8 @@ static void series_append(series *S, const cc_scorecard *b)
     for (int k = 0; k < CC_HISTORY; k++)
         S->per[S->n + k] = b->hist_period[k];
     for (size_t u = 0; u < S->nu; u++) {
+        if (need && !need[u])
+            continue;
         long r = cc_units_find(&b->units, CC_LEVEL_COMMUNITY, S->uid[u]);
         if (r < 0)
             continue;
@@ -146,6 +149,234 @@ static void series_append(series *S, const cc_scorecard *b)
                 ST(S, S->n + k, u, i) = b->res[r].cells[i].hist_st[k];
     }
     S->n += CC_HISTORY;
+}
+
+/* ---- the look-back memo ------------------------------------------------------ */
+/* A report computes several scorecards (a quarter's, its trend's weeks), and
+ * each one's look-back reads the same weeks again.  The raw status of a
+ * period does not depend on the scorecard it is computed in (engine.c), so
+ * between cc_items_memo_begin and _end the look-backs' statuses are kept
+ * (about 1 MB per twelve weeks of 3,000 communities) and a block of twelve
+ * periods that is known is put together from them:  a community of the
+ * register on the block's last day takes its status of each period from a
+ * kept block that has it, a period that ends before the data begin has none
+ * (the engine's "not computed"), and anything not kept computes the block. */
+typedef struct {
+    cc_period per[CC_HISTORY];  /* per[0] the newest */
+    size_t nu;
+    char **id;                  /* the block's communities, sorted (units order) */
+    unsigned char *st;          /* [u][k][i] */
+} memo_block;
+
+typedef struct {
+    int depth;
+    cc_store *s;
+    const cc_config *cfg;       /* of the first look-back */
+    memo_block *b;
+    size_t n, cap;
+    int range;                  /* the data range is known: */
+    cc_day dfrom, dto;
+} lb_memo;
+
+static _Thread_local lb_memo memo;
+
+/* The data range (cc_measures_data_range: a scan of six tables), read once
+ * while the memo is on: every scorecard and look-back of a report asks. */
+cc_err cc_score_data_range(cc_store *s, cc_day *from, cc_day *to)
+{
+    int on = memo.depth > 0 && memo.s == s;
+    if (on && memo.range) {
+        *from = memo.dfrom;
+        *to = memo.dto;
+        return CC_OK;
+    }
+    cc_err e = cc_measures_data_range(s, from, to);
+    if (!e && on) {
+        memo.range = 1;
+        memo.dfrom = *from;
+        memo.dto = *to;
+    }
+    return e;
+}
+
+void cc_items_memo_begin(cc_store *s)
+{
+    if (memo.depth++ == 0) {
+        memset(&memo, 0, sizeof memo);
+        memo.depth = 1;
+        memo.s = s;
+    }
+}
+
+void cc_items_memo_end(void)
+{
+    if (memo.depth == 0 || --memo.depth > 0)
+        return;
+    for (size_t k = 0; k < memo.n; k++) {
+        for (size_t u = 0; u < memo.b[k].nu; u++)
+            free(memo.b[k].id[u]);
+        free(memo.b[k].id);
+        free(memo.b[k].st);
+    }
+    free(memo.b);
+    memset(&memo, 0, sizeof memo);
+}
+
+static int memo_on(cc_store *s, const cc_config *cfg)
+{
+    if (memo.depth == 0 || memo.s != s)
+        return 0;
+    if (!memo.cfg)
+        memo.cfg = cfg;
+    return memo.cfg == cfg;
+}
+
+static int same_period(const cc_period *a, const cc_period *b)
+{
+    return a->kind == b->kind && a->from == b->from && a->to == b->to;
+}
+
+/* Keep the statuses of b, a look-back of every community. */
+static void memo_add(const cc_scorecard *b)
+{
+    size_t nind = b->cfg->nind, nu = b->units.ncomm;
+    if (memo.n == memo.cap) {
+        memo.cap = memo.cap ? 2 * memo.cap : 8;
+        memo.b = cc_xrealloc(memo.b, memo.cap * sizeof *memo.b);
+    }
+    memo_block *m = &memo.b[memo.n++];
+    memcpy(m->per, b->hist_period, sizeof m->per);
+    m->nu = nu;
+    m->id = cc_xcalloc(nu + 1, sizeof *m->id);
+    m->st = cc_xmalloc(nu * CC_HISTORY * nind + 1);
+    for (size_t u = 0; u < nu; u++) {
+        m->id[u] = cc_xstrdup(b->res[u].unit.id);
+        for (int k = 0; k < CC_HISTORY; k++)
+            for (size_t i = 0; i < nind; i++)
+                m->st[(u * CC_HISTORY + (size_t)k) * nind + i] = b->res[u].cells[i].hist_st[k];
+    }
+}
+
+static int cmp_id(const void *key, const void *el)
+{
+    return strcmp(key, *(char *const *)el);
+}
+
+/* The statuses of community id in period p from a kept block, or NULL. */
+static const unsigned char *memo_row(const cc_period *p, const char *id, size_t nind)
+{
+    for (size_t x = 0; x < memo.n; x++) {
+        const memo_block *m = &memo.b[x];
+        for (int k = 0; k < CC_HISTORY; k++) {
+            if (!same_period(&m->per[k], p))
+                continue;
+            char **f = bsearch(id, m->id, m->nu, sizeof *m->id, cmp_id);
+            if (f)
+                return &m->st[((size_t)(f - m->id) * CC_HISTORY + (size_t)k) * nind];
+        }
+    }
+    return NULL;
+}
+
+static int memo_has(const cc_period *p)
+{
+    for (size_t x = 0; x < memo.n; x++)
+        for (int k = 0; k < CC_HISTORY; k++)
+            if (same_period(&memo.b[x].per[k], p))
+                return 1;
+    return 0;
+}
+
+/* The block of the CC_HISTORY periods ending with q from the memo: U the
+ * register on q's last day, *st_out [k][u][i] for its communities (caller
+ * frees both).  *hit 0 (and nothing to free) when the memo lacks some of it. */
+static cc_err memo_block_get(cc_store *s, const cc_config *cfg, const cc_period *q, cc_units *U,
+                             unsigned char **st_out, int *hit)
+{
+    cc_period per[CC_HISTORY];
+    cc_day dfrom, dto;
+    size_t nind = cfg->nind;
+    *hit = 0;
+    *st_out = NULL;
+    memset(U, 0, sizeof *U);
+    cc_err e = cc_score_data_range(s, &dfrom, &dto);
+    if (e)
+        return e;
+    int none[CC_HISTORY];           /* not computed: the engine's ps[k].ok = 0 */
+    per[0] = *q;
+    for (int k = 0; k < CC_HISTORY; k++) {
+        if (k)
+            per[k] = cc_period_prev(&per[k - 1]);
+        none[k] = k > 0 && (dfrom > dto || per[k].to < dfrom);
+        if (!none[k] && !memo_has(&per[k]))
+            return CC_OK;
+    }
+    if ((e = cc_units_load(s, q->to, U)))
+        return e;
+    size_t nu = U->ncomm, plane = nu * nind;
+    unsigned char *st = cc_xmalloc((size_t)CC_HISTORY * plane + 1);
+    memset(st, CC_ST_MISSING, (size_t)CC_HISTORY * plane);
+    for (size_t u = 0; u < nu; u++)
+        for (int k = 0; k < CC_HISTORY; k++) {
+            if (none[k])
+                continue;
+            const unsigned char *r = memo_row(&per[k], U->u[u].id, nind);
+            if (!r) {
+                free(st);
+                cc_units_release(U);
+                return CC_OK;
+            }
+            memcpy(st + (size_t)k * plane + u * nind, r, nind);
+        }
+    *st_out = st;
+    *hit = 1;
+    return CC_OK;
+}
+
+/* Append the block of U/st (memo_block_get) to S, for the communities
+ * with need[u] only. */
+static void series_append_memo(series *S, const cc_period *q, const cc_units *U, const unsigned char *st,
+                               const unsigned char *need)
+{
+    size_t plane = S->nu * S->nind, uplane = U->ncomm * S->nind;
+    S->per = cc_xrealloc(S->per, (size_t)(S->n + CC_HISTORY) * sizeof *S->per);
+    S->st = cc_xrealloc(S->st, (size_t)(S->n + CC_HISTORY) * plane + 1);
+    memset(S->st + (size_t)S->n * plane, CC_ST_MISSING, (size_t)CC_HISTORY * plane);
+    S->per[S->n] = *q;
+    for (int k = 1; k < CC_HISTORY; k++)
+        S->per[S->n + k] = cc_period_prev(&S->per[S->n + k - 1]);
+    for (size_t u = 0; u < S->nu; u++) {
+        if (need && !need[u])
+            continue;
+        long r = cc_units_find(U, CC_LEVEL_COMMUNITY, S->uid[u]);
+        if (r < 0)
+            continue;
+        for (int k = 0; k < CC_HISTORY; k++)
+            memcpy(&ST(S, S->n + k, u, 0), st + (size_t)k * uplane + (size_t)r * S->nind, S->nind);
+    }
+    S->n += CC_HISTORY;
+}
+
+/* S from the block of U/st ending with q (memo_block_get; st is taken
+ * over, U's ids are borrowed). */
+static void series_init_memo(series *S, const cc_config *cfg, const cc_period *q, const cc_units *U,
+                             unsigned char *st)
+{
+    memset(S, 0, sizeof *S);
+    S->nind = cfg->nind;
+    S->nu = U->ncomm;
+    S->uid = cc_xcalloc(S->nu + 1, sizeof *S->uid);
+    S->res = cc_xcalloc(S->nu + 1, sizeof *S->res);
+    for (size_t u = 0; u < S->nu; u++) {
+        S->uid[u] = U->u[u].id;
+        S->res[u] = u;
+    }
+    S->per = cc_xmalloc(CC_HISTORY * sizeof *S->per);
+    S->per[0] = *q;
+    for (int k = 1; k < CC_HISTORY; k++)
+        S->per[k] = cc_period_prev(&S->per[k - 1]);
+    S->st = st;
+    S->n = CC_HISTORY;
 }
 
 /* Might the run of community u, indicator i have begun before S's oldest
@@ -169,10 +400,12 @@ static int reaches_oldest(const series *S, size_t u, size_t i)
 static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day cover)
 {
     cc_day dfrom, dto;
-    cc_err e = cc_measures_data_range(s, &dfrom, &dto);
+    cc_err e = cc_score_data_range(s, &dfrom, &dto);
     if (e || dfrom > dto)
         return e;
     const char **ids = cc_xmalloc((S->nu + 1) * sizeof *ids);
+    unsigned char *want = cc_xmalloc(S->nu + 1);
+    int kept = memo_on(s, cfg);
     for (int blocks = 0; blocks < LOOKBACK_MAX && !e; blocks++) {
         if (S->per[S->n - 1].from <= dfrom)
             break;                      /* nothing before the data */
@@ -182,21 +415,39 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
             int need = all;
             for (size_t i = 0; i < S->nind && !need; i++)
                 need = !cc_indicator_uses(&cfg->ind[i], CC_SRC_LEDGER) && reaches_oldest(S, u, i);
+            want[u] = (unsigned char)need;
             if (need)
                 ids[m++] = S->uid[u];
         }
         if (m == 0)
             break;
         cc_period q = cc_period_prev(&S->per[S->n - 1]);
-        cc_scope scope = {NULL, 0, all ? NULL : ids, all ? 0 : m};
         cc_scorecard *b = NULL;
-        e = lookback(s, cfg, &q, &scope, &b);
-        if (!e)
-            series_append(S, b);
+        if (kept) {
+            /* from the memo, or computed for every community and kept */
+            cc_units U;
+            unsigned char *bst = NULL;
+            int hit = 0;
+            e = memo_block_get(s, cfg, &q, &U, &bst, &hit);
+            if (!e && hit) {
+                series_append_memo(S, &q, &U, bst, all ? NULL : want);
+                free(bst);
+                cc_units_release(&U);
+            } else if (!e && !(e = lookback(s, cfg, &q, NULL, &b))) {
+                memo_add(b);
+                series_append(S, b, all ? NULL : want);
+            }
+        } else {
+            cc_scope scope = {NULL, 0, all ? NULL : ids, all ? 0 : m};
+            e = lookback(s, cfg, &q, &scope, &b);
+            if (!e)
+                series_append(S, b, NULL);
+        }
         cc_scorecard_free(b);
         give_back(s);
     }
     free(ids);
+    free(want);
     return e;
 }
 
@@ -371,10 +622,22 @@ void cc_items_release(cc_items *it)
     it->n = 0;
 }
 
+/* it->v is in (unit, ind) order, as cc_items_compute adds the items: the
+ * first of (unit, ind) found by bisection (a warnings.csv of the city asks
+ * for each of its warnings). */
 const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind)
 {
-    for (size_t k = 0; k < it->n; k++)
-        if (it->v[k].unit == unit && it->v[k].ind == ind && it->v[k].end_k < 0)
+    size_t lo = 0, hi = it->n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        const cc_ritem *t = &it->v[m];
+        if (t->unit < unit || (t->unit == unit && t->ind < ind))
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (size_t k = lo; k < it->n && it->v[k].unit == unit && it->v[k].ind == ind; k++)
+        if (it->v[k].end_k < 0)
             return &it->v[k];
     return NULL;
 }
@@ -481,11 +744,24 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     cc_period wk = cc_period_of(CC_PERIOD_WEEK, to);
     int days = cfg->rect_days_red > cfg->rect_days_yellow ? cfg->rect_days_red : cfg->rect_days_yellow;
     cc_scorecard *b = NULL;
-    cc_err e = lookback(s, cfg, &wk, NULL, &b);
-    if (e)
-        return e;
+    cc_units U = {0};
     series S;
-    series_init(&S, b);
+    cc_err e;
+    int hit = 0;
+    if (memo_on(s, cfg)) {
+        unsigned char *bst = NULL;
+        if ((e = memo_block_get(s, cfg, &wk, &U, &bst, &hit)))
+            return e;
+        if (hit)
+            series_init_memo(&S, cfg, &wk, &U, bst);
+    }
+    if (!hit) {
+        if ((e = lookback(s, cfg, &wk, NULL, &b)))
+            return e;
+        if (memo_on(s, cfg))
+            memo_add(b);
+        series_init(&S, b);
+    }
     /* the series keeps its own community ids, so that the scorecard is freed
      * before the look-back computes older ones (one scorecard in memory) */
     out->ids = cc_xcalloc(S.nu + 1, sizeof *out->ids);
@@ -494,6 +770,7 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     out->nids = S.nu;
     cc_scorecard_free(b);
     b = NULL;
+    cc_units_release(&U);
     give_back(s);
     cc_ledger_entry *le = NULL;
     size_t nle = 0;
@@ -511,7 +788,6 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     }
     cc_ledger_entries_free(le, nle);
     series_release(&S);
-    cc_scorecard_free(b);
     return e;
 }
 

@@ -322,30 +322,30 @@ out:
  * first (into units[], handed to cc_score_period_compute), then every
  * window of every period is listed in the order cc_score_period_compute
  * computes them. */
-cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist,
+cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist, int nk,
                                  cc_units *units)
 {
     cc_err e = CC_OK;
     wtab *w[CC_HISTORY];
     size_t nw[CC_HISTORY], nall = 0;
     size_t *wof = cc_xcalloc(cfg->nind ? cfg->nind : 1, sizeof *wof);
-    for (int k = 0; k < CC_HISTORY; k++) {
+    for (int k = 0; k < nk; k++) {
         nw[k] = period_windows(cfg, &hist[k], &w[k], wof);
         nall += nw[k];
     }
-    for (int k = 0; k < CC_HISTORY && !e; k++)
+    for (int k = 0; k < nk && !e; k++)
         e = cc_units_load(s, hist[k].to, &units[k]);
     if (!e) {
-        cc_measure_win *mw = cc_xcalloc(nall, sizeof *mw);
+        cc_measure_win *mw = cc_xcalloc(nall + 1, sizeof *mw);
         size_t m = 0;
-        for (int k = 0; k < CC_HISTORY; k++)
+        for (int k = 0; k < nk; k++)
             for (size_t j = 0; j < nw[k]; j++)
                 mw[m++] = (cc_measure_win){&units[k], w[k][j].from, w[k][j].to, w[k][j].names,
                                            w[k][j].nnames};
         e = cc_measures_prefetch(s, cfg, mw, m);
         free(mw);
     }
-    for (int k = 0; k < CC_HISTORY; k++)
+    for (int k = 0; k < nk; k++)
         wtabs_free(w[k], nw[k]);
     free(wof);
     return e;
@@ -355,7 +355,7 @@ cc_err cc_scorecard_check_range(cc_store *s, const cc_period *p)
 {
     cc_day from, to;
     char a[11], b[11];
-    cc_err e = cc_measures_data_range(s, &from, &to);
+    cc_err e = cc_score_data_range(s, &from, &to);
     if (e)
         return e;
     if (from > to) {

@@ -309,4 +309,22 @@ typedef struct {
 cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist, cc_items_prep *out);
 void cc_items_finish(cc_items_prep *p);
 
+/* ---- look-back memo (ledger.c) ---- */
+/* Between cc_items_memo_begin(s) and cc_items_memo_end() (one thread, one
+ * configuration), the raw statuses of the scorecards that items look back
+ * to are kept, and a look-back already known is not computed again: a
+ * report's scorecards (a quarter's and its trend's weeks) look back to the
+ * same weeks.  Nested pairs are counted; the outer end frees the memo. */
+void cc_items_memo_begin(cc_store *s);
+void cc_items_memo_end(void);
+
+/* ---- a shorter history (engine.c) ---- */
+/* cc_scorecard_compute with only the first nhist (1 .. CC_HISTORY) periods
+ * of the history computed: the others are as periods before the data
+ * (no value, no status, not in a run).  The values of the computed periods
+ * are those of the full scorecard; a trend that reads hist[0] only of a
+ * scorecard asks for 1. */
+cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period *p,
+                              const cc_scope *scope, int nhist, cc_scorecard **out);
+
 #endif

@@ -53,9 +53,10 @@ void cc_score_pstate_trim(cc_score_pstate *p, int k);
  * units: the period's units, loaded already (taken over), or NULL. */
 cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
                                cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units);
-/* Fills the measure caches for the whole history hist[CC_HISTORY] and loads
- * every period's units into units[] (caller releases them). */
-cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist,
+/* Fills the measure caches for the first nk periods of the history
+ * hist[CC_HISTORY] and loads their units into units[] (caller releases
+ * them). */
+cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist, int nk,
                                  cc_units *units);
 
 /* ---- weights (weights.c) ----------------------------------------------------- */
@@ -85,5 +86,10 @@ char *cc_score_explain(const cc_config *cfg, const cc_period *per, const cc_indi
 cc_err cc_score_methods(cc_store *s, const cc_config *cfg, cc_scorecard *sc);
 /* rank and rank_in_area of every ranked unit. */
 void cc_score_rank(cc_scorecard *sc);
+
+/* ---- the data range (ledger.c) ---- */
+/* cc_measures_data_range, read once between cc_items_memo_begin and _end
+ * (nothing is written in between). */
+cc_err cc_score_data_range(cc_store *s, cc_day *from, cc_day *to);
 
 #endif
