@@ -302,7 +302,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
 
     /* the workers never touch SQLite: its pages and the scorecards' freed
      * heap back before they hold their workbooks */
-    cc_rr_give_back(s);
+    cc_store_release_memory(s);
     int started = cc_rr_pool_run(&R, o->threads);
     cc_verbose("report %s: %zu workbooks with %d threads, %.2f s so far (cpu %.2f s:"
                " charts %.2f s, workbooks %.2f s, peak %ld MB)", sc->period.id, R.njobs,

@@ -121,8 +121,6 @@ int cc_rr_pool_run(cc_rr_run *R, int threads);
 double cc_rr_thread_cpu_s(void);
 double cc_rr_now_s(void);
 double cc_rr_cpu_s(void);
-/* Gives back SQLite's unused page cache and the free heap. */
-void cc_rr_give_back(cc_store *s);
 /* Peak resident memory so far in MB (VmHWM), 0 when unknown. */
 long cc_rr_peak_mb(void);
 

@@ -65,7 +65,7 @@ cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard
     cc_err e = CC_OK;
     /* each week's scorecard is reduced to its values and freed at once,
      * so a quarter of 3,000 communities holds one scorecard at a time */
-    cc_rr_give_back(s);
+    cc_store_release_memory(s);
     size_t nweeks = cc_rr_trend_weeks(&sc->period, &wp);
     size_t stride = cfg->nind + 1, nu = sc->units.n;
     char (*tlabels)[32] = cc_xcalloc(nweeks + 1, sizeof *tlabels);
@@ -102,7 +102,7 @@ cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard
         }
         free(wo);
         cc_scorecard_free(w);
-        cc_rr_give_back(s);
+        cc_store_release_memory(s);
     }
     *wp_out = wp;
     *tlabels_out = tlabels;

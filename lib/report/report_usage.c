@@ -1,10 +1,6 @@
-/* report_usage — the time and memory a report run uses (for -v), and the
- * memory it gives back between scorecards. */
+/* report_usage — the time a report run uses and its peak memory (for -v). */
 #include "report/report_run_int.h"
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +25,6 @@ double cc_rr_cpu_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Give back what a finished scorecard computation left: SQLite's unused
- * page-cache memory and the free heap, so the next one (a monthly or
- * quarterly report computes several) does not grow the peak on top of it. */
-void cc_rr_give_back(cc_store *s)
-{
-    cc_store_release_memory(s);
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
 }
 
 /* Peak resident memory so far in MB (VmHWM), 0 when unknown: for -v. */

@@ -12,9 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 const char *cc_item_state_zh(cc_item_state s)
 {
@@ -83,17 +80,6 @@ static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, co
     quiet--;
     cc_diag_set_verbosity(was);
     return e;
-}
-
-/* What a look-back scorecard held goes back to the system before the next
- * one (or the caller's own scorecard) is computed: the page cache of SQLite
- * and the free heap, as a report does between its scorecards. */
-static void give_back(cc_store *s)
-{
-    cc_store_release_memory(s);
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
 }
 
 /* The communities of sc and their history. */
@@ -444,7 +430,7 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
                 series_append(S, b, NULL);
         }
         cc_scorecard_free(b);
-        give_back(s);
+        cc_store_release_memory(s);   /* before the next block */
     }
     free(ids);
     free(want);
@@ -771,7 +757,7 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     cc_scorecard_free(b);
     b = NULL;
     cc_units_release(&U);
-    give_back(s);
+    cc_store_release_memory(s);   /* before the look-back computes older blocks */
     cc_ledger_entry *le = NULL;
     size_t nle = 0;
     e = series_extend(s, cfg, &S, from - days - 7);

@@ -215,7 +215,10 @@ const char *cc_store_path(const cc_store *s);
 /* The last day on or before `to` with activity data, "YYYY-MM-DD" into out
  * (len bytes); "" when there is none or the query fails. */
 void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len);
-/* Gives back SQLite's unused page-cache memory of the connection. */
+/* Gives back what a finished scorecard computation left: SQLite's unused
+ * page-cache memory of the connection and the free heap (malloc_trim), so
+ * that the next one (a report's next scorecard, a ledger look-back's next
+ * block) does not grow the peak on top of it. */
 void cc_store_release_memory(cc_store *s);
 
 #endif
