@@ -503,14 +503,18 @@ static void runs(const series *S, const cc_config *cfg, size_t u, size_t i,
     }
 }
 
+/* The day an entry says the rectification was done: its 完成日期 when
+ * 完成情况 is 已完成 and the date reads, else -1 (not done: 整改中 / 逾期). */
+static cc_day done_day(const cc_ledger_entry *e)
+{
+    return e && e->progress && !strcmp(e->progress, "已完成") ? parse_day(e->done) : -1;
+}
+
 /* The state of item t at the end of S's newest period. */
 static void item_state(const series *S, cc_ritem *t)
 {
-    const cc_ledger_entry *e = t->entry;
-    t->done = -1;
+    t->done = done_day(t->entry);
     t->closed = -1;
-    if (e && e->progress && !strcmp(e->progress, "已完成"))
-        t->done = parse_day(e->done);
     if (t->done >= 0) {
         if (t->end_k >= 0) {
             t->state = CC_IS_EFFECTIVE;
@@ -676,8 +680,7 @@ static void due_item(void *arg, cc_ritem *t)
 {
     dues_acc *x = arg;
     const series *S = x->S;
-    const cc_ledger_entry *en = cc_ledger_entry_find(x->e, x->ne, t->id);
-    cc_day done = en && en->progress && !strcmp(en->progress, "已完成") ? parse_day(en->done) : -1;
+    cc_day done = done_day(cc_ledger_entry_find(x->e, x->ne, t->id));
     cc_item_due d = {x->ids[t->unit], t->deadline, -1, -1, 0};
     if (t->end_k >= 0) {
         cc_day end = S->per[t->end_k].to;
