@@ -1,6 +1,6 @@
 /* rollup_ids — the roster feed's IDs numbered in ids: sorted in SQLite's
- * BINARY order, then looked up (or, when ids is empty, numbered) many to
- * a statement.
+ * BINARY order, merged with one range scan of the index on ids.id, and the
+ * new ones numbered many to an INSERT.
  */
 #include "store/rollup_int.h"
 
@@ -86,34 +86,90 @@ void rollup_sort_idkeys(idkey *a, size_t n, const cc_intern *t)
     }
 }
 
-/* map[local no] = ids.no for every ID the feed numbered. */
+/* The text of the feed's ID k against an ids row's text s (its first 8 bytes
+ * big-endian in key): <0, 0, >0 in BINARY order. */
+static int cmp_row(const idkey *k, const cc_intern *t, uint64_t key, const char *s, size_t len)
+{
+    uint64_t kk = (uint64_t)k->khi << 32 | k->klo;
+    if (kk != key)
+        return kk < key ? -1 : 1;
+    size_t n;
+    const char *x = cc_intern_text(t, k->id, &n);
+    int c = memcmp(x, s, n < len ? n : len);
+    return c ? c : n < len ? -1 : n > len;
+}
+
+/* map[local no] = ids.no for every ID the feed numbered.
+ *
+ * The feed's IDs (f->k, in BINARY order) are merged with one range scan of
+ * the index on ids.id, from the first of them on: an ID met there takes its
+ * number, the others (map 0) are then numbered max(no) + 1, + 2, ... in text
+ * order, exactly as one INSERT each (rowid = max + 1) would.  When ids is
+ * empty there is nothing to scan: every ID is new.  Memory: the feed's map
+ * only (nothing grows with the IDs of the database). */
 cc_err rollup_number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
 {
-    sqlite3_stmt *q;
+    sqlite3_stmt *q, *qm = NULL;
     int rc = rollup_prep(r, "SELECT max(no) FROM ids", &q);
     if (rc != SQLITE_OK)
         return cc_store_err(r->s, rc, "numbering attendance IDs");
     rc = sqlite3_step(q);
-    int empty = rc == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_NULL;
+    sqlite3_int64 max = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW)
         return cc_store_err(r->s, rc, "numbering attendance IDs");
+    size_t n = f->ids.n;
+    const idkey *k = f->k;
     map[0] = 0;
-    if (!empty) {
-        /* some IDs have numbers: look each one up (once: they are distinct) */
-        cc_err err = CC_OK;
-        for (uint32_t i = 0; i < f->ids.n && !err; i++) {
-            size_t len;
-            const char *t = cc_intern_text(&f->ids, f->k[i].id, &len);
-            if (!(map[f->k[i].id + 1] = rollup_id_lookup(r, t, len, &err)) && !err)
-                err = CC_ERR_DB;
+    for (size_t i = 0; i < n; i++)
+        map[k[i].id + 1] = 0;
+    size_t missing = n;
+    if (max > 0 && n) {
+        /* one cursor over the index, from the feed's first ID */
+        rc = rollup_prep(r, "SELECT id, no FROM ids WHERE id >= ?1 ORDER BY id", &q);
+        if (rc != SQLITE_OK)
+            return cc_store_err(r->s, rc, "numbering attendance IDs");
+        size_t len;
+        const char *t = cc_intern_text(&f->ids, k[0].id, &len);
+        sqlite3_bind_text(q, 1, t, (int)len, SQLITE_STATIC);
+        size_t i = 0;
+        while (i < n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const unsigned char *s = sqlite3_column_text(q, 0);
+            size_t slen = (size_t)sqlite3_column_bytes(q, 0);
+            uint64_t key = 0;
+            for (size_t j = 0; j < 8; j++)
+                key = key << 8 | (j < slen ? s[j] : 0);
+            int c;
+            while ((c = cmp_row(&k[i], &f->ids, key, (const char *)s, slen)) < 0)
+                if (++i == n)
+                    break;
+            if (i < n && c == 0) {
+                sqlite3_int64 no = sqlite3_column_int64(q, 1);
+                if (no <= 0 || no > (sqlite3_int64)UINT32_MAX) {
+                    sqlite3_finalize(q);
+                    cc_error("%s: attendance ID number %lld out of range", r->s->path, (long long)no);
+                    return CC_ERR_DB;
+                }
+                map[k[i].id + 1] = (uint32_t)no;
+                missing--;
+                i++;
+            }
         }
-        return err;
+        if (i < n && rc != SQLITE_DONE) {
+            sqlite3_finalize(q);
+            return cc_store_err(r->s, rc, "numbering attendance IDs");
+        }
+        sqlite3_finalize(q);
     }
-    /* an empty ids: numbered in text order, so that the table and its index
-     * on id are both appended to (in first-seen order the index inserts
-     * land all over it: 4 us each) */
-    sqlite3_stmt *qm = NULL;
+    if (!missing)
+        return CC_OK;
+    if (max < 0 || (sqlite3_int64)missing > (sqlite3_int64)UINT32_MAX - max) {
+        cc_error("%s: attendance ID number %lld out of range", r->s->path, (long long)max + (long long)missing);
+        return CC_ERR_DB;
+    }
+    /* the new IDs numbered in text order, so that the table is appended to
+     * (and, when ids was empty, its index too: in first-seen order the
+     * index inserts land all over it: 4 us each) */
     {
         cc_buf sql = CC_BUF_INIT;
         /* OR FAIL: no statement journal (an ABORT would have SQLite copy
@@ -123,7 +179,7 @@ cc_err rollup_number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
         rc = rollup_prep(r, sql.s, &q);
         for (int i = 1; i < IDS_MANY; i++)
             cc_buf_adds(&sql, ", (?, ?)");
-        if (rc == SQLITE_OK)
+        if (rc == SQLITE_OK && missing >= IDS_MANY)
             rc = rollup_prep(r, sql.s, &qm);
         cc_buf_release(&sql);
         if (rc != SQLITE_OK) {
@@ -131,26 +187,28 @@ cc_err rollup_number_ids(rollup *r, cc_roster_feed *f, uint32_t *map)
             return cc_store_err(r->s, rc, "numbering attendance IDs");
         }
     }
-    size_t n = f->ids.n;
-    const idkey *k = f->k;
-    for (size_t i = 0; i < n;) {
-        sqlite3_stmt *st = n - i >= IDS_MANY ? qm : q;
+    sqlite3_int64 next = max + 1;
+    rc = SQLITE_DONE;
+    for (size_t i = 0; missing && rc == SQLITE_DONE;) {
+        sqlite3_stmt *st = missing >= IDS_MANY ? qm : q;
         size_t m = st == qm ? IDS_MANY : 1;
-        for (size_t j = 0; j < m; j++, i++) {
+        for (size_t j = 0; j < m; i++) {
+            if (map[k[i].id + 1])
+                continue;
             size_t len;
             const char *t = cc_intern_text(&f->ids, k[i].id, &len);
-            sqlite3_bind_int64(st, (int)(2 * j + 1), (sqlite3_int64)i + 1);
+            sqlite3_bind_int64(st, (int)(2 * j + 1), next);
             sqlite3_bind_text(st, (int)(2 * j + 2), t, (int)len, SQLITE_STATIC);
-            map[k[i].id + 1] = (uint32_t)i + 1;
+            map[k[i].id + 1] = (uint32_t)next++;
+            j++;
         }
+        missing -= m;
         rc = sqlite3_step(st);
         sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            break;
     }
     sqlite3_finalize(q);
     sqlite3_finalize(qm);
-    return rc == SQLITE_DONE || !n ? CC_OK : cc_store_err(r->s, rc, "numbering attendance IDs");
+    return rc == SQLITE_DONE ? CC_OK : cc_store_err(r->s, rc, "numbering attendance IDs");
 }
 
 /* Load week w's entries into r->e, renumbered, and store its rosters. */
