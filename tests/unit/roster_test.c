@@ -630,6 +630,54 @@ static void test_feed(void **state)
     close_db(s);
 }
 
+/* The IDs of an attendance file numbered as one lookup each (the old path)
+ * numbered them: an ID already in ids keeps its number, the new ones get
+ * max(no) + 1, + 2, ... in BINARY (memcmp) order, whatever the order of the
+ * rows.  IDs mixed old and new, sharing their first 8 bytes (the sort key),
+ * one the prefix of another, shorter than 8 bytes, past the last of ids,
+ * UTF-8. */
+static void test_feed_numbering(void **state)
+{
+    (void)state;
+    cc_store *s = ingested();
+    const char *all_ids = "SELECT group_concat(no || '=' || id, ' ') FROM (SELECT no, id FROM ids ORDER BY no)";
+    assert_string_equal(scalar_text(s, all_ids), "1=H1 2=c1 3=c2 4=c4 5=v1");
+    load(s, "act2.csv", "activity_id,community_id,project,date,status,capacity,registered,attended,hours\n"
+                        "A4,K02,p,2026-11-20,completed,10,10,3,1\n"
+                        "A5,K01,p,2026-11-22,completed,10,10,3,1\n"
+                        "A6,K01,p,2026-11-26,completed,10,10,3,1\n");
+    load(s, "att2.csv", "activity_id,participant_id,household_id,role,special\n"
+                        "A4,zz9,H10,child,Y\n"
+                        "A4,c2,H1,child,N\n"
+                        "A4,P000100010,,parent,\n"
+                        "A4,P00010001,H0,child,N\n"
+                        "A5,c1,H1,child,Y\n"
+                        "A5,P000100002,H10,child,N\n"
+                        "A5,社区人1,,volunteer,\n"
+                        "A5,P0001000,H1,child,N\n"
+                        "A5,A0,,parent,\n"
+                        "A5,c10,H0,child,N\n"
+                        "A5,v1,,volunteer,\n");
+    assert_string_equal(scalar_text(s, all_ids),
+                        "1=H1 2=c1 3=c2 4=c4 5=v1 6=A0 7=H0 8=H10 9=P0001000 10=P000100002"
+                        " 11=P00010001 12=P000100010 13=c10 14=zz9 15=社区人1");
+    /* again, the new ones among old ones of the same 8-byte prefix */
+    load(s, "att3.csv", "activity_id,participant_id,household_id,role,special\n"
+                        "A6,P000100003,H10,child,N\n"
+                        "A6,Z,,parent,\n"
+                        "A6,P00010001,H2,child,N\n"
+                        "A6,P00010000,H1,child,N\n"
+                        "A6,P0001000,,parent,\n"
+                        "A6,P000100010,H0,child,N\n"
+                        "A6,社区人0,,volunteer,\n");
+    assert_string_equal(scalar_text(s, all_ids),
+                        "1=H1 2=c1 3=c2 4=c4 5=v1 6=A0 7=H0 8=H10 9=P0001000 10=P000100002"
+                        " 11=P00010001 12=P000100010 13=c10 14=zz9 15=社区人1"
+                        " 16=H2 17=P00010000 18=P000100003 19=Z 20=社区人0");
+    assert_value(week_value(s, CC_LEVEL_COMMUNITY, "K01", ymd(2026, 11, 23), M_PART), 7);
+    close_db(s);
+}
+
 /* A file refused by --strict and an interrupted ingest change nothing. */
 static void test_refused_and_interrupted(void **state)
 {
@@ -790,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_replaced_attendance),
         cmocka_unit_test(test_activity_removed),
         cmocka_unit_test(test_feed),
+        cmocka_unit_test(test_feed_numbering),
         cmocka_unit_test(test_refused_and_interrupted),
         cmocka_unit_test(test_migrate_v2),
         cmocka_unit_test(test_fresh_is_v3),
