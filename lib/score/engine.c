@@ -146,7 +146,8 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     cc_units hunits[CC_HISTORY];        /* filled in two threads first */
     memset(hunits, 0, sizeof hunits);
     int pre = 0;
-    if (!e) {
+    /* (not when the items' look-back computed these periods already) */
+    if (!e && !(iprep.vmemo && cc_score_vmemo_covers(cfg, sc->hist_period, nk))) {
         e = cc_score_prefetch_history(s, cfg, sc->hist_period, nk, hunits);
         pre = 1;
         if (!e && cc_interrupted)

@@ -745,7 +745,17 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
             series_init_memo(&S, cfg, &wk, &U, bst);
     }
     if (!hit) {
-        if ((e = lookback(s, cfg, &wk, NULL, &b)))
+        /* a look-back of the scorecard's own twelve weeks: their values are
+         * kept for it (period.c) */
+        int own = same_period(&wk, &hist[0]);
+        if (own)
+            cc_score_vmemo_fill(1);
+        e = lookback(s, cfg, &wk, NULL, &b);
+        if (own) {
+            cc_score_vmemo_fill(0);
+            out->vmemo = 1;
+        }
+        if (e)
             return e;
         if (memo_on(s, cfg))
             memo_add(b);
@@ -782,6 +792,8 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
 
 void cc_items_finish(cc_items_prep *p)
 {
+    if (p->vmemo)
+        cc_score_vmemo_clear();
     if (p->on)
         cc_measures_items_install(p->was);
     if (p->dues)

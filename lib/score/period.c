@@ -263,6 +263,168 @@ static void period_totals(const cc_config *cfg, cc_score_pstate *p)
     }
 }
 
+/* ---- the values of a look-back's own periods ---------------------------------- */
+/* A weekly scorecard's items_* look back from its own week first (ledger.c,
+ * cc_items_prepare): that look-back computes the very periods the scorecard
+ * computes next, over the same units and windows, with every measure but
+ * items_* (not installed inside a look-back).  While that look-back fills
+ * (cc_score_vmemo_fill), each of its periods keeps its window values here
+ * instead of freeing them; the scorecard's computation of the same period
+ * then takes them, computes the items_* measures only, and frees the entry.
+ * The values are the same numbers the scorecard would compute (the measures
+ * do not depend on which scorecard asks), so nothing in the output changes;
+ * what is saved is a second prefetch and computation of twelve periods. */
+typedef struct {
+    int used;
+    cc_period per;
+    const cc_config *cfg;
+    size_t n, ncomm, nstreet;
+    char *ids;                  /* the units' ids, each ended by '\0' */
+    size_t idslen;
+    wtab *w;
+    size_t nw;
+} vm_entry;
+
+static _Thread_local struct {
+    int filling;
+    vm_entry e[CC_HISTORY];
+} vm;
+
+static size_t units_ids(const cc_units *u, char **out)
+{
+    size_t len = 0;
+    for (size_t k = 0; k < u->n; k++)
+        len += strlen(u->u[k].id) + 1;
+    char *b = cc_xmalloc(len + 1);
+    size_t o = 0;
+    for (size_t k = 0; k < u->n; k++) {
+        size_t m = strlen(u->u[k].id) + 1;
+        memcpy(b + o, u->u[k].id, m);
+        o += m;
+    }
+    *out = b;
+    return len;
+}
+
+static void vm_free(vm_entry *x)
+{
+    if (x->used) {
+        wtabs_free(x->w, x->nw);
+        free(x->ids);
+    }
+    memset(x, 0, sizeof *x);
+}
+
+void cc_score_vmemo_fill(int on)
+{
+    vm.filling = on;
+}
+
+void cc_score_vmemo_clear(void)
+{
+    for (int k = 0; k < CC_HISTORY; k++)
+        vm_free(&vm.e[k]);
+    vm.filling = 0;
+}
+
+static vm_entry *vm_find(const cc_config *cfg, const cc_period *per)
+{
+    for (int k = 0; k < CC_HISTORY; k++) {
+        vm_entry *x = &vm.e[k];
+        if (x->used && x->cfg == cfg && x->per.kind == per->kind && x->per.from == per->from
+            && x->per.to == per->to)
+            return x;
+    }
+    return NULL;
+}
+
+int cc_score_vmemo_covers(const cc_config *cfg, const cc_period *hist, int nk)
+{
+    for (int k = 0; k < nk; k++)
+        if (!vm_find(cfg, &hist[k]))
+            return 0;
+    return nk > 0;
+}
+
+/* Keep the window values w of period p (taken over); 0 when not filling. */
+static int vm_keep(const cc_config *cfg, const cc_score_pstate *p, wtab *w, size_t nw)
+{
+    if (!vm.filling || vm_find(cfg, &p->per))
+        return 0;
+    for (int k = 0; k < CC_HISTORY; k++) {
+        vm_entry *x = &vm.e[k];
+        if (x->used)
+            continue;
+        x->used = 1;
+        x->per = p->per;
+        x->cfg = cfg;
+        x->n = p->units.n;
+        x->ncomm = p->units.ncomm;
+        x->nstreet = p->units.nstreet;
+        x->idslen = units_ids(&p->units, &x->ids);
+        x->w = w;
+        x->nw = nw;
+        return 1;
+    }
+    return 0;
+}
+
+/* The window values of period p from the memo into w (vals allocated), the
+ * items_* measures computed; 0 (nothing done) when the memo does not hold
+ * p for the same units and windows. */
+static int vm_take(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, wtab *w, size_t nw,
+                   cc_err *err)
+{
+    vm_entry *x = vm.filling ? NULL : vm_find(cfg, &p->per);
+    if (!x)
+        return 0;
+    int same = x->n == p->units.n && x->ncomm == p->units.ncomm && x->nstreet == p->units.nstreet
+               && x->nw == nw;
+    for (size_t k = 0; k < nw && same; k++) {
+        same = x->w[k].from == w[k].from && x->w[k].to == w[k].to && x->w[k].nnames == w[k].nnames;
+        for (size_t j = 0; j < w[k].nnames && same; j++)
+            same = x->w[k].names[j] == w[k].names[j];
+    }
+    if (same) {
+        char *ids;
+        size_t len = units_ids(&p->units, &ids);
+        same = len == x->idslen && !memcmp(ids, x->ids, len);
+        free(ids);
+    }
+    if (!same) {
+        vm_free(x);
+        return 0;
+    }
+    size_t n = p->units.n;
+    cc_err e = CC_OK;
+    for (size_t k = 0; k < nw && !e; k++) {
+        size_t nn = w[k].nnames;
+        w[k].vals = x->w[k].vals;       /* taken over */
+        x->w[k].vals = NULL;
+        const char **names = cc_xmalloc((nn + 1) * sizeof *names);
+        size_t *col = cc_xmalloc((nn + 1) * sizeof *col);
+        size_t m = 0;
+        for (size_t j = 0; j < nn; j++)
+            if (cc_measure_source(w[k].names[j]) == CC_SRC_LEDGER) {
+                names[m] = w[k].names[j];
+                col[m++] = j;
+            }
+        if (m) {
+            double *v = cc_xmalloc((n ? n : 1) * m * sizeof *v);
+            e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to, names, m, v);
+            for (size_t u = 0; u < n && !e; u++)
+                for (size_t j = 0; j < m; j++)
+                    w[k].vals[u * nn + col[j]] = v[u * m + j];
+            free(v);
+        }
+        free(names);
+        free(col);
+    }
+    vm_free(x);
+    *err = e;
+    return 1;
+}
+
 /* units: the period's units, loaded already (taken over), or NULL
  * (score_int.h). */
 cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
@@ -290,11 +452,12 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
     n = p->units.n;
 
     nw = period_windows(cfg, per, &w, wof);
-    for (size_t k = 0; k < nw && !e; k++) {
-        w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
-        e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
-                                w[k].names, w[k].nnames, w[k].vals);
-    }
+    if (!vm_take(s, cfg, p, w, nw, &e))
+        for (size_t k = 0; k < nw && !e; k++) {
+            w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
+            e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
+                                    w[k].names, w[k].nnames, w[k].vals);
+        }
     if (e)
         goto out;
 
@@ -311,8 +474,11 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
 
     period_totals(cfg, p);
     p->ok = 1;
+    if (vm_keep(cfg, p, w, nw))
+        w = NULL, nw = 0;
 out:
-    wtabs_free(w, nw);
+    if (w)
+        wtabs_free(w, nw);
     free(wof);
     return e;
 }

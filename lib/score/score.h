@@ -305,6 +305,7 @@ typedef struct {
     const cc_item_dues *was;
     cc_item_dues *dues;
     char **ids; size_t nids;
+    int vmemo;                  /* the look-back kept the scorecard's own periods' values */
 } cc_items_prep;
 cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist, cc_items_prep *out);
 void cc_items_finish(cc_items_prep *p);

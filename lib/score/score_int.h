@@ -53,6 +53,15 @@ void cc_score_pstate_trim(cc_score_pstate *p, int k);
  * units: the period's units, loaded already (taken over), or NULL. */
 cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
                                cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units);
+/* The window values of a look-back's own periods, kept for the scorecard
+ * that computes the same periods next (period.c): while filling, each
+ * period computed keeps its values; a later computation of the same period
+ * (same configuration, units and windows) takes them and computes the
+ * items_* measures only.  covers: every one of hist[0..nk) is kept.  clear
+ * frees what was not taken. */
+void cc_score_vmemo_fill(int on);
+int cc_score_vmemo_covers(const cc_config *cfg, const cc_period *hist, int nk);
+void cc_score_vmemo_clear(void);
 /* Fills the measure caches for the first nk periods of the history
  * hist[CC_HISTORY] and loads their units into units[] (caller releases
  * them). */
