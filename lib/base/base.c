@@ -28,6 +28,9 @@ const char *cc_strerror(cc_err e)
 static cc_diag_level diag_max = CC_DIAG_NOTICE;
 static FILE *diag_sink;
 static char *(*diag_filter)(const char *);
+static int diag_no_notices;
+
+void cc_diag_mute_notices(int on) { diag_no_notices = on; }
 
 void cc_diag_set_filter(char *(*filter)(const char *msg)) { diag_filter = filter; }
 
@@ -38,7 +41,7 @@ FILE *cc_diag_sink(void) { return diag_sink ? diag_sink : stderr; }
 
 void cc_vdiag(cc_diag_level lvl, const char *fmt, va_list ap)
 {
-    if (lvl > diag_max)
+    if (lvl > diag_max || (lvl == CC_DIAG_NOTICE && diag_no_notices))
         return;
     FILE *f = cc_diag_sink();
     /* the whole message, however long (a "did not report" line names every

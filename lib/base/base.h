@@ -141,5 +141,8 @@ extern volatile int cc_interrupted;
 /* ---- diagnostics level read back (base.c) ---- */
 /* The level cc_diag_set_verbosity set (to put it back after a quiet stretch). */
 cc_diag_level cc_diag_verbosity(void);
+/* While on, notices are not printed (errors, warnings and -v lines are):
+ * a computation the caller repeats says its notices once, through the caller. */
+void cc_diag_mute_notices(int on);
 
 #endif

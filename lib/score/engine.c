@@ -137,17 +137,19 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     cc_items_prep iprep = {0};          /* the items the measures items_* count (ledger.c) */
     if (!e)
         e = cc_items_prepare(s, cfg, sc->hist_period, &iprep);
+    /* the items' look-back computed these periods already: only items_* are
+     * left, which read no data (no caches, no prefetch) */
+    int kept = !e && iprep.vmemo && cc_score_vmemo_covers(cfg, sc->hist_period, nk);
     /* the periods' attendance windows overlap (a last:13w window moves by a
      * week): attend.c's week cache reads each week once (bounded memory) */
-    if (!e)
+    if (!e && !kept)
         e = cc_measures_cache_begin(s);
-    if (!e)                             /* and span.c's, for the other sources */
+    if (!e && !kept)                    /* and span.c's, for the other sources */
         e = cc_measures_span_begin(s);
     cc_units hunits[CC_HISTORY];        /* filled in two threads first */
     memset(hunits, 0, sizeof hunits);
     int pre = 0;
-    /* (not when the items' look-back computed these periods already) */
-    if (!e && !(iprep.vmemo && cc_score_vmemo_covers(cfg, sc->hist_period, nk))) {
+    if (!e && !kept) {
         e = cc_score_prefetch_history(s, cfg, sc->hist_period, nk, hunits);
         pre = 1;
         if (!e && cc_interrupted)
@@ -164,8 +166,10 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     }
     for (int k = 0; k < CC_HISTORY; k++)
         cc_units_release(&hunits[k]);
-    cc_measures_span_end(s);
-    cc_measures_cache_end(s);
+    if (!kept) {
+        cc_measures_span_end(s);
+        cc_measures_cache_end(s);
+    }
     cc_items_finish(&iprep);
     return e;
 }

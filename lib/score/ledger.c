@@ -68,17 +68,24 @@ typedef struct {
 static _Thread_local int quiet; /* > 0 while computing the scorecards of a look-back */
 
 /* A scorecard of the look-back: no items_* (quiet), and no notices or -v
- * lines (the report's own scorecard says what there is to say). */
+ * lines (the report's own scorecard says what there is to say).  own: the
+ * look-back computes the scorecard's own periods for it (period.c keeps
+ * their values), so its -v lines (the week caches') are the scorecard's;
+ * its notices are still the scorecard's to say. */
 static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, const cc_scope *scope,
-                       cc_scorecard **out)
+                       int own, cc_scorecard **out)
 {
     cc_diag_level was = cc_diag_verbosity();
-    if (was > CC_DIAG_WARN)
+    if (own)
+        cc_diag_mute_notices(1);
+    else if (was > CC_DIAG_WARN)
         cc_diag_set_verbosity(CC_DIAG_WARN);
     quiet++;
     cc_err e = cc_scorecard_compute(s, cfg, p, scope, out);
     quiet--;
     cc_diag_set_verbosity(was);
+    if (own)
+        cc_diag_mute_notices(0);
     return e;
 }
 
@@ -419,13 +426,13 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
                 series_append_memo(S, &q, &U, bst, all ? NULL : want);
                 free(bst);
                 cc_units_release(&U);
-            } else if (!e && !(e = lookback(s, cfg, &q, NULL, &b))) {
+            } else if (!e && !(e = lookback(s, cfg, &q, NULL, 0, &b))) {
                 memo_add(b);
                 series_append(S, b, all ? NULL : want);
             }
         } else {
             cc_scope scope = {NULL, 0, all ? NULL : ids, all ? 0 : m};
-            e = lookback(s, cfg, &q, &scope, &b);
+            e = lookback(s, cfg, &q, &scope, 0, &b);
             if (!e)
                 series_append(S, b, NULL);
         }
@@ -750,7 +757,7 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
         int own = same_period(&wk, &hist[0]);
         if (own)
             cc_score_vmemo_fill(1);
-        e = lookback(s, cfg, &wk, NULL, &b);
+        e = lookback(s, cfg, &wk, NULL, own, &b);
         if (own) {
             cc_score_vmemo_fill(0);
             out->vmemo = 1;
