@@ -60,3 +60,16 @@ def test_verbose_attendance_budget_midway(bench):
     off = run(args, env=dict(env, **SERIAL), timeout=300)
     assert on.stderr.count("attendance week cache: over 600 KB") == 1
     assert on.stderr == off.stderr
+
+
+def test_own_weeks_computed_once(bench):
+    """A weekly scorecard's items_* look back from its own week: that block is
+    the scorecard's own twelve weeks, whose values it takes (score/period.c)
+    instead of prefetching and computing them again.  The small bench's data
+    run 2026-W22 .. W47, so W47 needs three blocks of twelve weeks (W36-W47,
+    W24-W35, W12-W23): three attendance prefetches, not four; and the same
+    scorecard with the prefetch off."""
+    on = scorecard(bench, "2026-W47", "csv", {"CARECARD_PREFETCH_TRACE": "1"})
+    assert on.stderr.count("prefetch task -1 ") == 3
+    off = scorecard(bench, "2026-W47", "csv", SERIAL)
+    assert on.stdout == off.stdout
