@@ -69,23 +69,27 @@ static _Thread_local int quiet; /* > 0 while computing the scorecards of a look-
 
 /* A scorecard of the look-back: no items_* (quiet), and no notices or -v
  * lines (the report's own scorecard says what there is to say).  own: the
- * look-back computes the scorecard's own periods for it (period.c keeps
- * their values), so its -v lines (the week caches') are the scorecard's;
- * its notices are still the scorecard's to say. */
+ * look-back computes the scorecard's own periods for it (their values are
+ * kept: cc_score_vmemo_fill), so its -v lines (the week caches') are the
+ * scorecard's; its notices are still the scorecard's to say. */
 static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, const cc_scope *scope,
                        int own, cc_scorecard **out)
 {
     cc_diag_level was = cc_diag_verbosity();
-    if (own)
+    if (own) {
         cc_diag_mute_notices(1);
-    else if (was > CC_DIAG_WARN)
+        cc_score_vmemo_fill(1);
+    } else if (was > CC_DIAG_WARN) {
         cc_diag_set_verbosity(CC_DIAG_WARN);
+    }
     quiet++;
     cc_err e = cc_scorecard_compute(s, cfg, p, scope, out);
     quiet--;
     cc_diag_set_verbosity(was);
-    if (own)
+    if (own) {
         cc_diag_mute_notices(0);
+        cc_score_vmemo_fill(0);
+    }
     return e;
 }
 
@@ -754,15 +758,8 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
     if (!hit) {
         /* a look-back of the scorecard's own twelve weeks: their values are
          * kept for it (period.c) */
-        int own = same_period(&wk, &hist[0]);
-        if (own)
-            cc_score_vmemo_fill(1);
-        e = lookback(s, cfg, &wk, NULL, own, &b);
-        if (own) {
-            cc_score_vmemo_fill(0);
-            out->vmemo = 1;
-        }
-        if (e)
+        out->vmemo = same_period(&wk, &hist[0]);
+        if ((e = lookback(s, cfg, &wk, NULL, out->vmemo, &b)))
             return e;
         if (memo_on(s, cfg))
             memo_add(b);
