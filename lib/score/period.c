@@ -290,20 +290,32 @@ static _Thread_local struct {
     vm_entry e[CC_HISTORY];
 } vm;
 
-static size_t units_ids(const cc_units *u, char **out)
+/* The units' ids, each ended by '\0', in one block (caller frees). */
+static char *units_ids(const cc_units *u, size_t *len_out)
 {
     size_t len = 0;
     for (size_t k = 0; k < u->n; k++)
         len += strlen(u->u[k].id) + 1;
-    char *b = cc_xmalloc(len + 1);
-    size_t o = 0;
+    char *b = cc_xmalloc(len + 1), *o = b;
+    for (size_t k = 0; k < u->n; k++)
+        o = stpcpy(o, u->u[k].id) + 1;
+    *len_out = len;
+    return b;
+}
+
+/* Are u's ids, in order, those kept in x? */
+static int units_same(const vm_entry *x, const cc_units *u)
+{
+    if (x->n != u->n || x->ncomm != u->ncomm || x->nstreet != u->nstreet)
+        return 0;
+    const char *o = x->ids, *end = x->ids + x->idslen;
     for (size_t k = 0; k < u->n; k++) {
         size_t m = strlen(u->u[k].id) + 1;
-        memcpy(b + o, u->u[k].id, m);
+        if ((size_t)(end - o) < m || memcmp(o, u->u[k].id, m))
+            return 0;
         o += m;
     }
-    *out = b;
-    return len;
+    return o == end;
 }
 
 static void vm_free(vm_entry *x)
@@ -361,7 +373,7 @@ static int vm_keep(const cc_config *cfg, const cc_score_pstate *p, wtab *w, size
         x->n = p->units.n;
         x->ncomm = p->units.ncomm;
         x->nstreet = p->units.nstreet;
-        x->idslen = units_ids(&p->units, &x->ids);
+        x->ids = units_ids(&p->units, &x->idslen);
         x->w = w;
         x->nw = nw;
         return 1;
@@ -378,18 +390,11 @@ static int vm_take(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, 
     vm_entry *x = vm.filling ? NULL : vm_find(cfg, &p->per);
     if (!x)
         return 0;
-    int same = x->n == p->units.n && x->ncomm == p->units.ncomm && x->nstreet == p->units.nstreet
-               && x->nw == nw;
+    int same = x->nw == nw && units_same(x, &p->units);
     for (size_t k = 0; k < nw && same; k++) {
         same = x->w[k].from == w[k].from && x->w[k].to == w[k].to && x->w[k].nnames == w[k].nnames;
         for (size_t j = 0; j < w[k].nnames && same; j++)
             same = x->w[k].names[j] == w[k].names[j];
-    }
-    if (same) {
-        char *ids;
-        size_t len = units_ids(&p->units, &ids);
-        same = len == x->idslen && !memcmp(ids, x->ids, len);
-        free(ids);
     }
     if (!same) {
         vm_free(x);
