@@ -121,6 +121,8 @@ typedef struct {
     long roster_feed_ids;     /* CARECARD_ROSTER_FEED_IDS (> 0): bytes of IDs before giving up */
     long span_budget_kb;      /* CARECARD_SPAN_BUDGET_KB: the window cache's budget */
     long cache_budget_kb;     /* CARECARD_CACHE_BUDGET_KB: the attendance cache's budget */
+    long attend_batch;        /* CARECARD_ATTEND_BATCH (> 0): communities per pass of an
+                               * attendance window read from the rosters */
     int no_cache;             /* CARECARD_NO_CACHE set and not 0: every window read directly */
     int no_prefetch;          /* CARECARD_NO_PREFETCH set and not 0 */
     int prefetch_helper_only; /* CARECARD_PREFETCH_HELPER_ONLY set and not 0 (tests) */

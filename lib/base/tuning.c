@@ -19,6 +19,7 @@ void cc_tuning_init(cc_tuning *t)
     t->roster_feed_ids = -1;
     t->span_budget_kb = -1;
     t->cache_budget_kb = -1;
+    t->attend_batch = -1;
 }
 
 static const char *env_str(const char *name)
@@ -54,6 +55,7 @@ void cc_tuning_from_env(cc_tuning *t)
     t->roster_feed_ids = env_long("CARECARD_ROSTER_FEED_IDS");
     t->span_budget_kb = env_long("CARECARD_SPAN_BUDGET_KB");
     t->cache_budget_kb = env_long("CARECARD_CACHE_BUDGET_KB");
+    t->attend_batch = env_long("CARECARD_ATTEND_BATCH");
     t->no_cache = env_on("CARECARD_NO_CACHE");
     t->no_prefetch = env_on("CARECARD_NO_PREFETCH");
     t->prefetch_helper_only = env_on("CARECARD_PREFETCH_HELPER_ONLY");

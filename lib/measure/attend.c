@@ -127,9 +127,12 @@ static void window_release(window *w)
 static const char rows_sql[] =
     "SELECT m.cidx, w.week, w.roster"
     " FROM attendance_weeks w CROSS JOIN temp.cc_map m ON m.community_id = w.community_id"
-    " WHERE w.week BETWEEN ?1 AND ?2";
+    " WHERE w.week BETWEEN ?1 AND ?2 AND m.sidx BETWEEN ?3 AND ?4";
 
-static cc_err read_window(cc_store *s, size_t ncomm, cc_day from, cc_day to, window *w)
+/* The window's rosters of the communities whose street is one of s0 .. s1
+ * (unit indexes). */
+static cc_err read_window(cc_store *s, size_t ncomm, cc_day from, cc_day to, size_t s0, size_t s1,
+                          window *w)
 {
     sqlite3_stmt *st;
     char w0[11], w1[11];
@@ -141,6 +144,8 @@ static cc_err read_window(cc_store *s, size_t ncomm, cc_day from, cc_day to, win
     cc_day_format(cc_week_monday(to), w1);
     sqlite3_bind_text(st, 1, w0, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, w1, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)s0);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)s1);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 c = sqlite3_column_int64(st, 0);
         const char *wk = (const char *)sqlite3_column_text(st, 1);
@@ -222,31 +227,67 @@ void cc_at_counts_release(cc_at_counts *k)
     memset(k, 0, sizeof *k);
 }
 
-cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
-                         cc_day dfrom, cc_day dto, int need_prev, cc_attend_cols *out)
+/* ---- the area's distinct people: bitmaps over the participant numbers ---- */
+/* The community and street levels are counted street by street (a street's
+ * communities are in one batch), the area over every batch: a bit per
+ * participant (household) number, which the rosters number densely. */
+enum { B_ANY, B_CHILD, B_VOL, B_SP, B_PANY, B_PVOL, B_HOMES, NBITS };
+typedef struct {
+    uint64_t *b[NBITS];
+    size_t words;           /* of each bitmap */
+    int has, phas;
+} areabits;
+
+static void bits_set(areabits *a, int which, uint32_t id)
+{
+    size_t w = id >> 6;
+    if (w >= a->words) {
+        size_t nw = a->words ? a->words : 1024;
+        while (nw <= w)
+            nw *= 2;
+        for (int k = 0; k < NBITS; k++) {
+            a->b[k] = cc_xrealloc(a->b[k], nw * sizeof(uint64_t));
+            memset(a->b[k] + a->words, 0, (nw - a->words) * sizeof(uint64_t));
+        }
+        a->words = nw;
+    }
+    a->b[which][w] |= UINT64_C(1) << (id & 63);
+}
+
+static size_t bits_count(const areabits *a, int x, int y)   /* |x| or |x ∩ y| (y >= 0) */
+{
+    size_t n = 0;
+    for (size_t w = 0; w < a->words; w++)
+        n += (size_t)__builtin_popcountll(a->b[x][w] & (y >= 0 ? a->b[y][w] : ~UINT64_C(0)));
+    return n;
+}
+
+static void bits_release(areabits *a)
+{
+    for (int k = 0; k < NBITS; k++)
+        free(a->b[k]);
+    memset(a, 0, sizeof *a);
+}
+
+/* The communities and streets of the streets s0 .. s1 counted into cn, and
+ * their people marked in the area's bits. */
+static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_day dfrom, cc_day dto,
+                          int need_prev, size_t s0, size_t s1, cc_at_counts *cn, areabits *ab)
 {
     window cur = {0}, prev = {0};
-    size_t n = units->n, ncomm = units->ncomm;
-    cc_err e;
-
-    if (n == 0)
-        return CC_OK;
-    if (cc_at_cached(s, units, area, dfrom, dto, need_prev, out, &e))
-        return e;
-    e = read_window(s, ncomm, dfrom, dto, &cur);
+    size_t ncomm = units->ncomm;
+    cc_err e = read_window(s, ncomm, dfrom, dto, s0, s1, &cur);
     if (!e && need_prev)
-        e = read_window(s, ncomm, dfrom - (dto - dfrom + 1), dfrom - 1, &prev);
+        e = read_window(s, ncomm, dfrom - (dto - dfrom + 1), dfrom - 1, s0, s1, &prev);
     if (e)
         goto out;
 
-    cc_at_counts cn;
-    cc_at_counts_init(&cn, n);
-    size_t *part = cn.part, *child = cn.child, *vol = cn.vol, *sp = cn.sp,
-           *homes = cn.homes, *ret = cn.ret, *vret = cn.vret;
-    unsigned char *has = cn.has, *known = cn.known, *phas = cn.phas;
-    size_t *ppart = cn.ppart, *pvol = cn.pvol;
+    size_t *part = cn->part, *child = cn->child, *vol = cn->vol, *sp = cn->sp,
+           *homes = cn->homes, *ret = cn->ret, *vret = cn->vret;
+    unsigned char *has = cn->has, *known = cn->known, *phas = cn->phas;
+    size_t *ppart = cn->ppart, *pvol = cn->pvol;
 
-    for (int level = 0; level < 3; level++) {
+    for (int level = 0; level < 2; level++) {
         pairset lc = {0}, lp = {0}, lh = {0};
         const pairset *pc = &cur.people, *pp = &prev.people, *ph = &cur.homes;
         if (level > 0) {
@@ -291,11 +332,83 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         pairset_release(&lh);
     }
 
-    cc_at_counts_put(&cn, n, out);
-    cc_at_counts_release(&cn);
+    /* the area */
+    for (size_t c = 0; c < ncomm; c++)
+        if (cur.known[c])
+            known[area] = 1;
+    for (size_t j = 0; j < cur.people.n; j++) {
+        uint64_t x = cur.people.e[j];
+        uint32_t id = (uint32_t)x, f = E_FLAGS(x);
+        bits_set(ab, B_ANY, id);
+        if (f & F_CHILD) bits_set(ab, B_CHILD, id);
+        if (f & F_VOL) bits_set(ab, B_VOL, id);
+        if (f & F_SP) bits_set(ab, B_SP, id);
+        ab->has = 1;
+    }
+    for (size_t j = 0; j < cur.homes.n; j++)
+        bits_set(ab, B_HOMES, (uint32_t)cur.homes.e[j]);
+    for (size_t j = 0; j < prev.people.n; j++) {
+        uint64_t x = prev.people.e[j];
+        bits_set(ab, B_PANY, (uint32_t)x);
+        if (E_FLAGS(x) & F_VOL)
+            bits_set(ab, B_PVOL, (uint32_t)x);
+        ab->phas = 1;
+    }
 out:
     window_release(&cur);
     window_release(&prev);
+    return e;
+}
+
+/* Communities per batch: a window read directly holds the distinct pairs
+ * of one batch's communities at a time (a street is never split). */
+#define BATCH_COMMUNITIES 2000
+
+cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
+                         cc_day dfrom, cc_day dto, int need_prev, cc_attend_cols *out)
+{
+    size_t n = units->n, ncomm = units->ncomm;
+    cc_err e = CC_OK;
+
+    if (n == 0)
+        return CC_OK;
+    if (cc_at_cached(s, units, area, dfrom, dto, need_prev, out, &e))
+        return e;
+
+    long per = cc_tuning_get()->attend_batch > 0 ? cc_tuning_get()->attend_batch : BATCH_COMMUNITIES;
+    size_t *inst = cc_xcalloc(n + 1, sizeof *inst);     /* communities per street (unit index) */
+    for (size_t c = 0; c < ncomm; c++)
+        inst[units->u[c].street]++;
+    cc_at_counts cn;
+    cc_at_counts_init(&cn, n);
+    areabits ab = {0};
+    for (size_t s0 = ncomm; s0 < n && !e;) {
+        size_t s1 = s0, k = inst[s0];
+        while (s1 + 1 < n && k + inst[s1 + 1] <= (size_t)per)
+            k += inst[++s1];
+        if (k)
+            e = count_batch(s, units, area, dfrom, dto, need_prev, s0, s1, &cn, &ab);
+        s0 = s1 + 1;
+    }
+    if (!e) {
+        cn.has[area] = (unsigned char)ab.has;
+        cn.part[area] = bits_count(&ab, B_ANY, -1);
+        cn.child[area] = bits_count(&ab, B_CHILD, -1);
+        cn.vol[area] = bits_count(&ab, B_VOL, -1);
+        cn.sp[area] = bits_count(&ab, B_SP, -1);
+        cn.homes[area] = bits_count(&ab, B_HOMES, -1);
+        if (need_prev) {
+            cn.ret[area] = bits_count(&ab, B_ANY, B_PANY);
+            cn.vret[area] = bits_count(&ab, B_VOL, B_PVOL);
+            cn.phas[area] = (unsigned char)ab.phas;
+            cn.ppart[area] = bits_count(&ab, B_PANY, -1);
+            cn.pvol[area] = bits_count(&ab, B_PVOL, -1);
+        }
+        cc_at_counts_put(&cn, n, out);
+    }
+    bits_release(&ab);
+    cc_at_counts_release(&cn);
+    free(inst);
     return e;
 }
 
