@@ -43,6 +43,19 @@ def test_monthly_csv_same_without_cache(bench):
     assert on.stdout == off.stdout
 
 
+@pytest.mark.parametrize("period", ["2026-W47", "2026-10"])
+def test_attendance_by_batches_same(bench, period):
+    """Attendance read from the rosters counts a batch of streets at a time
+    (CARECARD_ATTEND_BATCH communities, a street never split) and the area
+    over all of them: one street per batch gives the scorecard of one batch
+    for everything, with the week cache off and on its default path."""
+    one = scorecard(bench, period, "json", OFF_BOTH)
+    per_street = scorecard(bench, period, "json", {**OFF_BOTH, "CARECARD_ATTEND_BATCH": "1"})
+    assert len(one.stdout) > 100000
+    assert one.stdout == per_street.stdout
+    assert one.returncode == per_street.returncode
+
+
 def test_over_budget_same(bench):
     """Above its memory budget span.c's cache drops everything midway and the
     rest of the windows are read directly: still the same scorecard."""
