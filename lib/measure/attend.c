@@ -362,7 +362,7 @@ out:
 
 /* Communities per batch: a window read directly holds the distinct pairs
  * of one batch's communities at a time (a street is never split). */
-#define BATCH_COMMUNITIES 2000
+#define BATCH_COMMUNITIES 4000
 
 cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
                          cc_day dfrom, cc_day dto, int need_prev, cc_attend_cols *out)
