@@ -72,7 +72,7 @@ typedef struct {
     double k;                /* pixels per layout unit */
     double min_fs, title_fs; /* drawn text sizes (units), for the layout report */
     size_t labelled;
-    int png_level;           /* zlib level of the PNG; 0 = 6 */
+    int png_level;           /* zlib level of the PNG; 0 = 3 */
     cc_buf tmp;
 } cc_ch_canvas;
 
