@@ -8,8 +8,11 @@
  * (participant no, household no, flags) of its completed activities with the
  * weekdays attended, so a window is a few thousand SQLite rows and integer
  * IDs; a week the window covers in part counts the entries with a day in
- * it.  The distinct (unit, participant) pairs of each level are kept in
- * open-addressing hash sets with the OR of their flags.
+ * it.  The window is read a batch of streets at a time (at most 4,000
+ * communities; a street is never split): the distinct (unit, participant)
+ * pairs of the batch's communities and streets are kept in open-addressing
+ * hash sets with the OR of their flags, and the area's people in bitmaps
+ * over their numbers, so memory does not grow with the area.
  * The numbers are those of the SQL it replaces (see the history of measure.c):
  * participants = distinct participant_id; child_participants / volunteers
  * = distinct participant_id with some row of role child / volunteer;
