@@ -125,12 +125,15 @@ static void window_release(window *w)
 }
 
 /* The rosters of the weeks overlapping the window (schema.sql,
- * attendance_weeks); a week the window covers in part counts the entries
- * with a day inside it. */
+ * attendance_weeks) of the communities of the streets ?2 .. ?3, one week
+ * (?1) at a time: each roster found by its key, so a batch reads only its
+ * own; a week the window covers in part counts the entries with a day
+ * inside it. */
 static const char rows_sql[] =
-    "SELECT m.cidx, w.week, w.roster"
-    " FROM attendance_weeks w CROSS JOIN temp.cc_map m ON m.community_id = w.community_id"
-    " WHERE w.week BETWEEN ?1 AND ?2 AND m.sidx BETWEEN ?3 AND ?4";
+    "SELECT m.cidx, w.roster"
+    " FROM temp.cc_map_street m CROSS JOIN attendance_weeks w"
+    "   ON w.week = ?1 AND w.community_id = m.community_id"
+    " WHERE m.sidx BETWEEN ?2 AND ?3";
 
 /* The window's rosters of the communities whose street is one of s0 .. s1
  * (unit indexes). */
@@ -138,39 +141,39 @@ static cc_err read_window(cc_store *s, size_t ncomm, cc_day from, cc_day to, siz
                           window *w)
 {
     sqlite3_stmt *st;
-    char w0[11], w1[11];
     int rc = sqlite3_prepare_v2(s->db, rows_sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading attendance");
     w->known = cc_xcalloc(ncomm ? ncomm : 1, 1);
-    cc_day_format(cc_week_monday(from), w0);
-    cc_day_format(cc_week_monday(to), w1);
-    sqlite3_bind_text(st, 1, w0, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, w1, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)s0);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)s1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 c = sqlite3_column_int64(st, 0);
-        const char *wk = (const char *)sqlite3_column_text(st, 1);
-        const unsigned char *blob = sqlite3_column_blob(st, 2);
-        size_t n = (size_t)sqlite3_column_bytes(st, 2) / CC_ROSTER_ENTRY;
-        if (c < 0 || (size_t)c >= ncomm || !wk || sqlite3_column_bytes(st, 1) != 10 || !blob)
-            continue;
-        cc_day monday = text_day(wk);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)s0);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)s1);
+    rc = SQLITE_DONE;
+    for (cc_day monday = cc_week_monday(from); monday <= to && rc == SQLITE_DONE; monday += 7) {
+        char wk[11];
+        cc_day_format(monday, wk);
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, wk, -1, SQLITE_TRANSIENT);
         unsigned days = 0;
         for (int d = 0; d < 7; d++)
             if (monday + d >= from && monday + d <= to)
                 days |= 1u << d;
-        for (size_t i = 0; i < n; i++) {
-            cc_roster_entry e;
-            cc_roster_get(blob, i, &e);
-            if (!(e.days & days))
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            sqlite3_int64 c = sqlite3_column_int64(st, 0);
+            const unsigned char *blob = sqlite3_column_blob(st, 1);
+            size_t n = (size_t)sqlite3_column_bytes(st, 1) / CC_ROSTER_ENTRY;
+            if (c < 0 || (size_t)c >= ncomm || !blob)
                 continue;
-            if (e.flags & CC_ROSTER_KNOWN)
-                w->known[c] = 1;
-            pairset_add(&w->people, (uint64_t)c << 32 | e.participant, e.flags & 7);
-            if (e.household)
-                pairset_add(&w->homes, (uint64_t)c << 32 | e.household, 0);
+            for (size_t i = 0; i < n; i++) {
+                cc_roster_entry e;
+                cc_roster_get(blob, i, &e);
+                if (!(e.days & days))
+                    continue;
+                if (e.flags & CC_ROSTER_KNOWN)
+                    w->known[c] = 1;
+                pairset_add(&w->people, (uint64_t)c << 32 | e.participant, e.flags & 7);
+                if (e.household)
+                    pairset_add(&w->homes, (uint64_t)c << 32 | e.household, 0);
+            }
         }
     }
     sqlite3_finalize(st);

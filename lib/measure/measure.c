@@ -134,21 +134,35 @@ static void build_map(ctx *c)
     if (map_same(c, bracket))
         return;
     map_forget();
+    /* cc_map_street: the same communities by street, for attend.c's
+     * batches of streets */
     exec(c, "DROP TABLE IF EXISTS temp.cc_map;"
             "CREATE TEMP TABLE cc_map (community_id TEXT PRIMARY KEY, cidx INTEGER NOT NULL,"
-            " sidx INTEGER NOT NULL, aidx INTEGER NOT NULL) WITHOUT ROWID");
+            " sidx INTEGER NOT NULL, aidx INTEGER NOT NULL) WITHOUT ROWID;"
+            "DROP TABLE IF EXISTS temp.cc_map_street;"
+            "CREATE TEMP TABLE cc_map_street (sidx INTEGER NOT NULL, community_id TEXT NOT NULL,"
+            " cidx INTEGER NOT NULL, PRIMARY KEY (sidx, community_id)) WITHOUT ROWID");
     st = prep(c, "INSERT INTO temp.cc_map VALUES (?1, ?2, ?3, ?4)");
-    if (!st)
+    sqlite3_stmt *bs = prep(c, "INSERT INTO temp.cc_map_street VALUES (?3, ?1, ?2)");
+    if (!st || !bs) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(bs);
         return;
+    }
     for (size_t i = 0; i < c->ncomm && !c->err; i++) {
-        sqlite3_bind_text(st, 1, c->units->u[i].id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)c->units->u[i].street);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)c->area);
-        step(c, st);
-        sqlite3_reset(st);
+        for (int k = 0; k < 2; k++) {
+            sqlite3_stmt *q = k ? bs : st;
+            sqlite3_bind_text(q, 1, c->units->u[i].id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
+            sqlite3_bind_int64(q, 3, (sqlite3_int64)c->units->u[i].street);
+            if (!k)
+                sqlite3_bind_int64(q, 4, (sqlite3_int64)c->area);
+            step(c, q);
+            sqlite3_reset(q);
+        }
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(bs);
     if (c->err || !bracket)
         return;
     map.db = c->s->db;
