@@ -143,26 +143,18 @@ static void build_map(ctx *c)
             "CREATE TEMP TABLE cc_map_street (sidx INTEGER NOT NULL, community_id TEXT NOT NULL,"
             " cidx INTEGER NOT NULL, PRIMARY KEY (sidx, community_id)) WITHOUT ROWID");
     st = prep(c, "INSERT INTO temp.cc_map VALUES (?1, ?2, ?3, ?4)");
-    sqlite3_stmt *bs = prep(c, "INSERT INTO temp.cc_map_street VALUES (?3, ?1, ?2)");
-    if (!st || !bs) {
-        sqlite3_finalize(st);
-        sqlite3_finalize(bs);
+    if (!st)
         return;
-    }
     for (size_t i = 0; i < c->ncomm && !c->err; i++) {
-        for (int k = 0; k < 2; k++) {
-            sqlite3_stmt *q = k ? bs : st;
-            sqlite3_bind_text(q, 1, c->units->u[i].id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
-            sqlite3_bind_int64(q, 3, (sqlite3_int64)c->units->u[i].street);
-            if (!k)
-                sqlite3_bind_int64(q, 4, (sqlite3_int64)c->area);
-            step(c, q);
-            sqlite3_reset(q);
-        }
+        sqlite3_bind_text(st, 1, c->units->u[i].id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)c->units->u[i].street);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)c->area);
+        step(c, st);
+        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    sqlite3_finalize(bs);
+    exec(c, "INSERT INTO temp.cc_map_street SELECT sidx, community_id, cidx FROM temp.cc_map");
     if (c->err || !bracket)
         return;
     map.db = c->s->db;
