@@ -241,7 +241,6 @@ enum { B_ANY, B_CHILD, B_VOL, B_SP, B_PANY, B_PVOL, B_HOMES, NBITS };
 typedef struct {
     uint64_t *b[NBITS];
     size_t words;           /* of each bitmap */
-    int has, phas;
 } areabits;
 
 static void bits_set(areabits *a, int which, uint32_t id)
@@ -349,7 +348,6 @@ static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_da
         if (f & F_CHILD) bits_set(ab, B_CHILD, id);
         if (f & F_VOL) bits_set(ab, B_VOL, id);
         if (f & F_SP) bits_set(ab, B_SP, id);
-        ab->has = 1;
     }
     for (size_t j = 0; j < cur.homes.n; j++)
         bits_set(ab, B_HOMES, (uint32_t)cur.homes.e[j]);
@@ -358,7 +356,6 @@ static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_da
         bits_set(ab, B_PANY, (uint32_t)x);
         if (E_FLAGS(x) & F_VOL)
             bits_set(ab, B_PVOL, (uint32_t)x);
-        ab->phas = 1;
     }
 out:
     window_release(&cur);
@@ -400,8 +397,8 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         s0 = s1 + 1;
     }
     if (!e) {
-        cn.has[area] = (unsigned char)ab.has;
         cn.part[area] = bits_count(&ab, B_ANY, -1);
+        cn.has[area] = cn.part[area] > 0;
         cn.child[area] = bits_count(&ab, B_CHILD, -1);
         cn.vol[area] = bits_count(&ab, B_VOL, -1);
         cn.sp[area] = bits_count(&ab, B_SP, -1);
@@ -409,8 +406,8 @@ cc_err cc_attend_compute(cc_store *s, const cc_units *units, size_t area,
         if (need_prev) {
             cn.ret[area] = bits_count(&ab, B_ANY, B_PANY);
             cn.vret[area] = bits_count(&ab, B_VOL, B_PVOL);
-            cn.phas[area] = (unsigned char)ab.phas;
             cn.ppart[area] = bits_count(&ab, B_PANY, -1);
+            cn.phas[area] = cn.ppart[area] > 0;
             cn.pvol[area] = bits_count(&ab, B_PVOL, -1);
         }
         cc_at_counts_put(&cn, n, out);
