@@ -292,6 +292,10 @@ static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_da
     unsigned char *has = cn->has, *known = cn->known, *phas = cn->phas;
     size_t *ppart = cn->ppart, *pvol = cn->pvol;
 
+    for (size_t c = 0; c < ncomm; c++)         /* special known: the community, its street, the area */
+        if (cur.known[c])
+            for (int level = 0; level < 3; level++)
+                known[unit_of(units, area, level, c)] = 1;
     for (int level = 0; level < 2; level++) {
         pairset lc = {0}, lp = {0}, lh = {0};
         const pairset *pc = &cur.people, *pp = &prev.people, *ph = &cur.homes;
@@ -305,9 +309,6 @@ static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_da
                 pp = &lp;
             }
         }
-        for (size_t c = 0; c < ncomm; c++)
-            if (cur.known[c])
-                known[unit_of(units, area, level, c)] = 1;
         for (size_t j = 0; j < pc->n; j++) {
             size_t un = E_UNIT(pc->e[j]);
             uint32_t f = E_FLAGS(pc->e[j]);
@@ -338,9 +339,6 @@ static cc_err count_batch(cc_store *s, const cc_units *units, size_t area, cc_da
     }
 
     /* the area */
-    for (size_t c = 0; c < ncomm; c++)
-        if (cur.known[c])
-            known[area] = 1;
     for (size_t j = 0; j < cur.people.n; j++) {
         uint64_t x = cur.people.e[j];
         uint32_t id = (uint32_t)x, f = E_FLAGS(x);
