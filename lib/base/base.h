@@ -119,6 +119,10 @@ typedef struct {
     int roster_readback;      /* CARECARD_ROSTER_READBACK=1: rosters read back per week */
     long roster_feed_mem;     /* CARECARD_ROSTER_FEED_MEM (> 0): roster entries before a spill */
     long roster_feed_ids;     /* CARECARD_ROSTER_FEED_IDS (> 0): bytes of IDs before giving up */
+    long roster_readback_mem; /* CARECARD_ROSTER_READBACK_MEM (> 0): rows of a week read back
+                               * held before its communities so far are stored */
+    long roster_readback_ids; /* CARECARD_ROSTER_READBACK_IDS (> 0): bytes of cached ID
+                               * numbers before the caches are emptied */
     long span_budget_kb;      /* CARECARD_SPAN_BUDGET_KB: the window cache's budget */
     long cache_budget_kb;     /* CARECARD_CACHE_BUDGET_KB: the attendance cache's budget */
     long attend_batch;        /* CARECARD_ATTEND_BATCH (> 0): communities per pass of an

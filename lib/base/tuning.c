@@ -17,6 +17,8 @@ void cc_tuning_init(cc_tuning *t)
     t->busy_timeout_ms = -1;
     t->roster_feed_mem = -1;
     t->roster_feed_ids = -1;
+    t->roster_readback_mem = -1;
+    t->roster_readback_ids = -1;
     t->span_budget_kb = -1;
     t->cache_budget_kb = -1;
     t->attend_batch = -1;
@@ -53,6 +55,8 @@ void cc_tuning_from_env(cc_tuning *t)
     t->roster_readback = e && atoi(e) == 1;
     t->roster_feed_mem = env_long("CARECARD_ROSTER_FEED_MEM");
     t->roster_feed_ids = env_long("CARECARD_ROSTER_FEED_IDS");
+    t->roster_readback_mem = env_long("CARECARD_ROSTER_READBACK_MEM");
+    t->roster_readback_ids = env_long("CARECARD_ROSTER_READBACK_IDS");
     t->span_budget_kb = env_long("CARECARD_SPAN_BUDGET_KB");
     t->cache_budget_kb = env_long("CARECARD_CACHE_BUDGET_KB");
     t->attend_batch = env_long("CARECARD_ATTEND_BATCH");

@@ -9,10 +9,13 @@
  * one text), so a reader counts integers and never interns text.
  *
  * A week is rebuilt as a whole: its rosters are deleted and its rows read
- * again (activities by date, then attendance by its primary key), so a
- * moved, cancelled or deleted activity leaves nothing behind.  Memory is one
- * week's entries plus a cache of ID numbers that is emptied when it grows
- * past ID_CACHE_BYTES.
+ * again (its completed activities by date, placed in community order, then
+ * each one's attendance by the attendance key), so a moved, cancelled or
+ * deleted activity leaves nothing behind.  Memory does not grow with the
+ * week: its rows are stored community by community once more than
+ * ROLLUP_MEM_ENTRIES are held, and the cache of ID numbers is emptied at a
+ * community boundary once past ID_CACHE_BYTES (a week of a province, 30,000
+ * communities, held whole took 890 MB).
  */
 #include "store/rollup_int.h"
 
@@ -36,10 +39,13 @@ static size_t idcache_bytes(const idcache *c)
 }
 
 
+/* A week read back: its completed activities (placed in the community order
+ * by the caller), then each one's attendance rows by the attendance key. */
+static const char acts_sql[] =
+    "SELECT activity_id, community_id, date FROM activities"
+    " WHERE date BETWEEN ?1 AND ?2 AND status = 'completed'";
 static const char rows_sql[] =
-    "SELECT a.community_id, a.date, t.participant_id, t.household_id, t.role, t.special"
-    " FROM activities a CROSS JOIN attendance t ON t.activity_id = a.activity_id"
-    " WHERE a.date BETWEEN ?1 AND ?2 AND a.status = 'completed'";
+    "SELECT participant_id, household_id, role, special FROM attendance WHERE activity_id = ?1";
 
 /* The number of an ID in ids, numbering it when new; 0 on error. */
 uint32_t rollup_id_lookup(rollup *r, const char *s, size_t len, cc_err *err)
@@ -81,12 +87,14 @@ static uint32_t id_no(rollup *r, idcache *c, const char *s, size_t len, cc_err *
     uint32_t no = rollup_id_lookup(r, s, len, err);
     if (!no)
         return 0;
+    size_t before = idcache_bytes(c);
     k = cc_intern_id(&c->t, s, len);
     if (k >= c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;
         c->no = cc_xrealloc(c->no, c->cap * sizeof *c->no);
     }
     c->no[k] = no;
+    r->idbytes += idcache_bytes(c) - before;
     return no;
 }
 
@@ -237,103 +245,169 @@ cc_err rollup_write_week(rollup *r, const char *week)
     return CC_OK;
 }
 
-/* Read one week's rows (its rosters already deleted) and store its rosters. */
-cc_err rollup_build_week(rollup *r, cc_day monday)
+static int cmp_act(const void *a, const void *b)
 {
-    char from[11], to[11];
-    cc_err err = CC_OK;
+    const struct rollup_act *x = a, *y = b;
+    if (x->comm != y->comm)
+        return x->comm < y->comm ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The week's completed activities dated inside it, sorted by community
+ * (then as read): r->act. */
+static cc_err week_activities(rollup *r, cc_day monday, const char *from, const char *to)
+{
     int rc;
     const char *last = NULL;
     size_t lastlen = 0;
     uint32_t lastcomm = 0;
-    char lastd[16], lasth[64];
+    r->nact = r->atlen = 0;
+    sqlite3_bind_text(r->acts, 1, from, 10, SQLITE_STATIC);
+    sqlite3_bind_text(r->acts, 2, to, 10, SQLITE_STATIC);
+    while ((rc = sqlite3_step(r->acts)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(r->acts, 0);
+        size_t idlen = (size_t)sqlite3_column_bytes(r->acts, 0);
+        const char *cm = (const char *)sqlite3_column_text(r->acts, 1);
+        size_t cmlen = (size_t)sqlite3_column_bytes(r->acts, 1);
+        const char *dt = (const char *)sqlite3_column_text(r->acts, 2);
+        cc_day day;
+        if (!id || !cm || !dt)
+            continue;           /* NOT NULL in the schema */
+        if (cc_parse_date(dt, (size_t)sqlite3_column_bytes(r->acts, 2), &day) != CC_PARSE_OK ||
+            day < monday || day > monday + 6)
+            continue;
+        if (!last || cmlen != lastlen || memcmp(cm, last, cmlen)) {
+            lastcomm = rollup_comm_index(r, cm, cmlen);
+            last = cc_intern_text(&r->comms, lastcomm, &lastlen);
+        }
+        if (r->nact == r->actcap) {
+            r->actcap = r->actcap ? r->actcap + r->actcap / 2 : 4096;
+            r->act = cc_xrealloc(r->act, r->actcap * sizeof *r->act);
+        }
+        if (r->atlen + idlen > r->atcap) {
+            r->atcap = (r->atlen + idlen) * 2 + 65536;
+            r->atext = cc_xrealloc(r->atext, r->atcap);
+        }
+        if (r->atlen + idlen > UINT32_MAX) {
+            cc_error("%s: building attendance rosters: a week's activity IDs are too long", r->s->path);
+            sqlite3_reset(r->acts);
+            return CC_ERR_DB;
+        }
+        memcpy(r->atext + r->atlen, id, idlen);
+        r->act[r->nact++] = (struct rollup_act){lastcomm, (uint32_t)r->atlen, (uint32_t)idlen,
+                                                (uint32_t)(day - monday)};
+        r->atlen += idlen;
+    }
+    sqlite3_reset(r->acts);
+    if (rc != SQLITE_DONE)
+        return cc_store_err(r->s, rc, "building attendance rosters");
+    qsort(r->act, r->nact, sizeof *r->act, cmp_act);
+    return CC_OK;
+}
+
+/* Empty the ID caches once they hold more than their bound (between
+ * communities: the current one's numbers stay valid while its rows come). */
+static void idcache_bound(rollup *r)
+{
+    if (r->idbytes <= r->ids_max)
+        return;
+    for (size_t i = 0; i < r->comms.n; i++)
+        idcache_release(&r->ids[i]);
+    r->idbytes = 0;
+    r->emptied++;
+}
+
+/* The rows of r->e so far stored as rosters (they are whole communities). */
+static cc_err flush_week(rollup *r, const char *week)
+{
+    if (r->n > r->held)
+        r->held = r->n;
+    cc_err err = rollup_write_week(r, week);
+    r->n = 0;
+    return err;
+}
+
+/* Read one week's rows (its rosters already deleted) and store its rosters:
+ * community by community, at most about r->mem_max rows held. */
+cc_err rollup_build_week(rollup *r, cc_day monday)
+{
+    char from[11], to[11];
+    cc_err err;
+    int rc = SQLITE_DONE;
+    char lasth[64];
     size_t lasthlen = 0;
     uint32_t lasthno = 0;
-    size_t lastdlen = (size_t)-1;
-    cc_day day = monday - 1;
 
     cc_day_format(monday, from);
     cc_day_format(monday + 6, to);
     r->n = 0;
-    size_t bytes = 0;
-    for (size_t i = 0; i < r->comms.n; i++)
-        bytes += idcache_bytes(&r->ids[i]);
-    if (bytes > ID_CACHE_BYTES)
-        for (size_t i = 0; i < r->comms.n; i++)
-            idcache_release(&r->ids[i]);
-
-    sqlite3_bind_text(r->rows, 1, from, 10, SQLITE_STATIC);
-    sqlite3_bind_text(r->rows, 2, to, 10, SQLITE_STATIC);
-    while ((rc = sqlite3_step(r->rows)) == SQLITE_ROW) {
-        const char *cm = (const char *)sqlite3_column_text(r->rows, 0);
-        size_t cmlen = (size_t)sqlite3_column_bytes(r->rows, 0);
-        const char *dt = (const char *)sqlite3_column_text(r->rows, 1);
-        size_t dtlen = (size_t)sqlite3_column_bytes(r->rows, 1);
-        if (!cm || !dt)
-            continue;           /* NOT NULL in the schema */
-        if (dtlen != lastdlen || memcmp(dt, lastd, dtlen)) {
-            if (dtlen >= sizeof lastd || cc_parse_date(dt, dtlen, &day) != CC_PARSE_OK)
-                day = monday - 1;
-            memcpy(lastd, dt, dtlen < sizeof lastd ? dtlen : 0);
-            lastdlen = dtlen < sizeof lastd ? dtlen : (size_t)-1;
+    r->weeks++;
+    idcache_bound(r);
+    if ((err = week_activities(r, monday, from, to)) != CC_OK)
+        return err;
+    for (size_t a = 0; a < r->nact; a++) {
+        const struct rollup_act *ac = &r->act[a];
+        uint32_t comm = ac->comm;
+        if (a && comm != r->act[a - 1].comm) {     /* a community boundary */
+            if (r->n >= r->mem_max && (err = flush_week(r, from)) != CC_OK)
+                return err;
+            idcache_bound(r);
+            lasthno = 0;
         }
-        if (day < monday || day > monday + 6)
-            continue;
-        if (!last || cmlen != lastlen || memcmp(cm, last, cmlen)) {   /* rows come by activity */
-            lastcomm = rollup_comm_index(r, cm, cmlen);
-            last = cc_intern_text(&r->comms, lastcomm, &lastlen);
-        }
-        const char *p = (const char *)sqlite3_column_text(r->rows, 2);
-        if (!p)
-            continue;           /* NOT NULL in the schema */
-        uint32_t pno = id_no(r, &r->ids[lastcomm], p, (size_t)sqlite3_column_bytes(r->rows, 2), &err);
-        if (!pno)
-            goto out;
-        uint32_t hno = 0;
-        if (sqlite3_column_type(r->rows, 3) != SQLITE_NULL) {
-            const char *h = (const char *)sqlite3_column_text(r->rows, 3);
-            size_t hlen = h ? (size_t)sqlite3_column_bytes(r->rows, 3) : 0;
-            if (lasthno && hlen == lasthlen && !memcmp(h, lasth, hlen)) {   /* a family comes together */
-                hno = lasthno;
-            } else {
-                if (!(hno = id_no(r, &r->ids[lastcomm], h ? h : "", hlen, &err)))
-                    goto out;
-                lasthno = hlen < sizeof lasth ? hno : 0;
-                lasthlen = hlen;
-                if (lasthno)
-                    memcpy(lasth, h, hlen);
+        sqlite3_bind_text(r->rows, 1, r->atext + ac->off, (int)ac->len, SQLITE_STATIC);
+        while ((rc = sqlite3_step(r->rows)) == SQLITE_ROW) {
+            const char *p = (const char *)sqlite3_column_text(r->rows, 0);
+            if (!p)
+                continue;           /* NOT NULL in the schema */
+            uint32_t pno = id_no(r, &r->ids[comm], p, (size_t)sqlite3_column_bytes(r->rows, 0), &err);
+            if (!pno)
+                goto out;
+            uint32_t hno = 0;
+            if (sqlite3_column_type(r->rows, 1) != SQLITE_NULL) {
+                const char *h = (const char *)sqlite3_column_text(r->rows, 1);
+                size_t hlen = h ? (size_t)sqlite3_column_bytes(r->rows, 1) : 0;
+                if (lasthno && hlen == lasthlen && !memcmp(h, lasth, hlen)) {   /* a family comes together */
+                    hno = lasthno;
+                } else {
+                    if (!(hno = id_no(r, &r->ids[comm], h ? h : "", hlen, &err)))
+                        goto out;
+                    lasthno = hlen < sizeof lasth ? hno : 0;
+                    lasthlen = hlen;
+                    if (lasthno)
+                        memcpy(lasth, h, hlen);
+                }
             }
+            const char *role = (const char *)sqlite3_column_text(r->rows, 2);
+            unsigned f = 0;
+            if (role && !strcmp(role, "child"))
+                f |= CC_ROSTER_CHILD;
+            else if (role && !strcmp(role, "volunteer"))
+                f |= CC_ROSTER_VOLUNTEER;
+            int stype = sqlite3_column_type(r->rows, 3);
+            if (stype != SQLITE_NULL) {
+                f |= CC_ROSTER_KNOWN;
+                /* SQL "special = 1": an integer or real 1 */
+                if (stype != SQLITE_TEXT && stype != SQLITE_BLOB && sqlite3_column_double(r->rows, 3) == 1.0)
+                    f |= CC_ROSTER_SPECIAL;
+            }
+            if (r->n == r->cap) {
+                r->cap = r->cap ? r->cap + r->cap / 2 : 65536;
+                r->e = cc_xrealloc(r->e, r->cap * sizeof *r->e);
+            }
+            wentry *e = &r->e[r->n++];
+            e->comm = comm;
+            e->p = pno;
+            e->h = hno;
+            e->flags = (uint8_t)f;
+            e->days = (uint8_t)(1u << ac->day);
         }
-        const char *role = (const char *)sqlite3_column_text(r->rows, 4);
-        unsigned f = 0;
-        if (role && !strcmp(role, "child"))
-            f |= CC_ROSTER_CHILD;
-        else if (role && !strcmp(role, "volunteer"))
-            f |= CC_ROSTER_VOLUNTEER;
-        int stype = sqlite3_column_type(r->rows, 5);
-        if (stype != SQLITE_NULL) {
-            f |= CC_ROSTER_KNOWN;
-            /* SQL "special = 1": an integer or real 1 */
-            if (stype != SQLITE_TEXT && stype != SQLITE_BLOB && sqlite3_column_double(r->rows, 5) == 1.0)
-                f |= CC_ROSTER_SPECIAL;
+        sqlite3_reset(r->rows);
+        if (rc != SQLITE_DONE) {
+            err = cc_store_err(r->s, rc, "building attendance rosters");
+            goto out;
         }
-        if (r->n == r->cap) {
-            r->cap = r->cap ? r->cap + r->cap / 2 : 65536;
-            r->e = cc_xrealloc(r->e, r->cap * sizeof *r->e);
-        }
-        wentry *e = &r->e[r->n++];
-        e->comm = lastcomm;
-        e->p = pno;
-        e->h = hno;
-        e->flags = (uint8_t)f;
-        e->days = (uint8_t)(1u << (day - monday));
     }
-    if (rc != SQLITE_DONE) {
-        err = cc_store_err(r->s, rc, "building attendance rosters");
-        goto out;
-    }
-    sqlite3_reset(r->rows);
-    return rollup_write_week(r, from);
+    return flush_week(r, from);
 out:
     sqlite3_reset(r->rows);
     return err;
@@ -390,7 +464,12 @@ cc_err rollup_open(rollup *r, cc_store *s, int *own)
         *own = 0;
         return err;
     }
+    const cc_tuning *tu = cc_tuning_get();
+    r->mem_max = tu->roster_readback_mem > 0 ? (size_t)tu->roster_readback_mem : ROLLUP_MEM_ENTRIES;
+    r->ids_max = tu->roster_readback_ids > 0 ? (size_t)tu->roster_readback_ids : ID_CACHE_BYTES;
     int rc = rollup_prep(r, rows_sql, &r->rows);
+    if (rc == SQLITE_OK)
+        rc = rollup_prep(r, acts_sql, &r->acts);
     if (rc == SQLITE_OK)
         rc = rollup_prep(r, "SELECT no FROM ids WHERE id = ?1", &r->id_get);
     if (rc == SQLITE_OK)
@@ -407,6 +486,7 @@ cc_err rollup_close(rollup *r, int own, cc_err err)
 {
     sqlite3_finalize(r->del);
     sqlite3_finalize(r->rows);
+    sqlite3_finalize(r->acts);
     sqlite3_finalize(r->id_get);
     sqlite3_finalize(r->id_put);
     sqlite3_finalize(r->put);
@@ -416,7 +496,12 @@ cc_err rollup_close(rollup *r, int own, cc_err err)
     free(r->e);
     free(r->tmp);
     free(r->blob);
+    free(r->act);
+    free(r->atext);
     cc_intern_release(&r->comms);
+    if (r->weeks && cc_tuning_get()->ingest_timing)
+        cc_trace("timing rosters read back: %zu weeks, at most %zu rows held, ID caches emptied %zu times",
+                 r->weeks, r->held, r->emptied);
     if (err) {
         if (own)
             cc_store_rollback(r->s);

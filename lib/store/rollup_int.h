@@ -17,7 +17,7 @@
  * One cc_intern per community (rows come by activity, so a table of a few
  * thousand IDs is hot) with the ids number of each of its entries; the
  * city's 2.5 M IDs take ~70 MB; past ID_CACHE_BYTES the caches are emptied
- * between weeks and refilled from the ids table. */
+ * at the next community boundary and refilled from the ids table. */
 typedef struct {
     cc_intern t;
     uint32_t *no;           /* entry -> ids.no */
@@ -26,6 +26,13 @@ typedef struct {
 
 #ifndef ID_CACHE_BYTES
 #define ID_CACHE_BYTES ((size_t)96 << 20)
+#endif
+
+/* A week read back holds its rows until a community boundary past this many
+ * (4 MB), then stores the communities it has: a week of the province is ten
+ * times the city's. */
+#ifndef ROLLUP_MEM_ENTRIES
+#define ROLLUP_MEM_ENTRIES ((size_t)1 << 18)
 #endif
 
 /* ---- the rollup ------------------------------------------------------------ */
@@ -49,6 +56,15 @@ typedef struct {
     size_t tmpcap;
     unsigned char *blob;
     size_t blob_cap;
+    /* a week read back: its completed activities in community order */
+    sqlite3_stmt *acts;
+    struct rollup_act { uint32_t comm, off, len, day; } *act;
+    size_t nact, actcap;
+    char *atext;            /* their activity_ids */
+    size_t atlen, atcap;
+    size_t idbytes;         /* held by the ID caches */
+    size_t mem_max, ids_max;    /* ROLLUP_MEM_ENTRIES, ID_CACHE_BYTES (tests lower them) */
+    size_t weeks, held, emptied;    /* read back: weeks, most rows held, ID caches emptied */
 } rollup;
 
 

@@ -138,3 +138,42 @@ def test_single_thread(demo, tmp_path):
     t = Twin(tmp_path)
     for k in KINDS[:4]:
         t.ingest(src(demo, k), env={"CARECARD_INGEST_THREADS": "1"})
+
+
+def test_readback_bounded(city, tmp_path):
+    """A week read back holds one community's rows at a time once past its
+    bound (CARECARD_ROSTER_READBACK_MEM rows; at most that many, or one
+    community-week's when a community alone is more) and empties its ID
+    caches at a community boundary once past CARECARD_ROSTER_READBACK_IDS
+    bytes: the province's weeks are ten times the city's, and a week's rows
+    and IDs held whole took 890 MB there.  Same rosters as the feed."""
+    fast, slow = str(tmp_path / "fast.db"), str(tmp_path / "slow.db")
+    files = [src(city, k) for k in KINDS]
+    ingest(fast, files)
+    env = dict(READBACK, CARECARD_ROSTER_READBACK_MEM="1", CARECARD_ROSTER_READBACK_IDS="1",
+               CARECARD_INGEST_TIMING="1")
+    log = ingest(slow, files, env)
+    assert decoded(fast) == decoded(slow)
+    # the most rows one community-week has: completed activities' attendance
+    ahead, acts = read_csv(src(city, "activities"))
+    ci, di, si = ahead.index("community_id"), ahead.index("date"), ahead.index("status")
+    import datetime
+    act = {}
+    for a in acts:
+        if a[si] == "completed":
+            d = datetime.date.fromisoformat(a[di])
+            act[a[0]] = (a[ci], d - datetime.timedelta(days=d.weekday()))
+    per = {}
+    _, rows = read_csv(src(city, "attendance"))
+    for r in rows:
+        if r[0] in act:
+            per[act[r[0]]] = per.get(act[r[0]], 0) + 1
+    week = {}
+    for (c, w), n in per.items():
+        week[w] = week.get(w, 0) + n
+    m = [l for l in log.splitlines() if "timing rosters read back:" in l]
+    assert m, log
+    held = max(int(l.split(" at most ")[1].split()[0]) for l in m)
+    emptied = sum(int(l.split("ID caches emptied ")[1].split()[0]) for l in m)
+    assert held == max(per.values()) < max(week.values())
+    assert emptied >= len(per) - len(week)
