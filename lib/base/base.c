@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 volatile int cc_interrupted = 0;
 
@@ -105,6 +108,13 @@ char *cc_xasprintf(const char *fmt, ...)
     int r = vasprintf(&p, fmt, ap);
     va_end(ap);
     return r < 0 ? oom() : p;
+}
+
+void cc_heap_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* ---- cc_buf ---- */

@@ -57,6 +57,10 @@ _Noreturn void cc_bug_at(const char *file, int line, const char *msg);
 void *cc_xmalloc(size_t n);
 void *cc_xcalloc(size_t n, size_t sz);
 void *cc_xrealloc(void *p, size_t n);
+/* Give the heap's free pages back to the system (glibc: malloc_trim), in
+ * every thread's arena: after a phase that freed a lot (a file's ingest, a
+ * scorecard), so that the next one does not grow the peak on top of it. */
+void cc_heap_trim(void);
 char *cc_xstrdup(const char *s);
 char *cc_xstrndup(const char *s, size_t n);
 char *cc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

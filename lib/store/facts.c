@@ -4,9 +4,6 @@
 #include "store/store.h"
 
 #include <stdio.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len)
 {
@@ -29,7 +26,5 @@ void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len)
 void cc_store_release_memory(cc_store *s)
 {
     sqlite3_db_release_memory(s->db);
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
+    cc_heap_trim();
 }

@@ -91,6 +91,7 @@ cc_err cc_store_rollup_feed(cc_store *s, cc_day from, cc_day to, cc_roster_feed 
     if (f->over || f->fail || to < from) {
         cc_verbose("%s: attendance rosters: reading every week back", s->path);
         cc_roster_feed_free(f);
+        cc_heap_trim();         /* the feed's IDs, before the read-back's own */
         return cc_store_rollup_weeks(s, from, to);
     }
     rollup r;
