@@ -61,16 +61,6 @@ typedef struct {
 
 static wcache cache;
 
-/* A cache that went over its budget on a connection stays off there for the
- * rest of the process (with the same budget): every scorecard of a report
- * (the look-back's blocks, the trend's weeks) would grow it to the budget
- * again only to drop it (a province: 144 MB read and dropped per scorecard).
- * The data do not shrink while a command runs. */
-static struct {
-    sqlite3 *db;
-    size_t budget;
-} over_once;
-
 /* Set week bit `bit` of the entry (id, comm, flags), creating it.  An ID's
  * chain is short (its communities times its roles), so it is the index. */
 static void ctable_add(ctable *t, uint32_t id, uint32_t comm, uint32_t flags, int bit)
@@ -174,8 +164,6 @@ static void cache_drop(void)
     cache.pages = pages;
     cache.budget = budget;
     cache.disabled = 1;
-    over_once.db = db;
-    over_once.budget = budget;
 }
 
 cc_err cc_measures_cache_begin(cc_store *s)
@@ -187,12 +175,6 @@ cc_err cc_measures_cache_begin(cc_store *s)
     cache.db = s->db;
     cache.pages = 0;
     cache.budget = kb >= 0 ? (size_t)kb << 10 : CACHE_BUDGET;
-    if (over_once.db == s->db && over_once.budget == cache.budget) {
-        cache.disabled = 1;     /* the page cache stays as it is: windows are read directly */
-        cc_verbose("attendance week cache: over %zu KB earlier in this run; reading windows one by one",
-                   cache.budget >> 10);
-        return CC_OK;
-    }
     if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             cache.pages = sqlite3_column_int(st, 0);

@@ -148,14 +148,6 @@ static void span_free(void)
     memset(&sp, 0, sizeof sp);
 }
 
-/* A cache that went over its budget on a connection stays off there for the
- * rest of the process (same budget): each scorecard of a report would grow
- * it to the budget again only to drop it (attend_cache.c does the same). */
-static struct {
-    sqlite3 *db;
-    size_t budget;
-} over_once;
-
 /* Over the budget: give the memory back and decline every window. */
 int over_budget(void)
 {
@@ -169,8 +161,6 @@ int over_budget(void)
     sp.budget = budget;
     sp.disabled = 1;
     sp.started = 1;                 /* temp.cc_span is dropped at the end */
-    over_once.db = db;
-    over_once.budget = budget;
     return 1;
 }
 
@@ -183,11 +173,6 @@ cc_err cc_measures_span_begin(cc_store *s)
         return CC_OK;                   /* off: every window read directly */
     sp.db = s->db;
     sp.budget = tu->span_budget_kb >= 0 ? (size_t)tu->span_budget_kb << 10 : SPAN_BUDGET;
-    if (over_once.db == s->db && over_once.budget == sp.budget) {
-        sp.disabled = 1;
-        cc_verbose("measure week cache: over %zu KB earlier in this run; reading windows one by one",
-                   sp.budget >> 10);
-    }
     return CC_OK;
 }
 

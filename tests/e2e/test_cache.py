@@ -74,30 +74,3 @@ def test_verbose_says_cache_size(bench):
     r = run(["scorecard", "-v", "--db", bench, "--config", CONFIG, "--period", "2026-W47",
              "--format", "csv"], env=OFF_SPAN, timeout=300)
     assert "measure week cache" not in r.stderr
-
-
-def test_over_budget_once_per_run(bench, tmp_path):
-    """A cache that went over its budget stays off for the rest of the run:
-    every scorecard of a report (the quarter's, the trend's weeks, a
-    look-back's blocks) would grow it to the budget again only to drop it (on
-    a province, 144 + 64 MB read and dropped once per scorecard).  Said once
-    each on -v; the charts, briefs and warnings are those of a run with the
-    caches off."""
-    import pathlib
-    tight = {"CARECARD_CACHE_BUDGET_KB": "0", "CARECARD_SPAN_BUDGET_KB": "200"}
-    out = {}
-    for name, env in (("tight", tight), ("off", OFF_BOTH)):
-        r = run(["report", "quarterly", "-v", "--db", bench, "--config", CONFIG, "--period", "2026-Q3",
-                 "--out", str(tmp_path / name)], env=env, timeout=300)
-        assert r.returncode in (0, 4), r.stderr
-        out[name] = r.stderr
-    log = out["tight"]
-    for cache, kb in (("attendance", 0), ("measure", 200)):
-        grown = log.count(f"{cache} week cache: over {kb} KB; reading windows one by one")
-        later = log.count(f"{cache} week cache: over {kb} KB earlier in this run; reading windows")
-        assert grown <= 1 and grown + later >= 2, log
-    files = sorted(p.relative_to(tmp_path / "off") for p in (tmp_path / "off").rglob("*")
-                   if p.suffix in (".png", ".csv"))
-    assert len(files) > 10
-    for f in files:
-        assert (tmp_path / "tight" / f).read_bytes() == (tmp_path / "off" / f).read_bytes(), f
