@@ -101,6 +101,11 @@ void cc_wb_put_wrapped(cc_wb_sheet *s, int row, int col, const char *txt, double
 void cc_wb_header(cc_wb_sheet *s, int row, const char *const *cols, int n);
 cc_wb_sheet *cc_wb_sheet_new(cc_wb_book *b, const char *name);
 void cc_wb_sheet_done(cc_wb_sheet *s, int freeze_col);
+/* The main table ends at (last_row, last_col), its header at s->header_row:
+ * its autofilter set now, before anything is written below it (rows are
+ * written in order: libxlsxwriter's constant_memory mode writes a row out
+ * when a later one starts). */
+void cc_wb_table_end(cc_wb_sheet *s, int last_row, int last_col);
 void cc_wb_formats_init(cc_wb_book *b);
 lxw_format *cc_wb_unit_format(cc_wb_book *b, cc_unit_kind u);
 lxw_format *cc_wb_grade_format(cc_wb_book *b, const char *g);

@@ -48,8 +48,7 @@ void cc_wb_sheet_quality(cc_wb_book *b)
         tot.unreported_weeks += q->unreported_weeks;
         tot.weeks += q->weeks;
     }
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     row++;
     cc_wb_put_str(s, row, 1, cc_wb_L(in, "合计", "Total"), b->f.bold);
     cc_wb_put_long(s, row, 2, tot.activities);
@@ -160,8 +159,7 @@ void cc_wb_sheet_definitions(cc_wb_book *b)
             cc_wb_put_num(s, row, 16, sc->dim_weight[ind->dim], b->f.num2);
         }
     }
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     row++;
     const char *method = cfg->weights == CC_WEIGHTS_AHP ? "ahp"
                        : cfg->weights == CC_WEIGHTS_ENTROPY ? "entropy" : "fixed";

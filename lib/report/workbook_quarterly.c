@@ -109,8 +109,7 @@ void cc_wb_sheet_kano(cc_wb_book *b)
         if (tot > 0)
             cc_wb_put_num(s, row, 11, r->priority, b->f.integer);
     }
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     row++;
     cc_wb_put_line(s, row++, 0, cc_wb_L(in, "满意度题目（按身份）", "Survey items by respondent role"), b->f.bold);
     const char *ic[] = {cc_wb_L(in, "题目编号", "Item"), cc_wb_L(in, "题目", "Question"), cc_wb_L(in, "身份", "Role"),
@@ -173,8 +172,7 @@ void cc_wb_sheet_digital(cc_wb_book *b)
     }
     if (row == 1)
         cc_wb_put_str(s, row++, 0, cc_wb_L(in, "（未配置 digital 组题目）", "(no item of group digital)"), NULL);
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     cc_wb_sheet_done(s, 3);
 }
 
@@ -227,7 +225,7 @@ void cc_wb_sheet_resources(cc_wb_book *b)
         const cc_unit_result *u = &sc->res[k < in->nrows ? in->rows[k] : in->scope];
         lxw_format *bold = k < in->nrows ? NULL : b->f.bold;
         if (k == in->nrows) {
-            s->last_row = row - 1;
+            cc_wb_table_end(s, row - 1, nc - 1);
             row++;
         }
         cc_wb_put_str(s, row, 0, u->unit.id, bold);
@@ -240,7 +238,6 @@ void cc_wb_sheet_resources(cc_wb_book *b)
         put_leveled(s, row, 8, r->inclusive_share, b->f.pct, x1);
         put_leveled(s, row, 10, r->fee_burden, b->f.pct, x2);
     }
-    s->last_col = nc - 1;
     cc_wb_sheet_done(s, 2);
 }
 
@@ -278,7 +275,6 @@ void cc_wb_sheet_special(cc_wb_book *b)
         }
         cc_wb_put_str(s, row, 4, c->last_seen, NULL);
     }
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     cc_wb_sheet_done(s, 2);
 }

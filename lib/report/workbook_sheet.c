@@ -120,8 +120,12 @@ void cc_wb_put_wrapped_f(cc_wb_sheet *s, int row, int col, const char *txt, doub
             memset(s->lines + s->nlines, 0, nn - s->nlines);
             s->nlines = nn;
         }
-        if (n > s->lines[row])
+        if (n > s->lines[row]) {
             s->lines[row] = (unsigned char)(n > 20 ? 20 : n);
+            /* the height now, while the row is the one being written
+             * (constant_memory writes a row out when a later one starts) */
+            cc_wb_note(s->b, worksheet_set_row(s->ws, (lxw_row_t)row, LINE_PT * s->lines[row] + 3, NULL));
+        }
     }
 }
 
@@ -210,7 +214,16 @@ int cc_wb_fit_scale(double px)
     return pct >= PRINT_MIN_SCALE ? pct : 0;
 }
 
-/* Column widths, print set-up, frozen header and autofilter; frees s.
+void cc_wb_table_end(cc_wb_sheet *s, int last_row, int last_col)
+{
+    s->last_row = last_row;
+    s->last_col = last_col;
+    if (s->ws && s->header_row >= 0 && last_row > s->header_row)
+        cc_wb_note(s->b, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0, (lxw_row_t)last_row,
+                                              (lxw_col_t)last_col));
+}
+
+/* Column widths, print set-up and frozen header; frees s.
  * freeze_col: the key columns (rank, id, name) repeated on every page when
  * the sheet prints in column groups. */
 void cc_wb_sheet_done(cc_wb_sheet *s, int freeze_col)
@@ -278,9 +291,6 @@ void cc_wb_sheet_done(cc_wb_sheet *s, int freeze_col)
             if (nb)
                 cc_wb_note(s->b, worksheet_set_h_pagebreaks(s->ws, br));
         }
-        for (size_t r = 0; r < s->nlines; r++)
-            if (s->lines[r] > 1)
-                cc_wb_note(s->b, worksheet_set_row(s->ws, (lxw_row_t)r, LINE_PT * s->lines[r] + 3, NULL));
         int last = s->last_row > s->img_rows ? s->last_row : s->img_rows;
         int lastc = s->last_col;
         for (int c = 0; c < CC_WB_MAXCOLS; c++)
@@ -294,10 +304,6 @@ void cc_wb_sheet_done(cc_wb_sheet *s, int freeze_col)
             cc_wb_note(s->b, worksheet_repeat_rows(s->ws, (lxw_row_t)s->header_row,
                                              (lxw_row_t)s->header_row));
             worksheet_freeze_panes(s->ws, (lxw_row_t)(s->header_row + 1), (lxw_col_t)freeze_col);
-            if (s->last_row > s->header_row)
-                cc_wb_note(s->b, worksheet_autofilter(s->ws, (lxw_row_t)s->header_row, 0,
-                                                (lxw_row_t)s->last_row,
-                                                (lxw_col_t)s->last_col));
         }
     }
     free(s->lines);

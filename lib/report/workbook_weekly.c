@@ -179,8 +179,7 @@ void cc_wb_sheet_overview(cc_wb_book *b)
         cc_wb_put_num(s, row, c++, r->total - r->prev_total, b->f.change);
         put_movers(s, row, c++, sc, in->rows[k]);
     }
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
 
     /* The scope's own row and the area below the table. */
     if (!scorecard)
@@ -264,8 +263,7 @@ void cc_wb_sheet_detail(cc_wb_book *b)
         }
     }
     free(units);
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     cc_wb_sheet_done(s, 3);
 }
 
@@ -381,8 +379,7 @@ void cc_wb_sheet_warnings(cc_wb_book *b)
     }
     free(wu);
     free(wi);
-    s->last_row = row - 1;
-    s->last_col = nc - 1;
+    cc_wb_table_end(s, row - 1, nc - 1);
     cc_wb_legend(s, row + 1, 0);
     cc_wb_sheet_done(s, 3);
 }
@@ -442,8 +439,7 @@ void cc_wb_sheet_trend(cc_wb_book *b)
                 cc_wb_put_num(s, row, 4 + (int)p, trend_value(in, units[k], p, np, i), vf);
         }
     }
-    s->last_row = row - 1;
-    s->last_col = 3 + (int)np;
+    cc_wb_table_end(s, row - 1, 3 + (int)np);
 
     /* Native line chart of the total score: the scope, the area, and (for a
      * handful of rows) each row unit.  The total block is the last one. */
