@@ -43,8 +43,16 @@ static cc_err write_book(const char *path, const cc_wb_input *in)
         fchmod(fd, 0600);
     close(fd);
 
+    /* constant_memory: each row goes to a temporary file (in $TMPDIR) when
+     * a later one starts, instead of every cell of the workbook staying in
+     * memory until it is closed (all.xlsx of a province: 31,501 rows; its
+     * report's workbook phase 1.1 GB -> 0.78 GB).  The sheet writers write
+     * rows in order (cc_wb_table_end); strings are written in their cells
+     * (inline) instead of in a shared table. */
     lxw_workbook_options wo;
     memset(&wo, 0, sizeof wo);
+    wo.constant_memory = LXW_TRUE;
+    wo.tmpdir = (char *)cc_tuning_get()->tmpdir;
     lxw_workbook *wb = workbook_new_opt(tmp, &wo);
     if (!wb) {
         cc_error("%s: cannot create the workbook", path);

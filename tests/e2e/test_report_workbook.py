@@ -181,3 +181,29 @@ def test_definitions_sheet(books):
     texts = [c.value for c in ws["A"] if c.value]
     assert "carecard 1.0.0" in texts
     assert "activities.csv" in texts
+
+
+def test_rows_written_as_finished(books):
+    """Every report workbook is written in libxlsxwriter's constant-memory
+    mode: each row leaves memory when the next starts (a province's all.xlsx
+    has 31,501 rows), so its strings are in their cells (inline), not in a
+    shared table, and every sheet's rows come in order; the wrapped rows
+    keep their heights and the tables their autofilters."""
+    import re
+    import zipfile
+    for name in ("weekly.xlsx", "quarterly.xlsx"):
+        with zipfile.ZipFile(os.path.join(books, name)) as z:
+            names = z.namelist()
+            assert "xl/sharedStrings.xml" not in names, name
+            sheets = [n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+            assert len(sheets) >= 6
+            tall = 0
+            for n in sheets:
+                xml = z.read(n).decode()
+                rows = [int(r) for r in re.findall(r'<row r="(\d+)"', xml)]
+                assert rows == sorted(set(rows)), (name, n)
+                assert 't="s"' not in xml, (name, n)
+                tall += len(re.findall(r'<row r="\d+"[^>]* ht="(?:[3-9]\d|\d{3})(?:\.\d+)?" customHeight="1"', xml))
+            assert tall > 0, name
+    ws = load(books, "weekly.xlsx")["总览"]
+    assert ws["B5"].value == "L02" and ws.auto_filter.ref == "A4:N6"
