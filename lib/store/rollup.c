@@ -280,6 +280,11 @@ static cc_err week_activities(rollup *r, cc_day monday, const char *from, const 
             lastcomm = rollup_comm_index(r, cm, cmlen);
             last = cc_intern_text(&r->comms, lastcomm, &lastlen);
         }
+        if (r->atlen + idlen > UINT32_MAX) {
+            cc_error("%s: building attendance rosters: a week's activity IDs are too long", r->s->path);
+            sqlite3_reset(r->acts);
+            return CC_ERR_DB;
+        }
         if (r->nact == r->actcap) {
             r->actcap = r->actcap ? r->actcap + r->actcap / 2 : 4096;
             r->act = cc_xrealloc(r->act, r->actcap * sizeof *r->act);
@@ -287,11 +292,6 @@ static cc_err week_activities(rollup *r, cc_day monday, const char *from, const 
         if (r->atlen + idlen > r->atcap) {
             r->atcap = (r->atlen + idlen) * 2 + 65536;
             r->atext = cc_xrealloc(r->atext, r->atcap);
-        }
-        if (r->atlen + idlen > UINT32_MAX) {
-            cc_error("%s: building attendance rosters: a week's activity IDs are too long", r->s->path);
-            sqlite3_reset(r->acts);
-            return CC_ERR_DB;
         }
         memcpy(r->atext + r->atlen, id, idlen);
         r->act[r->nact++] = (struct rollup_act){lastcomm, (uint32_t)r->atlen, (uint32_t)idlen,
