@@ -147,22 +147,31 @@ static cc_err query_communities(cc_rr_run *R, cc_store *s)
     return e;
 }
 
-/* The weekly trend of a monthly or quarterly report (R->trend). */
-static cc_err run_trend(cc_rr_run *R, cc_store *s, const cc_scope *scope, double t0)
+/* The weekly trend of a monthly or quarterly report, before its own
+ * scorecard (not alive while the weeks' scorecards run); R owns the weeks
+ * and labels from here on. */
+static cc_err collect_trend(cc_rr_run *R, cc_store *s, const cc_scope *scope, cc_rr_trend *t, double t0)
 {
-    const cc_scorecard *sc = R->sc;
-    size_t nweeks = 0;
-    cc_err e = cc_rr_trend_compute(s, R->cfg, sc, scope, &R->weeks, &R->tlabels, &R->tvalues, &nweeks);
+    cc_err e = cc_rr_trend_collect(s, R->cfg, &R->o->period, scope, t);
+    R->weeks = t->weeks;
+    R->tlabels = t->labels;
     if (e)
         return e;
-    R->trend_buf.npoints = nweeks;
+    cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far"
+               " (cpu %.2f s, peak %ld MB)", R->o->period.id, t->nweeks, cc_rr_now_s() - t0,
+               cc_rr_cpu_s(), cc_rr_peak_mb());
+    return CC_OK;
+}
+
+/* The trend placed in the order of the report's scorecard (R->trend). */
+static void place_trend(cc_rr_run *R, cc_rr_trend *t)
+{
+    cc_rr_trend_place(t, R->sc, &R->tvalues);
+    cc_rr_trend_release_blocks(t);
+    R->trend_buf.npoints = t->nweeks;
     R->trend_buf.labels = (const char (*)[32])R->tlabels;
     R->trend_buf.values = R->tvalues;
     R->trend = &R->trend_buf;
-    cc_verbose("report %s: %zu weekly scorecards for the trend, %.2f s so far"
-               " (cpu %.2f s, peak %ld MB)", sc->period.id, nweeks, cc_rr_now_s() - t0, cc_rr_cpu_s(),
-               cc_rr_peak_mb());
-    return CC_OK;
 }
 
 /* What the workbooks say about the run: the stamp (*stamp, caller frees),
@@ -260,7 +269,11 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     /* the scorecards of the run (the period's, the trend's weeks) look back
      * to the same weeks for their items: each computed once (score/ledger.c) */
     cc_items_memo_begin(s);
+    cc_rr_trend trend;
+    memset(&trend, 0, sizeof trend);
     cc_err e = cc_scorecard_check_range(s, &o->period);   /* nothing written outside the data */
+    if (!e && o->kind != CC_REPORT_WEEKLY)
+        e = collect_trend(&R, s, &scope, &trend, t0);
     if (!e)
         e = cc_scorecard_compute(s, cfg, &o->period, &scope, &sc);
     if (e)
@@ -290,8 +303,8 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     R.dir = dir;
     R.ledger_dir = ledger_dir;
 
-    if (o->kind != CC_REPORT_WEEKLY && (e = run_trend(&R, s, &scope, t0)))
-        goto out;
+    if (o->kind != CC_REPORT_WEEKLY)
+        place_trend(&R, &trend);
     if ((e = run_facts(&R, s, &stamp)))
         goto out;
 
@@ -319,6 +332,7 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if (not_reported)
         *not_reported = nnr;
 out:
+    cc_rr_trend_release_blocks(&trend);
     cc_items_memo_end();
     run_release(&R);
     if (sc)

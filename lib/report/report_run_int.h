@@ -105,12 +105,27 @@ cc_err cc_rr_kano_chart(const cc_rr_run *R, const cc_rr_job *j, const cc_kano_ro
 /* ---- the trend of monthly and quarterly reports (report_trend.c) ---- */
 /* The ISO weeks whose Thursday lies in p; caller frees *out. */
 size_t cc_rr_trend_weeks(const cc_period *p, cc_period **out);
-/* Every indicator's value and the total of every unit of sc by ISO week of
- * its period; the caller frees *wp_out, *tlabels_out and *tvalues_out,
- * also when it fails. */
-cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard *sc,
-                           const cc_scope *scope, cc_period **wp_out, char (**tlabels_out)[32],
-                           double **tvalues_out, size_t *nweeks_out);
+/* The trend's weekly scorecards reduced to their values (one block per
+ * scorecard: its units' keys sorted by (level, id), values [h][unit][stride]),
+ * computed before the period's scorecard (cc_rr_trend_collect), then placed
+ * in its units' order (cc_rr_trend_place). */
+typedef struct {
+    int top, nh;                        /* the block's newest week, weeks it has */
+    size_t nu;
+    struct { cc_level level; char *id; } *key;
+    double *v;
+} cc_rr_trend_block;
+typedef struct {
+    size_t nweeks, stride;              /* stride: the indicators and the total */
+    cc_period *weeks;                   /* nweeks; the caller frees */
+    char (*labels)[32];                 /* nweeks; the caller frees */
+    cc_rr_trend_block *b;
+    size_t nb;
+} cc_rr_trend;
+cc_err cc_rr_trend_collect(cc_store *s, const cc_config *cfg, const cc_period *p,
+                           const cc_scope *scope, cc_rr_trend *t);
+void cc_rr_trend_place(const cc_rr_trend *t, const cc_scorecard *sc, double **tvalues_out);
+void cc_rr_trend_release_blocks(cc_rr_trend *t);
 
 /* ---- the thread pool (report_pool.c) ---- */
 /* Runs every job of R on up to `threads` threads (0: up to 4, by the

@@ -1,6 +1,8 @@
 /* report_trend — the weekly trend of a monthly or quarterly report: one
  * weekly scorecard per 12 weeks (each carries 11 weeks of history; the
- * oldest only those it shows), reduced to its values and freed at once. */
+ * oldest only those it shows), reduced to its values and freed at once,
+ * before the period's own scorecard; then placed in that scorecard's unit
+ * order. */
 #include "report/report_run_int.h"
 
 #include <math.h>
@@ -25,22 +27,6 @@ static int cmp_unit_idx(const void *pa, const void *pb)
                         &sort_units->res[*(const size_t *)pb].unit);
 }
 
-static long find_unit(const cc_scorecard *w, const size_t *wo, size_t n, const cc_unit *key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_unit_key(&w->res[wo[mid]].unit, key);
-        if (c == 0)
-            return (long)wo[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 /* The ISO weeks whose Thursday lies in p. */
 size_t cc_rr_trend_weeks(const cc_period *p, cc_period **out)
 {
@@ -53,32 +39,29 @@ size_t cc_rr_trend_weeks(const cc_period *p, cc_period **out)
     return n;
 }
 
-/* The trend of a monthly or quarterly report: every indicator's value and
- * the total of every unit of sc, by ISO week of its period (*nweeks_out
- * weeks, labelled).  The caller frees *wp_out, *tlabels_out and
- * *tvalues_out, also when it fails. */
-cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard *sc,
-                           const cc_scope *scope, cc_period **wp_out, char (**tlabels_out)[32],
-                           double **tvalues_out, size_t *nweeks_out)
+/* The trend's weekly scorecards, computed before the period's own scorecard
+ * so that it is not alive while they run (the quarterly report's peak):
+ * every indicator's value and the total of every unit of each one, by week,
+ * with the units' keys sorted for cc_rr_trend_place. */
+cc_err cc_rr_trend_collect(cc_store *s, const cc_config *cfg, const cc_period *p,
+                           const cc_scope *scope, cc_rr_trend *t)
 {
-    cc_period *wp = NULL;
     cc_err e = CC_OK;
+    memset(t, 0, sizeof *t);
+    t->stride = cfg->nind + 1;
     /* each week's scorecard is reduced to its values and freed at once,
      * so a quarter of 3,000 communities holds one scorecard at a time */
     cc_store_release_memory(s);
-    size_t nweeks = cc_rr_trend_weeks(&sc->period, &wp);
-    size_t stride = cfg->nind + 1, nu = sc->units.n;
-    char (*tlabels)[32] = cc_xcalloc(nweeks + 1, sizeof *tlabels);
-    double *tvalues = cc_xmalloc((nweeks * nu * stride + 1) * sizeof *tvalues);
-    for (size_t k = 0; k < nweeks * nu * stride; k++)
-        tvalues[k] = NAN;
+    t->nweeks = cc_rr_trend_weeks(p, &t->weeks);
+    t->labels = cc_xcalloc(t->nweeks + 1, sizeof *t->labels);
+    t->b = cc_xcalloc(t->nweeks / CC_HISTORY + 2, sizeof *t->b);
     /* A weekly scorecard carries the values of its week and the 11 weeks
      * before it (hist[]): one scorecard per 12 trend weeks, from the last;
      * the first weeks' (a quarter's 13th) with only the history they show. */
-    for (long top = (long)nweeks - 1; top >= 0 && !e; top -= CC_HISTORY) {
+    for (long top = (long)t->nweeks - 1; top >= 0 && !e; top -= CC_HISTORY) {
         cc_scorecard *w = NULL;
         int nhist = top + 1 < CC_HISTORY ? (int)top + 1 : CC_HISTORY;
-        if ((e = cc_scorecard_compute_n(s, cfg, &wp[top], scope, nhist, &w)))
+        if ((e = cc_scorecard_compute_n(s, cfg, &t->weeks[top], scope, nhist, &w)))
             break;
         /* units of w sorted by (level, id) for lookup */
         size_t nw = w->units.n;
@@ -87,26 +70,82 @@ cc_err cc_rr_trend_compute(cc_store *s, const cc_config *cfg, const cc_scorecard
             wo[i] = i;
         sort_units = w;
         qsort(wo, nw, sizeof *wo, cmp_unit_idx);
-        for (int h = 0; h < CC_HISTORY && top - h >= 0; h++) {
-            size_t k = (size_t)(top - h);
-            snprintf(tlabels[k], sizeof tlabels[k], "%s", w->hist_period[h].id);
-            for (size_t u = 0; u < nu; u++) {
-                long x = find_unit(w, wo, nw, &sc->res[u].unit);
-                if (x < 0)
-                    continue;
-                double *v = &tvalues[(k * nu + u) * stride];
+        cc_rr_trend_block *b = &t->b[t->nb++];
+        b->top = top;
+        b->nh = top + 1 < CC_HISTORY ? (int)top + 1 : CC_HISTORY;
+        b->nu = nw;
+        b->key = cc_xcalloc(nw + 1, sizeof *b->key);
+        b->v = cc_xmalloc(((size_t)b->nh * nw * t->stride + 1) * sizeof *b->v);
+        for (size_t j = 0; j < nw; j++) {
+            const cc_unit_result *r = &w->res[wo[j]];
+            b->key[j].level = r->unit.level;
+            b->key[j].id = cc_xstrdup(r->unit.id);
+            for (int h = 0; h < b->nh; h++) {
+                double *v = &b->v[((size_t)h * nw + j) * t->stride];
                 for (size_t i = 0; i < cfg->nind; i++)
-                    v[i] = w->res[x].cells[i].hist[h];
-                v[cfg->nind] = w->res[x].total_hist[h];
+                    v[i] = r->cells[i].hist[h];
+                v[cfg->nind] = r->total_hist[h];
             }
         }
+        for (int h = 0; h < b->nh; h++)
+            snprintf(t->labels[top - h], sizeof t->labels[top - h], "%s", w->hist_period[h].id);
         free(wo);
         cc_scorecard_free(w);
         cc_store_release_memory(s);
     }
-    *wp_out = wp;
-    *tlabels_out = tlabels;
-    *tvalues_out = tvalues;
-    *nweeks_out = nweeks;
     return e;
+}
+
+static long find_key(const cc_rr_trend_block *b, const cc_unit *u)
+{
+    size_t lo = 0, hi = b->nu;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = b->key[mid].level != u->level ? (b->key[mid].level < u->level ? -1 : 1)
+                                               : strcmp(b->key[mid].id, u->id);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* The collected values by week for every unit of sc (NAN where a week's
+ * scorecard did not have the unit): *tvalues_out[(week * units + u) *
+ * stride + i], i = the indicators, then the total.  The caller frees it. */
+void cc_rr_trend_place(const cc_rr_trend *t, const cc_scorecard *sc, double **tvalues_out)
+{
+    size_t nu = sc->units.n;
+    double *tv = cc_xmalloc((t->nweeks * nu * t->stride + 1) * sizeof *tv);
+    for (size_t k = 0; k < t->nweeks * nu * t->stride; k++)
+        tv[k] = NAN;
+    for (size_t x = 0; x < t->nb; x++) {
+        const cc_rr_trend_block *b = &t->b[x];
+        for (size_t u = 0; u < nu; u++) {
+            long j = find_key(b, &sc->res[u].unit);
+            if (j < 0)
+                continue;
+            for (int h = 0; h < b->nh; h++)
+                memcpy(&tv[(((size_t)(b->top - h)) * nu + u) * t->stride],
+                       &b->v[((size_t)h * b->nu + (size_t)j) * t->stride], t->stride * sizeof *tv);
+        }
+    }
+    *tvalues_out = tv;
+}
+
+/* The blocks' keys and values (the weeks and labels stay: the caller's). */
+void cc_rr_trend_release_blocks(cc_rr_trend *t)
+{
+    for (size_t x = 0; x < t->nb; x++) {
+        for (size_t j = 0; j < t->b[x].nu; j++)
+            free(t->b[x].key[j].id);
+        free(t->b[x].key);
+        free(t->b[x].v);
+    }
+    free(t->b);
+    t->b = NULL;
+    t->nb = 0;
 }
