@@ -23,6 +23,12 @@ void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len)
     sqlite3_finalize(st);
 }
 
+void cc_store_scan_cache(cc_store *s)
+{
+    sqlite3_exec(s->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL);
+    sqlite3_db_release_memory(s->db);
+}
+
 void cc_store_release_memory(cc_store *s)
 {
     sqlite3_db_release_memory(s->db);

@@ -220,5 +220,10 @@ void cc_store_last_activity(cc_store *s, cc_day to, char *out, size_t len);
  * that the next one (a report's next scorecard, a ledger look-back's next
  * block) does not grow the peak on top of it. */
 void cc_store_release_memory(cc_store *s);
+/* For a connection whose remaining reads are scans, each page read once (a
+ * report's per-community queries after its scorecards): SQLite's page cache
+ * (and sorter) limited to 16 MB instead of 64, which they would fill for
+ * nothing on top of what the report holds. */
+void cc_store_scan_cache(cc_store *s);
 
 #endif
