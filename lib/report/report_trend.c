@@ -14,17 +14,19 @@
  * argument; the report run sorts from one thread only. */
 static const cc_scorecard *sort_units;
 
-static int cmp_unit_key(const cc_unit *a, const cc_unit *b)
+/* The order of units by (level, id): the blocks' keys and their lookup. */
+static int cmp_key(cc_level la, const char *ia, cc_level lb, const char *ib)
 {
-    if (a->level != b->level)
-        return a->level < b->level ? -1 : 1;
-    return strcmp(a->id, b->id);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return strcmp(ia, ib);
 }
 
 static int cmp_unit_idx(const void *pa, const void *pb)
 {
-    return cmp_unit_key(&sort_units->res[*(const size_t *)pa].unit,
-                        &sort_units->res[*(const size_t *)pb].unit);
+    const cc_unit *a = &sort_units->res[*(const size_t *)pa].unit;
+    const cc_unit *b = &sort_units->res[*(const size_t *)pb].unit;
+    return cmp_key(a->level, a->id, b->level, b->id);
 }
 
 /* The ISO weeks whose Thursday lies in p. */
@@ -72,7 +74,7 @@ cc_err cc_rr_trend_collect(cc_store *s, const cc_config *cfg, const cc_period *p
         qsort(wo, nw, sizeof *wo, cmp_unit_idx);
         cc_rr_trend_block *b = &t->b[t->nb++];
         b->top = top;
-        b->nh = top + 1 < CC_HISTORY ? (int)top + 1 : CC_HISTORY;
+        b->nh = nhist;
         b->nu = nw;
         b->key = cc_xcalloc(nw + 1, sizeof *b->key);
         b->v = cc_xmalloc(((size_t)b->nh * nw * t->stride + 1) * sizeof *b->v);
@@ -101,8 +103,7 @@ static long find_key(const cc_rr_trend_block *b, const cc_unit *u)
     size_t lo = 0, hi = b->nu;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = b->key[mid].level != u->level ? (b->key[mid].level < u->level ? -1 : 1)
-                                               : strcmp(b->key[mid].id, u->id);
+        int c = cmp_key(b->key[mid].level, b->key[mid].id, u->level, u->id);
         if (c == 0)
             return (long)mid;
         if (c < 0)
