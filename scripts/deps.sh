@@ -6,7 +6,7 @@
 # Does nothing when everything is present; runs `apt-get update` once otherwise.
 set -eu
 PKGS="build-essential pkg-config libxlsxwriter-dev libcairo2-dev libpango1.0-dev
-fonts-noto-cjk libpng-dev zlib1g-dev libsqlite3-dev sqlite3 libiniparser-dev libjansson-dev nettle-dev
+fonts-noto-cjk poppler-utils libpng-dev zlib1g-dev libsqlite3-dev sqlite3 libiniparser-dev libjansson-dev nettle-dev
 libminizip-dev libexpat1-dev libfreexl-dev libcmocka-dev python3 python3-xlsxwriter python3-openpyxl python3-pil python3-pytest clang libclang-rt-14-dev
 valgrind time"
 missing=""
