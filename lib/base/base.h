@@ -61,6 +61,12 @@ void *cc_xrealloc(void *p, size_t n);
  * every thread's arena: after a phase that freed a lot (a file's ingest, a
  * scorecard), so that the next one does not grow the peak on top of it. */
 void cc_heap_trim(void);
+/* The SHA-256 of the running program's file (/proc/self/exe), read once:
+ * what derived results kept between runs were computed by.  0 when it
+ * cannot be read. */
+int cc_program_digest(unsigned char out[32]);
+/* The SHA-256 of n bytes at p. */
+void cc_sha256(const void *p, size_t n, unsigned char out[32]);
 char *cc_xstrdup(const char *s);
 char *cc_xstrndup(const char *s, size_t n);
 char *cc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -133,6 +139,8 @@ typedef struct {
                                * attendance window read from the rosters */
     int no_cache;             /* CARECARD_NO_CACHE set and not 0: every window read directly */
     int no_prefetch;          /* CARECARD_NO_PREFETCH set and not 0 */
+    int no_status_store;      /* CARECARD_NO_STATUS_STORE set and not 0: past periods'
+                               * raw statuses neither read from nor kept in the database */
     int prefetch_helper_only; /* CARECARD_PREFETCH_HELPER_ONLY set and not 0 (tests) */
     int prefetch_trace;       /* CARECARD_PREFETCH_TRACE set */
     const char *tz;           /* TZ: the data's time zone for the times shown (NULL: Asia/Shanghai) */

@@ -62,6 +62,7 @@ void cc_tuning_from_env(cc_tuning *t)
     t->attend_batch = env_long("CARECARD_ATTEND_BATCH");
     t->no_cache = env_on("CARECARD_NO_CACHE");
     t->no_prefetch = env_on("CARECARD_NO_PREFETCH");
+    t->no_status_store = env_on("CARECARD_NO_STATUS_STORE");
     t->prefetch_helper_only = env_on("CARECARD_PREFETCH_HELPER_ONLY");
     t->prefetch_trace = getenv("CARECARD_PREFETCH_TRACE") != NULL;
     t->tz = env_str("TZ");

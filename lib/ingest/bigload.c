@@ -171,6 +171,8 @@ static int resolve_duplicates(file_ctx *f)
             sqlite3_bind_int64(pdel, 3, pfid);
             sqlite3_bind_int64(pdel, 4, pline);
             rc = rc < 0 ? rc : ingest_step_done(f, pdel, "replacing plausibility warnings");
+            if (pfid != f->file_id)
+                f->chg_other = 1;
             if (pfid == f->file_id && fid == f->file_id) {
                 f->st->replaced++;
                 f->shown_dups++;

@@ -156,6 +156,7 @@ static int remove_earlier_versions(file_ctx *f)
         if (cc_store_exec(f->s, sql) != CC_OK)
             return -1;
         cc_verbose("%s: replaces the earlier version of %s (file %lld)", f->path, f->name, (long long)ids[i]);
+        f->chg_removed = 1;
     }
     return 0;
 }
@@ -286,6 +287,7 @@ static cc_err setup_file(file_ctx *f, const char *file, const char *key, cc_csv 
         return CC_ERR_DB;
     if (ingest_roster_prepare(f) < 0)
         return CC_ERR_DB;
+    ingest_forget_prepare(f);
     return CC_OK;
 }
 
@@ -336,6 +338,8 @@ static cc_err finish_file(file_ctx *f)
         return CC_ERR_IO;
     }
     if ((err = ingest_roster_rollup(f)) != CC_OK)
+        return err;
+    if ((err = ingest_forget(f)) != CC_OK)
         return err;
     f->t[6] = ingest_now_s(CLOCK_MONOTONIC);
     return CC_OK;

@@ -147,6 +147,11 @@ typedef struct {
         int ok;               /* looked up */
     } ract, rgroup[ROWS_MANY];
     int rreplaced;            /* store_row replaced a stored row */
+    /* the kept raw statuses this file changes (forget.c) */
+    int chg_x;                /* the date column of a dated kind other than activities, attendance */
+    cc_day chg_lo, chg_hi;    /* the days of the rows stored (lo > hi: none) */
+    int chg_other;            /* a row replaced one another file stored */
+    int chg_removed;          /* an earlier version of the file was removed */
     int rx_p, rx_h, rx_role, rx_special;      /* attendance columns */
     const cc_sheet_unit *unit;                 /* a sheet of a workbook (book.c), else NULL */
 } file_ctx;
@@ -194,6 +199,10 @@ int ingest_roster_activity(file_ctx *f, const char *s, size_t n);
 int ingest_roster_note_row(file_ctx *f, int i);
 void ingest_roster_stored(file_ctx *f, int i);
 cc_err ingest_roster_rollup(file_ctx *f);
+/* forget.c: the kept raw statuses the file changes */
+void ingest_forget_prepare(file_ctx *f);
+void ingest_forget_note_row(file_ctx *f);
+cc_err ingest_forget(file_ctx *f);
 
 /* ---- validate.c ---- */
 /* Value for a message: at most ~60 bytes, whole UTF-8 characters, control

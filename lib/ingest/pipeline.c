@@ -243,6 +243,7 @@ static int store_rows(file_ctx *f, const prow *const *rows, int n)
         use_row(f, rows[i]);
         if (ingest_roster_note_row(f, i) < 0)  /* before the row is stored */
             return -1;
+        ingest_forget_note_row(f);
     }
     if (n == ROWS_MANY && f->ins_many) {
         int w = f->kd->ncols + 2;

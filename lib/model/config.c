@@ -100,6 +100,10 @@ cc_err cc_config_load_flags(const char *path, unsigned flags, cc_config *cfg)
         return CC_ERR_CONFIG;
     }
     cc_err e = load_mem(path, b.s ? b.s : "", b.len, flags, cfg);
+    if (e == CC_OK) {           /* what statuses kept between runs were computed with */
+        cc_sha256(b.s ? b.s : "", b.len, cfg->sha256);
+        cfg->has_sha256 = 1;
+    }
     cc_buf_release(&b);
     return e;
 }

@@ -145,6 +145,8 @@ typedef struct {
 
 typedef struct {
     char *path;
+    unsigned char sha256[32];                /* of the file's bytes (cc_config_load) */
+    int has_sha256;                          /* 0: built otherwise (tests) */
     cc_indicator *ind; size_t nind;          /* in file order */
     cc_item *items; size_t nitems;
     cc_kano_feature *kano; size_t nkano;

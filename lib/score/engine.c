@@ -343,7 +343,12 @@ cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period
     for (int k = 1; k < CC_HISTORY; k++)
         sc->hist_period[k] = cc_period_prev(&sc->hist_period[k - 1]);
 
+    /* the look-backs' statuses shared by the scorecards computed inside
+     * this one, read from and kept in the database (ledger.c; a report
+     * has begun it already) */
+    cc_items_memo_begin(s);
     e = compute_history(s, cfg, sc, ps, nhist < 1 ? 1 : nhist > CC_HISTORY ? CC_HISTORY : nhist);
+    cc_items_memo_end();
     if (e)
         goto fail;
 

@@ -157,9 +157,19 @@ static void series_append(series *S, const cc_scorecard *b, const unsigned char 
  * periods that is known is put together from them:  a community of the
  * register on the block's last day takes its status of each period from a
  * kept block that has it, a period that ends before the data begin has none
- * (the engine's "not computed"), and anything not kept computes the block. */
+ * (the engine's "not computed"), and anything not kept computes the block.
+ *
+ * The memo also reads and keeps them in the database (store/raw_status.c):
+ * a period it lacks is looked up there once, and at the outermost _end the
+ * periods computed in the run are stored (merged with what was stored for
+ * them), so that the next run's look-back reads what did not change instead
+ * of computing a year of periods again.  Ledger indicators' statuses (which
+ * depend on ledger entries, not only on the data) are never stored: their
+ * bytes are CC_ST_MISSING, and nothing reads them (runs() skips them). */
 typedef struct {
     cc_period per[CC_HISTORY];  /* per[0] the newest */
+    int np;                     /* periods held: CC_HISTORY, or 1 (read from the database) */
+    int fresh;                  /* computed in this run (to be stored) */
     size_t nu;
     char **id;                  /* the block's communities, sorted (units order) */
     unsigned char *st;          /* [u][k][i] */
@@ -173,6 +183,13 @@ typedef struct {
     size_t n, cap;
     int range;                  /* the data range is known: */
     cc_day dfrom, dto;
+    /* the statuses kept in the database: */
+    int keep;                   /* 1 on, -1 off, 0 not decided yet */
+    unsigned char key[32];      /* cc_store_raw_key */
+    int64_t version;            /* PRAGMA data_version when the memo began */
+    cc_period *tried;           /* periods looked up there */
+    size_t ntried, captried;
+    size_t nloaded;             /* periods found there */
 } lb_memo;
 
 static _Thread_local lb_memo memo;
@@ -196,12 +213,19 @@ cc_err cc_score_data_range(cc_store *s, cc_day *from, cc_day *to)
     return e;
 }
 
+static void memo_store(void);
+
 void cc_items_memo_begin(cc_store *s)
 {
     if (memo.depth++ == 0) {
         memset(&memo, 0, sizeof memo);
         memo.depth = 1;
         memo.s = s;
+        /* before anything is read: a commit by another connection after
+         * this changes it, and what was computed is then not stored */
+        memo.version = cc_tuning_get()->no_status_store ? -1 : cc_store_data_version(s);
+        if (memo.version < 0)
+            memo.keep = -1;
     }
 }
 
@@ -209,6 +233,16 @@ void cc_items_memo_end(void)
 {
     if (memo.depth == 0 || --memo.depth > 0)
         return;
+    if (memo.keep > 0 && !cc_interrupted) {
+        size_t fresh = 0;
+        for (size_t k = 0; k < memo.n; k++)
+            fresh += memo.b[k].fresh;
+        cc_verbose("%s: the look-back read %zu past weeks' statuses from the database and computed "
+                   "%zu block%s of %d weeks", cc_store_path(memo.s), memo.nloaded, fresh, fresh == 1 ? "" : "s",
+                   CC_HISTORY);
+        if (fresh)
+            memo_store();
+    }
     for (size_t k = 0; k < memo.n; k++) {
         for (size_t u = 0; u < memo.b[k].nu; u++)
             free(memo.b[k].id[u]);
@@ -216,6 +250,7 @@ void cc_items_memo_end(void)
         free(memo.b[k].st);
     }
     free(memo.b);
+    free(memo.tried);
     memset(&memo, 0, sizeof memo);
 }
 
@@ -233,16 +268,25 @@ static int same_period(const cc_period *a, const cc_period *b)
     return a->kind == b->kind && a->from == b->from && a->to == b->to;
 }
 
-/* Keep the statuses of b, a look-back of every community. */
-static void memo_add(const cc_scorecard *b)
+static memo_block *memo_new_block(void)
 {
-    size_t nind = b->cfg->nind, nu = b->units.ncomm;
     if (memo.n == memo.cap) {
         memo.cap = memo.cap ? 2 * memo.cap : 8;
         memo.b = cc_xrealloc(memo.b, memo.cap * sizeof *memo.b);
     }
     memo_block *m = &memo.b[memo.n++];
+    memset(m, 0, sizeof *m);
+    return m;
+}
+
+/* Keep the statuses of b, a look-back of every community. */
+static void memo_add(const cc_scorecard *b)
+{
+    size_t nind = b->cfg->nind, nu = b->units.ncomm;
+    memo_block *m = memo_new_block();
     memcpy(m->per, b->hist_period, sizeof m->per);
+    m->np = CC_HISTORY;
+    m->fresh = 1;
     m->nu = nu;
     m->id = cc_xcalloc(nu + 1, sizeof *m->id);
     m->st = cc_xmalloc(nu * CC_HISTORY * nind + 1);
@@ -264,24 +308,196 @@ static const unsigned char *memo_row(const cc_period *p, const char *id, size_t 
 {
     for (size_t x = 0; x < memo.n; x++) {
         const memo_block *m = &memo.b[x];
-        for (int k = 0; k < CC_HISTORY; k++) {
+        for (int k = 0; k < m->np; k++) {
             if (!same_period(&m->per[k], p))
                 continue;
             char **f = bsearch(id, m->id, m->nu, sizeof *m->id, cmp_id);
             if (f)
-                return &m->st[((size_t)(f - m->id) * CC_HISTORY + (size_t)k) * nind];
+                return &m->st[((size_t)(f - m->id) * (size_t)m->np + (size_t)k) * nind];
         }
     }
     return NULL;
 }
 
+/* ---- the statuses kept in the database --------------------------------------- */
+/* A period's blob: nind (2 bytes, little-endian), then per community in ID
+ * order: the ID's length (1 byte), the ID, nind status bytes. */
+
+/* Whether statuses are read from and kept in the database (decided once). */
+static int keep_on(void)
+{
+    if (memo.keep)
+        return memo.keep > 0;
+    memo.keep = -1;
+    /* computed with this configuration by this very program (a carecard
+     * built from other sources may compute other statuses) */
+    unsigned char prog[32], with[64], cfgkey[32];
+    if (!memo.cfg || !memo.cfg->has_sha256 || memo.cfg->nind > 0xffff || !cc_program_digest(prog))
+        return 0;
+    memcpy(with, memo.cfg->sha256, 32);
+    memcpy(with + 32, prog, 32);
+    cc_sha256(with, sizeof with, cfgkey);
+    if (cc_store_raw_key(memo.s, cfgkey, memo.key) != CC_OK)
+        return 0;
+    memo.keep = 1;
+    return 1;
+}
+
+/* Look period p up in the database once; 1 when a block of it was added. */
+static int memo_load(const cc_period *p)
+{
+    if (!keep_on())
+        return 0;
+    for (size_t t = 0; t < memo.ntried; t++)
+        if (same_period(&memo.tried[t], p))
+            return 0;
+    if (memo.ntried == memo.captried) {
+        memo.captried = memo.captried ? 2 * memo.captried : 64;
+        memo.tried = cc_xrealloc(memo.tried, memo.captried * sizeof *memo.tried);
+    }
+    memo.tried[memo.ntried++] = *p;
+    unsigned char *blob = NULL;
+    size_t len = 0, nind = memo.cfg->nind;
+    if (cc_store_raw_get(memo.s, memo.key, (int)p->kind, p->from, p->to, &blob, &len) != CC_OK || !blob)
+        return 0;
+    /* count, then copy; a blob of another shape is ignored */
+    size_t nu = 0, o = 2;
+    int ok = len >= 2 && (size_t)(blob[0] | blob[1] << 8) == nind;
+    while (ok && o < len) {
+        size_t n = blob[o];
+        ok = n > 0 && o + 1 + n + nind <= len;
+        o += 1 + n + nind;
+        nu++;
+    }
+    if (!ok || o != len) {
+        free(blob);
+        return 0;
+    }
+    memo_block *m = memo_new_block();
+    m->per[0] = *p;
+    m->np = 1;
+    m->nu = nu;
+    m->id = cc_xcalloc(nu + 1, sizeof *m->id);
+    m->st = cc_xmalloc(nu * nind + 1);
+    o = 2;
+    for (size_t u = 0; u < nu; u++) {
+        size_t n = blob[o];
+        m->id[u] = cc_xstrndup((const char *)blob + o + 1, n);
+        memcpy(m->st + u * nind, blob + o + 1 + n, nind);
+        o += 1 + n + nind;
+    }
+    free(blob);
+    memo.nloaded++;
+    return 1;
+}
+
+typedef struct {
+    const char *id;
+    const unsigned char *st;
+} kept_row;
+
+static int cmp_kept(const void *a, const void *b)
+{
+    return strcmp(((const kept_row *)a)->id, ((const kept_row *)b)->id);
+}
+
+/* The blob of period p from every block that holds it (NULL: an ID too long). */
+static unsigned char *period_blob(const cc_period *p, size_t *len)
+{
+    const cc_config *cfg = memo.cfg;
+    size_t nind = cfg->nind, n = 0, cap = 0;
+    kept_row *r = NULL;
+    for (size_t x = 0; x < memo.n; x++) {
+        const memo_block *m = &memo.b[x];
+        for (int k = 0; k < m->np; k++) {
+            if (!same_period(&m->per[k], p))
+                continue;
+            if (n + m->nu > cap) {
+                cap = 2 * (n + m->nu);
+                r = cc_xrealloc(r, cap * sizeof *r);
+            }
+            for (size_t u = 0; u < m->nu; u++)
+                r[n++] = (kept_row){m->id[u], &m->st[(u * (size_t)m->np + (size_t)k) * nind]};
+        }
+    }
+    qsort(r, n, sizeof *r, cmp_kept);
+    cc_buf b = CC_BUF_INIT;
+    unsigned char hdr[2] = {(unsigned char)(nind & 0xff), (unsigned char)(nind >> 8)};
+    cc_buf_add(&b, (const char *)hdr, 2);
+    unsigned char *row = cc_xmalloc(nind + 1);
+    int ok = 1;
+    for (size_t j = 0; j < n && ok; j++) {
+        if (j && !strcmp(r[j].id, r[j - 1].id))
+            continue;               /* the same status, from another block */
+        size_t idn = strlen(r[j].id);
+        ok = idn > 0 && idn <= 255;
+        unsigned char l = (unsigned char)idn;
+        for (size_t i = 0; i < nind; i++)
+            row[i] = cc_indicator_uses(&cfg->ind[i], CC_SRC_LEDGER) ? CC_ST_MISSING : r[j].st[i];
+        cc_buf_add(&b, (const char *)&l, 1);
+        cc_buf_add(&b, r[j].id, idn);
+        cc_buf_add(&b, (const char *)row, nind);
+    }
+    free(row);
+    free(r);
+    if (!ok) {
+        cc_buf_release(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return (unsigned char *)b.s;
+}
+
+/* Store the periods computed in this run (outermost memo end). */
+static void memo_store(void)
+{
+    cc_day dfrom, dto;
+    if (cc_score_data_range(memo.s, &dfrom, &dto) != CC_OK || dfrom > dto)
+        return;
+    cc_period *todo = NULL;
+    size_t nt = 0, ct = 0, nfresh = memo.n;
+    for (size_t x = 0; x < nfresh; x++) {
+        if (!memo.b[x].fresh)
+            continue;
+        for (int k = 0; k < memo.b[x].np; k++) {
+            const cc_period *p = &memo.b[x].per[k];
+            if (p->to < dfrom)
+                continue;           /* not computed: before the data */
+            size_t t = 0;
+            while (t < nt && !same_period(&todo[t], p))
+                t++;
+            if (t < nt)
+                continue;
+            if (nt == ct) {
+                ct = ct ? 2 * ct : 32;
+                todo = cc_xrealloc(todo, ct * sizeof *todo);
+            }
+            todo[nt++] = *p;
+        }
+    }
+    cc_raw_period *out = cc_xcalloc(nt + 1, sizeof *out);
+    size_t no = 0;
+    for (size_t t = 0; t < nt; t++) {
+        memo_load(&todo[t]);        /* what is stored for it is merged */
+        size_t len = 0;
+        unsigned char *blob = period_blob(&todo[t], &len);
+        if (blob)
+            out[no++] = (cc_raw_period){(int)todo[t].kind, todo[t].from, todo[t].to, blob, len};
+    }
+    cc_store_raw_put(memo.s, memo.key, memo.version, out, no);
+    for (size_t t = 0; t < no; t++)
+        free((void *)out[t].blob);
+    free(out);
+    free(todo);
+}
+
 static int memo_has(const cc_period *p)
 {
     for (size_t x = 0; x < memo.n; x++)
-        for (int k = 0; k < CC_HISTORY; k++)
+        for (int k = 0; k < memo.b[x].np; k++)
             if (same_period(&memo.b[x].per[k], p))
                 return 1;
-    return 0;
+    return memo_load(p);
 }
 
 /* The block of the CC_HISTORY periods ending with q from the memo: U the
@@ -597,7 +813,9 @@ cc_err cc_items_compute(cc_store *s, const cc_scorecard *sc, const cc_ledger_ent
     out->v = NULL;
     out->n = 0;
     series_init(&S, sc);
+    cc_items_memo_begin(s);           /* the weeks kept in the database (a report began it) */
     cc_err err = series_extend(s, sc->cfg, &S, sc->hist_period[0].from);
+    cc_items_memo_end();
     if (!err) {
         report_acc x = {&S, e, ne, out, 0};
         for (size_t u = 0; u < S.nu; u++)

@@ -59,6 +59,10 @@ static const struct {
      "CREATE TABLE IF NOT EXISTS ledger_entries (item_id TEXT PRIMARY KEY, measures TEXT, owner TEXT,"
      " planned TEXT, progress TEXT, done TEXT, note TEXT, file_id INTEGER NOT NULL, line INTEGER NOT NULL)"
      " WITHOUT ROWID;", NULL},
+    /* 6 -> 7: raw statuses kept between runs (raw_status.c) */
+    {"CREATE TABLE IF NOT EXISTS raw_statuses (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+     " period_from TEXT NOT NULL, config BLOB NOT NULL, statuses BLOB NOT NULL,"
+     " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

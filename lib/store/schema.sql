@@ -1,4 +1,4 @@
--- carecard database schema, version 6.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 7.  (Embedded into lib/store/store.c.)
 -- A new database is created from this file at the current version; older
 -- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
@@ -263,4 +263,22 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
   done      TEXT,                         -- 完成日期
   note      TEXT,                         -- 备注
   file_id INTEGER NOT NULL, line INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- ---- Raw statuses kept between runs (version 7; lib/store/raw_status.c) -------
+-- Derived data: the raw status of every community and indicator of a past
+-- period, as a scorecard computes it, so that the rectification items'
+-- look-back does not compute a year of periods at every run.  config: a
+-- SHA-256 of the configuration, the registers' files and which communities
+-- ever had rows of each kind; a period's rows are forgotten by every ingest
+-- that changes a row dated on or before its last day.  Never edit it by hand;
+-- deleting its rows is always safe (they are computed again).
+CREATE TABLE IF NOT EXISTS raw_statuses (
+  period_to    TEXT NOT NULL,             -- 'YYYY-MM-DD', the period's last day
+  period_kind  INTEGER NOT NULL,          -- 0 week, 1 month, 2 quarter, ...
+  period_from  TEXT NOT NULL,
+  config       BLOB NOT NULL,
+  statuses     BLOB NOT NULL,             -- per community, by ID: ID length (1 byte), ID,
+                                          -- one status byte per indicator
+  PRIMARY KEY (period_to, period_kind, period_from, config)
 ) WITHOUT ROWID;

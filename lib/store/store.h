@@ -9,7 +9,7 @@
 #include "base/base.h"
 #include "text/text.h"
 
-#define CC_SCHEMA_VERSION 6
+#define CC_SCHEMA_VERSION 7
 #define CC_BUSY_TIMEOUT_MS 30000
 
 /* The database handle: opaque outside lib/ (carecard.h does not expose
@@ -225,5 +225,32 @@ void cc_store_release_memory(cc_store *s);
  * (and sorter) limited to 16 MB instead of 64, which they would fill for
  * nothing on top of what the report holds. */
 void cc_store_scan_cache(cc_store *s);
+
+/* ---- raw statuses kept between runs (raw_status.c) ---- */
+/* A period's raw statuses (one byte per community and indicator, a blob the
+ * score layer writes and reads) are kept under a key that folds in what they
+ * depend on besides the dated rows; ingest forgets the periods a file can
+ * have changed. */
+typedef struct {
+    int kind;                   /* cc_period_kind */
+    cc_day from, to;
+    const unsigned char *blob;
+    size_t len;
+} cc_raw_period;
+/* PRAGMA data_version: changes when another connection commits. */
+int64_t cc_store_data_version(cc_store *s);
+/* The key of the statuses computed with the configuration whose SHA-256 is
+ * config, on the registers and kinds of rows the database holds now. */
+cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned char key[32]);
+/* The kept statuses of one period under key (*blob malloc'd; NULL when none). */
+cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                        unsigned char **blob, size_t *len);
+/* Keep p[0 .. n) under key, dropping those of every other key; only when no
+ * other connection committed since data_version was `version`, and without
+ * waiting for a lock (best effort: says why under -v when it does not). */
+void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n);
+/* Inside an ingest's transaction: forget the periods ending on or after
+ * `from` (all: every period). */
+cc_err cc_store_raw_forget(cc_store *s, cc_day from, int all);
 
 #endif

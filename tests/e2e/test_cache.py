@@ -15,6 +15,13 @@ OFF_SPAN = {"CARECARD_NO_CACHE": "1"}
 OFF_BOTH = {"CARECARD_NO_CACHE": "1", "CARECARD_CACHE_BUDGET_KB": "0"}
 
 
+@pytest.fixture(autouse=True)
+def compute_every_week(monkeypatch):
+    """Every run computes every week: these tests compare ways of computing
+    (test_status_store.py tests the statuses kept in the database)."""
+    monkeypatch.setenv("CARECARD_NO_STATUS_STORE", "1")
+
+
 @pytest.fixture(scope="module")
 def bench(small_city):
     return small_city["db"]

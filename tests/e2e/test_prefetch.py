@@ -10,6 +10,13 @@ from conftest import CONFIG, run, scorecard_run as scorecard
 SERIAL = {"CARECARD_NO_PREFETCH": "1"}
 
 
+@pytest.fixture(autouse=True)
+def compute_every_week(monkeypatch):
+    """Every run computes every week: these tests compare ways of computing
+    (test_status_store.py tests the statuses kept in the database)."""
+    monkeypatch.setenv("CARECARD_NO_STATUS_STORE", "1")
+
+
 @pytest.fixture(scope="module")
 def bench(small_city):
     return small_city["db"]

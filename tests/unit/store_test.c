@@ -1,12 +1,15 @@
 /* Unit tests of lib/store/status.c: cc_store_status_read on a small database
- * made here, every value worked out by hand from the rows inserted; and the
- * page cache of a new database (open.c). */
+ * made here, every value worked out by hand from the rows inserted; the
+ * page cache of a new database (open.c); the raw statuses kept between runs
+ * (raw_status.c): kept only when no other connection committed since the
+ * run began, never waiting for a lock, forgotten by day. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carecard.h"
@@ -133,12 +136,79 @@ static void test_new_database_cache(void **state)
     cc_store_close(s);
 }
 
+static size_t raw_count(cc_store *s)
+{
+    static const unsigned char key[32] = {1};
+    size_t n = 0;
+    for (int d = 0; d < 3; d++) {
+        unsigned char *b = NULL;
+        size_t len = 0;
+        assert_int_equal(cc_store_raw_get(s, key, 0, cc_day_from_ymd(2026, 6, 1 + 7 * d),
+                                          cc_day_from_ymd(2026, 6, 7 + 7 * d), &b, &len), CC_OK);
+        if (b) {
+            assert_int_equal(len, 3);
+            assert_memory_equal(b, "abc", 3);
+            n++;
+        }
+        free(b);
+    }
+    return n;
+}
+
+static void test_raw_statuses(void **state)
+{
+    (void)state;
+    static const unsigned char key[32] = {1}, other[32] = {2};
+    cc_store *s = open_db("raw.db");
+    char path[128];
+    snprintf(path, sizeof path, "%s/raw.db", tmpdir);
+    cc_raw_period p[3];
+    for (int d = 0; d < 3; d++)
+        p[d] = (cc_raw_period){0, cc_day_from_ymd(2026, 6, 1 + 7 * d), cc_day_from_ymd(2026, 6, 7 + 7 * d),
+                               (const unsigned char *)"abc", 3};
+    /* another connection commits after the run began: nothing is kept */
+    int64_t v = cc_store_data_version(s);
+    sqlite3 *o;
+    assert_int_equal(sqlite3_open(path, &o), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(o, "INSERT INTO files (name, path, sha256, kind, encoding, rows_read,"
+                                     " rows_accepted, rows_rejected, ingested_at) VALUES ('a', 'a', 'x',"
+                                     " 'activities', 'UTF-8', 0, 0, 0, '2026-06-01T00:00:00Z')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    cc_store_raw_put(s, key, v, p, 3);
+    assert_int_equal(raw_count(s), 0);
+    /* the other connection holds the write lock: not kept, and no wait */
+    v = cc_store_data_version(s);
+    assert_int_equal(sqlite3_exec(o, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    cc_store_raw_put(s, key, v, p, 3);
+    assert_int_equal(sqlite3_exec(o, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(raw_count(s), 0);
+    /* nothing committed since: kept, under its key only */
+    cc_store_raw_put(s, key, v, p, 3);
+    assert_int_equal(raw_count(s), 3);
+    unsigned char *b = (unsigned char *)"x";
+    size_t len = 1;
+    assert_int_equal(cc_store_raw_get(s, other, 0, p[0].from, p[0].to, &b, &len), CC_OK);
+    assert_null(b);
+    /* forgotten from a day on: the periods ending on or after it */
+    assert_int_equal(cc_store_raw_forget(s, cc_day_from_ymd(2026, 6, 14), 0), CC_OK);
+    assert_int_equal(raw_count(s), 1);
+    assert_int_equal(cc_store_raw_forget(s, 0, 1), CC_OK);
+    assert_int_equal(raw_count(s), 0);
+    /* the statuses of another key replace every other key's */
+    cc_store_raw_put(s, key, cc_store_data_version(s), p, 3);
+    cc_store_raw_put(s, other, cc_store_data_version(s), p, 1);
+    assert_int_equal(raw_count(s), 0);
+    sqlite3_close(o);
+    cc_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_empty),
         cmocka_unit_test(test_status_rows),
         cmocka_unit_test(test_new_database_cache),
+        cmocka_unit_test(test_raw_statuses),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

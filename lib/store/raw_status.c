@@ -1,0 +1,186 @@
+/* store/raw_status — the raw statuses of past periods, kept between runs
+ * (schema.sql: raw_statuses; docs/performance.md, "Raw statuses kept").
+ *
+ * A period's raw statuses are a pure function of the rows dated in its
+ * windows (which end on the period's last day), of the registers, of which
+ * communities ever had a row of a kind, and of the configuration.  The last
+ * three are folded into the key (cc_store_raw_key); the first is kept true
+ * by ingest, which forgets every period ending on or after the earliest day
+ * a file changed (cc_store_raw_forget) in the file's own transaction.  A run
+ * stores what it computed only when no other connection committed since it
+ * began reading (PRAGMA data_version), and never waits for a lock to do so. */
+#include "store/db.h"
+#include "store/store_int.h"
+
+#include <nettle/sha2.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t cc_store_data_version(cc_store *s)
+{
+    sqlite3_stmt *q;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* Every row of q's single text column into h, each ended by a NUL. */
+static int hash_rows(cc_store *s, struct sha256_ctx *h, const char *sql)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(q, 0);
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        sha256_update(h, n, t ? t : (const unsigned char *)"");
+        sha256_update(h, 1, (const unsigned char *)"");
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned char key[32])
+{
+    /* the registers: the files that wrote them (a register changes only by a
+     * file); which communities ever had a row of each kind (measure/span:
+     * cc_span_ever reads it over all dates) */
+    static const char *const sql[] = {
+        "SELECT kind || ' ' || sha256 FROM files WHERE kind IN ('communities', 'providers')"
+        " AND superseded_by IS NULL ORDER BY file_id",
+        "SELECT 's' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+        " WHERE EXISTS (SELECT 1 FROM survey_responses r WHERE r.community_id = m.community_id) ORDER BY 1",
+        "SELECT 'a' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+        " WHERE EXISTS (SELECT 1 FROM assessments r WHERE r.community_id = m.community_id) ORDER BY 1",
+        "SELECT 't' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+        " WHERE EXISTS (SELECT 1 FROM timebank r WHERE r.community_id = m.community_id) ORDER BY 1",
+        "SELECT 'f' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+        " WHERE EXISTS (SELECT 1 FROM feedback r WHERE r.community_id = m.community_id) ORDER BY 1",
+        "SELECT 'p' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+        " WHERE EXISTS (SELECT 1 FROM providers p JOIN trainings t ON t.provider_id = p.provider_id"
+        " WHERE p.community_id = m.community_id) ORDER BY 1",
+    };
+    struct sha256_ctx h;
+    char head[64];
+    sha256_init(&h);
+    int n = snprintf(head, sizeof head, "carecard raw statuses 1, schema %d", CC_SCHEMA_VERSION);
+    sha256_update(&h, (size_t)n + 1, (const unsigned char *)head);
+    sha256_update(&h, 32, config);
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        int rc = hash_rows(s, &h, sql[i]);
+        if (rc != SQLITE_OK)
+            return cc_store_err(s, rc, "reading the registers");
+    }
+    sha256_digest(&h, 32, key);
+    return CC_OK;
+}
+
+static void day_text(cc_day d, char out[11])
+{
+    cc_day_format(d, out);
+}
+
+cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                        unsigned char **blob, size_t *len)
+{
+    sqlite3_stmt *q;
+    char f[11], t[11];
+    *blob = NULL;
+    *len = 0;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT statuses FROM raw_statuses WHERE period_to = ?1 AND period_kind = ?2"
+                                       " AND period_from = ?3 AND config = ?4", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "reading the kept statuses");
+    day_text(from, f);
+    day_text(to, t);
+    sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, kind);
+    sqlite3_bind_text(q, 3, f, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+    if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        *blob = cc_xmalloc(n + 1);
+        if (n)
+            memcpy(*blob, sqlite3_column_blob(q, 0), n);
+        *len = n;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "reading the kept statuses");
+}
+
+void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n)
+{
+    if (!n || sqlite3_db_readonly(s->db, "main") == 1)
+        return;
+    /* never wait: a run that cannot store them now computes them next time */
+    sqlite3_busy_timeout(s->db, 0);
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    sqlite3_busy_timeout(s->db, store_busy_timeout_ms());
+    if (rc != SQLITE_OK) {
+        cc_verbose("%s: the computed statuses are not kept: %s", s->path, sqlite3_errmsg(s->db));
+        return;
+    }
+    if (cc_store_data_version(s) != version) {
+        /* another connection committed while this run read: what it computed
+         * may mix two states of the data */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        cc_verbose("%s: the data changed during the run; the computed statuses are not kept", s->path);
+        return;
+    }
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    rc = sqlite3_prepare_v2(s->db, "DELETE FROM raw_statuses WHERE config <> ?1", -1, &del, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(del, 1, key, 32, SQLITE_STATIC);
+        rc = sqlite3_step(del);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO raw_statuses (period_to, period_kind, period_from,"
+                                       " config, statuses) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        char f[11], t[11];
+        day_text(p[i].from, f);
+        day_text(p[i].to, t);
+        sqlite3_bind_text(ins, 1, t, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(ins, 2, p[i].kind);
+        sqlite3_bind_text(ins, 3, f, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(ins, 4, key, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 5, p[i].blob, (int)p[i].len, SQLITE_STATIC);
+        rc = sqlite3_step(ins);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        cc_verbose("%s: the computed statuses are not kept: %s", s->path, sqlite3_errmsg(s->db));
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return;
+    }
+    cc_verbose("%s: kept the statuses of %zu period%s", s->path, n, n == 1 ? "" : "s");
+}
+
+cc_err cc_store_raw_forget(cc_store *s, cc_day from, int all)
+{
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, all ? "DELETE FROM raw_statuses" : "DELETE FROM raw_statuses WHERE period_to >= ?1",
+                                -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        char t[11];
+        day_text(from, t);
+        if (!all)
+            sqlite3_bind_text(q, 1, t, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(q);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "forgetting the kept statuses");
+}
