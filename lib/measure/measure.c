@@ -305,16 +305,35 @@ done:
     return c.err;
 }
 
+/* The data range: the first and last day of the dated rows.  SQLite finds
+ * a min() or a max() alone by an index on the column (activities,
+ * survey_responses, trainings), but min() and max() together by a scan;
+ * the tables without such an index are scanned once for both.  A command
+ * asks several times (its range check, every scorecard): the answer is kept
+ * while the connection's data are the same (PRAGMA data_version for other
+ * connections' commits, sqlite3_total_changes for its own). */
+static _Thread_local struct {
+    cc_store *s;
+    int64_t version, changes;
+    cc_day from, to;
+} range_kept;
+
 cc_err cc_measures_data_range(cc_store *s, cc_day *from, cc_day *to)
 {
     static const char sql[] =
         "SELECT min(lo), max(hi) FROM ("
-        " SELECT min(date) AS lo, max(date) AS hi FROM activities"
-        " UNION ALL SELECT min(date), max(date) FROM survey_responses"
+        " SELECT (SELECT min(date) FROM activities) AS lo, (SELECT max(date) FROM activities) AS hi"
+        " UNION ALL SELECT (SELECT min(date) FROM survey_responses), (SELECT max(date) FROM survey_responses)"
         " UNION ALL SELECT min(date), max(date) FROM assessments"
-        " UNION ALL SELECT min(date), max(date) FROM trainings"
+        " UNION ALL SELECT (SELECT min(date) FROM trainings), (SELECT max(date) FROM trainings)"
         " UNION ALL SELECT min(date), max(date) FROM timebank"
         " UNION ALL SELECT min(received), max(received) FROM feedback)";
+    int64_t version = cc_store_data_version(s), changes = sqlite3_total_changes64(s->db);
+    if (range_kept.s == s && version >= 0 && range_kept.version == version && range_kept.changes == changes) {
+        *from = range_kept.from;
+        *to = range_kept.to;
+        return CC_OK;
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     *from = 1;
@@ -331,5 +350,12 @@ cc_err cc_measures_data_range(cc_store *s, cc_day *from, cc_day *to)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "reading the data range");
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "reading the data range");
+    range_kept.s = s;
+    range_kept.version = version;
+    range_kept.changes = changes;
+    range_kept.from = *from;
+    range_kept.to = *to;
+    return CC_OK;
 }
