@@ -5,7 +5,8 @@
  * on the period's last day: a file forgets every period ending on or after
  * the earliest day it changed.  Activities and attendance: the days their
  * rosters are rebuilt for (roster.c: the rows' days, the old day of a
- * replaced activity, the days of an earlier version's rows).  The other
+ * replaced activity, the days of an earlier version's rows; every week when
+ * the earlier version was of another kind).  The other
  * dated kinds: the days of the rows stored; a row that replaces one another
  * file stored, or an earlier version removed, forgets every period (the
  * rows' old days are not looked up).  A register forgets every period (the
@@ -43,6 +44,8 @@ cc_err ingest_forget(file_ctx *f)
     switch (f->kind) {
     case CC_KIND_ACTIVITIES:
     case CC_KIND_ATTENDANCE:
+        if (f->chg_removed_other)   /* the same name held another kind before */
+            return cc_store_raw_forget(f->s, 0, 1);
         return f->roster_lo <= f->roster_hi ? cc_store_raw_forget(f->s, f->roster_lo, 0) : CC_OK;
     case CC_KIND_COMMUNITIES:
     case CC_KIND_PROVIDERS:

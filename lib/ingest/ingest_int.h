@@ -152,6 +152,7 @@ typedef struct {
     cc_day chg_lo, chg_hi;    /* the days of the rows stored (lo > hi: none) */
     int chg_other;            /* a row replaced one another file stored */
     int chg_removed;          /* an earlier version of the file was removed */
+    int chg_removed_other;    /* ... one of a kind other than activities, attendance */
     int rx_p, rx_h, rx_role, rx_special;      /* attendance columns */
     const cc_sheet_unit *unit;                 /* a sheet of a workbook (book.c), else NULL */
 } file_ctx;

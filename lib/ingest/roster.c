@@ -52,8 +52,10 @@ int ingest_roster_note_removed(file_ctx *f)
     while (!rc && sqlite3_step(q) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(q, 1);
         int k = !kind ? -1 : !strcmp(kind, "activities") ? 0 : !strcmp(kind, "attendance") ? 1 : -1;
-        if (k < 0)
+        if (k < 0) {
+            f->chg_removed_other = 1;   /* its days are not looked up (forget.c) */
             continue;
+        }
         if (ingest_prep(f, sql[k], &r) < 0) {
             rc = -1;
             break;

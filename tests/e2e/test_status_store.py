@@ -269,3 +269,28 @@ def test_another_build_computes_again(base, db, tmp_path):
     assert "read 0 past weeks' statuses" in r.stderr and r.stdout == base["fresh"][1]
     read, computed = lookback(db)     # the other build's replaced these
     assert read == 0 and computed > 0
+
+
+def test_a_file_name_that_held_another_kind(base, db, tmp_path):
+    """A file name that held survey responses (dated in W30) comes back as
+    activities (dated in W38): the new version removes the responses, so the
+    weeks from W30 are forgotten too (every week: the removed rows' days of
+    another kind are not looked up)."""
+    with open(os.path.join(DEMO, "surveys.csv"), encoding="utf-8-sig") as f:
+        head = f.read().splitlines()[0]
+    cols = head.split(",")
+    row = [f"LATEK", "S001C01", "2026-07-22", "家长"] + ["5"] * (len(cols) - 4)
+    first = tmp_path / "a" / "补报.csv"
+    first.parent.mkdir()
+    first.write_text(head + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    ingest(db, first)
+    outputs(db)                                   # keeps every week again
+    assert len(kept_weeks(db)) == 18
+    second = tmp_path / "b" / "补报.csv"
+    second.parent.mkdir()
+    late_activities(second, "2026/9/16", "k")
+    ingest(db, second)
+    assert kept_weeks(db) == []
+    got = outputs(db)
+    copy_db(db, str(tmp_path / "fresh.db"))
+    assert got == outputs(str(tmp_path / "fresh.db"), NO_STORE)
