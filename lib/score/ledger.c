@@ -420,7 +420,8 @@ static unsigned char *period_blob(const cc_period *p, size_t *len)
                 r[n++] = (kept_row){m->id[u], &m->st[(u * (size_t)m->np + (size_t)k) * nind]};
         }
     }
-    qsort(r, n, sizeof *r, cmp_kept);
+    if (n > 1)
+        qsort(r, n, sizeof *r, cmp_kept);
     cc_buf b = CC_BUF_INIT;
     unsigned char hdr[2] = {(unsigned char)(nind & 0xff), (unsigned char)(nind >> 8)};
     cc_buf_add(&b, (const char *)hdr, 2);
@@ -1004,7 +1005,8 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
         for (size_t u = 0; u < S.nu; u++)
             for (size_t i = 0; i < S.nind; i++)
                 runs(&S, cfg, u, i, due_item, &x);
-        qsort(out->dues->v, out->dues->n, sizeof *out->dues->v, cmp_due);
+        if (out->dues->n > 1)
+            qsort(out->dues->v, out->dues->n, sizeof *out->dues->v, cmp_due);
         cc_measures_items_install(out->dues);
     }
     cc_ledger_entries_free(le, nle);

@@ -166,7 +166,8 @@ static void radix_half(wentry **a, wentry **b, size_t n, int hi)
 static void sort_week(rollup *r)
 {
     if (r->n < 512) {
-        qsort(r->e, r->n, sizeof *r->e, cmp_wentry);
+        if (r->n > 1)
+            qsort(r->e, r->n, sizeof *r->e, cmp_wentry);
         return;
     }
     if (r->tmpcap < r->n) {
@@ -301,7 +302,8 @@ static cc_err week_activities(rollup *r, cc_day monday, const char *from, const 
     sqlite3_reset(r->acts);
     if (rc != SQLITE_DONE)
         return cc_store_err(r->s, rc, "building attendance rosters");
-    qsort(r->act, r->nact, sizeof *r->act, cmp_act);
+    if (r->nact > 1)            /* (a week without completed activities has no array) */
+        qsort(r->act, r->nact, sizeof *r->act, cmp_act);
     return CC_OK;
 }
 
