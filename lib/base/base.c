@@ -2,13 +2,13 @@
 #include "base/base.h"
 
 #include <errno.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
-#include <nettle/sha2.h>
-#include <pthread.h>
-#include <stdio.h>
 #endif
 
 volatile int cc_interrupted = 0;
