@@ -47,23 +47,17 @@ static int hash_rows(cc_store *s, struct sha256_ctx *h, const char *sql)
 
 cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned char key[32])
 {
-    /* the registers: the files that wrote them (a register changes only by a
-     * file); which communities ever had a row of each kind (measure/span:
-     * cc_span_ever reads it over all dates) */
-    static const char *const sql[] = {
-        "SELECT kind || ' ' || sha256 FROM files WHERE kind IN ('communities', 'providers')"
-        " AND superseded_by IS NULL ORDER BY file_id",
-        "SELECT 's' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
-        " WHERE EXISTS (SELECT 1 FROM survey_responses r WHERE r.community_id = m.community_id) ORDER BY 1",
-        "SELECT 'a' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
-        " WHERE EXISTS (SELECT 1 FROM assessments r WHERE r.community_id = m.community_id) ORDER BY 1",
-        "SELECT 't' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
-        " WHERE EXISTS (SELECT 1 FROM timebank r WHERE r.community_id = m.community_id) ORDER BY 1",
-        "SELECT 'f' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
-        " WHERE EXISTS (SELECT 1 FROM feedback r WHERE r.community_id = m.community_id) ORDER BY 1",
-        "SELECT 'p' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
-        " WHERE EXISTS (SELECT 1 FROM providers p JOIN trainings t ON t.provider_id = p.provider_id"
-        " WHERE p.community_id = m.community_id) ORDER BY 1",
+    /* which communities ever had a row of each kind (measure/span:
+     * cc_span_ever reads it over all dates): the rows of a kind, by community */
+    static const struct {
+        char tag;
+        const char *rows;
+    } ever[] = {
+        {'s', "survey_responses r WHERE r.community_id"},
+        {'a', "assessments r WHERE r.community_id"},
+        {'t', "timebank r WHERE r.community_id"},
+        {'f', "feedback r WHERE r.community_id"},
+        {'p', "providers p JOIN trainings t ON t.provider_id = p.provider_id WHERE p.community_id"},
     };
     struct sha256_ctx h;
     char head[64];
@@ -71,18 +65,20 @@ cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned ch
     int n = snprintf(head, sizeof head, "carecard raw statuses 1, schema %d", CC_SCHEMA_VERSION);
     sha256_update(&h, (size_t)n + 1, (const unsigned char *)head);
     sha256_update(&h, 32, config);
-    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
-        int rc = hash_rows(s, &h, sql[i]);
-        if (rc != SQLITE_OK)
-            return cc_store_err(s, rc, "reading the registers");
+    /* the registers: the files that wrote them (a register changes only by a file) */
+    int rc = hash_rows(s, &h, "SELECT kind || ' ' || sha256 FROM files WHERE kind IN ('communities', 'providers')"
+                              " AND superseded_by IS NULL ORDER BY file_id");
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof ever / sizeof *ever; i++) {
+        char *sql = cc_xasprintf("SELECT '%c' || m.community_id FROM (SELECT DISTINCT community_id FROM communities) m"
+                                 " WHERE EXISTS (SELECT 1 FROM %s = m.community_id) ORDER BY 1",
+                                 ever[i].tag, ever[i].rows);
+        rc = hash_rows(s, &h, sql);
+        free(sql);
     }
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "reading the registers");
     sha256_digest(&h, 32, key);
     return CC_OK;
-}
-
-static void day_text(cc_day d, char out[11])
-{
-    cc_day_format(d, out);
 }
 
 cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
@@ -96,8 +92,8 @@ cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_d
                                        " AND period_from = ?3 AND config = ?4", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading the kept statuses");
-    day_text(from, f);
-    day_text(to, t);
+    cc_day_format(from, f);
+    cc_day_format(to, t);
     sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, kind);
     sqlite3_bind_text(q, 3, f, -1, SQLITE_STATIC);
@@ -145,8 +141,8 @@ void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version,
                                        " config, statuses) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         char f[11], t[11];
-        day_text(p[i].from, f);
-        day_text(p[i].to, t);
+        cc_day_format(p[i].from, f);
+        cc_day_format(p[i].to, t);
         sqlite3_bind_text(ins, 1, t, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(ins, 2, p[i].kind);
         sqlite3_bind_text(ins, 3, f, -1, SQLITE_TRANSIENT);
@@ -175,7 +171,7 @@ cc_err cc_store_raw_forget(cc_store *s, cc_day from, int all)
                                 -1, &q, NULL);
     if (rc == SQLITE_OK) {
         char t[11];
-        day_text(from, t);
+        cc_day_format(from, t);
         if (!all)
             sqlite3_bind_text(q, 1, t, -1, SQLITE_TRANSIENT);
         rc = sqlite3_step(q);
