@@ -13,7 +13,7 @@
  * key changes anyway: cc_store_raw_key). */
 #include "ingest/ingest_int.h"
 
-#include <string.h>
+#include <stdint.h>
 
 void ingest_forget_prepare(file_ctx *f)
 {
@@ -21,8 +21,7 @@ void ingest_forget_prepare(file_ctx *f)
         [CC_KIND_SURVEYS] = "date", [CC_KIND_ASSESSMENTS] = "date", [CC_KIND_TRAININGS] = "date",
         [CC_KIND_TIMEBANK] = "date", [CC_KIND_FEEDBACK] = "received",
     };
-    f->chg_lo = 1;
-    f->chg_hi = 0;
+    f->chg_lo = INT32_MAX;
     f->chg_x = f->kind >= 0 && f->kind < CC_KIND_COUNT && col[f->kind] ? cc_col_index(f->kd, col[f->kind]) : -1;
 }
 
@@ -31,11 +30,7 @@ void ingest_forget_note_row(file_ctx *f)
     if (f->chg_x < 0)
         return;
     const val *v = &f->v[f->chg_x];
-    if (v->st != CC_PARSE_OK)
-        return;
-    if (f->chg_lo > f->chg_hi)
-        f->chg_lo = f->chg_hi = v->day;
-    else if (v->day < f->chg_lo)
+    if (v->st == CC_PARSE_OK && v->day < f->chg_lo)
         f->chg_lo = v->day;
 }
 
@@ -53,6 +48,6 @@ cc_err ingest_forget(file_ctx *f)
     default:
         if (f->chg_other || f->chg_removed)
             return cc_store_raw_forget(f->s, 0, 1);
-        return f->chg_lo <= f->chg_hi ? cc_store_raw_forget(f->s, f->chg_lo, 0) : CC_OK;
+        return f->chg_lo != INT32_MAX ? cc_store_raw_forget(f->s, f->chg_lo, 0) : CC_OK;
     }
 }

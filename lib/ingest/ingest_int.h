@@ -149,7 +149,7 @@ typedef struct {
     int rreplaced;            /* store_row replaced a stored row */
     /* the kept raw statuses this file changes (forget.c) */
     int chg_x;                /* the date column of a dated kind other than activities, attendance */
-    cc_day chg_lo, chg_hi;    /* the days of the rows stored (lo > hi: none) */
+    cc_day chg_lo;            /* the first day of the rows stored (INT32_MAX: none) */
     int chg_other;            /* a row replaced one another file stored */
     int chg_removed;          /* an earlier version of the file was removed */
     int chg_removed_other;    /* ... one of a kind other than activities, attendance */

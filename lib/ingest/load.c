@@ -357,9 +357,9 @@ int ingest_store_row(file_ctx *f, const cc_csv_record *rec)
         if (sqlite3_step(f->key_lookup) == SQLITE_ROW) {
             int64_t fid = sqlite3_column_int64(f->key_lookup, 0);
             long line = (long)sqlite3_column_int64(f->key_lookup, 1);
-            if (fid != f->file_id)
-                f->chg_other = 1;
-            if (fid == f->file_id) {
+            if (fid != f->file_id) {
+                f->chg_other = 1;           /* (forget.c) */
+            } else {
                 f->st->replaced++;
                 if (f->shown_dups++ < MAX_SHOWN) {
                     char key[512];
