@@ -72,8 +72,7 @@ static _Thread_local int quiet; /* > 0 while computing the scorecards of a look-
  * look-back computes the scorecard's own periods for it (their values are
  * kept: cc_score_vmemo_fill), so its -v lines (the week caches') are the
  * scorecard's; its notices are still the scorecard's to say. */
-static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, const cc_scope *scope,
-                       int own, cc_scorecard **out)
+static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, int own, cc_scorecard **out)
 {
     cc_diag_level was = cc_diag_verbosity();
     if (own) {
@@ -83,7 +82,7 @@ static cc_err lookback(cc_store *s, const cc_config *cfg, const cc_period *p, co
         cc_diag_set_verbosity(CC_DIAG_WARN);
     }
     quiet++;
-    cc_err e = cc_scorecard_compute(s, cfg, p, scope, out);
+    cc_err e = cc_scorecard_compute(s, cfg, p, NULL, out);
     quiet--;
     cc_diag_set_verbosity(was);
     if (own) {
@@ -617,8 +616,9 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
     cc_err e = cc_score_data_range(s, &dfrom, &dto);
     if (e || dfrom > dto)
         return e;
-    const char **ids = cc_xmalloc((S->nu + 1) * sizeof *ids);
     unsigned char *want = cc_xmalloc(S->nu + 1);
+    /* the memo is on (engine.c and cc_items_compute begin it), but for a
+     * memo another configuration began: then nothing is kept */
     int kept = memo_on(s, cfg);
     for (int blocks = 0; blocks < LOOKBACK_MAX && !e; blocks++) {
         if (S->per[S->n - 1].from <= dfrom)
@@ -630,37 +630,31 @@ static cc_err series_extend(cc_store *s, const cc_config *cfg, series *S, cc_day
             for (size_t i = 0; i < S->nind && !need; i++)
                 need = !cc_indicator_uses(&cfg->ind[i], CC_SRC_LEDGER) && reaches_oldest(S, u, i);
             want[u] = (unsigned char)need;
-            if (need)
-                ids[m++] = S->uid[u];
+            m += (size_t)need;
         }
         if (m == 0)
             break;
+        /* from the memo, or computed for every community (a block costs
+         * the same for a few: the caches read whole weeks) and kept */
         cc_period q = cc_period_prev(&S->per[S->n - 1]);
         cc_scorecard *b = NULL;
-        if (kept) {
-            /* from the memo, or computed for every community and kept */
-            cc_units U;
-            unsigned char *bst = NULL;
-            int hit = 0;
+        cc_units U;
+        unsigned char *bst = NULL;
+        int hit = 0;
+        if (kept)
             e = memo_block_get(s, cfg, &q, &U, &bst, &hit);
-            if (!e && hit) {
-                series_append_memo(S, &q, &U, bst, all ? NULL : want);
-                free(bst);
-                cc_units_release(&U);
-            } else if (!e && !(e = lookback(s, cfg, &q, NULL, 0, &b))) {
+        if (!e && hit) {
+            series_append_memo(S, &q, &U, bst, all ? NULL : want);
+            free(bst);
+            cc_units_release(&U);
+        } else if (!e && !(e = lookback(s, cfg, &q, 0, &b))) {
+            if (kept)
                 memo_add(b);
-                series_append(S, b, all ? NULL : want);
-            }
-        } else {
-            cc_scope scope = {NULL, 0, all ? NULL : ids, all ? 0 : m};
-            e = lookback(s, cfg, &q, &scope, 0, &b);
-            if (!e)
-                series_append(S, b, NULL);
+            series_append(S, b, all ? NULL : want);
         }
         cc_scorecard_free(b);
         cc_store_release_memory(s);   /* before the next block */
     }
-    free(ids);
     free(want);
     return e;
 }
@@ -978,7 +972,7 @@ cc_err cc_items_prepare(cc_store *s, const cc_config *cfg, const cc_period *hist
         /* a look-back of the scorecard's own twelve weeks: their values are
          * kept for it (period.c) */
         out->vmemo = same_period(&wk, &hist[0]);
-        if ((e = lookback(s, cfg, &wk, NULL, out->vmemo, &b)))
+        if ((e = lookback(s, cfg, &wk, out->vmemo, &b)))
             return e;
         if (memo_on(s, cfg))
             memo_add(b);
