@@ -119,6 +119,13 @@ def sql_template_db(path, data_sql):
     return path
 
 
+def ingest_run(db, *paths):
+    """carecard ingest -q of paths into db; exit 0 or 3 (3: rows rejected)."""
+    r = run(["ingest", "-q", "--db", db] + [str(p) for p in paths])
+    assert r.returncode in (0, 3), r.stderr
+    return r
+
+
 def scorecard_run(db, period, fmt, env=None):
     """carecard scorecard of every unit with the default catalog; exit 0 or 4
     (4: communities that did not report).  Every week is computed

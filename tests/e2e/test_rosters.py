@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT, kind_file as src, q, run, scorecard_run
+from conftest import ROOT, ingest_run as ingest, kind_file as src, q, run, scorecard_run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
@@ -22,12 +22,6 @@ def demo(demo_data):
 def lines_of(path):
     """Lines as bytes (the file may be GB18030), newline kept."""
     return open(path, "rb").read().splitlines(keepends=True)
-
-
-def ingest(db, *paths):
-    r = run(["ingest", "-q", "--db", db] + [str(p) for p in paths])
-    assert r.returncode in (0, 3), r.stderr
-    return r
 
 
 def scorecard(db, period):

@@ -15,7 +15,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, ingest_run as ingest, run
 
 DEMO = os.path.join(ROOT, "fixtures", "demo")
 CONFIG = os.path.join(ROOT, "indicators.ini")
@@ -47,12 +47,6 @@ def lookback(db, env=None):
 def kept_weeks(db):
     with sqlite3.connect(db) as c:
         return [r[0] for r in c.execute("SELECT period_to FROM raw_statuses WHERE period_kind = 0 ORDER BY 1")]
-
-
-def ingest(db, *paths):
-    r = run(["ingest", "-q", "--db", db] + [str(p) for p in paths])
-    assert r.returncode in (0, 3), r.stderr
-    return r
 
 
 @pytest.fixture(scope="module")
