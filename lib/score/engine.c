@@ -137,20 +137,30 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     cc_items_prep iprep = {0};          /* the items the measures items_* count (ledger.c) */
     if (!e)
         e = cc_items_prepare(s, cfg, sc->hist_period, &iprep);
-    /* the items' look-back computed these periods already: only items_* are
-     * left, which read no data (no caches, no prefetch) */
-    int kept = !e && iprep.vmemo && cc_score_vmemo_covers(cfg, sc->hist_period, nk);
+    /* Periods whose window values are known need only items_*, which read
+     * no data: the look-back's own periods (computed just now) and those
+     * kept in the database (read here, before the prefetch). */
+    unsigned char *kept[CC_HISTORY] = {NULL}, skip[CC_HISTORY] = {0};
+    size_t klen[CC_HISTORY] = {0};
+    int nknown = 0;
+    for (int k = 0; k < nk && !e; k++) {
+        if (cc_score_vmemo_has(cfg, &sc->hist_period[k]) ||
+            (kept[k] = cc_items_values_get(s, cfg, &sc->hist_period[k], &klen[k])))
+            skip[k] = 1;
+        nknown += skip[k];
+    }
+    int all = nknown == nk;
     /* the periods' attendance windows overlap (a last:13w window moves by a
      * week): attend.c's week cache reads each week once (bounded memory) */
-    if (!e && !kept)
+    if (!e && !all)
         e = cc_measures_cache_begin(s);
-    if (!e && !kept)                    /* and span.c's, for the other sources */
+    if (!e && !all)                     /* and span.c's, for the other sources */
         e = cc_measures_span_begin(s);
     cc_units hunits[CC_HISTORY];        /* filled in two threads first */
     memset(hunits, 0, sizeof hunits);
     int pre = 0;
-    if (!e && !kept) {
-        e = cc_score_prefetch_history(s, cfg, sc->hist_period, nk, hunits);
+    if (!e && !all) {
+        e = cc_score_prefetch_history(s, cfg, sc->hist_period, nk, skip, hunits);
         pre = 1;
         if (!e && cc_interrupted)
             e = CC_ERR_INTERRUPTED;
@@ -158,15 +168,19 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     for (int k = 0; k < nk && !e; k++) {
         e = cc_score_period_compute(s, cfg, &sc->hist_period[k], &ps[k],
                                     cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
-                                    pre ? &hunits[k] : NULL);
+                                    pre && !skip[k] ? &hunits[k] : NULL, kept[k], klen[k]);
+        free(kept[k]);
+        kept[k] = NULL;
         if (!e)
             cc_score_pstate_trim(&ps[k], k);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
-    for (int k = 0; k < CC_HISTORY; k++)
+    for (int k = 0; k < CC_HISTORY; k++) {
+        free(kept[k]);
         cc_units_release(&hunits[k]);
-    if (!kept) {
+    }
+    if (!all) {
         cc_measures_span_end(s);
         cc_measures_cache_end(s);
     }

@@ -189,6 +189,11 @@ typedef struct {
     cc_period *tried;           /* periods looked up there */
     size_t ntried, captried;
     size_t nloaded;             /* periods found there */
+    /* the window values computed in this run, not stored yet (period.c
+     * writes the blobs) */
+    cc_raw_period *pv;
+    size_t npv, cappv, pvbytes;
+    size_t nvread, nvkept;      /* periods' values read, computed */
 } lb_memo;
 
 static _Thread_local lb_memo memo;
@@ -221,11 +226,21 @@ void cc_items_memo_begin(cc_store *s)
         memo.depth = 1;
         memo.s = s;
         /* before anything is read: a commit by another connection after
-         * this changes it, and what was computed is then not stored */
-        memo.version = cc_tuning_get()->no_status_store ? -1 : cc_store_data_version(s);
+         * this changes it, and what was computed is then not stored.  A
+         * run inside a transaction of its own may read changes that are
+         * then rolled back: it neither reads nor keeps anything there. */
+        memo.version = cc_tuning_get()->no_status_store || cc_store_in_transaction(s)
+                           ? -1 : cc_store_data_version(s);
         if (memo.version < 0)
             memo.keep = -1;
     }
+}
+
+static void values_drop(void)
+{
+    for (size_t k = 0; k < memo.npv; k++)
+        free((void *)memo.pv[k].blob);
+    memo.npv = memo.pvbytes = 0;
 }
 
 void cc_items_memo_end(void)
@@ -239,9 +254,13 @@ void cc_items_memo_end(void)
         cc_verbose("%s: the look-back read %zu past weeks' statuses from the database and computed "
                    "%zu block%s of %d weeks", cc_store_path(memo.s), memo.nloaded, fresh, fresh == 1 ? "" : "s",
                    CC_HISTORY);
-        if (fresh)
+        cc_verbose("%s: the scorecards read the values of %zu period%s from the database and computed %zu",
+                   cc_store_path(memo.s), memo.nvread, memo.nvread == 1 ? "" : "s", memo.nvkept);
+        if (fresh || memo.npv)
             memo_store();
     }
+    values_drop();
+    free(memo.pv);
     for (size_t k = 0; k < memo.n; k++) {
         for (size_t u = 0; u < memo.b[k].nu; u++)
             free(memo.b[k].id[u]);
@@ -475,20 +494,77 @@ static void memo_store(void)
             todo[nt++] = *p;
         }
     }
-    cc_raw_period *out = cc_xcalloc(nt + 1, sizeof *out);
+    cc_raw_period *out = cc_xcalloc(nt + memo.npv + 1, sizeof *out);
     size_t no = 0;
     for (size_t t = 0; t < nt; t++) {
         memo_load(&todo[t]);        /* what is stored for it is merged */
         size_t len = 0;
         unsigned char *blob = period_blob(&todo[t], &len);
         if (blob)
-            out[no++] = (cc_raw_period){(int)todo[t].kind, todo[t].from, todo[t].to, blob, len};
+            out[no++] = (cc_raw_period){(int)todo[t].kind, todo[t].from, todo[t].to, blob, len, 0};
     }
+    size_t nst = no;
+    for (size_t k = 0; k < memo.npv; k++)
+        out[no++] = memo.pv[k];         /* freed by values_drop */
     cc_store_raw_put(memo.s, memo.key, memo.version, out, no);
-    for (size_t t = 0; t < no; t++)
+    for (size_t t = 0; t < nst; t++)
         free((void *)out[t].blob);
     free(out);
     free(todo);
+    values_drop();
+}
+
+/* ---- the window values kept in the database ----------------------------------- */
+/* period.c writes and reads the blobs; the memo holds those computed in the
+ * run until they are stored with the statuses, and stores them earlier
+ * (the same way: nothing if another connection committed meanwhile) when
+ * they grow past VALUES_HELD bytes. */
+#define VALUES_HELD (24u << 20)
+
+int cc_items_in_lookback(void)
+{
+    return quiet > 0;
+}
+
+int cc_items_values_on(cc_store *s, const cc_config *cfg)
+{
+    return memo_on(s, cfg) && memo.keep >= 0 && keep_on();
+}
+
+unsigned char *cc_items_values_get(cc_store *s, const cc_config *cfg, const cc_period *p, size_t *len)
+{
+    unsigned char *blob = NULL;
+    *len = 0;
+    if (!cc_items_values_on(s, cfg))
+        return NULL;
+    for (size_t k = 0; k < memo.npv; k++) {
+        const cc_raw_period *v = &memo.pv[k];
+        if ((int)p->kind == v->kind && p->from == v->from && p->to == v->to) {
+            blob = cc_xmalloc(v->len + 1);
+            memcpy(blob, v->blob, v->len);
+            *len = v->len;
+            return blob;
+        }
+    }
+    if (cc_store_values_get(s, memo.key, (int)p->kind, p->from, p->to, &blob, len) != CC_OK)
+        return NULL;
+    memo.nvread += blob != NULL;
+    return blob;
+}
+
+void cc_items_values_keep(const cc_period *p, unsigned char *blob, size_t len)
+{
+    if (memo.npv == memo.cappv) {
+        memo.cappv = memo.cappv ? 2 * memo.cappv : 16;
+        memo.pv = cc_xrealloc(memo.pv, memo.cappv * sizeof *memo.pv);
+    }
+    memo.pv[memo.npv++] = (cc_raw_period){(int)p->kind, p->from, p->to, blob, len, 1};
+    memo.pvbytes += len;
+    memo.nvkept++;
+    if (memo.pvbytes > VALUES_HELD && !cc_interrupted) {
+        cc_store_raw_put(memo.s, memo.key, memo.version, memo.pv, memo.npv);
+        values_drop();
+    }
 }
 
 static int memo_has(const cc_period *p)

@@ -7,6 +7,7 @@
 #include "score/score_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -350,12 +351,9 @@ static vm_entry *vm_find(const cc_config *cfg, const cc_period *per)
     return NULL;
 }
 
-int cc_score_vmemo_covers(const cc_config *cfg, const cc_period *hist, int nk)
+int cc_score_vmemo_has(const cc_config *cfg, const cc_period *per)
 {
-    for (int k = 0; k < nk; k++)
-        if (!vm_find(cfg, &hist[k]))
-            return 0;
-    return nk > 0;
+    return !vm.filling && vm_find(cfg, per) != NULL;
 }
 
 /* Keep the window values w of period p (taken over); 0 when not filling. */
@@ -381,31 +379,15 @@ static int vm_keep(const cc_config *cfg, const cc_score_pstate *p, wtab *w, size
     return 0;
 }
 
-/* The window values of period p from the memo into w (vals allocated), the
- * items_* measures computed; 0 (nothing done) when the memo does not hold
- * p for the same units and windows. */
-static int vm_take(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, wtab *w, size_t nw,
-                   cc_err *err)
+/* The items_* measures (CC_SRC_LEDGER: they read the ledger, not only the
+ * data) of every window of p, computed into w's values, whose other
+ * measures are there already. */
+static cc_err ledger_measures(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, wtab *w, size_t nw)
 {
-    vm_entry *x = vm.filling ? NULL : vm_find(cfg, &p->per);
-    if (!x)
-        return 0;
-    int same = x->nw == nw && units_same(x, &p->units);
-    for (size_t k = 0; k < nw && same; k++) {
-        same = x->w[k].from == w[k].from && x->w[k].to == w[k].to && x->w[k].nnames == w[k].nnames;
-        for (size_t j = 0; j < w[k].nnames && same; j++)
-            same = x->w[k].names[j] == w[k].names[j];
-    }
-    if (!same) {
-        vm_free(x);
-        return 0;
-    }
     size_t n = p->units.n;
     cc_err e = CC_OK;
     for (size_t k = 0; k < nw && !e; k++) {
         size_t nn = w[k].nnames;
-        w[k].vals = x->w[k].vals;       /* taken over */
-        x->w[k].vals = NULL;
         const char **names = cc_xmalloc((nn + 1) * sizeof *names);
         size_t *col = cc_xmalloc((nn + 1) * sizeof *col);
         size_t m = 0;
@@ -425,15 +407,180 @@ static int vm_take(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, 
         free(names);
         free(col);
     }
+    return e;
+}
+
+/* The window values of period p from the memo into w (vals allocated), the
+ * items_* measures computed; 0 (nothing done) when the memo does not hold
+ * p for the same units and windows. */
+static int vm_take(cc_store *s, const cc_config *cfg, const cc_score_pstate *p, wtab *w, size_t nw,
+                   cc_err *err)
+{
+    vm_entry *x = vm.filling ? NULL : vm_find(cfg, &p->per);
+    if (!x)
+        return 0;
+    int same = x->nw == nw && units_same(x, &p->units);
+    for (size_t k = 0; k < nw && same; k++) {
+        same = x->w[k].from == w[k].from && x->w[k].to == w[k].to && x->w[k].nnames == w[k].nnames;
+        for (size_t j = 0; j < w[k].nnames && same; j++)
+            same = x->w[k].names[j] == w[k].names[j];
+    }
+    if (!same) {
+        vm_free(x);
+        return 0;
+    }
+    for (size_t k = 0; k < nw; k++) {
+        w[k].vals = x->w[k].vals;       /* taken over */
+        x->w[k].vals = NULL;
+    }
     vm_free(x);
-    *err = e;
+    *err = ledger_measures(s, cfg, p, w, nw);
     return 1;
 }
 
-/* units: the period's units, loaded already (taken over), or NULL
+/* ---- the window values kept in the database ------------------------------------ */
+/* A period's window values are a pure function of the same things as its
+ * raw statuses (store/raw_status.c): they are kept beside them, under the
+ * same key, and forgotten with them by ingest.  The blob: 'V', 1; the
+ * number of units (4 bytes) and their IDs in order (length byte, ID); the
+ * number of windows (2 bytes) and per window its first and last day (4
+ * bytes each), the number of its measures (2 bytes) and their names (length
+ * byte, name); then the values, window by window, unit by unit, as doubles
+ * in this machine's order (the key holds the program's own digest).  The
+ * items_* measures, which read the ledger, are kept as NaN and computed
+ * again by whoever takes the values.  Integers are little-endian. */
+static void put_le(cc_buf *b, uint32_t v, int bytes)
+{
+    unsigned char x[4];
+    for (int i = 0; i < bytes; i++)
+        x[i] = (unsigned char)(v >> (8 * i));
+    cc_buf_add(b, (const char *)x, (size_t)bytes);
+}
+
+static int put_name(cc_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 255)
+        return 0;
+    put_le(b, (uint32_t)n, 1);
+    cc_buf_add(b, s, n);
+    return 1;
+}
+
+/* The blob of p's window values w (NULL: something does not fit the form). */
+static unsigned char *kv_blob(const cc_score_pstate *p, const wtab *w, size_t nw, size_t *len)
+{
+    size_t n = p->units.n;
+    if (n > 0xffffffffu || nw > 0xffff)
+        return NULL;
+    cc_buf b = CC_BUF_INIT;
+    int ok = 1;
+    cc_buf_add(&b, "V\1", 2);
+    put_le(&b, (uint32_t)n, 4);
+    for (size_t u = 0; u < n && ok; u++)
+        ok = put_name(&b, p->units.u[u].id);
+    put_le(&b, (uint32_t)nw, 2);
+    for (size_t k = 0; k < nw && ok; k++) {
+        ok = w[k].nnames <= 0xffff;
+        put_le(&b, (uint32_t)w[k].from, 4);
+        put_le(&b, (uint32_t)w[k].to, 4);
+        put_le(&b, (uint32_t)w[k].nnames, 2);
+        for (size_t j = 0; j < w[k].nnames && ok; j++)
+            ok = put_name(&b, w[k].names[j]);
+    }
+    for (size_t k = 0; k < nw && ok; k++) {
+        size_t nn = w[k].nnames;
+        for (size_t j = 0; j < nn; j++) {
+            int ledger = cc_measure_source(w[k].names[j]) == CC_SRC_LEDGER;
+            for (size_t u = 0; u < n; u++) {
+                double v = ledger ? NAN : w[k].vals[u * nn + j];
+                cc_buf_add(&b, (const char *)&v, sizeof v);
+            }
+        }
+    }
+    if (!ok) {
+        cc_buf_release(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return (unsigned char *)b.s;
+}
+
+typedef struct {
+    const unsigned char *b, *end;
+    int ok;
+} reader;
+
+static uint32_t get_le(reader *r, int bytes)
+{
+    uint32_t v = 0;
+    if (r->end - r->b < bytes) {
+        r->ok = 0;
+        return 0;
+    }
+    for (int i = 0; i < bytes; i++)
+        v |= (uint32_t)r->b[i] << (8 * i);
+    r->b += bytes;
+    return v;
+}
+
+/* Is the next name of r s? */
+static int same_name(reader *r, const char *s)
+{
+    size_t n = get_le(r, 1);
+    if (!r->ok || (size_t)(r->end - r->b) < n || strlen(s) != n || memcmp(r->b, s, n))
+        return 0;
+    r->b += n;
+    return 1;
+}
+
+/* The window values of p from a kept blob into w (vals allocated), when
+ * it was kept for the same units and windows; 0 (nothing done) if not. */
+static int kv_apply(const unsigned char *blob, size_t len, const cc_score_pstate *p, wtab *w, size_t nw)
+{
+    size_t n = p->units.n;
+    reader r = {blob, blob + len, 1};
+    if (len < 2 || blob[0] != 'V' || blob[1] != 1)
+        return 0;
+    r.b += 2;
+    if (get_le(&r, 4) != n)
+        return 0;
+    for (size_t u = 0; u < n; u++)
+        if (!same_name(&r, p->units.u[u].id))
+            return 0;
+    if (get_le(&r, 2) != nw || !r.ok)
+        return 0;
+    size_t nvals = 0;
+    for (size_t k = 0; k < nw; k++) {
+        if ((cc_day)get_le(&r, 4) != w[k].from || (cc_day)get_le(&r, 4) != w[k].to ||
+            get_le(&r, 2) != w[k].nnames || !r.ok)
+            return 0;
+        for (size_t j = 0; j < w[k].nnames; j++)
+            if (!same_name(&r, w[k].names[j]))
+                return 0;
+        nvals += n * w[k].nnames;
+    }
+    if ((size_t)(r.end - r.b) != nvals * sizeof(double))
+        return 0;
+    for (size_t k = 0; k < nw; k++) {
+        size_t nn = w[k].nnames, m = n * nn;
+        w[k].vals = cc_xmalloc((m ? m : 1) * sizeof(double));
+        /* stored window by window, measure by measure */
+        for (size_t j = 0; j < nn; j++)
+            for (size_t u = 0; u < n; u++) {
+                memcpy(&w[k].vals[u * nn + j], r.b, sizeof(double));
+                r.b += sizeof(double);
+            }
+    }
+    return 1;
+}
+
+/* units: the period's units, loaded already (taken over), or NULL;
+ * kept/klen: the period's window values kept in the database, or NULL
  * (score_int.h). */
 cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
-                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units)
+                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units,
+                               const unsigned char *kept, size_t klen)
 {
     cc_err e = CC_OK;
     size_t nind = cfg->nind, n;
@@ -457,12 +604,24 @@ cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_perio
     n = p->units.n;
 
     nw = period_windows(cfg, per, &w, wof);
-    if (!vm_take(s, cfg, p, w, nw, &e))
+    if (vm_take(s, cfg, p, w, nw, &e)) {
+        /* the look-back's own period */
+    } else if (kept && kv_apply(kept, klen, p, w, nw)) {
+        e = ledger_measures(s, cfg, p, w, nw);
+    } else {
         for (size_t k = 0; k < nw && !e; k++) {
             w[k].vals = cc_xmalloc((n ? n : 1) * (w[k].nnames ? w[k].nnames : 1) * sizeof(double));
             e = cc_measures_compute(s, cfg, &p->units, w[k].from, w[k].to,
                                     w[k].names, w[k].nnames, w[k].vals);
         }
+        /* computed: kept in the database at the run's end (ledger.c), unless
+         * an older block of a look-back, which nothing reads values of */
+        size_t len = 0;
+        unsigned char *blob;
+        if (!e && (vm.filling || !cc_items_in_lookback()) && cc_items_values_on(s, cfg) &&
+            (blob = kv_blob(p, w, nw, &len)))
+            cc_items_values_keep(per, blob, len);
+    }
     if (e)
         goto out;
 
@@ -494,18 +653,19 @@ out:
  * window of every period is listed in the order cc_score_period_compute
  * computes them. */
 cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist, int nk,
-                                 cc_units *units)
+                                 const unsigned char *skip, cc_units *units)
 {
     cc_err e = CC_OK;
     wtab *w[CC_HISTORY];
     size_t nw[CC_HISTORY], nall = 0;
     size_t *wof = cc_xcalloc(cfg->nind ? cfg->nind : 1, sizeof *wof);
     for (int k = 0; k < nk; k++) {
-        nw[k] = period_windows(cfg, &hist[k], &w[k], wof);
+        nw[k] = skip[k] ? 0 : period_windows(cfg, &hist[k], &w[k], wof);
         nall += nw[k];
     }
     for (int k = 0; k < nk && !e; k++)
-        e = cc_units_load(s, hist[k].to, &units[k]);
+        if (!skip[k])
+            e = cc_units_load(s, hist[k].to, &units[k]);
     if (!e) {
         cc_measure_win *mw = cc_xcalloc(nall + 1, sizeof *mw);
         size_t m = 0;
@@ -517,7 +677,8 @@ cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_per
         free(mw);
     }
     for (int k = 0; k < nk; k++)
-        wtabs_free(w[k], nw[k]);
+        if (!skip[k])
+            wtabs_free(w[k], nw[k]);
     free(wof);
     return e;
 }

@@ -52,21 +52,33 @@ void cc_score_pstate_trim(cc_score_pstate *p, int k);
  * else NULL; notices: say when entropy weights fall back (period 0 only);
  * units: the period's units, loaded already (taken over), or NULL. */
 cc_err cc_score_period_compute(cc_store *s, const cc_config *cfg, const cc_period *per,
-                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units);
+                               cc_score_pstate *p, const cc_ahp_result *ahp, int notices, cc_units *units,
+                               const unsigned char *kept, size_t klen);
 /* The window values of a look-back's own periods, kept for the scorecard
  * that computes the same periods next (period.c): while filling, each
  * period computed keeps its values; a later computation of the same period
  * (same configuration, units and windows) takes them and computes the
- * items_* measures only.  covers: every one of hist[0..nk) is kept.  clear
+ * items_* measures only.  has: per is kept (and will be taken).  clear
  * frees what was not taken. */
 void cc_score_vmemo_fill(int on);
-int cc_score_vmemo_covers(const cc_config *cfg, const cc_period *hist, int nk);
+int cc_score_vmemo_has(const cc_config *cfg, const cc_period *per);
 void cc_score_vmemo_clear(void);
 /* Fills the measure caches for the first nk periods of the history
- * hist[CC_HISTORY] and loads their units into units[] (caller releases
- * them). */
+ * hist[CC_HISTORY] but those with skip[k] and loads their units into
+ * units[] (caller releases them). */
 cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_period *hist, int nk,
-                                 cc_units *units);
+                                 const unsigned char *skip, cc_units *units);
+/* ---- the window values kept in the database (ledger.c holds them for the
+ * run; period.c writes and reads the blobs) ---------------------------------- */
+/* Whether values are read from and kept in the database in this run. */
+int cc_items_values_on(cc_store *s, const cc_config *cfg);
+/* The kept values of period p: computed earlier in the run or stored
+ * (malloc'd; NULL when none). */
+unsigned char *cc_items_values_get(cc_store *s, const cc_config *cfg, const cc_period *p, size_t *len);
+/* Keep the values of period p, computed in this run (blob taken over). */
+void cc_items_values_keep(const cc_period *p, unsigned char *blob, size_t len);
+/* Inside a look-back's scorecard (ledger.c). */
+int cc_items_in_lookback(void);
 
 /* ---- weights (weights.c) ----------------------------------------------------- */
 /* Weights of the period: fills p->dimw and p->indw (within each dimension,

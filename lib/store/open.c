@@ -63,6 +63,10 @@ static const struct {
     {"CREATE TABLE IF NOT EXISTS raw_statuses (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
      " period_from TEXT NOT NULL, config BLOB NOT NULL, statuses BLOB NOT NULL,"
      " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;", NULL},
+    /* 7 -> 8: the values of past periods' windows kept beside them */
+    {"CREATE TABLE IF NOT EXISTS period_values (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+     " period_from TEXT NOT NULL, config BLOB NOT NULL, vals BLOB NOT NULL,"
+     " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

@@ -1,7 +1,8 @@
-/* store/raw_status — the raw statuses of past periods, kept between runs
- * (schema.sql: raw_statuses; docs/performance.md, "Raw statuses kept").
+/* store/raw_status — the raw statuses of past periods, and the values of
+ * their windows, kept between runs (schema.sql: raw_statuses,
+ * period_values; docs/performance.md, "Raw statuses kept").
  *
- * A period's raw statuses are a pure function of the rows dated in its
+ * A period's raw statuses (and its windows' values) are a pure function of the rows dated in its
  * windows (which end on the period's last day), of the registers, of which
  * communities ever had a row of a kind, and of the configuration.  The last
  * three are folded into the key (cc_store_raw_key); the first is kept true
@@ -81,15 +82,19 @@ cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned ch
     return CC_OK;
 }
 
-cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
-                        unsigned char **blob, size_t *len)
+/* The blob of one period from table (raw_statuses or period_values). */
+static cc_err kept_get(cc_store *s, const char *table, const unsigned char key[32], int kind, cc_day from,
+                       cc_day to, unsigned char **blob, size_t *len)
 {
     sqlite3_stmt *q;
     char f[11], t[11];
     *blob = NULL;
     *len = 0;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT statuses FROM raw_statuses WHERE period_to = ?1 AND period_kind = ?2"
-                                       " AND period_from = ?3 AND config = ?4", -1, &q, NULL);
+    char *sql = cc_xasprintf("SELECT %s FROM %s WHERE period_to = ?1 AND period_kind = ?2"
+                             " AND period_from = ?3 AND config = ?4",
+                             strcmp(table, "raw_statuses") ? "vals" : "statuses", table);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    free(sql);
     if (rc != SQLITE_OK)
         return cc_store_err(s, rc, "reading the kept statuses");
     cc_day_format(from, f);
@@ -108,6 +113,18 @@ cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_d
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "reading the kept statuses");
+}
+
+cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                        unsigned char **blob, size_t *len)
+{
+    return kept_get(s, "raw_statuses", key, kind, from, to, blob, len);
+}
+
+cc_err cc_store_values_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                           unsigned char **blob, size_t *len)
+{
+    return kept_get(s, "period_values", key, kind, from, to, blob, len);
 }
 
 void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n)
@@ -129,31 +146,41 @@ void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version,
         cc_verbose("%s: the data changed during the run; the computed statuses are not kept", s->path);
         return;
     }
-    sqlite3_stmt *del = NULL, *ins = NULL;
-    rc = sqlite3_prepare_v2(s->db, "DELETE FROM raw_statuses WHERE config <> ?1", -1, &del, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_blob(del, 1, key, 32, SQLITE_STATIC);
-        rc = sqlite3_step(del);
-        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    sqlite3_stmt *del[2] = {NULL, NULL}, *ins[2] = {NULL, NULL}, *q;
+    rc = SQLITE_OK;
+    for (int t = 0; t < 2 && rc == SQLITE_OK; t++) {
+        rc = sqlite3_prepare_v2(s->db, t ? "DELETE FROM period_values WHERE config <> ?1"
+                                         : "DELETE FROM raw_statuses WHERE config <> ?1", -1, &del[t], NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_blob(del[t], 1, key, 32, SQLITE_STATIC);
+            rc = sqlite3_step(del[t]);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2(s->db, t ? "INSERT OR REPLACE INTO period_values (period_to, period_kind,"
+                                               " period_from, config, vals) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                             : "INSERT OR REPLACE INTO raw_statuses (period_to, period_kind,"
+                                               " period_from, config, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                    -1, &ins[t], NULL);
     }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO raw_statuses (period_to, period_kind, period_from,"
-                                       " config, statuses) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        q = ins[p[i].values != 0];
         char f[11], t[11];
         cc_day_format(p[i].from, f);
         cc_day_format(p[i].to, t);
-        sqlite3_bind_text(ins, 1, t, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(ins, 2, p[i].kind);
-        sqlite3_bind_text(ins, 3, f, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(ins, 4, key, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(ins, 5, p[i].blob, (int)p[i].len, SQLITE_STATIC);
-        rc = sqlite3_step(ins);
+        sqlite3_bind_text(q, 1, t, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(q, 2, p[i].kind);
+        sqlite3_bind_text(q, 3, f, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+        sqlite3_bind_blob64(q, 5, p[i].blob, (sqlite3_uint64)p[i].len, SQLITE_STATIC);
+        rc = sqlite3_step(q);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-        sqlite3_reset(ins);
+        sqlite3_reset(q);
     }
-    sqlite3_finalize(del);
-    sqlite3_finalize(ins);
+    for (int t = 0; t < 2; t++) {
+        sqlite3_finalize(del[t]);
+        sqlite3_finalize(ins[t]);
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -161,22 +188,34 @@ void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version,
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return;
     }
-    cc_verbose("%s: kept the statuses of %zu period%s", s->path, n, n == 1 ? "" : "s");
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++)
+        nv += p[i].values != 0;
+    if (n > nv)
+        cc_verbose("%s: kept the statuses of %zu period%s", s->path, n - nv, n - nv == 1 ? "" : "s");
+    if (nv)
+        cc_verbose("%s: kept the values of %zu period%s", s->path, nv, nv == 1 ? "" : "s");
 }
 
 cc_err cc_store_raw_forget(cc_store *s, cc_day from, int all)
 {
-    sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, all ? "DELETE FROM raw_statuses" : "DELETE FROM raw_statuses WHERE period_to >= ?1",
-                                -1, &q, NULL);
-    if (rc == SQLITE_OK) {
-        char t[11];
-        cc_day_format(from, t);
+    int rc = SQLITE_OK;
+    char t[11];
+    cc_day_format(from, t);
+    for (int k = 0; k < 2 && rc == SQLITE_OK; k++) {
+        const char *table = k ? "period_values" : "raw_statuses";
+        char *sql = all ? cc_xasprintf("DELETE FROM %s", table)
+                        : cc_xasprintf("DELETE FROM %s WHERE period_to >= ?1", table);
+        sqlite3_stmt *q;
+        rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+        free(sql);
+        if (rc != SQLITE_OK)
+            break;
         if (!all)
-            sqlite3_bind_text(q, 1, t, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
         rc = sqlite3_step(q);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_finalize(q);
     }
-    sqlite3_finalize(q);
     return rc == SQLITE_OK ? CC_OK : cc_store_err(s, rc, "forgetting the kept statuses");
 }

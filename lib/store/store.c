@@ -198,6 +198,11 @@ cc_err cc_store_commit(cc_store *s)
     return CC_OK;
 }
 
+int cc_store_in_transaction(cc_store *s)
+{
+    return !sqlite3_get_autocommit(s->db);
+}
+
 void cc_store_rollback(cc_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))

@@ -9,7 +9,7 @@
 #include "base/base.h"
 #include "text/text.h"
 
-#define CC_SCHEMA_VERSION 7
+#define CC_SCHEMA_VERSION 8
 #define CC_BUSY_TIMEOUT_MS 30000
 
 /* The database handle: opaque outside lib/ (carecard.h does not expose
@@ -236,7 +236,10 @@ typedef struct {
     cc_day from, to;
     const unsigned char *blob;
     size_t len;
+    int values;                 /* 0 the statuses, 1 the windows' values (period_values) */
 } cc_raw_period;
+/* Whether the connection is inside a transaction of its own. */
+int cc_store_in_transaction(cc_store *s);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t cc_store_data_version(cc_store *s);
 /* The key of the statuses computed with the configuration whose SHA-256 is
@@ -248,6 +251,9 @@ cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_d
 /* Keep p[0 .. n) under key, dropping those of every other key; only when no
  * other connection committed since data_version was `version`, and without
  * waiting for a lock (best effort: says why under -v when it does not). */
+/* The kept window values of one period under key (the same way). */
+cc_err cc_store_values_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                           unsigned char **blob, size_t *len);
 void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n);
 /* Inside an ingest's transaction: forget the periods ending on or after
  * `from` (all: every period). */
