@@ -1,9 +1,11 @@
-"""Raw statuses kept between runs (issue 20; docs/performance.md, "Raw
-statuses kept between runs"): a scorecard or report stores the raw statuses
-of the past weeks its items' look-back computed, the next run reads them
-instead of computing them again, and every ingest forgets the weeks it can
-have changed, so that a run reading them gives exactly what a run computing
-everything gives (CARECARD_NO_STATUS_STORE=1).
+"""Raw statuses and window values kept between runs (issue 20;
+docs/performance.md, "Raw statuses kept between runs" and "Past periods'
+values kept"): a scorecard or report stores the raw statuses of the past
+weeks its items' look-back computed and the values of the periods it
+computed, the next run reads them instead of computing them again, and
+every ingest forgets the periods it can have changed, so that a run reading
+them gives exactly what a run computing everything gives
+(CARECARD_NO_STATUS_STORE=1).
 
 Data: fixtures/demo (2 streets, 8 communities, 2026-W23 .. W40).  The
 look-back of W40 reaches the data's first week (a run of W40 began before
@@ -47,6 +49,23 @@ def lookback(db, env=None):
 def kept_weeks(db):
     with sqlite3.connect(db) as c:
         return [r[0] for r in c.execute("SELECT period_to FROM raw_statuses WHERE period_kind = 0 ORDER BY 1")]
+
+
+def values_run(db, period=WEEK):
+    """(periods whose values were read from the database, computed) of a
+    scorecard run, and its output."""
+    r = run(["-v", "scorecard", "--db", db, "--config", CONFIG, "--period", period, "--format", "csv"])
+    assert r.returncode in (0, 4), r.stderr
+    m = re.search(r"the scorecards read the values of (\d+) periods? from the database and computed (\d+)",
+                  r.stderr)
+    assert m, r.stderr
+    return int(m.group(1)), int(m.group(2)), r.stdout
+
+
+def kept_values(db, kind=0):
+    with sqlite3.connect(db) as c:
+        return [r[0] for r in c.execute("SELECT period_to FROM period_values WHERE period_kind = ? ORDER BY 1",
+                                        (kind,))]
 
 
 @pytest.fixture(scope="module")
@@ -288,3 +307,60 @@ def test_a_file_name_that_held_another_kind(base, db, tmp_path):
     got = outputs(db)
     copy_db(db, str(tmp_path / "fresh.db"))
     assert got == outputs(str(tmp_path / "fresh.db"), NO_STORE)
+
+
+OWN_WEEKS = ["2026-07-19", "2026-07-26", "2026-08-02", "2026-08-09", "2026-08-16", "2026-08-23", "2026-08-30",
+             "2026-09-06", "2026-09-13", "2026-09-20", "2026-09-27", "2026-10-04"]
+
+
+def test_values_kept_and_read_back(base, db):
+    """The scorecard's own twelve weeks (W29 .. W40) keep their windows'
+    values; the next run reads all twelve and computes none, with the same
+    output; the switch reads none."""
+    assert kept_values(db) == OWN_WEEKS
+    read, computed, out = values_run(db)
+    assert (read, computed) == (12, 0) and out == base["fresh"][1]
+    r = run(["-v", "scorecard", "--db", db, "--config", CONFIG, "--period", WEEK, "--format", "csv"], env=NO_STORE)
+    assert "the scorecards read the values" not in r.stderr and r.stdout == base["fresh"][1]
+
+
+def test_a_late_file_computes_the_values_from_its_week(base, db, tmp_path):
+    """Activities dated 2026-09-16 (W38) that come late: the values of W29 ..
+    W37 stay and are read, W38 .. W40 are computed, and the result is what
+    computing everything gives, which is not what it was (2 of 20 came: the
+    week's 活动出勤率 moves)."""
+    ingest(db, late_activities(tmp_path / "activities-补报.csv", "2026/9/16", "v"))
+    assert kept_values(db) == OWN_WEEKS[:9]
+    read, computed, out = values_run(db)
+    assert (read, computed) == (9, 3)
+    copy_db(db, str(tmp_path / "fresh.db"))
+    fresh = outputs(str(tmp_path / "fresh.db"), NO_STORE)
+    assert out == fresh[1] and out != base["fresh"][1]
+    assert outputs(db) == fresh
+    assert kept_values(db) == OWN_WEEKS
+
+
+def test_a_quarters_values(base, db, tmp_path):
+    """A quarter's scorecard keeps its quarters' values (kind 2) the same way,
+    and reads them next time; a survey answer dated in Q3 forgets Q3 only."""
+    fresh = run(["scorecard", "--db", db, "--config", CONFIG, "--period", "2026-Q3", "--format", "csv"],
+                env=NO_STORE).stdout
+    read, computed, out = values_run(db, "2026-Q3")
+    assert computed >= 2 and out == fresh
+    quarters = kept_values(db, 2)
+    assert quarters[-1] == "2026-09-30" and len(quarters) == computed, quarters
+    read, computed, out = values_run(db, "2026-Q3")
+    assert computed == 0 and read >= len(quarters) and out == fresh
+    with open(os.path.join(DEMO, "surveys.csv"), encoding="utf-8-sig") as f:
+        head = f.read().splitlines()[0]
+    cols = head.split(",")
+    p = tmp_path / "surveys-补报.csv"
+    p.write_text(head + "\n" + ",".join(["LATEQ", "S001C01", "2026-08-26", "家长"] + ["1"] * (len(cols) - 4))
+                 + "\n", encoding="utf-8")
+    ingest(db, p)
+    assert kept_values(db, 2) == quarters[:-1]
+    read, computed, out = values_run(db, "2026-Q3")
+    assert computed == 1 and read >= len(quarters) - 1     # (and the weeks its items look back over)
+    copy_db(db, str(tmp_path / "fresh.db"))
+    assert out == run(["scorecard", "--db", str(tmp_path / "fresh.db"), "--config", CONFIG, "--period", "2026-Q3",
+                       "--format", "csv"], env=NO_STORE).stdout

@@ -165,7 +165,7 @@ static void test_raw_statuses(void **state)
     cc_raw_period p[3];
     for (int d = 0; d < 3; d++)
         p[d] = (cc_raw_period){0, cc_day_from_ymd(2026, 6, 1 + 7 * d), cc_day_from_ymd(2026, 6, 7 + 7 * d),
-                               (const unsigned char *)"abc", 3};
+                               (const unsigned char *)"abc", 3, 0};
     /* another connection commits after the run began: nothing is kept */
     int64_t v = cc_store_data_version(s);
     sqlite3 *o;
@@ -202,6 +202,57 @@ static void test_raw_statuses(void **state)
     cc_store_close(s);
 }
 
+static size_t values_count(cc_store *s, const unsigned char key[32])
+{
+    size_t n = 0;
+    for (int d = 0; d < 3; d++) {
+        unsigned char *b = NULL;
+        size_t len = 0;
+        assert_int_equal(cc_store_values_get(s, key, 0, cc_day_from_ymd(2026, 6, 1 + 7 * d),
+                                             cc_day_from_ymd(2026, 6, 7 + 7 * d), &b, &len), CC_OK);
+        if (b) {
+            assert_int_equal(len, 4);
+            assert_memory_equal(b, "vals", 4);
+            n++;
+        }
+        free(b);
+    }
+    return n;
+}
+
+/* The window values are kept beside the statuses, in the same transaction,
+ * and forgotten and replaced with them. */
+static void test_period_values(void **state)
+{
+    (void)state;
+    static const unsigned char key[32] = {1}, other[32] = {2};
+    cc_store *s = open_db("values.db");
+    cc_raw_period p[4];
+    for (int d = 0; d < 3; d++)
+        p[d] = (cc_raw_period){0, cc_day_from_ymd(2026, 6, 1 + 7 * d), cc_day_from_ymd(2026, 6, 7 + 7 * d),
+                               (const unsigned char *)"vals", 4, 1};
+    p[3] = (cc_raw_period){0, p[0].from, p[0].to, (const unsigned char *)"abc", 3, 0};
+    cc_store_raw_put(s, key, cc_store_data_version(s), p, 4);
+    assert_int_equal(values_count(s, key), 3);
+    assert_int_equal(raw_count(s), 1);            /* the statuses are apart */
+    assert_int_equal(values_count(s, other), 0);
+    assert_int_equal(cc_store_raw_forget(s, cc_day_from_ymd(2026, 6, 14), 0), CC_OK);
+    assert_int_equal(values_count(s, key), 1);
+    assert_int_equal(raw_count(s), 1);
+    cc_store_raw_put(s, other, cc_store_data_version(s), p, 3);
+    assert_int_equal(values_count(s, key), 0);
+    assert_int_equal(raw_count(s), 0);
+    assert_int_equal(values_count(s, other), 3);
+    assert_int_equal(cc_store_raw_forget(s, 0, 1), CC_OK);
+    assert_int_equal(values_count(s, other), 0);
+    /* inside a transaction of the connection's own */
+    assert_false(cc_store_in_transaction(s));
+    assert_int_equal(cc_store_begin(s), CC_OK);
+    assert_true(cc_store_in_transaction(s));
+    cc_store_rollback(s);
+    cc_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_status_rows),
         cmocka_unit_test(test_new_database_cache),
         cmocka_unit_test(test_raw_statuses),
+        cmocka_unit_test(test_period_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
