@@ -140,13 +140,11 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
     /* Periods whose window values are known need only items_*, which read
      * no data: the look-back's own periods (computed just now) and those
      * kept in the database (read here, before the prefetch). */
-    unsigned char *kept[CC_HISTORY] = {NULL}, skip[CC_HISTORY] = {0};
-    size_t klen[CC_HISTORY] = {0};
+    unsigned char skip[CC_HISTORY] = {0};
     int nknown = 0;
     for (int k = 0; k < nk && !e; k++) {
-        if (cc_score_vmemo_has(cfg, &sc->hist_period[k]) ||
-            (kept[k] = cc_items_values_get(s, cfg, &sc->hist_period[k], &klen[k])))
-            skip[k] = 1;
+        skip[k] = cc_score_vmemo_has(cfg, &sc->hist_period[k]) ||
+                  cc_items_values_has(s, cfg, &sc->hist_period[k]);
         nknown += skip[k];
     }
     int all = nknown == nk;
@@ -166,20 +164,21 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
             e = CC_ERR_INTERRUPTED;
     }
     for (int k = 0; k < nk && !e; k++) {
+        /* one period's kept values in memory at a time */
+        size_t klen = 0;
+        unsigned char *kept = skip[k] && !cc_score_vmemo_has(cfg, &sc->hist_period[k])
+                                  ? cc_items_values_get(s, cfg, &sc->hist_period[k], &klen) : NULL;
         e = cc_score_period_compute(s, cfg, &sc->hist_period[k], &ps[k],
                                     cfg->weights == CC_WEIGHTS_AHP ? &sc->ahp : NULL, k == 0,
-                                    pre && !skip[k] ? &hunits[k] : NULL, kept[k], klen[k]);
-        free(kept[k]);
-        kept[k] = NULL;
+                                    pre && !skip[k] ? &hunits[k] : NULL, kept, klen);
+        free(kept);
         if (!e)
             cc_score_pstate_trim(&ps[k], k);
         if (cc_interrupted)
             e = CC_ERR_INTERRUPTED;
     }
-    for (int k = 0; k < CC_HISTORY; k++) {
-        free(kept[k]);
+    for (int k = 0; k < CC_HISTORY; k++)
         cc_units_release(&hunits[k]);
-    }
     if (!all) {
         cc_measures_span_end(s);
         cc_measures_cache_end(s);

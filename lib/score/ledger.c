@@ -519,7 +519,7 @@ static void memo_store(void)
  * run until they are stored with the statuses, and stores them earlier
  * (the same way: nothing if another connection committed meanwhile) when
  * they grow past VALUES_HELD bytes. */
-#define VALUES_HELD (24u << 20)
+#define VALUES_HELD (8u << 20)
 
 int cc_items_in_lookback(void)
 {
@@ -531,20 +531,35 @@ int cc_items_values_on(cc_store *s, const cc_config *cfg)
     return memo_on(s, cfg) && memo.keep >= 0 && keep_on();
 }
 
+/* The values of p computed in this run and not stored yet, or NULL. */
+static const cc_raw_period *values_held(const cc_period *p)
+{
+    for (size_t k = 0; k < memo.npv; k++) {
+        const cc_raw_period *v = &memo.pv[k];
+        if ((int)p->kind == v->kind && p->from == v->from && p->to == v->to)
+            return v;
+    }
+    return NULL;
+}
+
+int cc_items_values_has(cc_store *s, const cc_config *cfg, const cc_period *p)
+{
+    return cc_items_values_on(s, cfg) && (values_held(p) || cc_store_values_has(s, memo.key, (int)p->kind,
+                                                                                   p->from, p->to));
+}
+
 unsigned char *cc_items_values_get(cc_store *s, const cc_config *cfg, const cc_period *p, size_t *len)
 {
     unsigned char *blob = NULL;
     *len = 0;
     if (!cc_items_values_on(s, cfg))
         return NULL;
-    for (size_t k = 0; k < memo.npv; k++) {
-        const cc_raw_period *v = &memo.pv[k];
-        if ((int)p->kind == v->kind && p->from == v->from && p->to == v->to) {
-            blob = cc_xmalloc(v->len + 1);
-            memcpy(blob, v->blob, v->len);
-            *len = v->len;
-            return blob;
-        }
+    const cc_raw_period *v = values_held(p);
+    if (v) {
+        blob = cc_xmalloc(v->len + 1);
+        memcpy(blob, v->blob, v->len);
+        *len = v->len;
+        return blob;
     }
     if (cc_store_values_get(s, memo.key, (int)p->kind, p->from, p->to, &blob, len) != CC_OK)
         return NULL;

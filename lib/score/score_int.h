@@ -72,8 +72,9 @@ cc_err cc_score_prefetch_history(cc_store *s, const cc_config *cfg, const cc_per
  * run; period.c writes and reads the blobs) ---------------------------------- */
 /* Whether values are read from and kept in the database in this run. */
 int cc_items_values_on(cc_store *s, const cc_config *cfg);
-/* The kept values of period p: computed earlier in the run or stored
- * (malloc'd; NULL when none). */
+/* Whether values of period p are kept (computed earlier in the run or
+ * stored); get: them (malloc'd; NULL when none). */
+int cc_items_values_has(cc_store *s, const cc_config *cfg, const cc_period *p);
 unsigned char *cc_items_values_get(cc_store *s, const cc_config *cfg, const cc_period *p, size_t *len);
 /* Keep the values of period p, computed in this run (blob taken over). */
 void cc_items_values_keep(const cc_period *p, unsigned char *blob, size_t len);

@@ -115,6 +115,24 @@ static cc_err kept_get(cc_store *s, const char *table, const unsigned char key[3
     return rc == SQLITE_DONE ? CC_OK : cc_store_err(s, rc, "reading the kept statuses");
 }
 
+int cc_store_values_has(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to)
+{
+    sqlite3_stmt *q;
+    char f[11], t[11];
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM period_values WHERE period_to = ?1 AND period_kind = ?2"
+                                  " AND period_from = ?3 AND config = ?4", -1, &q, NULL) != SQLITE_OK)
+        return 0;
+    cc_day_format(from, f);
+    cc_day_format(to, t);
+    sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, kind);
+    sqlite3_bind_text(q, 3, f, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+    int has = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return has;
+}
+
 cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
                         unsigned char **blob, size_t *len)
 {

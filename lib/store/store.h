@@ -251,7 +251,9 @@ cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_d
 /* Keep p[0 .. n) under key, dropping those of every other key; only when no
  * other connection committed since data_version was `version`, and without
  * waiting for a lock (best effort: says why under -v when it does not). */
-/* The kept window values of one period under key (the same way). */
+/* The kept window values of one period under key (the same way); has:
+ * whether there are. */
+int cc_store_values_has(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to);
 cc_err cc_store_values_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
                            unsigned char **blob, size_t *len);
 void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n);
