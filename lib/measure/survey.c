@@ -119,13 +119,20 @@ cc_err cc_survey_kano(cc_store *s, const cc_config *cfg, const cc_survey_filter 
     if (!cfg->nkano)
         return CC_OK;
 
+    /* One pass: each response of the filter, then its answers to the
+     * features' questions by primary key (CROSS JOIN keeps that order, so
+     * a response's rows come together); slot q < m is feature q's
+     * functional question, m + q its dysfunctional one.  A feature counts
+     * where both its questions have a row and neither is blank, as an
+     * inner join of the two would. */
+    size_t m = cfg->nkano, first = 5 + f->ncommunities;
     cc_buf sql = CC_BUF_INIT;
     cc_buf_adds(&sql,
-        "SELECT fa.answer, da.answer FROM survey_responses r"
-        " JOIN survey_answers fa ON fa.response_id = r.response_id AND fa.question = ?1"
-        " JOIN survey_answers da ON da.response_id = r.response_id AND da.question = ?2");
-    /* parameters 3.. for the filter */
-    cc_buf_adds(&sql, " WHERE r.date BETWEEN ?3 AND ?4");
+        "SELECT r.response_id, a.question, a.answer FROM survey_responses r"
+        " CROSS JOIN survey_answers a ON a.response_id = r.response_id AND a.question IN (");
+    for (size_t q = 0; q < 2 * m; q++)
+        cc_buf_addf(&sql, "%s?%zu", q ? "," : "", first + q);
+    cc_buf_adds(&sql, ") WHERE r.date BETWEEN ?3 AND ?4");
     if (f->ncommunities) {
         cc_buf_adds(&sql, " AND r.community_id IN (");
         for (size_t i = 0; i < f->ncommunities; i++)
@@ -137,39 +144,67 @@ cc_err cc_survey_kano(cc_store *s, const cc_config *cfg, const cc_survey_filter 
     cc_buf_release(&sql);
     if (e != CC_OK)
         return e;
-
-    for (size_t k = 0; k < cfg->nkano && e == CC_OK; k++) {
-        const cc_kano_feature *kf = &cfg->kano[k];
-        sqlite3_reset(st);
-        int rc = sqlite3_bind_text(st, 1, kf->functional, -1, SQLITE_STATIC);
+    int rc = filter_bind(st, 3, f);
+    for (size_t k = 0; k < m && rc == SQLITE_OK; k++) {
+        rc = sqlite3_bind_text(st, (int)(first + k), cfg->kano[k].functional, -1, SQLITE_STATIC);
         if (rc == SQLITE_OK)
-            rc = sqlite3_bind_text(st, 2, kf->dysfunctional, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-            rc = filter_bind(st, 3, f);
-        if (rc != SQLITE_OK) {
-            e = cc_store_err(s, rc, "survey query");
-            break;
-        }
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *fa = (const char *)sqlite3_column_text(st, 0);
-            const char *da = (const char *)sqlite3_column_text(st, 1);
-            size_t fl = fa ? strlen(fa) : 0, dl = da ? strlen(da) : 0;
-            if (fa) cc_trim(fa, &fl);
-            if (da) cc_trim(da, &dl);
-            if (fl == 0 || dl == 0)
-                continue;                   /* not answered */
-            int fc = cc_kano_answer(fa), dc = cc_kano_answer(da);
-            if (!fc || !dc) {
-                if (unparsed)
-                    (*unparsed)++;
-                continue;
-            }
-            counts[k][cc_kano_classify(fc, dc)]++;
-        }
-        if (rc != SQLITE_DONE)
-            e = cc_store_err(s, rc, "survey query");
+            rc = sqlite3_bind_text(st, (int)(first + m + k), cfg->kano[k].dysfunctional, -1, SQLITE_STATIC);
     }
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return cc_store_err(s, rc, "survey query");
+    }
+    const char **qs = cc_xcalloc(2 * m, sizeof *qs);
+    signed char *ans = cc_xcalloc(2 * m, 1);    /* -1 no row, 0 blank, 1 answered */
+    int *code = cc_xcalloc(2 * m, sizeof *code);
+    for (size_t k = 0; k < m; k++) {
+        qs[k] = cfg->kano[k].functional;
+        qs[m + k] = cfg->kano[k].dysfunctional;
+    }
+    memset(ans, -1, 2 * m);
+    char *resp = NULL;                          /* the response being read */
+    for (;;) {
+        rc = sqlite3_step(st);
+        const char *rid = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        if (rc == SQLITE_ROW && !rid)
+            continue;
+        if (resp && (!rid || strcmp(resp, rid))) {
+            for (size_t k = 0; k < m; k++) {
+                if (ans[k] < 1 || ans[m + k] < 1)
+                    continue;                   /* no row, or not answered */
+                if (!code[k] || !code[m + k]) {
+                    if (unparsed)
+                        (*unparsed)++;
+                    continue;
+                }
+                counts[k][cc_kano_classify(code[k], code[m + k])]++;
+            }
+            free(resp);
+            resp = NULL;
+            memset(ans, -1, 2 * m);
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        if (!resp)
+            resp = cc_xstrdup(rid);
+        const char *question = (const char *)sqlite3_column_text(st, 1);
+        const char *a = (const char *)sqlite3_column_text(st, 2);
+        size_t al = a ? strlen(a) : 0;
+        if (a)
+            cc_trim(a, &al);
+        for (size_t q = 0; q < 2 * m && question; q++)
+            if (!strcmp(question, qs[q])) {
+                ans[q] = al > 0;
+                code[q] = al > 0 ? cc_kano_answer(a) : 0;
+            }
+    }
+    if (rc != SQLITE_DONE)
+        e = cc_store_err(s, rc, "survey query");
     sqlite3_finalize(st);
+    free(resp);
+    free(qs);
+    free(ans);
+    free(code);
     return e;
 }
 
