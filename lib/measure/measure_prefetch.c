@@ -83,37 +83,6 @@ static void *helper_main(void *arg)
     return NULL;
 }
 
-static int helper_interrupt(void *unused)
-{
-    (void)unused;
-    return cc_interrupted != 0;
-}
-
-/* A read-only connection to s's file, in a read transaction; NULL when it
- * cannot be had (quietly: the work is then done in this thread). */
-static cc_store *helper_open(cc_store *s)
-{
-    const char *file = sqlite3_db_filename(s->db, "main");
-    sqlite3 *db = NULL;
-    if (!file || !*file || sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                                           NULL) != SQLITE_OK) {
-        sqlite3_close_v2(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 30000);
-    sqlite3_progress_handler(db, 10000, helper_interrupt, NULL);
-    sqlite3_extended_result_codes(db, 1);
-    if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192; BEGIN;"
-                         " SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close_v2(db);
-        return NULL;
-    }
-    cc_store *ls = cc_xcalloc(1, sizeof *ls);
-    ls->db = db;
-    ls->path = cc_xstrdup(s->path ? s->path : file);
-    return ls;
-}
-
 /* What each window asks of the caches: sw[*ns] for span.c, aw[*na] for
  * attend.c (both n entries); the first window with units, or NULL. */
 static const cc_measure_win *plan(const cc_config *cfg, const cc_measure_win *w, size_t n,
@@ -202,10 +171,10 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
             p.task[p.ntask++] = order[t];
     }
     /* a transaction open on s may hold changes another connection cannot
-     * see: then every task runs here, on s */
+     * see: then there is no reader, and every task runs here, on s */
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cc_store *ls = p.ntask > 1 && sqlite3_get_autocommit(s->db) ? helper_open(s) : NULL;
+    cc_store *ls = p.ntask > 1 ? cc_store_open_reader(s) : NULL;
     worker hw = {&p, ls};
     pthread_t th;
     int threaded = ls && pthread_create(&th, NULL, helper_main, &hw) == 0;
@@ -215,11 +184,7 @@ cc_err cc_measures_prefetch(cc_store *s, const cc_config *cfg, const cc_measure_
     if (threaded)
         pthread_join(th, NULL);
     e = p.err;
-    if (ls) {
-        sqlite3_close_v2(ls->db);
-        free(ls->path);
-        free(ls);
-    }
+    cc_store_close(ls);
     pthread_mutex_destroy(&p.lock);
     cc_span_prefetch_end();
     clock_gettime(CLOCK_MONOTONIC, &t1);

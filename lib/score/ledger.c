@@ -519,7 +519,7 @@ static void memo_store(void)
  * run until they are stored with the statuses, and stores them earlier
  * (the same way: nothing if another connection committed meanwhile) when
  * they grow past VALUES_HELD bytes. */
-#define VALUES_HELD (8u << 20)
+#define VALUES_HELD (4u << 20)
 
 int cc_items_in_lookback(void)
 {

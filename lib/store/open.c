@@ -323,6 +323,35 @@ int cc_store_owns(const cc_store *s, const char *path)
     return 0;
 }
 
+static int reader_interrupt(void *unused)
+{
+    (void)unused;
+    return cc_interrupted != 0;
+}
+
+cc_store *cc_store_open_reader(cc_store *s)
+{
+    const char *file = sqlite3_db_filename(s->db, "main");
+    sqlite3 *db = NULL;
+    if (!sqlite3_get_autocommit(s->db) || !file || !*file ||
+        sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 30000);
+    sqlite3_progress_handler(db, 10000, reader_interrupt, NULL);
+    sqlite3_extended_result_codes(db, 1);
+    if (sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192; BEGIN;"
+                         " SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    cc_store *r = cc_xcalloc(1, sizeof *r);
+    r->db = db;
+    r->path = cc_xstrdup(s->path ? s->path : file);
+    return r;
+}
+
 void cc_store_close(cc_store *s)
 {
     if (!s)
