@@ -26,7 +26,7 @@ cc_store *cc_store_open(const char *path, int flags, cc_err *err);
 void cc_store_close(cc_store *s);
 /* A second connection to s's file, read-only, in one read transaction, for
  * another thread to read beside s (its own 8 MB page cache, temporary
- * storage in memory; stopped by cc_interrupted); NULL, quietly, when it
+ * storage on file; stopped by cc_interrupted); NULL, quietly, when it
  * cannot be had or s is inside a transaction of its own (the reader could
  * not see its changes).  Close it with cc_store_close. */
 cc_store *cc_store_open_reader(cc_store *s);
