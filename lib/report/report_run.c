@@ -359,6 +359,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
     if ((e = R.err))
         goto out;
 
+    /* the workers' free heap back before the audit record and the kept
+     * values are written (the quarterly report's peak was there) */
+    cc_store_release_memory(s);
     if ((e = publish_run(&R, s, dir, final_dir, &items, full)))
         goto out;
 
