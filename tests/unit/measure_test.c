@@ -421,6 +421,45 @@ static void test_unknown_measure(void **state)
     cc_units_release(&u);
 }
 
+/* ---- the data range ------------------------------------------------------ */
+/* The first and last day of any dated row: the fixture's, then with a time
+ * bank row earlier than every other and a feedback row later (read by
+ * index, each community's ends: the rows of a community that sorts last
+ * and of one that is in no register count too), then assessments beyond
+ * both.  The range is kept while the data are the same, so each change
+ * shows at once. */
+static void range_is(cc_day from, cc_day to)
+{
+    cc_day f, t;
+    assert_int_equal(cc_measures_data_range(db, &f, &t), CC_OK);
+    assert_int_equal(f, from);
+    assert_int_equal(t, to);
+}
+
+static void test_data_range(void **state)
+{
+    (void)state;
+    cc_day f0, t0;
+    assert_int_equal(cc_measures_data_range(db, &f0, &t0), CC_OK);
+    /* the fixture's: activities from 2026-01-05, the last row 2026-11-21 */
+    assert_int_equal(f0, ymd(2026, 1, 5));
+    assert_int_equal(t0, ymd(2026, 11, 21));
+    assert_int_equal(cc_store_begin(db), CC_OK);
+    assert_int_equal(cc_store_exec(db, "INSERT INTO timebank (txn_id, community_id, member_id, date, kind, hours,"
+                                       " file_id, line) VALUES ('TX', 'ZZZ9', 'M9', '2020-01-02', 'deposit', 1, 6, 9)"),
+                     CC_OK);
+    range_is(ymd(2020, 1, 2), t0);
+    assert_int_equal(cc_store_exec(db, "INSERT INTO feedback (feedback_id, community_id, received, file_id, line)"
+                                       " VALUES ('FX', 'A00', '2027-03-04', 7, 9)"), CC_OK);
+    range_is(ymd(2020, 1, 2), ymd(2027, 3, 4));
+    assert_int_equal(cc_store_exec(db, "INSERT INTO assessments (participant_id, domain, phase, date, community_id,"
+                                       " score, file_id, line) VALUES ('cx', 'motor', 'pre', '2019-05-06', 'L02', 1,"
+                                       " 8, 9), ('cx', 'motor', 'post', '2028-01-01', 'L03', 2, 8, 10)"), CC_OK);
+    range_is(ymd(2019, 5, 6), ymd(2028, 1, 1));
+    cc_store_rollback(db);
+    range_is(f0, t0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_providers_events),
         cmocka_unit_test(test_survey_assess),
         cmocka_unit_test(test_unknown_measure),
+        cmocka_unit_test(test_data_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
