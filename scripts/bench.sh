@@ -71,7 +71,8 @@ echo "step,rows,wall_s,cpu_s,peak_rss_mb,rows_per_s,note" >"$CSV"
 
 srchash=$(cat fixtures/gen/*.c | sha256sum | cut -c1-10)
 
-row() {   # step rows wall cpu rss rps note (the note is quoted in the CSV)
+row() {   # step rows wall cpu rss rps note (the note is quoted in the CSV; a step
+          # name has no comma: the checks below split the CSV on commas)
   printf '%s,%s,%s,%s,%s,%s,"%s"\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(printf '%s' "$7" | sed 's/"/""/g')" >>"$CSV"
   printf '  %-34s %10s %9s %9s %8s %11s  %s\n' "$@"
 }
@@ -397,7 +398,7 @@ if [ "$FIVE_YEAR" = 1 ]; then
   # (shown: the cold-cache cost) brings the pages the week's windows read into
   # the cache, so the report below compares like with like.
   NOTE="first read of the 5-year db (cold page cache)"
-  measure "scorecard all $WEEK (5y db, cold)" "-" "0 4" "$BIN" scorecard --db "$DB5" --period "$WEEK" --format csv --out "$WORK/scorecard-5y.csv"
+  measure "scorecard all $WEEK (5y db; cold)" "-" "0 4" "$BIN" scorecard --db "$DB5" --period "$WEEK" --format csv --out "$WORK/scorecard-5y.csv"
   NOTE="5 years in the database"
   REPEAT=3 measure "report weekly $WEEK (5y db)" "-" "0 4" "$BIN" report weekly --db "$DB5" --period "$WEEK" --out "$WORK/reports-5y"
   REP5=$LAST_WALL
