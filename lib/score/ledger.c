@@ -321,18 +321,41 @@ static int cmp_id(const void *key, const void *el)
     return strcmp(key, *(char *const *)el);
 }
 
-/* The statuses of community id in period p from a kept block, or NULL. */
-static const unsigned char *memo_row(const cc_period *p, const char *id, size_t nind)
+/* The kept blocks holding period p, in the memo's order: found once per
+ * period, not once per community and period (a five-year look-back holds
+ * 260 blocks of one week). */
+typedef struct {
+    const memo_block *m;
+    int k;                      /* p's index in m */
+} memo_ref;
+
+static memo_ref *memo_refs(const cc_period *p, size_t *n)
 {
-    for (size_t x = 0; x < memo.n; x++) {
-        const memo_block *m = &memo.b[x];
-        for (int k = 0; k < m->np; k++) {
-            if (!same_period(&m->per[k], p))
+    memo_ref *r = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t x = 0; x < memo.n; x++)
+        for (int k = 0; k < memo.b[x].np; k++) {
+            if (!same_period(&memo.b[x].per[k], p))
                 continue;
-            char **f = bsearch(id, m->id, m->nu, sizeof *m->id, cmp_id);
-            if (f)
-                return &m->st[((size_t)(f - m->id) * (size_t)m->np + (size_t)k) * nind];
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 4;
+                r = cc_xrealloc(r, cap * sizeof *r);
+            }
+            r[(*n)++] = (memo_ref){&memo.b[x], k};
         }
+    return r;
+}
+
+/* The statuses of community id from the first of the blocks r that has
+ * it, or NULL. */
+static const unsigned char *memo_row(const memo_ref *r, size_t n, const char *id, size_t nind)
+{
+    for (size_t j = 0; j < n; j++) {
+        const memo_block *m = r[j].m;
+        char **f = bsearch(id, m->id, m->nu, sizeof *m->id, cmp_id);
+        if (f)
+            return &m->st[((size_t)(f - m->id) * (size_t)m->np + (size_t)r[j].k) * nind];
     }
     return NULL;
 }
@@ -519,7 +542,7 @@ static void memo_store(void)
  * run until they are stored with the statuses, and stores them earlier
  * (the same way: nothing if another connection committed meanwhile) when
  * they grow past VALUES_HELD bytes. */
-#define VALUES_HELD (4u << 20)
+#define VALUES_HELD (1u << 20)
 
 int cc_items_in_lookback(void)
 {
@@ -620,18 +643,28 @@ static cc_err memo_block_get(cc_store *s, const cc_config *cfg, const cc_period 
     size_t nu = U->ncomm, plane = nu * nind;
     unsigned char *st = cc_xmalloc((size_t)CC_HISTORY * plane + 1);
     memset(st, CC_ST_MISSING, (size_t)CC_HISTORY * plane);
-    for (size_t u = 0; u < nu; u++)
-        for (int k = 0; k < CC_HISTORY; k++) {
+    memo_ref *refs[CC_HISTORY] = {NULL};
+    size_t nrefs[CC_HISTORY] = {0};
+    for (int k = 0; k < CC_HISTORY; k++)
+        if (!none[k])
+            refs[k] = memo_refs(&per[k], &nrefs[k]);
+    int ok = 1;
+    for (size_t u = 0; u < nu && ok; u++)
+        for (int k = 0; k < CC_HISTORY && ok; k++) {
             if (none[k])
                 continue;
-            const unsigned char *r = memo_row(&per[k], U->u[u].id, nind);
-            if (!r) {
-                free(st);
-                cc_units_release(U);
-                return CC_OK;
-            }
-            memcpy(st + (size_t)k * plane + u * nind, r, nind);
+            const unsigned char *r = memo_row(refs[k], nrefs[k], U->u[u].id, nind);
+            if (r)
+                memcpy(st + (size_t)k * plane + u * nind, r, nind);
+            ok = r != NULL;
         }
+    for (int k = 0; k < CC_HISTORY; k++)
+        free(refs[k]);
+    if (!ok) {
+        free(st);
+        cc_units_release(U);
+        return CC_OK;
+    }
     *st_out = st;
     *hit = 1;
     return CC_OK;
