@@ -82,27 +82,35 @@ cc_err cc_store_raw_key(cc_store *s, const unsigned char config[32], unsigned ch
     return CC_OK;
 }
 
-/* The blob of one period from table (raw_statuses or period_values). */
-static cc_err kept_get(cc_store *s, const char *table, const unsigned char key[32], int kind, cc_day from,
-                       cc_day to, unsigned char **blob, size_t *len)
+/* Binds a kept period's key, ?1 .. ?4 of the statements below: its last
+ * day, kind, first day and the key it is kept under (f and t: room for the
+ * days, alive until the statement is). */
+static void bind_period(sqlite3_stmt *q, const unsigned char key[32], int kind, cc_day from, cc_day to,
+                        char f[11], char t[11])
 {
-    sqlite3_stmt *q;
-    char f[11], t[11];
-    *blob = NULL;
-    *len = 0;
-    char *sql = cc_xasprintf("SELECT %s FROM %s WHERE period_to = ?1 AND period_kind = ?2"
-                             " AND period_from = ?3 AND config = ?4",
-                             strcmp(table, "raw_statuses") ? "vals" : "statuses", table);
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
-    free(sql);
-    if (rc != SQLITE_OK)
-        return cc_store_err(s, rc, "reading the kept statuses");
     cc_day_format(from, f);
     cc_day_format(to, t);
     sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, kind);
     sqlite3_bind_text(q, 3, f, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+}
+
+/* The blob (column) of one period from table (raw_statuses or period_values). */
+static cc_err kept_get(cc_store *s, const char *table, const char *column, const unsigned char key[32],
+                       int kind, cc_day from, cc_day to, unsigned char **blob, size_t *len)
+{
+    sqlite3_stmt *q;
+    char f[11], t[11];
+    *blob = NULL;
+    *len = 0;
+    char *sql = cc_xasprintf("SELECT %s FROM %s WHERE period_to = ?1 AND period_kind = ?2"
+                             " AND period_from = ?3 AND config = ?4", column, table);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    free(sql);
+    if (rc != SQLITE_OK)
+        return cc_store_err(s, rc, "reading the kept statuses");
+    bind_period(q, key, kind, from, to, f, t);
     if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t n = (size_t)sqlite3_column_bytes(q, 0);
         *blob = cc_xmalloc(n + 1);
@@ -122,12 +130,7 @@ int cc_store_values_has(cc_store *s, const unsigned char key[32], int kind, cc_d
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM period_values WHERE period_to = ?1 AND period_kind = ?2"
                                   " AND period_from = ?3 AND config = ?4", -1, &q, NULL) != SQLITE_OK)
         return 0;
-    cc_day_format(from, f);
-    cc_day_format(to, t);
-    sqlite3_bind_text(q, 1, t, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 2, kind);
-    sqlite3_bind_text(q, 3, f, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+    bind_period(q, key, kind, from, to, f, t);
     int has = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_finalize(q);
     return has;
@@ -136,13 +139,13 @@ int cc_store_values_has(cc_store *s, const unsigned char key[32], int kind, cc_d
 cc_err cc_store_raw_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
                         unsigned char **blob, size_t *len)
 {
-    return kept_get(s, "raw_statuses", key, kind, from, to, blob, len);
+    return kept_get(s, "raw_statuses", "statuses", key, kind, from, to, blob, len);
 }
 
 cc_err cc_store_values_get(cc_store *s, const unsigned char key[32], int kind, cc_day from, cc_day to,
                            unsigned char **blob, size_t *len)
 {
-    return kept_get(s, "period_values", key, kind, from, to, blob, len);
+    return kept_get(s, "period_values", "vals", key, kind, from, to, blob, len);
 }
 
 void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version, const cc_raw_period *p, size_t n)
@@ -181,15 +184,10 @@ void cc_store_raw_put(cc_store *s, const unsigned char key[32], int64_t version,
                                                " period_from, config, statuses) VALUES (?1, ?2, ?3, ?4, ?5)",
                                     -1, &ins[t], NULL);
     }
+    char fday[11], tday[11];
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         q = ins[p[i].values != 0];
-        char f[11], t[11];
-        cc_day_format(p[i].from, f);
-        cc_day_format(p[i].to, t);
-        sqlite3_bind_text(q, 1, t, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(q, 2, p[i].kind);
-        sqlite3_bind_text(q, 3, f, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(q, 4, key, 32, SQLITE_STATIC);
+        bind_period(q, key, p[i].kind, p[i].from, p[i].to, fday, tday);
         sqlite3_bind_blob64(q, 5, p[i].blob, (sqlite3_uint64)p[i].len, SQLITE_STATIC);
         rc = sqlite3_step(q);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
