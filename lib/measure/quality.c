@@ -569,35 +569,56 @@ cc_err cc_answers_by_role(cc_store *s, const char *const *ids, size_t n,
     return cc_answers_by_role_many(s, ids, n, from, to, &question, &yn, 1, out, nout);
 }
 
-void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
+/* The first entry of community c in in (ordered by community), or nin. */
+static size_t first_of(const cc_answer_stats *in, size_t nin, long c)
+{
+    size_t lo = 0, hi = nin;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (in[m].comm < c)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo;
+}
+
+/* Adds entry a to o[0] (every role) and to its role's entry. */
+static cc_answer_stats *merge_one(cc_answer_stats *o, size_t *n, const cc_answer_stats *a)
+{
+    size_t j;
+    for (j = 1; j < *n; j++)
+        if (!strcmp(o[j].role, a->role))
+            break;
+    if (j == *n) {
+        o = cc_xrealloc(o, (*n + 1) * sizeof *o);
+        memset(&o[j], 0, sizeof *o);
+        o[j].comm = -1;
+        memcpy(o[j].role, a->role, sizeof o[j].role);
+        (*n)++;
+    }
+    cc_answer_stats *t[2] = {&o[0], &o[j]};
+    for (int q = 0; q < 2; q++) {
+        t[q]->n += a->n;
+        t[q]->unparsed += a->unparsed;
+        for (int c = 0; c < 6; c++)
+            t[q]->count[c] += a->count[c];
+    }
+    return o;
+}
+
+void cc_answers_merge(const cc_answer_stats *in, size_t nin, const size_t *comms, size_t ncomms,
                       cc_answer_stats **out, size_t *nout)
 {
     cc_answer_stats *o = cc_xcalloc(1, sizeof *o);
     size_t n = 1;
     o[0].comm = -1;
-    for (size_t k = 0; k < nin; k++) {
-        const cc_answer_stats *a = &in[k];
-        if (keep && !keep[a->comm])
-            continue;
-        size_t j;
-        for (j = 1; j < n; j++)
-            if (!strcmp(o[j].role, a->role))
-                break;
-        if (j == n) {
-            o = cc_xrealloc(o, (n + 1) * sizeof *o);
-            memset(&o[n], 0, sizeof *o);
-            o[n].comm = -1;
-            memcpy(o[n].role, a->role, sizeof o[n].role);
-            n++;
-        }
-        cc_answer_stats *t[2] = {&o[0], &o[j]};
-        for (int q = 0; q < 2; q++) {
-            t[q]->n += a->n;
-            t[q]->unparsed += a->unparsed;
-            for (int c = 0; c < 6; c++)
-                t[q]->count[c] += a->count[c];
-        }
-    }
+    if (!comms)
+        for (size_t k = 0; k < nin; k++)
+            o = merge_one(o, &n, &in[k]);
+    for (size_t c = 0; comms && c < ncomms; c++)
+        for (size_t k = first_of(in, nin, (long)comms[c]); k < nin && in[k].comm == (long)comms[c]; k++)
+            o = merge_one(o, &n, &in[k]);
     for (size_t i = 2; i < n; i++)
         for (size_t j = i; j > 1 && strcmp(o[j - 1].role, o[j].role) > 0; j--) {
             cc_answer_stats t = o[j];

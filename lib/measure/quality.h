@@ -115,10 +115,12 @@ cc_err cc_answers_by_role_many(cc_store *s, const char *const *ids, size_t n,
                                cc_day from, cc_day to, const char *const *questions,
                                const int *yesno, size_t m, cc_answer_stats **out,
                                size_t *nout);
-/* Merge the entries of the communities with keep[comm] != 0 into
- * [0] = all roles, then one entry per role (alphabetical).  *out: caller
- * frees; *nout >= 1. */
-void cc_answers_merge(const cc_answer_stats *in, size_t nin, const unsigned char *keep,
+/* Merge the entries of the communities comms[0..ncomms) (indexes in ids,
+ * each once; comms NULL: every entry) into [0] = all roles, then one entry
+ * per role (alphabetical).  Each community's entries are found by a binary
+ * search of in (ordered by community), so a street's merge does not walk
+ * every community's.  *out: caller frees; *nout >= 1. */
+void cc_answers_merge(const cc_answer_stats *in, size_t nin, const size_t *comms, size_t ncomms,
                       cc_answer_stats **out, size_t *nout);
 
 /* KANO pairs per community: pairs[i][(f - 1) * 5 + (d - 1)] counts the

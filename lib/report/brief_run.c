@@ -266,10 +266,10 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     /* the rectification ledger: items of the scope's communities by state */
     cc_brief_ledger ledger[CC_IS_COUNT];
     if (in->ritems) {
-        unsigned char *keep = cc_wb_street_keep(sc, in->scope);
+        size_t nunits, *units = cc_wb_scope_units(sc, in->scope, &nunits);
         cc_items_summary isum;
-        cc_items_summarise(in->ritems, keep, &isum);
-        free(keep);
+        cc_items_summarise(in->ritems, units, nunits, &isum);
+        free(units);
         for (int k = 0; k < CC_IS_COUNT; k++) {
             ledger[k].state = cc_item_state_zh((cc_item_state)k);
             ledger[k].count = isum.count[k];

@@ -30,10 +30,11 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
-unsigned char *cc_wb_street_keep(const cc_scorecard *sc, size_t scope)
+size_t *cc_wb_scope_units(const cc_scorecard *sc, size_t scope, size_t *n)
 {
-    unsigned char *keep = cc_xcalloc(sc->units.n + 1, 1);
+    size_t *v = cc_xmalloc((sc->units.n + 1) * sizeof *v);
     const cc_unit *su = &sc->res[scope].unit;
+    *n = 0;
     for (size_t u = 0; u < sc->units.n; u++) {
         const cc_unit *x = &sc->res[u].unit;
         if (x->level != CC_LEVEL_COMMUNITY)
@@ -41,9 +42,28 @@ unsigned char *cc_wb_street_keep(const cc_scorecard *sc, size_t scope)
         if (su->level == CC_LEVEL_AREA || (su->level == CC_LEVEL_STREET && x->street_id &&
                                            !strcmp(x->street_id, su->id)) ||
             (su->level == CC_LEVEL_COMMUNITY && !strcmp(x->id, su->id)))
-            keep[u] = 1;
+            v[(*n)++] = u;
     }
-    return keep;
+    return v;
+}
+
+/* The items of a scope's communities (units ascending), in the items'
+ * order, each community's found by cc_items_of: next_item gives the next
+ * one, NULL after the last. */
+typedef struct {
+    const cc_items *it;
+    const size_t *units;
+    size_t n, u, k, hi;
+} scope_items;
+
+static const cc_ritem *next_item(scope_items *x)
+{
+    while (x->k == x->hi) {
+        if (x->u == x->n)
+            return NULL;
+        cc_items_of(x->it, x->units[x->u++], &x->k, &x->hi);
+    }
+    return &x->it->v[x->k++];
 }
 
 /* Column widths in characters */
@@ -94,13 +114,13 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
     lxw_error e = LXW_NO_ERROR, e1;
 #define P(x) do { if ((e1 = (x)) != LXW_NO_ERROR && e == LXW_NO_ERROR) e = e1; } while (0)
     const cc_unit *su = &sc->res[in->scope].unit;
-    unsigned char *keep = cc_wb_street_keep(sc, in->scope);
+    size_t nunits, *units = cc_wb_scope_units(sc, in->scope, &nunits);
     int row = 0;
     char buf[256];
     snprintf(buf, sizeof buf, "整改跟踪 %s %s", su->level == CC_LEVEL_AREA ? "全区" : su->name, sc->period.id);
     P(put(ws, row++, 0, buf, title));
     cc_items_summary all;
-    cc_items_summarise(it, keep, &all);
+    cc_items_summarise(it, units, nunits, &all);
     char sh[64], md[32];
     share_text(sh, sizeof sh, all.on_time, all.closed);
     if (isnan(all.median_days))
@@ -119,16 +139,22 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
         P(put(ws, row, c, cols[c], hdr));
     row++;
     int by_street = su->level == CC_LEVEL_AREA;
-    for (size_t g = 0; g < sc->units.n; g++) {
+    /* the rows: the scope's communities, or every street */
+    size_t nrows = by_street ? 0 : nunits, *rows = by_street ? cc_xmalloc((sc->units.n + 1) * sizeof *rows) : units;
+    for (size_t g = 0; by_street && g < sc->units.n; g++)
+        if (sc->res[g].unit.level == CC_LEVEL_STREET)
+            rows[nrows++] = g;
+    for (size_t r = 0; r < nrows; r++) {
+        size_t g = rows[r];
         const cc_unit *gu = &sc->res[g].unit;
-        if (by_street ? gu->level != CC_LEVEL_STREET : (gu->level != CC_LEVEL_COMMUNITY || !keep[g]))
-            continue;
-        unsigned char *k2 = by_street ? cc_wb_street_keep(sc, g) : cc_xcalloc(sc->units.n + 1, 1);
-        if (!by_street)
-            k2[g] = 1;
         cc_items_summary s;
-        cc_items_summarise(it, k2, &s);
-        free(k2);
+        if (by_street) {
+            size_t n2, *u2 = cc_wb_scope_units(sc, g, &n2);
+            cc_items_summarise(it, u2, n2, &s);
+            free(u2);
+        } else {
+            cc_items_summarise(it, &g, 1, &s);
+        }
         long tot = 0;
         P(put(ws, row, 0, gu->id, NULL));
         P(put(ws, row, 1, gu->name, NULL));
@@ -172,9 +198,9 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
             P(put(ws, row, c, lc[c], hdr));
         row++;
         int any = 0;
-        for (size_t k = 0; k < it->n; k++) {
-            const cc_ritem *t = &it->v[k];
-            if (!keep[t->unit] || !t->shown || t->state != want)
+        scope_items x = {it, units, nunits, 0, 0, 0};
+        for (const cc_ritem *t; (t = next_item(&x));) {
+            if (!t->shown || t->state != want)
                 continue;
             const cc_cell *c = &sc->res[t->unit].cells[t->ind];
             const cc_indicator *ind = &cfg->ind[t->ind];
@@ -200,7 +226,9 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
             P(put(ws, row++, 0, "（无）", NULL));
         row++;
     }
-    free(keep);
+    if (by_street)
+        free(rows);
+    free(units);
     static const double w[] = {24, 14, 22, 8, 10, 12, 12, 24, 12, 12, 10, 14, 14};
     widths(ws, w, 13);
     /* A4 landscape at 70 % (the widths above fit one page wide; 11 pt prints
@@ -269,11 +297,11 @@ cc_err cc_ledger_workbook_write(const char *path, const cc_scorecard *sc, const 
 #define P(x) do { if ((e1 = (x)) != LXW_NO_ERROR && e == LXW_NO_ERROR) e = e1; } while (0)
     for (int c = 0; c < NLEDGER; c++)
         P(put(ws, 0, c, ledger_cols[c], c >= FIRST_FILL ? hdr_fill : hdr));
-    unsigned char *keep = cc_wb_street_keep(sc, scope);
+    size_t nunits, *units = cc_wb_scope_units(sc, scope, &nunits);
+    scope_items x = {it, units, nunits, 0, 0, 0};
     int row = 1;
-    for (size_t k = 0; k < it->n; k++) {
-        const cc_ritem *t = &it->v[k];
-        if (!keep[t->unit] || !t->shown)
+    for (const cc_ritem *t; (t = next_item(&x));) {
+        if (!t->shown)
             continue;
         const cc_cell *c = &sc->res[t->unit].cells[t->ind];
         const cc_indicator *ind = &cfg->ind[t->ind];
@@ -306,7 +334,7 @@ cc_err cc_ledger_workbook_write(const char *path, const cc_scorecard *sc, const 
         P(put(ws, row, 16, en ? en->note : NULL, open));
         row++;
     }
-    free(keep);
+    free(units);
     if (row > 1) {
         lxw_data_validation dv;
         const char *list[] = {"未开始", "进行中", "已完成", NULL};

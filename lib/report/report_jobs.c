@@ -218,7 +218,7 @@ static void gather_items(const cc_rr_run *R, const cc_rr_job *j, cc_answer_stats
     for (size_t k = 0; k < cfg->nitems; k++) {
         size_t nr = 0;
         const cc_item *it = &cfg->items[k];
-        cc_answers_merge(R->ans[k], R->nans[k], j->keep, &astats[k], &nr);
+        cc_answers_merge(R->ans[k], R->nans[k], j->idx, j->nids, &astats[k], &nr);
         items[k].item = it;
         items[k].roles = astats[k];
         items[k].nroles = nr;
@@ -352,11 +352,9 @@ void cc_rr_add_job(cc_rr_run *R, size_t *cap, size_t scope)
     sort_rank(sc, j->rows, j->nrows);
     scope_ids(sc, scope, j);
     j->idx = cc_xmalloc((j->nids ? j->nids : 1) * sizeof *j->idx);
-    j->keep = cc_xcalloc(R->nall + 1, 1);
     for (size_t k = 0; k < j->nids; k++) {
         const char *const *p = bsearch(&j->ids[k], R->all_ids, R->nall, sizeof *R->all_ids,
                                        cc_rr_cmp_cstr);
         j->idx[k] = p ? (size_t)(p - R->all_ids) : 0;    /* always found: same units */
-        j->keep[j->idx[k]] = 1;
     }
 }

@@ -254,7 +254,6 @@ static void run_release(cc_rr_run *R)
         free(R->jobs[k].ids);
         free(R->jobs[k].base);
         free(R->jobs[k].idx);
-        free(R->jobs[k].keep);
     }
     free(R->all_ids);
     free(R->unit_of);

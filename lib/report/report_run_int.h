@@ -18,7 +18,6 @@ typedef struct {
     char *ids_buf;              /* unused */
     const char **ids; size_t nids;  /* sorted community ids of the scope */
     size_t *idx;                    /* their indexes in run.all_ids */
-    unsigned char *keep;            /* nall flags: community in the scope */
     char *base;                 /* file name stem: S01-东城街道, all, L01-凉水井社区 */
 } cc_rr_job;
 

@@ -19,12 +19,7 @@
 
 long cc_wb_find(const cc_scorecard *sc, cc_level level, const char *id)
 {
-    if (!id)
-        return -1;
-    for (size_t i = 0; i < sc->units.n; i++)
-        if (sc->res[i].unit.level == level && !strcmp(sc->res[i].unit.id, id))
-            return (long)i;
-    return -1;
+    return cc_units_find(&sc->units, level, id);    /* sc->res is in the units' order */
 }
 
 /* Write to a temporary file in path's directory, then rename into place. */

@@ -138,8 +138,9 @@ void cc_wb_sheet_special(cc_wb_book *b);
  * in the area's workbook) the items by state, the share closed on time,
  * the median days to close, then the overdue and not-effective items. */
 lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in);
-/* The items of the communities of street unit `street` (sc->res index;
- * NULL keep = every community): keep[u] = 1.  Caller frees. */
-unsigned char *cc_wb_street_keep(const cc_scorecard *sc, size_t scope);
+/* The communities of unit `scope` (sc->res index): a street's, every one
+ * for the area, or the community itself; sc->res indexes, ascending, *n of
+ * them.  Caller frees. */
+size_t *cc_wb_scope_units(const cc_scorecard *sc, size_t scope, size_t *n);
 
 #endif

@@ -986,21 +986,42 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_summary *out)
+void cc_items_of(const cc_items *it, size_t unit, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = it->n;                /* the first item of unit or after it */
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (it->v[m].unit < unit)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a;
+    while (a < it->n && it->v[a].unit == unit)
+        a++;
+    *hi = a;
+}
+
+void cc_items_summarise(const cc_items *it, const size_t *units, size_t nunits,
+                        cc_items_summary *out)
 {
     memset(out, 0, sizeof *out);
-    double *days = cc_xmalloc((it->n + 1) * sizeof *days);
-    size_t nd = 0;
-    for (size_t k = 0; k < it->n; k++) {
-        const cc_ritem *t = &it->v[k];
-        if (keep && !keep[t->unit])
-            continue;
-        if (t->shown)
-            out->count[t->state]++;
-        if (t->closed >= 0) {
-            out->closed++;
-            out->on_time += t->closed <= t->deadline;
-            days[nd++] = (double)(t->closed - t->opened_to);
+    size_t cap = 64, nd = 0;
+    double *days = cc_xmalloc(cap * sizeof *days);
+    for (size_t u = 0; u < nunits; u++) {
+        size_t lo, hi;
+        cc_items_of(it, units[u], &lo, &hi);
+        for (size_t k = lo; k < hi; k++) {
+            const cc_ritem *t = &it->v[k];
+            if (t->shown)
+                out->count[t->state]++;
+            if (t->closed >= 0) {
+                out->closed++;
+                out->on_time += t->closed <= t->deadline;
+                if (nd == cap)
+                    days = cc_xrealloc(days, (cap *= 2) * sizeof *days);
+                days[nd++] = (double)(t->closed - t->opened_to);
+            }
         }
     }
     out->median_days = NAN;

@@ -266,8 +266,12 @@ const char *cc_ritem_first(const cc_ritem *t, const cc_scorecard *sc);
 /* The item of the current run of unit x indicator (the run goes on in the
  * report period), or NULL. */
 const cc_ritem *cc_items_current(const cc_items *it, size_t unit, size_t ind);
-/* Summary over the items of communities selected by keep (sc->res index → 1,
- * NULL = all): counts of shown items per state, items closed, closed on or
+/* The items of unit (sc->res index): it->v[*lo] up to it->v[*hi], *hi
+ * excluded (*lo == *hi: none).  A binary search: a street's workbook finds
+ * its communities' items without walking every item of the run. */
+void cc_items_of(const cc_items *it, size_t unit, size_t *lo, size_t *hi);
+/* Summary over the items of the communities units[0..nunits) (sc->res
+ * indexes): counts of shown items per state, items closed, closed on or
  * before their deadline, median days from the opening period's last day to
  * the day closed (NAN without any). */
 typedef struct {
@@ -275,7 +279,8 @@ typedef struct {
     long closed, on_time;
     double median_days;
 } cc_items_summary;
-void cc_items_summarise(const cc_items *it, const unsigned char *keep, cc_items_summary *out);
+void cc_items_summarise(const cc_items *it, const size_t *units, size_t nunits,
+                        cc_items_summary *out);
 
 /* Replace the audit record of this period's warnings for the units in sc. */
 cc_err cc_scorecard_record(cc_store *s, const cc_scorecard *sc);

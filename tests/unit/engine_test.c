@@ -1134,6 +1134,67 @@ static void test_kano(void **state)
     cc_scorecard_free(sc);
 }
 
+/* cc_items_of and cc_items_summarise over hand-made items (ordered by
+ * unit, as cc_items_compute makes them): unit 0 has two, 1 none, 2 three,
+ * 5 one. */
+static void test_items_of_units(void **state)
+{
+    (void)state;
+    cc_ritem v[6];
+    memset(v, 0, sizeof v);
+    static const size_t unit[6] = {0, 0, 2, 2, 2, 5};
+    static const int shown[6] = {1, 0, 1, 1, 1, 1};
+    static const cc_item_state st[6] = {CC_IS_OPEN, CC_IS_RESOLVED, CC_IS_OVERDUE,
+                                        CC_IS_EFFECTIVE, CC_IS_RESOLVED, CC_IS_OPEN};
+    static const cc_day closed[6] = {-1, 30, -1, 12, 20, -1};
+    for (int k = 0; k < 6; k++) {
+        v[k].unit = unit[k];
+        v[k].shown = shown[k];
+        v[k].state = st[k];
+        v[k].closed = closed[k];
+        v[k].opened_to = 10;
+        v[k].deadline = 15;
+    }
+    cc_items it = {v, 6};
+    size_t lo, hi;
+    static const size_t want[7][2] = {{0, 2}, {2, 2}, {2, 5}, {5, 5}, {5, 5}, {5, 6}, {6, 6}};
+    for (size_t u = 0; u < 7; u++) {
+        cc_items_of(&it, u, &lo, &hi);
+        assert_int_equal(lo, want[u][0]);
+        assert_int_equal(hi, want[u][1]);
+    }
+    /* units 2 and 5: shown 1 open, 1 overdue, 1 effective, 1 resolved;
+     * closed on days 12 (on time: deadline 15) and 20 (late): 2 and 10
+     * days after day 10, median 6 */
+    cc_items_summary s;
+    const size_t some[2] = {2, 5};
+    cc_items_summarise(&it, some, 2, &s);
+    assert_int_equal(s.count[CC_IS_OPEN], 1);
+    assert_int_equal(s.count[CC_IS_OVERDUE], 1);
+    assert_int_equal(s.count[CC_IS_EFFECTIVE], 1);
+    assert_int_equal(s.count[CC_IS_RESOLVED], 1);
+    assert_int_equal(s.closed, 2);
+    assert_int_equal(s.on_time, 1);
+    assert_true(s.median_days == 6);
+    /* unit 0: its resolved item is not shown but closed (day 30: 20 days,
+     * late); unit 1: nothing */
+    const size_t zero = 0, one = 1;
+    cc_items_summarise(&it, &zero, 1, &s);
+    assert_int_equal(s.count[CC_IS_OPEN], 1);
+    assert_int_equal(s.count[CC_IS_RESOLVED], 0);
+    assert_int_equal(s.closed, 1);
+    assert_int_equal(s.on_time, 0);
+    assert_true(s.median_days == 20);
+    cc_items_summarise(&it, &one, 1, &s);
+    assert_int_equal(s.closed, 0);
+    assert_true(isnan(s.median_days));
+    /* no items at all */
+    cc_items none = {NULL, 0};
+    cc_items_of(&none, 3, &lo, &hi);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1154,6 +1215,7 @@ int main(void)
         cmocka_unit_test(test_ahp),
         cmocka_unit_test(test_entropy_fallback_and_topsis),
         cmocka_unit_test(test_kano),
+        cmocka_unit_test(test_items_of_units),
         cmocka_unit_test(test_score_function),
         cmocka_unit_test(test_value_decimals),
     };

@@ -133,11 +133,53 @@ static void test_kano_many(void **state)
     free(pairs);
 }
 
+/* cc_answers_merge over hand-made entries (ordered by community, then
+ * role): communities 0, 2 and 3 of four, given out of order; community 1
+ * (between them) and 4 (after them, not asked) are left out. */
+static void test_answers_merge(void **state)
+{
+    (void)state;
+    static const cc_answer_stats in[] = {
+        {"parent", 0, 2, 0, {0, 1, 0, 0, 0, 1}},
+        {"grandparent", 1, 1, 0, {0, 0, 0, 1, 0, 0}},
+        {"parent", 1, 4, 1, {0, 0, 2, 0, 0, 2}},
+        {"grandparent", 2, 1, 1, {0, 0, 0, 0, 1, 0}},
+        {"parent", 2, 1, 0, {0, 0, 0, 0, 0, 1}},
+        {"teacher", 3, 2, 0, {0, 0, 0, 2, 0, 0}},
+        {"parent", 4, 5, 0, {0, 0, 0, 0, 0, 5}},
+    };
+    const size_t comms[] = {3, 0, 2};
+    cc_answer_stats *o = NULL;
+    size_t n = 0;
+    cc_answers_merge(in, 7, comms, 3, &o, &n);
+    assert_int_equal(n, 4);                    /* all, grandparent, parent, teacher */
+    check_stats(&o[0], -1, "", 6, 1, (const long[6]){0, 1, 0, 2, 1, 2});
+    check_stats(&o[1], -1, "grandparent", 1, 1, (const long[6]){0, 0, 0, 0, 1, 0});
+    check_stats(&o[2], -1, "parent", 3, 0, (const long[6]){0, 1, 0, 0, 0, 2});
+    check_stats(&o[3], -1, "teacher", 2, 0, (const long[6]){0, 0, 0, 2, 0, 0});
+    free(o);
+    /* no community: only the all-roles entry, empty */
+    cc_answers_merge(in, 7, comms, 0, &o, &n);
+    assert_int_equal(n, 1);
+    check_stats(&o[0], -1, "", 0, 0, (const long[6]){0});
+    free(o);
+    /* a community without entries, and NULL: every entry */
+    const size_t none[] = {9};
+    cc_answers_merge(in, 7, none, 1, &o, &n);
+    assert_int_equal(n, 1);
+    free(o);
+    cc_answers_merge(in, 7, NULL, 0, &o, &n);
+    assert_int_equal(n, 4);
+    check_stats(&o[0], -1, "", 16, 2, (const long[6]){0, 1, 2, 3, 1, 9});
+    free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_answers_many),
         cmocka_unit_test(test_kano_many),
+        cmocka_unit_test(test_answers_merge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
