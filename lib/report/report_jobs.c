@@ -51,6 +51,9 @@ static void scope_ids(const cc_scorecard *sc, size_t scope, cc_rr_job *j)
             (u->level == CC_LEVEL_COMMUNITY && !strcmp(c->id, u->id)))
             j->ids[j->nids++] = c->id;
     }
+    /* every job is planned before the first is written: each holds only
+     * its own (a province's 1,501 jobs at 31,501 units' room: 378 MB) */
+    j->ids = cc_xrealloc(j->ids, (j->nids ? j->nids : 1) * sizeof *j->ids);
     qsort(j->ids, j->nids, sizeof *j->ids, cc_rr_cmp_cstr);
 }
 
@@ -349,6 +352,7 @@ void cc_rr_add_job(cc_rr_run *R, size_t *cap, size_t scope)
         if (in)
             j->rows[j->nrows++] = i;
     }
+    j->rows = cc_xrealloc(j->rows, (j->nrows ? j->nrows : 1) * sizeof *j->rows);   /* as ids */
     sort_rank(sc, j->rows, j->nrows);
     scope_ids(sc, scope, j);
     j->idx = cc_xmalloc((j->nids ? j->nids : 1) * sizeof *j->idx);
