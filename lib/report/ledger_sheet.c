@@ -140,10 +140,14 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
     row++;
     int by_street = su->level == CC_LEVEL_AREA;
     /* the rows: the scope's communities, or every street */
-    size_t nrows = by_street ? 0 : nunits, *rows = by_street ? cc_xmalloc((sc->units.n + 1) * sizeof *rows) : units;
-    for (size_t g = 0; by_street && g < sc->units.n; g++)
-        if (sc->res[g].unit.level == CC_LEVEL_STREET)
-            rows[nrows++] = g;
+    size_t nrows = nunits, *rows = units;
+    if (by_street) {
+        rows = cc_xmalloc((sc->units.n + 1) * sizeof *rows);
+        nrows = 0;
+        for (size_t g = 0; g < sc->units.n; g++)
+            if (sc->res[g].unit.level == CC_LEVEL_STREET)
+                rows[nrows++] = g;
+    }
     for (size_t r = 0; r < nrows; r++) {
         size_t g = rows[r];
         const cc_unit *gu = &sc->res[g].unit;
