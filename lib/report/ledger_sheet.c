@@ -139,17 +139,11 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
         P(put(ws, row, c, cols[c], hdr));
     row++;
     int by_street = su->level == CC_LEVEL_AREA;
-    /* the rows: the scope's communities, or every street */
-    size_t nrows = nunits, *rows = units;
-    if (by_street) {
-        rows = cc_xmalloc((sc->units.n + 1) * sizeof *rows);
-        nrows = 0;
-        for (size_t g = 0; g < sc->units.n; g++)
-            if (sc->res[g].unit.level == CC_LEVEL_STREET)
-                rows[nrows++] = g;
-    }
+    /* the rows: the scope's communities, or every street (the units
+     * [ncomm, ncomm + nstreet) of the scorecard) */
+    size_t nrows = by_street ? sc->units.nstreet : nunits;
     for (size_t r = 0; r < nrows; r++) {
-        size_t g = rows[r];
+        size_t g = by_street ? sc->units.ncomm + r : units[r];
         const cc_unit *gu = &sc->res[g].unit;
         cc_items_summary s;
         if (by_street) {
@@ -230,8 +224,6 @@ lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in)
             P(put(ws, row++, 0, "（无）", NULL));
         row++;
     }
-    if (by_street)
-        free(rows);
     free(units);
     static const double w[] = {24, 14, 22, 8, 10, 12, 12, 24, 12, 12, 10, 14, 14};
     widths(ws, w, 13);
