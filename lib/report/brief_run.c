@@ -43,18 +43,6 @@ static const char *kano_label(const cc_wb_input *in, cc_kano_cat c)
     return (int)c < 0 || c > CC_KANO_Q ? "" : in->lang_en ? en[c] : zh[c];
 }
 
-/* Is community c of the scope unit (the area holds every community)? */
-static int in_scope(const cc_unit *scope, const cc_unit *c)
-{
-    if (c->level != CC_LEVEL_COMMUNITY)
-        return 0;
-    if (scope->level == CC_LEVEL_AREA)
-        return 1;
-    if (scope->level == CC_LEVEL_STREET)
-        return c->street_id && !strcmp(c->street_id, scope->id);
-    return !strcmp(c->id, scope->id);
-}
-
 void cc_brief_data_to(cc_store *s, cc_day to, char *out, size_t len)
 {
     cc_store_last_activity(s, to, out, len);
@@ -236,7 +224,7 @@ cc_err cc_brief_report(const cc_wb_input *in, const char *dir, const char *base,
     const char **unrep = cc_xcalloc(sc->units.n + 1, sizeof *unrep);
     for (size_t i = 0; i < sc->units.n; i++) {
         const cc_unit_result *r = &sc->res[i];
-        if (in_scope(&scope->unit, &r->unit) && !r->reported)
+        if (cc_wb_in_scope(&scope->unit, &r->unit) && !r->reported)
             unrep[b.nunreported++] = r->unit.name;
     }
     b.unreported = unrep;

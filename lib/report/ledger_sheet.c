@@ -30,20 +30,25 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
+int cc_wb_in_scope(const cc_unit *scope, const cc_unit *c)
+{
+    if (c->level != CC_LEVEL_COMMUNITY)
+        return 0;
+    if (scope->level == CC_LEVEL_AREA)
+        return 1;
+    if (scope->level == CC_LEVEL_STREET)
+        return c->street_id && !strcmp(c->street_id, scope->id);
+    return !strcmp(c->id, scope->id);
+}
+
 size_t *cc_wb_scope_units(const cc_scorecard *sc, size_t scope, size_t *n)
 {
     size_t *v = cc_xmalloc((sc->units.n + 1) * sizeof *v);
     const cc_unit *su = &sc->res[scope].unit;
     *n = 0;
-    for (size_t u = 0; u < sc->units.n; u++) {
-        const cc_unit *x = &sc->res[u].unit;
-        if (x->level != CC_LEVEL_COMMUNITY)
-            continue;
-        if (su->level == CC_LEVEL_AREA || (su->level == CC_LEVEL_STREET && x->street_id &&
-                                           !strcmp(x->street_id, su->id)) ||
-            (su->level == CC_LEVEL_COMMUNITY && !strcmp(x->id, su->id)))
+    for (size_t u = 0; u < sc->units.n; u++)
+        if (cc_wb_in_scope(su, &sc->res[u].unit))
             v[(*n)++] = u;
-    }
     return v;
 }
 

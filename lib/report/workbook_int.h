@@ -138,9 +138,11 @@ void cc_wb_sheet_special(cc_wb_book *b);
  * in the area's workbook) the items by state, the share closed on time,
  * the median days to close, then the overdue and not-effective items. */
 lxw_error cc_wb_tracking_sheet(lxw_workbook *wb, const cc_wb_input *in);
-/* The communities of unit `scope` (sc->res index): a street's, every one
- * for the area, or the community itself; sc->res indexes, ascending, *n of
- * them.  Caller frees. */
+/* Is c a community of the scope unit: one of a street's, any for the
+ * area, or the community itself? */
+int cc_wb_in_scope(const cc_unit *scope, const cc_unit *c);
+/* The communities of unit `scope` (sc->res index) by cc_wb_in_scope;
+ * sc->res indexes, ascending, *n of them.  Caller frees. */
 size_t *cc_wb_scope_units(const cc_scorecard *sc, size_t scope, size_t *n);
 
 #endif
