@@ -107,6 +107,36 @@ static void test_units_as_of(void **state)
     assert_int_equal(cc_store_exec(db, "DELETE FROM communities WHERE community_id = 'L00'"), CC_OK);
 }
 
+/* Streets are in id order whatever the communities' order, each named as
+ * its first community (in community order) names it, and every community
+ * points at its own. */
+static void test_units_streets(void **state)
+{
+    (void)state;
+    cc_units u;
+    assert_int_equal(cc_store_exec(db,
+        "INSERT INTO communities (community_id, as_of, community_name, street_id, street_name, population, file_id, line)"
+        " VALUES ('L05', '2026-11-01', '五社区', 'S00', '零街道', 100, 1, 11),"
+        "        ('L04', '2026-11-01', '四社区', 'S00', '〇街道', 100, 1, 12)"), CC_OK);
+    assert_int_equal(cc_units_load(db, ymd(2026, 11, 22), &u), CC_OK);
+    /* L01 L02 L03 L04 L05, then S00 S01 S02, then the area */
+    assert_int_equal(u.ncomm, 5);
+    assert_int_equal(u.nstreet, 3);
+    assert_string_equal(u.u[5].id, "S00");
+    assert_string_equal(u.u[5].name, "〇街道");          /* L04's, not L05's */
+    assert_string_equal(u.u[5].street_name, "〇街道");
+    assert_int_equal(u.u[5].street, 5);
+    assert_string_equal(u.u[6].id, "S01");
+    assert_string_equal(u.u[7].id, "S02");
+    assert_int_equal(u.u[7].street, 7);
+    size_t want[] = {6, 6, 7, 5, 5};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(u.u[i].street, want[i]);
+    assert_int_equal(u.u[8].street, 8);
+    cc_units_release(&u);
+    assert_int_equal(cc_store_exec(db, "DELETE FROM communities WHERE community_id IN ('L04', 'L05')"), CC_OK);
+}
+
 /* ---- activities (W47 = 2026-11-16 .. 11-22) ------------------------------- */
 static void test_activity_measures(void **state)
 {
@@ -465,6 +495,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_units_as_of),
+        cmocka_unit_test(test_units_streets),
         cmocka_unit_test(test_activity_measures),
         cmocka_unit_test(test_partners),
         cmocka_unit_test(test_attendance_13w),
