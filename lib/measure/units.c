@@ -30,10 +30,13 @@ static const char units_sql[] =
     "                    WHERE c2.community_id = c.community_id AND c2.as_of <= ?1)"
     "  ORDER BY c.community_id";
 
+/* Communities by street id, then in their own (id) order: their places in
+ * the one array they all point into. */
 static int cmp_street(const void *a, const void *b)
 {
-    const cc_unit *x = a, *y = b;
-    return strcmp(x->id, y->id);
+    const cc_unit *x = *(const cc_unit *const *)a, *y = *(const cc_unit *const *)b;
+    int c = strcmp(x->street_id, y->street_id);
+    return c ? c : (x > y) - (x < y);
 }
 
 cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out)
@@ -75,24 +78,30 @@ cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out)
         return cc_store_err(s, rc, "reading the communities register");
     }
 
-    /* streets: distinct street ids, sorted; name from the first community */
+    /* streets: distinct street ids, in id order, each named as its first
+     * community names it; each community points at its street.  One sort
+     * of the communities by street: a search of the streets found so far
+     * for each community cost communities x streets (a province's 30,000 x
+     * 1,500 on every period's register). */
+    cc_unit **by = cc_xmalloc((n ? n : 1) * sizeof *by);
+    for (size_t i = 0; i < n; i++)
+        by[i] = &comm[i];
+    qsort(by, n, sizeof *by, cmp_street);
     cc_unit *streets = cc_xcalloc(n ? n : 1, sizeof *streets);
     size_t ns = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t k;
-        for (k = 0; k < ns; k++)
-            if (!strcmp(streets[k].id, comm[i].street_id))
-                break;
-        if (k < ns)
-            continue;
-        cc_unit *su = &streets[ns++];
-        su->level = CC_LEVEL_STREET;
-        su->id = cc_xstrdup(comm[i].street_id);
-        su->name = cc_xstrdup(comm[i].street_name);
-        su->street_id = cc_xstrdup(comm[i].street_id);
-        su->street_name = cc_xstrdup(comm[i].street_name);
+        if (i == 0 || strcmp(by[i]->street_id, by[i - 1]->street_id)) {
+            cc_unit *su = &streets[ns++];
+            su->level = CC_LEVEL_STREET;
+            su->id = cc_xstrdup(by[i]->street_id);
+            su->name = cc_xstrdup(by[i]->street_name);
+            su->street_id = cc_xstrdup(by[i]->street_id);
+            su->street_name = cc_xstrdup(by[i]->street_name);
+            su->street = n + ns - 1;
+        }
+        by[i]->street = n + ns - 1;
     }
-    qsort(streets, ns, sizeof *streets, cmp_street);
+    free(by);
 
     out->ncomm = n;
     out->nstreet = ns;
@@ -102,19 +111,6 @@ cc_err cc_units_load(cc_store *s, cc_day day, cc_units *out)
     memcpy(out->u + n, streets, ns * sizeof *streets);
     free(comm);
     free(streets);
-    for (size_t i = 0; i < ns; i++)
-        out->u[n + i].street = n + i;
-    for (size_t i = 0; i < n; i++) {
-        cc_unit *u = &out->u[i];
-        /* binary search among the sorted streets */
-        size_t lo = 0, hi = ns;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            int c = strcmp(out->u[n + mid].id, u->street_id);
-            if (c < 0) lo = mid + 1; else hi = mid;
-        }
-        u->street = n + lo;
-    }
     cc_unit *a = &out->u[n + ns];
     a->level = CC_LEVEL_AREA;
     a->id = cc_xstrdup("all");
