@@ -85,7 +85,7 @@ cc_err cc_rr_trend_collect(cc_store *s, const cc_config *cfg, const cc_period *p
             for (int h = 0; h < b->nh; h++) {
                 double *v = &b->v[((size_t)h * nw + j) * t->stride];
                 for (size_t i = 0; i < cfg->nind; i++)
-                    v[i] = r->cells[i].hist[h];
+                    v[i] = cc_cell_hist(w, r, i, h);
                 v[cfg->nind] = r->total_hist[h];
             }
         }

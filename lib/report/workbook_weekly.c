@@ -394,7 +394,7 @@ static double trend_value(const cc_wb_input *in, size_t u, size_t p, size_t npoi
     size_t ni = sc->cfg->nind;
     if (!in->trend) {
         size_t k = npoints - 1 - p;                 /* hist[0] = this period */
-        return ind == ni ? r->total_hist[k] : r->cells[ind].hist[k];
+        return ind == ni ? r->total_hist[k] : cc_cell_hist(sc, r, ind, (int)k);
     }
     return in->trend->values[(p * sc->units.n + u) * (ni + 1) + ind];
 }

@@ -109,6 +109,10 @@ void cc_scorecard_free(cc_scorecard *sc)
     for (size_t i = 0; sc->res && i < sc->units.n; i++)
         unit_result_free(&sc->res[i], sc->cfg->nind);
     free(sc->res);
+    for (int k = 0; k < CC_HISTORY; k++) {
+        free(sc->hist_val[k]);
+        free(sc->hist_st[k]);
+    }
     cc_units_release(&sc->units);
     free(sc->ind_weight);
     cc_ahp_release(&sc->ahp);
@@ -209,11 +213,7 @@ static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const l
     c->colour = cc_score_colour(c->status, c->rectify);
     c->why = ps[0].why[ci];
     c->prev_status = before.status;
-    for (int k = 0; k < CC_HISTORY; k++) {
-        c->hist[k] = idx[k] >= 0 ? ps[k].val[(size_t)idx[k] * nind + i] : NAN;
-        c->hist_st[k] = idx[k] >= 0 && ps[k].ok ? ps[k].st[(size_t)idx[k] * nind + i] : CC_ST_MISSING;
-    }
-    c->prev_value = c->hist[1];
+    c->prev_value = idx[1] >= 0 ? ps[1].val[(size_t)idx[1] * nind + i] : NAN;
     int wn = cc_status_is_warning(c->status), wp = idx[1] >= 0 && cc_status_is_warning(before.status);
     c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW
               : wp && c->status == CC_ST_MET ? CC_CHG_RESOLVED : CC_CHG_NONE;
@@ -242,8 +242,10 @@ static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t
     cc_unit_result *r = &sc->res[u];
     long idx[CC_HISTORY];
     unit_copy(&r->unit, &U->u[u]);
-    for (int k = 0; k < CC_HISTORY; k++)
+    for (int k = 0; k < CC_HISTORY; k++) {
         idx[k] = k == 0 ? (long)u : (ps[k].ok ? cc_units_find(&ps[k].units, U->u[u].level, U->u[u].id) : -1);
+        r->hidx[k] = (int)idx[k];
+    }
     r->reported = u < U->ncomm ? ps[0].reported[u] : 1;
     if (u < U->ncomm && !r->reported)
         sc->nnot_reported++;
@@ -377,6 +379,16 @@ cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period
     for (size_t u = 0; u < U->n; u++)
         unit_result_fill(sc, ps, u);
     memset(&ps[0].units, 0, sizeof ps[0].units);   /* now owned by sc */
+    /* the history's values and statuses: taken over, not copied (a
+     * province's twelve periods are about 100 MB) */
+    for (int k = 0; k < CC_HISTORY; k++) {
+        sc->hist_val[k] = ps[k].val;
+        ps[k].val = NULL;
+        if (ps[k].ok) {
+            sc->hist_st[k] = ps[k].st;
+            ps[k].st = NULL;
+        }
+    }
 
     e = cc_score_methods(s, cfg, sc);
     if (e)

@@ -111,7 +111,7 @@ static void series_init(series *S, const cc_scorecard *sc)
     for (size_t u = 0; u < S->nu; u++)
         for (size_t i = 0; i < S->nind; i++)
             for (int k = 0; k < CC_HISTORY; k++)
-                ST(S, k, u, i) = sc->res[S->res[u]].cells[i].hist_st[k];
+                ST(S, k, u, i) = cc_cell_hist_st(sc, &sc->res[S->res[u]], i, k);
     S->n = CC_HISTORY;
 }
 
@@ -142,7 +142,7 @@ static void series_append(series *S, const cc_scorecard *b, const unsigned char 
             continue;
         for (size_t i = 0; i < S->nind; i++)
             for (int k = 0; k < CC_HISTORY; k++)
-                ST(S, S->n + k, u, i) = b->res[r].cells[i].hist_st[k];
+                ST(S, S->n + k, u, i) = cc_cell_hist_st(b, &b->res[r], i, k);
     }
     S->n += CC_HISTORY;
 }
@@ -312,7 +312,7 @@ static void memo_add(const cc_scorecard *b)
         m->id[u] = cc_xstrdup(b->res[u].unit.id);
         for (int k = 0; k < CC_HISTORY; k++)
             for (size_t i = 0; i < nind; i++)
-                m->st[(u * CC_HISTORY + (size_t)k) * nind + i] = b->res[u].cells[i].hist_st[k];
+                m->st[(u * CC_HISTORY + (size_t)k) * nind + i] = cc_cell_hist_st(b, &b->res[u], i, k);
     }
 }
 

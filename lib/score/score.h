@@ -11,6 +11,8 @@
 #include "model/model.h"
 #include "store/store.h"
 
+#include <math.h>
+
 /* ---- evaluation methods (pure functions, no database) ------------------ */
 typedef struct {
     size_t n;
@@ -144,9 +146,7 @@ typedef struct {
     cc_status prev_status;
     char *explanation;       /* owned; "" when met */
     const char *why;         /* reason for a missing value (static) */
-    double hist[CC_HISTORY]; /* values: hist[0] = this period, hist[k] = k periods back */
-    unsigned char hist_st[CC_HISTORY]; /* raw status (cc_status) of each, CC_ST_MISSING for a
-                                        * period not computed or before the data */
+    /* the cell's history: cc_cell_hist, cc_cell_hist_st */
 } cc_cell;
 
 typedef struct {
@@ -161,6 +161,8 @@ typedef struct {
     double dim_score[CC_MAX_DIMS], dim_coverage[CC_MAX_DIMS];
     double prev_total;       /* NAN when none */
     double total_hist[CC_HISTORY];
+    int hidx[CC_HISTORY];    /* the unit's row in the scorecard's history tables of
+                              * period k (hist_val, hist_st), -1 when none */
     int warnings[4];         /* counts by colour: [CC_COL_BLUE], [CC_COL_YELLOW], [CC_COL_RED] */
     int nrectify;            /* warnings marked 专项整治 */
     cc_cell *cells;          /* cfg->nind cells, config order */
@@ -175,6 +177,12 @@ typedef struct {
     cc_period hist_period[CC_HISTORY];   /* hist_period[0] = period */
     cc_units units;          /* owned */
     cc_unit_result *res;     /* units.n entries, same order as units.u */
+    /* The history, held once for all units (not copied into every cell):
+     * period k's values and raw statuses, a row of nind per unit of that
+     * period (cc_unit_result.hidx[k]); hist_st[k] NULL when period k was
+     * not computed. Owned; read through cc_cell_hist and cc_cell_hist_st. */
+    double *hist_val[CC_HISTORY];
+    unsigned char *hist_st[CC_HISTORY];
     double dim_weight[CC_MAX_DIMS];      /* effective */
     double *ind_weight;      /* effective weight of each indicator within its dimension (sums to 1 per dim) */
     cc_ahp_result ahp;       /* when weights = ahp */
@@ -196,6 +204,19 @@ typedef struct {
 cc_err cc_scorecard_compute(cc_store *s, const cc_config *cfg, const cc_period *p,
                             const cc_scope *scope, cc_scorecard **out);
 void cc_scorecard_free(cc_scorecard *sc);
+/* The value of indicator i of result r, k periods back (k = 0: this period,
+ * the cell's value; NAN when none), and its raw status (cc_status;
+ * CC_ST_MISSING for a period not computed, before the data or without the
+ * unit). */
+static inline double cc_cell_hist(const cc_scorecard *sc, const cc_unit_result *r, size_t i, int k)
+{
+    return r->hidx[k] >= 0 ? sc->hist_val[k][(size_t)r->hidx[k] * sc->cfg->nind + i] : NAN;
+}
+static inline unsigned char cc_cell_hist_st(const cc_scorecard *sc, const cc_unit_result *r, size_t i, int k)
+{
+    return r->hidx[k] >= 0 && sc->hist_st[k] ? sc->hist_st[k][(size_t)r->hidx[k] * sc->cfg->nind + i]
+                                             : (unsigned char)CC_ST_MISSING;
+}
 /* A value formatted by unit for explanations and tables: percent "62.5%"
  * (one decimal), ratio up to 3 decimals, others up to 2 (trailing zeros
  * dropped); "—" for NAN. */

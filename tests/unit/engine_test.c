@@ -87,6 +87,17 @@ static const cc_cell *cell(const cc_scorecard *sc, const char *u, const char *in
     return &unit(sc, u)->cells[i];
 }
 
+/* Indicator ind of unit u, k periods back. */
+static double hist(const cc_scorecard *sc, const char *u, const char *ind, int k)
+{
+    return cc_cell_hist(sc, unit(sc, u), (size_t)cc_config_indicator(sc->cfg, ind), k);
+}
+
+static unsigned char hist_st(const cc_scorecard *sc, const char *u, const char *ind, int k)
+{
+    return cc_cell_hist_st(sc, unit(sc, u), (size_t)cc_config_indicator(sc->cfg, ind), k);
+}
+
 #define assert_near(x, y) do { double x_ = (x), y_ = (y); \
     if (!(fabs(x_ - y_) <= 1e-9 * fmax(1, fabs(y_)))) fail_msg("%s = %.17g, expected %.17g", #x, x_, y_); } while (0)
 #define assert_nan(x) do { double x_ = (x); if (!isnan(x_)) fail_msg("%s = %.17g, expected NAN", #x, x_); } while (0)
@@ -234,10 +245,13 @@ static void test_l01(void **state)
     assert_int_equal(cell(w47, "L01", "C4")->change, CC_CHG_RESOLVED);
     assert_int_equal(cell(w47, "L01", "P2")->change, CC_CHG_NONE);
     /* history: P4 values of W47, W46, W45; W44 not reported */
-    assert_near(p4->hist[0], 0.625);
-    assert_near(p4->hist[1], 0.75);
-    assert_near(p4->hist[2], 1.0);
-    assert_nan(p4->hist[3]);
+    assert_near(hist(w47, "L01", "P4", 0), 0.625);
+    assert_near(hist(w47, "L01", "P4", 1), 0.75);
+    assert_near(hist(w47, "L01", "P4", 2), 1.0);
+    assert_nan(hist(w47, "L01", "P4", 3));
+    assert_int_equal(hist_st(w47, "L01", "P4", 0), CC_ST_RED);
+    assert_int_equal(hist_st(w47, "L01", "P4", 3), CC_ST_MISSING);   /* 未报: no value */
+    assert_int_equal(hist_st(w47, "L01", "X5", 3), CC_ST_NOT_REPORTED);
     /* insufficient sample: explanation names the sample */
     assert_string_equal(cell(w47, "L01", "R6")->explanation, "育儿减负感知率 样本不足 (5 < 10)");
     assert_int_equal(cell(w47, "L01", "R6")->colour, CC_COL_GREY);
@@ -574,6 +588,18 @@ static void test_scope(void **state)
     assert_int_equal(sc->res[0].unranked, CC_UNRANKED_NOT_REPORTED);
     assert_int_equal(sc->nnot_reported, 1);
     assert_int_equal(sc->res[0].cells[cc_config_indicator(&cfg, "X5")].status, CC_ST_NOT_REPORTED);
+    /* the history follows the units kept (L03 is the first row here, not
+     * the third): the same as the whole scorecard's */
+    static const char *const ids[] = {"L03", "S02", "all"}, *const inds[] = {"P4", "X5", "C4"};
+    for (size_t u = 0; u < 3; u++)
+        for (size_t i = 0; i < 3; i++)
+            for (int k = 0; k < CC_HISTORY; k++) {
+                double a = hist(sc, ids[u], inds[i], k), b = hist(w47, ids[u], inds[i], k);
+                if (!(isnan(a) && isnan(b)))
+                    assert_near(a, b);
+                assert_int_equal(hist_st(sc, ids[u], inds[i], k), hist_st(w47, ids[u], inds[i], k));
+            }
+    assert_int_equal(hist_st(sc, "L03", "X5", 0), CC_ST_NOT_REPORTED);
     cc_scorecard_free(sc);
 
     const char *st[] = {"S01"};

@@ -86,7 +86,7 @@ static void compare(const cc_scorecard *a, const cc_scorecard *b)
             assert_int_equal(p->status, q->status);
             assert_int_equal(p->run, q->run);
             for (int k = 0; k < CC_HISTORY; k++)
-                same(p->hist[k], q->hist[k], "hist", u, i * CC_HISTORY + (size_t)k);
+                same(cc_cell_hist(a, x, i, k), cc_cell_hist(b, y, i, k), "hist", u, i * CC_HISTORY + (size_t)k);
         }
     }
 }

@@ -29,6 +29,7 @@ static cc_unit_result res[4];
 static cc_cell cells[4][3];
 static double ind_weight[3] = {0.5, 0.5, 0};
 static cc_scorecard sc;
+static double hval[CC_HISTORY][4 * 3];     /* the history: value - 0.01 k */
 
 static void set_cell(cc_cell *c, double v, double num, double den, double score,
                      cc_status st, cc_colour col, int run, int rectify, cc_change chg,
@@ -39,8 +40,6 @@ static void set_cell(cc_cell *c, double v, double num, double den, double score,
     c->status = st; c->colour = col; c->run = run; c->rectify = rectify; c->change = chg;
     c->prev_value = prev; c->prev_status = CC_ST_MET;
     c->explanation = (char *)expl;
-    for (int k = 0; k < CC_HISTORY; k++)
-        c->hist[k] = isnan(v) ? NAN : v - 0.01 * k;
 }
 
 static void build(void)
@@ -125,13 +124,19 @@ static void build(void)
         r->dim_score[1] = cells[i][1].score;
         r->dim_coverage[0] = r->dim_coverage[1] = 1;
         r->prev_total = totals[i] - (i == 0 ? 3.25 : -1.5);
-        for (int k = 0; k < CC_HISTORY; k++)
+        for (int k = 0; k < CC_HISTORY; k++) {
             r->total_hist[k] = totals[i] - k;
+            r->hidx[k] = i;
+            for (int j = 0; j < 3; j++)
+                hval[k][i * 3 + j] = isnan(cells[i][j].value) ? NAN : cells[i][j].value - 0.01 * k;
+        }
         r->cells = cells[i];
         for (int j = 0; j < 3; j++)
             if (cc_wb_is_warning(cells[i][j].status))
                 r->warnings[cells[i][j].colour]++;
     }
+    for (int k = 0; k < CC_HISTORY; k++)
+        sc.hist_val[k] = hval[k];
     res[1].rank = 1; res[0].rank = 2;
     res[1].rank_in_area = 1; res[0].rank_in_area = 2;
     res[2].rank = 1;
