@@ -95,9 +95,8 @@ static void unit_free(cc_unit *u)
 static void unit_result_free(cc_unit_result *r, size_t nind)
 {
     unit_free(&r->unit);
-    if (r->cells)
-        for (size_t i = 0; i < nind; i++)
-            free(r->cells[i].explanation);
+    (void)nind;
+    free(r->text);
     free(r->cells);
     free(r->contrib);
 }
@@ -194,7 +193,7 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
 /* Cell i of unit u (index idx[k] in period k, -1 where it is not): value,
  * status after escalation, change, history, explanation, attribution. */
 static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const long *idx, size_t u, size_t i,
-                      cc_unit_result *r)
+                      cc_unit_result *r, cc_buf *text, size_t *at)
 {
     const cc_config *cfg = sc->cfg;
     const cc_period *p = &sc->period;
@@ -217,7 +216,9 @@ static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const l
     int wn = cc_status_is_warning(c->status), wp = idx[1] >= 0 && cc_status_is_warning(before.status);
     c->change = wn && wp ? CC_CHG_CONTINUING : wn ? CC_CHG_NEW
               : wp && c->status == CC_ST_MET ? CC_CHG_RESOLVED : CC_CHG_NONE;
-    c->explanation = cc_score_explain(cfg, p, &cfg->ind[i], &r->unit, c);
+    at[i] = text->len;
+    cc_score_explain(text, cfg, p, &cfg->ind[i], &r->unit, c);
+    cc_buf_addc(text, '\0');            /* each one ends with its NUL */
     if (cc_status_is_warning(c->status)) {
         r->warnings[c->colour]++;
         r->nrectify += c->rectify;
@@ -267,8 +268,16 @@ static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t
     }
     r->cells = cc_xcalloc(nind + 1, sizeof *r->cells);
     r->contrib = cc_xcalloc(nind + 1, sizeof(double));
+    /* the explanations in one buffer of the unit, not one allocation a cell
+     * (a province's million cells: ~25 MB of allocator overhead) */
+    cc_buf text = CC_BUF_INIT;
+    size_t *at = cc_xmalloc((nind + 1) * sizeof *at);
     for (size_t i = 0; i < nind; i++)
-        cell_fill(sc, ps, idx, u, i, r);
+        cell_fill(sc, ps, idx, u, i, r, &text, at);
+    r->text = cc_xrealloc(text.s, text.len + 1);
+    for (size_t i = 0; i < nind; i++)
+        r->cells[i].explanation = r->text + at[i];
+    free(at);
     r->contrib_coverage = NAN;
     if (!isnan(r->total) && !isnan(r->prev_total)) {
         double sum = 0;

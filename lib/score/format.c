@@ -95,42 +95,43 @@ void cc_format_indicator_value(char *out, size_t len, const cc_indicator *ind, d
     }
 }
 
-char *cc_score_explain(const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
-                       const cc_unit *unit, const cc_cell *c)
+void cc_score_explain(cc_buf *b, const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
+                      const cc_unit *unit, const cc_cell *c)
 {
-    cc_buf b = CC_BUF_INIT;
     char v[64], n[64], d[64], t[64];
     (void)cfg;
     switch (c->status) {
     case CC_ST_MET:
-        return cc_xstrdup("");
+        return;
     case CC_ST_NOT_REPORTED:
-        cc_buf_addf(&b, "%s %s未报送活动台账", unit->name, cc_period_this_zh(per->kind));
+        cc_buf_addf(b, "%s %s未报送活动台账", unit->name, cc_period_this_zh(per->kind));
         if (c->run >= 2)
-            cc_buf_addf(&b, "，连续 %d %s未报送", c->run, cc_period_unit_zh(per->kind));
+            cc_buf_addf(b, "，连续 %d %s未报送", c->run, cc_period_unit_zh(per->kind));
         if (c->rectify)
-            cc_buf_adds(&b, " → 专项整治");
-        return cc_buf_detach(&b);
+            cc_buf_adds(b, " → 专项整治");
+        return;
     case CC_ST_MISSING:
-        if (c->why && !strcmp(c->why, "未报"))
-            return cc_xstrdup("未报");
-        cc_buf_addf(&b, "%s 无数据", ind->name);
+        if (c->why && !strcmp(c->why, "未报")) {
+            cc_buf_adds(b, "未报");
+            return;
+        }
+        cc_buf_addf(b, "%s 无数据", ind->name);
         if (c->why && !strncmp(c->why, "missing measure '", 17))
-            cc_buf_addf(&b, "（缺 %.*s）", (int)strcspn(c->why + 17, "'"), c->why + 17);
+            cc_buf_addf(b, "（缺 %.*s）", (int)strcspn(c->why + 17, "'"), c->why + 17);
         else if (c->why && !strcmp(c->why, "division by zero"))
-            cc_buf_adds(&b, "（分母为 0）");
-        return cc_buf_detach(&b);
+            cc_buf_adds(b, "（分母为 0）");
+        return;
     case CC_ST_INSUFFICIENT:
         fmt_num(d, sizeof d, c->den, 2);
         fmt_num(n, sizeof n, ind->min_n, 2);
-        cc_buf_addf(&b, "%s 样本不足 (%s < %s)", ind->name, d, n);
-        return cc_buf_detach(&b);
+        cc_buf_addf(b, "%s 样本不足 (%s < %s)", ind->name, d, n);
+        return;
     default:
         break;
     }
     cc_format_indicator_value(v, sizeof v, ind, c->value);
     cc_format_value(t, sizeof t, ind->unit, ind->target);
-    cc_buf_addf(&b, "%s %s", ind->name, v);
+    cc_buf_addf(b, "%s %s", ind->name, v);
     if (!isnan(c->num) && !isnan(c->den)) {
         fmt_num(n, sizeof n, c->num, 2);
         fmt_num(d, sizeof d, c->den, 2);
@@ -138,17 +139,16 @@ char *cc_score_explain(const cc_config *cfg, const cc_period *per, const cc_indi
         if (k != 1) {                 /* counts, and the scale: (25/568 × 100) */
             char ks[32];
             fmt_num(ks, sizeof ks, k, 2);
-            cc_buf_addf(&b, " (%s/%s × %s)", n, d, ks);
+            cc_buf_addf(b, " (%s/%s × %s)", n, d, ks);
         } else {
-            cc_buf_addf(&b, " (%s/%s)", n, d);
+            cc_buf_addf(b, " (%s/%s)", n, d);
         }
     }
-    cc_buf_addf(&b, " %s 目标 %s", ind->direction == CC_LOWER ? ">" : "<", t);
+    cc_buf_addf(b, " %s 目标 %s", ind->direction == CC_LOWER ? ">" : "<", t);
     if (c->run >= 2)
-        cc_buf_addf(&b, "，连续 %d %s未达标", c->run, cc_period_unit_zh(per->kind));
+        cc_buf_addf(b, "，连续 %d %s未达标", c->run, cc_period_unit_zh(per->kind));
     if (c->rectify)
-        cc_buf_adds(&b, " → 专项整治");
-    return cc_buf_detach(&b);
+        cc_buf_adds(b, " → 专项整治");
 }
 
 char *cc_scorecard_movers(const cc_scorecard *sc, size_t unit)

@@ -142,9 +142,9 @@ typedef struct {
     int run;                 /* consecutive periods missed, this one included (0..12) */
     int rectify;             /* 专项整治: run >= escalate_after and band >= escalate_from */
     cc_change change;
-    double prev_value;       /* 上期值, NAN when none */
     cc_status prev_status;
-    char *explanation;       /* owned; "" when met */
+    double prev_value;       /* 上期值, NAN when none */
+    const char *explanation; /* "" when met; in the unit's buffer (cc_unit_result.text) */
     const char *why;         /* reason for a missing value (static) */
     /* the cell's history: cc_cell_hist, cc_cell_hist_st */
 } cc_cell;
@@ -166,6 +166,7 @@ typedef struct {
     int warnings[4];         /* counts by colour: [CC_COL_BLUE], [CC_COL_YELLOW], [CC_COL_RED] */
     int nrectify;            /* warnings marked 专项整治 */
     cc_cell *cells;          /* cfg->nind cells, config order */
+    char *text;              /* the cells' explanations, one after the other (owned) */
     /* score attribution: contribution of each indicator to total - prev_total */
     double *contrib;         /* cfg->nind, NAN when not computable */
     double contrib_coverage; /* effect of coverage changes */

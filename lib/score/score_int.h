@@ -99,9 +99,9 @@ cc_score_esc cc_score_escalate(const cc_config *cfg, const cc_score_pstate *ps, 
 cc_colour cc_score_colour(cc_status s, int rectify);
 
 /* ---- text (format.c) --------------------------------------------------------- */
-/* The explanation of cell c ("" when met); caller frees. */
-char *cc_score_explain(const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
-                       const cc_unit *unit, const cc_cell *c);
+/* The explanation of cell c appended to b (nothing when met). */
+void cc_score_explain(cc_buf *b, const cc_config *cfg, const cc_period *per, const cc_indicator *ind,
+                      const cc_unit *unit, const cc_cell *c);
 
 /* ---- ranks (rank.c) ---------------------------------------------------------- */
 /* TOPSIS closeness of communities and streets when ranking = topsis. */
