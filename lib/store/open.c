@@ -67,6 +67,17 @@ static const struct {
     {"CREATE TABLE IF NOT EXISTS period_values (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
      " period_from TEXT NOT NULL, config BLOB NOT NULL, vals BLOB NOT NULL,"
      " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;", NULL},
+    /* 8 -> 9: both as rowid tables with their key in an index: in a WITHOUT
+     * ROWID table the blob was part of the key's b-tree, and each
+     * comparison of a seek read a whole row (a province's week: 14 MB).
+     * Derived data: dropped, computed again by the next run. */
+    {"DROP TABLE IF EXISTS raw_statuses; DROP TABLE IF EXISTS period_values;"
+     "CREATE TABLE raw_statuses (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+     " period_from TEXT NOT NULL, config BLOB NOT NULL, statuses BLOB NOT NULL,"
+     " UNIQUE (period_to, period_kind, period_from, config));"
+     "CREATE TABLE period_values (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+     " period_from TEXT NOT NULL, config BLOB NOT NULL, vals BLOB NOT NULL,"
+     " UNIQUE (period_to, period_kind, period_from, config));", NULL},
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 

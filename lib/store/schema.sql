@@ -1,4 +1,4 @@
--- carecard database schema, version 8.  (Embedded into lib/store/store.c.)
+-- carecard database schema, version 9.  (Embedded into lib/store/store.c.)
 -- A new database is created from this file at the current version; older
 -- databases are brought to it by the migrations in lib/store/store.c.
 -- Dates are TEXT 'YYYY-MM-DD'; times TEXT 'HH:MM:SS'; booleans INTEGER 0/1;
@@ -280,8 +280,10 @@ CREATE TABLE IF NOT EXISTS raw_statuses (
   config       BLOB NOT NULL,
   statuses     BLOB NOT NULL,             -- per community, by ID: ID length (1 byte), ID,
                                           -- one status byte per indicator
-  PRIMARY KEY (period_to, period_kind, period_from, config)
-) WITHOUT ROWID;
+  UNIQUE (period_to, period_kind, period_from, config)
+);                                        -- (version 9: a rowid table, the key in an index of
+                                          -- its own, so that finding a period never reads the
+                                          -- blobs beside it)
 
 -- The values of the measures over each window of a past period, as a
 -- scorecard computes them (every measure but the ledger's), kept and
@@ -295,5 +297,5 @@ CREATE TABLE IF NOT EXISTS period_values (
   config       BLOB NOT NULL,
   vals         BLOB NOT NULL,             -- the units' IDs, the windows and their measures'
                                           -- names, then the values (score/period.c)
-  PRIMARY KEY (period_to, period_kind, period_from, config)
-) WITHOUT ROWID;
+  UNIQUE (period_to, period_kind, period_from, config)
+);

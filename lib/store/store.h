@@ -9,7 +9,7 @@
 #include "base/base.h"
 #include "text/text.h"
 
-#define CC_SCHEMA_VERSION 8
+#define CC_SCHEMA_VERSION 9
 #define CC_BUSY_TIMEOUT_MS 30000
 
 /* The database handle: opaque outside lib/ (carecard.h does not expose

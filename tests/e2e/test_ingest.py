@@ -484,7 +484,7 @@ def test_v3_database_drops_activity_partners(tmp_path, base):
     r_old, r_new = run(args + ["--db", old]), run(args + ["--db", base])
     assert r_old.returncode == r_new.returncode == 0, r_old.stderr
     assert r_old.stdout == r_new.stdout
-    assert q(old, "PRAGMA user_version") == [(8,)]
+    assert q(old, "PRAGMA user_version") == [(9,)]
     assert q(old, "SELECT name FROM sqlite_master WHERE name = 'activity_partners'") == []
 
 

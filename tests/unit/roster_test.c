@@ -819,7 +819,7 @@ static void test_fresh_is_v3(void **state)
     (void)state;
     cc_store *s = fresh_db("fresh.db");
     assert_int_equal(scalar(s, "PRAGMA user_version"), CC_SCHEMA_VERSION);
-    assert_int_equal(CC_SCHEMA_VERSION, 8);
+    assert_int_equal(CC_SCHEMA_VERSION, 9);
     assert_int_equal(scalar(s, "SELECT count(*) FROM sqlite_master WHERE name IN ('ids', 'attendance_weeks',"
                                " 'attendance_special', 'attendance_key', 'survey_responses_date', 'rejects_date',"
                                " 'plausibility_date')"), 7);

@@ -253,6 +253,102 @@ static void test_period_values(void **state)
     cc_store_close(s);
 }
 
+/* A kept period is found by its key without reading the blobs of the
+ * periods beside it: twelve weeks of 2 MB blobs, and neither the check nor
+ * the read of one week allocates more than that week's blob (a WITHOUT
+ * ROWID table held the blob in its key's b-tree, and every comparison of
+ * a seek read a whole row: a province's existence check read ~50 MB). */
+static void test_kept_found_by_key(void **state)
+{
+    (void)state;
+    static const unsigned char key[32] = {3};
+    enum { NW = 12, SZ = 2 << 20 };
+    cc_store *s = open_db("kept.db");
+    unsigned char *blob = malloc(SZ);
+    for (size_t i = 0; i < SZ; i++)
+        blob[i] = (unsigned char)(i * 2654435761u >> 13);
+    cc_raw_period p[2 * NW];
+    for (int d = 0; d < NW; d++) {
+        cc_day from = cc_day_from_ymd(2026, 6, 1) + 7 * d;
+        p[2 * d] = (cc_raw_period){0, from, from + 6, blob, SZ, 1};
+        p[2 * d + 1] = (cc_raw_period){0, from, from + 6, blob, SZ, 0};
+    }
+    cc_store_raw_put(s, key, cc_store_data_version(s), p, 2 * NW);
+    cc_store_close(s);
+    s = open_db("kept.db");                      /* a cold cache */
+    for (int d = 0; d < NW; d += 5) {
+        cc_day from = cc_day_from_ymd(2026, 6, 1) + 7 * d;
+        sqlite3_int64 cur, hw;
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hw, 1);   /* the high-water mark from here */
+        long long before = (long long)cur;
+        assert_true(cc_store_values_has(s, key, 0, from, from + 6));
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hw, 0);
+        /* SQLite's own memory while finding it: pages of the key, not a blob */
+        if ((long long)hw - before > (1ll << 20))
+            fail_msg("week %d: the check took %lld bytes", d, (long long)hw - before);
+        unsigned char *b = NULL;
+        size_t len = 0;
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hw, 1);
+        before = (long long)cur;
+        assert_int_equal(cc_store_values_get(s, key, 0, from, from + 6, &b, &len), CC_OK);
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hw, 0);
+        assert_int_equal(len, SZ);
+        assert_memory_equal(b, blob, SZ);
+        free(b);
+        /* reading it: the blob's pages once, not its neighbours' too */
+        if ((long long)hw - before > 2 * (long long)SZ + (1ll << 20))
+            fail_msg("week %d: the read took %lld bytes", d, (long long)hw - before);
+        assert_int_equal(cc_store_raw_get(s, key, 0, from, from + 6, &b, &len), CC_OK);
+        assert_int_equal(len, SZ);
+        free(b);
+    }
+    free(blob);
+    cc_store_close(s);
+}
+
+/* A version-8 database (the kept tables WITHOUT ROWID) is brought to
+ * version 9: the tables made again as rowid tables, their rows dropped
+ * (derived data), everything else kept. */
+static void test_kept_migrated(void **state)
+{
+    (void)state;
+    char path[128];
+    cc_store *s = open_db("v8.db");
+    cc_store_close(s);
+    snprintf(path, sizeof path, "%s/v8.db", tmpdir);
+    sqlite3 *o;
+    assert_int_equal(sqlite3_open(path, &o), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(o, "DROP TABLE raw_statuses; DROP TABLE period_values;"
+        "CREATE TABLE raw_statuses (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+        " period_from TEXT NOT NULL, config BLOB NOT NULL, statuses BLOB NOT NULL,"
+        " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;"
+        "CREATE TABLE period_values (period_to TEXT NOT NULL, period_kind INTEGER NOT NULL,"
+        " period_from TEXT NOT NULL, config BLOB NOT NULL, vals BLOB NOT NULL,"
+        " PRIMARY KEY (period_to, period_kind, period_from, config)) WITHOUT ROWID;"
+        "INSERT INTO raw_statuses VALUES ('2026-06-07', 0, '2026-06-01', x'01', x'02');"
+        "INSERT INTO period_values VALUES ('2026-06-07', 0, '2026-06-01', x'01', x'02');"
+        "INSERT INTO files (name, path, sha256, kind, encoding, rows_read, rows_accepted, rows_rejected,"
+        " ingested_at) VALUES ('a', 'a', 'x', 'activities', 'UTF-8', 0, 0, 0, '2026-06-01T00:00:00Z');"
+        "PRAGMA user_version = 8;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(o);
+    s = open_db("v8.db");
+    cc_store_close(s);
+    assert_int_equal(sqlite3_open(path, &o), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(o, "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master WHERE name IN ('raw_statuses', 'period_values')"
+        "  AND sql NOT LIKE '%WITHOUT ROWID%'),"
+        " (SELECT count(*) FROM raw_statuses) + (SELECT count(*) FROM period_values),"
+        " (SELECT count(*) FROM files)", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 9);
+    assert_int_equal(sqlite3_column_int(q, 1), 2);
+    assert_int_equal(sqlite3_column_int(q, 2), 0);
+    assert_int_equal(sqlite3_column_int(q, 3), 1);
+    sqlite3_finalize(q);
+    sqlite3_close(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +357,8 @@ int main(void)
         cmocka_unit_test(test_new_database_cache),
         cmocka_unit_test(test_raw_statuses),
         cmocka_unit_test(test_period_values),
+        cmocka_unit_test(test_kept_found_by_key),
+        cmocka_unit_test(test_kept_migrated),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
