@@ -233,8 +233,16 @@ static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const l
     }
 }
 
+/* Where unit u of period 0 is in each period of the history (hidx). */
+static void unit_result_place(cc_scorecard *sc, const cc_score_pstate *ps, size_t u)
+{
+    const cc_unit *x = &ps[0].units.u[u];
+    for (int k = 0; k < CC_HISTORY; k++)
+        sc->res[u].hidx[k] = k == 0 ? (int)u : ps[k].ok ? (int)cc_units_find(&ps[k].units, x->level, x->id) : -1;
+}
+
 /* The result of unit u of period 0 (its units: ps[0].units) from the
- * history ps. */
+ * history ps, once the unit is placed in it. */
 static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t u)
 {
     const cc_config *cfg = sc->cfg;
@@ -243,10 +251,8 @@ static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t
     cc_unit_result *r = &sc->res[u];
     long idx[CC_HISTORY];
     unit_copy(&r->unit, &U->u[u]);
-    for (int k = 0; k < CC_HISTORY; k++) {
-        idx[k] = k == 0 ? (long)u : (ps[k].ok ? cc_units_find(&ps[k].units, U->u[u].level, U->u[u].id) : -1);
-        r->hidx[k] = (int)idx[k];
-    }
+    for (int k = 0; k < CC_HISTORY; k++)
+        idx[k] = r->hidx[k];
     r->reported = u < U->ncomm ? ps[0].reported[u] : 1;
     if (u < U->ncomm && !r->reported)
         sc->nnot_reported++;
@@ -385,6 +391,14 @@ cc_err cc_scorecard_compute_n(cc_store *s, const cc_config *cfg, const cc_period
     sc->ind_weight = cc_xcalloc(nind + 1, sizeof(double));
     memcpy(sc->ind_weight, ps[0].indw, nind * sizeof(double));
 
+    /* what the fill needs of the earlier periods' registers is where each
+     * unit is in them; and nothing of SQLite's cache (a province's twelve
+     * registers ~35 MB, the cache 64 MB: they were held at the peak) */
+    for (size_t u = 0; u < U->n; u++)
+        unit_result_place(sc, ps, u);
+    for (int k = 1; k < CC_HISTORY; k++)
+        cc_units_release(&ps[k].units);
+    cc_store_release_memory(s);
     for (size_t u = 0; u < U->n; u++)
         unit_result_fill(sc, ps, u);
     memset(&ps[0].units, 0, sizeof ps[0].units);   /* now owned by sc */
