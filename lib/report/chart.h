@@ -51,6 +51,10 @@ typedef struct {
                               * NULL = 单位 / Unit */
     double grade_cut[3];     /* 优秀/良好/合格 thresholds; all 0 = 90, 75, 60 */
     cc_chart_layout *layout; /* filled in when the chart is written; NULL = not wanted */
+    int strip;               /* a chart taller than this many pixels is drawn and
+                              * written a strip of rows at a time (0 = 2048): a
+                              * province's area charts, 1,200 x 32,000 px, held
+                              * 154 MB each as one image */
 } cc_chart_opts;
 
 /* Zero the struct: width 1200, height 800, Chinese, default font and cuts.

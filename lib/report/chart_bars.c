@@ -115,36 +115,35 @@ static void bar_labels(cc_ch_canvas *c, double x0, double yc, double bx1, const 
     cc_ch_text(c, bx1 + 6, yc, vl, fs, 0, 0, 1, 0, grey ? CH_INK3 : CH_INK2);
 }
 
-cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *title,
-                     size_t n, const char *const labels[], const double values[],
-                     const char *const grades[])
-{
-    cc_err rc = cc_ch_check(path, "bars", n == 0 || (labels && values));
-    if (rc)
-        return rc;
-    cc_chart_opts o;
-    cc_ch_opts(opts, &o);
-    int W, H;
-    cc_chart_size(CC_CHART_BARS, &o, n, 0, &W, &H);
-    cc_ch_canvas c;
-    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
-        return rc;
-    cairo_t *cr = c.cr;
-    const double *cut = o.grade_cut;
+typedef struct {
+    const char *title;
+    size_t n;
+    const char *const *labels;
+    const double *values;
+    const char *const *grades;
+} bars_in;
 
-    head(&c, title, cut);
+static void draw_bars(cc_ch_canvas *c, void *arg)
+{
+    const bars_in *in = arg;
+    size_t n = in->n;
+    const char *const *labels = in->labels;
+    const char *const *grades = in->grades;
+    cairo_t *cr = c->cr;
+    const double *cut = c->o.grade_cut;
+
+    head(c, in->title, cut);
     if (n == 0) {
-        cc_ch_no_data(&c);
-        return cc_ch_finish(&c, path);
+        cc_ch_no_data(c);
+        return;
     }
 
     ranked *r = cc_xmalloc(n * sizeof(*r));
     for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){ values[i], i };
+        r[i] = (ranked){ in->values[i], i };
     qsort(r, n, sizeof(*r), cmp_ranked);
 
-    (void)H;
-    double top = CH_BARS_TOP, bottom = c.h - CH_BARS_FOOT;
+    double top = CH_BARS_TOP, bottom = c->h - CH_BARS_FOOT;
     double pitch = (bottom - top) / (double)n;
     if (pitch > CH_BARS_PITCH_MAX)
         pitch = CH_BARS_PITCH_MAX;
@@ -157,20 +156,20 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
     /* row-label column: as wide as the longest label, at most 30% of the width */
     double labw = 0;
     for (size_t i = 0; i < n; i++) {
-        double w = cc_ch_text_width(&c, labels[i], fs, 0);
+        double w = cc_ch_text_width(c, labels[i], fs, 0);
         if (w > labw)
             labw = w;
     }
-    if (labw > c.w * 0.30)
-        labw = c.w * 0.30;
+    if (labw > c->w * 0.30)
+        labw = c->w * 0.30;
     if (labw < 48)
         labw = 48;
     double x0 = CH_MARGIN + 24 + labw + 8;
-    double vlabw = cc_ch_text_width(&c, c.en ? "100.0 Excellent" : "100.0 不合格", fs, 0) + 16;
-    double x1 = c.w - CH_MARGIN - vlabw;
+    double vlabw = cc_ch_text_width(c, c->en ? "100.0 Excellent" : "100.0 不合格", fs, 0) + 16;
+    double x1 = c->w - CH_MARGIN - vlabw;
     double pw = x1 - x0;
 
-    grid(&c, cut, x0, x1, top, plot_bottom);
+    grid(c, cut, x0, x1, top, plot_bottom);
 
     /* bars */
     char num[32];
@@ -193,7 +192,7 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             if (grades && grades[i] && *grades[i] && grade_index(grades[i]) == 4)
                 snprintf(vl, sizeof(vl), "%s", grades[i]);
             else
-                snprintf(vl, sizeof(vl), "%s", c.en ? "no total" : "无总分");
+                snprintf(vl, sizeof(vl), "%s", c->en ? "no total" : "无总分");
         } else {
             double vv = v < 0 ? 0 : v > 100 ? 100 : v;
             bx1 = x0 + 1 + (pw - 1) * vv / 100.0;
@@ -201,18 +200,32 @@ cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *ti
             cc_ch_rgb(cr, cc_ch_grade_hex[g]);
             cairo_fill(cr);
             cc_ch_fmt(num, sizeof(num), v, 1);
-            snprintf(vl, sizeof(vl), "%s %s", num, c.en ? grade_en[g] : grade_zh[g]);
+            snprintf(vl, sizeof(vl), "%s %s", num, c->en ? grade_en[g] : grade_zh[g]);
         }
         if (k % every == 0)
-            bar_labels(&c, x0, yc, bx1, labels[i], vl, fs, labw, isnan(v));
+            bar_labels(c, x0, yc, bx1, labels[i], vl, fs, labw, isnan(v));
     }
     free(r);
 
     /* axis titles */
-    cc_ch_text(&c, x0 + pw / 2, plot_bottom + 26, c.en ? "Total score (0–100)" : "总分 (0–100)",
+    cc_ch_text(c, x0 + pw / 2, plot_bottom + 26, c->en ? "Total score (0–100)" : "总分 (0–100)",
                14, 0, 1, 0, 0, CH_INK);
-    const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
-    cc_ch_text_rot(&c, CH_MARGIN + 8, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
+    const char *rt = c->o.row_title && *c->o.row_title ? c->o.row_title : c->en ? "Unit" : "单位";
+    cc_ch_text_rot(c, CH_MARGIN + 8, top + (plot_bottom - top) / 2, -M_PI / 2, rt, 14, 0, 1, 0,
                    CH_INK);
-    return cc_ch_finish(&c, path);
+}
+
+cc_err cc_chart_bars(const char *path, const cc_chart_opts *opts, const char *title,
+                     size_t n, const char *const labels[], const double values[],
+                     const char *const grades[])
+{
+    cc_err rc = cc_ch_check(path, "bars", n == 0 || (labels && values));
+    if (rc)
+        return rc;
+    cc_chart_opts o;
+    cc_ch_opts(opts, &o);
+    int W, H;
+    cc_chart_size(CC_CHART_BARS, &o, n, 0, &W, &H);
+    bars_in in = {title, n, labels, values, grades};
+    return cc_ch_render(path, &o, W, H, draw_bars, &in);
 }

@@ -94,6 +94,89 @@ static void cell(cc_ch_canvas *c, double cx, double y, double cw, double pitch, 
                    col == CC_COL_YELLOW || col == CC_COL_GREY ? 0x333333 : 0xFFFFFF);
 }
 
+typedef struct {
+    const char *title;
+    size_t nrows, ncols;
+    const char *const *row_labels, *const *col_labels;
+    const cc_colour *cells;
+    const unsigned char *marks;
+} heat_in;
+
+static void draw_heatmap(cc_ch_canvas *c, void *arg)
+{
+    const heat_in *in = arg;
+    size_t nrows = in->nrows, ncols = in->ncols;
+    const char *const *row_labels = in->row_labels, *const *col_labels = in->col_labels;
+    const cc_colour *cells = in->cells;
+    const unsigned char *marks = in->marks;
+
+    head(c, in->title, nrows, ncols, cells, marks);
+    if (nrows == 0 || ncols == 0) {
+        cc_ch_no_data(c);
+        return;
+    }
+
+    double top = CH_HEAT_TOP + CH_HEAT_COLLAB, bottom = c->h - CH_HEAT_FOOT;
+    double pitch = (bottom - top) / (double)nrows;
+    if (pitch > CH_HEAT_PITCH_MAX)
+        pitch = CH_HEAT_PITCH_MAX;
+    double fs = pitch * 0.62;
+    fs = fs < CH_FS_MIN ? CH_FS_MIN : fs > 15 ? 15 : fs;
+    size_t every = pitch >= 17 ? 1 : (size_t)ceil(17.0 / pitch);
+
+    double labw = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        double w = cc_ch_text_width(c, row_labels[i], fs, 0);
+        if (w > labw)
+            labw = w;
+    }
+    /* the corner ("街道 / 指标") fits above the row labels */
+    const char *rt = c->o.row_title && *c->o.row_title ? c->o.row_title : c->en ? "Unit" : "单位";
+    char corner[160];
+    snprintf(corner, sizeof(corner), "%.100s / %s", rt, c->en ? "indicator" : "指标");
+    double cornw = cc_ch_text_width(c, corner, 13, 0);
+    if (labw < cornw)
+        labw = cornw;
+    double capw = c->w * 0.25;
+    if (labw > capw)
+        labw = capw;
+    if (labw < 48)
+        labw = 48;
+    double x0 = round(CH_MARGIN + labw + 8);
+    double cw = (c->w - CH_MARGIN - x0) / (double)ncols;
+    if (cw > 56)
+        cw = 56;
+    double gh = pitch * (double)nrows;
+    /* cells that hold a 12-unit character also say their level, for
+     * grey-scale prints and colour-blind readers */
+    int say = pitch >= 18 && cw >= 15;
+
+    /* cells, separated by white lines */
+    for (size_t r = 0; r < nrows; r++) {
+        double y = top + pitch * (double)r;
+        for (size_t k = 0; k < ncols; k++)
+            cell(c, x0 + cw * (double)k, y, cw, pitch, cells[r * ncols + k],
+                 marks ? marks[r * ncols + k] : 0, say);
+        if (r % every == 0) {
+            c->labelled++;
+            cc_ch_text(c, x0 - 8, y + pitch / 2, row_labels[r], fs, 0, 2, 1, labw, CH_INK2);
+        }
+    }
+
+    /* column labels ("P4 活动出勤率"): vertical, reading upwards, in a band
+     * of CH_HEAT_COLLAB units; every k-th when the columns are too narrow */
+    double cfs = CH_FS_MIN;
+    size_t cevery = cw >= 16 ? 1 : (size_t)ceil(16.0 / cw);
+    for (size_t k = 0; k < ncols; k += cevery) {
+        double xc = x0 + cw * ((double)k + 0.5) - 0.5;
+        cc_ch_text_rot(c, xc, top - 4, -M_PI / 2, col_labels[k], cfs, 0, 0,
+                       CH_HEAT_COLLAB - 8, CH_INK2);
+    }
+    (void)gh;
+    /* corner: what the rows and columns are */
+    cc_ch_text(c, x0 - 8, top - 4, corner, 13, 0, 2, 2, labw, CH_INK3);
+}
+
 cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, const char *title,
                                size_t nrows, const char *const row_labels[],
                                size_t ncols, const char *const col_labels[],
@@ -112,74 +195,6 @@ cc_err cc_chart_heatmap_marked(const char *path, const cc_chart_opts *opts, cons
     cc_ch_opts(opts, &o);
     int W, H;
     cc_chart_size(CC_CHART_HEATMAP, &o, nrows, ncols, &W, &H);
-    cc_ch_canvas c;
-    if ((rc = cc_ch_open_chart(&c, &o, W, H)))
-        return rc;
-
-    head(&c, title, nrows, ncols, cells, marks);
-    if (nrows == 0 || ncols == 0) {
-        cc_ch_no_data(&c);
-        return cc_ch_finish(&c, path);
-    }
-
-    double top = CH_HEAT_TOP + CH_HEAT_COLLAB, bottom = c.h - CH_HEAT_FOOT;
-    double pitch = (bottom - top) / (double)nrows;
-    if (pitch > CH_HEAT_PITCH_MAX)
-        pitch = CH_HEAT_PITCH_MAX;
-    double fs = pitch * 0.62;
-    fs = fs < CH_FS_MIN ? CH_FS_MIN : fs > 15 ? 15 : fs;
-    size_t every = pitch >= 17 ? 1 : (size_t)ceil(17.0 / pitch);
-
-    double labw = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        double w = cc_ch_text_width(&c, row_labels[i], fs, 0);
-        if (w > labw)
-            labw = w;
-    }
-    /* the corner ("街道 / 指标") fits above the row labels */
-    const char *rt = o.row_title && *o.row_title ? o.row_title : c.en ? "Unit" : "单位";
-    char corner[160];
-    snprintf(corner, sizeof(corner), "%.100s / %s", rt, c.en ? "indicator" : "指标");
-    double cornw = cc_ch_text_width(&c, corner, 13, 0);
-    if (labw < cornw)
-        labw = cornw;
-    double capw = c.w * 0.25;
-    if (labw > capw)
-        labw = capw;
-    if (labw < 48)
-        labw = 48;
-    double x0 = round(CH_MARGIN + labw + 8);
-    double cw = (c.w - CH_MARGIN - x0) / (double)ncols;
-    if (cw > 56)
-        cw = 56;
-    double gh = pitch * (double)nrows;
-    /* cells that hold a 12-unit character also say their level, for
-     * grey-scale prints and colour-blind readers */
-    int say = pitch >= 18 && cw >= 15;
-
-    /* cells, separated by white lines */
-    for (size_t r = 0; r < nrows; r++) {
-        double y = top + pitch * (double)r;
-        for (size_t k = 0; k < ncols; k++)
-            cell(&c, x0 + cw * (double)k, y, cw, pitch, cells[r * ncols + k],
-                 marks ? marks[r * ncols + k] : 0, say);
-        if (r % every == 0) {
-            c.labelled++;
-            cc_ch_text(&c, x0 - 8, y + pitch / 2, row_labels[r], fs, 0, 2, 1, labw, CH_INK2);
-        }
-    }
-
-    /* column labels ("P4 活动出勤率"): vertical, reading upwards, in a band
-     * of CH_HEAT_COLLAB units; every k-th when the columns are too narrow */
-    double cfs = CH_FS_MIN;
-    size_t cevery = cw >= 16 ? 1 : (size_t)ceil(16.0 / cw);
-    for (size_t k = 0; k < ncols; k += cevery) {
-        double xc = x0 + cw * ((double)k + 0.5) - 0.5;
-        cc_ch_text_rot(&c, xc, top - 4, -M_PI / 2, col_labels[k], cfs, 0, 0,
-                       CH_HEAT_COLLAB - 8, CH_INK2);
-    }
-    (void)gh;
-    /* corner: what the rows and columns are */
-    cc_ch_text(&c, x0 - 8, top - 4, corner, 13, 0, 2, 2, labw, CH_INK3);
-    return cc_ch_finish(&c, path);
+    heat_in in = {title, nrows, ncols, row_labels, col_labels, cells, marks};
+    return cc_ch_render(path, &o, W, H, draw_heatmap, &in);
 }

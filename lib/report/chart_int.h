@@ -18,6 +18,8 @@
 #define CH_MIN_W 480
 #define CH_MIN_H 320
 #define CH_MAX_DIM 32000     /* Cairo image surfaces stop at 32767 */
+#define CH_STRIP 2048        /* rows of a taller chart drawn at a time (a province's area
+                              * charts, 1,200 x 32,000 px: 154 MB each as one image) */
 /* Layout units: every chart is laid out on a page CH_LW units wide, scaled to
  * the PNG's width (1200 px: 1 unit = 5/3 px). Text sizes are in units, so the
  * smallest (CH_FS_MIN) is 1/60 of the width and the title (CH_FS_TITLE) 1/30
@@ -87,6 +89,13 @@ cc_err cc_ch_open(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
 cc_err cc_ch_open_chart(cc_ch_canvas *c, const cc_chart_opts *o, int w, int h);
 void cc_ch_close(cc_ch_canvas *c);
 cc_err cc_ch_finish(cc_ch_canvas *c, const char *path);   /* writes and closes */
+/* A chart of w x h pixels (laid out as cc_ch_open_chart) drawn by draw and
+ * written to path: drawn once, or for a chart taller than o->strip rows
+ * (0: CH_STRIP) once per strip of rows, each strip's image encoded before
+ * the next is drawn (draw must draw the same each time: it is clipped to
+ * the strip, and pixels come out as from one canvas). */
+cc_err cc_ch_render(const char *path, const cc_chart_opts *o, int w, int h,
+                    void (*draw)(cc_ch_canvas *c, void *arg), void *arg);
 
 void cc_ch_rgb(cairo_t *cr, unsigned hex);
 void cc_ch_rgba(cairo_t *cr, unsigned hex, double a);

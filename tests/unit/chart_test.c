@@ -777,6 +777,54 @@ static void test_deterministic(void **state)
     names_free(lab, n);
 }
 
+/* A bars or heat-map chart taller than opts.strip is drawn and written a
+ * strip of rows at a time (strips of 97 rows, which divide neither chart's
+ * height): the same bytes and the same layout report as drawn whole. */
+static void test_strips(void **state)
+{
+    (void)state;
+    size_t n = 150;
+    char **lab = names(n);
+    double *v = cc_xmalloc(n * sizeof(double));
+    cc_colour *cells = cc_xmalloc(n * 12 * sizeof(cc_colour));
+    for (size_t i = 0; i < n; i++)
+        v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
+    for (size_t i = 0; i < n * 12; i++)
+        cells[i] = (cc_colour)((i * 7) % 5);
+    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
+                             "R3", "G1", "G2", "C1", "C2", "X5" };
+    for (int k = 0; k < 2; k++) {
+        char *a = pathf("strip-a.png"), *b = pathf("strip-b.png");
+        cc_chart_layout L[2];
+        memset(L, 0, sizeof L);
+        for (int r = 0; r < 2; r++) {
+            cc_chart_opts o;
+            cc_chart_opts_init(&o);
+            o.subtitle = "2026年第47周";
+            o.layout = &L[r];
+            o.strip = r ? 97 : 0;
+            const char *q = r ? b : a;
+            cc_err rc = k == 0 ? cc_chart_bars(q, &o, "排名", n, (const char *const *)lab, v, NULL)
+                               : cc_chart_heatmap(q, &o, "热力", n, (const char *const *)lab, 12,
+                                                  cols, cells);
+            assert_int_equal(rc, CC_OK);
+        }
+        assert_true(L[0].height > 97 * 10);
+        if (!same_bytes(a, b))
+            fail_msg("chart %d: the strips' PNG differs from the whole one's", k);
+        assert_int_equal(L[0].width, L[1].width);
+        assert_int_equal(L[0].height, L[1].height);
+        assert_true(L[0].blank_share == L[1].blank_share);
+        assert_true(L[0].min_text == L[1].min_text);
+        assert_int_equal(L[0].labelled, L[1].labelled);
+        free(a);
+        free(b);
+    }
+    free(v);
+    free(cells);
+    names_free(lab, n);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -836,6 +884,54 @@ static void test_errors(void **state)
     free(keep);
 }
 
+/* A province's area charts (1,500 streets: 1,200 x 32,000 px) are drawn
+ * in strips: the process grows by far less than the 154 MB one image of
+ * that size would take (in a child, whose peak is its own; not under
+ * AddressSanitizer, whose quarantine keeps the freed strips). */
+static void test_tall_chart_memory(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip();
+#endif
+    size_t n = 1500;
+    char **lab = names(n);
+    double *v = cc_xmalloc(n * sizeof(double));
+    cc_colour *cells = cc_xmalloc(n * 31 * sizeof(cc_colour));
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)((i * 37) % 100);
+    for (size_t i = 0; i < n * 31; i++)
+        cells[i] = (cc_colour)((i * 7) % 5);
+    const char *cols[31];
+    for (int k = 0; k < 31; k++)
+        cols[k] = "P1 活动组织规范率";
+    char *p = pathf("tall.png");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rusage a, b;
+        getrusage(RUSAGE_SELF, &a);
+        cc_chart_layout L;
+        cc_chart_opts o;
+        cc_chart_opts_init(&o);
+        o.layout = &L;
+        int ok = cc_chart_bars(p, &o, "排名", n, (const char *const *)lab, v, NULL) == CC_OK &&
+                 L.height == 32000;
+        ok = ok && cc_chart_heatmap(p, &o, "热力", n, (const char *const *)lab, 31, cols, cells) == CC_OK &&
+             L.height == 32000;
+        getrusage(RUSAGE_SELF, &b);
+        _exit(!ok ? 2 : b.ru_maxrss - a.ru_maxrss > 64 * 1024 ? 1 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    free(p);
+    free(v);
+    free(cells);
+    names_free(lab, n);
+}
+
 /* A full disk (here: a 2 KB file-size limit, writes fail with EFBIG) is
  * CC_ERR_IO, leaves no temporary file and keeps the previous PNG. */
 static void test_disk_full(void **state)
@@ -888,6 +984,8 @@ int main(void)
         cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_hostile_labels),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_strips),
+        cmocka_unit_test(test_tall_chart_memory),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_disk_full),
     };
