@@ -737,44 +737,65 @@ static void test_hostile_labels(void **state)
     free(p);
 }
 
+/* Sample data of n rows for every kind of chart: values (every 9th none),
+ * a 12-column heat map, names. */
+typedef struct {
+    size_t n;
+    char **lab;
+    double *v;
+    cc_colour *cells;
+} sample;
+
+static const char *const sample_cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
+                                             "R3", "G1", "G2", "C1", "C2", "X5" };
+
+static void sample_make(sample *d, size_t n)
+{
+    d->n = n;
+    d->lab = names(n);
+    d->v = cc_xmalloc(n * sizeof(double));
+    d->cells = cc_xmalloc(n * 12 * sizeof(cc_colour));
+    for (size_t i = 0; i < n; i++)
+        d->v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
+    for (size_t i = 0; i < n * 12; i++)
+        d->cells[i] = (cc_colour)((i * 7) % 5);
+}
+
+static void sample_free(sample *d)
+{
+    free(d->v);
+    free(d->cells);
+    names_free(d->lab, d->n);
+}
+
+/* Chart kind k (0 bars, 1 heat map, 2 radar, 3 trend, 4 KANO) of d at q. */
+static cc_err sample_chart(int k, const char *q, const cc_chart_opts *o, const sample *d)
+{
+    const char *const *lab = (const char *const *)d->lab;
+    return k == 0 ? cc_chart_bars(q, o, "排名", d->n, lab, d->v, NULL)
+         : k == 1 ? cc_chart_heatmap(q, o, "热力", d->n, lab, 12, sample_cols, d->cells)
+         : k == 2 ? cc_chart_radar(q, o, "雷达", 4, lab, 2, lab, d->v)
+         : k == 3 ? cc_chart_trend(q, o, "趋势", 12, sample_cols, 3, lab, d->v)
+                  : cc_chart_kano(q, o, "KANO", 12, lab, d->v, d->v + 12);
+}
+
 static void test_deterministic(void **state)
 {
     (void)state;
-    size_t n = 40;
-    char **lab = names(n);
-    double *v = cc_xmalloc(n * sizeof(double));
-    cc_colour *cells = cc_xmalloc(n * 12 * sizeof(cc_colour));
-    for (size_t i = 0; i < n; i++)
-        v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
-    for (size_t i = 0; i < n * 12; i++)
-        cells[i] = (cc_colour)((i * 7) % 5);
-    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
-                             "R3", "G1", "G2", "C1", "C2", "X5" };
+    sample d;
+    sample_make(&d, 40);
     cc_chart_opts o;
     cc_chart_opts_init(&o);
     o.subtitle = "2026年第47周";
     for (int k = 0; k < 5; k++) {
         char *a = pathf("det-a.png"), *b = pathf("det-b.png");
-        for (int r = 0; r < 2; r++) {
-            const char *q = r ? b : a;
-            cc_err rc = k == 0 ? cc_chart_bars(q, &o, "排名", n, (const char *const *)lab, v, NULL)
-                      : k == 1 ? cc_chart_heatmap(q, &o, "热力", n, (const char *const *)lab, 12,
-                                                  cols, cells)
-                      : k == 2 ? cc_chart_radar(q, &o, "雷达", 4, (const char *const *)lab, 2,
-                                                (const char *const *)lab, v)
-                      : k == 3 ? cc_chart_trend(q, &o, "趋势", 12, cols, 3,
-                                                (const char *const *)lab, v)
-                               : cc_chart_kano(q, &o, "KANO", 12, (const char *const *)lab,
-                                               v, v + 12);
-            assert_int_equal(rc, CC_OK);
-        }
+        for (int r = 0; r < 2; r++)
+            assert_int_equal(sample_chart(k, r ? b : a, &o, &d), CC_OK);
         assert_true(same_bytes(a, b));
         free(a);
         free(b);
     }
-    free(v);
-    free(cells);
-    names_free(lab, n);
+    sample_free(&d);
 }
 
 /* A bars or heat-map chart taller than opts.strip is drawn and written a
@@ -783,16 +804,8 @@ static void test_deterministic(void **state)
 static void test_strips(void **state)
 {
     (void)state;
-    size_t n = 150;
-    char **lab = names(n);
-    double *v = cc_xmalloc(n * sizeof(double));
-    cc_colour *cells = cc_xmalloc(n * 12 * sizeof(cc_colour));
-    for (size_t i = 0; i < n; i++)
-        v[i] = i % 9 == 0 ? NAN : (double)((i * 31) % 100);
-    for (size_t i = 0; i < n * 12; i++)
-        cells[i] = (cc_colour)((i * 7) % 5);
-    const char *cols[12] = { "P1", "P2", "P3", "P4", "R1", "R2",
-                             "R3", "G1", "G2", "C1", "C2", "X5" };
+    sample d;
+    sample_make(&d, 150);
     for (int k = 0; k < 2; k++) {
         char *a = pathf("strip-a.png"), *b = pathf("strip-b.png");
         cc_chart_layout L[2];
@@ -803,11 +816,7 @@ static void test_strips(void **state)
             o.subtitle = "2026年第47周";
             o.layout = &L[r];
             o.strip = r ? 97 : 0;
-            const char *q = r ? b : a;
-            cc_err rc = k == 0 ? cc_chart_bars(q, &o, "排名", n, (const char *const *)lab, v, NULL)
-                               : cc_chart_heatmap(q, &o, "热力", n, (const char *const *)lab, 12,
-                                                  cols, cells);
-            assert_int_equal(rc, CC_OK);
+            assert_int_equal(sample_chart(k, r ? b : a, &o, &d), CC_OK);
         }
         assert_true(L[0].height > 97 * 10);
         if (!same_bytes(a, b))
@@ -820,9 +829,7 @@ static void test_strips(void **state)
         free(a);
         free(b);
     }
-    free(v);
-    free(cells);
-    names_free(lab, n);
+    sample_free(&d);
 }
 
 static void test_errors(void **state)
