@@ -314,8 +314,9 @@ cc_err cc_report_run(cc_store *s, const cc_config *cfg, const cc_report_opts *o,
         (e = cc_items_compute(s, sc, lentries, nlentries, &items)))
         goto out;
     R.items = &items;
-    cc_verbose("report %s: scorecard of %zu units in %.2f s (cpu %.2f s, peak %ld MB)",
-               sc->period.id, sc->units.n, cc_rr_now_s() - t0, cc_rr_cpu_s(), cc_rr_peak_mb());
+    cc_verbose("report %s: scorecard of %zu units and %zu rectification items in %.2f s"
+               " (cpu %.2f s, peak %ld MB)", sc->period.id, sc->units.n, items.n, cc_rr_now_s() - t0,
+               cc_rr_cpu_s(), cc_rr_peak_mb());
     int full = o->nstreets == 0 && o->ncommunities == 0;
 
     if ((e = check_asked(sc, o)))

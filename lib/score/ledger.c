@@ -831,7 +831,6 @@ static void runs(const series *S, const cc_config *cfg, size_t u, size_t i,
             cc_ritem t;
             memset(&t, 0, sizeof t);
             snprintf(t.id, sizeof t.id, "%s-%s-%s", S->uid[u], ind->id, S->per[a].id);
-            snprintf(t.opened, sizeof t.opened, "%s", S->per[open].id);
             t.unit = u;
             t.ind = i;
             t.first_k = a;
@@ -890,22 +889,13 @@ static void item_state(const series *S, cc_ritem *t)
     t->state = S->per[0].to > t->deadline ? CC_IS_OVERDUE : CC_IS_OPEN;
 }
 
-static void add(cc_items *out, size_t *cap, const cc_ritem *t)
-{
-    if (out->n == *cap) {
-        *cap = *cap ? 2 * *cap : 32;
-        out->v = cc_xrealloc(out->v, *cap * sizeof *out->v);
-    }
-    out->v[out->n++] = *t;
-}
-
 /* ---- the report's items ---------------------------------------------------- */
 typedef struct {
     const series *S;
     const cc_ledger_entry *e;
     size_t ne;
-    cc_items *out;
-    size_t cap;
+    cc_items *out;              /* NULL: only count them */
+    size_t n;
 } report_acc;
 
 static void report_item(void *arg, cc_ritem *t)
@@ -918,11 +908,14 @@ static void report_item(void *arg, cc_ritem *t)
         b++;
     if (b >= CC_HISTORY)
         return;
-    t->entry = cc_ledger_entry_find(x->e, x->ne, t->id);
-    item_state(S, t);
-    t->shown = t->end_k < 0 || t->end_k == 0;
-    t->unit = S->res[t->unit];
-    add(x->out, &x->cap, t);
+    if (x->out) {
+        t->entry = cc_ledger_entry_find(x->e, x->ne, t->id);
+        item_state(S, t);
+        t->shown = t->end_k < 0 || t->end_k == 0;
+        t->unit = S->res[t->unit];
+        x->out->v[x->out->n++] = *t;
+    }
+    x->n++;
 }
 
 cc_err cc_items_compute(cc_store *s, const cc_scorecard *sc, const cc_ledger_entry *e, size_t ne,
@@ -935,11 +928,18 @@ cc_err cc_items_compute(cc_store *s, const cc_scorecard *sc, const cc_ledger_ent
     cc_items_memo_begin(s);           /* the weeks kept in the database (a report began it) */
     cc_err err = series_extend(s, sc->cfg, &S, sc->hist_period[0].from);
     cc_items_memo_end();
-    if (!err) {
-        report_acc x = {&S, e, ne, out, 0};
+    /* counted, then filled: a province's ~600 K items are 100 MB, and an
+     * array doubled as it grew reserved up to twice that */
+    for (int pass = 0; pass < 2 && !err; pass++) {
+        report_acc x = {&S, e, ne, pass ? out : NULL, 0};
+        if (pass) {
+            out->v = cc_xmalloc((out->n + 1) * sizeof *out->v);
+            out->n = 0;
+        }
         for (size_t u = 0; u < S.nu; u++)
             for (size_t i = 0; i < S.nind; i++)
                 runs(&S, sc->cfg, u, i, report_item, &x);
+        out->n = x.n;
     }
     series_release(&S);
     if (err)

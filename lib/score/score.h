@@ -258,7 +258,6 @@ typedef struct {
     char id[96];             /* <community_id>-<indicator_id>-<first period of the run> */
     size_t unit, ind;        /* sc->res index (a community), cfg indicator index */
     int first_k, open_k;     /* the run's first period; the period it first needed action */
-    char opened[32];         /* the id of the period it first needed action */
     int end_k;               /* the period in which the run ended, -1 while it goes on */
     int red;                 /* opened red or 专项整治: deadline of days_red */
     cc_day opened_to;        /* the last day of period open_k */
