@@ -14,6 +14,16 @@ BIN = os.environ.get("CARECARD_BIN", os.path.join(ROOT, "build", "carecard"))
 GEN = os.environ.get("CARECARD_GEN", os.path.join(ROOT, "build", "carecard-gen"))
 SAMPLES = os.path.join(ROOT, "fixtures", "test", "ingest", "samples")  # hand-made rows of every kind
 CONFIG = os.path.join(ROOT, "indicators.ini")          # the default catalog
+
+
+def _schema_version():
+    """CC_SCHEMA_VERSION of lib/store/store.h: what a migrated database says."""
+    import re
+    with open(os.path.join(ROOT, "lib", "store", "store.h"), encoding="utf-8") as f:
+        return int(re.search(r"#define CC_SCHEMA_VERSION (\d+)", f.read()).group(1))
+
+
+SCHEMA_VERSION = _schema_version()
 sys.path.insert(0, os.path.dirname(__file__))
 # Messages in English unless a test asks for Chinese (the default without
 # CARECARD_LANG: tests/e2e/test_lang.py checks the Chinese ones); set here so

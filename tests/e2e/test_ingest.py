@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import BIN, ROOT, q, run
+from conftest import BIN, ROOT, SCHEMA_VERSION, q, run
 
 BAD = os.path.join(ROOT, "fixtures", "bad")
 # a copy of the spec's sample inputs (samples/*.csv), so the tests run anywhere
@@ -484,7 +484,7 @@ def test_v3_database_drops_activity_partners(tmp_path, base):
     r_old, r_new = run(args + ["--db", old]), run(args + ["--db", base])
     assert r_old.returncode == r_new.returncode == 0, r_old.stderr
     assert r_old.stdout == r_new.stdout
-    assert q(old, "PRAGMA user_version") == [(9,)]
+    assert q(old, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert q(old, "SELECT name FROM sqlite_master WHERE name = 'activity_partners'") == []
 
 

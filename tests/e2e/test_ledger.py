@@ -29,7 +29,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, SCHEMA_VERSION, run
 
 DEMO = os.path.join(ROOT, "fixtures", "demo")
 LEDGERS = os.path.join(DEMO, "ledger")
@@ -330,7 +330,7 @@ def test_migration_from_version_5(loop):
     r = run(["status", "--db", db])
     assert r.returncode == 0, r.stderr
     con = sqlite3.connect(db)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 9
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"ledger_items", "ledger_entries"} <= names
 

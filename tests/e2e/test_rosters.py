@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT, ingest_run as ingest, kind_file as src, q, run, scorecard_run
+from conftest import ROOT, SCHEMA_VERSION, ingest_run as ingest, kind_file as src, q, run, scorecard_run
 
 CONFIG = os.path.join(ROOT, "indicators.ini")
 KINDS = ["communities", "providers", "activities", "attendance", "surveys", "assessments",
@@ -40,7 +40,7 @@ def whole(demo, tmp_path_factory):
 
 
 def test_fresh_database_has_rosters(whole):
-    assert q(whole, "PRAGMA user_version") == [(8,)]
+    assert q(whole, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     n, rows = q(whole, "SELECT count(*), sum(length(roster)) / 10 FROM attendance_weeks")[0]
     assert n > 0
     # one entry per distinct (community, week, participant, household, flags):
@@ -101,7 +101,7 @@ def test_v2_database_migrates(whole, tmp_path):
                       "PRAGMA user_version = 2;")
     con.close()
     assert scorecard(db, "2026-W40") == scorecard(whole, "2026-W40")
-    assert q(db, "PRAGMA user_version") == [(8,)]
+    assert q(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert q(db, "SELECT count(*) FROM attendance_weeks") == q(whole, "SELECT count(*) FROM attendance_weeks")
     assert q(db, "SELECT count(*) FROM sqlite_master WHERE name = 'attendance_special'") == [(1,)]
 
@@ -140,7 +140,7 @@ def test_v4_database_migrates(whole, tmp_path):
     r_old, r_new = scorecard_run(db, "2026-W40", "csv"), scorecard_run(whole, "2026-W40", "csv")
     assert r_old.returncode == r_new.returncode
     assert r_old.stdout == r_new.stdout and r_old.stdout.count("\n") > 10
-    assert q(db, "PRAGMA user_version") == [(8,)]
+    assert q(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert "WITHOUT ROWID" not in q(db, "SELECT sql FROM sqlite_master WHERE name = 'attendance'")[0][0]
     assert {r[1]: r[2] for r in q(db, "PRAGMA index_list(attendance)")} == {"attendance_key": 1,
                                                                             "attendance_special": 0}
