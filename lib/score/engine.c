@@ -92,10 +92,9 @@ static void unit_free(cc_unit *u)
     free(u->id); free(u->name); free(u->street_id); free(u->street_name);
 }
 
-static void unit_result_free(cc_unit_result *r, size_t nind)
+static void unit_result_free(cc_unit_result *r)
 {
     unit_free(&r->unit);
-    (void)nind;
     free(r->text);
     free(r->cells);
     free(r->contrib);
@@ -106,7 +105,7 @@ void cc_scorecard_free(cc_scorecard *sc)
     if (!sc)
         return;
     for (size_t i = 0; sc->res && i < sc->units.n; i++)
-        unit_result_free(&sc->res[i], sc->cfg->nind);
+        unit_result_free(&sc->res[i]);
     free(sc->res);
     for (int k = 0; k < CC_HISTORY; k++) {
         free(sc->hist_val[k]);
@@ -192,7 +191,7 @@ static cc_err compute_history(cc_store *s, const cc_config *cfg, cc_scorecard *s
 
 /* Cell i of unit u (index idx[k] in period k, -1 where it is not): value,
  * status after escalation, change, history, explanation, attribution. */
-static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const long *idx, size_t u, size_t i,
+static void cell_fill(const cc_scorecard *sc, const cc_score_pstate *ps, const int *idx, size_t u, size_t i,
                       cc_unit_result *r, cc_buf *text, size_t *at)
 {
     const cc_config *cfg = sc->cfg;
@@ -249,10 +248,8 @@ static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t
     const cc_units *U = &ps[0].units;
     size_t nind = cfg->nind;
     cc_unit_result *r = &sc->res[u];
-    long idx[CC_HISTORY];
+    const int *idx = r->hidx;
     unit_copy(&r->unit, &U->u[u]);
-    for (int k = 0; k < CC_HISTORY; k++)
-        idx[k] = r->hidx[k];
     r->reported = u < U->ncomm ? ps[0].reported[u] : 1;
     if (u < U->ncomm && !r->reported)
         sc->nnot_reported++;
@@ -302,7 +299,6 @@ static void unit_result_fill(cc_scorecard *sc, const cc_score_pstate *ps, size_t
  * communities' streets. */
 static void keep_scope(cc_scorecard *sc, const cc_scope *scope)
 {
-    size_t nind = sc->cfg->nind;
     cc_units *A = &sc->units;
     size_t *keep = cc_xmalloc((A->n + 1) * sizeof *keep), nk = 0, nc = 0, ns = 0;
     unsigned char *sel = cc_xcalloc(A->n + 1, 1);
@@ -338,7 +334,7 @@ static void keep_scope(cc_scorecard *sc, const cc_scope *scope)
         nu.u[j].street = nr[j].unit.street = j;
     for (size_t u = 0; u < A->n; u++)
         if (!sel[u])
-            unit_result_free(&sc->res[u], nind);
+            unit_result_free(&sc->res[u]);
     free(sc->res);
     cc_units_release(A);
     sc->units = nu;

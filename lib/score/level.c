@@ -84,7 +84,7 @@ double cc_indicator_score(const cc_indicator *ind, const double band[2], double 
     }
 }
 
-cc_score_esc cc_score_escalate(const cc_config *cfg, const cc_score_pstate *ps, const long *idx, size_t i,
+cc_score_esc cc_score_escalate(const cc_config *cfg, const cc_score_pstate *ps, const int *idx, size_t i,
                                int from_k)
 {
     cc_score_esc r = {CC_ST_MISSING, 0, 0};

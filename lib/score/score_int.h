@@ -93,7 +93,7 @@ typedef struct {
     int run, rectify;
 } cc_score_esc;
 
-cc_score_esc cc_score_escalate(const cc_config *cfg, const cc_score_pstate *ps, const long *idx, size_t i,
+cc_score_esc cc_score_escalate(const cc_config *cfg, const cc_score_pstate *ps, const int *idx, size_t i,
                                int from_k);
 /* The colour of status s (未报: yellow, red with 专项整治). */
 cc_colour cc_score_colour(cc_status s, int rectify);
