@@ -451,10 +451,10 @@ static cc_err file_begin(chart_file *cf, const char *path, int w, int h, int lev
     return CC_OK;
 }
 
-/* ok: every row was written; the file renamed into place, or removed. */
+/* ok: every row was written; the file renamed into place, or removed
+ * (and the write error said). */
 static cc_err file_end(chart_file *cf, int ok)
 {
-    cc_err rc = CC_OK;
     if (!cf->tmp)
         return CC_ERR_IO;
     int bad = !ok || png_end(&cf->png) != 0 || fflush(cf->f) != 0 || ferror(cf->f);
@@ -462,17 +462,36 @@ static cc_err file_end(chart_file *cf, int ok)
     png_release(&cf->png);
     if (fclose(cf->f) != 0 && !err)
         err = errno ? errno : EIO;
+    if (!err && rename(cf->tmp, cf->path) != 0)
+        err = errno;
     if (err) {
         cc_error("cannot write chart %s: %s", cf->path, strerror(err));
         unlink(cf->tmp);
-        rc = CC_ERR_IO;
-    } else if (rename(cf->tmp, cf->path) != 0) {
-        cc_error("cannot write chart %s: %s", cf->path, strerror(errno));
-        unlink(cf->tmp);
-        rc = CC_ERR_IO;
     }
     free(cf->tmp);
-    return rc;
+    cf->tmp = NULL;
+    return err ? CC_ERR_IO : CC_OK;
+}
+
+/* The file removed after a drawing error (said already): no write error. */
+static void file_discard(chart_file *cf)
+{
+    if (!cf->tmp)
+        return;
+    png_release(&cf->png);
+    fclose(cf->f);
+    unlink(cf->tmp);
+    free(cf->tmp);
+    cf->tmp = NULL;
+}
+
+/* Did Cairo draw the canvas? Else the error, naming the chart. */
+static cc_err drawn(cc_ch_canvas *c, const char *path)
+{
+    if (cairo_status(c->cr) == CAIRO_STATUS_SUCCESS)
+        return CC_OK;
+    cc_error("cannot draw chart %s: %s", path, cairo_status_to_string(cairo_status(c->cr)));
+    return CC_ERR_NOMEM;
 }
 
 static void layout_report(const cc_ch_canvas *c, int w, int h, size_t blank)
@@ -492,8 +511,7 @@ static void layout_report(const cc_ch_canvas *c, int w, int h, size_t blank)
 cc_err cc_ch_finish(cc_ch_canvas *c, const char *path)
 {
     cairo_surface_flush(c->sf);
-    if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
-        cc_error("cannot draw chart %s: %s", path, cairo_status_to_string(cairo_status(c->cr)));
+    if (drawn(c, path) != CC_OK) {
         cc_ch_close(c);
         return CC_ERR_NOMEM;
     }
@@ -524,14 +542,13 @@ cc_err cc_ch_render(const char *path, const cc_chart_opts *o, int w, int h,
         cc_ch_canvas c;
         int rows = h - y0 < sh ? h - y0 : sh;
         if (open_canvas(&c, o, w, h, w / CH_LW, y0, rows) != CC_OK) {
-            file_end(&cf, 0);
+            file_discard(&cf);
             return CC_ERR_NOMEM;
         }
         draw(&c, arg);
-        if (cairo_status(c.cr) != CAIRO_STATUS_SUCCESS) {
-            cc_error("cannot draw chart %s: %s", path, cairo_status_to_string(cairo_status(c.cr)));
+        if (drawn(&c, path) != CC_OK) {
             cc_ch_close(&c);
-            file_end(&cf, 0);
+            file_discard(&cf);
             return CC_ERR_NOMEM;
         }
         ok = png_rows(&cf.png, c.sf) == 0;
